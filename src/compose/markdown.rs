@@ -1,0 +1,403 @@
+//! The intermediate markup: CommonMark with pipe tables, plus fenced directives
+//! (```` ```{div} class ````, ```` ```{list-table} ````, ```` ```{pagebreak} ````),
+//! parsed into the [`Document`](crate::doc) model.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::doc::{Block, Image, Inline, Table};
+
+/// Escapes text so that Markdown reads it back as exactly these characters.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' => {}
+            '\n' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Parses the markup a template produced. The error names the problem; the
+/// caller adds the template's name.
+pub fn parse(md: &str) -> Result<Vec<Block>, String> {
+    let events: Vec<Event> = Parser::new_ext(md, Options::ENABLE_TABLES).collect();
+    let mut p = P { events, pos: 0 };
+    p.blocks(None)
+}
+
+struct P<'a> {
+    events: Vec<Event<'a>>,
+    pos: usize,
+}
+
+impl<'a> P<'a> {
+    fn next(&mut self) -> Option<Event<'a>> {
+        let e = self.events.get(self.pos).cloned();
+        self.pos += 1;
+        e
+    }
+
+    /// Block content until the end tag `end` (or the end of input).
+    fn blocks(&mut self, end: Option<TagEnd>) -> Result<Vec<Block>, String> {
+        let mut out = Vec::new();
+        // Loose inline content (tight list items) gathers into one paragraph.
+        let mut loose: Vec<Inline> = Vec::new();
+        while let Some(ev) = self.next() {
+            match ev {
+                Event::End(e) if Some(e) == end => break,
+                Event::Start(Tag::Paragraph) => {
+                    flush(&mut loose, &mut out);
+                    let inl = self.inlines(TagEnd::Paragraph)?;
+                    out.push(paragraph_or_image(inl));
+                }
+                Event::Start(Tag::Heading { level, .. }) => {
+                    flush(&mut loose, &mut out);
+                    let lv = match level {
+                        HeadingLevel::H1 => 1,
+                        HeadingLevel::H2 => 2,
+                        HeadingLevel::H3 => 3,
+                        HeadingLevel::H4 => 4,
+                        HeadingLevel::H5 => 5,
+                        HeadingLevel::H6 => 6,
+                    };
+                    let content = self.inlines(TagEnd::Heading(level))?;
+                    out.push(Block::Heading { level: lv, content });
+                }
+                Event::Start(Tag::List(start)) => {
+                    flush(&mut loose, &mut out);
+                    let ordered = start.is_some();
+                    let mut items = Vec::new();
+                    loop {
+                        match self.next() {
+                            Some(Event::Start(Tag::Item)) => {
+                                items.push(self.blocks(Some(TagEnd::Item))?)
+                            }
+                            Some(Event::End(TagEnd::List(_))) | None => break,
+                            Some(_) => {}
+                        }
+                    }
+                    out.push(Block::List { ordered, items });
+                }
+                Event::Start(Tag::Table(aligns)) => {
+                    flush(&mut loose, &mut out);
+                    out.push(Block::Table(self.pipe_table(aligns.len())?));
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    flush(&mut loose, &mut out);
+                    let info = match kind {
+                        CodeBlockKind::Fenced(i) => i.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    let mut body = String::new();
+                    loop {
+                        match self.next() {
+                            Some(Event::Text(t)) => body.push_str(&t),
+                            Some(Event::End(TagEnd::CodeBlock)) | None => break,
+                            Some(_) => {}
+                        }
+                    }
+                    out.extend(directive(&info, &body)?);
+                }
+                Event::Start(Tag::BlockQuote(_)) => {
+                    flush(&mut loose, &mut out);
+                    let inner = self.blocks(Some(TagEnd::BlockQuote(None)))?;
+                    out.push(Block::Styled {
+                        class: "sitat".into(),
+                        blocks: inner,
+                    });
+                }
+                Event::Rule => {
+                    flush(&mut loose, &mut out);
+                    out.push(Block::PageBreak);
+                }
+                Event::Start(tag) => {
+                    let inl = self.inline_tag(tag)?;
+                    loose.extend(inl);
+                }
+                Event::Text(t) | Event::Code(t) => push_text(&mut loose, &t),
+                Event::SoftBreak => push_text(&mut loose, " "),
+                Event::HardBreak => loose.push(Inline::LineBreak),
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    return Err(format!("HTML er ikke tillatt i malen: «{}»", h.trim()))
+                }
+                _ => {}
+            }
+        }
+        flush(&mut loose, &mut out);
+        Ok(out)
+    }
+
+    /// Inline content until `end`.
+    fn inlines(&mut self, end: TagEnd) -> Result<Vec<Inline>, String> {
+        let mut out = Vec::new();
+        loop {
+            match self.next() {
+                None => break,
+                Some(Event::End(e)) if e == end => break,
+                Some(Event::Text(t)) | Some(Event::Code(t)) => push_text(&mut out, &t),
+                Some(Event::SoftBreak) => push_text(&mut out, " "),
+                Some(Event::HardBreak) => out.push(Inline::LineBreak),
+                Some(Event::Start(tag)) => out.extend(self.inline_tag(tag)?),
+                Some(Event::Html(h)) | Some(Event::InlineHtml(h)) => {
+                    return Err(format!("HTML er ikke tillatt i malen: «{}»", h.trim()))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn inline_tag(&mut self, tag: Tag<'a>) -> Result<Vec<Inline>, String> {
+        Ok(match tag {
+            Tag::Strong => vec![Inline::Strong(self.inlines(TagEnd::Strong)?)],
+            Tag::Emphasis => vec![Inline::Emph(self.inlines(TagEnd::Emphasis)?)],
+            Tag::Link { dest_url, .. } => {
+                let content = self.inlines(TagEnd::Link)?;
+                vec![Inline::Link {
+                    url: dest_url.to_string(),
+                    content,
+                }]
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let alt = Inline::plain(&self.inlines(TagEnd::Image)?);
+                // Images are blocks; a marker carries them out of the paragraph.
+                vec![Inline::Link {
+                    url: format!("\u{1}image:{dest_url}\u{1}{title}"),
+                    content: vec![Inline::Text(alt)],
+                }]
+            }
+            other => return Err(format!("markeringen {other:?} støttes ikke i malen")),
+        })
+    }
+
+    fn pipe_table(&mut self, ncols: usize) -> Result<Table, String> {
+        let mut rows: Vec<Vec<Vec<Block>>> = Vec::new();
+        let mut header_rows = 0;
+        let mut current: Vec<Vec<Block>> = Vec::new();
+        loop {
+            match self.next() {
+                None | Some(Event::End(TagEnd::Table)) => break,
+                Some(Event::Start(Tag::TableHead)) => current.clear(),
+                Some(Event::End(TagEnd::TableHead)) => {
+                    rows.push(std::mem::take(&mut current));
+                    header_rows = 1;
+                }
+                Some(Event::Start(Tag::TableRow)) => current.clear(),
+                Some(Event::End(TagEnd::TableRow)) => rows.push(std::mem::take(&mut current)),
+                Some(Event::Start(Tag::TableCell)) => {
+                    let inl = self.inlines(TagEnd::TableCell)?;
+                    let cell = if inl.is_empty() {
+                        vec![]
+                    } else {
+                        vec![paragraph_or_image(inl)]
+                    };
+                    current.push(cell);
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(Table {
+            widths: vec![1; ncols],
+            header_rows,
+            rows,
+        })
+    }
+}
+
+fn push_text(out: &mut Vec<Inline>, t: &str) {
+    if let Some(Inline::Text(prev)) = out.last_mut() {
+        prev.push_str(t);
+    } else {
+        out.push(Inline::Text(t.to_string()));
+    }
+}
+
+fn flush(loose: &mut Vec<Inline>, out: &mut Vec<Block>) {
+    if !loose.is_empty() {
+        out.push(paragraph_or_image(std::mem::take(loose)));
+    }
+}
+
+/// A paragraph that holds only an image becomes an image block.
+fn paragraph_or_image(inl: Vec<Inline>) -> Block {
+    let trimmed: Vec<&Inline> = inl
+        .iter()
+        .filter(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty()))
+        .collect();
+    if let [Inline::Link { url, content }] = trimmed.as_slice() {
+        if let Some(rest) = url.strip_prefix("\u{1}image:") {
+            let (src, title) = rest.split_once('\u{1}').unwrap_or((rest, ""));
+            let width_mm = title
+                .trim()
+                .strip_suffix("mm")
+                .and_then(|w| w.trim().parse().ok());
+            return Block::Image(Image {
+                src: src.to_string(),
+                alt: Inline::plain(content),
+                width_mm,
+            });
+        }
+    }
+    Block::Paragraph(inl)
+}
+
+/// A fenced block whose info string is `{name} args`.
+fn directive(info: &str, body: &str) -> Result<Vec<Block>, String> {
+    let info = info.trim();
+    let (name, arg) = match info.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        Some((n, a)) => (n.trim(), a.trim()),
+        None => return Err(format!("kodeblokker støttes ikke i malen (info «{info}»); bruk {{div}}, {{list-table}} eller {{pagebreak}}")),
+    };
+    match name {
+        "div" => {
+            if arg.is_empty() {
+                return Err("{div} trenger et stilnavn, for eksempel ```{div} forside".into());
+            }
+            Ok(vec![Block::Styled {
+                class: arg.to_string(),
+                blocks: parse(body)?,
+            }])
+        }
+        "pagebreak" => Ok(vec![Block::PageBreak]),
+        "list-table" => Ok(vec![Block::Table(list_table(body)?)]),
+        other => Err(format!(
+            "ukjent direktiv {{{other}}}; kjente er div, list-table og pagebreak"
+        )),
+    }
+}
+
+/// `{list-table}`: option lines (`:header-rows: 1`, `:widths: 30 40 15 15`),
+/// then a bullet list of rows, each a bullet list of cells holding any blocks.
+fn list_table(body: &str) -> Result<Table, String> {
+    let mut header_rows = 0;
+    let mut widths: Vec<u32> = Vec::new();
+    let mut rest = Vec::new();
+    let mut in_options = true;
+    for line in body.lines() {
+        let t = line.trim();
+        if in_options && t.starts_with(':') {
+            let mut parts = t[1..].splitn(2, ':');
+            let key = parts.next().unwrap_or("").trim();
+            let val = parts.next().unwrap_or("").trim();
+            match key {
+                "header-rows" => {
+                    header_rows = val
+                        .parse()
+                        .map_err(|_| format!("ugyldig :header-rows: «{val}»"))?
+                }
+                "widths" => {
+                    widths = val
+                        .split_whitespace()
+                        .map(|w| {
+                            w.parse()
+                                .map_err(|_| format!("ugyldig bredde «{w}» i :widths:"))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                other => return Err(format!("ukjent valg «:{other}:» i list-table")),
+            }
+        } else {
+            in_options = false;
+            rest.push(line);
+        }
+    }
+    let blocks = parse(&rest.join("\n"))?;
+    let mut rows = Vec::new();
+    for b in blocks {
+        match b {
+            Block::List { items, .. } => {
+                for row in items {
+                    match row.as_slice() {
+                        [Block::List { items: cells, .. }] => rows.push(cells.clone()),
+                        _ => return Err(
+                            "hver rad i list-table må være en punktliste med én celle per punkt"
+                                .into(),
+                        ),
+                    }
+                }
+            }
+            _ => return Err("list-table må bestå av en punktliste av rader".into()),
+        }
+    }
+    let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for r in &mut rows {
+        r.resize(ncols, Vec::new());
+    }
+    if widths.is_empty() {
+        widths = vec![1; ncols];
+    } else if widths.len() != ncols {
+        return Err(format!(
+            "list-table har {ncols} kolonner, men :widths: gir {}",
+            widths.len()
+        ));
+    }
+    Ok(Table {
+        widths,
+        header_rows,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_text_reads_back_literally() {
+        let nasty = "#import \"x\" *a* _b_ $c$ <d> & [e] \\f `g` | 1. - +";
+        let blocks = parse(&escape(nasty)).unwrap();
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph(vec![Inline::Text(nasty.into())])]
+        );
+    }
+
+    #[test]
+    fn nested_lists_and_strong() {
+        let b = parse("**Delmål 1:** Tekst\n\n- a\n  - b\n- c\n").unwrap();
+        assert!(matches!(&b[0], Block::Paragraph(i) if matches!(&i[0], Inline::Strong(_))));
+        let Block::List { items, .. } = &b[1] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0][1], Block::List { .. }));
+    }
+
+    #[test]
+    fn list_table_with_list_cells() {
+        let md = "```{list-table}\n:header-rows: 1\n:widths: 2 1\n\n- - Mål\n  - Frist\n- - Nettverket\n    - a\n    - b\n  - Kontinuerlig\n```\n";
+        let b = parse(md).unwrap();
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(t.header_rows, 1);
+        assert_eq!(t.widths, vec![2, 1]);
+        assert_eq!(t.rows.len(), 2);
+        assert!(t.rows[1][0].iter().any(|b| matches!(b, Block::List { .. })));
+    }
+
+    #[test]
+    fn div_pipe_table_image() {
+        let md = "```{div} forside\nLinje\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n![Logo](logo.png \"40mm\")\n";
+        let b = parse(md).unwrap();
+        assert!(matches!(&b[0], Block::Styled { class, .. } if class == "forside"));
+        let Block::Table(t) = &b[1] else { panic!() };
+        assert_eq!((t.header_rows, t.rows.len()), (1, 2));
+        assert_eq!(
+            b[2],
+            Block::Image(Image {
+                src: "logo.png".into(),
+                alt: "Logo".into(),
+                width_mm: Some(40.0)
+            })
+        );
+    }
+}

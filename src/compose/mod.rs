@@ -1,0 +1,571 @@
+//! Stage 3, compose: render a document kind's minijinja template against the
+//! records, then parse the resulting Markdown into a [`Document`].
+//!
+//! Text from data is escaped by the engine (a formatter), never by templates:
+//! `{{ x }}` always prints x's characters. Text cells in the data are small
+//! templates themselves, so `{{ fagdag }}` in an activity prints the date of the
+//! meeting with id `fagdag` in the house style's text format.
+
+pub mod markdown;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use minijinja::value::{Object, Value};
+use minijinja::{Environment, ErrorKind, State, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::dates;
+use crate::diag::{Diagnostic, Error, Location, Result, Sink};
+use crate::doc::{Document, Meta};
+use crate::model::*;
+use crate::theme::Theme;
+
+/// Where templates are looked up: a network's own `maler/` first, then `templates/`.
+#[derive(Debug, Clone)]
+pub struct TemplateDirs(pub Vec<PathBuf>);
+
+impl TemplateDirs {
+    pub fn find(&self, name: &str) -> Option<PathBuf> {
+        if name.split('/').any(|p| p == ".." || p.is_empty()) || name.starts_with('/') {
+            return None;
+        }
+        self.0.iter().map(|d| d.join(name)).find(|p| p.is_file())
+    }
+}
+
+/// A meeting as templates see it: prints as its date in the house style's
+/// text format, and has the attributes `id`, `dato` (ISO), `type`, `gruppe`,
+/// `gjelder`, `tittel`, `tema`, `sted`, `ukedag`, `uke`.
+#[derive(Debug, Clone)]
+pub struct MeetingValue {
+    pub meeting: Meeting,
+    pub text: String,
+}
+
+impl Object for MeetingValue {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let m = &self.meeting;
+        Some(match key.as_str()? {
+            "id" => Value::from(m.id.clone()),
+            "dato" => Value::from(m.date.format("%Y-%m-%d").to_string()),
+            "type" => Value::from(m.kind.as_str()),
+            "gruppe" => Value::from(m.group.clone().unwrap_or_default()),
+            "gjelder" => Value::from(m.gjelder.map(Gjelder::as_str).unwrap_or("")),
+            "tittel" => Value::from(m.title.clone()),
+            "tema" => Value::from(m.topic.clone()),
+            "sted" => Value::from(m.place.clone()),
+            "ukedag" => Value::from(dates::format(m.date, "dddd")),
+            "uke" => Value::from(m.date.iso_week().week()),
+            "maned" => Value::from(m.date.month()),
+            _ => return None,
+        })
+    }
+
+    fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A serializable value as a template value.
+fn ser<T: Serialize>(x: &T) -> Value {
+    Value::from(minijinja::value::Serde(x))
+}
+
+/// The date of a template value: a meeting, or a date string.
+fn value_date(v: &Value) -> Option<NaiveDate> {
+    if let Some(m) = v.downcast_object_ref::<MeetingValue>() {
+        return Some(m.meeting.date);
+    }
+    v.as_str().and_then(|s| dates::parse(s).ok())
+}
+
+/// Adds the filters every template (and every data text) may use.
+fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
+    let t = theme.clone();
+    env.add_filter(
+        "dato",
+        move |v: Value, style: Option<String>| -> std::result::Result<String, minijinja::Error> {
+            let date = value_date(&v).ok_or_else(|| {
+                minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("«{v}» er ingen dato eller møte"),
+                )
+            })?;
+            Ok(dates::format(
+                date,
+                t.date_pattern(style.as_deref().unwrap_or("tekst")),
+            ))
+        },
+    );
+}
+
+/// Renders one text cell from the data (a small template) to plain text.
+pub struct TextRenderer {
+    env: Environment<'static>,
+    ctx: BTreeMap<String, Value>,
+}
+
+impl TextRenderer {
+    pub fn new(theme: &Arc<Theme>, year: i32, meetings: &[Meeting]) -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        add_filters(&mut env, theme);
+        let mut ctx = BTreeMap::new();
+        ctx.insert("år".to_string(), Value::from(year));
+        for m in meetings {
+            ctx.insert(m.id.clone(), meeting_value(theme, m));
+        }
+        TextRenderer { env, ctx }
+    }
+
+    /// Renders `text`; an error points at `loc`.
+    pub fn render(&self, text: &str, loc: &Location) -> Result<String> {
+        if !text.contains("{{") && !text.contains("{%") {
+            return Ok(text.to_string());
+        }
+        for name in referenced_names(text) {
+            if !self.ctx.contains_key(&name) {
+                let ids: Vec<&str> = self
+                    .ctx
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| *k != "år")
+                    .collect();
+                return Err(Error::at(
+                    loc.clone(),
+                    format!("teksten viser til møtet «{name}», men møtetabellen har ingen møte med den id-en"),
+                )
+                .with_hint(format!("kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret", ids.join(", "))));
+            }
+        }
+        self.env.render_str(text, &self.ctx).map_err(|e| {
+            Error::at(
+                loc.clone(),
+                format!(
+                    "teksten kan ikke settes sammen: {}",
+                    e.detail().unwrap_or(&e.to_string())
+                ),
+            )
+            .with_hint("en henvisning skrives {{ møte-id }}, for eksempel {{ fagdag }}")
+        })
+    }
+}
+
+/// The names a small template refers to: the first identifier of each `{{ ... }}`.
+pub fn referenced_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let end = after.find("}}").unwrap_or(after.len());
+        let expr = after[..end].trim_start();
+        let ident: String = expr
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !ident.is_empty() && !ident.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            out.push(ident);
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
+fn meeting_value(theme: &Theme, m: &Meeting) -> Value {
+    Value::from_object(MeetingValue {
+        meeting: m.clone(),
+        text: dates::format(m.date, theme.date_pattern("tekst")),
+    })
+}
+
+/// A document kind and the template that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Arsplan,
+}
+
+impl Kind {
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Arsplan => "arsplan.md.j2",
+        }
+    }
+
+    /// File stem of the output (`arsplan-2026`).
+    pub fn stem(self, year: i32) -> String {
+        match self {
+            Kind::Arsplan => format!("arsplan-{year}"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Activity {
+    tekst: String,
+    underpunkter: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Item {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    nr: usize,
+    tekst: String,
+    gjelder: String,
+    aktiviteter: Vec<Activity>,
+}
+
+#[derive(Serialize)]
+struct Area {
+    nr: usize,
+    navn: String,
+    mal: Vec<String>,
+    innhold: Vec<Item>,
+}
+
+/// Turns the outline rows into areas with goals, sub-goals and activities.
+fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, Vec<Area>) {
+    let mut before: Vec<Item> = Vec::new();
+    let mut areas: Vec<Area> = Vec::new();
+    for row in &py.outline {
+        let text = match texts.render(&row.text, &row.loc) {
+            Ok(t) => t,
+            Err(e) => {
+                sink.extend(e);
+                continue;
+            }
+        };
+        let simple = |kind: &'static str, tekst: String| Item {
+            kind,
+            nr: 0,
+            tekst,
+            gjelder: String::new(),
+            aktiviteter: vec![],
+        };
+        let needs = |what: &str, sink: &mut Sink| {
+            sink.error(row.loc.clone(), format!("{what} står før første område"))
+                .hint = Some("planen må begynne med en rad med nivå «område»".into());
+        };
+        match row.level {
+            Level::Omrade => areas.push(Area {
+                nr: areas.len() + 1,
+                navn: text,
+                mal: vec![],
+                innhold: vec![],
+            }),
+            Level::Mal => match areas.last_mut() {
+                Some(a) => a.mal.push(text),
+                None => needs("mål", sink),
+            },
+            Level::Delmal => match areas.last_mut() {
+                Some(a) => {
+                    let nr = a.innhold.iter().filter(|i| i.kind == "delmal").count() + 1;
+                    a.innhold.push(Item {
+                        kind: "delmal",
+                        nr,
+                        tekst: text,
+                        gjelder: row.gjelder.map(Gjelder::as_str).unwrap_or("").to_string(),
+                        aktiviteter: vec![],
+                    });
+                }
+                None => needs("delmål", sink),
+            },
+            Level::Aktivitet | Level::Underpunkt => {
+                let target = areas
+                    .last_mut()
+                    .and_then(|a| a.innhold.last_mut())
+                    .filter(|i| i.kind == "delmal");
+                match (row.level, target) {
+                    (Level::Aktivitet, Some(d)) => d.aktiviteter.push(Activity {
+                        tekst: text,
+                        underpunkter: vec![],
+                    }),
+                    (Level::Underpunkt, Some(d)) if !d.aktiviteter.is_empty() => {
+                        if let Some(a) = d.aktiviteter.last_mut() {
+                            a.underpunkter.push(text)
+                        }
+                    }
+                    (Level::Underpunkt, _) => {
+                        sink.error(row.loc.clone(), "underpunktet står ikke under en aktivitet")
+                            .hint =
+                            Some("sett en rad med nivå «aktivitet» foran underpunktet".into());
+                    }
+                    _ => {
+                        sink.error(row.loc.clone(), "aktiviteten står ikke under et delmål")
+                            .hint = Some("sett en rad med nivå «delmål» foran aktiviteten".into());
+                    }
+                }
+            }
+            Level::Tekst | Level::Blokk => {
+                let kind = if row.level == Level::Tekst {
+                    "tekst"
+                } else {
+                    "blokk"
+                };
+                match areas.last_mut() {
+                    Some(a) => a.innhold.push(simple(kind, text)),
+                    None => before.push(simple(kind, text)),
+                }
+            }
+        }
+    }
+    (before, areas)
+}
+
+#[derive(Serialize)]
+struct Group {
+    navn: String,
+    moter: Vec<Value>,
+    var: Vec<Value>,
+    host: Vec<Value>,
+}
+
+/// Everything a template may read, and the document's metadata.
+pub struct Composed {
+    pub context: Value,
+    pub meta: Meta,
+}
+
+/// Builds the template context of a plan year.
+pub fn context(py: &PlanYear, theme: &Arc<Theme>) -> Result<Composed> {
+    let mut sink = Sink::default();
+    let texts = TextRenderer::new(theme, py.year, &py.meetings);
+    let toml_loc = Location::file(&py.data_dir.join("nettverk.toml"));
+    let plan_loc = Location::file(&py.year_dir.join("plan.toml"));
+    let mut r = |t: &str, loc: &Location| -> String {
+        texts.render(t, loc).unwrap_or_else(|e| {
+            sink.extend(e);
+            String::new()
+        })
+    };
+    let p = &py.profile;
+    let nettverk = minijinja::context! {
+        navn => r(&p.navn, &toml_loc),
+        helseforetak => p.helseforetak.clone(),
+        nettverk => p.nettverk.clone(),
+        grupper => p.grupper.clone(),
+        forside => p.forside.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
+        motto => p.motto.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
+        bygger_pa => p.bygger_pa.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
+        malsetting => r(&p.malsetting, &toml_loc),
+        kjennetegn => r(&p.kjennetegn, &toml_loc),
+    };
+    let m = &py.meta;
+    let title = r(&m.tittel, &plan_loc);
+    let plan = minijinja::context! {
+        tittel => title.clone(),
+        dato => py.date.format("%Y-%m-%d").to_string(),
+        innledning => m.innledning.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
+        signatur => m.signatur.as_ref().map(|s| r(s, &plan_loc)),
+        signatarer => m.signatarer.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
+    };
+    let (innledende, omrader) = outline(py, &texts, &mut sink);
+    let mut meetings: Vec<&Meeting> = py.meetings.iter().collect();
+    meetings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let moter: Vec<Value> = meetings.iter().map(|m| meeting_value(theme, m)).collect();
+    let by_id: BTreeMap<String, Value> = meetings
+        .iter()
+        .map(|m| (m.id.clone(), meeting_value(theme, m)))
+        .collect();
+    let grupper: Vec<Group> = p
+        .grupper
+        .iter()
+        .map(|g| {
+            let own: Vec<&&Meeting> = meetings
+                .iter()
+                .filter(|m| m.group.as_deref() == Some(g))
+                .collect();
+            let vals = |f: &dyn Fn(&Meeting) -> bool| {
+                own.iter()
+                    .filter(|m| f(m))
+                    .map(|m| meeting_value(theme, m))
+                    .collect::<Vec<_>>()
+            };
+            Group {
+                navn: g.clone(),
+                moter: vals(&|_| true),
+                var: vals(&|m| m.date.month() <= 6),
+                host: vals(&|m| m.date.month() > 6),
+            }
+        })
+        .collect();
+    let logo = if py.logo.is_some() || theme.logo.is_some() {
+        Some("logo.png")
+    } else {
+        None
+    };
+    let context = minijinja::context! {
+        år => py.year,
+        nettverk => nettverk,
+        plan => plan,
+        innledende => ser(&innledende),
+        omrader => ser(&omrader),
+        moter => moter,
+        mote => by_id,
+        grupper => ser(&grupper),
+        logo => logo,
+        stil => minijinja::context! { navn => theme.navn.clone(), ekstra => ser(&theme.ekstra) },
+    };
+    sink.finish()?;
+    let meta = Meta {
+        title,
+        author: p
+            .forfatter
+            .clone()
+            .unwrap_or_else(|| p.helseforetak.clone()),
+        subject: p.navn.clone(),
+        keywords: vec![
+            "årsplan".into(),
+            py.year.to_string(),
+            p.helseforetak.clone(),
+        ],
+        lang: "nb-NO".into(),
+        date: py.date,
+    };
+    Ok(Composed { context, meta })
+}
+
+/// Renders the document kind's template for a plan year and parses the result.
+pub fn compose(
+    py: &PlanYear,
+    theme: &Arc<Theme>,
+    dirs: &TemplateDirs,
+    kind: Kind,
+) -> Result<Document> {
+    let composed = context(py, theme)?;
+    let markup = render_template(theme, dirs, kind.template(), composed.context)?;
+    let blocks = markdown::parse(&markup.1).map_err(|m| {
+        Error::at(
+            Location::file(&markup.0),
+            format!("malen gir ugyldig markering: {m}"),
+        )
+    })?;
+    Ok(Document {
+        meta: composed.meta,
+        blocks,
+    })
+}
+
+/// The template of a kind for a style: the style's own, else an ancestor's.
+fn template_name(theme: &Theme, dirs: &TemplateDirs, file: &str) -> Option<String> {
+    theme
+        .dirs
+        .iter()
+        .filter_map(|d| d.file_name().and_then(|n| n.to_str()))
+        .map(|style| format!("{style}/{file}"))
+        .find(|name| dirs.find(name).is_some())
+}
+
+/// Renders a template to Markdown; returns the template's path and the text.
+pub fn render_template(
+    theme: &Arc<Theme>,
+    dirs: &TemplateDirs,
+    file: &str,
+    ctx: Value,
+) -> Result<(PathBuf, String)> {
+    let name = template_name(theme, dirs, file).ok_or_else(|| {
+        Error::msg(format!("husstilen «{}» har ingen mal {file}", theme.navn))
+            .with_hint("legg malen i templates/<stil>/, eller la stilen arve (arv = ...) fra en stil som har den")
+    })?;
+    let mut env = Environment::new();
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .map_err(|e| Error::msg(e.to_string()))?,
+    );
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let loader_dirs = dirs.clone();
+    env.set_loader(move |name| match loader_dirs.find(name) {
+        Some(p) => std::fs::read_to_string(&p).map(Some).map_err(|e| {
+            minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("kan ikke lese {}: {e}", p.display()),
+            )
+        }),
+        None => Ok(None),
+    });
+    env.set_formatter(
+        |out: &mut minijinja::Output, _state: &mut State, value: &Value| {
+            if value.is_undefined() || value.is_none() {
+                return Ok(());
+            }
+            let s = value.to_string();
+            if value.is_safe() {
+                out.write_str(&s).map_err(minijinja::Error::from)
+            } else {
+                out.write_str(&markdown::escape(&s))
+                    .map_err(minijinja::Error::from)
+            }
+        },
+    );
+    add_filters(&mut env, theme);
+    let styles: Vec<String> = theme
+        .dirs
+        .iter()
+        .filter_map(|d| d.file_name().and_then(|n| n.to_str()).map(str::to_string))
+        .collect();
+    let lookup = dirs.clone();
+    // `mal_for("x.md.j2")`: the candidates along the style chain, nearest first,
+    // so `{% include mal_for(..) %}` takes a style's own part or an ancestor's.
+    env.add_function("mal_for", move |file: String| -> Vec<String> {
+        let all: Vec<String> = styles.iter().map(|s| format!("{s}/{file}")).collect();
+        let found: Vec<String> = all
+            .iter()
+            .filter(|n| lookup.find(n).is_some())
+            .cloned()
+            .collect();
+        if found.is_empty() {
+            all
+        } else {
+            found
+        }
+    });
+    let path = dirs.find(&name).unwrap_or_else(|| PathBuf::from(&name));
+    let text = env
+        .get_template(&name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| template_error(dirs, &path, &e))?;
+    Ok((path, text))
+}
+
+fn template_error(dirs: &TemplateDirs, fallback: &Path, e: &minijinja::Error) -> Error {
+    let file = e
+        .name()
+        .and_then(|n| dirs.find(n))
+        .unwrap_or_else(|| fallback.to_path_buf());
+    let loc = Location {
+        file,
+        row: e.line(),
+        col: None,
+    };
+    let detail = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.kind().to_string());
+    Error(vec![Diagnostic::error(
+        Some(loc),
+        format!("feil i malen: {detail}"),
+    )
+    .hint(
+        "se README.md, avsnittet «Maler», for variablene en mal kan bruke",
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_referenced_names() {
+        assert_eq!(
+            referenced_names("Kurs {{ intro }} og {{fagdag | dato(\"full\")}}; {{ år - 1 }}"),
+            vec!["intro", "fagdag", "år"]
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Diagnostics: what went wrong, where (file, row, column) and what would be right.
+//!
+//! Every message a leader sees is Norwegian bokmål. Library functions return
+//! [`Error`] (a list of diagnostics); the command line prints them and exits non-zero.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A cell or line in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub file: PathBuf,
+    /// 1-based row as a spreadsheet shows it (the header is row 1).
+    pub row: Option<usize>,
+    /// 0-based column index and the column's header text.
+    pub col: Option<(usize, String)>,
+}
+
+impl Location {
+    pub fn file(path: &Path) -> Self {
+        Location {
+            file: path.to_path_buf(),
+            row: None,
+            col: None,
+        }
+    }
+
+    pub fn cell(path: &Path, row: usize, col: usize, header: &str) -> Self {
+        Location {
+            file: path.to_path_buf(),
+            row: Some(row),
+            col: Some((col, header.to_string())),
+        }
+    }
+
+    pub fn row(path: &Path, row: usize) -> Self {
+        Location {
+            file: path.to_path_buf(),
+            row: Some(row),
+            col: None,
+        }
+    }
+}
+
+/// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letter(mut index: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(row) = self.row {
+            write!(f, ", rad {row}")?;
+        }
+        if let Some((col, name)) = &self.col {
+            if name.is_empty() {
+                write!(f, ", kolonne {}", column_letter(*col))?;
+            } else {
+                write!(f, ", kolonne {} ({name})", column_letter(*col))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Option<Location>,
+    pub message: String,
+    /// What would be right, said as advice.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "feil",
+            Severity::Warning => "advarsel",
+        };
+        match &self.location {
+            Some(loc) => write!(f, "{kind}: {loc}: {}", self.message)?,
+            None => write!(f, "{kind}: {}", self.message)?,
+        }
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hjelp: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One or more diagnostics, at least one of them an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub Vec<Diagnostic>);
+
+impl Error {
+    pub fn one(d: Diagnostic) -> Self {
+        Error(vec![d])
+    }
+
+    /// An error with no input location (I/O, internal).
+    pub fn msg(message: impl Into<String>) -> Self {
+        Error(vec![Diagnostic::error(None, message)])
+    }
+
+    pub fn at(location: Location, message: impl Into<String>) -> Self {
+        Error(vec![Diagnostic::error(Some(location), message)])
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        if let Some(last) = self.0.last_mut() {
+            last.hint = Some(hint.into());
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error(vec![d])
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Collects diagnostics while a stage runs, so a leader sees every problem at once.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn error(&mut self, location: Location, message: impl Into<String>) -> &mut Diagnostic {
+        self.items.push(Diagnostic::error(Some(location), message));
+        self.items.last_mut().expect("just pushed")
+    }
+
+    pub fn extend(&mut self, e: Error) {
+        self.items.extend(e.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Ok with the warnings when no error stands, else every diagnostic as the error.
+    pub fn finish(self) -> std::result::Result<Vec<Diagnostic>, Error> {
+        if self.has_errors() {
+            Err(Error(self.items))
+        } else {
+            Ok(self.items)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(2), "C");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+    }
+
+    #[test]
+    fn message_names_file_row_column() {
+        let d = Diagnostic::error(
+            Some(Location::cell(Path::new("data/x/moter.csv"), 5, 1, "Dato")),
+            "«31.02.2026» er ingen gyldig dato",
+        )
+        .hint("skriv datoen som dd.mm.åååå");
+        assert_eq!(
+            d.to_string(),
+            "feil: data/x/moter.csv, rad 5, kolonne B (Dato): «31.02.2026» er ingen gyldig dato\n  hjelp: skriv datoen som dd.mm.åååå"
+        );
+    }
+}

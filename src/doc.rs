@@ -1,0 +1,117 @@
+//! The format-neutral document model that every renderer consumes.
+//!
+//! Templates produce Markdown; `compose::markdown` parses it into this model;
+//! `render::docx` and `render::pdf` turn it into bytes. Nothing here knows about
+//! Word or Typst, so both formats carry the same content by construction.
+
+/// Metadata written into the document properties of every format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// BCP 47 language tag, `nb-NO` for every document we make.
+    pub lang: String,
+    /// The document's date (from the data, never the clock), for reproducible bytes.
+    pub date: chrono::NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub meta: Meta,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
+    Table(Table),
+    Image(Image),
+    /// A group of blocks that the house style formats as one named style
+    /// (cover lines, motto, signature, ...). The class names a style in the theme.
+    Styled {
+        class: String,
+        blocks: Vec<Block>,
+    },
+    PageBreak,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Relative column widths; their sum need not be 100.
+    pub widths: Vec<u32>,
+    /// How many leading rows are header rows (repeated on every page).
+    pub header_rows: usize,
+    pub rows: Vec<Vec<Vec<Block>>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// Path relative to the image store the renderers receive (see `render::Assets`).
+    pub src: String,
+    pub alt: String,
+    /// Width in millimetres; `None` lets the renderer choose.
+    pub width_mm: Option<f32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Strong(Vec<Inline>),
+    Emph(Vec<Inline>),
+    Link { url: String, content: Vec<Inline> },
+    LineBreak,
+}
+
+impl Inline {
+    /// The plain text of a run of inlines (used for alt texts and tests).
+    pub fn plain(inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        for i in inlines {
+            match i {
+                Inline::Text(t) => out.push_str(t),
+                Inline::Strong(c) | Inline::Emph(c) | Inline::Link { content: c, .. } => {
+                    out.push_str(&Inline::plain(c))
+                }
+                Inline::LineBreak => out.push('\n'),
+            }
+        }
+        out
+    }
+}
+
+impl Block {
+    /// The plain text of a block, paragraphs separated by newlines.
+    pub fn plain(&self) -> String {
+        match self {
+            Block::Heading { content, .. } | Block::Paragraph(content) => Inline::plain(content),
+            Block::List { items, .. } => items
+                .iter()
+                .flat_map(|item| item.iter().map(Block::plain))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| r.iter().flat_map(|c| c.iter().map(Block::plain)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::Image(i) => i.alt.clone(),
+            Block::Styled { blocks, .. } => blocks
+                .iter()
+                .map(Block::plain)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::PageBreak => String::new(),
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! arsplan: a palliative-care network's spreadsheet data into its official
+//! documents (årsplan, and later årsrapport) in DOCX and PDF.
+//!
+//! The pipeline runs in one direction: [`load`] → [`check`] → [`compose`] →
+//! [`render`] → [`publish`]. The command line (`src/main.rs`, [`cli`]) is a thin
+//! layer over [`Project`].
+
+pub mod check;
+pub mod cli;
+pub mod compose;
+pub mod dates;
+pub mod diag;
+pub mod doc;
+pub mod load;
+pub mod model;
+pub mod publish;
+pub mod render;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use compose::{Kind, TemplateDirs};
+use diag::{Diagnostic, Error, Result, Sink};
+use model::PlanYear;
+use publish::{Artifact, Written};
+use render::Assets;
+use theme::Theme;
+
+/// The folders a build reads and writes.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub data: PathBuf,
+    pub templates: PathBuf,
+    pub output: PathBuf,
+}
+
+/// Which documents to make.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Networks by folder name; empty means every network in `data/`.
+    pub networks: Vec<String>,
+    /// Plan years; empty means every year a network has.
+    pub years: Vec<i32>,
+}
+
+/// The formats made when none are named.
+pub const DEFAULT_FORMATS: [&str; 2] = ["docx", "pdf"];
+
+/// One network's year, loaded, checked and ready to compose.
+pub struct Prepared {
+    pub year: PlanYear,
+    pub theme: Arc<Theme>,
+    pub dirs: TemplateDirs,
+    pub assets: Assets,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Project {
+    /// The usual layout under one folder: `data/`, `templates/`, `output/`.
+    pub fn at(root: &Path) -> Self {
+        Project {
+            data: root.join("data"),
+            templates: root.join("templates"),
+            output: root.join("output"),
+        }
+    }
+
+    /// The (network, year) pairs a selection names.
+    pub fn targets(&self, sel: &Selection) -> Result<Vec<(String, i32)>> {
+        let all = load::networks(&self.data)?;
+        let networks = if sel.networks.is_empty() {
+            all
+        } else {
+            for n in &sel.networks {
+                if !all.contains(n) {
+                    return Err(Error::msg(format!(
+                        "nettverket «{n}» finnes ikke i {}",
+                        self.data.display()
+                    ))
+                    .with_hint(format!("nettverkene er: {}", all.join(", "))));
+                }
+            }
+            sel.networks.clone()
+        };
+        let mut out = Vec::new();
+        for n in networks {
+            let years = load::years(&self.data, &n)?;
+            if sel.years.is_empty() {
+                out.extend(years.iter().map(|y| (n.clone(), *y)));
+            } else {
+                for y in &sel.years {
+                    if years.contains(y) {
+                        out.push((n.clone(), *y));
+                    } else if sel.networks.len() == 1 {
+                        return Err(
+                            Error::msg(format!("nettverket «{n}» har ingen plan for {y}"))
+                                .with_hint(format!(
+                                    "lag mappen data/{n}/{y}/ med plan.toml, plan.csv og moter.csv"
+                                )),
+                        );
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::msg("fant ingen planer å lage")
+                .with_hint("hvert nettverk trenger data/<nettverk>/nettverk.toml og en mappe per år med plan.toml"));
+        }
+        Ok(out)
+    }
+
+    /// Loads and checks one network's year, with its house style and images.
+    pub fn prepare(&self, network: &str, year: i32) -> Result<Prepared> {
+        let py = load::load_year(&self.data, network, year)?;
+        let theme = Arc::new(
+            Theme::load(&self.templates, &py.profile.stil).map_err(|mut e| {
+                for d in &mut e.0 {
+                    if d.hint.is_none() {
+                        d.hint = Some(format!(
+                            "stilen velges med «stil» i {}",
+                            py.data_dir.join("nettverk.toml").display()
+                        ));
+                    }
+                }
+                e
+            })?,
+        );
+        let diags = check::check(&py);
+        let mut sink = Sink::default();
+        for d in diags {
+            sink.push(d);
+        }
+        let warnings = sink.finish()?;
+        let dirs = TemplateDirs(vec![py.data_dir.join("maler"), self.templates.clone()]);
+        let mut assets = Assets::default();
+        let logo = py
+            .logo
+            .clone()
+            .or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)));
+        if let Some(path) = logo {
+            let bytes = std::fs::read(&path).map_err(|e| {
+                Error::at(
+                    diag::Location::file(&path),
+                    format!("kan ikke lese logoen: {e}"),
+                )
+            })?;
+            if render::image_size(&bytes).is_none() {
+                return Err(Error::at(
+                    diag::Location::file(&path),
+                    "logoen er ikke et PNG- eller JPEG-bilde",
+                )
+                .with_hint("lagre logoen som PNG"));
+            }
+            assets.images.insert("logo.png".into(), bytes);
+        }
+        Ok(Prepared {
+            year: py,
+            theme,
+            dirs,
+            assets,
+            warnings,
+        })
+    }
+
+    /// Makes every document of one network's year in memory.
+    pub fn render(&self, p: &Prepared, formats: &[&str]) -> Result<Vec<Artifact>> {
+        let kind = Kind::Arsplan;
+        let doc = compose::compose(&p.year, &p.theme, &p.dirs, kind)?;
+        let dir = self
+            .output
+            .join(&p.year.network)
+            .join(p.year.year.to_string());
+        let mut out = Vec::new();
+        for f in formats {
+            let r = render::by_name(f).ok_or_else(|| {
+                Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf")
+            })?;
+            let bytes = r.render(&doc, &p.theme, &p.assets)?;
+            out.push(Artifact {
+                path: dir.join(format!("{}.{}", kind.stem(p.year.year), r.extension())),
+                bytes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Checks a selection without writing anything; returns the warnings.
+    pub fn check(&self, sel: &Selection) -> Result<Vec<Diagnostic>> {
+        let mut sink = Sink::default();
+        for (n, y) in self.targets(sel)? {
+            match self.prepare(&n, y).and_then(|p| {
+                compose::compose(&p.year, &p.theme, &p.dirs, Kind::Arsplan)?;
+                Ok(p.warnings)
+            }) {
+                Ok(w) => w.into_iter().for_each(|d| sink.push(d)),
+                Err(e) => sink.extend(e),
+            }
+        }
+        sink.finish()
+    }
+
+    /// Builds a selection: everything is made in memory first, and files are
+    /// written only when every document succeeded.
+    pub fn build(
+        &self,
+        sel: &Selection,
+        formats: &[&str],
+    ) -> Result<(Vec<Written>, Vec<Diagnostic>)> {
+        let mut sink = Sink::default();
+        let mut artifacts = Vec::new();
+        for (n, y) in self.targets(sel)? {
+            match self.prepare(&n, y).and_then(|p| {
+                let a = self.render(&p, formats)?;
+                Ok((a, p.warnings))
+            }) {
+                Ok((a, w)) => {
+                    artifacts.extend(a);
+                    w.into_iter().for_each(|d| sink.push(d));
+                }
+                Err(e) => sink.extend(e),
+            }
+        }
+        let warnings = sink.finish()?;
+        Ok((publish::publish(&artifacts)?, warnings))
+    }
+}

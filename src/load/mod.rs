@@ -1,0 +1,395 @@
+//! Stage 1, load: a network's data folder into typed records with source locations.
+//!
+//! Layout: `data/<network>/nettverk.toml`, optional `logo.png`, and per year
+//! `data/<network>/<year>/plan.toml`, `plan.csv|xlsx`, `moter.csv|xlsx`.
+
+pub mod table;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+
+use crate::dates;
+use crate::diag::{Diagnostic, Error, Location, Result, Sink};
+use crate::model::*;
+use table::Column;
+
+/// The networks in a data folder: every subfolder with a `nettverk.toml`, sorted.
+pub fn networks(data: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(data).map_err(|e| {
+        Error::at(
+            Location::file(data),
+            format!("kan ikke lese datamappen: {e}"),
+        )
+        .with_hint("kjør kommandoen fra prosjektmappen, eller oppgi mappen med --data")
+    })?;
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("nettverk.toml").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// The plan years of a network: subfolders named by a year that hold a `plan.toml`.
+pub fn years(data: &Path, network: &str) -> Result<Vec<i32>> {
+    let dir = data.join(network);
+    let entries = std::fs::read_dir(&dir).map_err(|_| {
+        Error::at(
+            Location::file(&dir),
+            format!("nettverket «{network}» finnes ikke"),
+        )
+        .with_hint("nettverkene er mappene i data/ som har en nettverk.toml")
+    })?;
+    let mut out: Vec<i32> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("plan.toml").is_file())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Reads and deserializes a TOML file, translating its errors to Norwegian.
+pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese filen: {e}")))?;
+    let text = table::decode_text(path, &bytes)?;
+    toml::from_str(&text).map_err(|e| {
+        let row = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let loc = Location {
+            file: path.to_path_buf(),
+            row,
+            col: None,
+        };
+        let raw = e.message().to_string();
+        let msg = if let Some(f) = between(&raw, "missing field `", "`") {
+            format!("feltet «{f}» mangler")
+        } else if let Some(f) = between(&raw, "unknown field `", "`") {
+            format!("ukjent felt «{f}»")
+        } else {
+            format!("filen er ikke gyldig TOML: {raw}")
+        };
+        Error::at(loc, msg)
+            .with_hint("se README.md, avsnittet «Dataformat», for feltene filen skal ha")
+    })
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
+    let date = d.date?;
+    NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+}
+
+const PLAN_COLUMNS: &[Column] = &[
+    Column {
+        name: "Nivå",
+        required: true,
+    },
+    Column {
+        name: "Tekst",
+        required: true,
+    },
+    Column {
+        name: "Gjelder",
+        required: false,
+    },
+];
+
+const MEETING_COLUMNS: &[Column] = &[
+    Column {
+        name: "ID",
+        required: true,
+    },
+    Column {
+        name: "Dato",
+        required: true,
+    },
+    Column {
+        name: "Type",
+        required: true,
+    },
+    Column {
+        name: "Gruppe",
+        required: false,
+    },
+    Column {
+        name: "Gjelder",
+        required: false,
+    },
+    Column {
+        name: "Tittel",
+        required: false,
+    },
+    Column {
+        name: "Tema",
+        required: false,
+    },
+    Column {
+        name: "Sted",
+        required: false,
+    },
+];
+
+fn names<T>(all: &[(&'static str, T)]) -> String {
+    all.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+/// Loads one network's data for one year. Every problem found is reported at once.
+pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
+    let data_dir = data.join(network);
+    let year_dir = data_dir.join(year.to_string());
+    let mut sink = Sink::default();
+
+    let profile: Option<Profile> = match read_toml(&data_dir.join("nettverk.toml")) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            sink.extend(e);
+            None
+        }
+    };
+    let meta_path = year_dir.join("plan.toml");
+    let meta: Option<PlanMeta> = match read_toml(&meta_path) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            sink.extend(e);
+            None
+        }
+    };
+    let date = meta.as_ref().and_then(|m| {
+        let d = toml_date(&m.dato);
+        if d.is_none() {
+            sink.push(
+                Diagnostic::error(Some(Location::file(&meta_path)), "«dato» må være en dato")
+                    .hint("skriv for eksempel dato = 2026-01-15"),
+            );
+        }
+        d
+    });
+
+    let outline = match table::require(&year_dir, "plan", "Plan").and_then(|t| t.bind(PLAN_COLUMNS))
+    {
+        Ok(t) => read_outline(&t, &mut sink),
+        Err(e) => {
+            sink.extend(e);
+            Vec::new()
+        }
+    };
+    let groups: Vec<String> = profile
+        .as_ref()
+        .map(|p| p.grupper.clone())
+        .unwrap_or_default();
+    let meetings =
+        match table::require(&year_dir, "moter", "Møter").and_then(|t| t.bind(MEETING_COLUMNS)) {
+            Ok(t) => read_meetings(&t, &groups, &mut sink),
+            Err(e) => {
+                sink.extend(e);
+                Vec::new()
+            }
+        };
+    let logo = Some(data_dir.join("logo.png")).filter(|p| p.is_file());
+
+    let _warnings = sink.finish()?;
+    match (profile, meta, date) {
+        (Some(profile), Some(meta), Some(date)) => Ok(PlanYear {
+            network: network.to_string(),
+            year,
+            data_dir,
+            year_dir,
+            profile,
+            meta,
+            date,
+            outline,
+            meetings,
+            logo,
+        }),
+        _ => Err(Error::msg("dataene kunne ikke leses")),
+    }
+}
+
+fn read_outline(t: &table::Bound, sink: &mut Sink) -> Vec<PlanRow> {
+    let mut rows = Vec::new();
+    for r in t.rows() {
+        let level = match r.required("Nivå") {
+            Err(e) => {
+                sink.extend(e);
+                continue;
+            }
+            Ok(v) => match Level::parse(v) {
+                Some(l) => l,
+                None => {
+                    sink.error(r.loc("Nivå"), format!("ukjent nivå «{v}»")).hint =
+                        Some(format!("bruk et av disse: {}", names(&Level::ALL)));
+                    continue;
+                }
+            },
+        };
+        let text = match r.required("Tekst") {
+            Ok(t) => t.to_string(),
+            Err(e) => {
+                sink.extend(e);
+                continue;
+            }
+        };
+        let g = r.get("Gjelder");
+        let gjelder = if g.is_empty() {
+            None
+        } else {
+            match Gjelder::parse(g) {
+                Some(g) => Some(g),
+                None => {
+                    sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder"))
+                        .hint = Some(format!(
+                        "bruk {} eller la cellen stå tom",
+                        names(&Gjelder::ALL)
+                    ));
+                    None
+                }
+            }
+        };
+        rows.push(PlanRow {
+            level,
+            text,
+            gjelder,
+            loc: r.loc("Tekst"),
+        });
+    }
+    rows
+}
+
+fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Meeting> {
+    let mut out: Vec<Meeting> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for r in t.rows() {
+        let mut ok = true;
+        let id = r
+            .required("ID")
+            .map_err(|e| sink.extend(e))
+            .unwrap_or("")
+            .to_string();
+        if !id.is_empty() {
+            let valid = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                sink.error(r.loc("ID"), format!("«{id}» kan ikke brukes som møte-id")).hint = Some(
+                    "bruk små bokstaver a-z, sifre og understrek, og begynn med en bokstav, for eksempel fagdag eller bergen1_1".into(),
+                );
+                ok = false;
+            } else if !seen.insert(id.clone()) {
+                sink.error(r.loc("ID"), format!("møte-id «{id}» er brukt før"))
+                    .hint = Some("hvert møte må ha sin egen id".into());
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+        let date = match r.required("Dato") {
+            Err(e) => {
+                sink.extend(e);
+                None
+            }
+            Ok(v) => {
+                match dates::parse(v) {
+                    Ok(d) => Some(d),
+                    Err(dates::DateError::NoSuchDay) => {
+                        sink.error(
+                            r.loc("Dato"),
+                            format!("«{v}» er ingen gyldig dato: den dagen finnes ikke"),
+                        )
+                        .hint = Some("sjekk dag og måned".into());
+                        None
+                    }
+                    Err(dates::DateError::Shape) => {
+                        sink.error(r.loc("Dato"), format!("«{v}» er ingen dato"))
+                        .hint = Some("skriv datoen som dd.mm.åååå (16.04.2026) eller åååå-mm-dd (2026-04-16)".into());
+                        None
+                    }
+                }
+            }
+        };
+        let kind = match r.required("Type") {
+            Err(e) => {
+                sink.extend(e);
+                None
+            }
+            Ok(v) => {
+                let k = MeetingKind::parse(v);
+                if k.is_none() {
+                    sink.error(r.loc("Type"), format!("ukjent møtetype «{v}»"))
+                        .hint = Some(format!("bruk en av disse: {}", names(&MeetingKind::ALL)));
+                }
+                k
+            }
+        };
+        let group = Some(r.get("Gruppe").to_string()).filter(|g| !g.is_empty());
+        if let Some(g) = &group {
+            if !groups.iter().any(|k| k == g) {
+                sink.error(r.loc("Gruppe"), format!("ukjent nettverksgruppe «{g}»"))
+                    .hint = Some(format!(
+                    "gruppene står i nettverk.toml (grupper): {}",
+                    groups.join(", ")
+                ));
+                ok = false;
+            }
+        }
+        let g = r.get("Gjelder");
+        let gjelder = if g.is_empty() {
+            None
+        } else {
+            let p = Gjelder::parse(g);
+            if p.is_none() {
+                sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder"))
+                    .hint = Some(format!(
+                    "bruk {} eller la cellen stå tom",
+                    names(&Gjelder::ALL)
+                ));
+            }
+            p
+        };
+        if let (true, Some(date), Some(kind)) = (ok, date, kind) {
+            out.push(Meeting {
+                id,
+                date,
+                kind,
+                group,
+                gjelder,
+                title: r.get("Tittel").to_string(),
+                topic: r.get("Tema").to_string(),
+                place: r.get("Sted").to_string(),
+                date_loc: r.loc("Dato"),
+                row_loc: Location::row(&t.path(), r.number()),
+            });
+        }
+    }
+    out
+}
+
+/// Paths a network's year depends on (for messages and, later, the manifest).
+pub fn inputs(py: &PlanYear) -> Vec<PathBuf> {
+    let mut v = vec![
+        py.data_dir.join("nettverk.toml"),
+        py.year_dir.join("plan.toml"),
+    ];
+    for stem in ["plan", "moter"] {
+        for ext in ["csv", "xlsx"] {
+            let p = py.year_dir.join(format!("{stem}.{ext}"));
+            if p.is_file() {
+                v.push(p);
+            }
+        }
+    }
+    v.extend(py.logo.clone());
+    v
+}

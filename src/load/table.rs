@@ -1,0 +1,446 @@
+//! Reading a table from CSV (comma or semicolon; UTF-8 with or without BOM,
+//! UTF-16, or Windows-1252) or from a named sheet of an .xlsx workbook, into
+//! rows of text cells that remember their file, row and column.
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+
+use crate::diag::{Error, Location, Result};
+
+/// A table as read: header texts and rows of trimmed text cells.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    /// For workbooks: the sheet the table came from.
+    pub sheet: Option<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based row number as the spreadsheet shows it.
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+/// One column the reader expects.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    /// The column must be present in the header.
+    pub required: bool,
+}
+
+/// A table whose header has been matched against the expected columns.
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub table: Table,
+    /// For each expected column, its index in the file (if present).
+    index: Vec<(&'static str, Option<usize>)>,
+}
+
+/// A row of a bound table, with typed access by column name.
+pub struct Cells<'a> {
+    bound: &'a Bound,
+    pub row: &'a Row,
+}
+
+impl Table {
+    /// Where the table came from, for messages: the file, and the sheet if any.
+    pub fn display_path(&self) -> PathBuf {
+        match &self.sheet {
+            Some(s) => PathBuf::from(format!("{} [ark {s}]", self.path.display())),
+            None => self.path.clone(),
+        }
+    }
+
+    /// Matches the header with the expected columns. A missing required
+    /// column or a column nobody expects is an error.
+    pub fn bind(self, columns: &[Column]) -> Result<Bound> {
+        let shown = self.display_path();
+        let known = columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut errors = Vec::new();
+        for (i, h) in self.headers.iter().enumerate() {
+            if h.is_empty() {
+                continue;
+            }
+            if !columns
+                .iter()
+                .any(|c| c.name.to_lowercase() == h.to_lowercase())
+            {
+                errors.push(
+                    crate::diag::Diagnostic::error(
+                        Some(Location::cell(&shown, 1, i, h)),
+                        format!("ukjent kolonne «{h}»"),
+                    )
+                    .hint(format!("kjente kolonner er: {known}")),
+                );
+            }
+        }
+        let mut index = Vec::new();
+        for c in columns {
+            let pos = self
+                .headers
+                .iter()
+                .position(|h| h.to_lowercase() == c.name.to_lowercase());
+            if pos.is_none() && c.required {
+                errors.push(
+                    crate::diag::Diagnostic::error(
+                        Some(Location::row(&shown, 1)),
+                        format!("kolonnen «{}» mangler", c.name),
+                    )
+                    .hint(format!(
+                        "første rad må ha kolonneoverskriftene {known}; fant: {}",
+                        self.headers.join(", ")
+                    )),
+                );
+            }
+            index.push((c.name, pos));
+        }
+        if errors.is_empty() {
+            Ok(Bound { table: self, index })
+        } else {
+            Err(Error(errors))
+        }
+    }
+}
+
+impl Bound {
+    pub fn rows(&self) -> impl Iterator<Item = Cells<'_>> {
+        self.table
+            .rows
+            .iter()
+            .map(move |row| Cells { bound: self, row })
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.table.display_path()
+    }
+
+    fn col(&self, name: &str) -> Option<usize> {
+        self.index
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, i)| *i)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.col(name).is_some()
+    }
+}
+
+impl Cells<'_> {
+    /// The trimmed cell text, empty when the column is absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.bound
+            .col(name)
+            .and_then(|i| self.row.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The location of a cell, for messages.
+    pub fn loc(&self, name: &str) -> Location {
+        let path = self.bound.path();
+        match self.bound.col(name) {
+            Some(i) => Location::cell(&path, self.row.number, i, &self.bound.table.headers[i]),
+            None => Location::row(&path, self.row.number),
+        }
+    }
+
+    /// The cell text, or an error when it is empty.
+    pub fn required(&self, name: &str) -> Result<&str> {
+        let v = self.get(name);
+        if v.is_empty() {
+            Err(
+                Error::at(self.loc(name), format!("cellen i kolonnen «{name}» er tom"))
+                    .with_hint(format!("fyll inn {name} for denne raden")),
+            )
+        } else {
+            Ok(v)
+        }
+    }
+
+    pub fn number(&self) -> usize {
+        self.row.number
+    }
+}
+
+/// Finds `<stem>.csv`, else `<stem>.xlsx` (sheet `sheet`), in `dir`.
+pub fn find(dir: &Path, stem: &str, sheet: &str) -> Result<Option<Table>> {
+    let csv = dir.join(format!("{stem}.csv"));
+    if csv.is_file() {
+        return read_csv(&csv).map(Some);
+    }
+    let xlsx = dir.join(format!("{stem}.xlsx"));
+    if xlsx.is_file() {
+        return read_xlsx(&xlsx, sheet).map(Some);
+    }
+    Ok(None)
+}
+
+/// Like [`find`], but a missing table is an error.
+pub fn require(dir: &Path, stem: &str, sheet: &str) -> Result<Table> {
+    find(dir, stem, sheet)?.ok_or_else(|| {
+        Error::at(Location::file(&dir.join(format!("{stem}.csv"))), "filen finnes ikke")
+            .with_hint(format!(
+                "legg tabellen i {stem}.csv (semikolon- eller kommaseparert) eller i arket «{sheet}» i {stem}.xlsx"
+            ))
+    })
+}
+
+/// Turns file bytes into text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252.
+pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<String> {
+    let not_text = || {
+        Error::at(Location::file(path), "filen er ikke en gyldig tekstfil")
+            .with_hint("lagre tabellen fra Excel som «CSV UTF-8 (kommadelt)» eller som .xlsx")
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec()).map_err(|_| not_text());
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let (text, _, had_errors) = encoding_rs::UTF_16LE.decode(bytes);
+        if had_errors {
+            return Err(not_text());
+        }
+        return Ok(text.into_owned());
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            text.into_owned()
+        }
+    };
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    {
+        return Err(not_text());
+    }
+    Ok(text)
+}
+
+/// Reads a CSV file; the delimiter (semicolon or comma) is found from the header.
+pub fn read_csv(path: &Path) -> Result<Table> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese filen: {e}")))?;
+    parse_csv(path, &decode_text(path, &bytes)?)
+}
+
+fn count_outside_quotes(line: &str, ch: char) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for c in line.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == ch && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Parses CSV text already decoded.
+pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
+    let text = text.trim_start_matches('\u{feff}');
+    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let semi = count_outside_quotes(header_line, ';');
+    let comma = count_outside_quotes(header_line, ',');
+    let delimiter = if semi == 0 && comma == 0 {
+        let other = ['\t', '|', ':']
+            .into_iter()
+            .find(|c| count_outside_quotes(header_line, *c) > 0);
+        if let Some(c) = other {
+            let name = match c {
+                '\t' => "tabulator".to_string(),
+                c => format!("«{c}»"),
+            };
+            return Err(Error::at(
+                Location::row(path, 1),
+                format!("feil skilletegn: overskriftsraden er delt med {name}"),
+            )
+            .with_hint("skill kolonnene med semikolon (;) eller komma (,)"));
+        }
+        b';'
+    } else if semi >= comma {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            Error::at(
+                Location::row(path, line.max(1)),
+                "raden kan ikke leses som CSV",
+            )
+            .with_hint(
+                "sjekk at tekst med skilletegn eller anførselstegn står i doble anførselstegn (\")",
+            )
+        })?;
+        let number = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        match &headers {
+            None => headers = Some(cells),
+            Some(h) => {
+                if cells.len() > h.len() && cells[h.len()..].iter().any(|c| !c.is_empty()) {
+                    let sep = if delimiter == b';' {
+                        "semikolon"
+                    } else {
+                        "komma"
+                    };
+                    return Err(Error::at(
+                        Location::cell(path, number, h.len(), ""),
+                        format!(
+                            "raden har {} kolonner, men overskriften har {}",
+                            cells.len(),
+                            h.len()
+                        ),
+                    )
+                    .with_hint(format!(
+                        "filen er delt med {sep}; sett tekst som inneholder {sep} i doble anførselstegn, eller bruk samme skilletegn i alle rader"
+                    )));
+                }
+                rows.push(Row { number, cells });
+            }
+        }
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        sheet: None,
+        headers: headers.unwrap_or_default(),
+        rows,
+    })
+}
+
+/// Reads sheet `sheet` (case-insensitive) of an .xlsx workbook.
+pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+        Error::at(
+            Location::file(path),
+            format!("kan ikke åpne regnearket: {e}"),
+        )
+        .with_hint("lagre arbeidsboken som Excel-arbeidsbok (.xlsx)")
+    })?;
+    let names = book.sheet_names().to_vec();
+    let Some(name) = names
+        .iter()
+        .find(|n| n.trim().to_lowercase() == sheet.to_lowercase())
+    else {
+        return Err(Error::at(
+            Location::file(path),
+            format!("arbeidsboken har ikke noe ark som heter «{sheet}»"),
+        )
+        .with_hint(format!(
+            "arkene er: {}; gi arket med tabellen navnet «{sheet}»",
+            names.join(", ")
+        )));
+    };
+    let range = book.worksheet_range(name).map_err(|e| {
+        Error::at(
+            Location::file(path),
+            format!("kan ikke lese arket «{name}»: {e}"),
+        )
+    })?;
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let shown = PathBuf::from(format!("{} [ark {name}]", path.display()));
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut lead = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        let number = row0 as usize + i + 1;
+        let mut cells = lead.clone();
+        for (j, cell) in r.iter().enumerate() {
+            let text = cell_text(cell)
+                .map_err(|m| Error::at(Location::cell(&shown, number, col0 as usize + j, ""), m))?;
+            cells.push(text);
+        }
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        match headers {
+            None => {
+                lead = vec![String::new(); col0 as usize];
+                let mut h = lead.clone();
+                h.extend(cells.into_iter().skip(lead.len()));
+                headers = Some(h);
+            }
+            Some(_) => rows.push(Row { number, cells }),
+        }
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        sheet: Some(name.clone()),
+        headers: headers.unwrap_or_default(),
+        rows,
+    })
+}
+
+fn cell_text(cell: &Data) -> std::result::Result<String, String> {
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "ja" } else { "nei" }.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => d.format("%d.%m.%Y").to_string(),
+            None => return Err("cellen har en dato Excel ikke kan regne om".into()),
+        },
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(format!("cellen inneholder Excel-feilen {e:?}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semicolon_and_comma_and_bom() {
+        let t = parse_csv(Path::new("a.csv"), "\u{feff}ID;Dato\nx;16.04.2026\n").unwrap();
+        assert_eq!(t.headers, ["ID", "Dato"]);
+        let t = parse_csv(Path::new("a.csv"), "ID,Dato\n\"a,b\",16.04.2026\n\n").unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].cells, ["a,b", "16.04.2026"]);
+        assert_eq!(t.rows[0].number, 2);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded() {
+        let bytes = b"Navn;By\nS\xf8rum;Troms\xf8\n";
+        let text = decode_text(Path::new("a.csv"), bytes).unwrap();
+        assert!(text.contains("Sørum;Tromsø"));
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        let e = decode_text(Path::new("a.csv"), b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
+        assert!(e.to_string().contains("ikke en gyldig tekstfil"), "{e}");
+    }
+
+    #[test]
+    fn tab_delimiter_is_refused() {
+        let e = parse_csv(Path::new("a.csv"), "ID\tDato\nx\t1.1.2026\n").unwrap_err();
+        assert!(e.to_string().contains("feil skilletegn"), "{e}");
+    }
+}

@@ -1,0 +1,5 @@
+//! The `arsplan` command: a thin wrapper over the library.
+
+fn main() -> std::process::ExitCode {
+    arsplan::cli::main()
+}

@@ -1,0 +1,155 @@
+//! Helpers shared by the integration tests: the example project, independent
+//! text extraction from DOCX (zip + XML) and PDF (poppler's pdftotext), and
+//! word-level comparison with the seed texts.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use arsplan::Project;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's own data and templates, writing into a fresh temporary folder.
+pub fn project(out: &Path) -> Project {
+    let r = root();
+    Project {
+        data: r.join("data"),
+        templates: r.join("templates"),
+        output: out.to_path_buf(),
+    }
+}
+
+/// True when CI (or the developer) demands that external tools be present.
+pub fn tools_required() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+        || std::env::var_os("ARSPLAN_REQUIRE_TOOLS").is_some()
+}
+
+/// Whether an external program can run. When it cannot: fail under CI, else
+/// print why the test is skipped and return false.
+pub fn have_tool(program: &str, args: &[&str]) -> bool {
+    let ok = Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            !tools_required(),
+            "{program} is required here (CI or ARSPLAN_REQUIRE_TOOLS) but cannot run"
+        );
+        eprintln!("SKIPPED: {program} is not installed; .ci/run installs it");
+    }
+    ok
+}
+
+/// The text of a DOCX body, read straight from word/document.xml: one line per paragraph.
+pub fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml_text(&xml)
+}
+
+/// Text content of WordprocessingML: `w:t` runs, paragraphs and breaks as newlines.
+pub fn xml_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find('<') {
+        let tag_end = rest[i..].find('>').map(|j| i + j + 1).unwrap_or(rest.len());
+        let tag = &rest[i..tag_end];
+        if tag.starts_with("<w:t>") || tag.starts_with("<w:t ") {
+            let close = rest[tag_end..]
+                .find("</w:t>")
+                .map(|j| tag_end + j)
+                .unwrap_or(rest.len());
+            out.push_str(&unescape(&rest[tag_end..close]));
+            rest = &rest[close..];
+            continue;
+        }
+        if tag == "</w:p>" || tag.starts_with("<w:br") || tag.starts_with("<w:tab") {
+            out.push('\n');
+        }
+        rest = &rest[tag_end..];
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text of a PDF by poppler's pdftotext, or None when it is not installed.
+pub fn pdf_text(bytes: &[u8]) -> Option<String> {
+    if !have_tool("pdftotext", &["-v"]) {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// Words after folding white space and dropping bullet glyphs.
+pub fn words(text: &str) -> Vec<String> {
+    const GLYPHS: [&str; 6] = ["\u{f0b7}", "•", "-", "–", "▪", "\u{f0a7}"];
+    text.split_whitespace()
+        .map(|w| w.trim_start_matches(['\u{f0b7}', '•', '▪']).to_string())
+        .filter(|w| !w.is_empty() && !GLYPHS.contains(&w.as_str()))
+        .collect()
+}
+
+/// Longest common subsequence of two word lists.
+pub fn lcs(a: &[String], b: &[String]) -> usize {
+    let mut prev = vec![0u32; b.len() + 1];
+    let mut cur = vec![0u32; b.len() + 1];
+    for x in a {
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                cur[j].max(prev[j + 1])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()] as usize
+}
+
+/// (share of the seed's words found in order in ours, share of ours found in the seed)
+pub fn fidelity(seed: &str, ours: &str) -> (f64, f64) {
+    let s = words(seed);
+    let o = words(ours);
+    let common = lcs(&s, &o) as f64;
+    (
+        common / s.len().max(1) as f64,
+        common / o.len().max(1) as f64,
+    )
+}
+
+pub fn seed(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests/fixtures/seeds").join(name)).unwrap()
+}
