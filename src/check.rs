@@ -7,7 +7,7 @@ use chrono::Datelike;
 
 use crate::dates;
 use crate::diag::Diagnostic;
-use crate::model::PlanYear;
+use crate::model::{Level, PlanYear, Strategy};
 
 /// Every rule over one network's year.
 pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
@@ -49,6 +49,39 @@ pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
                         format!("«{g}» har to møter {shown} («{other}» og «{}»)", m.id),
                     )
                     .hint("en nettverksgruppe møtes høyst én gang samme dag; rett datoen på ett av møtene"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Every innsatsområde a sub-goal names must exist in the strategy.
+pub fn strategy_refs(py: &PlanYear, strategy: &Strategy) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for row in py.outline.iter().filter(|r| !r.innsatsomrader.is_empty()) {
+        if row.level != Level::Delmal {
+            out.push(
+                Diagnostic::error(
+                    Some(row.innsats_loc.clone()),
+                    "bare delmål kan vise til innsatsområder",
+                )
+                .hint("flytt henvisningen til delmålet aktiviteten hører til"),
+            );
+            continue;
+        }
+        for id in &row.innsatsomrader {
+            if strategy.focus(id).is_none() {
+                out.push(
+                    Diagnostic::error(
+                        Some(row.innsats_loc.clone()),
+                        format!("innsatsområdet «{id}» finnes ikke i {}", strategy.title),
+                    )
+                    .hint(format!(
+                        "skriv område.nummer, for eksempel 2.6; strategien har områdene 1-{} med {} innsatsområder",
+                        strategy.areas.len(),
+                        strategy.len()
+                    )),
                 );
             }
         }

@@ -173,12 +173,61 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Check { sel } => match project.check(&sel.selection()) {
-            Ok(warnings) => {
+            Ok((warnings, reports)) => {
                 print_diagnostics(&warnings);
+                for r in &reports {
+                    print_coverage(r);
+                }
                 println!("Kontrollert: ingen feil ({} advarsler).", warnings.len());
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),
         },
+    }
+}
+
+/// Which innsatsområder of the strategy a plan serves, area by area.
+fn print_coverage(r: &crate::Report) {
+    let c = &r.coverage;
+    println!(
+        "\n{} {}: delmålene tjener {} av {} innsatsområder i {} ({}).",
+        r.network,
+        r.period,
+        c.served(),
+        c.items.len(),
+        r.strategy.title,
+        r.strategy.network
+    );
+    for area in &r.strategy.areas {
+        let ids: Vec<&str> = area.focus.iter().map(|(id, _)| id.as_str()).collect();
+        let items: Vec<_> = c
+            .items
+            .iter()
+            .filter(|(id, _, _)| ids.contains(&id.as_str()))
+            .collect();
+        let served: Vec<&str> = items
+            .iter()
+            .filter(|(_, _, by)| !by.is_empty())
+            .map(|(id, _, _)| id.as_str())
+            .collect();
+        println!(
+            "  {}. {}: {} av {} dekket{}",
+            area.nr,
+            area.name,
+            served.len(),
+            items.len(),
+            if served.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", served.join(", "))
+            }
+        );
+        for (id, text, by) in items {
+            if by.is_empty() {
+                let short: String = text.chars().take(90).collect();
+                let more = if text.chars().count() > 90 { "…" } else { "" };
+                println!("      ikke dekket {id}: {short}{more}");
+            }
+        }
     }
 }

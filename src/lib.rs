@@ -20,9 +20,9 @@ pub mod theme;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use compose::{Kind, TemplateDirs};
+use compose::TemplateDirs;
 use diag::{Diagnostic, Error, Result, Sink};
-use model::PlanYear;
+use model::{Coverage, PlanYear, Strategy};
 use publish::{Artifact, Written};
 use render::Assets;
 use theme::Theme;
@@ -54,6 +54,17 @@ pub struct Prepared {
     pub dirs: TemplateDirs,
     pub assets: Assets,
     pub warnings: Vec<Diagnostic>,
+    /// The strategy the network follows, if its profile names one.
+    pub strategy: Option<Strategy>,
+}
+
+/// What `check` tells about one plan beside its diagnostics.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub network: String,
+    pub period: String,
+    pub strategy: Strategy,
+    pub coverage: Coverage,
 }
 
 impl Project {
@@ -110,29 +121,36 @@ impl Project {
         Ok(out)
     }
 
-    /// Loads and checks one network's year, with its house style and images.
+    /// Loads and checks one network's year, with its house style, images and strategy.
     pub fn prepare(&self, network: &str, year: i32) -> Result<Prepared> {
         let py = load::load_year(&self.data, network, year)?;
-        let theme = Arc::new(
-            Theme::load(&self.templates, &py.profile.stil).map_err(|mut e| {
-                for d in &mut e.0 {
-                    if d.hint.is_none() {
-                        d.hint = Some(format!(
-                            "stilen velges med «stil» i {}",
-                            py.data_dir.join("nettverk.toml").display()
-                        ));
-                    }
+        let roots = vec![py.data_dir.join("maler"), self.templates.clone()];
+        let theme = Arc::new(Theme::load(&roots, &py.profile.stil).map_err(|mut e| {
+            for d in &mut e.0 {
+                if d.hint.is_none() {
+                    d.hint = Some(format!(
+                        "stilen velges med «stil» i {}",
+                        py.data_dir.join("nettverk.toml").display()
+                    ));
                 }
-                e
-            })?,
-        );
-        let diags = check::check(&py);
+            }
+            e
+        })?);
+        let strategy = match &py.profile.strategi {
+            Some(name) => Some(self.strategy(name, &py)?),
+            None => None,
+        };
         let mut sink = Sink::default();
-        for d in diags {
+        for d in check::check(&py) {
             sink.push(d);
         }
+        if let Some(s) = &strategy {
+            for d in check::strategy_refs(&py, s) {
+                sink.push(d);
+            }
+        }
         let warnings = sink.finish()?;
-        let dirs = TemplateDirs(vec![py.data_dir.join("maler"), self.templates.clone()]);
+        let dirs = TemplateDirs(roots);
         let mut assets = Assets::default();
         let logo = py
             .logo
@@ -146,11 +164,10 @@ impl Project {
                 )
             })?;
             if render::image_size(&bytes).is_none() {
-                return Err(Error::at(
-                    diag::Location::file(&path),
-                    "logoen er ikke et PNG- eller JPEG-bilde",
-                )
-                .with_hint("lagre logoen som PNG"));
+                return Err(
+                    Error::at(diag::Location::file(&path), "logoen er ikke et PNG-bilde")
+                        .with_hint("lagre logoen som PNG"),
+                );
             }
             assets.images.insert("logo.png".into(), bytes);
         }
@@ -160,13 +177,33 @@ impl Project {
             dirs,
             assets,
             warnings,
+            strategy,
         })
+    }
+
+    /// Loads the strategy a network follows (`strategi` in its nettverk.toml).
+    fn strategy(&self, name: &str, py: &PlanYear) -> Result<Strategy> {
+        let at = diag::Location::file(&py.data_dir.join("nettverk.toml"));
+        let years = load::years(&self.data, name).map_err(|_| {
+            Error::at(at.clone(), format!("strategien «{name}» finnes ikke i {}", self.data.display()))
+                .with_hint("«strategi» må være navnet på en nettverksmappe med en plan der dokument = \"strategi\"")
+        })?;
+        for y in years {
+            let meta: model::PlanMeta =
+                load::read_toml(&self.data.join(name).join(y.to_string()).join("plan.toml"))?;
+            if meta.dokument == "strategi" {
+                return Ok(Strategy::from_plan(&load::load_year(&self.data, name, y)?));
+            }
+        }
+        Err(Error::at(
+            at,
+            format!("«{name}» har ingen plan med dokument = \"strategi\""),
+        ))
     }
 
     /// Makes every document of one network's year in memory.
     pub fn render(&self, p: &Prepared, formats: &[&str]) -> Result<Vec<Artifact>> {
-        let kind = Kind::Arsplan;
-        let doc = compose::compose(&p.year, &p.theme, &p.dirs, kind)?;
+        let doc = compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref())?;
         let dir = self
             .output
             .join(&p.year.network)
@@ -178,26 +215,38 @@ impl Project {
             })?;
             let bytes = r.render(&doc, &p.theme, &p.assets)?;
             out.push(Artifact {
-                path: dir.join(format!("{}.{}", kind.stem(p.year.year), r.extension())),
+                path: dir.join(format!("{}.{}", p.year.stem(), r.extension())),
                 bytes,
             });
         }
         Ok(out)
     }
 
-    /// Checks a selection without writing anything; returns the warnings.
-    pub fn check(&self, sel: &Selection) -> Result<Vec<Diagnostic>> {
+    /// Checks a selection without writing anything; returns the warnings and,
+    /// for plans that follow a strategy, which innsatsområder they serve.
+    pub fn check(&self, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<Report>)> {
         let mut sink = Sink::default();
+        let mut reports = Vec::new();
         for (n, y) in self.targets(sel)? {
             match self.prepare(&n, y).and_then(|p| {
-                compose::compose(&p.year, &p.theme, &p.dirs, Kind::Arsplan)?;
-                Ok(p.warnings)
+                compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref())?;
+                Ok(p)
             }) {
-                Ok(w) => w.into_iter().for_each(|d| sink.push(d)),
+                Ok(p) => {
+                    if let Some(s) = &p.strategy {
+                        reports.push(Report {
+                            network: n.clone(),
+                            period: p.year.period(),
+                            strategy: s.clone(),
+                            coverage: Coverage::compute(&p.year, s),
+                        });
+                    }
+                    p.warnings.into_iter().for_each(|d| sink.push(d));
+                }
                 Err(e) => sink.extend(e),
             }
         }
-        sink.finish()
+        Ok((sink.finish()?, reports))
     }
 
     /// Builds a selection: everything is made in memory first, and files are

@@ -35,13 +35,27 @@ pub struct Profile {
     /// Written as the author in document properties; defaults to the trust.
     #[serde(default)]
     pub forfatter: Option<String>,
+    /// The regional strategy the plans follow: a network folder whose plan is a strategy.
+    #[serde(default)]
+    pub strategi: Option<String>,
 }
 
 /// A year's plan settings, `data/<network>/<year>/plan.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanMeta {
+    /// The document kind: a template `<dokument>.md.j2` in the house style.
+    #[serde(default = "default_document")]
+    pub dokument: String,
     pub tittel: String,
+    #[serde(default)]
+    pub undertittel: Option<String>,
+    /// A plan period of several years (`2024-2026`); the folder's year is its first.
+    #[serde(default)]
+    pub periode: Option<String>,
+    /// Strategy only: the focus areas as the strategy's summary list names them.
+    #[serde(default)]
+    pub fokusomrader: Vec<String>,
     /// The document date; also fixes the PDF and DOCX dates for reproducible bytes.
     pub dato: toml::value::Datetime,
     #[serde(default)]
@@ -50,6 +64,10 @@ pub struct PlanMeta {
     pub signatur: Option<String>,
     #[serde(default)]
     pub signatarer: Vec<String>,
+}
+
+fn default_document() -> String {
+    "arsplan".into()
 }
 
 /// Which network a sub-goal or meeting applies to.
@@ -94,10 +112,11 @@ pub enum Level {
     Underpunkt,
     Tekst,
     Blokk,
+    Innsatsomrade,
 }
 
 impl Level {
-    pub const ALL: [(&'static str, Level); 7] = [
+    pub const ALL: [(&'static str, Level); 8] = [
         ("område", Level::Omrade),
         ("mål", Level::Mal),
         ("delmål", Level::Delmal),
@@ -105,6 +124,7 @@ impl Level {
         ("underpunkt", Level::Underpunkt),
         ("tekst", Level::Tekst),
         ("blokk", Level::Blokk),
+        ("innsatsområde", Level::Innsatsomrade),
     ];
 
     pub fn parse(s: &str) -> Option<Level> {
@@ -120,8 +140,16 @@ pub struct PlanRow {
     /// The text as written (a small template: `{{ fagdag }}`, `{{ år }}`).
     pub text: String,
     pub gjelder: Option<Gjelder>,
+    /// Who is responsible (Ahus: Ansvar), one entry per party.
+    pub ansvar: Vec<String>,
+    /// By when (Ahus: Frist).
+    pub frist: String,
+    /// Ids of the strategy's innsatsområder a sub-goal serves (`1.2`).
+    pub innsatsomrader: Vec<String>,
     /// Where the text cell is.
     pub loc: Location,
+    /// Where the Innsatsområder cell is.
+    pub innsats_loc: Location,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -197,4 +225,151 @@ pub struct PlanYear {
     pub meetings: Vec<Meeting>,
     /// The network's own logo, if it keeps one in its data folder.
     pub logo: Option<PathBuf>,
+    /// Prose sections, `<year>/tekster/<name>.md`, by name.
+    pub texts: Vec<TextFile>,
+    /// Any other table in the year's folder (`aktivitetsplan.csv`, ...), by file stem.
+    pub tables: Vec<(String, crate::load::table::Table)>,
+}
+
+/// A Markdown file of prose the leader writes.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl PlanYear {
+    /// The period the document covers: `periode` from plan.toml, else the year.
+    pub fn period(&self) -> String {
+        self.meta
+            .periode
+            .clone()
+            .unwrap_or_else(|| self.year.to_string())
+    }
+
+    /// The output file stem, `arsplan-2026` or `handlingsplan-2024-2026`.
+    pub fn stem(&self) -> String {
+        format!("{}-{}", self.meta.dokument, self.period())
+    }
+}
+
+/// The regional strategy a plan follows: its areas and their innsatsområder.
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    /// The network folder that holds the strategy.
+    pub network: String,
+    pub title: String,
+    pub period: String,
+    pub areas: Vec<StrategyArea>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StrategyArea {
+    pub nr: usize,
+    pub name: String,
+    /// (id `<area>.<n>`, text)
+    pub focus: Vec<(String, String)>,
+}
+
+impl Strategy {
+    /// Reads the innsatsområder from a strategy document's outline.
+    pub fn from_plan(py: &PlanYear) -> Strategy {
+        let mut areas: Vec<StrategyArea> = Vec::new();
+        for row in &py.outline {
+            match row.level {
+                Level::Omrade => areas.push(StrategyArea {
+                    nr: areas.len() + 1,
+                    name: row.text.clone(),
+                    focus: Vec::new(),
+                }),
+                Level::Innsatsomrade => {
+                    if let Some(a) = areas.last_mut() {
+                        let id = format!("{}.{}", a.nr, a.focus.len() + 1);
+                        a.focus.push((id, row.text.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let title = match &py.meta.undertittel {
+            Some(u) => u.clone(),
+            None => py.meta.tittel.clone(),
+        };
+        Strategy {
+            network: py.network.clone(),
+            title,
+            period: py.period(),
+            areas,
+        }
+    }
+
+    pub fn focus(&self, id: &str) -> Option<&str> {
+        self.areas
+            .iter()
+            .flat_map(|a| a.focus.iter())
+            .find(|(i, _)| i == id)
+            .map(|(_, t)| t.as_str())
+    }
+
+    pub fn len(&self) -> usize {
+        self.areas.iter().map(|a| a.focus.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Which of the strategy's innsatsområder a plan's sub-goals serve.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// (id, text, labels of the sub-goals that serve it: `2 Kompetanse, delmål 3`)
+    pub items: Vec<(String, String, Vec<String>)>,
+}
+
+impl Coverage {
+    pub fn compute(py: &PlanYear, strategy: &Strategy) -> Coverage {
+        let mut served: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        let (mut area, mut area_name, mut goal) = (0, String::new(), 0);
+        for row in &py.outline {
+            match row.level {
+                Level::Omrade => {
+                    area += 1;
+                    goal = 0;
+                    area_name = row.text.clone();
+                }
+                Level::Delmal => {
+                    goal += 1;
+                    for id in &row.innsatsomrader {
+                        served
+                            .entry(id.as_str())
+                            .or_default()
+                            .push(format!("{area}. {area_name}, delmål {goal}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let items = strategy
+            .areas
+            .iter()
+            .flat_map(|a| a.focus.iter())
+            .map(|(id, text)| {
+                (
+                    id.clone(),
+                    text.clone(),
+                    served.remove(id.as_str()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        Coverage { items }
+    }
+
+    pub fn served(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|(_, _, by)| !by.is_empty())
+            .count()
+    }
 }

@@ -2,7 +2,7 @@
 //! date formats, named paragraph styles) with inheritance through `arv`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
 
@@ -195,7 +195,8 @@ impl Theme {
     }
 
     /// Loads `templates/<name>/stil.toml`, merged over the styles it inherits from.
-    pub fn load(templates: &Path, name: &str) -> Result<Theme> {
+    /// `roots` are searched in order (a network's own `maler/` first, then `templates/`).
+    pub fn load(roots: &[PathBuf], name: &str) -> Result<Theme> {
         let mut chain: Vec<(PathBuf, toml::Table)> = Vec::new();
         let mut next = Some(name.to_string());
         while let Some(n) = next.take() {
@@ -205,7 +206,12 @@ impl Theme {
             if chain.len() > 8 || chain.iter().any(|(d, _)| d.ends_with(&n)) {
                 return Err(Error::msg(format!("husstilen «{n}» arver fra seg selv")));
             }
-            let dir = templates.join(&n);
+            let found = roots
+                .iter()
+                .map(|r| r.join(&n))
+                .find(|d| d.join("stil.toml").is_file());
+            let templates = roots.last().cloned().unwrap_or_default();
+            let dir = found.unwrap_or_else(|| templates.join(&n));
             let path = dir.join("stil.toml");
             if !path.is_file() {
                 return Err(Error::at(
@@ -229,7 +235,10 @@ impl Theme {
         for (_, t) in chain.into_iter().rev() {
             merge(&mut merged, t);
         }
-        let path = templates.join(name).join("stil.toml");
+        let path = dirs
+            .first()
+            .map(|d| d.join("stil.toml"))
+            .unwrap_or_default();
         let mut theme: Theme =
             toml::Value::Table(merged)
                 .try_into()

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 struct Case {
@@ -14,10 +14,7 @@ impl Case {
     /// A project with a copy of the Stavanger example and a fake earlier output.
     fn new() -> Case {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &common::root().join("data/stavanger"),
-            &dir.path().join("data/stavanger"),
-        );
+        common::copy_examples(&dir.path().join("data"), &["stavanger"]);
         let out = dir.path().join("output/stavanger/2026");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("arsplan-2026.pdf"), b"earlier pdf").unwrap();
@@ -69,18 +66,6 @@ impl Case {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 fn assert_has(stderr: &str, parts: &[&str]) {
     for p in parts {
         assert!(stderr.contains(p), "expected «{p}» in:\n{stderr}");
@@ -91,8 +76,7 @@ fn assert_has(stderr: &str, parts: &[&str]) {
 fn missing_column() {
     let c = Case::new();
     c.edit("2026/plan.csv", |t| {
-        t.replacen("Nivå;Tekst;Gjelder", "Nivå;Gjelder", 1)
-            .replace(";;\n", ";\n")
+        t.replacen("Nivå;Tekst;", "Nivå;Teksten;", 1)
     });
     let e = c.build_fails();
     assert_has(
@@ -177,7 +161,9 @@ fn unknown_meeting_reference() {
 #[test]
 fn unknown_gjelder_value() {
     let c = Case::new();
-    c.edit("2026/plan.csv", |t| t.replacen(";felles\n", ";alle\n", 1));
+    c.edit("2026/plan.csv", |t| {
+        t.replacen(";felles;2.6\n", ";alle;2.6\n", 1)
+    });
     let e = c.build_fails();
     assert_has(
         &e,

@@ -6,13 +6,17 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 use crate::doc::{Block, Image, Inline, Table};
 
+/// Stands for a line break inside a data value (a private-use character).
+pub const LINE_BREAK: char = '\u{E000}';
+
 /// Escapes text so that Markdown reads it back as exactly these characters.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\r' => {}
-            '\n' => out.push(' '),
+            // A line break inside a cell: the parser turns the marker into a break.
+            '\n' => out.push(LINE_BREAK),
             c if c.is_ascii_punctuation() => {
                 out.push('\\');
                 out.push(c);
@@ -123,6 +127,7 @@ impl<'a> P<'a> {
                 Event::Text(t) | Event::Code(t) => push_text(&mut loose, &t),
                 Event::SoftBreak => push_text(&mut loose, " "),
                 Event::HardBreak => loose.push(Inline::LineBreak),
+                Event::Html(h) | Event::InlineHtml(h) if h.trim().starts_with("<!--") => {}
                 Event::Html(h) | Event::InlineHtml(h) => {
                     return Err(format!("HTML er ikke tillatt i malen: «{}»", h.trim()))
                 }
@@ -144,6 +149,7 @@ impl<'a> P<'a> {
                 Some(Event::SoftBreak) => push_text(&mut out, " "),
                 Some(Event::HardBreak) => out.push(Inline::LineBreak),
                 Some(Event::Start(tag)) => out.extend(self.inline_tag(tag)?),
+                Some(Event::InlineHtml(h)) if h.trim().starts_with("<!--") => {}
                 Some(Event::Html(h)) | Some(Event::InlineHtml(h)) => {
                     return Err(format!("HTML er ikke tillatt i malen: «{}»", h.trim()))
                 }
@@ -213,10 +219,18 @@ impl<'a> P<'a> {
 }
 
 fn push_text(out: &mut Vec<Inline>, t: &str) {
-    if let Some(Inline::Text(prev)) = out.last_mut() {
-        prev.push_str(t);
-    } else {
-        out.push(Inline::Text(t.to_string()));
+    let mut parts = t.split(LINE_BREAK).peekable();
+    while let Some(part) = parts.next() {
+        if !part.is_empty() {
+            if let Some(Inline::Text(prev)) = out.last_mut() {
+                prev.push_str(part);
+            } else {
+                out.push(Inline::Text(part.to_string()));
+            }
+        }
+        if parts.peek().is_some() {
+            out.push(Inline::LineBreak);
+        }
     }
 }
 

@@ -85,6 +85,20 @@ fn value_date(v: &Value) -> Option<NaiveDate> {
 
 /// Adds the filters every template (and every data text) may use.
 fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
+    // `text|del(marker)`: the parts of a text around a marker, keeping safe strings safe.
+    env.add_filter("del", |v: Value, marker: String| -> Vec<Value> {
+        let safe = v.is_safe();
+        v.to_string()
+            .split(marker.as_str())
+            .map(|p| {
+                if safe {
+                    Value::from_safe_string(p.to_string())
+                } else {
+                    Value::from(p)
+                }
+            })
+            .collect()
+    });
     let t = theme.clone();
     env.add_filter(
         "dato",
@@ -182,27 +196,6 @@ fn meeting_value(theme: &Theme, m: &Meeting) -> Value {
     })
 }
 
-/// A document kind and the template that makes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Arsplan,
-}
-
-impl Kind {
-    pub fn template(self) -> &'static str {
-        match self {
-            Kind::Arsplan => "arsplan.md.j2",
-        }
-    }
-
-    /// File stem of the output (`arsplan-2026`).
-    pub fn stem(self, year: i32) -> String {
-        match self {
-            Kind::Arsplan => format!("arsplan-{year}"),
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct Activity {
     tekst: String,
@@ -217,6 +210,16 @@ struct Item {
     tekst: String,
     gjelder: String,
     aktiviteter: Vec<Activity>,
+    ansvar: Vec<String>,
+    frist: String,
+    innsatsomrader: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Focus {
+    /// `<area>.<n>`, as plans refer to it.
+    id: String,
+    tekst: String,
 }
 
 #[derive(Serialize)]
@@ -225,6 +228,7 @@ struct Area {
     navn: String,
     mal: Vec<String>,
     innhold: Vec<Item>,
+    innsatsomrader: Vec<Focus>,
 }
 
 /// Turns the outline rows into areas with goals, sub-goals and activities.
@@ -245,6 +249,9 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
             tekst,
             gjelder: String::new(),
             aktiviteter: vec![],
+            ansvar: vec![],
+            frist: String::new(),
+            innsatsomrader: vec![],
         };
         let needs = |what: &str, sink: &mut Sink| {
             sink.error(row.loc.clone(), format!("{what} står før første område"))
@@ -256,7 +263,15 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                 navn: text,
                 mal: vec![],
                 innhold: vec![],
+                innsatsomrader: vec![],
             }),
+            Level::Innsatsomrade => match areas.last_mut() {
+                Some(a) => {
+                    let id = format!("{}.{}", a.nr, a.innsatsomrader.len() + 1);
+                    a.innsatsomrader.push(Focus { id, tekst: text });
+                }
+                None => needs("innsatsområde", sink),
+            },
             Level::Mal => match areas.last_mut() {
                 Some(a) => a.mal.push(text),
                 None => needs("mål", sink),
@@ -270,6 +285,9 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         tekst: text,
                         gjelder: row.gjelder.map(Gjelder::as_str).unwrap_or("").to_string(),
                         aktiviteter: vec![],
+                        ansvar: row.ansvar.clone(),
+                        frist: row.frist.clone(),
+                        innsatsomrader: row.innsatsomrader.clone(),
                     });
                 }
                 None => needs("delmål", sink),
@@ -331,7 +349,7 @@ pub struct Composed {
 }
 
 /// Builds the template context of a plan year.
-pub fn context(py: &PlanYear, theme: &Arc<Theme>) -> Result<Composed> {
+pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -> Result<Composed> {
     let mut sink = Sink::default();
     let texts = TextRenderer::new(theme, py.year, &py.meetings);
     let toml_loc = Location::file(&py.data_dir.join("nettverk.toml"));
@@ -362,7 +380,47 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>) -> Result<Composed> {
         innledning => m.innledning.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
         signatur => m.signatur.as_ref().map(|s| r(s, &plan_loc)),
         signatarer => m.signatarer.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
+        undertittel => m.undertittel.as_ref().map(|s| r(s, &plan_loc)),
+        periode => py.period(),
+        dokument => m.dokument.clone(),
+        fokusomrader => m.fokusomrader.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
     };
+    // Prose the leader writes in Markdown: inserted as markup, not escaped.
+    let tekster: BTreeMap<String, Value> = py
+        .texts
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                Value::from_safe_string(r(&t.text, &Location::file(&t.path))),
+            )
+        })
+        .collect();
+    // Any other table: a list of rows, each a map from column header to text.
+    let mut tabeller: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
+    for (name, table) in &py.tables {
+        let shown = table.display_path();
+        let rows = table
+            .rows
+            .iter()
+            .map(|row| {
+                table
+                    .headers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| !h.is_empty())
+                    .map(|(i, h)| {
+                        let cell = row.cells.get(i).map(String::as_str).unwrap_or("");
+                        (
+                            h.clone(),
+                            r(cell, &Location::cell(&shown, row.number, i, h)),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        tabeller.insert(name.clone(), rows);
+    }
     let (innledende, omrader) = outline(py, &texts, &mut sink);
     let mut meetings: Vec<&Meeting> = py.meetings.iter().collect();
     meetings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
@@ -409,6 +467,9 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>) -> Result<Composed> {
         grupper => ser(&grupper),
         logo => logo,
         stil => minijinja::context! { navn => theme.navn.clone(), ekstra => ser(&theme.ekstra) },
+        tekster => tekster,
+        tabeller => tabeller,
+        strategi => strategy.map(|s| strategy_value(py, s)),
     };
     sink.finish()?;
     let meta = Meta {
@@ -418,15 +479,45 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>) -> Result<Composed> {
             .clone()
             .unwrap_or_else(|| p.helseforetak.clone()),
         subject: p.navn.clone(),
-        keywords: vec![
-            "årsplan".into(),
-            py.year.to_string(),
-            p.helseforetak.clone(),
-        ],
+        keywords: vec![m.dokument.clone(), py.period(), p.helseforetak.clone()],
         lang: "nb-NO".into(),
         date: py.date,
     };
     Ok(Composed { context, meta })
+}
+
+/// The strategy as templates see it, with what this plan covers.
+fn strategy_value(py: &PlanYear, s: &Strategy) -> Value {
+    let cov = Coverage::compute(py, s);
+    let served = |id: &str| {
+        cov.items
+            .iter()
+            .find(|(i, _, _)| i == id)
+            .map(|(_, _, by)| by.clone())
+            .unwrap_or_default()
+    };
+    let omrader: Vec<Value> = s
+        .areas
+        .iter()
+        .map(|a| {
+            let focus: Vec<Value> = a
+                .focus
+                .iter()
+                .map(|(id, text)| {
+                    let by = served(id);
+                    minijinja::context! { id => id.clone(), tekst => text.clone(), dekket => !by.is_empty(), delmal => by }
+                })
+                .collect();
+            minijinja::context! { nr => a.nr, navn => a.name.clone(), innsatsomrader => focus }
+        })
+        .collect();
+    minijinja::context! {
+        navn => s.title.clone(),
+        periode => s.period.clone(),
+        omrader => omrader,
+        dekket => cov.served(),
+        totalt => s.len(),
+    }
 }
 
 /// Renders the document kind's template for a plan year and parses the result.
@@ -434,10 +525,11 @@ pub fn compose(
     py: &PlanYear,
     theme: &Arc<Theme>,
     dirs: &TemplateDirs,
-    kind: Kind,
+    strategy: Option<&Strategy>,
 ) -> Result<Document> {
-    let composed = context(py, theme)?;
-    let markup = render_template(theme, dirs, kind.template(), composed.context)?;
+    let composed = context(py, theme, strategy)?;
+    let file = format!("{}.md.j2", py.meta.dokument);
+    let markup = render_template(theme, dirs, &file, composed.context)?;
     let blocks = markdown::parse(&markup.1).map_err(|m| {
         Error::at(
             Location::file(&markup.0),

@@ -91,54 +91,28 @@ fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
 }
 
+const fn col(name: &'static str, required: bool) -> Column {
+    Column { name, required }
+}
+
 const PLAN_COLUMNS: &[Column] = &[
-    Column {
-        name: "Nivå",
-        required: true,
-    },
-    Column {
-        name: "Tekst",
-        required: true,
-    },
-    Column {
-        name: "Gjelder",
-        required: false,
-    },
+    col("Nivå", true),
+    col("Tekst", true),
+    col("Gjelder", false),
+    col("Ansvar", false),
+    col("Frist", false),
+    col("Innsatsområder", false),
 ];
 
 const MEETING_COLUMNS: &[Column] = &[
-    Column {
-        name: "ID",
-        required: true,
-    },
-    Column {
-        name: "Dato",
-        required: true,
-    },
-    Column {
-        name: "Type",
-        required: true,
-    },
-    Column {
-        name: "Gruppe",
-        required: false,
-    },
-    Column {
-        name: "Gjelder",
-        required: false,
-    },
-    Column {
-        name: "Tittel",
-        required: false,
-    },
-    Column {
-        name: "Tema",
-        required: false,
-    },
-    Column {
-        name: "Sted",
-        required: false,
-    },
+    col("ID", true),
+    col("Dato", true),
+    col("Type", true),
+    col("Gruppe", false),
+    col("Gjelder", false),
+    col("Tittel", false),
+    col("Tema", false),
+    col("Sted", false),
 ];
 
 fn names<T>(all: &[(&'static str, T)]) -> String {
@@ -198,6 +172,8 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
             }
         };
     let logo = Some(data_dir.join("logo.png")).filter(|p| p.is_file());
+    let texts = read_texts(&year_dir.join("tekster"), &mut sink);
+    let tables = read_extra_tables(&year_dir, &mut sink);
 
     let _warnings = sink.finish()?;
     match (profile, meta, date) {
@@ -212,6 +188,8 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
             outline,
             meetings,
             logo,
+            texts,
+            tables,
         }),
         _ => Err(Error::msg("dataene kunne ikke leses")),
     }
@@ -257,11 +235,23 @@ fn read_outline(t: &table::Bound, sink: &mut Sink) -> Vec<PlanRow> {
                 }
             }
         };
+        let list = |col: &str, seps: &[char]| -> Vec<String> {
+            r.get(col)
+                .split(seps)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
         rows.push(PlanRow {
             level,
             text,
             gjelder,
+            ansvar: list("Ansvar", &['|', '\n']),
+            frist: r.get("Frist").to_string(),
+            innsatsomrader: list("Innsatsområder", &[',', ' ']),
             loc: r.loc("Tekst"),
+            innsats_loc: r.loc("Innsatsområder"),
         });
     }
     rows
@@ -371,6 +361,70 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
                 date_loc: r.loc("Dato"),
                 row_loc: Location::row(&t.path(), r.number()),
             });
+        }
+    }
+    out
+}
+
+/// The Markdown files in `tekster/`, sorted by name.
+fn read_texts(dir: &Path, sink: &mut Sink) -> Vec<TextFile> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let read = std::fs::read(&path)
+            .map_err(|e| Error::at(Location::file(&path), format!("kan ikke lese filen: {e}")))
+            .and_then(|b| table::decode_text(&path, &b));
+        match read {
+            Ok(text) => out.push(TextFile {
+                name: path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("")
+                    .to_string(),
+                path,
+                text,
+            }),
+            Err(e) => sink.extend(e),
+        }
+    }
+    out
+}
+
+/// Every other table in the year's folder, for templates (`tabeller.<stem>`).
+fn read_extra_tables(dir: &Path, sink: &mut Sink) -> Vec<(String, table::Table)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv" || x == "xlsx"))
+        .collect();
+    paths.sort();
+    let mut out: Vec<(String, table::Table)> = Vec::new();
+    for path in paths {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        if stem == "plan" || stem == "moter" || out.iter().any(|(n, _)| *n == stem) {
+            continue;
+        }
+        let read = if path.extension().is_some_and(|x| x == "csv") {
+            table::read_csv(&path)
+        } else {
+            table::read_xlsx(&path, "")
+        };
+        match read {
+            Ok(t) => out.push((stem, t)),
+            Err(e) => sink.extend(e),
         }
     }
     out

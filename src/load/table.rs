@@ -15,6 +15,8 @@ pub struct Table {
     /// For workbooks: the sheet the table came from.
     pub sheet: Option<String>,
     pub headers: Vec<String>,
+    /// The row the header is on (1 unless blank rows come first).
+    pub header_row: usize,
     pub rows: Vec<Row>,
 }
 
@@ -76,7 +78,7 @@ impl Table {
             {
                 errors.push(
                     crate::diag::Diagnostic::error(
-                        Some(Location::cell(&shown, 1, i, h)),
+                        Some(Location::cell(&shown, self.header_row, i, h)),
                         format!("ukjent kolonne «{h}»"),
                     )
                     .hint(format!("kjente kolonner er: {known}")),
@@ -92,7 +94,7 @@ impl Table {
             if pos.is_none() && c.required {
                 errors.push(
                     crate::diag::Diagnostic::error(
-                        Some(Location::row(&shown, 1)),
+                        Some(Location::row(&shown, self.header_row)),
                         format!("kolonnen «{}» mangler", c.name),
                     )
                     .hint(format!(
@@ -280,6 +282,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
+    let mut header_row = 1;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -298,7 +301,10 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
             continue;
         }
         match &headers {
-            None => headers = Some(cells),
+            None => {
+                headers = Some(cells);
+                header_row = number;
+            }
             Some(h) => {
                 if cells.len() > h.len() && cells[h.len()..].iter().any(|c| !c.is_empty()) {
                     let sep = if delimiter == b';' {
@@ -326,11 +332,12 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
         path: path.to_path_buf(),
         sheet: None,
         headers: headers.unwrap_or_default(),
+        header_row,
         rows,
     })
 }
 
-/// Reads sheet `sheet` (case-insensitive) of an .xlsx workbook.
+/// Reads sheet `sheet` (case-insensitive; empty: the first sheet) of an .xlsx workbook.
 pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     let mut book = calamine::open_workbook_auto(path).map_err(|e| {
         Error::at(
@@ -342,7 +349,7 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     let names = book.sheet_names().to_vec();
     let Some(name) = names
         .iter()
-        .find(|n| n.trim().to_lowercase() == sheet.to_lowercase())
+        .find(|n| sheet.is_empty() || n.trim().to_lowercase() == sheet.to_lowercase())
     else {
         return Err(Error::at(
             Location::file(path),
@@ -362,11 +369,12 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let shown = PathBuf::from(format!("{} [ark {name}]", path.display()));
     let mut headers: Option<Vec<String>> = None;
+    let mut header_row = 1;
     let mut rows = Vec::new();
-    let mut lead = Vec::new();
     for (i, r) in range.rows().enumerate() {
         let number = row0 as usize + i + 1;
-        let mut cells = lead.clone();
+        // Cells left of the used range are empty, so column letters stay right.
+        let mut cells = vec![String::new(); col0 as usize];
         for (j, cell) in r.iter().enumerate() {
             let text = cell_text(cell)
                 .map_err(|m| Error::at(Location::cell(&shown, number, col0 as usize + j, ""), m))?;
@@ -377,10 +385,8 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
         }
         match headers {
             None => {
-                lead = vec![String::new(); col0 as usize];
-                let mut h = lead.clone();
-                h.extend(cells.into_iter().skip(lead.len()));
-                headers = Some(h);
+                headers = Some(cells);
+                header_row = number;
             }
             Some(_) => rows.push(Row { number, cells }),
         }
@@ -389,6 +395,7 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
         path: path.to_path_buf(),
         sheet: Some(name.clone()),
         headers: headers.unwrap_or_default(),
+        header_row,
         rows,
     })
 }

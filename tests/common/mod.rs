@@ -98,9 +98,10 @@ pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, bytes).unwrap();
+    // -raw keeps the content stream's order, which for our tagged output is the
+    // reading order (cell by cell), rather than guessing columns from positions.
     let out = Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
+        .args(["-raw", "-enc", "UTF-8"])
         .arg(&path)
         .arg("-")
         .output()
@@ -113,12 +114,34 @@ pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
-/// Words after folding white space and dropping bullet glyphs.
+/// Words after folding white space and dropping list glyphs: bullets, list
+/// numbers ("1." is a numbering glyph in a Word list, text in a PDF), and the
+/// Markdown marks (`#`, `**`) some seed extractions carry for headings and bold.
 pub fn words(text: &str) -> Vec<String> {
     const GLYPHS: [&str; 6] = ["\u{f0b7}", "•", "-", "–", "▪", "\u{f0a7}"];
+    // A line break after a hyphen in a narrow cell ("Januar-" / "februar") shows
+    // as a space in one extraction and not in another: split at inner hyphens.
     text.split_whitespace()
-        .map(|w| w.trim_start_matches(['\u{f0b7}', '•', '▪']).to_string())
+        .flat_map(|w| {
+            let parts: Vec<&str> = if w.contains('/') {
+                vec![w]
+            } else {
+                w.split_inclusive('-').collect()
+            };
+            parts
+        })
+        .map(|w| {
+            w.trim_start_matches(['\u{f0b7}', '•', '▪'])
+                .trim_matches('*')
+                .to_string()
+        })
         .filter(|w| !w.is_empty() && !GLYPHS.contains(&w.as_str()))
+        .filter(|w| !w.chars().all(|c| c == '#'))
+        .filter(|w| {
+            !(w.ends_with('.')
+                && w.len() > 1
+                && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()))
+        })
         .collect()
 }
 
@@ -152,4 +175,24 @@ pub fn fidelity(seed: &str, ours: &str) -> (f64, f64) {
 
 pub fn seed(name: &str) -> String {
     std::fs::read_to_string(root().join("tests/fixtures/seeds").join(name)).unwrap()
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Copies example networks (and the strategy they follow) into `data`.
+pub fn copy_examples(data: &Path, networks: &[&str]) {
+    for n in networks.iter().chain(["helse-vest"].iter()) {
+        copy_dir(&root().join("data").join(n), &data.join(n));
+    }
 }
