@@ -35,13 +35,9 @@ fn main() {
     };
     let all = Selection::default();
     let n = project.targets(&all).unwrap().len();
-    measure(
-        &format!("full build, {n} plans, docx+pdf, written"),
-        20,
-        || {
-            project.build(&all, &["docx", "pdf"]).unwrap();
-        },
-    );
+    measure(&format!("full build, {n} plans, docx+pdf, written"), 20, || {
+        project.build(&all, &["docx", "pdf"]).unwrap();
+    });
     for fmt in ["docx", "pdf"] {
         measure(&format!("all plans, {fmt} only, in memory"), 20, || {
             for (net, year) in project.targets(&all).unwrap() {

@@ -21,10 +21,7 @@ pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
                     Some(m.date_loc.clone()),
                     format!("{shown} ligger utenfor planåret {}", py.year),
                 )
-                .hint(format!(
-                    "møtene i planen for {} må ha datoer i {}",
-                    py.year, py.year
-                )),
+                .hint(format!("møtene i planen for {} må ha datoer i {}", py.year, py.year)),
             );
         }
         if let Some(h) = dates::holiday(m.date) {
@@ -62,11 +59,8 @@ pub fn strategy_refs(py: &PlanYear, strategy: &Strategy) -> Vec<Diagnostic> {
     for row in py.outline.iter().filter(|r| !r.innsatsomrader.is_empty()) {
         if row.level != Level::Delmal {
             out.push(
-                Diagnostic::error(
-                    Some(row.innsats_loc.clone()),
-                    "bare delmål kan vise til innsatsområder",
-                )
-                .hint("flytt henvisningen til delmålet aktiviteten hører til"),
+                Diagnostic::error(Some(row.innsats_loc.clone()), "bare delmål kan vise til innsatsområder")
+                    .hint("flytt henvisningen til delmålet aktiviteten hører til"),
             );
             continue;
         }

@@ -22,6 +22,7 @@ Bruk: {usage}
     version,
     about = "Lager årsplanen for nettverk i kreftomsorg og lindrende behandling i Word (DOCX) og PDF, fra regnearkdata og maler.",
     help_template = TEMPLATE,
+    override_usage = "arsplan [VALG] <KOMMANDO>",
     subcommand_help_heading = "Kommandoer",
     next_help_heading = "Valg",
     disable_help_flag = true,
@@ -30,17 +31,17 @@ Bruk: {usage}
     after_help = "Eksempel: arsplan build --network stavanger --year 2026 --format pdf"
 )]
 pub struct Cli {
-    /// Mappen med nettverkenes data
-    #[arg(long, global = true, value_name = "MAPPE", default_value = "data")]
+    /// Mappen med nettverkenes data (standard: data)
+    #[arg(long, global = true, value_name = "MAPPE", default_value = "data", hide_default_value = true)]
     pub data: PathBuf,
-    /// Mappen med husstiler og maler
-    #[arg(long, global = true, value_name = "MAPPE", default_value = "templates")]
+    /// Mappen med husstiler og maler (standard: templates)
+    #[arg(long, global = true, value_name = "MAPPE", default_value = "templates", hide_default_value = true)]
     pub maler: PathBuf,
-    /// Mappen dokumentene skrives til
-    #[arg(long, global = true, value_name = "MAPPE", default_value = "output")]
+    /// Mappen dokumentene skrives til (standard: output)
+    #[arg(long, global = true, value_name = "MAPPE", default_value = "output", hide_default_value = true)]
     pub utdata: PathBuf,
-    /// Vis denne hjelpen
-    #[arg(short = 'h', long = "help", visible_alias = "hjelp", action = ArgAction::Help, global = true)]
+    /// Vis denne hjelpen (også --hjelp)
+    #[arg(short = 'h', long = "help", alias = "hjelp", action = ArgAction::Help, global = true)]
     help: Option<bool>,
     /// Vis versjonen
     #[arg(short = 'V', long = "version", action = ArgAction::Version)]
@@ -51,39 +52,70 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Lag dokumentene (uten valg: alle nettverk og år i data/)
-    #[command(visible_alias = "bygg", help_template = TEMPLATE, next_help_heading = "Valg")]
+    /// Lag dokumentene; uten valg alle nettverk og år i data/ (også: bygg)
+    #[command(
+        alias = "bygg",
+        help_template = TEMPLATE,
+        override_usage = "arsplan build [VALG]",
+        next_help_heading = "Valg"
+    )]
     Build {
         #[command(flatten)]
         sel: Sel,
-        /// Formater, kommaseparert
-        #[arg(long, value_delimiter = ',', value_name = "FORMAT", default_values_t = DEFAULT_FORMATS.map(String::from))]
+        /// Formater, kommaseparert (standard: docx,pdf)
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "FORMAT",
+            default_values_t = DEFAULT_FORMATS.map(String::from),
+            hide_default_value = true
+        )]
         format: Vec<String>,
     },
-    /// Kontroller dataene uten å skrive noe
-    #[command(visible_alias = "sjekk", help_template = TEMPLATE, next_help_heading = "Valg")]
+    /// Kontroller dataene uten å skrive noe, og vis hvilke innsatsområder planene dekker (også: sjekk)
+    #[command(
+        alias = "sjekk",
+        help_template = TEMPLATE,
+        override_usage = "arsplan check [VALG]",
+        next_help_heading = "Valg"
+    )]
     Check {
         #[command(flatten)]
         sel: Sel,
+    },
+    /// Trekk premievinneren blant dem som møtte på alle møtene i året (også: draw)
+    #[command(
+        alias = "draw",
+        help_template = TEMPLATE,
+        override_usage = "arsplan trekk --network <NETTVERK> --year <ÅR> [--seed <FRØ>]",
+        next_help_heading = "Valg"
+    )]
+    Trekk {
+        /// Nettverket (mappenavnet i data/) (også --nettverk)
+        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
+        network: String,
+        /// Året (også --aar)
+        #[arg(long, alias = "aar", value_name = "ÅR")]
+        year: i32,
+        /// Frøet fra en tidligere trekning, for å gjenta den (også --fro)
+        #[arg(long, alias = "fro", value_name = "FRØ")]
+        seed: Option<u64>,
     },
 }
 
 #[derive(Args, Debug)]
 pub struct Sel {
-    /// Bare dette nettverket (mappenavnet i data/), kan gjentas
-    #[arg(long, visible_alias = "nettverk", value_name = "NETTVERK")]
+    /// Bare dette nettverket (mappenavnet i data/); kan gjentas (også --nettverk)
+    #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
     pub network: Vec<String>,
-    /// Bare dette året, kan gjentas
-    #[arg(long, visible_alias = "aar", value_name = "ÅR")]
+    /// Bare dette året; kan gjentas (også --aar)
+    #[arg(long, alias = "aar", value_name = "ÅR")]
     pub year: Vec<i32>,
 }
 
 impl Sel {
     fn selection(&self) -> Selection {
-        Selection {
-            networks: self.network.clone(),
-            years: self.year.clone(),
-        }
+        Selection { networks: self.network.clone(), years: self.year.clone() }
     }
 }
 
@@ -117,11 +149,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
             "mangler kommando".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            format!(
-                "ugyldig verdi «{}» for {}",
-                detail(C::InvalidValue),
-                detail(C::InvalidArg)
-            )
+            format!("ugyldig verdi «{}» for {}", detail(C::InvalidValue), detail(C::InvalidArg))
         }
         ErrorKind::MissingRequiredArgument => format!("mangler {}", detail(C::InvalidArg)),
         _ => "ugyldig bruk".to_string(),
@@ -140,18 +168,11 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
-    let project = Project {
-        data: cli.data.clone(),
-        templates: cli.maler.clone(),
-        output: cli.utdata.clone(),
-    };
+    let project =
+        Project { data: cli.data.clone(), templates: cli.maler.clone(), output: cli.utdata.clone() };
     match &cli.command {
         Command::Build { sel, format } => {
-            let formats: Vec<&str> = format
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let formats: Vec<&str> = format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
             for f in &formats {
                 if crate::render::by_name(f).is_none() {
                     return fail(
@@ -172,6 +193,7 @@ pub fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::Trekk { network, year, seed } => trekk(&project, network, *year, *seed),
         Command::Check { sel } => match project.check(&sel.selection()) {
             Ok((warnings, reports)) => {
                 print_diagnostics(&warnings);
@@ -184,6 +206,30 @@ pub fn main() -> ExitCode {
             Err(e) => fail(e),
         },
     }
+}
+
+/// The prize draw: prints the candidates' count, the seed and the winner.
+fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>) -> ExitCode {
+    let list = match project.prize_list(network, year) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    if list.is_empty() {
+        eprintln!("Ingen ressurspersoner i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.");
+        return ExitCode::from(1);
+    }
+    let seed = seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    });
+    let winner = crate::report::draw(&list, seed).unwrap_or_default();
+    println!("Trekning blant {} ressurspersoner som møtte på alle møtene i {year}.", list.len());
+    println!("Frø: {seed}");
+    println!("Vinner: {winner}");
+    println!("Gjenta trekningen med: arsplan trekk --network {network} --year {year} --seed {seed}");
+    ExitCode::SUCCESS
 }
 
 /// Which innsatsområder of the strategy a plan serves, area by area.
@@ -200,27 +246,16 @@ fn print_coverage(r: &crate::Report) {
     );
     for area in &r.strategy.areas {
         let ids: Vec<&str> = area.focus.iter().map(|(id, _)| id.as_str()).collect();
-        let items: Vec<_> = c
-            .items
-            .iter()
-            .filter(|(id, _, _)| ids.contains(&id.as_str()))
-            .collect();
-        let served: Vec<&str> = items
-            .iter()
-            .filter(|(_, _, by)| !by.is_empty())
-            .map(|(id, _, _)| id.as_str())
-            .collect();
+        let items: Vec<_> = c.items.iter().filter(|(id, _, _)| ids.contains(&id.as_str())).collect();
+        let served: Vec<&str> =
+            items.iter().filter(|(_, _, by)| !by.is_empty()).map(|(id, _, _)| id.as_str()).collect();
         println!(
             "  {}. {}: {} av {} dekket{}",
             area.nr,
             area.name,
             served.len(),
             items.len(),
-            if served.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", served.join(", "))
-            }
+            if served.is_empty() { String::new() } else { format!(" ({})", served.join(", ")) }
         );
         for (id, text, by) in items {
             if by.is_empty() {

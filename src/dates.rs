@@ -18,9 +18,7 @@ pub const MONTHS: [&str; 12] = [
     "desember",
 ];
 
-pub const WEEKDAYS: [&str; 7] = [
-    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-];
+pub const WEEKDAYS: [&str; 7] = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
 
 /// Why a date cell could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,10 +74,7 @@ pub fn format(date: NaiveDate, pattern: &str) -> String {
     let mut rest = pattern;
     while !rest.is_empty() {
         let tokens: [(&str, String); 8] = [
-            (
-                "dddd",
-                WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string(),
-            ),
+            ("dddd", WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string()),
             ("dd", format!("{:02}", date.day())),
             ("d", date.day().to_string()),
             ("MMMM", MONTHS[date.month0() as usize].to_string()),

@@ -24,27 +24,15 @@ pub struct Location {
 
 impl Location {
     pub fn file(path: &Path) -> Self {
-        Location {
-            file: path.to_path_buf(),
-            row: None,
-            col: None,
-        }
+        Location { file: path.to_path_buf(), row: None, col: None }
     }
 
     pub fn cell(path: &Path, row: usize, col: usize, header: &str) -> Self {
-        Location {
-            file: path.to_path_buf(),
-            row: Some(row),
-            col: Some((col, header.to_string())),
-        }
+        Location { file: path.to_path_buf(), row: Some(row), col: Some((col, header.to_string())) }
     }
 
     pub fn row(path: &Path, row: usize) -> Self {
-        Location {
-            file: path.to_path_buf(),
-            row: Some(row),
-            col: None,
-        }
+        Location { file: path.to_path_buf(), row: Some(row), col: None }
     }
 }
 
@@ -90,21 +78,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(location: Option<Location>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            location,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Error, location, message: message.into(), hint: None }
     }
 
     pub fn warning(location: Option<Location>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            location,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { severity: Severity::Warning, location, message: message.into(), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -36,6 +36,8 @@ pub enum Block {
     },
     Table(Table),
     Image(Image),
+    /// A bar chart: vector graphics in the PDF, the same picture as an image in the DOCX.
+    Chart(Chart),
     /// A group of blocks that the house style formats as one named style
     /// (cover lines, motto, signature, ...). The class names a style in the theme.
     Styled {
@@ -61,6 +63,22 @@ pub struct Image {
     pub alt: String,
     /// Width in millimetres; `None` lets the renderer choose.
     pub width_mm: Option<f32>,
+}
+
+/// A horizontal bar chart with an optional target line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    /// (label, value)
+    pub bars: Vec<(String, f64)>,
+    /// A dashed line at this value (the 80 % target).
+    pub target: Option<f64>,
+    /// The axis maximum; defaults to the largest value (or the target).
+    pub max: Option<f64>,
+    /// Written after each value (`%`).
+    pub unit: String,
+    /// Alternative text for screen readers and the DOCX picture.
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,11 +112,9 @@ impl Block {
     pub fn plain(&self) -> String {
         match self {
             Block::Heading { content, .. } | Block::Paragraph(content) => Inline::plain(content),
-            Block::List { items, .. } => items
-                .iter()
-                .flat_map(|item| item.iter().map(Block::plain))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            Block::List { items, .. } => {
+                items.iter().flat_map(|item| item.iter().map(Block::plain)).collect::<Vec<_>>().join("\n")
+            }
             Block::Table(t) => t
                 .rows
                 .iter()
@@ -106,11 +122,8 @@ impl Block {
                 .collect::<Vec<_>>()
                 .join("\n"),
             Block::Image(i) => i.alt.clone(),
-            Block::Styled { blocks, .. } => blocks
-                .iter()
-                .map(Block::plain)
-                .collect::<Vec<_>>()
-                .join("\n"),
+            Block::Chart(c) => c.alt.clone(),
+            Block::Styled { blocks, .. } => blocks.iter().map(Block::plain).collect::<Vec<_>>().join("\n"),
             Block::PageBreak => String::new(),
         }
     }

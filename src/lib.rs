@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod publish;
 pub mod render;
+pub mod report;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -70,11 +71,7 @@ pub struct Report {
 impl Project {
     /// The usual layout under one folder: `data/`, `templates/`, `output/`.
     pub fn at(root: &Path) -> Self {
-        Project {
-            data: root.join("data"),
-            templates: root.join("templates"),
-            output: root.join("output"),
-        }
+        Project { data: root.join("data"), templates: root.join("templates"), output: root.join("output") }
     }
 
     /// The (network, year) pairs a selection names.
@@ -104,19 +101,18 @@ impl Project {
                     if years.contains(y) {
                         out.push((n.clone(), *y));
                     } else if sel.networks.len() == 1 {
-                        return Err(
-                            Error::msg(format!("nettverket «{n}» har ingen plan for {y}"))
-                                .with_hint(format!(
-                                    "lag mappen data/{n}/{y}/ med plan.toml, plan.csv og moter.csv"
-                                )),
-                        );
+                        return Err(Error::msg(format!("nettverket «{n}» har ingen plan for {y}"))
+                            .with_hint(format!(
+                                "lag mappen data/{n}/{y}/ med plan.toml, plan.csv og moter.csv"
+                            )));
                     }
                 }
             }
         }
         if out.is_empty() {
-            return Err(Error::msg("fant ingen planer å lage")
-                .with_hint("hvert nettverk trenger data/<nettverk>/nettverk.toml og en mappe per år med plan.toml"));
+            return Err(Error::msg("fant ingen planer å lage").with_hint(
+                "hvert nettverk trenger data/<nettverk>/nettverk.toml og en mappe per år med plan.toml",
+            ));
         }
         Ok(out)
     }
@@ -152,33 +148,17 @@ impl Project {
         let warnings = sink.finish()?;
         let dirs = TemplateDirs(roots);
         let mut assets = Assets::default();
-        let logo = py
-            .logo
-            .clone()
-            .or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)));
+        let logo = py.logo.clone().or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)));
         if let Some(path) = logo {
-            let bytes = std::fs::read(&path).map_err(|e| {
-                Error::at(
-                    diag::Location::file(&path),
-                    format!("kan ikke lese logoen: {e}"),
-                )
-            })?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Error::at(diag::Location::file(&path), format!("kan ikke lese logoen: {e}")))?;
             if render::image_size(&bytes).is_none() {
-                return Err(
-                    Error::at(diag::Location::file(&path), "logoen er ikke et PNG-bilde")
-                        .with_hint("lagre logoen som PNG"),
-                );
+                return Err(Error::at(diag::Location::file(&path), "logoen er ikke et PNG-bilde")
+                    .with_hint("lagre logoen som PNG"));
             }
             assets.images.insert("logo.png".into(), bytes);
         }
-        Ok(Prepared {
-            year: py,
-            theme,
-            dirs,
-            assets,
-            warnings,
-            strategy,
-        })
+        Ok(Prepared { year: py, theme, dirs, assets, warnings, strategy })
     }
 
     /// Loads the strategy a network follows (`strategi` in its nettverk.toml).
@@ -186,7 +166,9 @@ impl Project {
         let at = diag::Location::file(&py.data_dir.join("nettverk.toml"));
         let years = load::years(&self.data, name).map_err(|_| {
             Error::at(at.clone(), format!("strategien «{name}» finnes ikke i {}", self.data.display()))
-                .with_hint("«strategi» må være navnet på en nettverksmappe med en plan der dokument = \"strategi\"")
+                .with_hint(
+                    "«strategi» må være navnet på en nettverksmappe med en plan der dokument = \"strategi\"",
+                )
         })?;
         for y in years {
             let meta: model::PlanMeta =
@@ -195,29 +177,62 @@ impl Project {
                 return Ok(Strategy::from_plan(&load::load_year(&self.data, name, y)?));
             }
         }
-        Err(Error::at(
-            at,
-            format!("«{name}» har ingen plan med dokument = \"strategi\""),
-        ))
+        Err(Error::at(at, format!("«{name}» har ingen plan med dokument = \"strategi\"")))
+    }
+
+    /// The documents of one network's year: the plan, and the årsrapport when
+    /// the year has a `rapport.toml`; each with its output file stem.
+    pub fn documents(&self, p: &Prepared) -> Result<Vec<(String, doc::Document)>> {
+        let plan = compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref())?;
+        let mut docs = vec![(p.year.stem(), plan)];
+        if p.year.report.is_some() {
+            let kommuner = self.kommuner()?;
+            let report = compose::compose_report(&p.year, &p.theme, &p.dirs, p.strategy.as_ref(), &kommuner)?;
+            docs.push((format!("arsrapport-{}", p.year.year), report));
+        }
+        Ok(docs)
+    }
+
+    /// Municipality names by kommunenummer, from `data/kommuner.csv` (if present).
+    pub fn kommuner(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        use load::table::Column;
+        let path = self.data.join("kommuner.csv");
+        if !path.is_file() {
+            return Ok(Default::default());
+        }
+        let t = load::table::read_csv(&path)?.bind(&[
+            Column { name: "kommunenummer", required: true },
+            Column { name: "kommune", required: true },
+            Column { name: "helseforetak", required: false },
+            Column { name: "merknad", required: false },
+        ])?;
+        Ok(t.rows().map(|r| (r.get("kommunenummer").to_string(), r.get("kommune").to_string())).collect())
+    }
+
+    /// The year's prize list (who attended every meeting they were invited to).
+    pub fn prize_list(&self, network: &str, year: i32) -> Result<Vec<String>> {
+        let p = self.prepare(network, year)?;
+        let data = p.year.report.as_ref().ok_or_else(|| {
+            Error::msg(format!("{network} {year} har ingen årsrapport"))
+                .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml, deltakelse.csv og ressurspersoner.csv i data/{network}/"))
+        })?;
+        let f =
+            report::figures(year, &p.year.meetings, &p.year.profile.grupper, data, &[], &Default::default());
+        Ok(f.premieliste)
     }
 
     /// Makes every document of one network's year in memory.
     pub fn render(&self, p: &Prepared, formats: &[&str]) -> Result<Vec<Artifact>> {
-        let doc = compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref())?;
-        let dir = self
-            .output
-            .join(&p.year.network)
-            .join(p.year.year.to_string());
+        let dir = self.output.join(&p.year.network).join(p.year.year.to_string());
         let mut out = Vec::new();
-        for f in formats {
-            let r = render::by_name(f).ok_or_else(|| {
-                Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf")
-            })?;
-            let bytes = r.render(&doc, &p.theme, &p.assets)?;
-            out.push(Artifact {
-                path: dir.join(format!("{}.{}", p.year.stem(), r.extension())),
-                bytes,
-            });
+        for (stem, doc) in self.documents(p)? {
+            for f in formats {
+                let r = render::by_name(f).ok_or_else(|| {
+                    Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf")
+                })?;
+                let bytes = r.render(&doc, &p.theme, &p.assets)?;
+                out.push(Artifact { path: dir.join(format!("{stem}.{}", r.extension())), bytes });
+            }
         }
         Ok(out)
     }
@@ -229,7 +244,7 @@ impl Project {
         let mut reports = Vec::new();
         for (n, y) in self.targets(sel)? {
             match self.prepare(&n, y).and_then(|p| {
-                compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref())?;
+                self.documents(&p)?;
                 Ok(p)
             }) {
                 Ok(p) => {
@@ -251,11 +266,7 @@ impl Project {
 
     /// Builds a selection: everything is made in memory first, and files are
     /// written only when every document succeeded.
-    pub fn build(
-        &self,
-        sel: &Selection,
-        formats: &[&str],
-    ) -> Result<(Vec<Written>, Vec<Diagnostic>)> {
+    pub fn build(&self, sel: &Selection, formats: &[&str]) -> Result<(Vec<Written>, Vec<Diagnostic>)> {
         let mut sink = Sink::default();
         let mut artifacts = Vec::new();
         for (n, y) in self.targets(sel)? {

@@ -94,11 +94,7 @@ impl Gjelder {
     }
 
     pub fn as_str(self) -> &'static str {
-        Gjelder::ALL
-            .iter()
-            .find(|(_, g)| *g == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("")
+        Gjelder::ALL.iter().find(|(_, g)| *g == self).map(|(n, _)| *n).unwrap_or("")
     }
 }
 
@@ -150,6 +146,94 @@ pub struct PlanRow {
     pub loc: Location,
     /// Where the Innsatsområder cell is.
     pub innsats_loc: Location,
+    /// Report only: how far the activity got, and a comment.
+    pub status: Option<Status>,
+    pub kommentar: String,
+}
+
+/// How far an activity of the plan got during the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Status {
+    #[serde(rename = "gjennomført")]
+    Gjennomfort,
+    #[serde(rename = "delvis gjennomført")]
+    Delvis,
+    #[serde(rename = "ikke gjennomført")]
+    IkkeGjennomfort,
+    #[serde(rename = "utsatt")]
+    Utsatt,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 4] = [
+        ("gjennomført", Status::Gjennomfort),
+        ("delvis gjennomført", Status::Delvis),
+        ("ikke gjennomført", Status::IkkeGjennomfort),
+        ("utsatt", Status::Utsatt),
+    ];
+
+    pub fn parse(s: &str) -> Option<Status> {
+        let s = s.trim().to_lowercase();
+        Status::ALL.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Status::ALL.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
+    }
+}
+
+/// One resource person of a network's register (`ressurspersoner.csv`).
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    /// sykepleier, fysioterapeut, ergoterapeut
+    pub profession: String,
+    pub workplace: String,
+    pub kommunenummer: String,
+    pub network: Gjelder,
+    pub group: Option<String>,
+    pub started: NaiveDate,
+    pub left: Option<NaiveDate>,
+    pub loc: Location,
+}
+
+/// One person present at one meeting.
+#[derive(Debug, Clone)]
+pub struct Attendance {
+    pub meeting: String,
+    pub person: String,
+    pub loc: Location,
+}
+
+/// One answer to the årlig rapportering.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub person: String,
+    pub date: Option<NaiveDate>,
+    pub loc: Location,
+}
+
+/// Settings of a year's report, `<year>/rapport.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportMeta {
+    pub tittel: String,
+    pub dato: toml::value::Datetime,
+    #[serde(default)]
+    pub signatur: Option<String>,
+    #[serde(default)]
+    pub signatarer: Vec<String>,
+}
+
+/// What a year's report adds to the plan: register, attendance, answers.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    pub meta: ReportMeta,
+    pub date: NaiveDate,
+    pub people: Vec<Person>,
+    pub attendance: Vec<Attendance>,
+    pub answers: Vec<Answer>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -180,18 +264,11 @@ impl MeetingKind {
 
     pub fn parse(s: &str) -> Option<MeetingKind> {
         let s = s.trim().to_lowercase();
-        MeetingKind::ALL
-            .iter()
-            .find(|(n, _)| *n == s)
-            .map(|(_, k)| *k)
+        MeetingKind::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
     }
 
     pub fn as_str(self) -> &'static str {
-        MeetingKind::ALL
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("")
+        MeetingKind::ALL.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or("")
     }
 }
 
@@ -229,6 +306,8 @@ pub struct PlanYear {
     pub texts: Vec<TextFile>,
     /// Any other table in the year's folder (`aktivitetsplan.csv`, ...), by file stem.
     pub tables: Vec<(String, crate::load::table::Table)>,
+    /// Present when the year has a `rapport.toml`: the årsrapport is made too.
+    pub report: Option<ReportData>,
 }
 
 /// A Markdown file of prose the leader writes.
@@ -242,10 +321,7 @@ pub struct TextFile {
 impl PlanYear {
     /// The period the document covers: `periode` from plan.toml, else the year.
     pub fn period(&self) -> String {
-        self.meta
-            .periode
-            .clone()
-            .unwrap_or_else(|| self.year.to_string())
+        self.meta.periode.clone().unwrap_or_else(|| self.year.to_string())
     }
 
     /// The output file stem, `arsplan-2026` or `handlingsplan-2024-2026`.
@@ -296,20 +372,11 @@ impl Strategy {
             Some(u) => u.clone(),
             None => py.meta.tittel.clone(),
         };
-        Strategy {
-            network: py.network.clone(),
-            title,
-            period: py.period(),
-            areas,
-        }
+        Strategy { network: py.network.clone(), title, period: py.period(), areas }
     }
 
     pub fn focus(&self, id: &str) -> Option<&str> {
-        self.areas
-            .iter()
-            .flat_map(|a| a.focus.iter())
-            .find(|(i, _)| i == id)
-            .map(|(_, t)| t.as_str())
+        self.areas.iter().flat_map(|a| a.focus.iter()).find(|(i, _)| i == id).map(|(_, t)| t.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -355,21 +422,12 @@ impl Coverage {
             .areas
             .iter()
             .flat_map(|a| a.focus.iter())
-            .map(|(id, text)| {
-                (
-                    id.clone(),
-                    text.clone(),
-                    served.remove(id.as_str()).unwrap_or_default(),
-                )
-            })
+            .map(|(id, text)| (id.clone(), text.clone(), served.remove(id.as_str()).unwrap_or_default()))
             .collect();
         Coverage { items }
     }
 
     pub fn served(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|(_, _, by)| !by.is_empty())
-            .count()
+        self.items.iter().filter(|(_, _, by)| !by.is_empty()).count()
     }
 }

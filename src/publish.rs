@@ -26,13 +26,9 @@ pub struct Written {
 /// Writes `bytes` to `path` via a temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let fail =
-        |e: std::io::Error| Error::at(Location::file(path), format!("kan ikke skrive filen: {e}"));
+    let fail = |e: std::io::Error| Error::at(Location::file(path), format!("kan ikke skrive filen: {e}"));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".arsplan-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
+    let mut tmp = tempfile::Builder::new().prefix(".arsplan-").tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
@@ -43,17 +39,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     let mut out = Vec::new();
     for a in artifacts {
-        let same = std::fs::read(&a.path)
-            .map(|old| old == a.bytes)
-            .unwrap_or(false);
+        let same = std::fs::read(&a.path).map(|old| old == a.bytes).unwrap_or(false);
         if !same {
             write_atomic(&a.path, &a.bytes)?;
         }
-        out.push(Written {
-            path: a.path.clone(),
-            size: a.bytes.len(),
-            changed: !same,
-        });
+        out.push(Written { path: a.path.clone(), size: a.bytes.len(), changed: !same });
     }
     Ok(out)
 }

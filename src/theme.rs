@@ -206,28 +206,19 @@ impl Theme {
             if chain.len() > 8 || chain.iter().any(|(d, _)| d.ends_with(&n)) {
                 return Err(Error::msg(format!("husstilen «{n}» arver fra seg selv")));
             }
-            let found = roots
-                .iter()
-                .map(|r| r.join(&n))
-                .find(|d| d.join("stil.toml").is_file());
+            let found = roots.iter().map(|r| r.join(&n)).find(|d| d.join("stil.toml").is_file());
             let templates = roots.last().cloned().unwrap_or_default();
             let dir = found.unwrap_or_else(|| templates.join(&n));
             let path = dir.join("stil.toml");
             if !path.is_file() {
-                return Err(Error::at(
-                    Location::file(&path),
-                    format!("husstilen «{n}» finnes ikke"),
-                )
-                .with_hint(format!(
-                    "husstilene er mappene i {} som har en stil.toml",
-                    templates.display()
-                )));
+                return Err(Error::at(Location::file(&path), format!("husstilen «{n}» finnes ikke"))
+                    .with_hint(format!(
+                        "husstilene er mappene i {} som har en stil.toml",
+                        templates.display()
+                    )));
             }
             let table: toml::Table = crate::load::read_toml(&path)?;
-            next = table
-                .get("arv")
-                .and_then(|v| v.as_str())
-                .map(str::to_string);
+            next = table.get("arv").and_then(|v| v.as_str()).map(str::to_string);
             chain.push((dir, table));
         }
         let dirs: Vec<PathBuf> = chain.iter().map(|(d, _)| d.clone()).collect();
@@ -235,19 +226,10 @@ impl Theme {
         for (_, t) in chain.into_iter().rev() {
             merge(&mut merged, t);
         }
-        let path = dirs
-            .first()
-            .map(|d| d.join("stil.toml"))
-            .unwrap_or_default();
-        let mut theme: Theme =
-            toml::Value::Table(merged)
-                .try_into()
-                .map_err(|e: toml::de::Error| {
-                    Error::at(
-                        Location::file(&path),
-                        format!("husstilen kan ikke leses: {}", e.message()),
-                    )
-                })?;
+        let path = dirs.first().map(|d| d.join("stil.toml")).unwrap_or_default();
+        let mut theme: Theme = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| {
+            Error::at(Location::file(&path), format!("husstilen kan ikke leses: {}", e.message()))
+        })?;
         theme.dirs = dirs;
         Ok(theme)
     }

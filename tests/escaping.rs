@@ -23,27 +23,18 @@ fn markup_characters_print_literally_in_docx_and_pdf() {
     let mut text = std::fs::read_to_string(&plan).unwrap();
     text = text.replacen(
         "aktivitet;Tema for årlig fagdag;",
-        &format!(
-            "aktivitet;{};\naktivitet;{};\naktivitet;<w:p>*fet*;",
-            csv_field(NASTY),
-            csv_field(IMPORT)
-        ),
+        &format!("aktivitet;{};\naktivitet;{};\naktivitet;<w:p>*fet*;", csv_field(NASTY), csv_field(IMPORT)),
         1,
     );
     std::fs::write(&plan, text).unwrap();
     let moter = data.join("stavanger/2026/moter.csv");
-    let m = std::fs::read_to_string(&moter)
-        .unwrap()
-        .replace("Heldagssamling fysisk", "Samling [A] & $B$ _c_");
+    let m =
+        std::fs::read_to_string(&moter).unwrap().replace("Heldagssamling fysisk", "Samling [A] & $B$ _c_");
     std::fs::write(&moter, m).unwrap();
     let toml = data.join("stavanger/nettverk.toml");
-    let t = std::fs::read_to_string(&toml)
-        .unwrap()
-        .replace("\"Sandnes + SUS\"", "\"Sandnes # SUS\"");
+    let t = std::fs::read_to_string(&toml).unwrap().replace("\"Sandnes + SUS\"", "\"Sandnes # SUS\"");
     std::fs::write(&toml, t).unwrap();
-    let m = std::fs::read_to_string(&moter)
-        .unwrap()
-        .replace("Sandnes + SUS", "Sandnes # SUS");
+    let m = std::fs::read_to_string(&moter).unwrap().replace("Sandnes + SUS", "Sandnes # SUS");
     std::fs::write(&moter, m).unwrap();
 
     let project = arsplan::Project {
@@ -54,13 +45,7 @@ fn markup_characters_print_literally_in_docx_and_pdf() {
     let p = project.prepare("stavanger", 2026).unwrap();
     let a = project.render(&p, &["docx", "pdf"]).unwrap();
     let docx = fold(&common::docx_text(&a[0].bytes));
-    let expected = [
-        NASTY,
-        IMPORT,
-        "<w:p>*fet*",
-        "Samling [A] & $B$ _c_",
-        "Sandnes # SUS",
-    ];
+    let expected = [NASTY, IMPORT, "<w:p>*fet*", "Samling [A] & $B$ _c_", "Sandnes # SUS"];
     for e in expected {
         assert!(docx.contains(e), "DOCX lacks «{e}»");
     }

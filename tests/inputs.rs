@@ -17,23 +17,12 @@ fn build_with(edit: impl Fn(&Path)) -> Vec<Vec<u8>> {
         output: dir.path().join("out"),
     };
     let p = project.prepare("stavanger", 2026).unwrap();
-    project
-        .render(&p, &["docx", "pdf"])
-        .unwrap()
-        .into_iter()
-        .map(|a| a.bytes)
-        .collect()
+    project.render(&p, &["docx", "pdf"]).unwrap().into_iter().map(|a| a.bytes).collect()
 }
 
 fn records(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_path(path)
-        .unwrap();
-    r.records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    let mut r = csv::ReaderBuilder::new().delimiter(b';').has_headers(false).from_path(path).unwrap();
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect()
 }
 
 #[test]
@@ -42,9 +31,7 @@ fn windows_1252_with_commas_and_iso_dates() {
     let changed = build_with(|dir| {
         for name in ["plan.csv", "moter.csv"] {
             let rows = records(&dir.join(name));
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(b',')
-                .from_writer(Vec::new());
+            let mut w = csv::WriterBuilder::new().delimiter(b',').from_writer(Vec::new());
             for mut row in rows {
                 if name == "moter.csv" {
                     if let Ok(d) = arsplan::dates::parse(&row[1]) {
@@ -56,17 +43,11 @@ fn windows_1252_with_commas_and_iso_dates() {
             let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
             let (bytes, _, bad) = encoding_rs::WINDOWS_1252.encode(&text);
             assert!(!bad);
-            assert!(
-                bytes.contains(&0xE5),
-                "the file really is Windows-1252 (å as one byte)"
-            );
+            assert!(bytes.contains(&0xE5), "the file really is Windows-1252 (å as one byte)");
             std::fs::write(dir.join(name), bytes).unwrap();
         }
     });
-    assert!(
-        original == changed,
-        "the same plan in Windows-1252 must give the same documents"
-    );
+    assert!(original == changed, "the same plan in Windows-1252 must give the same documents");
 }
 
 #[test]
@@ -90,8 +71,7 @@ fn xlsx_workbooks_with_excel_dates() {
                                 d.day() as u8,
                             )
                             .unwrap();
-                            ws.write_datetime_with_format(r, c, &x, &date_format)
-                                .unwrap();
+                            ws.write_datetime_with_format(r, c, &x, &date_format).unwrap();
                         }
                         _ if cell.is_empty() => {}
                         _ => {
@@ -104,25 +84,17 @@ fn xlsx_workbooks_with_excel_dates() {
             std::fs::remove_file(dir.join(format!("{name}.csv"))).unwrap();
         }
     });
-    assert!(
-        original == changed,
-        "the same plan as .xlsx must give the same documents"
-    );
+    assert!(original == changed, "the same plan as .xlsx must give the same documents");
 }
 
 #[test]
 fn a_moved_date_changes_every_place_it_appears() {
     let changed = build_with(|dir| {
         let p = dir.join("moter.csv");
-        let t = std::fs::read_to_string(&p)
-            .unwrap()
-            .replace("fagdag;12.11.2026", "fagdag;19.11.2026");
+        let t = std::fs::read_to_string(&p).unwrap().replace("fagdag;12.11.2026", "fagdag;19.11.2026");
         std::fs::write(p, t).unwrap();
     });
     let text = common::docx_text(&changed[0]);
-    assert!(
-        text.contains("Årlig fagdag arrangeres 19. november"),
-        "{text}"
-    );
+    assert!(text.contains("Årlig fagdag arrangeres 19. november"), "{text}");
     assert!(!text.contains("12. november"));
 }

@@ -20,8 +20,7 @@ fn with_meta() -> Vec<(Artifact, arsplan::doc::Meta)> {
     let mut v = Vec::new();
     for (n, y) in project.targets(&Default::default()).unwrap() {
         let p = project.prepare(&n, y).unwrap();
-        let doc =
-            arsplan::compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref()).unwrap();
+        let doc = arsplan::compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref()).unwrap();
         for a in project.render(&p, &["docx", "pdf"]).unwrap() {
             v.push((a, doc.meta.clone()));
         }
@@ -31,18 +30,13 @@ fn with_meta() -> Vec<(Artifact, arsplan::doc::Meta)> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn part(docx: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut s = String::new();
-    zip.by_name(name)
-        .unwrap_or_else(|_| panic!("{name} missing"))
-        .read_to_string(&mut s)
-        .unwrap();
+    zip.by_name(name).unwrap_or_else(|_| panic!("{name} missing")).read_to_string(&mut s).unwrap();
     s
 }
 
@@ -61,67 +55,39 @@ fn same_input_gives_identical_bytes() {
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.path.file_name(), y.path.file_name());
-        assert!(
-            x.bytes == y.bytes,
-            "{} differs between two builds",
-            x.path.display()
-        );
+        assert!(x.bytes == y.bytes, "{} differs between two builds", x.path.display());
     }
 }
 
 #[test]
 fn docx_has_word_structure_and_properties() {
     let all = with_meta();
-    for (a, meta) in all
-        .iter()
-        .filter(|(a, _)| a.path.extension().unwrap() == "docx")
-    {
+    for (a, meta) in all.iter().filter(|(a, _)| a.path.extension().unwrap() == "docx") {
         let name = a.path.display();
         let styles = part(&a.bytes, "word/styles.xml");
-        assert!(
-            styles.contains("w:styleId=\"Heading1\""),
-            "{name}: Heading1 style"
-        );
+        assert!(styles.contains("w:styleId=\"Heading1\""), "{name}: Heading1 style");
         assert!(
             styles.contains("<w:outlineLvl w:val=\"0\"/>"),
             "{name}: outline level for the navigation pane"
         );
-        assert!(
-            styles.contains("<w:lang w:val=\"nb-NO\"/>"),
-            "{name}: document language"
-        );
+        assert!(styles.contains("<w:lang w:val=\"nb-NO\"/>"), "{name}: document language");
         let doc = part(&a.bytes, "word/document.xml");
-        assert!(
-            doc.contains("<w:pStyle w:val=\"Heading1\"/>"),
-            "{name}: areas are Heading 1"
-        );
+        assert!(doc.contains("<w:pStyle w:val=\"Heading1\"/>"), "{name}: areas are Heading 1");
         assert!(
             doc.contains("<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr>"),
             "{name}: real Word lists"
         );
         if doc.contains("<w:tbl>") {
-            assert!(
-                doc.contains("<w:tblHeader/>"),
-                "{name}: table header row repeats"
-            );
+            assert!(doc.contains("<w:tblHeader/>"), "{name}: table header row repeats");
         }
         let numbering = part(&a.bytes, "word/numbering.xml");
-        assert!(
-            numbering.contains("w:abstractNumId=\"2\""),
-            "{name}: bullet numbering defined"
-        );
+        assert!(numbering.contains("w:abstractNumId=\"2\""), "{name}: bullet numbering defined");
         let footer = part(&a.bytes, "word/footer1.xml");
-        assert!(
-            footer.contains("PAGE") && footer.contains("NUMPAGES"),
-            "{name}: page numbers in the footer"
-        );
+        assert!(footer.contains("PAGE") && footer.contains("NUMPAGES"), "{name}: page numbers in the footer");
         let core = part(&a.bytes, "docProps/core.xml");
         let title = format!("<dc:title>{}</dc:title>", xml_escape(&meta.title));
         assert!(core.contains(&title), "{name}: title in core.xml: {core}");
-        assert!(
-            core.contains("<dc:language>nb-NO</dc:language>"),
-            "{name}: language in core.xml"
-        );
+        assert!(core.contains("<dc:language>nb-NO</dc:language>"), "{name}: language in core.xml");
         let author = format!("<dc:creator>{}</dc:creator>", xml_escape(&meta.author));
         assert!(core.contains(&author), "{name}: author in core.xml");
     }
@@ -130,39 +96,23 @@ fn docx_has_word_structure_and_properties() {
 #[test]
 fn bergen_docx_has_nested_lists() {
     let a = all_artifacts();
-    let bergen = docxs(&a)
-        .find(|a| a.path.to_string_lossy().contains("bergen"))
-        .unwrap();
+    let bergen = docxs(&a).find(|a| a.path.to_string_lossy().contains("bergen")).unwrap();
     assert!(part(&bergen.bytes, "word/document.xml").contains("<w:ilvl w:val=\"1\"/>"));
 }
 
 #[test]
 fn pdf_is_tagged_pdfa_with_title_and_language() {
     let all = with_meta();
-    for (a, meta) in all
-        .iter()
-        .filter(|(a, _)| a.path.extension().unwrap() == "pdf")
-    {
+    for (a, meta) in all.iter().filter(|(a, _)| a.path.extension().unwrap() == "pdf") {
         let text = String::from_utf8_lossy(&a.bytes);
         let name = a.path.display();
         assert!(text.starts_with("%PDF-1.7"), "{name}: PDF 1.7 header");
-        assert!(
-            text.contains("<pdfaid:part>2</pdfaid:part>"),
-            "{name}: PDF/A-2"
-        );
-        assert!(
-            text.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
-            "{name}: level A (tagged)"
-        );
+        assert!(text.contains("<pdfaid:part>2</pdfaid:part>"), "{name}: PDF/A-2");
+        assert!(text.contains("<pdfaid:conformance>A</pdfaid:conformance>"), "{name}: level A (tagged)");
         assert!(text.contains("/StructTreeRoot"), "{name}: structure tree");
-        assert!(
-            text.contains("<dc:language><rdf:Bag><rdf:li>nb-NO</rdf:li>"),
-            "{name}: language nb-NO"
-        );
-        let title = format!(
-            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li>",
-            xml_escape(&meta.title)
-        );
+        assert!(text.contains("<dc:language><rdf:Bag><rdf:li>nb-NO</rdf:li>"), "{name}: language nb-NO");
+        let title =
+            format!("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li>", xml_escape(&meta.title));
         assert!(text.contains(&title), "{name}: title");
     }
 }
@@ -178,10 +128,7 @@ fn pdf_embeds_the_house_font() {
         std::fs::write(&path, &a.bytes).unwrap();
         let out = Command::new("pdffonts").arg(&path).output().unwrap();
         let list = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            list.contains("Carlito") || list.contains("LiberationSans"),
-            "{list}"
-        );
+        assert!(list.contains("Carlito") || list.contains("LiberationSans"), "{list}");
         for line in list.lines().skip(2) {
             assert!(line.contains(" yes "), "every font embedded: {line}");
         }
@@ -197,17 +144,9 @@ fn docx_passes_an_independent_ooxml_validator() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(a.path.file_name().unwrap());
         std::fs::write(&path, &a.bytes).unwrap();
-        let out = Command::new("openxml-audit")
-            .args(["-m", "0"])
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = Command::new("openxml-audit").args(["-m", "0"]).arg(&path).output().unwrap();
         let report = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && report.contains("Errors: 0"),
-            "{}:\n{report}",
-            a.path.display()
-        );
+        assert!(out.status.success() && report.contains("Errors: 0"), "{}:\n{report}", a.path.display());
     }
 }
 
@@ -224,41 +163,20 @@ fn libreoffice_opens_every_docx() {
         std::fs::write(&path, &a.bytes).unwrap();
         inputs.push(path);
     }
-    let profile = format!(
-        "-env:UserInstallation=file://{}/lo-profile",
-        dir.path().display()
-    );
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
     let out = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-        ])
+        .args([profile.as_str(), "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
         .arg(dir.path().join("txt"))
         .args(&inputs)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for (input, a) in inputs.iter().zip(docxs(&artifacts)) {
-        let txt = dir
-            .path()
-            .join("txt")
-            .join(input.with_extension("txt").file_name().unwrap());
+        let txt = dir.path().join("txt").join(input.with_extension("txt").file_name().unwrap());
         let text = std::fs::read_to_string(&txt)
             .unwrap_or_else(|_| panic!("LibreOffice did not convert {}", input.display()));
         // LibreOffice read the same words we wrote.
         let (recall, _) = common::fidelity(&common::docx_text(&a.bytes), &text);
-        assert!(
-            recall > 0.98,
-            "{}: LibreOffice read {:.1} % of the words",
-            input.display(),
-            recall * 100.0
-        );
+        assert!(recall > 0.98, "{}: LibreOffice read {:.1} % of the words", input.display(), recall * 100.0);
     }
 }

@@ -12,14 +12,8 @@ fn build(network: &str, year: i32) -> (Vec<u8>, Vec<u8>) {
     let project = common::project(out.path());
     let prepared = project.prepare(network, year).unwrap();
     let artifacts = project.render(&prepared, &["docx", "pdf"]).unwrap();
-    let get = |ext: &str| {
-        artifacts
-            .iter()
-            .find(|a| a.path.extension().unwrap() == ext)
-            .unwrap()
-            .bytes
-            .clone()
-    };
+    let get =
+        |ext: &str| artifacts.iter().find(|a| a.path.extension().unwrap() == ext).unwrap().bytes.clone();
     (get("docx"), get("pdf"))
 }
 
@@ -32,17 +26,9 @@ fn check(network: &str, year: i32, seed_file: &str) {
         recall * 100.0,
         precision * 100.0
     );
-    assert!(
-        recall >= MIN,
-        "DOCX matches only {:.1} % of the seed's words",
-        recall * 100.0
-    );
+    assert!(recall >= MIN, "DOCX matches only {:.1} % of the seed's words", recall * 100.0);
     // Our tables repeat their column labels per area, which the seeds' extraction shows once.
-    assert!(
-        precision >= 0.95,
-        "only {:.1} % of the DOCX's words are in the seed",
-        precision * 100.0
-    );
+    assert!(precision >= 0.95, "only {:.1} % of the DOCX's words are in the seed", precision * 100.0);
     if let Some(text) = pdf_text(&pdf) {
         let (recall, precision) = fidelity(&seed, &text);
         println!(
@@ -50,18 +36,10 @@ fn check(network: &str, year: i32, seed_file: &str) {
             recall * 100.0,
             precision * 100.0
         );
-        assert!(
-            recall >= MIN,
-            "PDF matches only {:.1} % of the seed's words",
-            recall * 100.0
-        );
+        assert!(recall >= MIN, "PDF matches only {:.1} % of the seed's words", recall * 100.0);
         // Page footers ("Side 1 av 4") and table header rows repeated on every
         // page add words the seeds' extraction lacks.
-        assert!(
-            precision >= 0.90,
-            "only {:.1} % of the PDF's words are in the seed",
-            precision * 100.0
-        );
+        assert!(precision >= 0.90, "only {:.1} % of the PDF's words are in the seed", precision * 100.0);
     }
 }
 
@@ -78,10 +56,7 @@ fn bergen_2025_reproduces_seed_002() {
 #[test]
 fn fidelity_measure_fails_on_a_different_text() {
     // The measure itself must be able to fail: another seed does not match.
-    let (recall, _) = fidelity(
-        &seed("001-stavanger-arsplan-2026.txt"),
-        &seed("002-bergen-arsplan-2025.txt"),
-    );
+    let (recall, _) = fidelity(&seed("001-stavanger-arsplan-2026.txt"), &seed("002-bergen-arsplan-2025.txt"));
     assert!(recall < 0.9, "recall {recall}");
 }
 

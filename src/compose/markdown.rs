@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::doc::{Block, Image, Inline, Table};
+use crate::doc::{Block, Chart, Image, Inline, Table};
 
 /// Stands for a line break inside a data value (a private-use character).
 pub const LINE_BREAK: char = '\u{E000}';
@@ -79,9 +79,7 @@ impl<'a> P<'a> {
                     let mut items = Vec::new();
                     loop {
                         match self.next() {
-                            Some(Event::Start(Tag::Item)) => {
-                                items.push(self.blocks(Some(TagEnd::Item))?)
-                            }
+                            Some(Event::Start(Tag::Item)) => items.push(self.blocks(Some(TagEnd::Item))?),
                             Some(Event::End(TagEnd::List(_))) | None => break,
                             Some(_) => {}
                         }
@@ -111,10 +109,7 @@ impl<'a> P<'a> {
                 Event::Start(Tag::BlockQuote(_)) => {
                     flush(&mut loose, &mut out);
                     let inner = self.blocks(Some(TagEnd::BlockQuote(None)))?;
-                    out.push(Block::Styled {
-                        class: "sitat".into(),
-                        blocks: inner,
-                    });
+                    out.push(Block::Styled { class: "sitat".into(), blocks: inner });
                 }
                 Event::Rule => {
                     flush(&mut loose, &mut out);
@@ -165,14 +160,9 @@ impl<'a> P<'a> {
             Tag::Emphasis => vec![Inline::Emph(self.inlines(TagEnd::Emphasis)?)],
             Tag::Link { dest_url, .. } => {
                 let content = self.inlines(TagEnd::Link)?;
-                vec![Inline::Link {
-                    url: dest_url.to_string(),
-                    content,
-                }]
+                vec![Inline::Link { url: dest_url.to_string(), content }]
             }
-            Tag::Image {
-                dest_url, title, ..
-            } => {
+            Tag::Image { dest_url, title, .. } => {
                 let alt = Inline::plain(&self.inlines(TagEnd::Image)?);
                 // Images are blocks; a marker carries them out of the paragraph.
                 vec![Inline::Link {
@@ -200,21 +190,13 @@ impl<'a> P<'a> {
                 Some(Event::End(TagEnd::TableRow)) => rows.push(std::mem::take(&mut current)),
                 Some(Event::Start(Tag::TableCell)) => {
                     let inl = self.inlines(TagEnd::TableCell)?;
-                    let cell = if inl.is_empty() {
-                        vec![]
-                    } else {
-                        vec![paragraph_or_image(inl)]
-                    };
+                    let cell = if inl.is_empty() { vec![] } else { vec![paragraph_or_image(inl)] };
                     current.push(cell);
                 }
                 Some(_) => {}
             }
         }
-        Ok(Table {
-            widths: vec![1; ncols],
-            header_rows,
-            rows,
-        })
+        Ok(Table { widths: vec![1; ncols], header_rows, rows })
     }
 }
 
@@ -242,22 +224,13 @@ fn flush(loose: &mut Vec<Inline>, out: &mut Vec<Block>) {
 
 /// A paragraph that holds only an image becomes an image block.
 fn paragraph_or_image(inl: Vec<Inline>) -> Block {
-    let trimmed: Vec<&Inline> = inl
-        .iter()
-        .filter(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty()))
-        .collect();
+    let trimmed: Vec<&Inline> =
+        inl.iter().filter(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty())).collect();
     if let [Inline::Link { url, content }] = trimmed.as_slice() {
         if let Some(rest) = url.strip_prefix("\u{1}image:") {
             let (src, title) = rest.split_once('\u{1}').unwrap_or((rest, ""));
-            let width_mm = title
-                .trim()
-                .strip_suffix("mm")
-                .and_then(|w| w.trim().parse().ok());
-            return Block::Image(Image {
-                src: src.to_string(),
-                alt: Inline::plain(content),
-                width_mm,
-            });
+            let width_mm = title.trim().strip_suffix("mm").and_then(|w| w.trim().parse().ok());
+            return Block::Image(Image { src: src.to_string(), alt: Inline::plain(content), width_mm });
         }
     }
     Block::Paragraph(inl)
@@ -275,17 +248,64 @@ fn directive(info: &str, body: &str) -> Result<Vec<Block>, String> {
             if arg.is_empty() {
                 return Err("{div} trenger et stilnavn, for eksempel ```{div} forside".into());
             }
-            Ok(vec![Block::Styled {
-                class: arg.to_string(),
-                blocks: parse(body)?,
-            }])
+            Ok(vec![Block::Styled { class: arg.to_string(), blocks: parse(body)? }])
         }
         "pagebreak" => Ok(vec![Block::PageBreak]),
         "list-table" => Ok(vec![Block::Table(list_table(body)?)]),
-        other => Err(format!(
-            "ukjent direktiv {{{other}}}; kjente er div, list-table og pagebreak"
-        )),
+        "chart" => Ok(vec![Block::Chart(chart(body)?)]),
+        other => Err(format!("ukjent direktiv {{{other}}}; kjente er div, list-table, chart og pagebreak")),
     }
+}
+
+/// `{chart}`: option lines (`:tittel:`, `:alt:`, `:mål: 80`, `:maks: 100`,
+/// `:enhet: %`), then one bar per line, `label | value`. Labels and texts are
+/// Markdown-escaped by the template engine like any other text.
+fn chart(body: &str) -> Result<Chart, String> {
+    let unescape = |s: &str| -> Result<String, String> {
+        let blocks = parse(s)?;
+        Ok(blocks.iter().map(Block::plain).collect::<Vec<_>>().join(" "))
+    };
+    let number = |s: &str| -> Result<f64, String> {
+        unescape(s)?
+            .replace(',', ".")
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("«{s}» er ikke et tall i {{chart}}"))
+    };
+    let mut c = Chart {
+        title: String::new(),
+        bars: vec![],
+        target: None,
+        max: None,
+        unit: String::new(),
+        alt: String::new(),
+    };
+    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(rest) = line.strip_prefix(':') {
+            let (key, val) =
+                rest.split_once(':').ok_or_else(|| format!("ugyldig valg «{line}» i {{chart}}"))?;
+            let val = val.trim();
+            match key.trim() {
+                "tittel" => c.title = unescape(val)?,
+                "alt" => c.alt = unescape(val)?,
+                "mål" => c.target = Some(number(val)?),
+                "maks" => c.max = Some(number(val)?),
+                "enhet" => c.unit = unescape(val)?,
+                other => return Err(format!("ukjent valg «:{other}:» i {{chart}}")),
+            }
+        } else {
+            // The separator is an unescaped `|`; the template engine escapes any `|` in data.
+            let split = line.char_indices().find(|&(i, ch)| ch == '|' && !line[..i].ends_with('\\'));
+            let Some((i, _)) = split else {
+                return Err(format!("raden «{line}» i {{chart}} mangler «| verdi»"));
+            };
+            c.bars.push((unescape(&line[..i])?, number(&line[i + 1..])?));
+        }
+    }
+    if c.alt.is_empty() {
+        return Err("{chart} trenger en alternativ tekst (:alt: ...)".into());
+    }
+    Ok(c)
 }
 
 /// `{list-table}`: option lines (`:header-rows: 1`, `:widths: 30 40 15 15`),
@@ -303,17 +323,12 @@ fn list_table(body: &str) -> Result<Table, String> {
             let val = parts.next().unwrap_or("").trim();
             match key {
                 "header-rows" => {
-                    header_rows = val
-                        .parse()
-                        .map_err(|_| format!("ugyldig :header-rows: «{val}»"))?
+                    header_rows = val.parse().map_err(|_| format!("ugyldig :header-rows: «{val}»"))?
                 }
                 "widths" => {
                     widths = val
                         .split_whitespace()
-                        .map(|w| {
-                            w.parse()
-                                .map_err(|_| format!("ugyldig bredde «{w}» i :widths:"))
-                        })
+                        .map(|w| w.parse().map_err(|_| format!("ugyldig bredde «{w}» i :widths:")))
                         .collect::<Result<_, _>>()?
                 }
                 other => return Err(format!("ukjent valg «:{other}:» i list-table")),
@@ -331,10 +346,11 @@ fn list_table(body: &str) -> Result<Table, String> {
                 for row in items {
                     match row.as_slice() {
                         [Block::List { items: cells, .. }] => rows.push(cells.clone()),
-                        _ => return Err(
-                            "hver rad i list-table må være en punktliste med én celle per punkt"
-                                .into(),
-                        ),
+                        _ => {
+                            return Err(
+                                "hver rad i list-table må være en punktliste med én celle per punkt".into()
+                            )
+                        }
                     }
                 }
             }
@@ -348,16 +364,9 @@ fn list_table(body: &str) -> Result<Table, String> {
     if widths.is_empty() {
         widths = vec![1; ncols];
     } else if widths.len() != ncols {
-        return Err(format!(
-            "list-table har {ncols} kolonner, men :widths: gir {}",
-            widths.len()
-        ));
+        return Err(format!("list-table har {ncols} kolonner, men :widths: gir {}", widths.len()));
     }
-    Ok(Table {
-        widths,
-        header_rows,
-        rows,
-    })
+    Ok(Table { widths, header_rows, rows })
 }
 
 #[cfg(test)]
@@ -368,19 +377,14 @@ mod tests {
     fn escaped_text_reads_back_literally() {
         let nasty = "#import \"x\" *a* _b_ $c$ <d> & [e] \\f `g` | 1. - +";
         let blocks = parse(&escape(nasty)).unwrap();
-        assert_eq!(
-            blocks,
-            vec![Block::Paragraph(vec![Inline::Text(nasty.into())])]
-        );
+        assert_eq!(blocks, vec![Block::Paragraph(vec![Inline::Text(nasty.into())])]);
     }
 
     #[test]
     fn nested_lists_and_strong() {
         let b = parse("**Delmål 1:** Tekst\n\n- a\n  - b\n- c\n").unwrap();
         assert!(matches!(&b[0], Block::Paragraph(i) if matches!(&i[0], Inline::Strong(_))));
-        let Block::List { items, .. } = &b[1] else {
-            panic!("{b:?}")
-        };
+        let Block::List { items, .. } = &b[1] else { panic!("{b:?}") };
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0][1], Block::List { .. }));
     }
@@ -389,9 +393,7 @@ mod tests {
     fn list_table_with_list_cells() {
         let md = "```{list-table}\n:header-rows: 1\n:widths: 2 1\n\n- - Mål\n  - Frist\n- - Nettverket\n    - a\n    - b\n  - Kontinuerlig\n```\n";
         let b = parse(md).unwrap();
-        let Block::Table(t) = &b[0] else {
-            panic!("{b:?}")
-        };
+        let Block::Table(t) = &b[0] else { panic!("{b:?}") };
         assert_eq!(t.header_rows, 1);
         assert_eq!(t.widths, vec![2, 1]);
         assert_eq!(t.rows.len(), 2);
@@ -399,19 +401,29 @@ mod tests {
     }
 
     #[test]
+    fn chart_with_escaped_labels() {
+        let md = format!(
+            "```{{chart}}\n:tittel: Fremmøte\n:alt: Søyler\n:mål: 80\n:enhet: %\n{} | 85\nB | 72,5\n```\n",
+            escape("Sandnes + SUS | 12.03")
+        );
+        let b = parse(&md).unwrap();
+        let Block::Chart(c) = &b[0] else { panic!("{b:?}") };
+        assert_eq!(c.bars, vec![("Sandnes + SUS | 12.03".to_string(), 85.0), ("B".to_string(), 72.5)]);
+        assert_eq!((c.target, c.unit.as_str(), c.alt.as_str()), (Some(80.0), "%", "Søyler"));
+        assert!(parse("```{chart}\nA | 1\n```\n").is_err(), "alt text is required");
+    }
+
+    #[test]
     fn div_pipe_table_image() {
-        let md = "```{div} forside\nLinje\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n![Logo](logo.png \"40mm\")\n";
+        let md =
+            "```{div} forside\nLinje\n```\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n![Logo](logo.png \"40mm\")\n";
         let b = parse(md).unwrap();
         assert!(matches!(&b[0], Block::Styled { class, .. } if class == "forside"));
         let Block::Table(t) = &b[1] else { panic!() };
         assert_eq!((t.header_rows, t.rows.len()), (1, 2));
         assert_eq!(
             b[2],
-            Block::Image(Image {
-                src: "logo.png".into(),
-                alt: "Logo".into(),
-                width_mm: Some(40.0)
-            })
+            Block::Image(Image { src: "logo.png".into(), alt: "Logo".into(), width_mm: Some(40.0) })
         );
     }
 }

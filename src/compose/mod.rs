@@ -90,13 +90,7 @@ fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
         let safe = v.is_safe();
         v.to_string()
             .split(marker.as_str())
-            .map(|p| {
-                if safe {
-                    Value::from_safe_string(p.to_string())
-                } else {
-                    Value::from(p)
-                }
-            })
+            .map(|p| if safe { Value::from_safe_string(p.to_string()) } else { Value::from(p) })
             .collect()
     });
     let t = theme.clone();
@@ -104,15 +98,9 @@ fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
         "dato",
         move |v: Value, style: Option<String>| -> std::result::Result<String, minijinja::Error> {
             let date = value_date(&v).ok_or_else(|| {
-                minijinja::Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("«{v}» er ingen dato eller møte"),
-                )
+                minijinja::Error::new(ErrorKind::InvalidOperation, format!("«{v}» er ingen dato eller møte"))
             })?;
-            Ok(dates::format(
-                date,
-                t.date_pattern(style.as_deref().unwrap_or("tekst")),
-            ))
+            Ok(dates::format(date, t.date_pattern(style.as_deref().unwrap_or("tekst"))))
         },
     );
 }
@@ -143,26 +131,23 @@ impl TextRenderer {
         }
         for name in referenced_names(text) {
             if !self.ctx.contains_key(&name) {
-                let ids: Vec<&str> = self
-                    .ctx
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|k| *k != "år")
-                    .collect();
+                let ids: Vec<&str> = self.ctx.keys().map(String::as_str).filter(|k| *k != "år").collect();
                 return Err(Error::at(
                     loc.clone(),
-                    format!("teksten viser til møtet «{name}», men møtetabellen har ingen møte med den id-en"),
+                    format!(
+                        "teksten viser til møtet «{name}», men møtetabellen har ingen møte med den id-en"
+                    ),
                 )
-                .with_hint(format!("kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret", ids.join(", "))));
+                .with_hint(format!(
+                    "kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret",
+                    ids.join(", ")
+                )));
             }
         }
         self.env.render_str(text, &self.ctx).map_err(|e| {
             Error::at(
                 loc.clone(),
-                format!(
-                    "teksten kan ikke settes sammen: {}",
-                    e.detail().unwrap_or(&e.to_string())
-                ),
+                format!("teksten kan ikke settes sammen: {}", e.detail().unwrap_or(&e.to_string())),
             )
             .with_hint("en henvisning skrives {{ møte-id }}, for eksempel {{ fagdag }}")
         })
@@ -177,10 +162,7 @@ pub fn referenced_names(text: &str) -> Vec<String> {
         let after = &rest[i + 2..];
         let end = after.find("}}").unwrap_or(after.len());
         let expr = after[..end].trim_start();
-        let ident: String = expr
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let ident: String = expr.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if !ident.is_empty() && !ident.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             out.push(ident);
         }
@@ -200,6 +182,8 @@ fn meeting_value(theme: &Theme, m: &Meeting) -> Value {
 struct Activity {
     tekst: String,
     underpunkter: Vec<String>,
+    status: String,
+    kommentar: String,
 }
 
 #[derive(Serialize)]
@@ -213,6 +197,8 @@ struct Item {
     ansvar: Vec<String>,
     frist: String,
     innsatsomrader: Vec<String>,
+    status: String,
+    kommentar: String,
 }
 
 #[derive(Serialize)]
@@ -252,10 +238,12 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
             ansvar: vec![],
             frist: String::new(),
             innsatsomrader: vec![],
+            status: String::new(),
+            kommentar: String::new(),
         };
         let needs = |what: &str, sink: &mut Sink| {
-            sink.error(row.loc.clone(), format!("{what} står før første område"))
-                .hint = Some("planen må begynne med en rad med nivå «område»".into());
+            sink.error(row.loc.clone(), format!("{what} står før første område")).hint =
+                Some("planen må begynne med en rad med nivå «område»".into());
         };
         match row.level {
             Level::Omrade => areas.push(Area {
@@ -288,19 +276,21 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         ansvar: row.ansvar.clone(),
                         frist: row.frist.clone(),
                         innsatsomrader: row.innsatsomrader.clone(),
+                        status: row.status.map(Status::as_str).unwrap_or("").to_string(),
+                        kommentar: row.kommentar.clone(),
                     });
                 }
                 None => needs("delmål", sink),
             },
             Level::Aktivitet | Level::Underpunkt => {
-                let target = areas
-                    .last_mut()
-                    .and_then(|a| a.innhold.last_mut())
-                    .filter(|i| i.kind == "delmal");
+                let target =
+                    areas.last_mut().and_then(|a| a.innhold.last_mut()).filter(|i| i.kind == "delmal");
                 match (row.level, target) {
                     (Level::Aktivitet, Some(d)) => d.aktiviteter.push(Activity {
                         tekst: text,
                         underpunkter: vec![],
+                        status: row.status.map(Status::as_str).unwrap_or("").to_string(),
+                        kommentar: row.kommentar.clone(),
                     }),
                     (Level::Underpunkt, Some(d)) if !d.aktiviteter.is_empty() => {
                         if let Some(a) = d.aktiviteter.last_mut() {
@@ -308,22 +298,17 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         }
                     }
                     (Level::Underpunkt, _) => {
-                        sink.error(row.loc.clone(), "underpunktet står ikke under en aktivitet")
-                            .hint =
+                        sink.error(row.loc.clone(), "underpunktet står ikke under en aktivitet").hint =
                             Some("sett en rad med nivå «aktivitet» foran underpunktet".into());
                     }
                     _ => {
-                        sink.error(row.loc.clone(), "aktiviteten står ikke under et delmål")
-                            .hint = Some("sett en rad med nivå «delmål» foran aktiviteten".into());
+                        sink.error(row.loc.clone(), "aktiviteten står ikke under et delmål").hint =
+                            Some("sett en rad med nivå «delmål» foran aktiviteten".into());
                     }
                 }
             }
             Level::Tekst | Level::Blokk => {
-                let kind = if row.level == Level::Tekst {
-                    "tekst"
-                } else {
-                    "blokk"
-                };
+                let kind = if row.level == Level::Tekst { "tekst" } else { "blokk" };
                 match areas.last_mut() {
                     Some(a) => a.innhold.push(simple(kind, text)),
                     None => before.push(simple(kind, text)),
@@ -389,12 +374,7 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
     let tekster: BTreeMap<String, Value> = py
         .texts
         .iter()
-        .map(|t| {
-            (
-                t.name.clone(),
-                Value::from_safe_string(r(&t.text, &Location::file(&t.path))),
-            )
-        })
+        .map(|t| (t.name.clone(), Value::from_safe_string(r(&t.text, &Location::file(&t.path)))))
         .collect();
     // Any other table: a list of rows, each a map from column header to text.
     let mut tabeller: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
@@ -411,10 +391,7 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
                     .filter(|(_, h)| !h.is_empty())
                     .map(|(i, h)| {
                         let cell = row.cells.get(i).map(String::as_str).unwrap_or("");
-                        (
-                            h.clone(),
-                            r(cell, &Location::cell(&shown, row.number, i, h)),
-                        )
+                        (h.clone(), r(cell, &Location::cell(&shown, row.number, i, h)))
                     })
                     .collect()
             })
@@ -425,23 +402,15 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
     let mut meetings: Vec<&Meeting> = py.meetings.iter().collect();
     meetings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let moter: Vec<Value> = meetings.iter().map(|m| meeting_value(theme, m)).collect();
-    let by_id: BTreeMap<String, Value> = meetings
-        .iter()
-        .map(|m| (m.id.clone(), meeting_value(theme, m)))
-        .collect();
+    let by_id: BTreeMap<String, Value> =
+        meetings.iter().map(|m| (m.id.clone(), meeting_value(theme, m))).collect();
     let grupper: Vec<Group> = p
         .grupper
         .iter()
         .map(|g| {
-            let own: Vec<&&Meeting> = meetings
-                .iter()
-                .filter(|m| m.group.as_deref() == Some(g))
-                .collect();
+            let own: Vec<&&Meeting> = meetings.iter().filter(|m| m.group.as_deref() == Some(g)).collect();
             let vals = |f: &dyn Fn(&Meeting) -> bool| {
-                own.iter()
-                    .filter(|m| f(m))
-                    .map(|m| meeting_value(theme, m))
-                    .collect::<Vec<_>>()
+                own.iter().filter(|m| f(m)).map(|m| meeting_value(theme, m)).collect::<Vec<_>>()
             };
             Group {
                 navn: g.clone(),
@@ -451,11 +420,7 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
             }
         })
         .collect();
-    let logo = if py.logo.is_some() || theme.logo.is_some() {
-        Some("logo.png")
-    } else {
-        None
-    };
+    let logo = if py.logo.is_some() || theme.logo.is_some() { Some("logo.png") } else { None };
     let context = minijinja::context! {
         år => py.year,
         nettverk => nettverk,
@@ -474,10 +439,7 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
     sink.finish()?;
     let meta = Meta {
         title,
-        author: p
-            .forfatter
-            .clone()
-            .unwrap_or_else(|| p.helseforetak.clone()),
+        author: p.forfatter.clone().unwrap_or_else(|| p.helseforetak.clone()),
         subject: p.navn.clone(),
         keywords: vec![m.dokument.clone(), py.period(), p.helseforetak.clone()],
         lang: "nb-NO".into(),
@@ -490,11 +452,7 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
 fn strategy_value(py: &PlanYear, s: &Strategy) -> Value {
     let cov = Coverage::compute(py, s);
     let served = |id: &str| {
-        cov.items
-            .iter()
-            .find(|(i, _, _)| i == id)
-            .map(|(_, _, by)| by.clone())
-            .unwrap_or_default()
+        cov.items.iter().find(|(i, _, _)| i == id).map(|(_, _, by)| by.clone()).unwrap_or_default()
     };
     let omrader: Vec<Value> = s
         .areas
@@ -530,16 +488,56 @@ pub fn compose(
     let composed = context(py, theme, strategy)?;
     let file = format!("{}.md.j2", py.meta.dokument);
     let markup = render_template(theme, dirs, &file, composed.context)?;
-    let blocks = markdown::parse(&markup.1).map_err(|m| {
-        Error::at(
-            Location::file(&markup.0),
-            format!("malen gir ugyldig markering: {m}"),
-        )
-    })?;
-    Ok(Document {
-        meta: composed.meta,
-        blocks,
-    })
+    let blocks = markdown::parse(&markup.1)
+        .map_err(|m| Error::at(Location::file(&markup.0), format!("malen gir ugyldig markering: {m}")))?;
+    Ok(Document { meta: composed.meta, blocks })
+}
+
+/// The årsrapport of a year that has a `rapport.toml`: the plan's context plus
+/// `rapport` (meta, and every figure computed by [`crate::report`]).
+pub fn compose_report(
+    py: &PlanYear,
+    theme: &Arc<Theme>,
+    dirs: &TemplateDirs,
+    strategy: Option<&Strategy>,
+    kommuner: &BTreeMap<String, String>,
+) -> Result<Document> {
+    let Some(data) = &py.report else {
+        return Err(Error::msg(format!("{} {} har ingen rapport.toml", py.network, py.year)));
+    };
+    let composed = context(py, theme, strategy)?;
+    let texts = TextRenderer::new(theme, py.year, &py.meetings);
+    let loc = Location::file(&py.year_dir.join("rapport.toml"));
+    let mut sink = Sink::default();
+    let mut r = |t: &str| {
+        texts.render(t, &loc).unwrap_or_else(|e| {
+            sink.extend(e);
+            String::new()
+        })
+    };
+    let statuses: Vec<&str> = py.outline.iter().filter_map(|row| row.status.map(Status::as_str)).collect();
+    let figures =
+        crate::report::figures(py.year, &py.meetings, &py.profile.grupper, data, &statuses, kommuner);
+    let title = r(&data.meta.tittel);
+    let signatur = data.meta.signatur.as_deref().map(&mut r);
+    let signatarer: Vec<String> = data.meta.signatarer.iter().map(|s| r(s)).collect();
+    let rapport = minijinja::context! {
+        tittel => title.clone(),
+        dato => data.date.format("%Y-%m-%d").to_string(),
+        signatur => signatur,
+        signatarer => signatarer,
+        tall => ser(&figures),
+    };
+    sink.finish()?;
+    let context = minijinja::context! { rapport => rapport, ..composed.context };
+    let markup = render_template(theme, dirs, "arsrapport.md.j2", context)?;
+    let blocks = markdown::parse(&markup.1)
+        .map_err(|m| Error::at(Location::file(&markup.0), format!("malen gir ugyldig markering: {m}")))?;
+    let mut meta = composed.meta;
+    meta.title = title;
+    meta.date = data.date;
+    meta.keywords = vec!["årsrapport".into(), py.year.to_string(), py.profile.helseforetak.clone()];
+    Ok(Document { meta, blocks })
 }
 
 /// The template of a kind for a style: the style's own, else an ancestor's.
@@ -560,8 +558,9 @@ pub fn render_template(
     ctx: Value,
 ) -> Result<(PathBuf, String)> {
     let name = template_name(theme, dirs, file).ok_or_else(|| {
-        Error::msg(format!("husstilen «{}» har ingen mal {file}", theme.navn))
-            .with_hint("legg malen i templates/<stil>/, eller la stilen arve (arv = ...) fra en stil som har den")
+        Error::msg(format!("husstilen «{}» har ingen mal {file}", theme.navn)).with_hint(
+            "legg malen i templates/<stil>/, eller la stilen arve (arv = ...) fra en stil som har den",
+        )
     })?;
     let mut env = Environment::new();
     env.set_syntax(
@@ -575,27 +574,21 @@ pub fn render_template(
     let loader_dirs = dirs.clone();
     env.set_loader(move |name| match loader_dirs.find(name) {
         Some(p) => std::fs::read_to_string(&p).map(Some).map_err(|e| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("kan ikke lese {}: {e}", p.display()),
-            )
+            minijinja::Error::new(ErrorKind::InvalidOperation, format!("kan ikke lese {}: {e}", p.display()))
         }),
         None => Ok(None),
     });
-    env.set_formatter(
-        |out: &mut minijinja::Output, _state: &mut State, value: &Value| {
-            if value.is_undefined() || value.is_none() {
-                return Ok(());
-            }
-            let s = value.to_string();
-            if value.is_safe() {
-                out.write_str(&s).map_err(minijinja::Error::from)
-            } else {
-                out.write_str(&markdown::escape(&s))
-                    .map_err(minijinja::Error::from)
-            }
-        },
-    );
+    env.set_formatter(|out: &mut minijinja::Output, _state: &mut State, value: &Value| {
+        if value.is_undefined() || value.is_none() {
+            return Ok(());
+        }
+        let s = value.to_string();
+        if value.is_safe() {
+            out.write_str(&s).map_err(minijinja::Error::from)
+        } else {
+            out.write_str(&markdown::escape(&s)).map_err(minijinja::Error::from)
+        }
+    });
     add_filters(&mut env, theme);
     let styles: Vec<String> = theme
         .dirs
@@ -607,11 +600,7 @@ pub fn render_template(
     // so `{% include mal_for(..) %}` takes a style's own part or an ancestor's.
     env.add_function("mal_for", move |file: String| -> Vec<String> {
         let all: Vec<String> = styles.iter().map(|s| format!("{s}/{file}")).collect();
-        let found: Vec<String> = all
-            .iter()
-            .filter(|n| lookup.find(n).is_some())
-            .cloned()
-            .collect();
+        let found: Vec<String> = all.iter().filter(|n| lookup.find(n).is_some()).cloned().collect();
         if found.is_empty() {
             all
         } else {
@@ -619,34 +608,17 @@ pub fn render_template(
         }
     });
     let path = dirs.find(&name).unwrap_or_else(|| PathBuf::from(&name));
-    let text = env
-        .get_template(&name)
-        .and_then(|t| t.render(ctx))
-        .map_err(|e| template_error(dirs, &path, &e))?;
+    let text =
+        env.get_template(&name).and_then(|t| t.render(ctx)).map_err(|e| template_error(dirs, &path, &e))?;
     Ok((path, text))
 }
 
 fn template_error(dirs: &TemplateDirs, fallback: &Path, e: &minijinja::Error) -> Error {
-    let file = e
-        .name()
-        .and_then(|n| dirs.find(n))
-        .unwrap_or_else(|| fallback.to_path_buf());
-    let loc = Location {
-        file,
-        row: e.line(),
-        col: None,
-    };
-    let detail = e
-        .detail()
-        .map(str::to_string)
-        .unwrap_or_else(|| e.kind().to_string());
-    Error(vec![Diagnostic::error(
-        Some(loc),
-        format!("feil i malen: {detail}"),
-    )
-    .hint(
-        "se README.md, avsnittet «Maler», for variablene en mal kan bruke",
-    )])
+    let file = e.name().and_then(|n| dirs.find(n)).unwrap_or_else(|| fallback.to_path_buf());
+    let detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+    let at = e.line().map(|l| format!(" (linje {l})")).unwrap_or_default();
+    Error(vec![Diagnostic::error(Some(Location::file(&file)), format!("feil i malen{at}: {detail}"))
+        .hint("se README.md, avsnittet «Maler», for variablene en mal kan bruke")])
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 pub mod table;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -19,11 +19,8 @@ use table::Column;
 /// The networks in a data folder: every subfolder with a `nettverk.toml`, sorted.
 pub fn networks(data: &Path) -> Result<Vec<String>> {
     let entries = std::fs::read_dir(data).map_err(|e| {
-        Error::at(
-            Location::file(data),
-            format!("kan ikke lese datamappen: {e}"),
-        )
-        .with_hint("kjør kommandoen fra prosjektmappen, eller oppgi mappen med --data")
+        Error::at(Location::file(data), format!("kan ikke lese datamappen: {e}"))
+            .with_hint("kjør kommandoen fra prosjektmappen, eller oppgi mappen med --data")
     })?;
     let mut out: Vec<String> = entries
         .filter_map(|e| e.ok())
@@ -38,11 +35,8 @@ pub fn networks(data: &Path) -> Result<Vec<String>> {
 pub fn years(data: &Path, network: &str) -> Result<Vec<i32>> {
     let dir = data.join(network);
     let entries = std::fs::read_dir(&dir).map_err(|_| {
-        Error::at(
-            Location::file(&dir),
-            format!("nettverket «{network}» finnes ikke"),
-        )
-        .with_hint("nettverkene er mappene i data/ som har en nettverk.toml")
+        Error::at(Location::file(&dir), format!("nettverket «{network}» finnes ikke"))
+            .with_hint("nettverkene er mappene i data/ som har en nettverk.toml")
     })?;
     let mut out: Vec<i32> = entries
         .filter_map(|e| e.ok())
@@ -59,14 +53,8 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
         .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese filen: {e}")))?;
     let text = table::decode_text(path, &bytes)?;
     toml::from_str(&text).map_err(|e| {
-        let row = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        let loc = Location {
-            file: path.to_path_buf(),
-            row,
-            col: None,
-        };
+        let row = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let loc = Location { file: path.to_path_buf(), row, col: None };
         let raw = e.message().to_string();
         let msg = if let Some(f) = between(&raw, "missing field `", "`") {
             format!("feltet «{f}» mangler")
@@ -75,8 +63,7 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
         } else {
             format!("filen er ikke gyldig TOML: {raw}")
         };
-        Error::at(loc, msg)
-            .with_hint("se README.md, avsnittet «Dataformat», for feltene filen skal ha")
+        Error::at(loc, msg).with_hint("se README.md, avsnittet «Dataformat», for feltene filen skal ha")
     })
 }
 
@@ -102,7 +89,25 @@ const PLAN_COLUMNS: &[Column] = &[
     col("Ansvar", false),
     col("Frist", false),
     col("Innsatsområder", false),
+    col("Status", false),
+    col("Kommentar", false),
 ];
+
+const PEOPLE_COLUMNS: &[Column] = &[
+    col("ID", true),
+    col("Navn", true),
+    col("Yrke", true),
+    col("Arbeidssted", false),
+    col("Kommunenummer", true),
+    col("Nettverk", true),
+    col("Gruppe", false),
+    col("Startet", true),
+    col("Sluttet", false),
+    col("E-post", false),
+    col("Leders e-post", false),
+];
+
+const ANSWER_COLUMNS: &[Column] = &[col("Person", true), col("Dato", false)];
 
 const MEETING_COLUMNS: &[Column] = &[
     col("ID", true),
@@ -151,28 +156,24 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
         d
     });
 
-    let outline = match table::require(&year_dir, "plan", "Plan").and_then(|t| t.bind(PLAN_COLUMNS))
-    {
+    let outline = match table::require(&year_dir, "plan", "Plan").and_then(|t| t.bind(PLAN_COLUMNS)) {
         Ok(t) => read_outline(&t, &mut sink),
         Err(e) => {
             sink.extend(e);
             Vec::new()
         }
     };
-    let groups: Vec<String> = profile
-        .as_ref()
-        .map(|p| p.grupper.clone())
-        .unwrap_or_default();
-    let meetings =
-        match table::require(&year_dir, "moter", "Møter").and_then(|t| t.bind(MEETING_COLUMNS)) {
-            Ok(t) => read_meetings(&t, &groups, &mut sink),
-            Err(e) => {
-                sink.extend(e);
-                Vec::new()
-            }
-        };
+    let groups: Vec<String> = profile.as_ref().map(|p| p.grupper.clone()).unwrap_or_default();
+    let meetings = match table::require(&year_dir, "moter", "Møter").and_then(|t| t.bind(MEETING_COLUMNS)) {
+        Ok(t) => read_meetings(&t, &groups, &mut sink),
+        Err(e) => {
+            sink.extend(e);
+            Vec::new()
+        }
+    };
     let logo = Some(data_dir.join("logo.png")).filter(|p| p.is_file());
     let texts = read_texts(&year_dir.join("tekster"), &mut sink);
+    let report = read_report(&data_dir, &year_dir, &groups, &meetings, &mut sink);
     let tables = read_extra_tables(&year_dir, &mut sink);
 
     let _warnings = sink.finish()?;
@@ -190,6 +191,7 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
             logo,
             texts,
             tables,
+            report,
         }),
         _ => Err(Error::msg("dataene kunne ikke leses")),
     }
@@ -226,22 +228,14 @@ fn read_outline(t: &table::Bound, sink: &mut Sink) -> Vec<PlanRow> {
             match Gjelder::parse(g) {
                 Some(g) => Some(g),
                 None => {
-                    sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder"))
-                        .hint = Some(format!(
-                        "bruk {} eller la cellen stå tom",
-                        names(&Gjelder::ALL)
-                    ));
+                    sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder")).hint =
+                        Some(format!("bruk {} eller la cellen stå tom", names(&Gjelder::ALL)));
                     None
                 }
             }
         };
         let list = |col: &str, seps: &[char]| -> Vec<String> {
-            r.get(col)
-                .split(seps)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
+            r.get(col).split(seps).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
         };
         rows.push(PlanRow {
             level,
@@ -252,6 +246,8 @@ fn read_outline(t: &table::Bound, sink: &mut Sink) -> Vec<PlanRow> {
             innsatsomrader: list("Innsatsområder", &[',', ' ']),
             loc: r.loc("Tekst"),
             innsats_loc: r.loc("Innsatsområder"),
+            status: parse_status(&r, level, sink),
+            kommentar: r.get("Kommentar").to_string(),
         });
     }
     rows
@@ -262,24 +258,18 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
     let mut seen = BTreeSet::new();
     for r in t.rows() {
         let mut ok = true;
-        let id = r
-            .required("ID")
-            .map_err(|e| sink.extend(e))
-            .unwrap_or("")
-            .to_string();
+        let id = r.required("ID").map_err(|e| sink.extend(e)).unwrap_or("").to_string();
         if !id.is_empty() {
             let valid = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !valid {
                 sink.error(r.loc("ID"), format!("«{id}» kan ikke brukes som møte-id")).hint = Some(
                     "bruk små bokstaver a-z, sifre og understrek, og begynn med en bokstav, for eksempel fagdag eller bergen1_1".into(),
                 );
                 ok = false;
             } else if !seen.insert(id.clone()) {
-                sink.error(r.loc("ID"), format!("møte-id «{id}» er brukt før"))
-                    .hint = Some("hvert møte må ha sin egen id".into());
+                sink.error(r.loc("ID"), format!("møte-id «{id}» er brukt før")).hint =
+                    Some("hvert møte må ha sin egen id".into());
                 ok = false;
             }
         } else {
@@ -290,24 +280,19 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
                 sink.extend(e);
                 None
             }
-            Ok(v) => {
-                match dates::parse(v) {
-                    Ok(d) => Some(d),
-                    Err(dates::DateError::NoSuchDay) => {
-                        sink.error(
-                            r.loc("Dato"),
-                            format!("«{v}» er ingen gyldig dato: den dagen finnes ikke"),
-                        )
+            Ok(v) => match dates::parse(v) {
+                Ok(d) => Some(d),
+                Err(dates::DateError::NoSuchDay) => {
+                    sink.error(r.loc("Dato"), format!("«{v}» er ingen gyldig dato: den dagen finnes ikke"))
                         .hint = Some("sjekk dag og måned".into());
-                        None
-                    }
-                    Err(dates::DateError::Shape) => {
-                        sink.error(r.loc("Dato"), format!("«{v}» er ingen dato"))
-                        .hint = Some("skriv datoen som dd.mm.åååå (16.04.2026) eller åååå-mm-dd (2026-04-16)".into());
-                        None
-                    }
+                    None
                 }
-            }
+                Err(dates::DateError::Shape) => {
+                    sink.error(r.loc("Dato"), format!("«{v}» er ingen dato")).hint =
+                        Some("skriv datoen som dd.mm.åååå (16.04.2026) eller åååå-mm-dd (2026-04-16)".into());
+                    None
+                }
+            },
         };
         let kind = match r.required("Type") {
             Err(e) => {
@@ -317,8 +302,8 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
             Ok(v) => {
                 let k = MeetingKind::parse(v);
                 if k.is_none() {
-                    sink.error(r.loc("Type"), format!("ukjent møtetype «{v}»"))
-                        .hint = Some(format!("bruk en av disse: {}", names(&MeetingKind::ALL)));
+                    sink.error(r.loc("Type"), format!("ukjent møtetype «{v}»")).hint =
+                        Some(format!("bruk en av disse: {}", names(&MeetingKind::ALL)));
                 }
                 k
             }
@@ -326,11 +311,8 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
         let group = Some(r.get("Gruppe").to_string()).filter(|g| !g.is_empty());
         if let Some(g) = &group {
             if !groups.iter().any(|k| k == g) {
-                sink.error(r.loc("Gruppe"), format!("ukjent nettverksgruppe «{g}»"))
-                    .hint = Some(format!(
-                    "gruppene står i nettverk.toml (grupper): {}",
-                    groups.join(", ")
-                ));
+                sink.error(r.loc("Gruppe"), format!("ukjent nettverksgruppe «{g}»")).hint =
+                    Some(format!("gruppene står i nettverk.toml (grupper): {}", groups.join(", ")));
                 ok = false;
             }
         }
@@ -340,11 +322,8 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
         } else {
             let p = Gjelder::parse(g);
             if p.is_none() {
-                sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder"))
-                    .hint = Some(format!(
-                    "bruk {} eller la cellen stå tom",
-                    names(&Gjelder::ALL)
-                ));
+                sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder")).hint =
+                    Some(format!("bruk {} eller la cellen stå tom", names(&Gjelder::ALL)));
             }
             p
         };
@@ -366,6 +345,298 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
     out
 }
 
+fn parse_status(r: &table::Cells, level: Level, sink: &mut Sink) -> Option<Status> {
+    let v = r.get("Status");
+    if v.is_empty() {
+        return None;
+    }
+    match Status::parse(v) {
+        Some(s) if matches!(level, Level::Aktivitet | Level::Underpunkt | Level::Delmal) => Some(s),
+        Some(_) => {
+            sink.error(r.loc("Status"), "bare aktiviteter og delmål har status").hint =
+                Some("la Status stå tom på denne raden".into());
+            None
+        }
+        None => {
+            sink.error(r.loc("Status"), format!("ukjent status «{v}»")).hint =
+                Some(format!("bruk en av disse: {}", names(&Status::ALL)));
+            None
+        }
+    }
+}
+
+/// A date cell: empty gives None; a bad date is reported.
+fn date_cell(r: &table::Cells, col: &str, sink: &mut Sink) -> Option<NaiveDate> {
+    let v = r.get(col);
+    if v.is_empty() {
+        return None;
+    }
+    match dates::parse(v) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let what = match e {
+                dates::DateError::NoSuchDay => "er ingen gyldig dato: den dagen finnes ikke",
+                dates::DateError::Shape => "er ingen dato",
+            };
+            sink.error(r.loc(col), format!("«{v}» {what}")).hint =
+                Some("skriv datoen som dd.mm.åååå (16.04.2026) eller åååå-mm-dd (2026-04-16)".into());
+            None
+        }
+    }
+}
+
+/// The register of resource persons, `<network>/ressurspersoner.csv|xlsx`.
+fn read_people(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Person> {
+    let t = match table::require(dir, "ressurspersoner", "Ressurspersoner")
+        .and_then(|t| t.bind(PEOPLE_COLUMNS))
+    {
+        Ok(t) => t,
+        Err(e) => {
+            sink.extend(e);
+            return Vec::new();
+        }
+    };
+    let mut out: Vec<Person> = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in t.rows() {
+        let mut ok = true;
+        let id = r.required("ID").map_err(|e| sink.extend(e)).unwrap_or("").to_string();
+        if id.is_empty() {
+            ok = false;
+        } else if let Some(first) = seen.insert(id.clone(), r.number()) {
+            sink.error(r.loc("ID"), format!("«{id}» står to ganger i registeret (også på rad {first})"))
+                .hint = Some("hver ressursperson skal ha én rad og en egen ID".into());
+            ok = false;
+        }
+        let name = r.required("Navn").map_err(|e| sink.extend(e)).unwrap_or("").to_string();
+        let profession = r.required("Yrke").map_err(|e| sink.extend(e)).unwrap_or("").to_lowercase();
+        if !profession.is_empty()
+            && !["sykepleier", "fysioterapeut", "ergoterapeut"].contains(&profession.as_str())
+        {
+            sink.error(r.loc("Yrke"), format!("ukjent yrke «{profession}»")).hint =
+                Some("bruk sykepleier, fysioterapeut eller ergoterapeut".into());
+        }
+        let kommunenummer = r.required("Kommunenummer").map_err(|e| sink.extend(e)).unwrap_or("").to_string();
+        let network = match r.required("Nettverk") {
+            Ok(v) => match Gjelder::parse(v) {
+                Some(g @ (Gjelder::Sykepleier | Gjelder::FysioErgo)) => Some(g),
+                _ => {
+                    sink.error(r.loc("Nettverk"), format!("ukjent nettverk «{v}»")).hint =
+                        Some("bruk sykepleier eller fysio/ergo".into());
+                    None
+                }
+            },
+            Err(e) => {
+                sink.extend(e);
+                None
+            }
+        };
+        let group = Some(r.get("Gruppe").to_string()).filter(|g| !g.is_empty());
+        if let Some(g) = &group {
+            if !groups.contains(g) {
+                sink.error(r.loc("Gruppe"), format!("ukjent nettverksgruppe «{g}»")).hint =
+                    Some(format!("gruppene står i nettverk.toml (grupper): {}", groups.join(", ")));
+                ok = false;
+            }
+        }
+        let started = if r.get("Startet").is_empty() {
+            let _ = r.required("Startet").map_err(|e| sink.extend(e));
+            None
+        } else {
+            date_cell(&r, "Startet", sink)
+        };
+        let left = date_cell(&r, "Sluttet", sink);
+        if let (Some(s), Some(l)) = (started, left) {
+            if l < s {
+                sink.error(r.loc("Sluttet"), "sluttdatoen er før startdatoen").hint =
+                    Some("sjekk datoene i Startet og Sluttet".into());
+            }
+        }
+        if let (true, Some(network), Some(started)) = (ok, network, started) {
+            out.push(Person {
+                id,
+                name,
+                profession,
+                workplace: r.get("Arbeidssted").to_string(),
+                kommunenummer,
+                network,
+                group,
+                started,
+                left,
+                loc: Location::row(&t.path(), r.number()),
+            });
+        }
+    }
+    out
+}
+
+/// Attendance as rows (`Møte;Person`) or as a matrix (`Person;[Navn;]<møte-id>...`, `x` where present).
+fn read_attendance(dir: &Path, meetings: &[Meeting], people: &[Person], sink: &mut Sink) -> Vec<Attendance> {
+    let t = match table::find(dir, "deltakelse", "Deltakelse") {
+        Ok(Some(t)) => t,
+        Ok(None) => {
+            sink.push(
+                Diagnostic::error(Some(Location::file(&dir.join("deltakelse.csv"))), "filen finnes ikke").hint(
+                    "årsrapporten trenger hvem som møtte: deltakelse.csv med kolonnene Møte;Person, eller én kolonne per møte-id med x der personen møtte",
+                ),
+            );
+            return Vec::new();
+        }
+        Err(e) => {
+            sink.extend(e);
+            return Vec::new();
+        }
+    };
+    let shown = t.display_path();
+    let lower: Vec<String> = t.headers.iter().map(|h| h.to_lowercase()).collect();
+    let person_col = lower.iter().position(|h| h == "person");
+    let meeting_col = lower.iter().position(|h| h == "møte");
+    let mut raw: Vec<(String, String, Location)> = Vec::new();
+    match (meeting_col, person_col) {
+        (Some(mc), Some(pc)) => {
+            for row in &t.rows {
+                let cell = |i: usize| row.cells.get(i).cloned().unwrap_or_default();
+                raw.push((cell(mc), cell(pc), Location::cell(&shown, row.number, mc, &t.headers[mc])));
+            }
+        }
+        (None, Some(pc)) => {
+            let skip = |h: &str| h == "person" || h == "navn" || h.is_empty();
+            for row in &t.rows {
+                let person = row.cells.get(pc).cloned().unwrap_or_default();
+                for (i, h) in t.headers.iter().enumerate() {
+                    if skip(&lower[i]) {
+                        continue;
+                    }
+                    let v = row.cells.get(i).map(|s| s.trim().to_lowercase()).unwrap_or_default();
+                    let loc = Location::cell(&shown, row.number, i, h);
+                    match v.as_str() {
+                        "" => {}
+                        "x" => raw.push((h.clone(), person.clone(), loc)),
+                        other => {
+                            sink.error(loc, format!("«{other}» er verken tom eller x")).hint =
+                                Some("skriv x der personen møtte, og la cellen stå tom ellers".into());
+                        }
+                    }
+                }
+            }
+        }
+        _ => {
+            sink.push(
+                Diagnostic::error(Some(Location::row(&shown, t.header_row)), "kolonnen «Person» mangler").hint(
+                    "bruk kolonnene Møte;Person (én rad per oppmøte) eller Person;Navn;<møte-id>... med x der personen møtte",
+                ),
+            );
+            return Vec::new();
+        }
+    }
+    let mut out = Vec::new();
+    for (meeting, person, loc) in raw {
+        let Some(m) = meetings.iter().find(|m| m.id == meeting) else {
+            sink.error(loc, format!("ukjent møte «{meeting}»")).hint = Some(format!(
+                "møte-id-ene står i moter.csv: {}",
+                meetings.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+            continue;
+        };
+        let Some(p) = people.iter().find(|p| p.id == person) else {
+            sink.error(loc, format!("ukjent ressursperson «{person}»")).hint =
+                Some("personen må stå i ressurspersoner.csv med denne ID-en".into());
+            continue;
+        };
+        if let Some(l) = p.left.filter(|l| *l < m.date) {
+            sink.error(
+                loc,
+                format!(
+                    "{} sluttet {}, men står som til stede på «{}» {}",
+                    p.name,
+                    l.format("%d.%m.%Y"),
+                    m.id,
+                    m.date.format("%d.%m.%Y")
+                ),
+            )
+            .hint = Some("rett oppmøtet eller sluttdatoen i ressurspersoner.csv".into());
+            continue;
+        }
+        if p.started > m.date {
+            sink.error(
+                loc,
+                format!(
+                    "{} startet {}, men står som til stede på «{}» {}",
+                    p.name,
+                    p.started.format("%d.%m.%Y"),
+                    m.id,
+                    m.date.format("%d.%m.%Y")
+                ),
+            )
+            .hint = Some("rett oppmøtet eller startdatoen i ressurspersoner.csv".into());
+            continue;
+        }
+        out.push(Attendance { meeting, person, loc });
+    }
+    out
+}
+
+/// Who answered the årlig rapportering, `rapportering.csv|xlsx` (optional).
+fn read_answers(dir: &Path, people: &[Person], sink: &mut Sink) -> Vec<Answer> {
+    let t = match table::find(dir, "rapportering", "Rapportering")
+        .and_then(|t| t.map(|t| t.bind(ANSWER_COLUMNS)).transpose())
+    {
+        Ok(Some(t)) => t,
+        Ok(None) => return Vec::new(),
+        Err(e) => {
+            sink.extend(e);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for r in t.rows() {
+        let Ok(person) = r.required("Person").map_err(|e| sink.extend(e)) else { continue };
+        if !people.iter().any(|p| p.id == person) {
+            sink.error(r.loc("Person"), format!("ukjent ressursperson «{person}»")).hint =
+                Some("personen må stå i ressurspersoner.csv med denne ID-en".into());
+            continue;
+        }
+        out.push(Answer {
+            person: person.to_string(),
+            date: date_cell(&r, "Dato", sink),
+            loc: r.loc("Person"),
+        });
+    }
+    out
+}
+
+/// The report's data when the year has a `rapport.toml`.
+fn read_report(
+    data_dir: &Path,
+    year_dir: &Path,
+    groups: &[String],
+    meetings: &[Meeting],
+    sink: &mut Sink,
+) -> Option<ReportData> {
+    let path = year_dir.join("rapport.toml");
+    if !path.is_file() {
+        return None;
+    }
+    let meta: ReportMeta = match read_toml(&path) {
+        Ok(m) => m,
+        Err(e) => {
+            sink.extend(e);
+            return None;
+        }
+    };
+    let Some(date) = toml_date(&meta.dato) else {
+        sink.push(
+            Diagnostic::error(Some(Location::file(&path)), "«dato» må være en dato")
+                .hint("skriv for eksempel dato = 2026-01-20"),
+        );
+        return None;
+    };
+    let people = read_people(data_dir, groups, sink);
+    let attendance = read_attendance(year_dir, meetings, &people, sink);
+    let answers = read_answers(year_dir, &people, sink);
+    Some(ReportData { meta, date, people, attendance, answers })
+}
+
 /// The Markdown files in `tekster/`, sorted by name.
 fn read_texts(dir: &Path, sink: &mut Sink) -> Vec<TextFile> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -383,11 +654,7 @@ fn read_texts(dir: &Path, sink: &mut Sink) -> Vec<TextFile> {
             .and_then(|b| table::decode_text(&path, &b));
         match read {
             Ok(text) => out.push(TextFile {
-                name: path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("")
-                    .to_string(),
+                name: path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string(),
                 path,
                 text,
             }),
@@ -409,12 +676,9 @@ fn read_extra_tables(dir: &Path, sink: &mut Sink) -> Vec<(String, table::Table)>
     paths.sort();
     let mut out: Vec<(String, table::Table)> = Vec::new();
     for path in paths {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_string();
-        if stem == "plan" || stem == "moter" || out.iter().any(|(n, _)| *n == stem) {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        let own = ["plan", "moter", "deltakelse", "rapportering"];
+        if own.contains(&stem.as_str()) || out.iter().any(|(n, _)| *n == stem) {
             continue;
         }
         let read = if path.extension().is_some_and(|x| x == "csv") {
@@ -432,10 +696,7 @@ fn read_extra_tables(dir: &Path, sink: &mut Sink) -> Vec<(String, table::Table)>
 
 /// Paths a network's year depends on (for messages and, later, the manifest).
 pub fn inputs(py: &PlanYear) -> Vec<PathBuf> {
-    let mut v = vec![
-        py.data_dir.join("nettverk.toml"),
-        py.year_dir.join("plan.toml"),
-    ];
+    let mut v = vec![py.data_dir.join("nettverk.toml"), py.year_dir.join("plan.toml")];
     for stem in ["plan", "moter"] {
         for ext in ["csv", "xlsx"] {
             let p = py.year_dir.join(format!("{stem}.{ext}"));

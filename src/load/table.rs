@@ -62,20 +62,13 @@ impl Table {
     /// column or a column nobody expects is an error.
     pub fn bind(self, columns: &[Column]) -> Result<Bound> {
         let shown = self.display_path();
-        let known = columns
-            .iter()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let known = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
         let mut errors = Vec::new();
         for (i, h) in self.headers.iter().enumerate() {
             if h.is_empty() {
                 continue;
             }
-            if !columns
-                .iter()
-                .any(|c| c.name.to_lowercase() == h.to_lowercase())
-            {
+            if !columns.iter().any(|c| c.name.to_lowercase() == h.to_lowercase()) {
                 errors.push(
                     crate::diag::Diagnostic::error(
                         Some(Location::cell(&shown, self.header_row, i, h)),
@@ -87,10 +80,7 @@ impl Table {
         }
         let mut index = Vec::new();
         for c in columns {
-            let pos = self
-                .headers
-                .iter()
-                .position(|h| h.to_lowercase() == c.name.to_lowercase());
+            let pos = self.headers.iter().position(|h| h.to_lowercase() == c.name.to_lowercase());
             if pos.is_none() && c.required {
                 errors.push(
                     crate::diag::Diagnostic::error(
@@ -115,10 +105,7 @@ impl Table {
 
 impl Bound {
     pub fn rows(&self) -> impl Iterator<Item = Cells<'_>> {
-        self.table
-            .rows
-            .iter()
-            .map(move |row| Cells { bound: self, row })
+        self.table.rows.iter().map(move |row| Cells { bound: self, row })
     }
 
     pub fn path(&self) -> PathBuf {
@@ -126,10 +113,7 @@ impl Bound {
     }
 
     fn col(&self, name: &str) -> Option<usize> {
-        self.index
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, i)| *i)
+        self.index.iter().find(|(n, _)| *n == name).and_then(|(_, i)| *i)
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -140,11 +124,7 @@ impl Bound {
 impl Cells<'_> {
     /// The trimmed cell text, empty when the column is absent.
     pub fn get(&self, name: &str) -> &str {
-        self.bound
-            .col(name)
-            .and_then(|i| self.row.cells.get(i))
-            .map(String::as_str)
-            .unwrap_or("")
+        self.bound.col(name).and_then(|i| self.row.cells.get(i)).map(String::as_str).unwrap_or("")
     }
 
     /// The location of a cell, for messages.
@@ -160,10 +140,8 @@ impl Cells<'_> {
     pub fn required(&self, name: &str) -> Result<&str> {
         let v = self.get(name);
         if v.is_empty() {
-            Err(
-                Error::at(self.loc(name), format!("cellen i kolonnen «{name}» er tom"))
-                    .with_hint(format!("fyll inn {name} for denne raden")),
-            )
+            Err(Error::at(self.loc(name), format!("cellen i kolonnen «{name}» er tom"))
+                .with_hint(format!("fyll inn {name} for denne raden")))
         } else {
             Ok(v)
         }
@@ -220,10 +198,7 @@ pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<String> {
             text.into_owned()
         }
     };
-    if text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
-    {
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
         return Err(not_text());
     }
     Ok(text)
@@ -256,9 +231,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
     let semi = count_outside_quotes(header_line, ';');
     let comma = count_outside_quotes(header_line, ',');
     let delimiter = if semi == 0 && comma == 0 {
-        let other = ['\t', '|', ':']
-            .into_iter()
-            .find(|c| count_outside_quotes(header_line, *c) > 0);
+        let other = ['\t', '|', ':'].into_iter().find(|c| count_outside_quotes(header_line, *c) > 0);
         if let Some(c) = other {
             let name = match c {
                 '\t' => "tabulator".to_string(),
@@ -287,11 +260,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            Error::at(
-                Location::row(path, line.max(1)),
-                "raden kan ikke leses som CSV",
-            )
-            .with_hint(
+            Error::at(Location::row(path, line.max(1)), "raden kan ikke leses som CSV").with_hint(
                 "sjekk at tekst med skilletegn eller anførselstegn står i doble anførselstegn (\")",
             )
         })?;
@@ -307,11 +276,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
             }
             Some(h) => {
                 if cells.len() > h.len() && cells[h.len()..].iter().any(|c| !c.is_empty()) {
-                    let sep = if delimiter == b';' {
-                        "semikolon"
-                    } else {
-                        "komma"
-                    };
+                    let sep = if delimiter == b';' { "semikolon" } else { "komma" };
                     return Err(Error::at(
                         Location::cell(path, number, h.len(), ""),
                         format!(
@@ -340,32 +305,22 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
 /// Reads sheet `sheet` (case-insensitive; empty: the first sheet) of an .xlsx workbook.
 pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        Error::at(
-            Location::file(path),
-            format!("kan ikke åpne regnearket: {e}"),
-        )
-        .with_hint("lagre arbeidsboken som Excel-arbeidsbok (.xlsx)")
+        Error::at(Location::file(path), format!("kan ikke åpne regnearket: {e}"))
+            .with_hint("lagre arbeidsboken som Excel-arbeidsbok (.xlsx)")
     })?;
     let names = book.sheet_names().to_vec();
-    let Some(name) = names
-        .iter()
-        .find(|n| sheet.is_empty() || n.trim().to_lowercase() == sheet.to_lowercase())
+    let Some(name) =
+        names.iter().find(|n| sheet.is_empty() || n.trim().to_lowercase() == sheet.to_lowercase())
     else {
         return Err(Error::at(
             Location::file(path),
             format!("arbeidsboken har ikke noe ark som heter «{sheet}»"),
         )
-        .with_hint(format!(
-            "arkene er: {}; gi arket med tabellen navnet «{sheet}»",
-            names.join(", ")
-        )));
+        .with_hint(format!("arkene er: {}; gi arket med tabellen navnet «{sheet}»", names.join(", "))));
     };
-    let range = book.worksheet_range(name).map_err(|e| {
-        Error::at(
-            Location::file(path),
-            format!("kan ikke lese arket «{name}»: {e}"),
-        )
-    })?;
+    let range = book
+        .worksheet_range(name)
+        .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese arket «{name}»: {e}")))?;
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let shown = PathBuf::from(format!("{} [ark {name}]", path.display()));
     let mut headers: Option<Vec<String>> = None;

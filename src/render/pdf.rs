@@ -34,12 +34,8 @@ static FONT_FILES: [&[u8]; 8] = [
     include_bytes!("fonts/LiberationSans-BoldItalic.ttf"),
 ];
 
-static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| {
-    FONT_FILES
-        .iter()
-        .flat_map(|b| Font::iter(Bytes::new(*b)))
-        .collect()
-});
+static FONTS: LazyLock<Vec<Font>> =
+    LazyLock::new(|| FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect());
 
 static BOOK: LazyLock<LazyHash<FontBook>> =
     LazyLock::new(|| LazyHash::new(FontBook::from_fonts(FONTS.iter())));
@@ -99,7 +95,7 @@ impl World for DocWorld {
 }
 
 /// A Typst string literal holding `text` exactly.
-fn lit(text: &str) -> String {
+pub fn lit(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 2);
     s.push('"');
     for c in text.chars() {
@@ -204,10 +200,7 @@ fn block(out: &mut String, theme: &Theme, b: &Block) {
         }
         Block::Table(t) => table(out, theme, t),
         Block::Image(img) => {
-            let width = img
-                .width_mm
-                .map(|w| format!(", width: {w}mm"))
-                .unwrap_or_default();
+            let width = img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default();
             let _ = writeln!(
                 out,
                 "#image({}, alt: {}{width})\n",
@@ -215,19 +208,14 @@ fn block(out: &mut String, theme: &Theme, b: &Block) {
                 lit(&img.alt)
             );
         }
-        Block::Styled {
-            class,
-            blocks: inner,
-        } => {
+        Block::Chart(c) => {
+            out.push_str(&super::chart::typst(c, theme));
+            out.push('\n');
+        }
+        Block::Styled { class, blocks: inner } => {
             let st = theme.klasser.get(class).cloned().unwrap_or_default();
-            let above = st
-                .luft_over_pt
-                .map(|v| format!("above: {v}pt, "))
-                .unwrap_or_default();
-            let below = st
-                .luft_under_pt
-                .map(|v| format!("below: {v}pt, "))
-                .unwrap_or_default();
+            let above = st.luft_over_pt.map(|v| format!("above: {v}pt, ")).unwrap_or_default();
+            let below = st.luft_under_pt.map(|v| format!("below: {v}pt, ")).unwrap_or_default();
             let _ = write!(
                 out,
                 "#block({above}{below}width: 100%)[\n{}#set align({})\n",
@@ -253,11 +241,7 @@ fn table(out: &mut String, theme: &Theme, t: &Table) {
     let cell = |out: &mut String, c: &[Block], head: bool| {
         out.push('[');
         if head {
-            let _ = writeln!(
-                out,
-                "#set text(fill: {}, weight: \"bold\")",
-                rgb(theme, "tabellhode_tekst")
-            );
+            let _ = writeln!(out, "#set text(fill: {}, weight: \"bold\")", rgb(theme, "tabellhode_tekst"));
         }
         blocks(out, theme, c);
         out.push_str("],\n");
@@ -332,10 +316,7 @@ footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) Side #counter(page).disp
         lit(&theme.bunntekst),
     );
     s.push_str("#set par(spacing: 0.9em, leading: 0.55em)\n");
-    let _ = writeln!(
-        s,
-        "#set list(marker: ([•], [–]), indent: 0.4em, body-indent: 0.6em, spacing: 0.6em)"
-    );
+    let _ = writeln!(s, "#set list(marker: ([•], [–]), indent: 0.4em, body-indent: 0.6em, spacing: 0.6em)");
     let _ = writeln!(
         s,
         "#set table(stroke: 0.5pt + {}, inset: (x: 5pt, y: 4pt), align: left)",
@@ -358,6 +339,34 @@ footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) Side #counter(page).disp
     s
 }
 
+fn typst_date(d: chrono::NaiveDate) -> Option<Datetime> {
+    use chrono::Datelike;
+    Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8)
+}
+
+/// Compiles generated Typst source in the closed world: the source, the given
+/// files, the embedded fonts, and `date` as today. Any warning is an error.
+pub fn compile(
+    text: String,
+    files: HashMap<FileId, Bytes>,
+    date: chrono::NaiveDate,
+) -> Result<PagedDocument> {
+    let main = Source::new(file_id("/main.typ"), text);
+    let world = DocWorld { main, files, today: typst_date(date) };
+    let warned = typst::compile::<PagedDocument>(&world);
+    let internal = |what: &str, ds: &[SourceDiagnostic]| {
+        let msgs: Vec<String> = ds.iter().map(|d| diag_text(&world, d)).collect();
+        Error::msg(format!("PDF-en kunne ikke lages ({what}): {}", msgs.join("; ")))
+            .with_hint("dette er en feil i arsplan eller i husstilen; meld den gjerne med datafilene")
+    };
+    if !warned.warnings.is_empty() {
+        return Err(internal("advarsel fra Typst", &warned.warnings));
+    }
+    let paged = warned.output.map_err(|e| internal("setting", &e))?;
+    typst::comemo::evict(10);
+    Ok(paged)
+}
+
 fn diag_text(world: &DocWorld, d: &SourceDiagnostic) -> String {
     use typst::WorldExt;
     let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
@@ -365,12 +374,7 @@ fn diag_text(world: &DocWorld, d: &SourceDiagnostic) -> String {
     if let Some(range) = world.range(d.span) {
         let text = world.main.text();
         let line = text[..range.start.min(text.len())].lines().count();
-        let snippet: String = text
-            .get(range.clone())
-            .unwrap_or("")
-            .chars()
-            .take(60)
-            .collect();
+        let snippet: String = text.get(range.clone()).unwrap_or("").chars().take(60).collect();
         msg = format!("{msg} [generert kilde, linje {line}: «{snippet}»]");
     }
     if !hints.is_empty() {
@@ -385,10 +389,7 @@ impl Renderer for Pdf {
     }
 
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
-        if !font_families()
-            .iter()
-            .any(|f| f.eq_ignore_ascii_case(&theme.skrift))
-        {
+        if !font_families().iter().any(|f| f.eq_ignore_ascii_case(&theme.skrift)) {
             return Err(Error::msg(format!(
                 "husstilen «{}» bruker skriften «{}», som ikke følger med arsplan",
                 theme.navn, theme.skrift
@@ -400,43 +401,13 @@ impl Renderer for Pdf {
         if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
             let _ = std::fs::write(path, &text);
         }
-        let main = Source::new(file_id("/main.typ"), text);
         let files = assets
             .images
             .iter()
-            .map(|(name, bytes)| {
-                (
-                    file_id(&format!("/assets/{name}")),
-                    Bytes::new(bytes.clone()),
-                )
-            })
+            .map(|(name, bytes)| (file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
             .collect();
-        let d = doc.meta.date;
-        let date = Datetime::from_ymd(
-            chrono::Datelike::year(&d),
-            chrono::Datelike::month(&d) as u8,
-            chrono::Datelike::day(&d) as u8,
-        );
-        let world = DocWorld {
-            main,
-            files,
-            today: date,
-        };
-        let warned = typst::compile::<PagedDocument>(&world);
-        let internal = |what: &str, ds: &[SourceDiagnostic]| {
-            let msgs: Vec<String> = ds.iter().map(|d| diag_text(&world, d)).collect();
-            Error::msg(format!(
-                "PDF-en kunne ikke lages ({what}): {}",
-                msgs.join("; ")
-            ))
-            .with_hint(
-                "dette er en feil i arsplan eller i husstilen; meld den gjerne med datafilene",
-            )
-        };
-        if !warned.warnings.is_empty() {
-            return Err(internal("advarsel fra Typst", &warned.warnings));
-        }
-        let paged = warned.output.map_err(|e| internal("setting", &e))?;
+        let paged = compile(text, files, doc.meta.date)?;
+        let date = typst_date(doc.meta.date);
         let standards = PdfStandards::new(&[PdfStandard::A_2a])
             .map_err(|e| Error::msg(format!("PDF/A-oppsett: {e:?}")))?;
         let timestamp = date.map(Timestamp::new_utc);
@@ -448,8 +419,10 @@ impl Renderer for Pdf {
             tagged: true,
             ..PdfOptions::default()
         };
-        let bytes = typst_pdf::pdf(&paged, &options).map_err(|e| internal("PDF-eksport", &e))?;
-        typst::comemo::evict(10);
+        let bytes = typst_pdf::pdf(&paged, &options).map_err(|e| {
+            let msgs: Vec<String> = e.iter().map(|d| d.message.to_string()).collect();
+            Error::msg(format!("PDF-en kunne ikke lages (PDF-eksport): {}", msgs.join("; ")))
+        })?;
         Ok(bytes)
     }
 }

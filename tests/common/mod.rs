@@ -16,11 +16,7 @@ pub fn root() -> PathBuf {
 /// The repository's own data and templates, writing into a fresh temporary folder.
 pub fn project(out: &Path) -> Project {
     let r = root();
-    Project {
-        data: r.join("data"),
-        templates: r.join("templates"),
-        output: out.to_path_buf(),
-    }
+    Project { data: r.join("data"), templates: r.join("templates"), output: out.to_path_buf() }
 }
 
 /// True when CI (or the developer) demands that external tools be present.
@@ -32,16 +28,9 @@ pub fn tools_required() -> bool {
 /// Whether an external program can run. When it cannot: fail under CI, else
 /// print why the test is skipped and return false.
 pub fn have_tool(program: &str, args: &[&str]) -> bool {
-    let ok = Command::new(program)
-        .args(args)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
+    let ok = Command::new(program).args(args).output().map(|o| o.status.success()).unwrap_or(false);
     if !ok {
-        assert!(
-            !tools_required(),
-            "{program} is required here (CI or ARSPLAN_REQUIRE_TOOLS) but cannot run"
-        );
+        assert!(!tools_required(), "{program} is required here (CI or ARSPLAN_REQUIRE_TOOLS) but cannot run");
         eprintln!("SKIPPED: {program} is not installed; .ci/run installs it");
     }
     ok
@@ -51,10 +40,7 @@ pub fn have_tool(program: &str, args: &[&str]) -> bool {
 pub fn docx_text(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("docx is a zip");
     let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
+    zip.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).unwrap();
     xml_text(&xml)
 }
 
@@ -66,10 +52,7 @@ pub fn xml_text(xml: &str) -> String {
         let tag_end = rest[i..].find('>').map(|j| i + j + 1).unwrap_or(rest.len());
         let tag = &rest[i..tag_end];
         if tag.starts_with("<w:t>") || tag.starts_with("<w:t ") {
-            let close = rest[tag_end..]
-                .find("</w:t>")
-                .map(|j| tag_end + j)
-                .unwrap_or(rest.len());
+            let close = rest[tag_end..].find("</w:t>").map(|j| tag_end + j).unwrap_or(rest.len());
             out.push_str(&unescape(&rest[tag_end..close]));
             rest = &rest[close..];
             continue;
@@ -100,17 +83,8 @@ pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     std::fs::write(&path, bytes).unwrap();
     // -raw keeps the content stream's order, which for our tagged output is the
     // reading order (cell by cell), rather than guessing columns from positions.
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&path).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
@@ -123,24 +97,14 @@ pub fn words(text: &str) -> Vec<String> {
     // as a space in one extraction and not in another: split at inner hyphens.
     text.split_whitespace()
         .flat_map(|w| {
-            let parts: Vec<&str> = if w.contains('/') {
-                vec![w]
-            } else {
-                w.split_inclusive('-').collect()
-            };
+            let parts: Vec<&str> = if w.contains('/') { vec![w] } else { w.split_inclusive('-').collect() };
             parts
         })
-        .map(|w| {
-            w.trim_start_matches(['\u{f0b7}', '•', '▪'])
-                .trim_matches('*')
-                .to_string()
-        })
+        .map(|w| w.trim_start_matches(['\u{f0b7}', '•', '▪']).trim_matches('*').to_string())
         .filter(|w| !w.is_empty() && !GLYPHS.contains(&w.as_str()))
         .filter(|w| !w.chars().all(|c| c == '#'))
         .filter(|w| {
-            !(w.ends_with('.')
-                && w.len() > 1
-                && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()))
+            !(w.ends_with('.') && w.len() > 1 && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()))
         })
         .collect()
 }
@@ -151,11 +115,7 @@ pub fn lcs(a: &[String], b: &[String]) -> usize {
     let mut cur = vec![0u32; b.len() + 1];
     for x in a {
         for (j, y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
+            cur[j + 1] = if x == y { prev[j] + 1 } else { cur[j].max(prev[j + 1]) };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -167,10 +127,7 @@ pub fn fidelity(seed: &str, ours: &str) -> (f64, f64) {
     let s = words(seed);
     let o = words(ours);
     let common = lcs(&s, &o) as f64;
-    (
-        common / s.len().max(1) as f64,
-        common / o.len().max(1) as f64,
-    )
+    (common / s.len().max(1) as f64, common / o.len().max(1) as f64)
 }
 
 pub fn seed(name: &str) -> String {

@@ -88,10 +88,8 @@ pub fn repair(docx: &[u8], meta: &CoreMeta) -> Result<Vec<u8>, String> {
 
 type Parts = BTreeMap<String, Vec<u8>>;
 
-const REL_NS_THEME: &str =
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
-const REL_NS_IMAGE: &str =
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
+const REL_NS_THEME: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
+const REL_NS_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
 const REL_NS_HYPERLINK: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
 const REL_NS_CORE: &str =
@@ -100,20 +98,16 @@ const CT_CORE: &str = "application/vnd.openxmlformats-package.core-properties+xm
 const CT_THEME: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
 
 fn read_zip(bytes: &[u8]) -> Result<Parts, String> {
-    let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("docx: not a zip: {e}"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("docx: not a zip: {e}"))?;
     let mut parts = Parts::new();
     for i in 0..zip.len() {
-        let mut f = zip
-            .by_index(i)
-            .map_err(|e| format!("docx: zip entry {i}: {e}"))?;
+        let mut f = zip.by_index(i).map_err(|e| format!("docx: zip entry {i}: {e}"))?;
         if f.is_dir() {
             continue;
         }
         let name = f.name().trim_start_matches('/').to_string();
         let mut buf = Vec::new();
-        f.read_to_end(&mut buf)
-            .map_err(|e| format!("docx: reading {name}: {e}"))?;
+        f.read_to_end(&mut buf).map_err(|e| format!("docx: reading {name}: {e}"))?;
         parts.insert(name, buf);
     }
     if !parts.contains_key("word/document.xml") {
@@ -152,8 +146,7 @@ fn write_zip(parts: &Parts) -> Result<Vec<u8>, String> {
         .large_file(false);
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for name in names {
-        w.start_file(name.as_str(), opts)
-            .map_err(|e| format!("zip: {e}"))?;
+        w.start_file(name.as_str(), opts).map_err(|e| format!("zip: {e}"))?;
         w.write_all(&parts[name]).map_err(|e| format!("zip: {e}"))?;
     }
     Ok(w.finish().map_err(|e| format!("zip: {e}"))?.into_inner())
@@ -164,9 +157,7 @@ fn parse_part(parts: &Parts, name: &str) -> Result<Option<XmlDoc>, String> {
         None => Ok(None),
         Some(b) => {
             let s = std::str::from_utf8(b).map_err(|_| format!("{name}: not UTF-8"))?;
-            XmlDoc::parse(s)
-                .map(Some)
-                .map_err(|e| format!("{name}: {e}"))
+            XmlDoc::parse(s).map(Some).map_err(|e| format!("{name}: {e}"))
         }
     }
 }
@@ -202,26 +193,13 @@ fn resolve_target(source_part: &str, target: &str) -> String {
 /// Numeric suffix-aware key so header10 sorts after header2.
 fn natural_key(s: &str) -> (String, u64) {
     let stem = s.trim_end_matches(".xml");
-    let digits: String = stem
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    let n = digits
-        .chars()
-        .rev()
-        .collect::<String>()
-        .parse()
-        .unwrap_or(0);
+    let digits: String = stem.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+    let n = digits.chars().rev().collect::<String>().parse().unwrap_or(0);
     (stem[..stem.len() - digits.len()].to_string(), n)
 }
 
 fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
-    let lang = if meta.lang.is_empty() {
-        "nb-NO"
-    } else {
-        meta.lang.as_str()
-    };
+    let lang = if meta.lang.is_empty() { "nb-NO" } else { meta.lang.as_str() };
 
     // Story parts in a fixed order: body, headers, footers.
     let mut stories: Vec<String> = parts
@@ -254,9 +232,7 @@ fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
     }
     if let Some(mut doc) = parse_part(parts, "word/settings.xml")? {
         if doc.root.child("w:themeFontLang").is_none() {
-            doc.root.children.push(Node::Elem(
-                Elem::new("w:themeFontLang").with_attr("w:val", &esc(lang)),
-            ));
+            doc.root.children.push(Node::Elem(Elem::new("w:themeFontLang").with_attr("w:val", &esc(lang))));
         }
         fix_wml(&mut doc.root);
         parts.insert("word/settings.xml".into(), doc.to_bytes());
@@ -264,21 +240,16 @@ fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
 
     // ---- theme part (required relationship from the main document) ----------
     let doc_rels_name = "word/_rels/document.xml.rels".to_string();
-    let mut doc_rels = parse_part(parts, &doc_rels_name)?
-        .unwrap_or_else(|| XmlDoc::parse(EMPTY_RELS).expect("static xml"));
-    let has_theme = doc_rels
-        .root
-        .children_named("Relationship")
-        .any(|r| r.attr("Type") == Some(REL_NS_THEME));
+    let mut doc_rels =
+        parse_part(parts, &doc_rels_name)?.unwrap_or_else(|| XmlDoc::parse(EMPTY_RELS).expect("static xml"));
+    let has_theme =
+        doc_rels.root.children_named("Relationship").any(|r| r.attr("Type") == Some(REL_NS_THEME));
     if !has_theme {
         let mut n = 1;
         while parts.contains_key(&format!("word/theme/theme{n}.xml")) {
             n += 1;
         }
-        parts.insert(
-            format!("word/theme/theme{n}.xml"),
-            THEME_XML.as_bytes().to_vec(),
-        );
+        parts.insert(format!("word/theme/theme{n}.xml"), THEME_XML.as_bytes().to_vec());
         doc_rels.root.children.push(Node::Elem(
             Elem::new("Relationship")
                 .with_attr("Id", &format!("rIdTheme{n}"))
@@ -304,10 +275,7 @@ fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
     }
     doc_rels.root.children.retain(|n| match n {
         Node::Elem(e) if e.name == "Relationship" && e.attr("TargetMode") != Some("External") => {
-            !empty_parts.contains(&resolve_target(
-                "word/document.xml",
-                e.attr("Target").unwrap_or(""),
-            ))
+            !empty_parts.contains(&resolve_target("word/document.xml", e.attr("Target").unwrap_or("")))
         }
         _ => true,
     });
@@ -317,17 +285,10 @@ fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
     canonicalize_relationships(parts, &stories)?;
 
     // ---- core properties ------------------------------------------------------
-    parts.insert(
-        "docProps/core.xml".into(),
-        core_xml(meta, lang).into_bytes(),
-    );
+    parts.insert("docProps/core.xml".into(), core_xml(meta, lang).into_bytes());
     let mut root_rels =
         parse_part(parts, "_rels/.rels")?.ok_or_else(|| "docx: _rels/.rels missing".to_string())?;
-    if !root_rels
-        .root
-        .children_named("Relationship")
-        .any(|r| r.attr("Type") == Some(REL_NS_CORE))
-    {
+    if !root_rels.root.children_named("Relationship").any(|r| r.attr("Type") == Some(REL_NS_CORE)) {
         root_rels.root.children.push(Node::Elem(
             Elem::new("Relationship")
                 .with_attr("Id", "rIdCore")
@@ -349,15 +310,9 @@ fn add_override(parts: &mut Parts, part_name: &str, content_type: &str) -> Resul
     let Some(mut ct) = parse_part(parts, "[Content_Types].xml")? else {
         return Err("docx: [Content_Types].xml missing".into());
     };
-    if !ct
-        .root
-        .children_named("Override")
-        .any(|o| o.attr("PartName") == Some(part_name))
-    {
+    if !ct.root.children_named("Override").any(|o| o.attr("PartName") == Some(part_name)) {
         ct.root.children.push(Node::Elem(
-            Elem::new("Override")
-                .with_attr("PartName", part_name)
-                .with_attr("ContentType", content_type),
+            Elem::new("Override").with_attr("PartName", part_name).with_attr("ContentType", content_type),
         ));
     }
     parts.insert("[Content_Types].xml".into(), ct.to_bytes());
@@ -377,18 +332,14 @@ fn canonicalize_relationships(parts: &mut Parts, stories: &[String]) -> Result<(
             continue;
         };
         let rels_existed = parts.contains_key(&rels_name);
-        let mut rels = parse_part(parts, &rels_name)?
-            .unwrap_or_else(|| XmlDoc::parse(EMPTY_RELS).expect("static xml"));
+        let mut rels =
+            parse_part(parts, &rels_name)?.unwrap_or_else(|| XmlDoc::parse(EMPTY_RELS).expect("static xml"));
 
         // First-reference order of r:* attribute values in the part.
         let mut order: Vec<String> = Vec::new();
         collect_rel_refs(&doc.root, &mut order);
-        let pos: HashMap<&str, usize> = order
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
+        let pos: HashMap<&str, usize> =
+            order.iter().enumerate().rev().map(|(i, s)| (s.as_str(), i)).collect();
 
         let mut fixed: Vec<Elem> = Vec::new();
         let mut volatile: Vec<(usize, String, String, Elem)> = Vec::new(); // (pos, target, old id, rel)
@@ -449,12 +400,7 @@ fn canonicalize_relationships(parts: &mut Parts, stories: &[String]) -> Result<(
                 links.push(e)
             }
         }
-        rels.root.children = fixed
-            .into_iter()
-            .chain(images)
-            .chain(links)
-            .map(Node::Elem)
-            .collect();
+        rels.root.children = fixed.into_iter().chain(images).chain(links).map(Node::Elem).collect();
         rename_rel_refs(&mut doc.root, &rename);
         // docx-rs registers external links only for the body: a w:hyperlink in
         // a header/footer points at a relationship that does not exist (the
@@ -532,11 +478,7 @@ fn prune_unreachable(parts: &mut Parts) -> Result<(), String> {
     keep.insert("[Content_Types].xml".into());
     let mut queue = vec![String::new()]; // "" = package root
     while let Some(src) = queue.pop() {
-        let rels_name = if src.is_empty() {
-            "_rels/.rels".to_string()
-        } else {
-            rels_name_of(&src)
-        };
+        let rels_name = if src.is_empty() { "_rels/.rels".to_string() } else { rels_name_of(&src) };
         let Some(rels) = parse_part(parts, &rels_name)? else {
             continue;
         };
@@ -545,10 +487,7 @@ fn prune_unreachable(parts: &mut Parts) -> Result<(), String> {
             if r.attr("TargetMode") == Some("External") {
                 continue;
             }
-            let t = resolve_target(
-                if src.is_empty() { "x" } else { &src },
-                r.attr("Target").unwrap_or(""),
-            );
+            let t = resolve_target(if src.is_empty() { "x" } else { &src }, r.attr("Target").unwrap_or(""));
             if parts.contains_key(&t) && keep.insert(t.clone()) {
                 queue.push(t);
             }
@@ -584,16 +523,9 @@ fn core_xml(m: &CoreMeta, lang: &str) -> String {
     el("dc:language", lang);
     el("cp:lastModifiedBy", &m.author);
     el("cp:revision", "1");
-    let date = if m.date_iso.is_empty() {
-        "1980-01-01T00:00:00Z"
-    } else {
-        m.date_iso.as_str()
-    };
+    let date = if m.date_iso.is_empty() { "1980-01-01T00:00:00Z" } else { m.date_iso.as_str() };
     for tag in ["dcterms:created", "dcterms:modified"] {
-        s.push_str(&format!(
-            r#"<{tag} xsi:type="dcterms:W3CDTF">{}</{tag}>"#,
-            esc(date)
-        ));
+        s.push_str(&format!(r#"<{tag} xsi:type="dcterms:W3CDTF">{}</{tag}>"#, esc(date)));
     }
     s.push_str("</cp:coreProperties>");
     s
@@ -735,8 +667,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
 }
 
 fn rank_in(seq: &[&str], name: &str) -> Option<usize> {
-    seq.iter()
-        .position(|alts| alts.split('|').any(|a| a == name))
+    seq.iter().position(|alts| alts.split('|').any(|a| a == name))
 }
 
 /// Stable-sorts the element children of `e` into schema order. Text/comment
@@ -854,9 +785,7 @@ fn fix_styles(root: &mut Elem, lang: &str) {
     let mut i = 0;
     root.children.retain(|n| {
         let keep = match n {
-            Node::Elem(c) if c.name == "w:style" => {
-                last.get(c.attr("w:styleId").unwrap_or("")) == Some(&i)
-            }
+            Node::Elem(c) if c.name == "w:style" => last.get(c.attr("w:styleId").unwrap_or("")) == Some(&i),
             _ => true,
         };
         i += 1;
@@ -882,9 +811,7 @@ fn fix_styles(root: &mut Elem, lang: &str) {
     let rpr = dd.child_or_insert("w:rPrDefault").child_or_insert("w:rPr");
     match rpr.child_mut("w:lang") {
         Some(l) => l.set_attr("w:val", &esc(lang)),
-        None => rpr.children.push(Node::Elem(
-            Elem::new("w:lang").with_attr("w:val", &esc(lang)),
-        )),
+        None => rpr.children.push(Node::Elem(Elem::new("w:lang").with_attr("w:val", &esc(lang)))),
     }
     reorder(rpr);
     reorder(dd);
@@ -926,11 +853,7 @@ struct Elem {
 
 impl Elem {
     fn new(name: &str) -> Elem {
-        Elem {
-            name: name.to_string(),
-            attrs: vec![],
-            children: vec![],
-        }
+        Elem { name: name.to_string(), attrs: vec![], children: vec![] }
     }
     /// `v` must already be escaped.
     fn with_attr(mut self, k: &str, v: &str) -> Elem {
@@ -938,10 +861,7 @@ impl Elem {
         self
     }
     fn attr(&self, k: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
     }
     fn set_attr(&mut self, k: &str, v: &str) {
         match self.attrs.iter_mut().find(|(n, _)| n == k) {
@@ -1115,8 +1035,7 @@ impl XmlDoc {
                         break;
                     }
                     let ks = j;
-                    while j < b.len() && b[j] != b'=' && !b[j].is_ascii_whitespace() && b[j] != b'>'
-                    {
+                    while j < b.len() && b[j] != b'=' && !b[j].is_ascii_whitespace() && b[j] != b'>' {
                         j += 1;
                     }
                     let key = &src[ks..j];
@@ -1135,13 +1054,10 @@ impl XmlDoc {
                         return Err(format!("unquoted attribute {key}"));
                     }
                     let vs = j + 1;
-                    let ve = src[vs..]
-                        .find(q as char)
-                        .map(|p| vs + p)
-                        .ok_or("unterminated attribute value")?;
+                    let ve =
+                        src[vs..].find(q as char).map(|p| vs + p).ok_or("unterminated attribute value")?;
                     // Stored as it must appear between double quotes.
-                    e.attrs
-                        .push((key.to_string(), src[vs..ve].replace('"', "&quot;")));
+                    e.attrs.push((key.to_string(), src[vs..ve].replace('"', "&quot;")));
                     j = ve + 1;
                 }
                 i = j;
@@ -1163,8 +1079,7 @@ impl XmlDoc {
         if let Some(e) = stack.last() {
             return Err(format!("unclosed <{}>", e.name));
         }
-        root.map(|root| XmlDoc { root })
-            .ok_or_else(|| "no root element".into())
+        root.map(|root| XmlDoc { root }).ok_or_else(|| "no root element".into())
     }
 }
 
@@ -1333,16 +1248,11 @@ mod tests {
 
     #[test]
     fn doc_pr_ids_are_renumbered() {
-        let mut d = XmlDoc::parse(
-            r#"<x><wp:docPr id="1" name="a"/><y><wp:docPr id="1" name="b"/></y></x>"#,
-        )
-        .unwrap();
+        let mut d =
+            XmlDoc::parse(r#"<x><wp:docPr id="1" name="a"/><y><wp:docPr id="1" name="b"/></y></x>"#).unwrap();
         let mut n = 3;
         renumber_doc_pr(&mut d.root, &mut n, &[]);
-        assert_eq!(
-            s(&d.root),
-            r#"<x><wp:docPr id="4" name="a"/><y><wp:docPr id="5" name="b"/></y></x>"#
-        );
+        assert_eq!(s(&d.root), r#"<x><wp:docPr id="4" name="a"/><y><wp:docPr id="5" name="b"/></y></x>"#);
     }
 
     #[test]
@@ -1358,26 +1268,11 @@ mod tests {
 
     #[test]
     fn targets_resolve() {
-        assert_eq!(
-            resolve_target("word/document.xml", "media/a.png"),
-            "word/media/a.png"
-        );
-        assert_eq!(
-            resolve_target("word/document.xml", "../customXml/item1.xml"),
-            "customXml/item1.xml"
-        );
-        assert_eq!(
-            resolve_target("x", "word/document.xml"),
-            "word/document.xml"
-        );
-        assert_eq!(
-            rels_name_of("word/header1.xml"),
-            "word/_rels/header1.xml.rels"
-        );
-        assert_eq!(
-            natural_key("word/header10.xml"),
-            ("word/header".to_string(), 10)
-        );
+        assert_eq!(resolve_target("word/document.xml", "media/a.png"), "word/media/a.png");
+        assert_eq!(resolve_target("word/document.xml", "../customXml/item1.xml"), "customXml/item1.xml");
+        assert_eq!(resolve_target("x", "word/document.xml"), "word/document.xml");
+        assert_eq!(rels_name_of("word/header1.xml"), "word/_rels/header1.xml.rels");
+        assert_eq!(natural_key("word/header10.xml"), ("word/header".to_string(), 10));
     }
 
     #[test]
@@ -1405,18 +1300,13 @@ mod tests {
         let l1 = r#"<Relationship Id="rIdHyperlink7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://a/?x=1&amp;y=2" TargetMode="External" />"#;
         let l2 = r#"<Relationship Id="rIdHyperlink8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://b/" TargetMode="External" />"#;
         let img = r#"<Relationship Id="rIdImage9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/rIdImage9.png" />"#;
-        let links = if link_order_swapped {
-            format!("{l2}{img}{l1}")
-        } else {
-            format!("{l1}{l2}{img}")
-        };
+        let links = if link_order_swapped { format!("{l2}{img}{l1}") } else { format!("{l1}{l2}{img}") };
         let drels = format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{links}</Relationships>"#
         );
         let doc = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body><w:p><w:hyperlink r:id="rIdHyperlink7"><w:r><w:t>a</w:t></w:r></w:hyperlink><w:hyperlink r:id="rIdHyperlink8"><w:r><w:t>b</w:t></w:r></w:hyperlink><w:r><w:drawing><wp:inline><wp:docPr id="1" name="F"/><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" r:embed="rIdImage9"/></wp:inline></w:drawing></w:r></w:p><w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>"#;
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let o = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
+        let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         w.add_directory("word/", o).unwrap();
         for (n, c) in [
             ("[Content_Types].xml", ct.as_bytes()),
@@ -1471,10 +1361,7 @@ mod tests {
             assert!(!f.is_dir());
             assert_eq!(f.compression(), zip::CompressionMethod::Deflated);
             let t = f.last_modified().unwrap();
-            assert_eq!(
-                (t.year(), t.month(), t.day(), t.hour(), t.minute()),
-                (1980, 1, 1, 0, 0)
-            );
+            assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute()), (1980, 1, 1, 0, 0));
         }
     }
 

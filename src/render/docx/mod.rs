@@ -7,11 +7,11 @@ pub mod fix;
 use std::io::Cursor;
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx as DocxBuilder, Footer, Header, HeightRule,
-    Hyperlink, HyperlinkType, IndentLevel, Level, LevelJc, LevelOverride, LevelText, LineSpacing,
-    NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, PageOrientationType,
-    Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType,
-    Table as DTable, TableCell, TableLayoutType, TableRow, WidthType,
+    AbstractNumbering, AlignmentType, BreakType, Docx as DocxBuilder, Footer, Header, HeightRule, Hyperlink,
+    HyperlinkType, IndentLevel, Level, LevelJc, LevelOverride, LevelText, LineSpacing, NumPages,
+    NumberFormat, Numbering, NumberingId, PageMargin, PageNum, PageOrientationType, Paragraph, Pic, Run,
+    RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table as DTable, TableCell,
+    TableLayoutType, TableRow, WidthType,
 };
 
 use super::{image_size, Assets, Renderer};
@@ -28,10 +28,7 @@ const TWIPS_PER_MM: f32 = 56.692_913;
 
 /// The style id of a named class (`forside` → `Forside`).
 fn class_style_id(class: &str) -> String {
-    let mut id: String = class
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    let mut id: String = class.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     if let Some(f) = id.get(0..1) {
         id = f.to_uppercase() + &id[1..];
     }
@@ -50,18 +47,9 @@ fn pt_twips(pt: f32) -> u32 {
     (pt * 20.0).round() as u32
 }
 
-fn para_style(
-    theme: &Theme,
-    id: &str,
-    name: &str,
-    st: &ParaStyle,
-    outline: Option<usize>,
-) -> Style {
-    let mut s = Style::new(id, StyleType::Paragraph)
-        .name(name)
-        .based_on("Normal")
-        .next("Normal")
-        .q_format(true);
+fn para_style(theme: &Theme, id: &str, name: &str, st: &ParaStyle, outline: Option<usize>) -> Style {
+    let mut s =
+        Style::new(id, StyleType::Paragraph).name(name).based_on("Normal").next("Normal").q_format(true);
     if let Some(lvl) = outline {
         s = s.outline_lvl(lvl).ui_priority(9);
     }
@@ -107,6 +95,8 @@ struct Ctx<'a> {
     alts: Vec<String>,
     /// Set while rendering header cells: their text colour (and bold).
     head_color: Option<String>,
+    /// The document's date (charts are compiled with it as today).
+    date: chrono::NaiveDate,
 }
 
 impl Ctx<'_> {
@@ -166,22 +156,22 @@ impl Ctx<'_> {
 
     fn picture(&mut self, img: &Image, max_width_twips: u32) -> Result<Paragraph> {
         let bytes = self.assets.images.get(&img.src).ok_or_else(|| {
-            Error::msg(format!("bildet «{}» finnes ikke", img.src)).with_hint(
-                "bilder malen viser må ligge i husstilens mappe eller nettverkets datamappe",
-            )
+            Error::msg(format!("bildet «{}» finnes ikke", img.src))
+                .with_hint("bilder malen viser må ligge i husstilens mappe eller nettverkets datamappe")
         })?;
-        let (w, h) = image_size(bytes)
-            .ok_or_else(|| Error::msg(format!("bildet «{}» er ikke PNG", img.src)))?;
+        self.picture_bytes(bytes, img, max_width_twips)
+    }
+
+    fn picture_bytes(&mut self, bytes: &[u8], img: &Image, max_width_twips: u32) -> Result<Paragraph> {
+        let (w, h) =
+            image_size(bytes).ok_or_else(|| Error::msg(format!("bildet «{}» er ikke PNG", img.src)))?;
         let max_mm = max_width_twips as f32 / TWIPS_PER_MM;
         let width_mm = img.width_mm.unwrap_or(w as f32 * 25.4 / 96.0).min(max_mm);
         let height_mm = width_mm * h as f32 / w.max(1) as f32;
         self.next_pic += 1;
         self.alts.push(img.alt.clone());
-        let pic = Pic::new_with_dimensions(bytes.clone(), w, h)
-            .size(
-                (width_mm * EMU_PER_MM) as u32,
-                (height_mm * EMU_PER_MM) as u32,
-            )
+        let pic = Pic::new_with_dimensions(bytes.to_vec(), w, h)
+            .size((width_mm * EMU_PER_MM) as u32, (height_mm * EMU_PER_MM) as u32)
             .id(format!("rIdBilde{}", self.next_pic));
         Ok(Paragraph::new().add_run(Run::new().add_image(pic)))
     }
@@ -195,13 +185,7 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    fn block(
-        &mut self,
-        b: &Block,
-        style: Option<&str>,
-        width: u32,
-        out: &mut Vec<Part>,
-    ) -> Result<()> {
+    fn block(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
         match b {
             Block::Heading { level, content } => {
                 let p = Paragraph::new().style(&format!("Heading{}", (*level).clamp(1, 4)));
@@ -223,19 +207,22 @@ impl Ctx<'_> {
                 }
                 out.push(Part::P(Box::new(p)));
             }
+            Block::Chart(c) => {
+                let width_mm = width as f32 / TWIPS_PER_MM;
+                let png = super::chart::png(c, self.theme, width_mm, self.date)?;
+                let img = Image { src: String::new(), alt: c.alt.clone(), width_mm: Some(width_mm) };
+                out.push(Part::P(Box::new(self.picture_bytes(&png, &img, width)?)));
+            }
             Block::Styled { class, blocks } => {
-                let id = if self.theme.klasser.contains_key(class) {
-                    Some(class_style_id(class))
-                } else {
-                    None
-                };
+                let id =
+                    if self.theme.klasser.contains_key(class) { Some(class_style_id(class)) } else { None };
                 for part in self.blocks(blocks, id.as_deref().or(style), width)? {
                     out.push(part);
                 }
             }
-            Block::PageBreak => out.push(Part::P(Box::new(
-                Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
-            ))),
+            Block::PageBreak => {
+                out.push(Part::P(Box::new(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))))
+            }
         }
         Ok(())
     }
@@ -260,13 +247,12 @@ impl Ctx<'_> {
             let mut first = true;
             for b in item {
                 match b {
-                    Block::List {
-                        ordered: o,
-                        items: sub,
-                    } => self.list(*o, sub, (level + 1).min(2), style, width, out)?,
+                    Block::List { ordered: o, items: sub } => {
+                        self.list(*o, sub, (level + 1).min(2), style, width, out)?
+                    }
                     Block::Paragraph(c) if first => {
-                        let mut p = Paragraph::new()
-                            .numbering(NumberingId::new(num), IndentLevel::new(level));
+                        let mut p =
+                            Paragraph::new().numbering(NumberingId::new(num), IndentLevel::new(level));
                         if let Some(s) = style {
                             p = p.style(s);
                         }
@@ -279,9 +265,7 @@ impl Ctx<'_> {
                         self.block(other, style, width, &mut parts)?;
                         for part in parts {
                             out.push(match part {
-                                Part::P(p) => {
-                                    Part::P(Box::new(p.indent(Some(indent), None, None, None)))
-                                }
+                                Part::P(p) => Part::P(Box::new(p.indent(Some(indent), None, None, None))),
                                 t => t,
                             });
                         }
@@ -295,11 +279,8 @@ impl Ctx<'_> {
 
     fn table(&mut self, t: &Table, width: u32) -> Result<DTable> {
         let total: u32 = t.widths.iter().sum::<u32>().max(1);
-        let widths: Vec<usize> = t
-            .widths
-            .iter()
-            .map(|w| (width as u64 * *w as u64 / total as u64) as usize)
-            .collect();
+        let widths: Vec<usize> =
+            t.widths.iter().map(|w| (width as u64 * *w as u64 / total as u64) as usize).collect();
         let header_fill = self.theme.color("tabellhode");
         let header_text = self.theme.color("tabellhode_tekst");
         let mut rows = Vec::new();
@@ -310,18 +291,9 @@ impl Ctx<'_> {
                 let cw = widths.get(ci).copied().unwrap_or(1000);
                 let mut c = TableCell::new().width(cw, WidthType::Dxa);
                 if head {
-                    c = c.shading(
-                        Shading::new()
-                            .shd_type(ShdType::Clear)
-                            .color("auto")
-                            .fill(&header_fill),
-                    );
+                    c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill(&header_fill));
                 }
-                self.head_color = if head {
-                    Some(header_text.clone())
-                } else {
-                    None
-                };
+                self.head_color = if head { Some(header_text.clone()) } else { None };
                 let parts = self.blocks(cell, None, cw.saturating_sub(200) as u32)?;
                 self.head_color = None;
                 let mut any = false;
@@ -343,9 +315,7 @@ impl Ctx<'_> {
             }
             let mut r = TableRow::new(cells);
             if head {
-                r = r
-                    .row_height(fix::HEADER_ROW_MARKER_TWIPS as f32)
-                    .height_rule(HeightRule::Auto);
+                r = r.row_height(fix::HEADER_ROW_MARKER_TWIPS as f32).height_rule(HeightRule::Auto);
             }
             rows.push(r);
         }
@@ -368,32 +338,15 @@ impl Renderer for Docx {
 
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
         let page = &theme.side;
-        let (pw, ph) = if page.liggende {
-            (16838u32, 11906u32)
-        } else {
-            (11906, 16838)
-        };
+        let (pw, ph) = if page.liggende { (16838u32, 11906u32) } else { (11906, 16838) };
         let mm = |v: f32| (v * TWIPS_PER_MM).round() as i32;
         let text_width = pw - (mm(page.marg_venstre_mm) + mm(page.marg_hoyre_mm)) as u32;
-        let font = theme
-            .skrift_word
-            .clone()
-            .unwrap_or_else(|| theme.skrift.clone());
+        let font = theme.skrift_word.clone().unwrap_or_else(|| theme.skrift.clone());
         let mut d = DocxBuilder::new()
-            .default_fonts(
-                RunFonts::new()
-                    .ascii(&font)
-                    .hi_ansi(&font)
-                    .east_asia(&font)
-                    .cs(&font),
-            )
+            .default_fonts(RunFonts::new().ascii(&font).hi_ansi(&font).east_asia(&font).cs(&font))
             .default_size((theme.skriftstorrelse * 2.0).round() as usize)
             .default_line_spacing(
-                LineSpacing::new()
-                    .before(0)
-                    .after(140)
-                    .line(264)
-                    .line_rule(docx_rs::LineSpacingType::Auto),
+                LineSpacing::new().before(0).after(140).line(264).line_rule(docx_rs::LineSpacingType::Auto),
             )
             .page_size(pw, ph)
             .page_margin(
@@ -431,19 +384,8 @@ impl Renderer for Docx {
         );
         // Numbering: bullets (three levels) and one decimal list per ordered list.
         let lvl = |i: usize, fmt: &str, text: &str| {
-            Level::new(
-                i,
-                Start::new(1),
-                NumberFormat::new(fmt),
-                LevelText::new(text),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(360 + 360 * i as i32),
-                Some(SpecialIndentType::Hanging(280)),
-                None,
-                None,
-            )
+            Level::new(i, Start::new(1), NumberFormat::new(fmt), LevelText::new(text), LevelJc::new("left"))
+                .indent(Some(360 + 360 * i as i32), Some(SpecialIndentType::Hanging(280)), None, None)
         };
         d = d
             .add_abstract_numbering(
@@ -468,6 +410,7 @@ impl Renderer for Docx {
             ordered_nums: vec![],
             alts: vec![],
             head_color: None,
+            date: doc.meta.date,
         };
         // Header: logo at the left, the style's header lines at the right.
         let mut header = Header::new();
@@ -483,21 +426,13 @@ impl Renderer for Docx {
         }
         for line in &theme.topptekst {
             header = header.add_paragraph(
-                Paragraph::new().align(AlignmentType::Right).add_run(
-                    Run::new()
-                        .add_text(line)
-                        .size(16)
-                        .color(theme.color("sekundar")),
-                ),
+                Paragraph::new()
+                    .align(AlignmentType::Right)
+                    .add_run(Run::new().add_text(line).size(16).color(theme.color("sekundar"))),
             );
         }
         d = d.header(header);
-        let small = |t: &str| {
-            Run::new()
-                .add_text(t)
-                .size(17)
-                .color(theme.color("sekundar"))
-        };
+        let small = |t: &str| Run::new().add_text(t).size(17).color(theme.color("sekundar"));
         let mut foot = Paragraph::new().align(AlignmentType::Right);
         if !theme.bunntekst.is_empty() {
             foot = foot.add_run(small(&format!("{}   ", theme.bunntekst)));
@@ -512,8 +447,7 @@ impl Renderer for Docx {
         let parts = ctx.blocks(&doc.blocks, None, text_width)?;
         for n in &ctx.ordered_nums {
             d = d.add_numbering(
-                Numbering::new(*n, NUM_DECIMAL_ABSTRACT)
-                    .add_override(LevelOverride::new(0).start(1)),
+                Numbering::new(*n, NUM_DECIMAL_ABSTRACT).add_override(LevelOverride::new(0).start(1)),
             );
         }
         for part in parts {
@@ -536,7 +470,6 @@ impl Renderer for Docx {
             keywords: m.keywords.join("; "),
             image_alts: ctx.alts.iter().chain(header_alts.iter()).cloned().collect(),
         };
-        fix::repair(&raw, &meta)
-            .map_err(|e| Error::msg(format!("DOCX-en kunne ikke gjøres gyldig: {e}")))
+        fix::repair(&raw, &meta).map_err(|e| Error::msg(format!("DOCX-en kunne ikke gjøres gyldig: {e}")))
     }
 }

@@ -1,0 +1,237 @@
+//! The årsrapport: every figure computed from the data (checked against a small
+//! network worked out by hand), charts in both formats, no e-mail addresses,
+//! and a clear message for each kind of bad report data.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use arsplan::Project;
+
+fn fixture_project(data: &Path, out: &Path) -> Project {
+    Project {
+        data: data.to_path_buf(),
+        templates: common::root().join("templates"),
+        output: out.to_path_buf(),
+    }
+}
+
+fn fixture() -> PathBuf {
+    common::root().join("tests/fixtures/rapport")
+}
+
+fn report_docs() -> (Vec<u8>, Vec<u8>) {
+    let out = tempfile::tempdir().unwrap();
+    let project = fixture_project(&fixture(), out.path());
+    let p = project.prepare("lite", 2025).unwrap();
+    let a = project.render(&p, &["docx", "pdf"]).unwrap();
+    let find = |name: &str| a.iter().find(|a| a.path.ends_with(name)).unwrap().bytes.clone();
+    (find("arsrapport-2025.docx"), find("arsrapport-2025.pdf"))
+}
+
+#[test]
+fn figures_match_the_hand_count() {
+    let out = tempfile::tempdir().unwrap();
+    let project = fixture_project(&fixture(), out.path());
+    let p = project.prepare("lite", 2025).unwrap();
+    let data = p.year.report.as_ref().unwrap();
+    let statuses: Vec<&str> = p.year.outline.iter().filter_map(|r| r.status.map(|s| s.as_str())).collect();
+    let f = arsplan::report::figures(
+        2025,
+        &p.year.meetings,
+        &p.year.profile.grupper,
+        data,
+        &statuses,
+        &project.kommuner().unwrap(),
+    );
+    let row = |id: &str| f.moter.iter().find(|m| m.id == id).unwrap();
+    // Nord: Kari and Ola (who left in June) were both there in March.
+    assert_eq!((row("nord_1").til_stede, row("nord_1").invitert, row("nord_1").prosent), (2, 2, Some(100)));
+    // Sør: Siri had joined on 1 March, so two invited, Per came.
+    assert_eq!((row("sor_1").til_stede, row("sor_1").invitert, row("sor_1").prosent), (1, 2, Some(50)));
+    assert!(row("sor_1").under_mal);
+    // The introduction course counts nobody against the target.
+    assert_eq!((row("intro").invitert, row("intro").prosent), (1, None));
+    // Fagdag: four active in November, Per stayed away.
+    assert_eq!((row("fagdag").til_stede, row("fagdag").invitert, row("fagdag").prosent), (3, 4, Some(75)));
+    assert_eq!((f.totalt.til_stede, f.totalt.invitert, f.totalt.prosent), (7, 9, Some(78)));
+    assert_eq!(f.ressurspersoner_ved_arsslutt, 4);
+    assert_eq!((f.nye, f.sluttet), (1, 1));
+    let kommune: Vec<(String, usize)> = f.per_kommune.iter().map(|c| (c.navn.clone(), c.antall)).collect();
+    assert_eq!(kommune, [("Sandnes".to_string(), 3), ("Stavanger".to_string(), 1)]);
+    assert_eq!((f.rapportering_svar, f.rapportering_grunnlag, f.rapportering_prosent), (3, 4, Some(75)));
+    assert_eq!(f.premieliste, ["Kari Nordmann", "Fia Fysio"]);
+    let per_gruppe: Vec<(String, Option<u32>)> =
+        f.per_gruppe.iter().map(|g| (g.navn.clone(), g.prosent)).collect();
+    assert_eq!(per_gruppe, [("Nord".to_string(), Some(100)), ("Sør".to_string(), Some(50))]);
+}
+
+#[test]
+fn report_shows_figures_names_only_in_the_prize_list_and_no_email() {
+    let (docx, pdf) = report_docs();
+    let text = common::docx_text(&docx);
+    for expected in [
+        "ÅRSRAPPORT 2025",
+        "7 av 9",
+        "78 %",
+        "3 av 4 ressurspersoner svarte",
+        "Kari Nordmann",
+        "Fia Fysio",
+        "Et godt år",
+        "utsatt",
+        "Utsatt til neste år",
+        "Driftsgruppen januar 2026",
+    ] {
+        assert!(text.contains(expected), "DOCX lacks «{expected}»:\n{text}");
+    }
+    // Names appear only in the prize list: Per missed the fagdag, Ola left, Siri joined.
+    for name in ["Per Sør", "Ola Nordmann", "Siri Sør"] {
+        assert!(!text.contains(name), "{name} must not be named");
+    }
+    let mut all = String::new();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        all.push_str(&String::from_utf8_lossy(&b));
+    }
+    assert!(!all.contains("kommune.example"), "no e-mail address in the DOCX");
+    assert!(!String::from_utf8_lossy(&pdf).contains("kommune.example"));
+    if let Some(t) = common::pdf_text(&pdf) {
+        assert!(!t.contains('@'), "no e-mail address in the PDF text");
+        assert!(t.contains("7 av 9"));
+    }
+}
+
+#[test]
+fn charts_are_vector_in_pdf_and_a_described_picture_in_docx() {
+    let (docx, pdf) = report_docs();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    let media: Vec<String> =
+        zip.file_names().filter(|n| n.starts_with("word/media/")).map(str::to_string).collect();
+    // The logo, and two charts.
+    assert_eq!(media.len(), 3, "{media:?}");
+    let mut doc = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut doc).unwrap();
+    assert!(doc.contains("descr=\"Liggende søylediagram over fremmøtet i prosent"), "chart alt text in DOCX");
+    assert!(doc.contains("descr=\"Liggende søylediagram over antall ressurspersoner"));
+    // In the PDF the chart is drawn, not pasted: its labels are text and only the logo is an image.
+    if let Some(t) = common::pdf_text(&pdf) {
+        assert!(t.contains("13.03 Nord"), "chart labels are real text");
+    }
+    if common::have_tool("pdfimages", &["-v"]) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let list = Command::new("pdfimages").arg("-list").arg(&path).output().unwrap();
+        let images = String::from_utf8_lossy(&list.stdout).lines().skip(2).count();
+        assert_eq!(images, 2, "only the logo (on each of the two pages) is a raster image");
+    }
+}
+
+/// A copy of the fixture with one file edited; the build must fail naming the cell.
+fn fails_with(file: &str, edit: impl Fn(String) -> String, expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture(), &dir.path().join("data"));
+    let path = dir.path().join("data/lite").join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let new = edit(text.clone());
+    assert_ne!(text, new, "the edit must change {file}");
+    std::fs::write(&path, new).unwrap();
+    let out = dir.path().join("output");
+    std::fs::create_dir_all(out.join("lite/2025")).unwrap();
+    std::fs::write(out.join("lite/2025/arsrapport-2025.pdf"), b"earlier").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .arg("--maler")
+        .arg(common::root().join("templates"))
+        .arg("build")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "expected «{e}» in:\n{stderr}");
+    }
+    assert_eq!(std::fs::read(out.join("lite/2025/arsrapport-2025.pdf")).unwrap(), b"earlier");
+    assert_eq!(std::fs::read_dir(out.join("lite/2025")).unwrap().count(), 1, "no new files");
+}
+
+#[test]
+fn attendance_for_an_unknown_person() {
+    fails_with(
+        "2025/deltakelse.csv",
+        |t| t.replace("r5;Fia Fysio", "r9;Fia Fysio"),
+        &["deltakelse.csv, rad 6, kolonne F (fe_1)", "ukjent ressursperson «r9»"],
+    );
+}
+
+#[test]
+fn attendance_at_an_unknown_meeting() {
+    fails_with(
+        "2025/deltakelse.csv",
+        |t| t.replace(";fagdag\n", ";fagdagen\n"),
+        &["deltakelse.csv, rad 2, kolonne G (fagdagen)", "ukjent møte «fagdagen»"],
+    );
+}
+
+#[test]
+fn attendance_after_the_person_left() {
+    fails_with(
+        "2025/deltakelse.csv",
+        |t| t.replace("r2;Ola Nordmann;x;;;;", "r2;Ola Nordmann;x;;;;x"),
+        &[
+            "deltakelse.csv, rad 3, kolonne G (fagdag)",
+            "Ola Nordmann sluttet 30.06.2025, men står som til stede på «fagdag» 13.11.2025",
+        ],
+    );
+}
+
+#[test]
+fn a_person_twice_in_the_register() {
+    fails_with(
+        "ressurspersoner.csv",
+        |t| t.replace("r4;Per Sør", "r3;Per Sør"),
+        &["ressurspersoner.csv, rad 5, kolonne A (ID)", "«r3» står to ganger i registeret (også på rad 4)"],
+    );
+}
+
+#[test]
+fn a_status_outside_the_list() {
+    fails_with(
+        "2025/plan.csv",
+        |t| t.replace(";utsatt;", ";avlyst;"),
+        &[
+            "plan.csv, rad 6, kolonne D (Status)",
+            "ukjent status «avlyst»",
+            "gjennomført, delvis gjennomført, ikke gjennomført, utsatt",
+        ],
+    );
+}
+
+#[test]
+fn a_matrix_cell_that_is_neither_empty_nor_x() {
+    fails_with(
+        "2025/deltakelse.csv",
+        |t| t.replace("r4;Per Sør;;x;", "r4;Per Sør;;ja;"),
+        &["deltakelse.csv, rad 5, kolonne D (sor_1)", "«ja» er verken tom eller x"],
+    );
+}
+
+#[test]
+fn attendance_as_rows_gives_the_same_report() {
+    let (matrix_docx, _) = report_docs();
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture(), &dir.path().join("data"));
+    let rows =
+        "Møte;Person\nnord_1;r1\nnord_1;r2\nsor_1;r4\nintro;r3\nfe_1;r5\nfagdag;r1\nfagdag;r3\nfagdag;r5\n";
+    std::fs::write(dir.path().join("data/lite/2025/deltakelse.csv"), rows).unwrap();
+    let project = fixture_project(&dir.path().join("data"), &dir.path().join("out"));
+    let p = project.prepare("lite", 2025).unwrap();
+    let a = project.render(&p, &["docx"]).unwrap();
+    let docx = &a.iter().find(|a| a.path.ends_with("arsrapport-2025.docx")).unwrap().bytes;
+    assert!(docx == &matrix_docx, "rows and matrix are two forms of the same attendance");
+}
