@@ -71,6 +71,12 @@ pub enum Command {
             hide_default_value = true
         )]
         format: Vec<String>,
+        /// Skriv også et kort endringsnotat (endringsnotat-<år>.txt) der noe er endret
+        #[arg(long)]
+        notat: bool,
+        /// Vis også filene som ikke ble endret
+        #[arg(long)]
+        alle: bool,
     },
     /// Kontroller dataene uten å skrive noe, og vis hvilke innsatsområder planene dekker (også: sjekk)
     #[command(
@@ -171,7 +177,7 @@ pub fn main() -> ExitCode {
     let project =
         Project { data: cli.data.clone(), templates: cli.maler.clone(), output: cli.utdata.clone() };
     match &cli.command {
-        Command::Build { sel, format } => {
+        Command::Build { sel, format, notat, alle } => {
             let formats: Vec<&str> = format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
             for f in &formats {
                 if crate::render::by_name(f).is_none() {
@@ -181,13 +187,9 @@ pub fn main() -> ExitCode {
                     );
                 }
             }
-            match project.build(&sel.selection(), &formats) {
-                Ok((written, warnings)) => {
-                    print_diagnostics(&warnings);
-                    for w in &written {
-                        let what = if w.changed { "skrev" } else { "uendret" };
-                        println!("{what} {} ({} kB)", w.path.display(), w.size.div_ceil(1024));
-                    }
+            match project.build_with(&sel.selection(), &formats, *notat) {
+                Ok(built) => {
+                    print_built(&built, *alle);
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
@@ -205,6 +207,31 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
+    }
+}
+
+/// What a build did: warnings, the files it wrote, and what changed.
+pub fn print_built(built: &crate::Built, all: bool) {
+    print_diagnostics(&built.warnings);
+    let mut unchanged = 0;
+    for w in &built.written {
+        if w.changed {
+            println!("skrev {} ({} kB)", w.path.display(), w.size.div_ceil(1024));
+        } else {
+            unchanged += 1;
+            if all {
+                println!("uendret {}", w.path.display());
+            }
+        }
+    }
+    if unchanged > 0 && !all {
+        println!("{unchanged} filer var uendret.");
+    }
+    if !built.changes.is_empty() {
+        println!("\nEndringer siden forrige bygging:");
+        for c in &built.changes {
+            println!("  {} {}: {}", c.network, c.year, c.text);
+        }
     }
 }
 

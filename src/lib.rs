@@ -5,6 +5,7 @@
 //! [`render`] → [`publish`]. The command line (`src/main.rs`, [`cli`]) is a thin
 //! layer over [`Project`].
 
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod compose;
@@ -12,6 +13,7 @@ pub mod dates;
 pub mod diag;
 pub mod doc;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod publish;
 pub mod render;
@@ -23,6 +25,7 @@ use std::sync::Arc;
 
 use compose::TemplateDirs;
 use diag::{Diagnostic, Error, Result, Sink};
+use manifest::{Change, Manifest};
 use model::{Coverage, PlanYear, Strategy};
 use publish::{Artifact, Written};
 use render::Assets;
@@ -264,24 +267,114 @@ impl Project {
         Ok((sink.finish()?, reports))
     }
 
+    /// Every file a prepared year depends on: its data, the strategy it follows,
+    /// the reference data, and its house style's folders.
+    pub fn inputs(&self, p: &Prepared) -> Vec<PathBuf> {
+        let mut v = load::inputs(&p.year);
+        if let Some(s) = &p.strategy {
+            let dir = self.data.join(&s.network);
+            v.push(dir.join("nettverk.toml"));
+            v.extend(load::files_below(&dir).into_iter().filter(|f| f.starts_with(dir.join(""))));
+        }
+        let kommuner = self.data.join("kommuner.csv");
+        if p.year.report.is_some() && kommuner.is_file() {
+            v.push(kommuner);
+        }
+        for d in &p.theme.dirs {
+            v.extend(load::files_below(d));
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Everything one network's year publishes, in memory: documents, calendars,
+    /// the manifest, and (with `note`) a note on what changed since the last build.
+    pub fn outputs(
+        &self,
+        p: &Prepared,
+        formats: &[&str],
+        note: bool,
+    ) -> Result<(Vec<Artifact>, Vec<Change>)> {
+        let dir = self.output.join(&p.year.network).join(p.year.year.to_string());
+        let old = manifest::read(&dir);
+        let events = manifest::events(&p.year, old.as_ref());
+        let sequence = events.iter().map(|(id, e)| (id.clone(), e.sekvens)).collect();
+        let mut artifacts = self.render(p, formats)?;
+        for (name, bytes) in calendar::calendars(&p.year, &sequence) {
+            artifacts.push(Artifact { path: dir.join(name), bytes });
+        }
+        let mut utdata = old.as_ref().map(|o| o.utdata.clone()).unwrap_or_default();
+        for a in &artifacts {
+            let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            utdata.insert(name, manifest::sha256(&a.bytes));
+        }
+        let root = self.data.parent().unwrap_or(&self.data);
+        let inndata = self
+            .inputs(p)
+            .iter()
+            .filter_map(|f| {
+                let bytes = std::fs::read(f).ok()?;
+                let shown = f.strip_prefix(root).unwrap_or(f).display().to_string();
+                Some((shown, manifest::sha256(&bytes)))
+            })
+            .collect();
+        let new = Manifest {
+            nettverk: p.year.network.clone(),
+            ar: p.year.year,
+            inndata,
+            utdata,
+            hendelser: events,
+        };
+        let changes = old.as_ref().map(|o| manifest::changes(o, &new)).unwrap_or_default();
+        if note && !changes.is_empty() {
+            artifacts.push(Artifact {
+                path: dir.join(format!("endringsnotat-{}.txt", p.year.year)),
+                bytes: manifest::note(&p.year.profile.navn, p.year.year, &changes).into_bytes(),
+            });
+        }
+        let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::msg(format!("manifest: {e}")))?;
+        artifacts.push(Artifact { path: dir.join(manifest::FILE), bytes: json });
+        Ok((artifacts, changes))
+    }
+
     /// Builds a selection: everything is made in memory first, and files are
-    /// written only when every document succeeded.
-    pub fn build(&self, sel: &Selection, formats: &[&str]) -> Result<(Vec<Written>, Vec<Diagnostic>)> {
+    /// written only when every document succeeded. A lock in the output folder
+    /// keeps two builds from interleaving their writes.
+    pub fn build(&self, sel: &Selection, formats: &[&str]) -> Result<Built> {
+        self.build_with(sel, formats, false)
+    }
+
+    /// [`Project::build`], optionally writing `endringsnotat-<year>.txt` where something changed.
+    pub fn build_with(&self, sel: &Selection, formats: &[&str], note: bool) -> Result<Built> {
+        let targets = self.targets(sel)?;
+        let _lock = publish::lock(&self.output)?;
         let mut sink = Sink::default();
         let mut artifacts = Vec::new();
-        for (n, y) in self.targets(sel)? {
+        let mut changes = Vec::new();
+        for (n, y) in targets {
             match self.prepare(&n, y).and_then(|p| {
-                let a = self.render(&p, formats)?;
-                Ok((a, p.warnings))
+                let (a, c) = self.outputs(&p, formats, note)?;
+                Ok((a, c, p.warnings))
             }) {
-                Ok((a, w)) => {
+                Ok((a, c, w)) => {
                     artifacts.extend(a);
+                    changes.extend(c);
                     w.into_iter().for_each(|d| sink.push(d));
                 }
                 Err(e) => sink.extend(e),
             }
         }
         let warnings = sink.finish()?;
-        Ok((publish::publish(&artifacts)?, warnings))
+        Ok(Built { written: publish::publish(&artifacts)?, warnings, changes })
     }
+}
+
+/// What a build wrote and found.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub written: Vec<Written>,
+    pub warnings: Vec<Diagnostic>,
+    /// What changed since the previous build, in Norwegian.
+    pub changes: Vec<Change>,
 }

@@ -283,6 +283,9 @@ pub struct Meeting {
     pub title: String,
     pub topic: String,
     pub place: String,
+    /// Optional start and end time of day (Europe/Oslo).
+    pub start: Option<chrono::NaiveTime>,
+    pub end: Option<chrono::NaiveTime>,
     /// Where the date cell is.
     pub date_loc: Location,
     pub row_loc: Location,

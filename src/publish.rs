@@ -47,3 +47,25 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     }
     Ok(out)
 }
+
+/// Holds the output folder's lock while alive.
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+/// Takes `<output>/.arsplan.lock`, waiting while another build holds it.
+pub fn lock(output: &Path) -> Result<Lock> {
+    let fail = |e: std::io::Error| {
+        Error::at(Location::file(output), format!("kan ikke låse utdatamappen: {e}"))
+            .with_hint("sjekk at mappen finnes og kan skrives")
+    };
+    std::fs::create_dir_all(output).map_err(fail)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(output.join(".arsplan.lock"))
+        .map_err(fail)?;
+    file.lock().map_err(fail)?;
+    Ok(Lock { _file: file })
+}

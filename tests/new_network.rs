@@ -13,10 +13,20 @@ fn fixture_network_with_its_own_template_override() {
         templates: common::root().join("templates"),
         output: out.path().to_path_buf(),
     };
-    let (written, _warnings) = project.build(&Default::default(), &["docx", "pdf"]).unwrap();
+    let written = project.build(&Default::default(), &["docx", "pdf"]).unwrap().written;
     let names: Vec<String> =
         written.iter().map(|w| w.path.strip_prefix(out.path()).unwrap().display().to_string()).collect();
-    assert_eq!(names, ["fonna/2027/arsplan-2027.docx", "fonna/2027/arsplan-2027.pdf"]);
+    assert_eq!(
+        names,
+        [
+            "fonna/2027/arsplan-2027.docx",
+            "fonna/2027/arsplan-2027.pdf",
+            "fonna/2027/kalender-2027.ics",
+            "fonna/2027/kalender-2027-haugesund.ics",
+            "fonna/2027/kalender-2027-stord.ics",
+            "fonna/2027/manifest.json"
+        ]
+    );
 
     let text = common::docx_text(&std::fs::read(&written[0].path).unwrap());
     // Its own blocks: heading wording, "Mål N", "Tiltak:", no network tags.

@@ -118,6 +118,8 @@ const MEETING_COLUMNS: &[Column] = &[
     col("Tittel", false),
     col("Tema", false),
     col("Sted", false),
+    col("Start", false),
+    col("Slutt", false),
 ];
 
 fn names<T>(all: &[(&'static str, T)]) -> String {
@@ -337,6 +339,8 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
                 title: r.get("Tittel").to_string(),
                 topic: r.get("Tema").to_string(),
                 place: r.get("Sted").to_string(),
+                start: time_cell(&r, "Start", sink),
+                end: time_cell(&r, "Slutt", sink),
                 date_loc: r.loc("Dato"),
                 row_loc: Location::row(&t.path(), r.number()),
             });
@@ -360,6 +364,23 @@ fn parse_status(r: &table::Cells, level: Level, sink: &mut Sink) -> Option<Statu
         None => {
             sink.error(r.loc("Status"), format!("ukjent status «{v}»")).hint =
                 Some(format!("bruk en av disse: {}", names(&Status::ALL)));
+            None
+        }
+    }
+}
+
+/// A time of day, `09:00` or `9.00`: empty gives None; a bad time is reported.
+fn time_cell(r: &table::Cells, col: &str, sink: &mut Sink) -> Option<chrono::NaiveTime> {
+    let v = r.get(col);
+    if v.is_empty() {
+        return None;
+    }
+    let norm = v.replace('.', ":");
+    match chrono::NaiveTime::parse_from_str(&norm, "%H:%M") {
+        Ok(t) => Some(t),
+        Err(_) => {
+            sink.error(r.loc(col), format!("«{v}» er ikke et klokkeslett")).hint =
+                Some("skriv klokkeslettet som tt:mm, for eksempel 09:00".into());
             None
         }
     }
@@ -694,17 +715,39 @@ fn read_extra_tables(dir: &Path, sink: &mut Sink) -> Vec<(String, table::Table)>
     out
 }
 
-/// Paths a network's year depends on (for messages and, later, the manifest).
-pub fn inputs(py: &PlanYear) -> Vec<PathBuf> {
-    let mut v = vec![py.data_dir.join("nettverk.toml"), py.year_dir.join("plan.toml")];
-    for stem in ["plan", "moter"] {
-        for ext in ["csv", "xlsx"] {
-            let p = py.year_dir.join(format!("{stem}.{ext}"));
-            if p.is_file() {
-                v.push(p);
-            }
+/// Every file below `dir` (sorted), for hashing and watching.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            out.extend(files_below(&p));
+        } else if !p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') || n.starts_with('~'))
+        {
+            out.push(p);
         }
     }
-    v.extend(py.logo.clone());
+    out
+}
+
+/// The data files a network's year depends on: its profile, logo, register,
+/// own templates, and everything in the year's folder.
+pub fn inputs(py: &PlanYear) -> Vec<PathBuf> {
+    let mut v = vec![py.data_dir.join("nettverk.toml")];
+    for name in ["logo.png", "ressurspersoner.csv", "ressurspersoner.xlsx"] {
+        let p = py.data_dir.join(name);
+        if p.is_file() {
+            v.push(p);
+        }
+    }
+    v.extend(files_below(&py.data_dir.join("maler")));
+    v.extend(files_below(&py.year_dir));
     v
 }
