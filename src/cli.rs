@@ -89,6 +89,32 @@ pub enum Command {
         #[command(flatten)]
         sel: Sel,
     },
+    /// Bygg på nytt hver gang en data- eller malfil lagres, bare det som berøres (også: følg)
+    #[command(
+        alias = "folg",
+        help_template = TEMPLATE,
+        override_usage = "arsplan watch [VALG]",
+        next_help_heading = "Valg"
+    )]
+    Watch {
+        #[command(flatten)]
+        sel: Sel,
+        /// Formater, kommaseparert (standard: docx,pdf)
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "FORMAT",
+            default_values_t = DEFAULT_FORMATS.map(String::from),
+            hide_default_value = true
+        )]
+        format: Vec<String>,
+        /// Skriv også et kort endringsnotat der noe er endret
+        #[arg(long)]
+        notat: bool,
+        /// Avslutt etter så mange nye bygginger (for tester)
+        #[arg(long, hide = true)]
+        runder: Option<usize>,
+    },
     /// Trekk premievinneren blant dem som møtte på alle møtene i året (også: draw)
     #[command(
         alias = "draw",
@@ -195,6 +221,10 @@ pub fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::Watch { sel, format, notat, runder } => {
+            let formats: Vec<&str> = format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+            watch(&project, &sel.selection(), &formats, *notat, *runder)
+        }
         Command::Trekk { network, year, seed } => trekk(&project, network, *year, *seed),
         Command::Check { sel } => match project.check(&sel.selection()) {
             Ok((warnings, reports)) => {
@@ -231,6 +261,81 @@ pub fn print_built(built: &crate::Built, all: bool) {
         println!("\nEndringer siden forrige bygging:");
         for c in &built.changes {
             println!("  {} {}: {}", c.network, c.year, c.text);
+        }
+    }
+}
+
+/// `watch`: builds, then polls the inputs of every selected network's year and
+/// rebuilds only the years whose files changed, printing what changed.
+fn watch(
+    project: &Project,
+    sel: &crate::Selection,
+    formats: &[&str],
+    note: bool,
+    rounds: Option<usize>,
+) -> ExitCode {
+    use std::io::Write;
+    let targets = match project.targets(sel) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let roots_of = |n: &str, y: i32| -> Vec<PathBuf> {
+        match project.prepare(n, y) {
+            Ok(p) => crate::watched_roots(project, &p),
+            // Data that does not load yet: watch its folders anyway.
+            Err(_) => vec![project.data.join(n), project.templates.clone()],
+        }
+    };
+    let build = |n: &str, y: i32| {
+        let t = std::time::Instant::now();
+        let one = crate::Selection { networks: vec![n.to_string()], years: vec![y] };
+        match project.build_with(&one, formats, note) {
+            Ok(built) => {
+                print_built(&built, false);
+                println!("{n} {y}: bygget på {} ms", t.elapsed().as_millis());
+            }
+            Err(e) => {
+                print_diagnostics(&e.0);
+                println!("{n} {y}: ikke bygget; de forrige filene står urørt. Rett feilen og lagre igjen.");
+            }
+        }
+    };
+    let mut state: Vec<((String, i32), Vec<PathBuf>, _)> = Vec::new();
+    for (n, y) in targets {
+        build(&n, y);
+        let roots = roots_of(&n, y);
+        let fp = crate::fingerprint(&roots);
+        state.push(((n, y), roots, fp));
+    }
+    println!("Venter på endringer (avslutt med Ctrl+C) ...");
+    let _ = std::io::stdout().flush();
+    let mut done = 0;
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        for ((n, y), roots, fp) in state.iter_mut() {
+            let now = crate::fingerprint(roots);
+            if now == *fp {
+                continue;
+            }
+            // Let an editor finish writing before reading.
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let changed: Vec<String> = now
+                .iter()
+                .filter(|(f, v)| fp.get(*f) != Some(*v))
+                .map(|(f, _)| f.display().to_string())
+                .chain(
+                    fp.keys().filter(|f| !now.contains_key(*f)).map(|f| format!("{} (slettet)", f.display())),
+                )
+                .collect();
+            println!("\nEndret: {}", changed.join(", "));
+            build(n, *y);
+            *roots = roots_of(n, *y);
+            *fp = crate::fingerprint(roots);
+            done += 1;
+            let _ = std::io::stdout().flush();
+        }
+        if rounds.is_some_and(|r| done >= r) {
+            return ExitCode::SUCCESS;
         }
     }
 }

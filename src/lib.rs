@@ -161,6 +161,7 @@ impl Project {
             }
             assets.images.insert("logo.png".into(), bytes);
         }
+        assets.images.insert("arshjul.svg".into(), render::arshjul::svg(&py, &theme).into_bytes());
         Ok(Prepared { year: py, theme, dirs, assets, warnings, strategy })
     }
 
@@ -304,6 +305,10 @@ impl Project {
         for (name, bytes) in calendar::calendars(&p.year, &sequence) {
             artifacts.push(Artifact { path: dir.join(name), bytes });
         }
+        if !p.year.meetings.is_empty() {
+            let svg = p.assets.images.get("arshjul.svg").cloned().unwrap_or_default();
+            artifacts.push(Artifact { path: dir.join(format!("arshjul-{}.svg", p.year.year)), bytes: svg });
+        }
         let mut utdata = old.as_ref().map(|o| o.utdata.clone()).unwrap_or_default();
         for a in &artifacts {
             let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
@@ -368,6 +373,39 @@ impl Project {
         let warnings = sink.finish()?;
         Ok(Built { written: publish::publish(&artifacts)?, warnings, changes })
     }
+}
+
+/// The folders and files a network's year is built from, for `watch`: its data
+/// folder, the strategy's, the reference data and its house style's folders.
+pub fn watched_roots(project: &Project, p: &Prepared) -> Vec<PathBuf> {
+    let d = &p.year.data_dir;
+    let mut v = vec![p.year.year_dir.clone(), d.join("maler"), project.data.join("kommuner.csv")];
+    // The network folder's own files, not its other years.
+    if let Ok(entries) = std::fs::read_dir(d) {
+        let mut files: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.is_file()).collect();
+        files.sort();
+        v.extend(files);
+    }
+    if let Some(s) = &p.strategy {
+        v.push(project.data.join(&s.network));
+    }
+    v.extend(p.theme.dirs.iter().cloned());
+    v
+}
+
+/// A fingerprint (modification time and size) of every file below some roots.
+pub fn fingerprint(roots: &[PathBuf]) -> std::collections::BTreeMap<PathBuf, (std::time::SystemTime, u64)> {
+    let mut out = std::collections::BTreeMap::new();
+    for r in roots {
+        let files = if r.is_file() { vec![r.clone()] } else { load::files_below(r) };
+        for f in files {
+            if let Ok(m) = std::fs::metadata(&f) {
+                out.insert(f, (m.modified().unwrap_or(std::time::UNIX_EPOCH), m.len()));
+            }
+        }
+    }
+    out
 }
 
 /// What a build wrote and found.

@@ -115,6 +115,9 @@ pub struct ParaStyle {
     pub luft_over_pt: Option<f32>,
     #[serde(default)]
     pub luft_under_pt: Option<f32>,
+    /// Keep on the same page as what follows (captions, labels).
+    #[serde(default)]
+    pub hold_med_neste: bool,
 }
 
 fn default_font() -> String {

@@ -80,7 +80,7 @@ fn a_moved_date_is_reported_with_the_files_it_touches_and_a_note() {
     let texts: Vec<&str> = moved.changes.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(
         texts,
-        ["Sandnes + SUS: 16. april → 23. april; berører arsplan-2026.docx, arsplan-2026.pdf, kalender-2026-sandnes-sus.ics, kalender-2026.ics"]
+        ["Sandnes + SUS: 16. april → 23. april; berører arshjul-2026.svg, arsplan-2026.docx, arsplan-2026.pdf, kalender-2026-sandnes-sus.ics, kalender-2026.ics"]
     );
     let changed: Vec<String> = moved
         .written
@@ -162,4 +162,43 @@ fn a_second_build_waits_for_the_lock() {
     assert!(!dir.path().join("output/stavanger").exists(), "nothing written while locked");
     drop(lock);
     assert!(handle.join().unwrap().unwrap() > 0);
+}
+
+#[test]
+fn watch_rebuilds_only_the_year_whose_file_changed() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let project = stavanger_copy(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .arg("--maler")
+        .arg(&project.templates)
+        .args(["watch", "--network", "stavanger", "--format", "docx", "--runder", "1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 {
+        seen.push_str(&line);
+        if line.contains("Venter på endringer") {
+            break;
+        }
+        line.clear();
+    }
+    assert!(seen.contains("stavanger 2026: bygget på"), "{seen}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    set_date(dir.path(), "sandnes_var", "23.04.2026");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(rest.contains("Endret: ") && rest.contains("moter.csv"), "{rest}");
+    assert!(rest.contains("Sandnes + SUS: 16. april → 23. april"), "{rest}");
+    assert!(rest.contains("stavanger 2026: bygget på"), "{rest}");
+    assert!(!rest.contains("stavanger 2025"), "other years are not rebuilt: {rest}");
+    let plan = common::docx_text(
+        &std::fs::read(dir.path().join("output/stavanger/2026/arsplan-2026.docx")).unwrap(),
+    );
+    assert!(plan.contains("23. april"));
 }

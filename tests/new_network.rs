@@ -24,6 +24,7 @@ fn fixture_network_with_its_own_template_override() {
             "fonna/2027/kalender-2027.ics",
             "fonna/2027/kalender-2027-haugesund.ics",
             "fonna/2027/kalender-2027-stord.ics",
+            "fonna/2027/arshjul-2027.svg",
             "fonna/2027/manifest.json"
         ]
     );
@@ -51,4 +52,34 @@ fn fixture_network_with_its_own_template_override() {
         s
     };
     assert!(styles.contains("2e6b30"), "its own colour reaches the Word styles");
+}
+
+#[test]
+fn arshjul_is_an_svg_file_and_a_picture_in_both_formats() {
+    let out = tempfile::tempdir().unwrap();
+    let project = Project {
+        data: common::root().join("tests/fixtures/nettverk"),
+        templates: common::root().join("templates"),
+        output: out.path().to_path_buf(),
+    };
+    project.build(&Default::default(), &["docx", "pdf"]).unwrap();
+    let dir = out.path().join("fonna/2027");
+    let svg = std::fs::read_to_string(dir.join("arshjul-2027.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    for month in ["januar", "juni", "desember"] {
+        assert!(svg.contains(&format!(">{month}</text>")), "{month}");
+    }
+    // One dot per meeting, with its date; the recurring activities from arshjul.csv.
+    assert_eq!(svg.matches("<title>").count(), 3);
+    assert!(svg.contains("<title>04.11.2027 Årlig fagdag</title>"));
+    assert!(svg.contains(">Årlig rapportering</text>") && svg.matches(">Nyhetsbrev</text>").count() == 2);
+    // In the DOCX, a picture with its alt text; in the PDF, vector graphics with real text.
+    let docx = std::fs::read(dir.join("arsplan-2027.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+    let mut doc = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut doc).unwrap();
+    assert!(doc.contains("descr=\"Årshjul for 2027"), "alt text of the årshjul picture");
+    if let Some(text) = common::pdf_text(&std::fs::read(dir.join("arsplan-2027.pdf")).unwrap()) {
+        assert!(text.contains("Årshjul") && text.contains("desember"), "{text}");
+    }
 }

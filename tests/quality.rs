@@ -20,9 +20,12 @@ fn with_meta() -> Vec<(Artifact, arsplan::doc::Meta)> {
     let mut v = Vec::new();
     for (n, y) in project.targets(&Default::default()).unwrap() {
         let p = project.prepare(&n, y).unwrap();
-        let doc = arsplan::compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref()).unwrap();
+        let metas: Vec<(String, arsplan::doc::Meta)> =
+            project.documents(&p).unwrap().into_iter().map(|(stem, d)| (stem, d.meta)).collect();
         for a in project.render(&p, &["docx", "pdf"]).unwrap() {
-            v.push((a, doc.meta.clone()));
+            let stem = a.path.file_stem().unwrap().to_string_lossy().to_string();
+            let meta = metas.iter().find(|(s, _)| *s == stem).unwrap().1.clone();
+            v.push((a, meta));
         }
     }
     assert!(v.len() >= 8, "every example network makes a DOCX and a PDF");
@@ -159,7 +162,10 @@ fn libreoffice_opens_every_docx() {
     let artifacts = all_artifacts();
     let mut inputs = Vec::new();
     for a in docxs(&artifacts) {
-        let path = dir.path().join(a.path.file_name().unwrap());
+        // Two networks may both have arsplan-2025.docx: name each by its folders.
+        let parts: Vec<String> =
+            a.path.iter().rev().take(3).map(|p| p.to_string_lossy().to_string()).collect();
+        let path = dir.path().join(format!("{}-{}-{}", parts[2], parts[1], parts[0]));
         std::fs::write(&path, &a.bytes).unwrap();
         inputs.push(path);
     }

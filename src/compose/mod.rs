@@ -290,7 +290,10 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         tekst: text,
                         underpunkter: vec![],
                         status: row.status.map(Status::as_str).unwrap_or("").to_string(),
-                        kommentar: row.kommentar.clone(),
+                        kommentar: texts.render(&row.kommentar, &row.loc).unwrap_or_else(|e| {
+                            sink.extend(e);
+                            String::new()
+                        }),
                     }),
                     (Level::Underpunkt, Some(d)) if !d.aktiviteter.is_empty() => {
                         if let Some(a) = d.aktiviteter.last_mut() {

@@ -1,6 +1,7 @@
 //! Stage 4, render: one [`Document`] plus a house style into bytes, one module
 //! per format behind one trait.
 
+pub mod arshjul;
 pub mod chart;
 pub mod docx;
 pub mod pdf;

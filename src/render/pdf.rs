@@ -49,7 +49,7 @@ pub fn font_families() -> Vec<String> {
     v
 }
 
-fn file_id(path: &str) -> FileId {
+pub fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("generated paths are valid");
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
@@ -216,9 +216,10 @@ fn block(out: &mut String, theme: &Theme, b: &Block) {
             let st = theme.klasser.get(class).cloned().unwrap_or_default();
             let above = st.luft_over_pt.map(|v| format!("above: {v}pt, ")).unwrap_or_default();
             let below = st.luft_under_pt.map(|v| format!("below: {v}pt, ")).unwrap_or_default();
+            let sticky = if st.hold_med_neste { "sticky: true, " } else { "" };
             let _ = write!(
                 out,
-                "#block({above}{below}width: 100%)[\n{}#set align({})\n",
+                "#block({above}{below}{sticky}width: 100%)[\n{}#set align({})\n",
                 text_settings(theme, &st),
                 align_of(st.align())
             );

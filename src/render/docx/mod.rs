@@ -95,6 +95,8 @@ struct Ctx<'a> {
     alts: Vec<String>,
     /// Set while rendering header cells: their text colour (and bold).
     head_color: Option<String>,
+    /// Paragraph styles that keep with the next paragraph.
+    keep_styles: Vec<String>,
     /// The document's date (charts are compiled with it as today).
     date: chrono::NaiveDate,
 }
@@ -159,6 +161,12 @@ impl Ctx<'_> {
             Error::msg(format!("bildet «{}» finnes ikke", img.src))
                 .with_hint("bilder malen viser må ligge i husstilens mappe eller nettverkets datamappe")
         })?;
+        if img.src.ends_with(".svg") {
+            let width_mm = img.width_mm.unwrap_or(150.0).min(max_width_twips as f32 / TWIPS_PER_MM);
+            let png = super::chart::svg_png(bytes, width_mm, self.date)?;
+            let img = Image { width_mm: Some(width_mm), ..img.clone() };
+            return self.picture_bytes(&png, &img, max_width_twips);
+        }
         self.picture_bytes(bytes, img, max_width_twips)
     }
 
@@ -188,13 +196,16 @@ impl Ctx<'_> {
     fn block(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
         match b {
             Block::Heading { level, content } => {
-                let p = Paragraph::new().style(&format!("Heading{}", (*level).clamp(1, 4)));
+                let p = Paragraph::new().style(&format!("Heading{}", (*level).clamp(1, 4))).keep_next(true);
                 out.push(Part::P(Box::new(self.runs(p, content, Fmt::default()))));
             }
             Block::Paragraph(c) => {
                 let mut p = Paragraph::new();
                 if let Some(s) = style {
                     p = p.style(s);
+                    if self.keep_styles.iter().any(|k| k == s) {
+                        p = p.keep_next(true);
+                    }
                 }
                 out.push(Part::P(Box::new(self.runs(p, c, Fmt::default()))));
             }
@@ -411,6 +422,12 @@ impl Renderer for Docx {
             alts: vec![],
             head_color: None,
             date: doc.meta.date,
+            keep_styles: theme
+                .klasser
+                .iter()
+                .filter(|(_, st)| st.hold_med_neste)
+                .map(|(name, _)| class_style_id(name))
+                .collect(),
         };
         // Header: logo at the left, the style's header lines at the right.
         let mut header = Header::new();
