@@ -65,7 +65,7 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 900\" width=\"800\" height=\"900\" font-family=\"{font}\">\n<rect width=\"800\" height=\"900\" fill=\"#ffffff\"/>\n"
     );
     // Month sectors with names in the outer ring.
-    for m in 0..12 {
+    for (m, month) in MONTHS.iter().enumerate() {
         let (f0, f1) = (m as f64 / 12.0, (m + 1) as f64 / 12.0);
         let (x0, y0) = at(f0, 380.0);
         let (x1, y1) = at(f1, 380.0);
@@ -81,7 +81,7 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
             s,
             "<text x=\"{tx:.1}\" y=\"{:.1}\" font-size=\"20\" font-weight=\"bold\" fill=\"#{primary}\" text-anchor=\"middle\">{}</text>",
             ty + 7.0,
-            esc(MONTHS[m])
+            esc(month)
         );
     }
     let _ = writeln!(
