@@ -1,13 +1,13 @@
-//! Benchmark: building every example document (all networks, DOCX and PDF).
-//! Run with `cargo bench`; prints the median and spread of repeated builds.
+//! Benchmarks, run with `cargo bench` (release): a full build of every example
+//! network and document, and the rebuild after one date moves.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use arsplan::{Project, Selection};
 
 fn measure(label: &str, runs: usize, mut f: impl FnMut()) {
-    f(); // warm-up: fonts parsed, Typst library built
+    f(); // warm-up: fonts parsed, Typst library built, caches filled
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let t = Instant::now();
@@ -18,38 +18,74 @@ fn measure(label: &str, runs: usize, mut f: impl FnMut()) {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{label:<44} median {:>8.2} ms   min {:>8.2} ms   max {:>8.2} ms   ({runs} runs)",
+        "{label:<58} median {:>8.2} ms   min {:>8.2} ms   max {:>8.2} ms   ({runs} runs)",
         ms(times[runs / 2]),
         ms(times[0]),
         ms(times[runs - 1])
     );
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("data"), &tmp.path().join("data"));
     let project = Project {
-        data: root.join("data"),
+        data: tmp.path().join("data"),
         templates: root.join("templates"),
-        output: out.path().to_path_buf(),
+        output: tmp.path().join("output"),
     };
     let all = Selection::default();
-    let n = project.targets(&all).unwrap().len();
-    measure(&format!("full build, {n} plans, docx+pdf, written"), 20, || {
-        project.build(&all, &["docx", "pdf"]).unwrap();
-    });
+    let targets = project.targets(&all).unwrap();
+    let docs: usize =
+        targets.iter().map(|(n, y)| project.documents(&project.prepare(n, *y).unwrap()).unwrap().len()).sum();
+    measure(
+        &format!("full build: {} years, {docs} documents × docx+pdf, written", targets.len()),
+        20,
+        || {
+            // A fresh output folder each time, so every file is really written.
+            let _ = std::fs::remove_dir_all(&project.output);
+            project.build(&all, &["docx", "pdf"]).unwrap();
+        },
+    );
     for fmt in ["docx", "pdf"] {
-        measure(&format!("all plans, {fmt} only, in memory"), 20, || {
-            for (net, year) in project.targets(&all).unwrap() {
-                let p = project.prepare(&net, year).unwrap();
+        measure(&format!("all documents, {fmt} only, in memory"), 20, || {
+            for (net, year) in &targets {
+                let p = project.prepare(net, *year).unwrap();
                 project.render(&p, &[fmt]).unwrap();
             }
         });
     }
-    measure("load + check + compose only", 50, || {
-        for (net, year) in project.targets(&all).unwrap() {
-            let p = project.prepare(&net, year).unwrap();
-            arsplan::compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref()).unwrap();
+    measure("load + check + compose only, every year", 50, || {
+        for (net, year) in &targets {
+            let p = project.prepare(net, *year).unwrap();
+            project.documents(&p).unwrap();
         }
+    });
+
+    // One date moves: the rebuild of the affected year (what `watch` does).
+    project.build(&all, &["docx", "pdf"]).unwrap();
+    let moter = project.data.join("stavanger/2026/moter.csv");
+    let original = std::fs::read_to_string(&moter).unwrap();
+    let one = Selection { networks: vec!["stavanger".into()], years: vec![2026] };
+    let mut flip = false;
+    measure("one date moved: rebuild stavanger 2026 (docs, calendars, manifest)", 20, || {
+        flip = !flip;
+        let date = if flip { "23.04.2026" } else { "16.04.2026" };
+        std::fs::write(&moter, original.replace("sandnes_var;16.04.2026", &format!("sandnes_var;{date}")))
+            .unwrap();
+        let built = project.build(&one, &["docx", "pdf"]).unwrap();
+        assert!(!built.changes.is_empty());
     });
 }

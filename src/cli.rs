@@ -115,6 +115,47 @@ pub enum Command {
         #[arg(long, hide = true)]
         runder: Option<usize>,
     },
+    /// Send årsplan og årsrapport med følgebrev til postmottak i alle kommunene (prøvekjøring er standard)
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "arsplan send --network <NETTVERK> [--year <ÅR>] [--send --smtp-server <TJENER> ...]",
+        next_help_heading = "Valg"
+    )]
+    Send {
+        /// Nettverket (mappenavnet i data/) (også --nettverk)
+        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
+        network: String,
+        /// Året planen gjelder (standard: det siste året nettverket har) (også --aar)
+        #[arg(long, alias = "aar", value_name = "ÅR")]
+        year: Option<i32>,
+        /// Bare skriv e-postene (.eml) og følgebrevene, send ingenting (standard)
+        #[arg(long, conflicts_with = "send")]
+        dry_run: bool,
+        /// Send e-postene over SMTP
+        #[arg(long)]
+        send: bool,
+        /// SMTP-tjeneren
+        #[arg(long, value_name = "TJENER", requires = "send")]
+        smtp_server: Option<String>,
+        /// Porten (standard: 587 for starttls, 465 for tls, 25 for ingen)
+        #[arg(long, value_name = "PORT")]
+        smtp_port: Option<u16>,
+        /// starttls, tls eller ingen (ingen bare mot en tjener på denne maskinen) (standard: starttls)
+        #[arg(long, value_name = "SIKKERHET", default_value = "starttls", hide_default_value = true)]
+        sikkerhet: String,
+        /// Brukernavn for innlogging; passordet leses fra ARSPLAN_SMTP_PASSORD eller spørres om
+        #[arg(long, value_name = "BRUKER")]
+        bruker: Option<String>,
+        /// Avsender, «Navn <adresse>» (standard: avsender i nettverk.toml)
+        #[arg(long, value_name = "AVSENDER")]
+        fra: Option<String>,
+        /// Send også til adresser som ikke er verifisert
+        #[arg(long)]
+        ta_med_uverifiserte: bool,
+        /// Datoen i følgebrevene, dd.mm.åååå (standard: planens dato)
+        #[arg(long, value_name = "DATO")]
+        dato: Option<String>,
+    },
     /// Trekk premievinneren blant dem som møtte på alle møtene i året (også: draw)
     #[command(
         alias = "draw",
@@ -224,6 +265,76 @@ pub fn main() -> ExitCode {
         Command::Watch { sel, format, notat, runder } => {
             let formats: Vec<&str> = format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
             watch(&project, &sel.selection(), &formats, *notat, *runder)
+        }
+        Command::Send {
+            network,
+            year,
+            send,
+            smtp_server,
+            smtp_port,
+            sikkerhet,
+            bruker,
+            fra,
+            ta_med_uverifiserte,
+            dato,
+            ..
+        } => {
+            let date = match dato.as_deref().map(crate::dates::parse) {
+                Some(Ok(d)) => Some(d),
+                Some(Err(_)) => {
+                    return fail(
+                        Error::msg(format!("«{}» er ingen dato", dato.clone().unwrap_or_default()))
+                            .with_hint("skriv datoen som dd.mm.åååå"),
+                    )
+                }
+                None => None,
+            };
+            let year = match year {
+                Some(y) => *y,
+                None => match crate::load::years(&project.data, network) {
+                    Ok(ys) if !ys.is_empty() => *ys.last().unwrap_or(&0),
+                    Ok(_) => return fail(Error::msg(format!("nettverket «{network}» har ingen planer"))),
+                    Err(e) => return fail(e),
+                },
+            };
+            let opts =
+                crate::MailOptions { include_unverified: *ta_med_uverifiserte, date, from: fra.clone() };
+            let smtp = if *send {
+                let Some(host) = smtp_server.clone() else {
+                    return fail(
+                        Error::msg("--send trenger --smtp-server")
+                            .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-server smtp.office365.com"),
+                    );
+                };
+                let port = smtp_port.unwrap_or(match sikkerhet.as_str() {
+                    "tls" => 465,
+                    "ingen" => 25,
+                    _ => 587,
+                });
+                let password = match bruker {
+                    Some(u) => match std::env::var("ARSPLAN_SMTP_PASSORD") {
+                        Ok(p) => Some(p),
+                        Err(_) => match rpassword::prompt_password(format!("Passord for {u}: ")) {
+                            Ok(p) => Some(p),
+                            Err(_) => {
+                                return fail(Error::msg("fant ikke passordet")
+                                    .with_hint("sett miljøvariabelen ARSPLAN_SMTP_PASSORD, eller kjør kommandoen i et terminalvindu"))
+                            }
+                        },
+                    },
+                    None => None,
+                };
+                Some(crate::send::Smtp {
+                    host,
+                    port,
+                    security: sikkerhet.clone(),
+                    user: bruker.clone(),
+                    password,
+                })
+            } else {
+                None
+            };
+            mail(&project, network, year, &opts, smtp.as_ref())
         }
         Command::Trekk { network, year, seed } => trekk(&project, network, *year, *seed),
         Command::Check { sel } => match project.check(&sel.selection()) {
@@ -336,6 +447,68 @@ fn watch(
         }
         if rounds.is_some_and(|r| done >= r) {
             return ExitCode::SUCCESS;
+        }
+    }
+}
+
+/// `send`: writes letters and messages, prints who gets what, and sends when asked.
+fn mail(
+    project: &Project,
+    network: &str,
+    year: i32,
+    opts: &crate::MailOptions,
+    smtp: Option<&crate::send::Smtp>,
+) -> ExitCode {
+    let mailing = match project.mailing(network, year, opts) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = project.write_mailing(&mailing) {
+        return fail(e);
+    }
+    println!("{:<8} {:<28} {:<46} {:<4} Status", "Nummer", "Kommune", "Postmottak", "Ver.");
+    for o in &mailing.outgoing {
+        let r = &o.recipient;
+        println!(
+            "{:<8} {:<28} {:<46} {:<4} {}",
+            r.kommunenummer,
+            r.kommune,
+            r.address.to_string(),
+            if r.verified { "ja" } else { "nei" },
+            o.action.label()
+        );
+    }
+    let to_send = mailing
+        .outgoing
+        .iter()
+        .filter(|o| matches!(o.action, crate::send::Action::Send | crate::send::Action::Correction))
+        .count();
+    let attachments = mailing.outgoing.first().map(|o| o.attachments.join(", ")).unwrap_or_default();
+    println!("\nVedlegg: {attachments}");
+    println!("E-postene og følgebrevene ligger i {}.", mailing.dir.display());
+    let Some(smtp) = smtp else {
+        println!("Prøvekjøring: ingenting er sendt. {to_send} mottakere ville fått e-post; send med --send --smtp-server <tjener>.");
+        return ExitCode::SUCCESS;
+    };
+    let progress = indicatif::ProgressBar::new(to_send as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let result = project.send_mailing(&mailing, smtp, &progress);
+    progress.finish_and_clear();
+    match result {
+        Ok(n) => {
+            println!("Sendt: {n} e-poster. Sendeloggen er {}.", mailing.dir.join("sendelogg.json").display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_diagnostics(&e.0);
+            eprintln!(
+                "\nSendeloggen ({}) viser hvem som har fått e-post. Kjør samme kommando igjen for å sende til resten.",
+                mailing.dir.join("sendelogg.json").display()
+            );
+            ExitCode::from(1)
         }
     }
 }

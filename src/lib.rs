@@ -18,6 +18,7 @@ pub mod model;
 pub mod publish;
 pub mod render;
 pub mod report;
+pub mod send;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -372,6 +373,224 @@ impl Project {
         }
         let warnings = sink.finish()?;
         Ok(Built { written: publish::publish(&artifacts)?, warnings, changes })
+    }
+}
+
+/// Everything a mailing to the postmottak of a network's municipalities needs.
+pub struct Mailing {
+    pub network: String,
+    pub year: i32,
+    pub dir: PathBuf,
+    /// sha256 over the attached documents.
+    pub version: String,
+    pub outgoing: Vec<send::Outgoing>,
+    /// Letters, messages and the summary, to be written under `dir`.
+    pub files: Vec<Artifact>,
+    pub events: std::collections::BTreeMap<String, manifest::Event>,
+}
+
+/// Options of a mailing.
+#[derive(Debug, Clone, Default)]
+pub struct MailOptions {
+    pub include_unverified: bool,
+    /// The letters' date; default the plan's date.
+    pub date: Option<chrono::NaiveDate>,
+    /// `Navn <adresse>`; default `avsender` in nettverk.toml.
+    pub from: Option<String>,
+}
+
+impl Project {
+    /// Prepares the mailing of a year's plan (and the report of the year before, or
+    /// of the same year) to every municipality in the recipient register.
+    pub fn mailing(&self, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
+        let p = self.prepare(network, year)?;
+        let dir = send::dir(&self.output, network, year);
+        let pdf = render::pdf::Pdf;
+        let mut documents: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut titles: Vec<String> = Vec::new();
+        let plan = compose::compose(&p.year, &p.theme, &p.dirs, p.strategy.as_ref())?;
+        titles.push(plan.meta.title.clone());
+        documents.push((
+            format!("{}.pdf", p.year.stem()),
+            render::Renderer::render(&pdf, &plan, &p.theme, &p.assets)?,
+        ));
+        let report_year = [year - 1, year]
+            .into_iter()
+            .filter(|y| load::years(&self.data, network).map(|v| v.contains(y)).unwrap_or(false))
+            .filter_map(|y| self.prepare(network, y).ok())
+            .find(|q| q.year.report.is_some());
+        if let Some(q) = &report_year {
+            let kommuner = self.kommuner()?;
+            let report = compose::compose_report(&q.year, &q.theme, &q.dirs, q.strategy.as_ref(), &kommuner)?;
+            titles.push(report.meta.title.clone());
+            documents.push((
+                format!("arsrapport-{}.pdf", q.year.year),
+                render::Renderer::render(&pdf, &report, &q.theme, &q.assets)?,
+            ));
+        }
+        let mut hasher_input = Vec::new();
+        for (name, bytes) in &documents {
+            hasher_input.extend_from_slice(name.as_bytes());
+            hasher_input.extend_from_slice(&manifest::sha256(bytes).into_bytes());
+        }
+        let version = manifest::sha256(&hasher_input);
+        let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
+        let events = manifest::events(&p.year, None);
+        let recipients = send::recipients(&p.year.data_dir)?;
+        let from_text = opts.from.clone().or(p.year.profile.avsender.clone()).ok_or_else(|| {
+            Error::msg("avsenderen mangler")
+                .with_hint("skriv avsender = \"Navn <adresse>\" i nettverk.toml, eller bruk --fra")
+        })?;
+        let from: lettre::message::Mailbox = from_text.parse().map_err(|_| {
+            Error::msg(format!("«{from_text}» er ikke en gyldig avsender"))
+                .with_hint("skriv for eksempel Driftsgruppen <nettverk@helse-stavanger.no>")
+        })?;
+        let date = opts.date.unwrap_or(p.year.date);
+        let doc_names: Vec<String> = documents.iter().map(|(n, _)| n.clone()).collect();
+        let report_part =
+            report_year.as_ref().map(|q| format!(" og årsrapport {}", q.year.year)).unwrap_or_default();
+        let base_subject = format!(
+            "{} {year}{report_part} fra {}",
+            document_name(&p.year.meta.dokument),
+            p.year.profile.navn
+        );
+        let mut outgoing = Vec::new();
+        let mut files = Vec::new();
+        let mut summary = String::from("Kommunenummer;Kommune;Postmottak;Verifisert;Vedlegg;Status\n");
+        for r in recipients {
+            let last = ledger.last(&r.kommunenummer);
+            let action = if !r.verified && !opts.include_unverified {
+                send::Action::Unverified
+            } else {
+                match last {
+                    Some(s) if s.versjon == version => send::Action::AlreadySent,
+                    Some(_) => send::Action::Correction,
+                    None => send::Action::Send,
+                }
+            };
+            let changes: Vec<String> = match (action, last.and_then(|s| ledger.versjoner.get(&s.versjon))) {
+                (send::Action::Correction, Some(old)) => {
+                    let a = Manifest { hendelser: old.clone(), ..Default::default() };
+                    let b = Manifest { hendelser: events.clone(), ..Default::default() };
+                    manifest::changes(&a, &b).into_iter().map(|c| c.text).collect()
+                }
+                _ => Vec::new(),
+            };
+            let corrected = action == send::Action::Correction;
+            let subject =
+                if corrected { format!("Rettet versjon: {base_subject}") } else { base_subject.clone() };
+            let stem = send::file_stem(&r);
+            let letter_name = format!("folgebrev-{stem}.pdf");
+            let mut vedlegg = vec![format!("Følgebrev ({letter_name})")];
+            vedlegg.extend(titles.iter().zip(&doc_names).map(|(t, n)| format!("{t} ({n})")));
+            let brev = minijinja::context! {
+                mottaker => minijinja::context! {
+                    kommune => r.kommune.clone(),
+                    kommunenummer => r.kommunenummer.clone(),
+                    postmottak => r.address.to_string(),
+                    kontakt => r.contact.clone(),
+                },
+                dato => date.format("%Y-%m-%d").to_string(),
+                referanse => format!("{network}/{year}/{}", r.kommunenummer),
+                emne => subject.clone(),
+                vedlegg => vedlegg,
+                rettet => corrected,
+                endringer => changes,
+            };
+            let letter = compose::compose_extra(
+                &p.year,
+                &p.theme,
+                &p.dirs,
+                p.strategy.as_ref(),
+                "folgebrev.md.j2",
+                ("brev", brev),
+                subject.clone(),
+            )?;
+            let letter_pdf = render::Renderer::render(&pdf, &letter, &p.theme, &p.assets)?;
+            let letter_docx = render::Renderer::render(&render::docx::Docx, &letter, &p.theme, &p.assets)?;
+            let body = letter
+                .blocks
+                .iter()
+                .map(doc::Block::plain)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let (message, message_id) = send::message(
+                &r,
+                &send::Compose {
+                    from: from.clone(),
+                    subject: subject.clone(),
+                    body,
+                    letter_pdf: (letter_name.clone(), letter_pdf.clone()),
+                    documents: &documents,
+                    date,
+                    version: &version,
+                },
+            )?;
+            summary.push_str(&format!(
+                "{};{};{};{};{};{}\n",
+                r.kommunenummer,
+                r.kommune,
+                r.address,
+                if r.verified { "ja" } else { "nei" },
+                std::iter::once(letter_name.clone())
+                    .chain(doc_names.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                action.label()
+            ));
+            files.push(Artifact { path: dir.join(&letter_name), bytes: letter_pdf.clone() });
+            files.push(Artifact {
+                path: dir.join(format!("folgebrev-{stem}.docx")),
+                bytes: letter_docx.clone(),
+            });
+            files.push(Artifact { path: dir.join(format!("{stem}.eml")), bytes: message.formatted() });
+            outgoing.push(send::Outgoing {
+                recipient: r,
+                action,
+                message_id,
+                subject,
+                attachments: std::iter::once(letter_name).chain(doc_names.iter().cloned()).collect(),
+                message,
+            });
+        }
+        files.push(Artifact { path: dir.join("oversikt.csv"), bytes: summary.into_bytes() });
+        Ok(Mailing { network: network.to_string(), year, dir, version, outgoing, files, events })
+    }
+
+    /// Writes a mailing's letters, messages and summary (the dry run).
+    pub fn write_mailing(&self, m: &Mailing) -> Result<Vec<Written>> {
+        let _lock = publish::lock(&self.output)?;
+        publish::publish(&m.files)
+    }
+
+    /// Sends a mailing over SMTP, recording every message in the ledger.
+    pub fn send_mailing(
+        &self,
+        m: &Mailing,
+        smtp: &send::Smtp,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<usize> {
+        let _lock = publish::lock(&self.output)?;
+        let path = m.dir.join("sendelogg.json");
+        let mut ledger = send::Ledger::read(&path)?;
+        ledger.versjoner.entry(m.version.clone()).or_insert_with(|| m.events.clone());
+        ledger.write(&path)?;
+        send::send_all(&m.outgoing, &m.version, smtp, &path, progress)
+    }
+}
+
+/// A document kind as a word in a sentence: `arsplan` → `Årsplan`.
+fn document_name(kind: &str) -> String {
+    let s = match kind {
+        "arsplan" => "årsplan",
+        "arsrapport" => "årsrapport",
+        other => other,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

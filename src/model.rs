@@ -38,6 +38,9 @@ pub struct Profile {
     /// The regional strategy the plans follow: a network folder whose plan is a strategy.
     #[serde(default)]
     pub strategi: Option<String>,
+    /// Sender of mail to the postmottak: `Navn <adresse>`.
+    #[serde(default)]
+    pub avsender: Option<String>,
 }
 
 /// A year's plan settings, `data/<network>/<year>/plan.toml`.

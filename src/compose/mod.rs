@@ -496,6 +496,28 @@ pub fn compose(
     Ok(Document { meta: composed.meta, blocks })
 }
 
+/// Another document of a plan year (a cover letter, ...): the plan's context
+/// plus `key` = `value` from `extra`, rendered with `file` of the house style.
+pub fn compose_extra(
+    py: &PlanYear,
+    theme: &Arc<Theme>,
+    dirs: &TemplateDirs,
+    strategy: Option<&Strategy>,
+    file: &str,
+    (key, value): (&str, Value),
+    title: String,
+) -> Result<Document> {
+    let composed = context(py, theme, strategy)?;
+    let extra = Value::from(BTreeMap::from([(key.to_string(), value)]));
+    let context = minijinja::context! { ..extra, ..composed.context };
+    let markup = render_template(theme, dirs, file, context)?;
+    let blocks = markdown::parse(&markup.1)
+        .map_err(|m| Error::at(Location::file(&markup.0), format!("malen gir ugyldig markering: {m}")))?;
+    let mut meta = composed.meta;
+    meta.title = title;
+    Ok(Document { meta, blocks })
+}
+
 /// The årsrapport of a year that has a `rapport.toml`: the plan's context plus
 /// `rapport` (meta, and every figure computed by [`crate::report`]).
 pub fn compose_report(
