@@ -62,18 +62,8 @@ pub enum Command {
     Build {
         #[command(flatten)]
         sel: Sel,
-        /// Formater, kommaseparert (standard: docx,pdf)
-        #[arg(
-            long,
-            value_delimiter = ',',
-            value_name = "FORMAT",
-            default_values_t = DEFAULT_FORMATS.map(String::from),
-            hide_default_value = true
-        )]
-        format: Vec<String>,
-        /// Skriv også et kort endringsnotat (endringsnotat-<år>.txt) der noe er endret
-        #[arg(long)]
-        notat: bool,
+        #[command(flatten)]
+        out: Out,
         /// Vis også filene som ikke ble endret
         #[arg(long)]
         alle: bool,
@@ -99,18 +89,8 @@ pub enum Command {
     Watch {
         #[command(flatten)]
         sel: Sel,
-        /// Formater, kommaseparert (standard: docx,pdf)
-        #[arg(
-            long,
-            value_delimiter = ',',
-            value_name = "FORMAT",
-            default_values_t = DEFAULT_FORMATS.map(String::from),
-            hide_default_value = true
-        )]
-        format: Vec<String>,
-        /// Skriv også et kort endringsnotat der noe er endret
-        #[arg(long)]
-        notat: bool,
+        #[command(flatten)]
+        out: Out,
         /// Avslutt etter så mange nye bygginger (for tester)
         #[arg(long, hide = true)]
         runder: Option<usize>,
@@ -186,6 +166,37 @@ pub struct Sel {
     pub year: Vec<i32>,
 }
 
+/// What a build writes: formats, and whether to write a note on what changed.
+#[derive(Args, Debug)]
+pub struct Out {
+    /// Formater, kommaseparert (standard: docx,pdf)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "FORMAT",
+        default_values_t = DEFAULT_FORMATS.map(String::from),
+        hide_default_value = true
+    )]
+    pub format: Vec<String>,
+    /// Skriv også et kort endringsnotat (endringsnotat-<år>.txt) der noe er endret
+    #[arg(long)]
+    pub notat: bool,
+}
+
+impl Out {
+    /// The named formats, or an error naming the unknown one.
+    fn formats(&self) -> std::result::Result<Vec<&str>, Error> {
+        let formats: Vec<&str> = self.format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        for f in &formats {
+            if crate::render::by_name(f).is_none() {
+                return Err(Error::msg(format!("ukjent format «{f}»"))
+                    .with_hint("bruk docx og/eller pdf, for eksempel --format docx,pdf"));
+            }
+        }
+        Ok(formats)
+    }
+}
+
 impl Sel {
     fn selection(&self) -> Selection {
         Selection { networks: self.network.clone(), years: self.year.clone() }
@@ -244,17 +255,12 @@ pub fn main() -> ExitCode {
     let project =
         Project { data: cli.data.clone(), templates: cli.maler.clone(), output: cli.utdata.clone() };
     match &cli.command {
-        Command::Build { sel, format, notat, alle } => {
-            let formats: Vec<&str> = format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
-            for f in &formats {
-                if crate::render::by_name(f).is_none() {
-                    return fail(
-                        Error::msg(format!("ukjent format «{f}»"))
-                            .with_hint("bruk docx og/eller pdf, for eksempel --format docx,pdf"),
-                    );
-                }
-            }
-            match project.build_with(&sel.selection(), &formats, *notat) {
+        Command::Build { sel, out, alle } => {
+            let formats = match out.formats() {
+                Ok(f) => f,
+                Err(e) => return fail(e),
+            };
+            match project.build_with(&sel.selection(), &formats, out.notat) {
                 Ok(built) => {
                     print_built(&built, *alle);
                     ExitCode::SUCCESS
@@ -262,10 +268,10 @@ pub fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Watch { sel, format, notat, runder } => {
-            let formats: Vec<&str> = format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
-            watch(&project, &sel.selection(), &formats, *notat, *runder)
-        }
+        Command::Watch { sel, out, runder } => match out.formats() {
+            Ok(formats) => watch(&project, &sel.selection(), &formats, out.notat, *runder),
+            Err(e) => fail(e),
+        },
         Command::Send {
             network,
             year,

@@ -7,6 +7,32 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Location;
 
+/// An enum whose variants are written as fixed Norwegian words in the data.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value with the word that names it.
+            pub const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),+];
+
+            /// Reads the word (case and surrounding space do not matter).
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim().to_lowercase();
+                Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
+            }
+
+            pub fn as_str(self) -> &'static str {
+                Self::ALL.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
+            }
+        }
+    };
+}
+
 /// A network's profile, `data/<network>/nettverk.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -73,62 +99,22 @@ fn default_document() -> String {
     "arsplan".into()
 }
 
-/// Which network a sub-goal or meeting applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Gjelder {
-    #[serde(rename = "felles")]
-    Felles,
-    #[serde(rename = "sykepleier")]
-    Sykepleier,
-    #[serde(rename = "fysio/ergo")]
-    FysioErgo,
+named_enum! {
+    /// Which network a sub-goal or meeting applies to.
+    Gjelder { Felles = "felles", Sykepleier = "sykepleier", FysioErgo = "fysio/ergo" }
 }
 
-impl Gjelder {
-    pub const ALL: [(&'static str, Gjelder); 3] = [
-        ("felles", Gjelder::Felles),
-        ("sykepleier", Gjelder::Sykepleier),
-        ("fysio/ergo", Gjelder::FysioErgo),
-    ];
-
-    pub fn parse(s: &str) -> Option<Gjelder> {
-        let s = s.trim().to_lowercase();
-        Gjelder::ALL.iter().find(|(n, _)| *n == s).map(|(_, g)| *g)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Gjelder::ALL.iter().find(|(_, g)| *g == self).map(|(n, _)| *n).unwrap_or("")
-    }
-}
-
-/// The kind of a row of the plan outline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Omrade,
-    Mal,
-    Delmal,
-    Aktivitet,
-    Underpunkt,
-    Tekst,
-    Blokk,
-    Innsatsomrade,
-}
-
-impl Level {
-    pub const ALL: [(&'static str, Level); 8] = [
-        ("område", Level::Omrade),
-        ("mål", Level::Mal),
-        ("delmål", Level::Delmal),
-        ("aktivitet", Level::Aktivitet),
-        ("underpunkt", Level::Underpunkt),
-        ("tekst", Level::Tekst),
-        ("blokk", Level::Blokk),
-        ("innsatsområde", Level::Innsatsomrade),
-    ];
-
-    pub fn parse(s: &str) -> Option<Level> {
-        let s = s.trim().to_lowercase();
-        Level::ALL.iter().find(|(n, _)| *n == s).map(|(_, l)| *l)
+named_enum! {
+    /// The kind of a row of the plan outline.
+    Level {
+        Omrade = "område",
+        Mal = "mål",
+        Delmal = "delmål",
+        Aktivitet = "aktivitet",
+        Underpunkt = "underpunkt",
+        Tekst = "tekst",
+        Blokk = "blokk",
+        Innsatsomrade = "innsatsområde",
     }
 }
 
@@ -154,34 +140,13 @@ pub struct PlanRow {
     pub kommentar: String,
 }
 
-/// How far an activity of the plan got during the year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Status {
-    #[serde(rename = "gjennomført")]
-    Gjennomfort,
-    #[serde(rename = "delvis gjennomført")]
-    Delvis,
-    #[serde(rename = "ikke gjennomført")]
-    IkkeGjennomfort,
-    #[serde(rename = "utsatt")]
-    Utsatt,
-}
-
-impl Status {
-    pub const ALL: [(&'static str, Status); 4] = [
-        ("gjennomført", Status::Gjennomfort),
-        ("delvis gjennomført", Status::Delvis),
-        ("ikke gjennomført", Status::IkkeGjennomfort),
-        ("utsatt", Status::Utsatt),
-    ];
-
-    pub fn parse(s: &str) -> Option<Status> {
-        let s = s.trim().to_lowercase();
-        Status::ALL.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Status::ALL.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
+named_enum! {
+    /// How far an activity of the plan got during the year.
+    Status {
+        Gjennomfort = "gjennomført",
+        Delvis = "delvis gjennomført",
+        IkkeGjennomfort = "ikke gjennomført",
+        Utsatt = "utsatt",
     }
 }
 
@@ -239,39 +204,15 @@ pub struct ReportData {
     pub answers: Vec<Answer>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum MeetingKind {
-    #[serde(rename = "nettverksmøte")]
-    Nettverksmote,
-    #[serde(rename = "samling")]
-    Samling,
-    #[serde(rename = "fagdag")]
-    Fagdag,
-    #[serde(rename = "introduksjonskurs")]
-    Introduksjonskurs,
-    #[serde(rename = "kurs")]
-    Kurs,
-    #[serde(rename = "møte")]
-    Mote,
-}
-
-impl MeetingKind {
-    pub const ALL: [(&'static str, MeetingKind); 6] = [
-        ("nettverksmøte", MeetingKind::Nettverksmote),
-        ("samling", MeetingKind::Samling),
-        ("fagdag", MeetingKind::Fagdag),
-        ("introduksjonskurs", MeetingKind::Introduksjonskurs),
-        ("kurs", MeetingKind::Kurs),
-        ("møte", MeetingKind::Mote),
-    ];
-
-    pub fn parse(s: &str) -> Option<MeetingKind> {
-        let s = s.trim().to_lowercase();
-        MeetingKind::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        MeetingKind::ALL.iter().find(|(_, k)| *k == self).map(|(n, _)| *n).unwrap_or("")
+named_enum! {
+    /// The kind of a meeting.
+    MeetingKind {
+        Nettverksmote = "nettverksmøte",
+        Samling = "samling",
+        Fagdag = "fagdag",
+        Introduksjonskurs = "introduksjonskurs",
+        Kurs = "kurs",
+        Mote = "møte",
     }
 }
 

@@ -211,7 +211,7 @@ fn read_outline(t: &table::Bound, sink: &mut Sink) -> Vec<PlanRow> {
                 Some(l) => l,
                 None => {
                     sink.error(r.loc("Nivå"), format!("ukjent nivå «{v}»")).hint =
-                        Some(format!("bruk et av disse: {}", names(&Level::ALL)));
+                        Some(format!("bruk et av disse: {}", names(Level::ALL)));
                     continue;
                 }
             },
@@ -231,7 +231,7 @@ fn read_outline(t: &table::Bound, sink: &mut Sink) -> Vec<PlanRow> {
                 Some(g) => Some(g),
                 None => {
                     sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder")).hint =
-                        Some(format!("bruk {} eller la cellen stå tom", names(&Gjelder::ALL)));
+                        Some(format!("bruk {} eller la cellen stå tom", names(Gjelder::ALL)));
                     None
                 }
             }
@@ -305,7 +305,7 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
                 let k = MeetingKind::parse(v);
                 if k.is_none() {
                     sink.error(r.loc("Type"), format!("ukjent møtetype «{v}»")).hint =
-                        Some(format!("bruk en av disse: {}", names(&MeetingKind::ALL)));
+                        Some(format!("bruk en av disse: {}", names(MeetingKind::ALL)));
                 }
                 k
             }
@@ -325,7 +325,7 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
             let p = Gjelder::parse(g);
             if p.is_none() {
                 sink.error(r.loc("Gjelder"), format!("ukjent verdi «{g}» for Gjelder")).hint =
-                    Some(format!("bruk {} eller la cellen stå tom", names(&Gjelder::ALL)));
+                    Some(format!("bruk {} eller la cellen stå tom", names(Gjelder::ALL)));
             }
             p
         };
@@ -363,7 +363,7 @@ fn parse_status(r: &table::Cells, level: Level, sink: &mut Sink) -> Option<Statu
         }
         None => {
             sink.error(r.loc("Status"), format!("ukjent status «{v}»")).hint =
-                Some(format!("bruk en av disse: {}", names(&Status::ALL)));
+                Some(format!("bruk en av disse: {}", names(Status::ALL)));
             None
         }
     }

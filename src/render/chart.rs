@@ -82,22 +82,15 @@ pub fn png(chart: &Chart, theme: &Theme, width_mm: f32, date: chrono::NaiveDate)
         theme.skriftstorrelse,
         typst(chart, theme)
     );
-    let doc = compile(source, Default::default(), date)?;
-    let page = doc.pages().first().ok_or_else(|| Error::msg("diagrammet ble tomt"))?;
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(150.0 / 72.0),
-        render_bleed: false,
-    };
-    typst_render::render(page, &options)
-        .encode_png()
-        .map_err(|e| Error::msg(format!("diagrammet kunne ikke lagres som PNG: {e}")))
+    rasterise(source, Default::default(), date)
 }
 
-/// An SVG picture as a PNG of `width_mm` at 150 dpi (for the DOCX), drawn by Typst.
-pub fn svg_png(svg: &[u8], width_mm: f32, date: chrono::NaiveDate) -> Result<Vec<u8>> {
-    let source = format!("#set page(width: {width_mm}mm, height: auto, margin: 0mm, fill: white)\n#image(\"/bilde.svg\", width: 100%)\n");
-    let mut files = std::collections::HashMap::new();
-    files.insert(super::pdf::file_id("/bilde.svg"), typst::foundations::Bytes::new(svg.to_vec()));
+/// Compiles a one-page Typst source and renders its page as a PNG at 150 dpi.
+fn rasterise(
+    source: String,
+    files: std::collections::HashMap<typst::syntax::FileId, typst::foundations::Bytes>,
+    date: chrono::NaiveDate,
+) -> Result<Vec<u8>> {
     let doc = compile(source, files, date)?;
     let page = doc.pages().first().ok_or_else(|| Error::msg("bildet ble tomt"))?;
     let options = typst_render::RenderOptions {
@@ -107,4 +100,14 @@ pub fn svg_png(svg: &[u8], width_mm: f32, date: chrono::NaiveDate) -> Result<Vec
     typst_render::render(page, &options)
         .encode_png()
         .map_err(|e| Error::msg(format!("bildet kunne ikke lagres som PNG: {e}")))
+}
+
+/// An SVG picture as a PNG of `width_mm` at 150 dpi (for the DOCX), drawn by Typst.
+pub fn svg_png(svg: &[u8], width_mm: f32, date: chrono::NaiveDate) -> Result<Vec<u8>> {
+    let source = format!(
+        "#set page(width: {width_mm}mm, height: auto, margin: 0mm, fill: white)\n#image(\"/bilde.svg\", width: 100%)\n"
+    );
+    let mut files = std::collections::HashMap::new();
+    files.insert(super::pdf::file_id("/bilde.svg"), typst::foundations::Bytes::new(svg.to_vec()));
+    rasterise(source, files, date)
 }
