@@ -61,7 +61,7 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
         } else if let Some(f) = between(&raw, "unknown field `", "`") {
             format!("ukjent felt «{f}»")
         } else {
-            format!("filen er ikke gyldig TOML: {raw}")
+            format!("filen er ikke gyldig TOML (teknisk melding: {raw})")
         };
         Error::at(loc, msg).with_hint("se README.md, avsnittet «Dataformat», for feltene filen skal ha")
     })

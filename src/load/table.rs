@@ -63,6 +63,10 @@ impl Table {
     pub fn bind(self, columns: &[Column]) -> Result<Bound> {
         let shown = self.display_path();
         let known = columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+        if self.headers.iter().all(|h| h.is_empty()) {
+            return Err(Error::at(Location::file(&shown), "tabellen er tom")
+                .with_hint(format!("første rad skal ha kolonneoverskriftene {known}")));
+        }
         let mut errors = Vec::new();
         for (i, h) in self.headers.iter().enumerate() {
             if h.is_empty() {
