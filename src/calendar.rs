@@ -104,7 +104,15 @@ pub fn calendar(
         line(&mut s, &format!("SEQUENCE:{}", sequence.get(&m.id).copied().unwrap_or(0)));
         match (m.start, m.end) {
             (Some(start), end) => {
-                let end = end.unwrap_or_else(|| start + Duration::hours(3));
+                // Without an end: three hours, but never past midnight.
+                let end = end.unwrap_or_else(|| {
+                    let three = start + Duration::hours(3);
+                    if three < start {
+                        NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(start)
+                    } else {
+                        three
+                    }
+                });
                 let t = |t: NaiveTime| t.format("%H%M%S").to_string();
                 line(&mut s, &format!("DTSTART;TZID=Europe/Oslo:{}T{}", date(m.date), t(start)));
                 line(&mut s, &format!("DTEND;TZID=Europe/Oslo:{}T{}", date(m.date), t(end)));

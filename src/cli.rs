@@ -79,7 +79,7 @@ pub enum Command {
         #[command(flatten)]
         sel: Sel,
     },
-    /// Bygg på nytt hver gang en data- eller malfil lagres, bare det som berøres (også: følg)
+    /// Bygg på nytt hver gang en data- eller malfil lagres, bare det som berøres (også: folg)
     #[command(
         alias = "folg",
         help_template = TEMPLATE,

@@ -219,7 +219,7 @@ impl Project {
         let p = self.prepare(network, year)?;
         let data = p.year.report.as_ref().ok_or_else(|| {
             Error::msg(format!("{network} {year} har ingen årsrapport"))
-                .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml, deltakelse.csv og ressurspersoner.csv i data/{network}/"))
+                .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml og deltakelse.csv i data/{network}/{year}/ og ressurspersoner.csv i data/{network}/"))
         })?;
         let f =
             report::figures(year, &p.year.meetings, &p.year.profile.grupper, data, &[], &Default::default());
@@ -248,8 +248,9 @@ impl Project {
         let mut sink = Sink::default();
         let mut reports = Vec::new();
         for (n, y) in self.targets(sel)? {
+            // Render too (in memory): whatever would stop a build stops the check.
             match self.prepare(&n, y).and_then(|p| {
-                self.documents(&p)?;
+                self.render(&p, &DEFAULT_FORMATS)?;
                 Ok(p)
             }) {
                 Ok(p) => {
@@ -414,11 +415,15 @@ impl Project {
             format!("{}.pdf", p.year.stem()),
             render::Renderer::render(&pdf, &plan, &p.theme, &p.assets)?,
         ));
-        let report_year = [year - 1, year]
-            .into_iter()
-            .filter(|y| load::years(&self.data, network).map(|v| v.contains(y)).unwrap_or(false))
-            .filter_map(|y| self.prepare(network, y).ok())
-            .find(|q| q.year.report.is_some());
+        // The report of the year before (or of this year): a year that has a
+        // rapport.toml must load, or the mailing stops with its errors.
+        let mut report_year = None;
+        for y in [year - 1, year] {
+            if self.data.join(network).join(y.to_string()).join("rapport.toml").is_file() {
+                report_year = Some(self.prepare(network, y)?);
+                break;
+            }
+        }
         if let Some(q) = &report_year {
             let kommuner = self.kommuner()?;
             let report = compose::compose_report(&q.year, &q.theme, &q.dirs, q.strategy.as_ref(), &kommuner)?;
@@ -554,7 +559,10 @@ impl Project {
                 message,
             });
         }
-        files.push(Artifact { path: dir.join("oversikt.csv"), bytes: summary.into_bytes() });
+        // With a BOM, so Norwegian Excel reads æøå right.
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(summary.into_bytes());
+        files.push(Artifact { path: dir.join("oversikt.csv"), bytes });
         Ok(Mailing { network: network.to_string(), year, dir, version, outgoing, files, events })
     }
 

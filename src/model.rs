@@ -201,7 +201,8 @@ pub struct ReportData {
     pub date: NaiveDate,
     pub people: Vec<Person>,
     pub attendance: Vec<Attendance>,
-    pub answers: Vec<Answer>,
+    /// None when the year has no rapportering.csv (answers not registered).
+    pub answers: Option<Vec<Answer>>,
 }
 
 named_enum! {

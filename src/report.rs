@@ -196,8 +196,8 @@ pub fn figures(
     let survey_day = NaiveDate::from_ymd_opt(year, 11, 1).expect("valid date");
     let asked: BTreeSet<&str> =
         people.iter().filter(|p| active(p, survey_day)).map(|p| p.id.as_str()).collect();
-    let answered = data.answers.iter().filter(|a| asked.contains(a.person.as_str())).count();
-    let rapportering_prosent = pct(answered, asked.len());
+    let answered = data.answers.iter().flatten().filter(|a| asked.contains(a.person.as_str())).count();
+    let rapportering_prosent = data.answers.as_ref().and_then(|_| pct(answered, asked.len()));
 
     // The prize list: active all year, invited to at least one meeting, and present at every one.
     let premieliste = people

@@ -55,6 +55,8 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
             }
         }
         let Ok(knr) = r.required("Kommunenummer").map_err(|e| sink.extend(e)) else { continue };
+        let knr = crate::load::kommunenummer(knr);
+        let knr = knr.as_str();
         if !(knr.len() == 4 || knr.len() == 6) || !knr.chars().all(|c| c.is_ascii_digit()) {
             sink.error(r.loc("Kommunenummer"), format!("«{knr}» er ikke et kommunenummer")).hint =
                 Some("skriv fire sifre (1103), eller seks for en bydel (030110)".into());

@@ -2,7 +2,7 @@
 //! date formats, named paragraph styles) with inheritance through `arv`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -167,6 +167,72 @@ impl ParaStyle {
 }
 
 impl Theme {
+    /// Checks what the renderers rely on: colours, page margins, sizes.
+    fn validate(&self, path: &Path) -> Result<()> {
+        let mut errors = Vec::new();
+        let hex =
+            |v: &str| v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit());
+        let f = &self.farger;
+        for (name, v) in [
+            ("primar", &f.primar),
+            ("sekundar", &f.sekundar),
+            ("tekst", &f.tekst),
+            ("tabellhode", &f.tabellhode),
+            ("tabellhode_tekst", &f.tabellhode_tekst),
+            ("linje", &f.linje),
+        ] {
+            if !hex(v) {
+                errors.push(format!("fargen {name} = «{v}» er ikke på formen #rrggbb"));
+            }
+        }
+        let named = ["primar", "sekundar", "tekst", "tabellhode", "tabellhode_tekst", "linje"];
+        for (name, st) in self
+            .klasser
+            .iter()
+            .map(|(n, s)| (n.as_str(), s))
+            .chain(self.overskrift.iter().map(|s| ("overskrift", s)))
+        {
+            if let Some(c) = &st.farge {
+                if !hex(c) && !named.contains(&c.as_str()) {
+                    errors.push(format!(
+                        "fargen «{c}» i {name} er verken #rrggbb eller en av {}",
+                        named.join(", ")
+                    ));
+                }
+            }
+            if st.storrelse.is_some_and(|v| !(4.0..=72.0).contains(&v)) {
+                errors.push(format!("storrelse i {name} må være mellom 4 og 72 punkter"));
+            }
+        }
+        let p = &self.side;
+        let (w, h) = if p.liggende { (297.0, 210.0) } else { (210.0, 297.0) };
+        let margins = [p.marg_topp_mm, p.marg_bunn_mm, p.marg_venstre_mm, p.marg_hoyre_mm];
+        if margins.iter().any(|m| !(0.0..=100.0).contains(m))
+            || p.marg_venstre_mm + p.marg_hoyre_mm > w - 40.0
+            || p.marg_topp_mm + p.marg_bunn_mm > h - 40.0
+        {
+            errors.push(format!("margene i [side] gir for lite plass på en {w} × {h} mm side"));
+        }
+        if !(6.0..=24.0).contains(&self.skriftstorrelse) {
+            errors.push("skriftstorrelse må være mellom 6 og 24 punkter".into());
+        }
+        if !(5.0..=150.0).contains(&self.logo_bredde_mm) {
+            errors.push("logo_bredde_mm må være mellom 5 og 150".into());
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(Error(
+            errors
+                .into_iter()
+                .map(|m| {
+                    crate::diag::Diagnostic::error(Some(Location::file(path)), m)
+                        .hint("se templates/felles/stil.toml for gyldige verdier")
+                })
+                .collect(),
+        ))
+    }
+
     /// Resolves a colour name or `#rrggbb` to six lowercase hex digits.
     pub fn color(&self, name: &str) -> String {
         let raw = match name {
@@ -234,6 +300,7 @@ impl Theme {
             Error::at(Location::file(&path), format!("husstilen kan ikke leses: {}", e.message()))
         })?;
         theme.dirs = dirs;
+        theme.validate(&path)?;
         Ok(theme)
     }
 }

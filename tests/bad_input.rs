@@ -174,3 +174,103 @@ fn every_error_is_reported_at_once() {
     let e = c.build_fails();
     assert_has(&e, &["31.02.2026", "1.13.2026", "2 feil"]);
 }
+
+#[test]
+fn a_house_style_with_impossible_margins_or_colours() {
+    let c = Case::new();
+    let dir = c.file("maler/min");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("stil.toml"),
+        "arv = \"helse-stavanger\"\nnavn = \"Min\"\n[side]\nmarg_venstre_mm = 120\nmarg_hoyre_mm = 100\n[farger]\nprimar = \"rød\"\n",
+    )
+    .unwrap();
+    c.edit("nettverk.toml", |t| t.replace("stil = \"helse-stavanger\"", "stil = \"min\""));
+    let e = c.build_fails();
+    assert_has(
+        &e,
+        &[
+            "maler/min/stil.toml",
+            "fargen primar = «rød» er ikke på formen #rrggbb",
+            "margene i [side] gir for lite plass",
+        ],
+    );
+}
+
+#[test]
+fn a_period_that_is_not_years() {
+    let c = Case::new();
+    c.edit("2026/plan.toml", |t| t + "periode = \"../../../x\"\n");
+    let e = c.build_fails();
+    assert_has(&e, &["plan.toml", "«periode» må være et år eller to år med bindestrek"]);
+}
+
+#[test]
+fn a_block_the_house_style_lacks() {
+    let c = Case::new();
+    c.edit("2026/plan.csv", |t| t + "blokk;nettverksgruper;;\n");
+    let e = c.build_fails();
+    assert_has(
+        &e,
+        &[
+            "plan.csv, rad",
+            "kolonne B (Tekst): husstilen har ingen blokk som heter «nettverksgruper»",
+            "blokkene er: ",
+        ],
+    );
+}
+
+#[test]
+fn a_meeting_that_ends_before_it_starts() {
+    let c = Case::new();
+    c.edit("2026/moter.csv", |t| {
+        t.replacen(
+            "ID;Dato;Type;Gruppe;Gjelder;Tittel;Tema;Sted",
+            "ID;Dato;Type;Gruppe;Gjelder;Tittel;Tema;Sted;Start;Slutt",
+            1,
+        )
+        .replacen(
+            "Årlig fagdag;Etiske og juridiske aspekter relatert til debatten om dødshjelp;",
+            "Årlig fagdag;Etikk;;14:00;09:00",
+            1,
+        )
+    });
+    let e = c.build_fails();
+    assert_has(&e, &["moter.csv, rad 14, kolonne J (Slutt)", "møtet slutter før det begynner"]);
+}
+
+#[test]
+fn two_groups_that_give_the_same_file_name() {
+    let c = Case::new();
+    c.edit("nettverk.toml", |t| t.replace("\"Sandnes + SUS\",", "\"Sandnes + SUS\",\n    \"Sandnes SUS\","));
+    let e = c.build_fails();
+    assert_has(&e, &["nettverk.toml", "gruppene «Sandnes + SUS» og «Sandnes SUS» er for like"]);
+}
+
+#[test]
+fn control_characters_from_excel_become_line_breaks_not_broken_files() {
+    // Word's Shift+Enter pasted into Excel arrives as U+000B; a bell as U+0007.
+    let c = Case::new();
+    c.edit("2026/plan.toml", |t| {
+        t.replace("tittel = \"ÅRSPLAN {{ år }} FOR", "tittel = \"ÅRSPLAN\\u000B{{ år }}\\u0007 FOR")
+    });
+    c.edit("2026/plan.csv", |t| t.replacen("Tema for årlig fagdag", "Tema for\u{b}årlig fagdag", 1));
+    let out = tempfile::tempdir().unwrap();
+    let project = arsplan::Project {
+        data: c.dir.path().join("data"),
+        templates: common::root().join("templates"),
+        output: out.path().to_path_buf(),
+    };
+    let p = project.prepare("stavanger", 2026).unwrap();
+    let a = project.render(&p, &["docx", "pdf"]).unwrap();
+    let text = common::docx_text(&a[0].bytes);
+    assert!(text.contains("ÅRSPLAN\n2026 FOR"), "a line break: {text}");
+    assert!(text.contains("Tema for\nårlig fagdag"));
+    assert!(!text.contains('\u{7}') && !text.contains('\u{b}'));
+    if common::have_tool("openxml-audit", &["--help"]) {
+        let path = out.path().join("a.docx");
+        std::fs::write(&path, &a[0].bytes).unwrap();
+        let o = Command::new("openxml-audit").args(["-m", "0"]).arg(&path).output().unwrap();
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Errors: 0"));
+    }
+}

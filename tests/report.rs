@@ -235,3 +235,27 @@ fn attendance_as_rows_gives_the_same_report() {
     let docx = &a.iter().find(|a| a.path.ends_with("arsrapport-2025.docx")).unwrap().bytes;
     assert!(docx == &matrix_docx, "rows and matrix are two forms of the same attendance");
 }
+
+#[test]
+fn a_person_twice_in_the_answers() {
+    fails_with(
+        "2025/rapportering.csv",
+        |t| t + "r1;06.11.2025\n",
+        &["rapportering.csv, rad 5, kolonne A (Person)", "«r1» står to ganger"],
+    );
+}
+
+#[test]
+fn answers_not_registered_are_said_so_not_counted_as_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture(), &dir.path().join("data"));
+    std::fs::remove_file(dir.path().join("data/lite/2025/rapportering.csv")).unwrap();
+    // An Excel lock file beside the data is not a table.
+    std::fs::write(dir.path().join("data/lite/2025/~$deltakelse.xlsx"), b"\0\0").unwrap();
+    let project = fixture_project(&dir.path().join("data"), &dir.path().join("out"));
+    let p = project.prepare("lite", 2025).unwrap();
+    let a = project.render(&p, &["docx"]).unwrap();
+    let text = common::docx_text(&a.iter().find(|a| a.path.ends_with("arsrapport-2025.docx")).unwrap().bytes);
+    assert!(text.contains("Svarene på årlig rapportering er ikke registrert for 2025."), "{text}");
+    assert!(!text.contains("0 av 4 ressurspersoner svarte"));
+}

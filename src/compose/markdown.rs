@@ -15,8 +15,14 @@ pub fn escape(text: &str) -> String {
     for c in text.chars() {
         match c {
             '\r' => {}
-            // A line break inside a cell: the parser turns the marker into a break.
-            '\n' => out.push(LINE_BREAK),
+            // A line break inside a cell (also Word's Shift+Enter, U+000B, that
+            // Excel keeps): the parser turns the marker into a break.
+            '\n' | '\u{b}' => out.push(LINE_BREAK),
+            '\t' => out.push(' '),
+            // Other control characters cannot be printed (and make XML invalid).
+            c if c.is_control() => {}
+            // Leading spaces would make Markdown read the text as code.
+            ' ' if out.is_empty() || out.ends_with(LINE_BREAK) => {}
             c if c.is_ascii_punctuation() => {
                 out.push('\\');
                 out.push(c);

@@ -70,6 +70,16 @@ impl Object for MeetingValue {
     }
 }
 
+/// Text for document properties: one line, no control characters.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A serializable value as a template value.
 fn ser<T: Serialize>(x: &T) -> Value {
     Value::from(minijinja::value::Serde(x))
@@ -277,7 +287,10 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         frist: row.frist.clone(),
                         innsatsomrader: row.innsatsomrader.clone(),
                         status: row.status.map(Status::as_str).unwrap_or("").to_string(),
-                        kommentar: row.kommentar.clone(),
+                        kommentar: texts.render(&row.kommentar, &row.loc).unwrap_or_else(|e| {
+                            sink.extend(e);
+                            String::new()
+                        }),
                     });
                 }
                 None => needs("delmål", sink),
@@ -441,9 +454,9 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
     };
     sink.finish()?;
     let meta = Meta {
-        title,
-        author: p.forfatter.clone().unwrap_or_else(|| p.helseforetak.clone()),
-        subject: p.navn.clone(),
+        title: one_line(&title),
+        author: one_line(&p.forfatter.clone().unwrap_or_else(|| p.helseforetak.clone())),
+        subject: one_line(&p.navn),
         keywords: vec![m.dokument.clone(), py.period(), p.helseforetak.clone()],
         lang: "nb-NO".into(),
         date: py.date,
@@ -488,6 +501,7 @@ pub fn compose(
     dirs: &TemplateDirs,
     strategy: Option<&Strategy>,
 ) -> Result<Document> {
+    check_blocks(py, theme, dirs)?;
     let composed = context(py, theme, strategy)?;
     let file = format!("{}.md.j2", py.meta.dokument);
     let markup = render_template(theme, dirs, &file, composed.context)?;
@@ -514,7 +528,7 @@ pub fn compose_extra(
     let blocks = markdown::parse(&markup.1)
         .map_err(|m| Error::at(Location::file(&markup.0), format!("malen gir ugyldig markering: {m}")))?;
     let mut meta = composed.meta;
-    meta.title = title;
+    meta.title = one_line(&title);
     Ok(Document { meta, blocks })
 }
 
@@ -540,7 +554,12 @@ pub fn compose_report(
             String::new()
         })
     };
-    let statuses: Vec<&str> = py.outline.iter().filter_map(|row| row.status.map(Status::as_str)).collect();
+    let statuses: Vec<&str> = py
+        .outline
+        .iter()
+        .filter(|row| row.level == Level::Aktivitet)
+        .filter_map(|row| row.status.map(Status::as_str))
+        .collect();
     let figures =
         crate::report::figures(py.year, &py.meetings, &py.profile.grupper, data, &statuses, kommuner);
     let title = r(&data.meta.tittel);
@@ -559,10 +578,37 @@ pub fn compose_report(
     let blocks = markdown::parse(&markup.1)
         .map_err(|m| Error::at(Location::file(&markup.0), format!("malen gir ugyldig markering: {m}")))?;
     let mut meta = composed.meta;
-    meta.title = title;
+    meta.title = one_line(&title);
     meta.date = data.date;
     meta.keywords = vec!["årsrapport".into(), py.year.to_string(), py.profile.helseforetak.clone()];
     Ok(Document { meta, blocks })
+}
+
+/// Every `blokk` row of the plan must name a block the house style has.
+fn check_blocks(py: &PlanYear, theme: &Theme, dirs: &TemplateDirs) -> Result<()> {
+    let mut sink = Sink::default();
+    for row in py.outline.iter().filter(|r| r.level == Level::Blokk) {
+        let file = format!("blokk-{}.md.j2", row.text.trim());
+        if template_name(theme, dirs, &file).is_none() {
+            let mut known: Vec<String> = Vec::new();
+            for d in &theme.dirs {
+                for f in crate::load::files_below(d) {
+                    let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    if let Some(b) = name.strip_prefix("blokk-").and_then(|n| n.strip_suffix(".md.j2")) {
+                        known.push(b.to_string());
+                    }
+                }
+            }
+            known.sort();
+            known.dedup();
+            sink.error(
+                row.loc.clone(),
+                format!("husstilen har ingen blokk som heter «{}»", row.text.trim()),
+            )
+            .hint = Some(format!("blokkene er: {}", known.join(", ")));
+        }
+    }
+    sink.finish().map(|_| ())
 }
 
 /// The template of a kind for a style: the style's own, else an ancestor's.
@@ -639,11 +685,28 @@ pub fn render_template(
 }
 
 fn template_error(dirs: &TemplateDirs, fallback: &Path, e: &minijinja::Error) -> Error {
-    let file = e.name().and_then(|n| dirs.find(n)).unwrap_or_else(|| fallback.to_path_buf());
-    let detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
-    let at = e.line().map(|l| format!(" (linje {l})")).unwrap_or_default();
-    Error(vec![Diagnostic::error(Some(Location::file(&file)), format!("feil i malen{at}: {detail}"))
-        .hint("se README.md, avsnittet «Maler», for variablene en mal kan bruke")])
+    // The innermost error names the template and line where it happened.
+    let mut inner = e;
+    while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        inner = next;
+    }
+    let file = inner.name().and_then(|n| dirs.find(n)).unwrap_or_else(|| fallback.to_path_buf());
+    let what = match inner.kind() {
+        ErrorKind::SyntaxError => "syntaksfeil",
+        ErrorKind::UndefinedError => "ukjent variabel",
+        ErrorKind::TemplateNotFound => "fant ikke malen",
+        ErrorKind::UnknownFilter => "ukjent filter",
+        ErrorKind::UnknownFunction => "ukjent funksjon",
+        ErrorKind::UnknownTest => "ukjent test",
+        ErrorKind::MissingArgument | ErrorKind::TooManyArguments => "feil antall argumenter",
+        ErrorKind::BadInclude => "ugyldig include",
+        _ => "feil",
+    };
+    let at = inner.line().map(|l| format!(" (linje {l})")).unwrap_or_default();
+    let detail = inner.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    Error(vec![Diagnostic::error(Some(Location::file(&file)), format!("{what} i malen{at}{detail}"))
+        .hint("se README.md, avsnittet «Templates and house styles», for variablene en mal kan bruke")])
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ pub fn years(data: &Path, network: &str) -> Result<Vec<i32>> {
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("plan.toml").is_file())
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+        .filter(|y| (1900..=2200).contains(y))
         .collect();
     out.sort();
     Ok(out)
@@ -53,7 +54,7 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
         .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese filen: {e}")))?;
     let text = table::decode_text(path, &bytes)?;
     toml::from_str(&text).map_err(|e| {
-        let row = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let row = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
         let loc = Location { file: path.to_path_buf(), row, col: None };
         let raw = e.message().to_string();
         let msg = if let Some(f) = between(&raw, "missing field `", "`") {
@@ -63,7 +64,7 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
         } else {
             format!("filen er ikke gyldig TOML (teknisk melding: {raw})")
         };
-        Error::at(loc, msg).with_hint("se README.md, avsnittet «Dataformat», for feltene filen skal ha")
+        Error::at(loc, msg).with_hint("se README.md, avsnittet «Data format», for feltene filen skal ha")
     })
 }
 
@@ -157,6 +158,33 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
         }
         d
     });
+    if let Some(m) = &meta {
+        // Both become part of output file names.
+        let period_ok = m.periode.as_deref().is_none_or(|p| {
+            let parts: Vec<&str> = p.split('-').collect();
+            (1..=2).contains(&parts.len())
+                && parts.iter().all(|x| x.len() == 4 && x.chars().all(|c| c.is_ascii_digit()))
+        });
+        if !period_ok {
+            sink.push(
+                Diagnostic::error(
+                    Some(Location::file(&meta_path)),
+                    "«periode» må være et år eller to år med bindestrek",
+                )
+                .hint("skriv for eksempel periode = \"2024-2026\""),
+            );
+        }
+        let kind_ok = !m.dokument.is_empty()
+            && m.dokument
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !kind_ok {
+            sink.push(
+                Diagnostic::error(Some(Location::file(&meta_path)), format!("«dokument» = «{}» kan ikke brukes", m.dokument))
+                    .hint("bruk navnet på en mal med små bokstaver, for eksempel arsplan, handlingsplan eller strategi"),
+            );
+        }
+    }
 
     let outline = match table::require(&year_dir, "plan", "Plan").and_then(|t| t.bind(PLAN_COLUMNS)) {
         Ok(t) => read_outline(&t, &mut sink),
@@ -166,6 +194,20 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
         }
     };
     let groups: Vec<String> = profile.as_ref().map(|p| p.grupper.clone()).unwrap_or_default();
+    // Each group gets its own calendar file, named from the group.
+    let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
+    for g in &groups {
+        let slug = crate::calendar::slug(g);
+        if let Some(other) = slugs.insert(slug.clone(), g) {
+            sink.push(
+                Diagnostic::error(
+                    Some(Location::file(&data_dir.join("nettverk.toml"))),
+                    format!("gruppene «{other}» og «{g}» er for like (begge blir «{slug}» i filnavn)"),
+                )
+                .hint("gi hver nettverksgruppe i grupper et eget navn"),
+            );
+        }
+    }
     let meetings = match table::require(&year_dir, "moter", "Møter").and_then(|t| t.bind(MEETING_COLUMNS)) {
         Ok(t) => read_meetings(&t, &groups, &mut sink),
         Err(e) => {
@@ -329,6 +371,18 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
             }
             p
         };
+        let start = time_cell(&r, "Start", sink);
+        let end = time_cell(&r, "Slutt", sink);
+        if let (Some(s), Some(e)) = (start, end) {
+            if e <= s {
+                sink.error(r.loc("Slutt"), "møtet slutter før det begynner").hint =
+                    Some("Slutt må være senere enn Start samme dag".into());
+            }
+        }
+        if end.is_some() && start.is_none() {
+            sink.error(r.loc("Start"), "Slutt er fylt ut, men ikke Start").hint =
+                Some("fyll ut begge, eller la begge stå tomme for et heldagsmøte".into());
+        }
         if let (true, Some(date), Some(kind)) = (ok, date, kind) {
             out.push(Meeting {
                 id,
@@ -339,8 +393,8 @@ fn read_meetings(t: &table::Bound, groups: &[String], sink: &mut Sink) -> Vec<Me
                 title: r.get("Tittel").to_string(),
                 topic: r.get("Tema").to_string(),
                 place: r.get("Sted").to_string(),
-                start: time_cell(&r, "Start", sink),
-                end: time_cell(&r, "Slutt", sink),
+                start,
+                end,
                 date_loc: r.loc("Dato"),
                 row_loc: Location::row(&t.path(), r.number()),
             });
@@ -355,7 +409,7 @@ fn parse_status(r: &table::Cells, level: Level, sink: &mut Sink) -> Option<Statu
         return None;
     }
     match Status::parse(v) {
-        Some(s) if matches!(level, Level::Aktivitet | Level::Underpunkt | Level::Delmal) => Some(s),
+        Some(s) if matches!(level, Level::Aktivitet | Level::Delmal) => Some(s),
         Some(_) => {
             sink.error(r.loc("Status"), "bare aktiviteter og delmål har status").hint =
                 Some("la Status stå tom på denne raden".into());
@@ -406,6 +460,16 @@ fn date_cell(r: &table::Cells, col: &str, sink: &mut Sink) -> Option<NaiveDate> 
     }
 }
 
+/// A kommunenummer as written, with the leading zero Excel drops from a number
+/// cell put back (301 → 0301, 30110 → 030110).
+pub fn kommunenummer(v: &str) -> String {
+    let v = v.trim();
+    match v.len() {
+        3 | 5 if v.chars().all(|c| c.is_ascii_digit()) => format!("0{v}"),
+        _ => v.to_string(),
+    }
+}
+
 /// The register of resource persons, `<network>/ressurspersoner.csv|xlsx`.
 fn read_people(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Person> {
     let t = match table::require(dir, "ressurspersoner", "Ressurspersoner")
@@ -437,7 +501,8 @@ fn read_people(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Person> {
             sink.error(r.loc("Yrke"), format!("ukjent yrke «{profession}»")).hint =
                 Some("bruk sykepleier, fysioterapeut eller ergoterapeut".into());
         }
-        let kommunenummer = r.required("Kommunenummer").map_err(|e| sink.extend(e)).unwrap_or("").to_string();
+        let kommunenummer =
+            kommunenummer(r.required("Kommunenummer").map_err(|e| sink.extend(e)).unwrap_or(""));
         let network = match r.required("Nettverk") {
             Ok(v) => match Gjelder::parse(v) {
                 Some(g @ (Gjelder::Sykepleier | Gjelder::FysioErgo)) => Some(g),
@@ -598,15 +663,15 @@ fn read_attendance(dir: &Path, meetings: &[Meeting], people: &[Person], sink: &m
 }
 
 /// Who answered the årlig rapportering, `rapportering.csv|xlsx` (optional).
-fn read_answers(dir: &Path, people: &[Person], sink: &mut Sink) -> Vec<Answer> {
+fn read_answers(dir: &Path, people: &[Person], sink: &mut Sink) -> Option<Vec<Answer>> {
     let t = match table::find(dir, "rapportering", "Rapportering")
         .and_then(|t| t.map(|t| t.bind(ANSWER_COLUMNS)).transpose())
     {
         Ok(Some(t)) => t,
-        Ok(None) => return Vec::new(),
+        Ok(None) => return None,
         Err(e) => {
             sink.extend(e);
-            return Vec::new();
+            return Some(Vec::new());
         }
     };
     let mut out = Vec::new();
@@ -617,13 +682,21 @@ fn read_answers(dir: &Path, people: &[Person], sink: &mut Sink) -> Vec<Answer> {
                 Some("personen må stå i ressurspersoner.csv med denne ID-en".into());
             continue;
         }
+        if let Some(first) = out.iter().find(|a: &&Answer| a.person == person) {
+            sink.error(
+                r.loc("Person"),
+                format!("«{person}» står to ganger (også på rad {})", first.loc.row.unwrap_or(0)),
+            )
+            .hint = Some("hver ressursperson skal stå én gang i rapportering.csv".into());
+            continue;
+        }
         out.push(Answer {
             person: person.to_string(),
             date: date_cell(&r, "Dato", sink),
             loc: r.loc("Person"),
         });
     }
-    out
+    Some(out)
 }
 
 /// The report's data when the year has a `rapport.toml`.
@@ -693,6 +766,10 @@ fn read_extra_tables(dir: &Path, sink: &mut Sink) -> Vec<(String, table::Table)>
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "csv" || x == "xlsx"))
+        // Excel's lock files (~$moter.xlsx) and hidden files are not tables.
+        .filter(|p| {
+            !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("~$") || n.starts_with('.'))
+        })
         .collect();
     paths.sort();
     let mut out: Vec<(String, table::Table)> = Vec::new();

@@ -202,7 +202,8 @@ pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<String> {
             text.into_owned()
         }
     };
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
+    // U+000B is Word's line break as Excel exports it; the renderers turn it into a break.
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{b}')) {
         return Err(not_text());
     }
     Ok(text)

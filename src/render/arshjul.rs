@@ -14,6 +14,7 @@ use crate::theme::Theme;
 const C: f64 = 400.0;
 
 fn esc(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_control()).collect();
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
