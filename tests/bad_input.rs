@@ -274,3 +274,12 @@ fn control_characters_from_excel_become_line_breaks_not_broken_files() {
         assert!(String::from_utf8_lossy(&o.stdout).contains("Errors: 0"));
     }
 }
+
+#[test]
+fn a_prose_file_with_html_names_the_file() {
+    let c = Case::new();
+    std::fs::create_dir_all(c.file("2026/tekster")).unwrap();
+    std::fs::write(c.file("2026/tekster/innledning.md"), "Et avsnitt med <b>HTML</b>.\n").unwrap();
+    let e = c.build_fails();
+    assert_has(&e, &["2026/tekster/innledning.md: teksten kan ikke leses: HTML er ikke tillatt"]);
+}

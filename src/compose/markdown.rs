@@ -112,6 +112,22 @@ impl<'a> P<'a> {
                     }
                     out.extend(directive(&info, &body)?);
                 }
+                Event::Start(Tag::HtmlBlock) => {
+                    flush(&mut loose, &mut out);
+                    let mut html = String::new();
+                    loop {
+                        match self.next() {
+                            Some(Event::Html(h)) | Some(Event::Text(h)) => html.push_str(&h),
+                            Some(Event::End(TagEnd::HtmlBlock)) | None => break,
+                            Some(_) => {}
+                        }
+                    }
+                    // Comments (markers for templates) are allowed; other HTML is not.
+                    let t = html.trim();
+                    if !(t.starts_with("<!--") && t.ends_with("-->")) {
+                        return Err(format!("HTML er ikke tillatt i malen: «{t}»"));
+                    }
+                }
                 Event::Start(Tag::BlockQuote(_)) => {
                     flush(&mut loose, &mut out);
                     let inner = self.blocks(Some(TagEnd::BlockQuote(None)))?;

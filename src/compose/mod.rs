@@ -95,6 +95,21 @@ fn value_date(v: &Value) -> Option<NaiveDate> {
 
 /// Adds the filters every template (and every data text) may use.
 fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
+    // `url|lenke`: a link target from data, safe inside `[text](…)`.
+    env.add_filter("lenke", |v: String| -> Value {
+        let mut out = String::from("<");
+        for c in v.trim().chars() {
+            match c {
+                c if c.is_control() || c.is_whitespace() => out.push_str("%20"),
+                '<' => out.push_str("%3C"),
+                '>' => out.push_str("%3E"),
+                '\\' => out.push_str("%5C"),
+                c => out.push(c),
+            }
+        }
+        out.push('>');
+        Value::from_safe_string(out)
+    });
     // `text|del(marker)`: the parts of a text around a marker, keeping safe strings safe.
     env.add_filter("del", |v: Value, marker: String| -> Vec<Value> {
         let safe = v.is_safe();
@@ -387,10 +402,19 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
         fokusomrader => m.fokusomrader.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
     };
     // Prose the leader writes in Markdown: inserted as markup, not escaped.
+    let mut text_errors = Vec::new();
     let tekster: BTreeMap<String, Value> = py
         .texts
         .iter()
-        .map(|t| (t.name.clone(), Value::from_safe_string(r(&t.text, &Location::file(&t.path)))))
+        .map(|t| {
+            let text = r(&t.text, &Location::file(&t.path));
+            // The leader's Markdown is checked here, so an error names the file.
+            if let Err(m) = markdown::parse(&text) {
+                text_errors.push(Diagnostic::error(Some(Location::file(&t.path)), format!("teksten kan ikke leses: {m}"))
+                    .hint("bruk vanlig Markdown: avsnitt, punktlister, **fet**, *kursiv* og [lenker](https://…)"));
+            }
+            (t.name.clone(), Value::from_safe_string(text))
+        })
         .collect();
     // Any other table: a list of rows, each a map from column header to text.
     let mut tabeller: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
@@ -452,6 +476,7 @@ pub fn context(py: &PlanYear, theme: &Arc<Theme>, strategy: Option<&Strategy>) -
         tabeller => tabeller,
         strategi => strategy.map(|s| strategy_value(py, s)),
     };
+    text_errors.into_iter().for_each(|d| sink.push(d));
     sink.finish()?;
     let meta = Meta {
         title: one_line(&title),
