@@ -1,10 +1,13 @@
 //! Benchmarks, run with `cargo bench` (release): a full build of every example
 //! network and document, and the rebuild after one date moves.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use arsplan::{Project, Selection};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn measure(label: &str, runs: usize, mut f: impl FnMut()) {
     f(); // warm-up: fonts parsed, Typst library built, caches filled
@@ -25,22 +28,10 @@ fn measure(label: &str, runs: usize, mut f: impl FnMut()) {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("data"), &tmp.path().join("data"));
+    common::copy_dir(&root.join("data"), &tmp.path().join("data"));
     let project = Project {
         data: tmp.path().join("data"),
         templates: root.join("templates"),
