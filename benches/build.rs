@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use arsplan::{Project, Selection};
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common.rs"]
+#[allow(dead_code)] // the benchmark uses only the copy helpers
 mod common;
 
 fn measure(label: &str, runs: usize, mut f: impl FnMut()) {
@@ -47,7 +48,7 @@ fn main() {
         || {
             // A fresh output folder each time, so every file is really written.
             let _ = std::fs::remove_dir_all(&project.output);
-            project.build(&all, &["docx", "pdf"]).unwrap();
+            project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
         },
     );
     for fmt in ["docx", "pdf"] {
@@ -66,7 +67,7 @@ fn main() {
     });
 
     // One date moves: the rebuild of the affected year (what `watch` does).
-    project.build(&all, &["docx", "pdf"]).unwrap();
+    project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
     let moter = project.data.join("stavanger/2026/moter.csv");
     let original = std::fs::read_to_string(&moter).unwrap();
     let one = Selection { networks: vec!["stavanger".into()], years: vec![2026] };
@@ -76,7 +77,7 @@ fn main() {
         let date = if flip { "23.04.2026" } else { "16.04.2026" };
         std::fs::write(&moter, original.replace("sandnes_var;16.04.2026", &format!("sandnes_var;{date}")))
             .unwrap();
-        let built = project.build(&one, &["docx", "pdf"]).unwrap();
+        let built = project.build(&one, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
         assert!(!built.changes.is_empty());
     });
 }

@@ -95,9 +95,7 @@ pub fn calendar(
     line(&mut s, "X-WR-TIMEZONE:Europe/Oslo");
     s.push_str(VTIMEZONE);
     let stamp = format!("{}T000000Z", date(py.date));
-    let mut sorted = meetings.to_vec();
-    sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    for m in sorted {
+    for m in meetings {
         line(&mut s, "BEGIN:VEVENT");
         line(&mut s, &format!("UID:{}", uid(&py.network, py.year, &m.id)));
         line(&mut s, &format!("DTSTAMP:{stamp}"));
@@ -131,7 +129,7 @@ pub fn calendar(
         if !m.topic.is_empty() {
             let _ = writeln!(desc, "Tema: {}", m.topic);
         }
-        let _ = write!(desc, "{}", py.profile.navn);
+        let _ = write!(desc, "{}", py.profile.name);
         line(&mut s, &format!("DESCRIPTION:{}", text(&desc)));
         if !m.place.is_empty() {
             line(&mut s, &format!("LOCATION:{}", text(&m.place)));
@@ -153,15 +151,15 @@ pub fn calendars(py: &PlanYear, sequence: &BTreeMap<String, u32>) -> Vec<(String
     }
     let mut out = vec![(
         format!("kalender-{}.ics", py.year),
-        calendar(py, &format!("{} {}", py.profile.navn, py.year), &all, sequence),
+        calendar(py, &format!("{} {}", py.profile.name, py.year), &all, sequence),
     )];
-    for g in &py.profile.grupper {
+    for g in &py.profile.groups {
         let own: Vec<&Meeting> = py
             .meetings
             .iter()
             .filter(|m| {
                 m.group.as_deref() == Some(g.as_str())
-                    || (m.group.is_none() && m.gjelder != Some(crate::model::Gjelder::FysioErgo))
+                    || (m.group.is_none() && m.applies_to != Some(crate::model::AppliesTo::PhysioOt))
             })
             .collect();
         if own.iter().any(|m| m.group.is_some()) {

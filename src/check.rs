@@ -56,19 +56,19 @@ pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
 /// Every innsatsområde a sub-goal names must exist in the strategy.
 pub fn strategy_refs(py: &PlanYear, strategy: &Strategy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for row in py.outline.iter().filter(|r| !r.innsatsomrader.is_empty()) {
-        if row.level != Level::Delmal {
+    for row in py.outline.iter().filter(|r| !r.focus_ids.is_empty()) {
+        if row.level != Level::SubGoal {
             out.push(
-                Diagnostic::error(Some(row.innsats_loc.clone()), "bare delmål kan vise til innsatsområder")
+                Diagnostic::error(Some(row.focus_loc.clone()), "bare delmål kan vise til innsatsområder")
                     .hint("flytt henvisningen til delmålet aktiviteten hører til"),
             );
             continue;
         }
-        for id in &row.innsatsomrader {
+        for id in &row.focus_ids {
             if strategy.focus(id).is_none() {
                 out.push(
                     Diagnostic::error(
-                        Some(row.innsats_loc.clone()),
+                        Some(row.focus_loc.clone()),
                         format!("innsatsområdet «{id}» finnes ikke i {}", strategy.title),
                     )
                     .hint(format!(

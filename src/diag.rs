@@ -117,10 +117,6 @@ impl fmt::Display for Diagnostic {
 pub struct Error(pub Vec<Diagnostic>);
 
 impl Error {
-    pub fn one(d: Diagnostic) -> Self {
-        Error(vec![d])
-    }
-
     /// An error with no input location (I/O, internal).
     pub fn msg(message: impl Into<String>) -> Self {
         Error(vec![Diagnostic::error(None, message)])
@@ -160,6 +156,41 @@ impl From<Diagnostic> for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// An operating-system error in Norwegian, with the system's own code kept as detail.
+pub fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "finnes ikke",
+        K::PermissionDenied => "mangler tilgang (skrivebeskyttet, eller åpen i et annet program)",
+        K::AlreadyExists => "finnes allerede",
+        K::StorageFull => "disken er full",
+        K::QuotaExceeded => "diskkvoten er brukt opp",
+        K::IsADirectory => "er en mappe, ikke en fil",
+        K::NotADirectory => "er ikke en mappe",
+        K::DirectoryNotEmpty => "mappen er ikke tom",
+        K::ReadOnlyFilesystem => "disken er skrivebeskyttet",
+        K::InvalidData => "innholdet kan ikke leses",
+        K::UnexpectedEof => "filen slutter for tidlig",
+        K::Interrupted => "ble avbrutt",
+        K::TimedOut => "tok for lang tid",
+        K::FileTooLarge => "filen er for stor",
+        K::ResourceBusy => "er opptatt",
+        K::CrossesDevices => "kan ikke flyttes mellom disker",
+        K::TooManyLinks => "har for mange lenker",
+        K::InvalidFilename => "ugyldig filnavn",
+        _ => "systemfeil",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what} (systemfeil {code})"),
+        None => what.to_string(),
+    }
+}
+
+/// `1 advarsel`, `2 advarsler`: a count with the noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Collects diagnostics while a stage runs, so a leader sees every problem at once.
 #[derive(Debug, Default)]
 pub struct Sink {
@@ -171,9 +202,14 @@ impl Sink {
         self.items.push(d);
     }
 
-    pub fn error(&mut self, location: Location, message: impl Into<String>) -> &mut Diagnostic {
-        self.items.push(Diagnostic::error(Some(location), message));
-        self.items.last_mut().expect("just pushed")
+    /// An error at a place, with advice on what would be right.
+    pub fn error(&mut self, location: Location, message: impl Into<String>, hint: impl Into<String>) {
+        self.items.push(Diagnostic::error(Some(location), message).hint(hint));
+    }
+
+    /// A warning at a place, with advice.
+    pub fn warn(&mut self, location: Location, message: impl Into<String>, hint: impl Into<String>) {
+        self.items.push(Diagnostic::warning(Some(location), message).hint(hint));
     }
 
     pub fn extend(&mut self, e: Error) {

@@ -17,28 +17,37 @@ pub const FILE: &str = "manifest.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
-    pub nettverk: String,
-    pub ar: i32,
+    #[serde(rename = "nettverk")]
+    pub network: String,
+    #[serde(rename = "ar")]
+    pub year: i32,
     /// Input path (relative to the data folder) → sha256.
-    pub inndata: BTreeMap<String, String>,
+    #[serde(rename = "inndata")]
+    pub inputs: BTreeMap<String, String>,
     /// Output file name → sha256.
-    pub utdata: BTreeMap<String, String>,
+    #[serde(rename = "utdata")]
+    pub outputs: BTreeMap<String, String>,
     /// Meeting id → event.
-    pub hendelser: BTreeMap<String, Event>,
+    #[serde(rename = "hendelser")]
+    pub events: BTreeMap<String, Event>,
 }
 
+/// A meeting as the calendars and the change list see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    pub dato: String,
-    #[serde(default)]
-    pub tid: String,
-    pub tittel: String,
-    #[serde(default)]
-    pub gruppe: String,
-    #[serde(default)]
-    pub sted: String,
+    #[serde(rename = "dato")]
+    pub date: String,
+    #[serde(rename = "tid", default)]
+    pub time: String,
+    #[serde(rename = "tittel")]
+    pub title: String,
+    #[serde(rename = "gruppe", default)]
+    pub group: String,
+    #[serde(rename = "sted", default)]
+    pub place: String,
     /// The iCalendar SEQUENCE: rises each time the event changes.
-    pub sekvens: u32,
+    #[serde(rename = "sekvens")]
+    pub sequence: u32,
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
@@ -57,25 +66,25 @@ pub fn events(py: &PlanYear, old: Option<&Manifest>) -> BTreeMap<String, Event> 
     py.meetings
         .iter()
         .map(|m| {
-            let tid = match (m.start, m.end) {
+            let time = match (m.start, m.end) {
                 (Some(s), Some(e)) => format!("{}-{}", s.format("%H:%M"), e.format("%H:%M")),
                 (Some(s), None) => s.format("%H:%M").to_string(),
                 _ => String::new(),
             };
             let mut e = Event {
-                dato: m.date.format("%Y-%m-%d").to_string(),
-                tid,
-                tittel: m.title.clone(),
-                gruppe: m.group.clone().unwrap_or_default(),
-                sted: m.place.clone(),
-                sekvens: 0,
+                date: m.date.format("%Y-%m-%d").to_string(),
+                time,
+                title: m.title.clone(),
+                group: m.group.clone().unwrap_or_default(),
+                place: m.place.clone(),
+                sequence: 0,
             };
-            if let Some(prev) = old.and_then(|o| o.hendelser.get(&m.id)) {
-                let same = prev.dato == e.dato
-                    && prev.tid == e.tid
-                    && prev.tittel == e.tittel
-                    && prev.sted == e.sted;
-                e.sekvens = if same { prev.sekvens } else { prev.sekvens + 1 };
+            if let Some(prev) = old.and_then(|o| o.events.get(&m.id)) {
+                let same = prev.date == e.date
+                    && prev.time == e.time
+                    && prev.title == e.title
+                    && prev.place == e.place;
+                e.sequence = if same { prev.sequence } else { prev.sequence + 1 };
             }
             (m.id.clone(), e)
         })
@@ -91,10 +100,10 @@ pub struct Change {
 }
 
 fn label(e: &Event) -> String {
-    if e.gruppe.is_empty() {
-        e.tittel.clone()
+    if e.group.is_empty() {
+        e.title.clone()
     } else {
-        e.gruppe.clone()
+        e.group.clone()
     }
 }
 
@@ -102,54 +111,62 @@ fn day(iso: &str) -> String {
     dates::parse(iso).map(|d| dates::format(d, "d. MMMM")).unwrap_or_else(|_| iso.to_string())
 }
 
+/// What happened to the meetings between two versions, one line each:
+/// moved, new and removed meetings, in Norwegian.
+pub fn event_changes(old: &BTreeMap<String, Event>, new: &BTreeMap<String, Event>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (id, e) in new {
+        match old.get(id) {
+            Some(p) if p.date != e.date => {
+                lines.push(format!("{}: {} → {}", label(e), day(&p.date), day(&e.date)))
+            }
+            Some(p) if p.time != e.time => {
+                lines.push(format!("{} {}: kl. {} → kl. {}", label(e), day(&e.date), p.time, e.time))
+            }
+            Some(p) if p.place != e.place => {
+                lines.push(format!("{} {}: sted «{}» → «{}»", label(e), day(&e.date), p.place, e.place))
+            }
+            Some(p) if p.title != e.title => {
+                lines.push(format!("{} {}: «{}» → «{}»", label(e), day(&e.date), p.title, e.title))
+            }
+            Some(_) => {}
+            None => lines.push(format!("nytt møte: {} {}", label(e), day(&e.date))),
+        }
+    }
+    for (id, p) in old {
+        if !new.contains_key(id) {
+            lines.push(format!("møtet er fjernet: {} {}", label(p), day(&p.date)));
+        }
+    }
+    lines
+}
+
 /// What changed from `old` to `new`: moved, new and removed meetings, then the
 /// files that changed ("berører ...").
 pub fn changes(old: &Manifest, new: &Manifest) -> Vec<Change> {
-    let mut lines = Vec::new();
-    for (id, e) in &new.hendelser {
-        match old.hendelser.get(id) {
-            Some(p) if p.dato != e.dato => {
-                lines.push(format!("{}: {} → {}", label(e), day(&p.dato), day(&e.dato)))
-            }
-            Some(p) if p.tid != e.tid => {
-                lines.push(format!("{} {}: kl. {} → kl. {}", label(e), day(&e.dato), p.tid, e.tid))
-            }
-            Some(p) if p.sted != e.sted => {
-                lines.push(format!("{} {}: sted «{}» → «{}»", label(e), day(&e.dato), p.sted, e.sted))
-            }
-            Some(p) if p.tittel != e.tittel => {
-                lines.push(format!("{} {}: «{}» → «{}»", label(e), day(&e.dato), p.tittel, e.tittel))
-            }
-            Some(_) => {}
-            None => lines.push(format!("nytt møte: {} {}", label(e), day(&e.dato))),
-        }
-    }
-    for (id, p) in &old.hendelser {
-        if !new.hendelser.contains_key(id) {
-            lines.push(format!("møtet er fjernet: {} {}", label(p), day(&p.dato)));
-        }
-    }
+    let mut lines = event_changes(&old.events, &new.events);
     let touched: Vec<String> = new
-        .utdata
+        .outputs
         .iter()
-        .filter(|(name, hash)| old.utdata.get(*name) != Some(*hash))
+        .filter(|(name, hash)| old.outputs.get(*name) != Some(*hash))
         .map(|(name, _)| name.clone())
         .collect();
     if lines.is_empty() && !touched.is_empty() {
-        let inputs: Vec<&String> =
-            new.inndata.iter().filter(|(k, v)| old.inndata.get(*k) != Some(*v)).map(|(k, _)| k).collect();
+        let inputs: Vec<&str> = new
+            .inputs
+            .iter()
+            .filter(|(k, v)| old.inputs.get(*k) != Some(*v))
+            .map(|(k, _)| k.as_str())
+            .collect();
         if !inputs.is_empty() {
-            lines.push(format!(
-                "endret: {}",
-                inputs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            ));
+            lines.push(format!("endret: {}", inputs.join(", ")));
         }
     }
     let affects =
         if touched.is_empty() { String::new() } else { format!("; berører {}", touched.join(", ")) };
     lines
         .into_iter()
-        .map(|l| Change { network: new.nettverk.clone(), year: new.ar, text: format!("{l}{affects}") })
+        .map(|l| Change { network: new.network.clone(), year: new.year, text: format!("{l}{affects}") })
         .collect()
 }
 
@@ -168,27 +185,27 @@ pub fn note(network_name: &str, year: i32, changes: &[Change]) -> String {
 mod tests {
     use super::*;
 
-    fn ev(dato: &str, gruppe: &str, sekvens: u32) -> Event {
+    fn ev(date: &str, group: &str, sequence: u32) -> Event {
         Event {
-            dato: dato.into(),
-            tid: String::new(),
-            tittel: "Nettverksmøte".into(),
-            gruppe: gruppe.into(),
-            sted: String::new(),
-            sekvens,
+            date: date.into(),
+            time: String::new(),
+            title: "Nettverksmøte".into(),
+            group: group.into(),
+            place: String::new(),
+            sequence,
         }
     }
 
     #[test]
     fn a_moved_meeting_is_said_plainly_with_the_files_it_touches() {
-        let mut old = Manifest { nettverk: "stavanger".into(), ar: 2026, ..Default::default() };
-        old.hendelser.insert("sandnes_var".into(), ev("2026-04-16", "Sandnes + SUS", 0));
-        old.utdata.insert("arsplan-2026.pdf".into(), "a".into());
-        old.utdata.insert("arsplan-2026.docx".into(), "b".into());
+        let mut old = Manifest { network: "stavanger".into(), year: 2026, ..Default::default() };
+        old.events.insert("sandnes_var".into(), ev("2026-04-16", "Sandnes + SUS", 0));
+        old.outputs.insert("arsplan-2026.pdf".into(), "a".into());
+        old.outputs.insert("arsplan-2026.docx".into(), "b".into());
         let mut new = old.clone();
-        new.hendelser.insert("sandnes_var".into(), ev("2026-04-23", "Sandnes + SUS", 1));
-        new.utdata.insert("arsplan-2026.pdf".into(), "c".into());
-        new.utdata.insert("arsplan-2026.docx".into(), "d".into());
+        new.events.insert("sandnes_var".into(), ev("2026-04-23", "Sandnes + SUS", 1));
+        new.outputs.insert("arsplan-2026.pdf".into(), "c".into());
+        new.outputs.insert("arsplan-2026.docx".into(), "d".into());
         let c = changes(&old, &new);
         assert_eq!(c.len(), 1);
         assert_eq!(
@@ -201,7 +218,7 @@ mod tests {
     #[test]
     fn nothing_changed_says_nothing() {
         let mut m = Manifest::default();
-        m.hendelser.insert("a".into(), ev("2026-04-16", "", 0));
+        m.events.insert("a".into(), ev("2026-04-16", "", 0));
         assert!(changes(&m, &m).is_empty());
     }
 }

@@ -16,21 +16,43 @@ macro_rules! named_enum {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
 
-        impl $name {
-            /// Every value with the word that names it.
-            pub const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),+];
+        impl Named for $name {
+            const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),+];
+        }
 
+        impl $name {
             /// Reads the word (case and surrounding space do not matter).
             pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim().to_lowercase();
-                Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
+                <Self as Named>::parse(s)
             }
 
+            /// The word that names the value in the data.
             pub fn as_str(self) -> &'static str {
-                Self::ALL.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
+                <Self as Named>::word(self)
             }
         }
     };
+}
+
+/// A value written in the data as one of a fixed set of Norwegian words.
+pub trait Named: Copy + PartialEq + 'static {
+    /// Every value with the word that names it.
+    const ALL: &'static [(&'static str, Self)];
+
+    /// Reads the word (case and surrounding space do not matter).
+    fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_lowercase();
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
+    }
+
+    fn word(self) -> &'static str {
+        Self::ALL.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("")
+    }
+
+    /// The words, for messages: `felles, sykepleier, fysio/ergo`.
+    fn words() -> String {
+        Self::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// A network's profile, `data/<network>/nettverk.toml`.
@@ -38,35 +60,43 @@ macro_rules! named_enum {
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Full name of the network.
-    pub navn: String,
-    pub helseforetak: String,
+    #[serde(rename = "navn")]
+    pub name: String,
+    /// The health trust (helseforetak).
+    #[serde(rename = "helseforetak")]
+    pub trust: String,
     /// The house style: a folder under `templates/`.
-    pub stil: String,
+    #[serde(rename = "stil")]
+    pub style: String,
     /// The networks the plan covers (sykepleiernettverket, fysio- og ergoterapinettverket).
-    #[serde(default)]
-    pub nettverk: Vec<String>,
+    #[serde(rename = "nettverk", default)]
+    pub networks: Vec<String>,
     /// Local network groups, in the order the documents list them.
-    #[serde(default)]
-    pub grupper: Vec<String>,
-    #[serde(default)]
-    pub forside: Vec<String>,
+    #[serde(rename = "grupper", default)]
+    pub groups: Vec<String>,
+    /// Lines of the cover block.
+    #[serde(rename = "forside", default)]
+    pub cover: Vec<String>,
     #[serde(default)]
     pub motto: Vec<String>,
-    #[serde(default)]
-    pub bygger_pa: Vec<String>,
-    #[serde(default)]
-    pub malsetting: String,
-    #[serde(default)]
-    pub kjennetegn: String,
+    /// The documents the plan builds on (bygger på).
+    #[serde(rename = "bygger_pa", default)]
+    pub builds_on: Vec<String>,
+    /// The network's aim (målsetting).
+    #[serde(rename = "malsetting", default)]
+    pub aim: String,
+    /// What the network is known by (kjennetegn).
+    #[serde(rename = "kjennetegn", default)]
+    pub hallmarks: String,
     /// Written as the author in document properties; defaults to the trust.
-    #[serde(default)]
-    pub forfatter: Option<String>,
+    #[serde(rename = "forfatter", default)]
+    pub author: Option<String>,
     /// The regional strategy the plans follow: a network folder whose plan is a strategy.
-    #[serde(default)]
-    pub strategi: Option<String>,
+    #[serde(rename = "strategi", default)]
+    pub strategy: Option<String>,
     /// Sender of mail to the postmottak: `Navn <adresse>`.
-    #[serde(default)]
-    pub avsender: Option<String>,
+    #[serde(rename = "avsender", default)]
+    pub sender: Option<String>,
 }
 
 /// A year's plan settings, `data/<network>/<year>/plan.toml`.
@@ -74,25 +104,27 @@ pub struct Profile {
 #[serde(deny_unknown_fields)]
 pub struct PlanMeta {
     /// The document kind: a template `<dokument>.md.j2` in the house style.
-    #[serde(default = "default_document")]
-    pub dokument: String,
-    pub tittel: String,
-    #[serde(default)]
-    pub undertittel: Option<String>,
+    #[serde(rename = "dokument", default = "default_document")]
+    pub kind: String,
+    #[serde(rename = "tittel")]
+    pub title: String,
+    #[serde(rename = "undertittel", default)]
+    pub subtitle: Option<String>,
     /// A plan period of several years (`2024-2026`); the folder's year is its first.
-    #[serde(default)]
-    pub periode: Option<String>,
+    #[serde(rename = "periode", default)]
+    pub period: Option<String>,
     /// Strategy only: the focus areas as the strategy's summary list names them.
-    #[serde(default)]
-    pub fokusomrader: Vec<String>,
+    #[serde(rename = "fokusomrader", default)]
+    pub focus_areas: Vec<String>,
     /// The document date; also fixes the PDF and DOCX dates for reproducible bytes.
-    pub dato: toml::value::Datetime,
-    #[serde(default)]
-    pub innledning: Vec<String>,
-    #[serde(default)]
-    pub signatur: Option<String>,
-    #[serde(default)]
-    pub signatarer: Vec<String>,
+    #[serde(rename = "dato")]
+    pub date: toml::value::Datetime,
+    #[serde(rename = "innledning", default)]
+    pub intro: Vec<String>,
+    #[serde(rename = "signatur", default)]
+    pub signature: Option<String>,
+    #[serde(rename = "signatarer", default)]
+    pub signatories: Vec<String>,
 }
 
 fn default_document() -> String {
@@ -100,21 +132,26 @@ fn default_document() -> String {
 }
 
 named_enum! {
-    /// Which network a sub-goal or meeting applies to.
-    Gjelder { Felles = "felles", Sykepleier = "sykepleier", FysioErgo = "fysio/ergo" }
+    /// Which network a sub-goal or meeting applies to (Gjelder).
+    AppliesTo { Shared = "felles", Nurses = "sykepleier", PhysioOt = "fysio/ergo" }
 }
 
 named_enum! {
-    /// The kind of a row of the plan outline.
+    /// The network a resource person belongs to.
+    Network { Nurses = "sykepleier", PhysioOt = "fysio/ergo" }
+}
+
+named_enum! {
+    /// The kind of a row of the plan outline (Nivå).
     Level {
-        Omrade = "område",
-        Mal = "mål",
-        Delmal = "delmål",
-        Aktivitet = "aktivitet",
-        Underpunkt = "underpunkt",
-        Tekst = "tekst",
-        Blokk = "blokk",
-        Innsatsomrade = "innsatsområde",
+        Area = "område",
+        Goal = "mål",
+        SubGoal = "delmål",
+        Activity = "aktivitet",
+        SubItem = "underpunkt",
+        Text = "tekst",
+        Block = "blokk",
+        FocusArea = "innsatsområde",
     }
 }
 
@@ -124,29 +161,29 @@ pub struct PlanRow {
     pub level: Level,
     /// The text as written (a small template: `{{ fagdag }}`, `{{ år }}`).
     pub text: String,
-    pub gjelder: Option<Gjelder>,
+    pub applies_to: Option<AppliesTo>,
     /// Who is responsible (Ahus: Ansvar), one entry per party.
-    pub ansvar: Vec<String>,
+    pub responsible: Vec<String>,
     /// By when (Ahus: Frist).
-    pub frist: String,
+    pub deadline: String,
     /// Ids of the strategy's innsatsområder a sub-goal serves (`1.2`).
-    pub innsatsomrader: Vec<String>,
+    pub focus_ids: Vec<String>,
     /// Where the text cell is.
     pub loc: Location,
     /// Where the Innsatsområder cell is.
-    pub innsats_loc: Location,
+    pub focus_loc: Location,
     /// Report only: how far the activity got, and a comment.
     pub status: Option<Status>,
-    pub kommentar: String,
+    pub comment: String,
 }
 
 named_enum! {
     /// How far an activity of the plan got during the year.
     Status {
-        Gjennomfort = "gjennomført",
-        Delvis = "delvis gjennomført",
-        IkkeGjennomfort = "ikke gjennomført",
-        Utsatt = "utsatt",
+        Done = "gjennomført",
+        Partly = "delvis gjennomført",
+        NotDone = "ikke gjennomført",
+        Postponed = "utsatt",
     }
 }
 
@@ -159,11 +196,10 @@ pub struct Person {
     pub profession: String,
     pub workplace: String,
     pub kommunenummer: String,
-    pub network: Gjelder,
+    pub network: Network,
     pub group: Option<String>,
     pub started: NaiveDate,
     pub left: Option<NaiveDate>,
-    pub loc: Location,
 }
 
 /// One person present at one meeting.
@@ -171,27 +207,26 @@ pub struct Person {
 pub struct Attendance {
     pub meeting: String,
     pub person: String,
-    pub loc: Location,
 }
 
 /// One answer to the årlig rapportering.
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub person: String,
-    pub date: Option<NaiveDate>,
-    pub loc: Location,
 }
 
 /// Settings of a year's report, `<year>/rapport.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportMeta {
-    pub tittel: String,
-    pub dato: toml::value::Datetime,
-    #[serde(default)]
-    pub signatur: Option<String>,
-    #[serde(default)]
-    pub signatarer: Vec<String>,
+    #[serde(rename = "tittel")]
+    pub title: String,
+    #[serde(rename = "dato")]
+    pub date: toml::value::Datetime,
+    #[serde(rename = "signatur", default)]
+    pub signature: Option<String>,
+    #[serde(rename = "signatarer", default)]
+    pub signatories: Vec<String>,
 }
 
 /// What a year's report adds to the plan: register, attendance, answers.
@@ -208,12 +243,12 @@ pub struct ReportData {
 named_enum! {
     /// The kind of a meeting.
     MeetingKind {
-        Nettverksmote = "nettverksmøte",
-        Samling = "samling",
-        Fagdag = "fagdag",
-        Introduksjonskurs = "introduksjonskurs",
-        Kurs = "kurs",
-        Mote = "møte",
+        NetworkMeeting = "nettverksmøte",
+        Gathering = "samling",
+        ConferenceDay = "fagdag",
+        Introduction = "introduksjonskurs",
+        Course = "kurs",
+        Meeting = "møte",
     }
 }
 
@@ -224,7 +259,7 @@ pub struct Meeting {
     pub date: NaiveDate,
     pub kind: MeetingKind,
     pub group: Option<String>,
-    pub gjelder: Option<Gjelder>,
+    pub applies_to: Option<AppliesTo>,
     pub title: String,
     pub topic: String,
     pub place: String,
@@ -233,7 +268,13 @@ pub struct Meeting {
     pub end: Option<chrono::NaiveTime>,
     /// Where the date cell is.
     pub date_loc: Location,
-    pub row_loc: Location,
+}
+
+/// A recurring activity of the årshjul (`arshjul.csv`): a month (0-11) and a text.
+#[derive(Debug, Clone)]
+pub struct WheelItem {
+    pub month: usize,
+    pub text: String,
 }
 
 /// Everything known about one network for one plan year.
@@ -247,11 +288,14 @@ pub struct PlanYear {
     pub meta: PlanMeta,
     pub date: NaiveDate,
     pub outline: Vec<PlanRow>,
+    /// Sorted by date, then id.
     pub meetings: Vec<Meeting>,
     /// The network's own logo, if it keeps one in its data folder.
     pub logo: Option<PathBuf>,
     /// Prose sections, `<year>/tekster/<name>.md`, by name.
     pub texts: Vec<TextFile>,
+    /// The årshjul's recurring activities (`arshjul.csv`), if any.
+    pub wheel: Vec<WheelItem>,
     /// Any other table in the year's folder (`aktivitetsplan.csv`, ...), by file stem.
     pub tables: Vec<(String, crate::load::table::Table)>,
     /// Present when the year has a `rapport.toml`: the årsrapport is made too.
@@ -269,13 +313,53 @@ pub struct TextFile {
 impl PlanYear {
     /// The period the document covers: `periode` from plan.toml, else the year.
     pub fn period(&self) -> String {
-        self.meta.periode.clone().unwrap_or_else(|| self.year.to_string())
+        self.meta.period.clone().unwrap_or_else(|| self.year.to_string())
     }
 
     /// The output file stem, `arsplan-2026` or `handlingsplan-2024-2026`.
     pub fn stem(&self) -> String {
-        format!("{}-{}", self.meta.dokument, self.period())
+        format!("{}-{}", self.meta.kind, self.period())
     }
+}
+
+/// A row of the outline with its place in the numbering.
+#[derive(Debug, Clone, Copy)]
+pub struct Numbered<'a> {
+    pub row: &'a PlanRow,
+    /// The area the row belongs to, 1-based (an area row: its own number);
+    /// 0 before the first area.
+    pub area: usize,
+    /// The row's number among the rows of its level in its area: `Delmål 2`,
+    /// innsatsområde `3.2`. For an area row, the area's number.
+    pub nr: usize,
+}
+
+/// Numbers the outline as every document shows it: areas 1, 2, ...; within an
+/// area, sub-goals and innsatsområder each count from 1. Compose, the strategy
+/// and the coverage all number through here.
+pub fn numbered(rows: &[PlanRow]) -> Vec<Numbered<'_>> {
+    let mut area = 0;
+    let mut counts: Vec<(Level, usize)> = Vec::new();
+    rows.iter()
+        .map(|row| {
+            if row.level == Level::Area {
+                area += 1;
+                counts.clear();
+                return Numbered { row, area, nr: area };
+            }
+            let nr = match counts.iter_mut().find(|(l, _)| *l == row.level) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    counts.push((row.level, 1));
+                    1
+                }
+            };
+            Numbered { row, area, nr }
+        })
+        .collect()
 }
 
 /// The regional strategy a plan follows: its areas and their innsatsområder.
@@ -300,26 +384,20 @@ impl Strategy {
     /// Reads the innsatsområder from a strategy document's outline.
     pub fn from_plan(py: &PlanYear) -> Strategy {
         let mut areas: Vec<StrategyArea> = Vec::new();
-        for row in &py.outline {
-            match row.level {
-                Level::Omrade => areas.push(StrategyArea {
-                    nr: areas.len() + 1,
-                    name: row.text.clone(),
-                    focus: Vec::new(),
-                }),
-                Level::Innsatsomrade => {
+        for n in numbered(&py.outline) {
+            match n.row.level {
+                Level::Area => {
+                    areas.push(StrategyArea { nr: n.nr, name: n.row.text.clone(), focus: Vec::new() })
+                }
+                Level::FocusArea => {
                     if let Some(a) = areas.last_mut() {
-                        let id = format!("{}.{}", a.nr, a.focus.len() + 1);
-                        a.focus.push((id, row.text.clone()));
+                        a.focus.push((format!("{}.{}", n.area, n.nr), n.row.text.clone()));
                     }
                 }
                 _ => {}
             }
         }
-        let title = match &py.meta.undertittel {
-            Some(u) => u.clone(),
-            None => py.meta.tittel.clone(),
-        };
+        let title = py.meta.subtitle.clone().unwrap_or_else(|| py.meta.title.clone());
         Strategy { network: py.network.clone(), title, period: py.period(), areas }
     }
 
@@ -339,28 +417,23 @@ impl Strategy {
 /// Which of the strategy's innsatsområder a plan's sub-goals serve.
 #[derive(Debug, Clone)]
 pub struct Coverage {
-    /// (id, text, labels of the sub-goals that serve it: `2 Kompetanse, delmål 3`)
+    /// (id, text, labels of the sub-goals that serve it: `2. Kompetanse, delmål 3`)
     pub items: Vec<(String, String, Vec<String>)>,
 }
 
 impl Coverage {
     pub fn compute(py: &PlanYear, strategy: &Strategy) -> Coverage {
         let mut served: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
-        let (mut area, mut area_name, mut goal) = (0, String::new(), 0);
-        for row in &py.outline {
-            match row.level {
-                Level::Omrade => {
-                    area += 1;
-                    goal = 0;
-                    area_name = row.text.clone();
-                }
-                Level::Delmal => {
-                    goal += 1;
-                    for id in &row.innsatsomrader {
+        let mut area_name = "";
+        for n in numbered(&py.outline) {
+            match n.row.level {
+                Level::Area => area_name = &n.row.text,
+                Level::SubGoal => {
+                    for id in &n.row.focus_ids {
                         served
                             .entry(id.as_str())
                             .or_default()
-                            .push(format!("{area}. {area_name}, delmål {goal}"));
+                            .push(format!("{}. {area_name}, delmål {}", n.area, n.nr));
                     }
                 }
                 _ => {}

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Gjelder, Meeting, MeetingKind, Person, ReportData};
+use crate::model::{AppliesTo, Meeting, MeetingKind, Network, Person, PlanYear, ReportData};
+use crate::theme::Texts;
 
 /// The target for attendance and for answers to the årlig rapportering.
 pub const TARGET: f64 = 0.8;
@@ -26,14 +27,14 @@ pub fn invited<'a>(m: &Meeting, people: &'a [Person]) -> Vec<&'a Person> {
         .filter(|p| active(p, m.date))
         .filter(|p| match &m.group {
             Some(g) => p.group.as_deref() == Some(g.as_str()),
-            None => match m.gjelder {
-                Some(Gjelder::Sykepleier) => p.network == Gjelder::Sykepleier,
-                Some(Gjelder::FysioErgo) => p.network == Gjelder::FysioErgo,
+            None => match m.applies_to {
+                Some(AppliesTo::Nurses) => p.network == Network::Nurses,
+                Some(AppliesTo::PhysioOt) => p.network == Network::PhysioOt,
                 _ => true,
             },
         })
         .filter(|p| match m.kind {
-            MeetingKind::Introduksjonskurs => (m.date - p.started).num_days() <= 366,
+            MeetingKind::Introduction => (m.date - p.started).num_days() <= 366,
             _ => true,
         })
         .collect()
@@ -41,64 +42,103 @@ pub fn invited<'a>(m: &Meeting, people: &'a [Person]) -> Vec<&'a Person> {
 
 /// Whether a meeting's attendance counts against the 80 % target.
 pub fn counts_for_target(kind: MeetingKind) -> bool {
-    matches!(kind, MeetingKind::Nettverksmote | MeetingKind::Samling | MeetingKind::Fagdag)
+    matches!(kind, MeetingKind::NetworkMeeting | MeetingKind::Gathering | MeetingKind::ConferenceDay)
 }
 
+/// One meeting of the year with its attendance.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeetingRow {
     pub id: String,
-    pub dato: String,
-    pub type_: String,
-    pub gruppe: String,
-    pub tittel: String,
-    pub tema: String,
-    pub invitert: usize,
-    pub til_stede: usize,
+    #[serde(rename = "dato")]
+    pub date: String,
+    #[serde(rename = "type_")]
+    pub kind: String,
+    #[serde(rename = "gruppe")]
+    pub group: String,
+    #[serde(rename = "tittel")]
+    pub title: String,
+    #[serde(rename = "tema")]
+    pub topic: String,
+    #[serde(rename = "invitert")]
+    pub invited: usize,
+    #[serde(rename = "til_stede")]
+    pub present: usize,
     /// Percent, rounded to whole numbers; None when nobody was invited or the
     /// meeting does not count against the target.
-    pub prosent: Option<u32>,
-    pub under_mal: bool,
+    #[serde(rename = "prosent")]
+    pub percent: Option<u32>,
+    #[serde(rename = "under_mal")]
+    pub below_target: bool,
 }
 
+/// Attendance summed over several meetings.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sum {
-    pub navn: String,
-    pub moter: usize,
-    pub invitert: usize,
-    pub til_stede: usize,
-    pub prosent: Option<u32>,
-    pub under_mal: bool,
+    #[serde(rename = "navn")]
+    pub name: String,
+    #[serde(rename = "moter")]
+    pub meetings: usize,
+    #[serde(rename = "invitert")]
+    pub invited: usize,
+    #[serde(rename = "til_stede")]
+    pub present: usize,
+    #[serde(rename = "prosent")]
+    pub percent: Option<u32>,
+    #[serde(rename = "under_mal")]
+    pub below_target: bool,
 }
 
+/// How many of something.
 #[derive(Debug, Clone, Serialize)]
 pub struct Count {
-    pub navn: String,
-    pub antall: usize,
+    #[serde(rename = "navn")]
+    pub name: String,
+    #[serde(rename = "antall")]
+    pub count: usize,
 }
 
-/// Every figure of a year's report.
+/// Every figure of a year's report (templates read them as `rapport.tall.*`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
-    pub mal_prosent: u32,
-    pub moter: Vec<MeetingRow>,
-    pub per_gruppe: Vec<Sum>,
-    pub per_type: Vec<Sum>,
-    pub totalt: Sum,
-    pub fagdag: Option<MeetingRow>,
-    pub ressurspersoner_ved_arsslutt: usize,
-    pub per_kommune: Vec<Count>,
-    pub per_nettverk: Vec<Count>,
-    pub per_yrke: Vec<Count>,
-    pub nye: usize,
-    pub sluttet: usize,
-    pub nye_per_nettverk: Vec<Count>,
-    pub sluttet_per_nettverk: Vec<Count>,
-    pub rapportering_svar: usize,
-    pub rapportering_grunnlag: usize,
-    pub rapportering_prosent: Option<u32>,
-    pub rapportering_under_mal: bool,
+    #[serde(rename = "mal_prosent")]
+    pub target_percent: u32,
+    #[serde(rename = "moter")]
+    pub meetings: Vec<MeetingRow>,
+    #[serde(rename = "per_gruppe")]
+    pub per_group: Vec<Sum>,
+    #[serde(rename = "per_type")]
+    pub per_kind: Vec<Sum>,
+    #[serde(rename = "totalt")]
+    pub total: Sum,
+    #[serde(rename = "fagdag")]
+    pub conference_day: Option<MeetingRow>,
+    #[serde(rename = "ressurspersoner_ved_arsslutt")]
+    pub active_at_year_end: usize,
+    #[serde(rename = "per_kommune")]
+    pub per_municipality: Vec<Count>,
+    #[serde(rename = "per_nettverk")]
+    pub per_network: Vec<Count>,
+    #[serde(rename = "per_yrke")]
+    pub per_profession: Vec<Count>,
+    #[serde(rename = "nye")]
+    pub joined: usize,
+    #[serde(rename = "sluttet")]
+    pub left: usize,
+    #[serde(rename = "nye_per_nettverk")]
+    pub joined_per_network: Vec<Count>,
+    #[serde(rename = "sluttet_per_nettverk")]
+    pub left_per_network: Vec<Count>,
+    #[serde(rename = "rapportering_svar")]
+    pub survey_answers: usize,
+    #[serde(rename = "rapportering_grunnlag")]
+    pub survey_asked: usize,
+    #[serde(rename = "rapportering_prosent")]
+    pub survey_percent: Option<u32>,
+    #[serde(rename = "rapportering_under_mal")]
+    pub survey_below_target: bool,
     /// Names of those who attended every meeting they were invited to.
-    pub premieliste: Vec<String>,
+    #[serde(rename = "premieliste")]
+    pub prize_list: Vec<String>,
     pub status: Vec<Count>,
 }
 
@@ -106,18 +146,22 @@ fn pct(part: usize, whole: usize) -> Option<u32> {
     (whole > 0).then(|| ((part as f64 / whole as f64) * 100.0).round() as u32)
 }
 
-fn sum(navn: &str, rows: &[&MeetingRow]) -> Sum {
-    let rows: Vec<&&MeetingRow> = rows.iter().filter(|r| r.prosent.is_some()).collect();
-    let invitert = rows.iter().map(|r| r.invitert).sum();
-    let til_stede = rows.iter().map(|r| r.til_stede).sum();
-    let prosent = pct(til_stede, invitert);
+fn below(p: Option<u32>) -> bool {
+    p.is_some_and(|p| (p as f64) < TARGET * 100.0)
+}
+
+fn sum(name: &str, rows: &[&MeetingRow]) -> Sum {
+    let rows: Vec<&&MeetingRow> = rows.iter().filter(|r| r.percent.is_some()).collect();
+    let invited = rows.iter().map(|r| r.invited).sum();
+    let present = rows.iter().map(|r| r.present).sum();
+    let percent = pct(present, invited);
     Sum {
-        navn: navn.to_string(),
-        moter: rows.len(),
-        invitert,
-        til_stede,
-        prosent,
-        under_mal: prosent.is_some_and(|p| (p as f64) < TARGET * 100.0),
+        name: name.to_string(),
+        meetings: rows.len(),
+        invited,
+        present,
+        percent,
+        below_target: below(percent),
     }
 }
 
@@ -126,85 +170,87 @@ fn counts(items: impl Iterator<Item = String>) -> Vec<Count> {
     for i in items {
         *m.entry(i).or_default() += 1;
     }
-    let mut v: Vec<Count> = m.into_iter().map(|(navn, antall)| Count { navn, antall }).collect();
-    v.sort_by(|a, b| b.antall.cmp(&a.antall).then(a.navn.cmp(&b.navn)));
+    let mut v: Vec<Count> = m.into_iter().map(|(name, count)| Count { name, count }).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
     v
 }
 
-/// Computes the report's figures for `year`. `kommuner` maps kommunenummer to name.
+/// Computes the report's figures of a plan year with report data.
+/// `kommuner` maps kommunenummer to name; `texts` gives the house style's wording.
 pub fn figures(
-    year: i32,
-    meetings: &[Meeting],
-    groups: &[String],
+    py: &PlanYear,
     data: &ReportData,
-    statuses: &[&str],
     kommuner: &BTreeMap<String, String>,
+    texts: &Texts,
 ) -> Figures {
+    let year = py.year;
     let people = &data.people;
     let present: BTreeSet<(&str, &str)> =
         data.attendance.iter().map(|a| (a.meeting.as_str(), a.person.as_str())).collect();
-    let mut sorted: Vec<&Meeting> = meetings.iter().collect();
-    sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    let rows: Vec<MeetingRow> = sorted
+    let rows: Vec<MeetingRow> = py
+        .meetings
         .iter()
         .map(|m| {
             let inv = invited(m, people);
             // Present among those invited: a guest from another group does not raise the rate.
             let here = inv.iter().filter(|p| present.contains(&(m.id.as_str(), p.id.as_str()))).count();
-            let prosent = if counts_for_target(m.kind) { pct(here, inv.len()) } else { None };
+            let percent = if counts_for_target(m.kind) { pct(here, inv.len()) } else { None };
             MeetingRow {
                 id: m.id.clone(),
-                dato: m.date.format("%Y-%m-%d").to_string(),
-                type_: m.kind.as_str().to_string(),
-                gruppe: m.group.clone().unwrap_or_default(),
-                tittel: m.title.clone(),
-                tema: m.topic.clone(),
-                invitert: inv.len(),
-                til_stede: here,
-                prosent,
-                under_mal: prosent.is_some_and(|p| (p as f64) < TARGET * 100.0),
+                date: m.date.format("%Y-%m-%d").to_string(),
+                kind: m.kind.as_str().to_string(),
+                group: m.group.clone().unwrap_or_default(),
+                title: m.title.clone(),
+                topic: m.topic.clone(),
+                invited: inv.len(),
+                present: here,
+                percent,
+                below_target: below(percent),
             }
         })
         .collect();
-    let per_gruppe = groups
+    let per_group = py
+        .profile
+        .groups
         .iter()
-        .map(|g| sum(g, &rows.iter().filter(|r| &r.gruppe == g).collect::<Vec<_>>()))
-        .filter(|s| s.moter > 0)
+        .map(|g| sum(g, &rows.iter().filter(|r| &r.group == g).collect::<Vec<_>>()))
+        .filter(|s| s.meetings > 0)
         .collect();
-    let per_type = MeetingKind::ALL
+    let per_kind = <MeetingKind as crate::model::Named>::ALL
         .iter()
         .filter(|(_, k)| counts_for_target(*k))
-        .map(|(n, _)| sum(n, &rows.iter().filter(|r| r.type_ == *n).collect::<Vec<_>>()))
-        .filter(|s| s.moter > 0)
+        .map(|(n, _)| sum(n, &rows.iter().filter(|r| r.kind == *n).collect::<Vec<_>>()))
+        .filter(|s| s.meetings > 0)
         .collect();
-    let totalt = sum("Året", &rows.iter().collect::<Vec<_>>());
-    let fagdag = rows.iter().find(|r| r.type_ == "fagdag").cloned();
+    let total = sum(&texts.whole_year, &rows.iter().collect::<Vec<_>>());
+    let conference_day = rows.iter().find(|r| r.kind == MeetingKind::ConferenceDay.as_str()).cloned();
 
     let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
     let at_end: Vec<&Person> = people.iter().filter(|p| active(p, end)).collect();
-    let network_name = |g: Gjelder| match g {
-        Gjelder::FysioErgo => "Fysio- og ergoterapinettverket".to_string(),
-        _ => "Sykepleiernettverket".to_string(),
+    let network_name = |n: Network| match n {
+        Network::PhysioOt => texts.physio_ot.clone(),
+        Network::Nurses => texts.nurses.clone(),
     };
     let joined: Vec<&Person> = people.iter().filter(|p| p.started >= start && p.started <= end).collect();
     let left: Vec<&Person> =
         people.iter().filter(|p| p.left.is_some_and(|l| l >= start && l <= end)).collect();
-    let kommune = |nr: &str| kommuner.get(nr).cloned().unwrap_or_else(|| format!("kommune {nr}"));
+    let kommune = |nr: &str| kommuner.get(nr).cloned().unwrap_or_else(|| nr.to_string());
 
     // The årlig rapportering goes to everybody active on 1 November.
     let survey_day = NaiveDate::from_ymd_opt(year, 11, 1).expect("valid date");
     let asked: BTreeSet<&str> =
         people.iter().filter(|p| active(p, survey_day)).map(|p| p.id.as_str()).collect();
     let answered = data.answers.iter().flatten().filter(|a| asked.contains(a.person.as_str())).count();
-    let rapportering_prosent = data.answers.as_ref().and_then(|_| pct(answered, asked.len()));
+    let survey_percent = data.answers.as_ref().and_then(|_| pct(answered, asked.len()));
 
     // The prize list: active all year, invited to at least one meeting, and present at every one.
-    let premieliste = people
+    let prize_list = people
         .iter()
         .filter(|p| active(p, start) && active(p, end))
         .filter(|p| {
-            let mine: Vec<&&Meeting> = sorted
+            let mine: Vec<&Meeting> = py
+                .meetings
                 .iter()
                 .filter(|m| counts_for_target(m.kind) && invited(m, std::slice::from_ref(p)).len() == 1)
                 .collect();
@@ -212,28 +258,33 @@ pub fn figures(
         })
         .map(|p| p.name.clone())
         .collect();
+    let statuses = py
+        .outline
+        .iter()
+        .filter(|row| row.level == crate::model::Level::Activity)
+        .filter_map(|row| row.status.map(|s| s.as_str().to_string()));
 
     Figures {
-        mal_prosent: (TARGET * 100.0) as u32,
-        moter: rows.clone(),
-        per_gruppe,
-        per_type,
-        totalt,
-        fagdag,
-        ressurspersoner_ved_arsslutt: at_end.len(),
-        per_kommune: counts(at_end.iter().map(|p| kommune(&p.kommunenummer))),
-        per_nettverk: counts(at_end.iter().map(|p| network_name(p.network))),
-        per_yrke: counts(at_end.iter().map(|p| p.profession.clone())),
-        nye: joined.len(),
-        sluttet: left.len(),
-        nye_per_nettverk: counts(joined.iter().map(|p| network_name(p.network))),
-        sluttet_per_nettverk: counts(left.iter().map(|p| network_name(p.network))),
-        rapportering_svar: answered,
-        rapportering_grunnlag: asked.len(),
-        rapportering_prosent,
-        rapportering_under_mal: rapportering_prosent.is_some_and(|p| (p as f64) < TARGET * 100.0),
-        premieliste,
-        status: counts(statuses.iter().map(|s| s.to_string())),
+        target_percent: (TARGET * 100.0) as u32,
+        meetings: rows.clone(),
+        per_group,
+        per_kind,
+        total,
+        conference_day,
+        active_at_year_end: at_end.len(),
+        per_municipality: counts(at_end.iter().map(|p| kommune(&p.kommunenummer))),
+        per_network: counts(at_end.iter().map(|p| network_name(p.network))),
+        per_profession: counts(at_end.iter().map(|p| p.profession.clone())),
+        joined: joined.len(),
+        left: left.len(),
+        joined_per_network: counts(joined.iter().map(|p| network_name(p.network))),
+        left_per_network: counts(left.iter().map(|p| network_name(p.network))),
+        survey_answers: answered,
+        survey_asked: asked.len(),
+        survey_percent,
+        survey_below_target: below(survey_percent),
+        prize_list,
+        status: counts(statuses),
     }
 }
 

@@ -21,8 +21,9 @@ use crate::load::table::{self, Column};
 /// One municipality's official mailbox, from `data/<network>/mottakere.csv`.
 #[derive(Debug, Clone)]
 pub struct Recipient {
-    pub kommunenummer: String,
-    pub kommune: String,
+    /// The kommunenummer.
+    pub number: String,
+    pub municipality: String,
     pub address: Address,
     pub verified: bool,
     pub contact: String,
@@ -50,24 +51,30 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
     for r in t.rows() {
         for col in ["Kommunenummer", "Kommune", "Postmottak", "Kontakt"] {
             if !header_safe(r.get(col)) {
-                sink.error(r.loc(col), "teksten har linjeskift eller kontrolltegn").hint =
-                    Some("skriv feltet på én linje; det brukes i e-posthodet".into());
+                sink.error(
+                    r.loc(col),
+                    "teksten har linjeskift eller kontrolltegn",
+                    "skriv feltet på én linje; det brukes i e-posthodet",
+                );
             }
         }
         let Ok(knr) = r.required("Kommunenummer").map_err(|e| sink.extend(e)) else { continue };
         let knr = crate::load::kommunenummer(knr);
         let knr = knr.as_str();
         if !(knr.len() == 4 || knr.len() == 6) || !knr.chars().all(|c| c.is_ascii_digit()) {
-            sink.error(r.loc("Kommunenummer"), format!("«{knr}» er ikke et kommunenummer")).hint =
-                Some("skriv fire sifre (1103), eller seks for en bydel (030110)".into());
+            sink.error(
+                r.loc("Kommunenummer"),
+                format!("«{knr}» er ikke et kommunenummer"),
+                "skriv fire sifre (1103), eller seks for en bydel (030110)",
+            );
             continue;
         }
         if let Some(first) = seen.insert(knr.to_string(), r.number()) {
             sink.error(
                 r.loc("Kommunenummer"),
                 format!("kommunenummer {knr} står to ganger (også på rad {first})"),
-            )
-            .hint = Some("hver kommune skal ha én rad".into());
+                "hver kommune skal ha én rad",
+            );
             continue;
         }
         let Ok(kommune) = r.required("Kommune").map_err(|e| sink.extend(e)) else { continue };
@@ -75,8 +82,11 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
         let address = match addr.parse::<Address>() {
             Ok(a) if header_safe(addr) => a,
             _ => {
-                sink.error(r.loc("Postmottak"), format!("«{addr}» er ikke en gyldig e-postadresse")).hint =
-                    Some("skriv adressen som postmottak@kommune.no".into());
+                sink.error(
+                    r.loc("Postmottak"),
+                    format!("«{addr}» er ikke en gyldig e-postadresse"),
+                    "skriv adressen som postmottak@kommune.no",
+                );
                 continue;
             }
         };
@@ -84,8 +94,11 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
             Ok(v) if v == "ja" => true,
             Ok(v) if v == "nei" => false,
             Ok(v) => {
-                sink.error(r.loc("Verifisert"), format!("«{v}» er verken ja eller nei")).hint =
-                    Some("skriv ja når adressen er bekreftet av kommunen, ellers nei".into());
+                sink.error(
+                    r.loc("Verifisert"),
+                    format!("«{v}» er verken ja eller nei"),
+                    "skriv ja når adressen er bekreftet av kommunen, ellers nei",
+                );
                 continue;
             }
             Err(e) => {
@@ -94,8 +107,8 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
             }
         };
         out.push(Recipient {
-            kommunenummer: knr.to_string(),
-            kommune: kommune.to_string(),
+            number: knr.to_string(),
+            municipality: kommune.to_string(),
             address,
             verified,
             contact: r.get("Kontakt").to_string(),
@@ -109,21 +122,26 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sent {
     pub kommunenummer: String,
-    pub adresse: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
     /// sha256 over the attached documents (not the letter): what "version" means.
-    pub versjon: String,
-    pub melding_id: String,
+    #[serde(rename = "versjon")]
+    pub version: String,
+    #[serde(rename = "melding_id")]
+    pub message_id: String,
     /// Unix time of the send.
-    pub tid: u64,
+    #[serde(rename = "tid")]
+    pub time: u64,
 }
 
 /// The ledger of one network's year: `output/<network>/<year>/utsending/sendelogg.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Ledger {
-    pub sendt: Vec<Sent>,
+    #[serde(rename = "sendt")]
+    pub sent: Vec<Sent>,
     /// The meetings as each sent version had them, so a correction can say what moved.
-    #[serde(default)]
-    pub versjoner: BTreeMap<String, BTreeMap<String, crate::manifest::Event>>,
+    #[serde(rename = "versjoner", default)]
+    pub versions: BTreeMap<String, BTreeMap<String, crate::manifest::Event>>,
 }
 
 impl Ledger {
@@ -144,7 +162,7 @@ impl Ledger {
 
     /// The last version a recipient got.
     pub fn last(&self, kommunenummer: &str) -> Option<&Sent> {
-        self.sendt.iter().rev().find(|s| s.kommunenummer == kommunenummer)
+        self.sent.iter().rev().find(|s| s.kommunenummer == kommunenummer)
     }
 }
 
@@ -199,9 +217,9 @@ pub fn message(r: &Recipient, c: &Compose) -> Result<(Message, String)> {
     if !header_safe(&c.subject) {
         return Err(Error::msg("emnet har linjeskift eller kontrolltegn"));
     }
-    let seed = crate::manifest::sha256(format!("{}|{}|{}", c.version, r.kommunenummer, c.subject).as_bytes());
-    let message_id = format!("<{}.{}@arsplan.invalid>", &seed[..24], r.kommunenummer);
-    let to = Mailbox::new(Some(format!("Postmottak {}", r.kommune)), r.address.clone());
+    let seed = crate::manifest::sha256(format!("{}|{}|{}", c.version, r.number, c.subject).as_bytes());
+    let message_id = format!("<{}.{}@arsplan.invalid>", &seed[..24], r.number);
+    let to = Mailbox::new(Some(format!("Postmottak {}", r.municipality)), r.address.clone());
     let mut parts = MultiPart::mixed()
         .boundary(format!("arsplan-{}", &seed[24..48]))
         .singlepart(SinglePart::plain(c.body.clone()));
@@ -276,24 +294,24 @@ pub fn send_all(
     let mut ledger = Ledger::read(ledger_path)?;
     let mut sent = 0;
     for o in outgoing.iter().filter(|o| matches!(o.action, Action::Send | Action::Correction)) {
-        progress.set_message(format!("{} {}", o.recipient.kommunenummer, o.recipient.kommune));
+        progress.set_message(format!("{} {}", o.recipient.number, o.recipient.municipality));
         transport.send(&o.message).map_err(|e| {
             Error(vec![Diagnostic::error(
                 None,
                 format!(
                     "sendingen til {} ({}) feilet: {e}; {sent} meldinger ble sendt før feilen",
-                    o.recipient.kommune, o.recipient.address
+                    o.recipient.municipality, o.recipient.address
                 ),
             )
             .hint("kjør samme kommando igjen: de som alt har fått dokumentene, får dem ikke på nytt")])
         })?;
-        let tid = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        ledger.sendt.push(Sent {
-            kommunenummer: o.recipient.kommunenummer.clone(),
-            adresse: o.recipient.address.to_string(),
-            versjon: version.to_string(),
-            melding_id: o.message_id.clone(),
-            tid,
+        let time = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        ledger.sent.push(Sent {
+            kommunenummer: o.recipient.number.clone(),
+            address: o.recipient.address.to_string(),
+            version: version.to_string(),
+            message_id: o.message_id.clone(),
+            time,
         });
         ledger.write(ledger_path)?;
         sent += 1;
@@ -304,7 +322,7 @@ pub fn send_all(
 
 /// The file stem of a recipient's files: the kommunenummer, safe on every system.
 pub fn file_stem(r: &Recipient) -> String {
-    r.kommunenummer.clone()
+    r.number.clone()
 }
 
 /// Where a network's year keeps its letters, messages and ledger.

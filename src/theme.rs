@@ -1,223 +1,269 @@
 //! House styles: `templates/<stil>/stil.toml` (fonts, colours, page, header,
-//! date formats, named paragraph styles) with inheritance through `arv`.
+//! date formats, named paragraph styles, wording) with inheritance through `arv`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diag::{Error, Location, Result};
+use crate::diag::{Diagnostic, Error, Location, Result};
+use crate::templates::Sources;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
     /// The house style this one inherits from (a folder under `templates/`).
-    #[serde(default)]
-    pub arv: Option<String>,
-    pub navn: String,
+    #[serde(rename = "arv", default)]
+    pub inherits: Option<String>,
+    #[serde(rename = "navn")]
+    pub name: String,
     /// Font family: `Carlito` (Calibri's metrics) or `Liberation Sans` (Arial's).
-    #[serde(default = "default_font")]
-    pub skrift: String,
+    #[serde(rename = "skrift")]
+    pub font: String,
     /// The family Word should use for the DOCX (Calibri, Arial); defaults to `skrift`.
-    #[serde(default)]
-    pub skrift_word: Option<String>,
-    #[serde(default = "default_size")]
-    pub skriftstorrelse: f32,
-    pub farger: Colors,
-    #[serde(default)]
-    pub side: Page,
+    #[serde(rename = "skrift_word", default)]
+    pub word_font: Option<String>,
+    #[serde(rename = "skriftstorrelse")]
+    pub font_size: f32,
+    #[serde(rename = "farger")]
+    pub colors: Colors,
+    #[serde(rename = "side")]
+    pub page: Page,
     /// Lines printed at the right of the page header.
-    #[serde(default)]
-    pub topptekst: Vec<String>,
-    /// Text at the left of the footer (a page number is always on the right).
-    #[serde(default)]
-    pub bunntekst: String,
+    #[serde(rename = "topptekst", default)]
+    pub header_lines: Vec<String>,
+    /// Text at the left of the footer (the page number is on the right).
+    #[serde(rename = "bunntekst", default)]
+    pub footer_text: String,
     /// Logo file in the style's folder; a network's own `logo.png` wins.
     #[serde(default)]
     pub logo: Option<String>,
-    #[serde(default = "default_logo_width")]
-    pub logo_bredde_mm: f32,
+    #[serde(rename = "logo_bredde_mm")]
+    pub logo_width_mm: f32,
     /// Named date formats (`tekst`, `tabell`, `full`, ...): see `dates::format`.
-    pub dato: BTreeMap<String, String>,
+    #[serde(rename = "dato")]
+    pub date_formats: BTreeMap<String, String>,
     /// Heading styles, level 1 first.
-    pub overskrift: Vec<ParaStyle>,
+    #[serde(rename = "overskrift")]
+    pub headings: Vec<ParaStyle>,
     /// Named paragraph styles that templates use through `{div} <name>` blocks.
-    #[serde(default)]
-    pub klasser: BTreeMap<String, ParaStyle>,
+    #[serde(rename = "klasser", default)]
+    pub classes: BTreeMap<String, ParaStyle>,
+    /// Wording that arsplan writes outside the templates (footer, mail subject, ...).
+    #[serde(rename = "tekster")]
+    pub texts: Texts,
     /// Anything else the templates may read as `stil.ekstra.*`.
-    #[serde(default)]
-    pub ekstra: BTreeMap<String, toml::Value>,
-    /// The folder the style was read from (and its parents'), nearest first.
+    #[serde(rename = "ekstra", default)]
+    pub extra: BTreeMap<String, toml::Value>,
+    /// The style names of the inheritance chain, nearest first.
+    #[serde(skip)]
+    pub chain: Vec<String>,
+    /// The folders the chain was read from, nearest first.
     #[serde(skip)]
     pub dirs: Vec<PathBuf>,
+    /// Where the style's files are looked up.
+    #[serde(skip)]
+    pub sources: Sources,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Colors {
-    pub primar: String,
-    #[serde(default = "default_secondary")]
-    pub sekundar: String,
-    #[serde(default = "default_text")]
-    pub tekst: String,
+    #[serde(rename = "primar")]
+    pub primary: String,
+    #[serde(rename = "sekundar")]
+    pub secondary: String,
+    #[serde(rename = "tekst")]
+    pub text: String,
     /// Background of table header rows.
-    #[serde(default = "default_header_bg")]
-    pub tabellhode: String,
-    #[serde(default = "default_white")]
-    pub tabellhode_tekst: String,
-    #[serde(default = "default_rule")]
-    pub linje: String,
+    #[serde(rename = "tabellhode")]
+    pub table_header: String,
+    #[serde(rename = "tabellhode_tekst")]
+    pub table_header_text: String,
+    #[serde(rename = "linje")]
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
-    #[serde(default)]
-    pub liggende: bool,
-    #[serde(default = "default_margin")]
-    pub marg_topp_mm: f32,
-    #[serde(default = "default_margin")]
-    pub marg_bunn_mm: f32,
-    #[serde(default = "default_margin")]
-    pub marg_venstre_mm: f32,
-    #[serde(default = "default_margin")]
-    pub marg_hoyre_mm: f32,
+    #[serde(rename = "liggende", default)]
+    pub landscape: bool,
+    #[serde(rename = "marg_topp_mm")]
+    pub margin_top_mm: f32,
+    #[serde(rename = "marg_bunn_mm")]
+    pub margin_bottom_mm: f32,
+    #[serde(rename = "marg_venstre_mm")]
+    pub margin_left_mm: f32,
+    #[serde(rename = "marg_hoyre_mm")]
+    pub margin_right_mm: f32,
 }
 
-impl Default for Page {
-    fn default() -> Self {
-        Page {
-            liggende: false,
-            marg_topp_mm: 25.0,
-            marg_bunn_mm: 25.0,
-            marg_venstre_mm: 25.0,
-            marg_hoyre_mm: 25.0,
-        }
-    }
+/// Wording arsplan writes itself; the base style (`felles`) has every value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    /// The page number in the footer: `Side {{ side }} av {{ sider }}`.
+    #[serde(rename = "side")]
+    pub page: String,
+    /// The mail subject, a template with `dokument`, `år`, `rapport_ar` (or none) and `nettverk`.
+    #[serde(rename = "emne")]
+    pub subject: String,
+    /// The subject of a corrected version, with `emne`.
+    #[serde(rename = "rettet_emne")]
+    pub corrected_subject: String,
+    /// The report's names of the two networks.
+    #[serde(rename = "sykepleiernettverket")]
+    pub nurses: String,
+    #[serde(rename = "fysio_ergo_nettverket")]
+    pub physio_ot: String,
+    /// The report's label of the whole year's sum.
+    #[serde(rename = "hele_aret")]
+    pub whole_year: String,
+    /// The årshjul's title in its hub.
+    #[serde(rename = "arshjul")]
+    pub wheel: String,
+    /// The årshjul's legend: common meetings, group meetings, physio/OT gatherings.
+    #[serde(rename = "arshjul_felles")]
+    pub wheel_common: String,
+    #[serde(rename = "arshjul_grupper")]
+    pub wheel_groups: String,
+    #[serde(rename = "arshjul_samlinger")]
+    pub wheel_gatherings: String,
+    /// A chart's target line label, before the value: `mål`.
+    #[serde(rename = "diagram_mal")]
+    pub chart_target: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ParaStyle {
-    #[serde(default)]
-    pub storrelse: Option<f32>,
-    #[serde(default)]
-    pub fet: bool,
-    #[serde(default)]
-    pub kursiv: bool,
+    #[serde(rename = "storrelse", default)]
+    pub size: Option<f32>,
+    #[serde(rename = "fet", default)]
+    pub bold: bool,
+    #[serde(rename = "kursiv", default)]
+    pub italic: bool,
     /// A colour name from `farger` (`primar`, `sekundar`, ...) or `#rrggbb`.
-    #[serde(default)]
-    pub farge: Option<String>,
-    /// `venstre`, `midt` or `høyre`.
-    #[serde(default)]
-    pub justering: Option<String>,
-    #[serde(default)]
-    pub luft_over_pt: Option<f32>,
-    #[serde(default)]
-    pub luft_under_pt: Option<f32>,
+    #[serde(rename = "farge", default)]
+    pub color: Option<String>,
+    #[serde(rename = "justering", default)]
+    pub align: Option<Align>,
+    #[serde(rename = "luft_over_pt", default)]
+    pub space_before_pt: Option<f32>,
+    #[serde(rename = "luft_under_pt", default)]
+    pub space_after_pt: Option<f32>,
     /// Keep on the same page as what follows (captions, labels).
-    #[serde(default)]
-    pub hold_med_neste: bool,
+    #[serde(rename = "hold_med_neste", default)]
+    pub keep_with_next: bool,
 }
 
-fn default_font() -> String {
-    "Carlito".into()
-}
-fn default_size() -> f32 {
-    11.0
-}
-fn default_logo_width() -> f32 {
-    40.0
-}
-fn default_secondary() -> String {
-    "#5b7f95".into()
-}
-fn default_text() -> String {
-    "#1a1a1a".into()
-}
-fn default_header_bg() -> String {
-    "#1f4e79".into()
-}
-fn default_white() -> String {
-    "#ffffff".into()
-}
-fn default_rule() -> String {
-    "#8c8c8c".into()
-}
-fn default_margin() -> f32 {
-    25.0
-}
-
-/// The alignment of a paragraph style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The alignment of a paragraph style: `venstre`, `midt` or `høyre`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub enum Align {
+    #[default]
+    #[serde(rename = "venstre")]
     Left,
+    #[serde(rename = "midt")]
     Center,
+    #[serde(rename = "høyre")]
     Right,
+}
+
+/// The colour names a style may use instead of `#rrggbb`.
+pub const COLOR_NAMES: [&str; 6] = ["primar", "sekundar", "tekst", "tabellhode", "tabellhode_tekst", "linje"];
+
+/// A piece of the footer's page-number wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagePart {
+    Text(String),
+    /// The current page's number.
+    Page,
+    /// The number of pages.
+    Pages,
+}
+
+impl Texts {
+    /// The page-number wording in pieces: `Side {{ side }} av {{ sider }}` →
+    /// text «Side », page, text « av », pages.
+    pub fn page_parts(&self) -> Vec<PagePart> {
+        let mut out = Vec::new();
+        let mut rest = self.page.as_str();
+        while let Some(i) = rest.find("{{") {
+            let Some(j) = rest[i..].find("}}").map(|j| i + j) else { break };
+            let part = match rest[i + 2..j].trim() {
+                "side" => PagePart::Page,
+                "sider" => PagePart::Pages,
+                other => PagePart::Text(format!("{{{{ {other} }}}}")),
+            };
+            if i > 0 {
+                out.push(PagePart::Text(rest[..i].to_string()));
+            }
+            out.push(part);
+            rest = &rest[j + 2..];
+        }
+        if !rest.is_empty() {
+            out.push(PagePart::Text(rest.to_string()));
+        }
+        out
+    }
 }
 
 impl ParaStyle {
     pub fn align(&self) -> Align {
-        match self.justering.as_deref() {
-            Some("midt") => Align::Center,
-            Some("høyre") => Align::Right,
-            _ => Align::Left,
-        }
+        self.align.unwrap_or_default()
     }
+}
+
+fn is_hex(v: &str) -> bool {
+    v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
 impl Theme {
     /// Checks what the renderers rely on: colours, page margins, sizes.
     fn validate(&self, path: &Path) -> Result<()> {
         let mut errors = Vec::new();
-        let hex =
-            |v: &str| v.len() == 7 && v.starts_with('#') && v[1..].chars().all(|c| c.is_ascii_hexdigit());
-        let f = &self.farger;
-        for (name, v) in [
-            ("primar", &f.primar),
-            ("sekundar", &f.sekundar),
-            ("tekst", &f.tekst),
-            ("tabellhode", &f.tabellhode),
-            ("tabellhode_tekst", &f.tabellhode_tekst),
-            ("linje", &f.linje),
-        ] {
-            if !hex(v) {
+        for name in COLOR_NAMES {
+            let v = self.color_value(name);
+            if !is_hex(v) {
                 errors.push(format!("fargen {name} = «{v}» er ikke på formen #rrggbb"));
             }
         }
-        let named = ["primar", "sekundar", "tekst", "tabellhode", "tabellhode_tekst", "linje"];
         for (name, st) in self
-            .klasser
+            .classes
             .iter()
             .map(|(n, s)| (n.as_str(), s))
-            .chain(self.overskrift.iter().map(|s| ("overskrift", s)))
+            .chain(self.headings.iter().map(|s| ("overskrift", s)))
         {
-            if let Some(c) = &st.farge {
-                if !hex(c) && !named.contains(&c.as_str()) {
+            if let Some(c) = &st.color {
+                if !is_hex(c) && !COLOR_NAMES.contains(&c.as_str()) {
                     errors.push(format!(
                         "fargen «{c}» i {name} er verken #rrggbb eller en av {}",
-                        named.join(", ")
+                        COLOR_NAMES.join(", ")
                     ));
                 }
             }
-            if st.storrelse.is_some_and(|v| !(4.0..=72.0).contains(&v)) {
+            if st.size.is_some_and(|v| !(4.0..=72.0).contains(&v)) {
                 errors.push(format!("storrelse i {name} må være mellom 4 og 72 punkter"));
             }
         }
-        let p = &self.side;
-        let (w, h) = if p.liggende { (297.0, 210.0) } else { (210.0, 297.0) };
-        let margins = [p.marg_topp_mm, p.marg_bunn_mm, p.marg_venstre_mm, p.marg_hoyre_mm];
+        let p = &self.page;
+        let (w, h) = if p.landscape { (297.0, 210.0) } else { (210.0, 297.0) };
+        let margins = [p.margin_top_mm, p.margin_bottom_mm, p.margin_left_mm, p.margin_right_mm];
         if margins.iter().any(|m| !(0.0..=100.0).contains(m))
-            || p.marg_venstre_mm + p.marg_hoyre_mm > w - 40.0
-            || p.marg_topp_mm + p.marg_bunn_mm > h - 40.0
+            || p.margin_left_mm + p.margin_right_mm > w - 40.0
+            || p.margin_top_mm + p.margin_bottom_mm > h - 40.0
         {
             errors.push(format!("margene i [side] gir for lite plass på en {w} × {h} mm side"));
         }
-        if !(6.0..=24.0).contains(&self.skriftstorrelse) {
+        if !(6.0..=24.0).contains(&self.font_size) {
             errors.push("skriftstorrelse må være mellom 6 og 24 punkter".into());
         }
-        if !(5.0..=150.0).contains(&self.logo_bredde_mm) {
+        if !(5.0..=150.0).contains(&self.logo_width_mm) {
             errors.push("logo_bredde_mm må være mellom 5 og 150".into());
+        }
+        if self.headings.is_empty() {
+            errors.push("stilen har ingen [[overskrift]]".into());
         }
         if errors.is_empty() {
             return Ok(());
@@ -226,80 +272,100 @@ impl Theme {
             errors
                 .into_iter()
                 .map(|m| {
-                    crate::diag::Diagnostic::error(Some(Location::file(path)), m)
+                    Diagnostic::error(Some(Location::file(path)), m)
                         .hint("se templates/felles/stil.toml for gyldige verdier")
                 })
                 .collect(),
         ))
     }
 
+    fn color_value<'a>(&'a self, name: &'a str) -> &'a str {
+        let c = &self.colors;
+        match name {
+            "primar" => &c.primary,
+            "sekundar" => &c.secondary,
+            "tekst" => &c.text,
+            "tabellhode" => &c.table_header,
+            "tabellhode_tekst" => &c.table_header_text,
+            "linje" => &c.rule,
+            other => other,
+        }
+    }
+
     /// Resolves a colour name or `#rrggbb` to six lowercase hex digits.
     pub fn color(&self, name: &str) -> String {
-        let raw = match name {
-            "primar" => &self.farger.primar,
-            "sekundar" => &self.farger.sekundar,
-            "tekst" => &self.farger.tekst,
-            "tabellhode" => &self.farger.tabellhode,
-            "tabellhode_tekst" => &self.farger.tabellhode_tekst,
-            "linje" => &self.farger.linje,
-            other => other,
-        };
-        raw.trim_start_matches('#').to_lowercase()
+        self.color_value(name).trim_start_matches('#').to_lowercase()
     }
 
     /// The style of a heading level (1-based), the last one for deeper levels.
     pub fn heading(&self, level: u8) -> ParaStyle {
-        let i = (level.max(1) as usize - 1).min(self.overskrift.len().saturating_sub(1));
-        self.overskrift.get(i).cloned().unwrap_or_default()
+        let i = (level.max(1) as usize - 1).min(self.headings.len().saturating_sub(1));
+        self.headings.get(i).cloned().unwrap_or_default()
     }
 
     /// The date pattern for a named format; an unknown name is taken as a pattern.
     pub fn date_pattern<'a>(&'a self, name: &'a str) -> &'a str {
-        self.dato.get(name).map(String::as_str).unwrap_or(name)
+        self.date_formats.get(name).map(String::as_str).unwrap_or(name)
     }
 
-    /// Finds a file in the style's folders, nearest first.
+    /// Finds a file along the style chain, nearest first.
     pub fn find_file(&self, name: &str) -> Option<PathBuf> {
-        self.dirs.iter().map(|d| d.join(name)).find(|p| p.is_file())
+        self.chain.iter().find_map(|style| self.sources.find(&format!("{style}/{name}")))
     }
 
-    /// Loads `templates/<name>/stil.toml`, merged over the styles it inherits from.
-    /// `roots` are searched in order (a network's own `maler/` first, then `templates/`).
-    pub fn load(roots: &[PathBuf], name: &str) -> Result<Theme> {
-        let mut chain: Vec<(PathBuf, toml::Table)> = Vec::new();
+    /// The name `<style>/<file>` of the nearest style in the chain that has `file`.
+    pub fn template_name(&self, file: &str) -> Option<String> {
+        self.chain.iter().map(|style| format!("{style}/{file}")).find(|n| self.sources.find(n).is_some())
+    }
+
+    /// The names of the files the chain's styles hold (every style), sorted, unique.
+    pub fn file_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.chain.iter().flat_map(|s| self.sources.files(s)).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Loads `<style>/stil.toml`, merged over the styles it inherits from.
+    pub fn load(sources: &Sources, name: &str) -> Result<Theme> {
+        let mut chain: Vec<(String, PathBuf, toml::Table)> = Vec::new();
         let mut next = Some(name.to_string());
         while let Some(n) = next.take() {
-            if n.contains(['/', '\\']) || n.starts_with('.') {
+            if n.contains(['/', '\\']) || n.starts_with('.') || n.is_empty() {
                 return Err(Error::msg(format!("ugyldig navn på husstil: «{n}»")));
             }
-            if chain.len() > 8 || chain.iter().any(|(d, _)| d.ends_with(&n)) {
+            if chain.len() > 8 || chain.iter().any(|(s, _, _)| *s == n) {
                 return Err(Error::msg(format!("husstilen «{n}» arver fra seg selv")));
             }
-            let found = roots.iter().map(|r| r.join(&n)).find(|d| d.join("stil.toml").is_file());
-            let templates = roots.last().cloned().unwrap_or_default();
-            let dir = found.unwrap_or_else(|| templates.join(&n));
-            let path = dir.join("stil.toml");
-            if !path.is_file() {
+            let Some(dir) = sources.style_dir(&n) else {
+                let path = sources.shown().join(&n).join("stil.toml");
                 return Err(Error::at(Location::file(&path), format!("husstilen «{n}» finnes ikke"))
                     .with_hint(format!(
                         "husstilene er mappene i {} som har en stil.toml",
-                        templates.display()
+                        sources.shown().display()
                     )));
-            }
-            let table: toml::Table = crate::load::read_toml(&path)?;
+            };
+            let table: toml::Table = crate::load::read_toml(&dir.join("stil.toml"))?;
             next = table.get("arv").and_then(|v| v.as_str()).map(str::to_string);
-            chain.push((dir, table));
+            chain.push((n, dir, table));
         }
-        let dirs: Vec<PathBuf> = chain.iter().map(|(d, _)| d.clone()).collect();
+        let path = chain.first().map(|(_, d, _)| d.join("stil.toml")).unwrap_or_default();
+        let names: Vec<String> = chain.iter().map(|(n, _, _)| n.clone()).collect();
+        let dirs: Vec<PathBuf> = chain.iter().map(|(_, d, _)| d.clone()).collect();
         let mut merged = toml::Table::new();
-        for (_, t) in chain.into_iter().rev() {
+        for (_, _, t) in chain.into_iter().rev() {
             merge(&mut merged, t);
         }
-        let path = dirs.first().map(|d| d.join("stil.toml")).unwrap_or_default();
         let mut theme: Theme = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| {
-            Error::at(Location::file(&path), format!("husstilen kan ikke leses: {}", e.message()))
+            Error::at(
+                Location::file(&path),
+                format!("husstilen kan ikke leses: {}", crate::load::toml_message(e.message())),
+            )
+            .with_hint("se templates/felles/stil.toml for feltene en stil kan ha")
         })?;
+        theme.chain = names;
         theme.dirs = dirs;
+        theme.sources = sources.clone();
         theme.validate(&path)?;
         Ok(theme)
     }
@@ -314,5 +380,36 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
                 base.insert(k, v);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_wording_splits_at_its_fields() {
+        let t = Texts {
+            page: "Side {{ side }} av {{sider}}".into(),
+            subject: String::new(),
+            corrected_subject: String::new(),
+            nurses: String::new(),
+            physio_ot: String::new(),
+            whole_year: String::new(),
+            wheel: String::new(),
+            wheel_common: String::new(),
+            wheel_groups: String::new(),
+            wheel_gatherings: String::new(),
+            chart_target: String::new(),
+        };
+        assert_eq!(
+            t.page_parts(),
+            vec![
+                PagePart::Text("Side ".into()),
+                PagePart::Page,
+                PagePart::Text(" av ".into()),
+                PagePart::Pages
+            ]
+        );
     }
 }

@@ -63,8 +63,10 @@ impl<'a> P<'a> {
                 Event::End(e) if Some(e) == end => break,
                 Event::Start(Tag::Paragraph) => {
                     flush(&mut loose, &mut out);
-                    let inl = self.inlines(TagEnd::Paragraph)?;
-                    out.push(paragraph_or_image(inl));
+                    match self.lone_image(TagEnd::Paragraph)? {
+                        Some(img) => out.push(Block::Image(img)),
+                        None => out.push(Block::Paragraph(self.inlines(TagEnd::Paragraph)?)),
+                    }
                 }
                 Event::Start(Tag::Heading { level, .. }) => {
                     flush(&mut loose, &mut out);
@@ -184,16 +186,44 @@ impl<'a> P<'a> {
                 let content = self.inlines(TagEnd::Link)?;
                 vec![Inline::Link { url: dest_url.to_string(), content }]
             }
-            Tag::Image { dest_url, title, .. } => {
-                let alt = Inline::plain(&self.inlines(TagEnd::Image)?);
-                // Images are blocks; a marker carries them out of the paragraph.
-                vec![Inline::Link {
-                    url: format!("\u{1}image:{dest_url}\u{1}{title}"),
-                    content: vec![Inline::Text(alt)],
-                }]
+            Tag::Image { dest_url, .. } => {
+                return Err(format!(
+                    "bildet «{dest_url}» står inne i en tekstlinje; et bilde må stå alene i et eget avsnitt, med en tom linje før og etter"
+                ))
             }
             other => return Err(format!("markeringen {other:?} støttes ikke i malen")),
         })
+    }
+
+    /// When the content up to `end` is one image and nothing else (white space
+    /// aside), consumes it through `end` and returns the image.
+    fn lone_image(&mut self, end: TagEnd) -> Result<Option<Image>, String> {
+        let blank = |e: &Event| match e {
+            Event::Text(t) => t.trim().is_empty(),
+            Event::SoftBreak => true,
+            _ => false,
+        };
+        let mut i = self.pos;
+        while self.events.get(i).is_some_and(blank) {
+            i += 1;
+        }
+        let Some(Event::Start(Tag::Image { dest_url, title, .. })) = self.events.get(i).cloned() else {
+            return Ok(None);
+        };
+        let close = (i + 1..self.events.len()).find(|&j| matches!(self.events[j], Event::End(TagEnd::Image)));
+        let Some(close) = close else { return Ok(None) };
+        let mut j = close + 1;
+        while self.events.get(j).is_some_and(blank) {
+            j += 1;
+        }
+        if self.events.get(j) != Some(&Event::End(end)) {
+            return Ok(None);
+        }
+        self.pos = i + 1;
+        let alt = Inline::plain(&self.inlines(TagEnd::Image)?);
+        self.pos = j + 1;
+        let width_mm = title.trim().strip_suffix("mm").and_then(|w| w.trim().parse().ok());
+        Ok(Some(Image { src: dest_url.to_string(), alt, width_mm }))
     }
 
     fn pipe_table(&mut self, ncols: usize) -> Result<Table, String> {
@@ -211,8 +241,17 @@ impl<'a> P<'a> {
                 Some(Event::Start(Tag::TableRow)) => current.clear(),
                 Some(Event::End(TagEnd::TableRow)) => rows.push(std::mem::take(&mut current)),
                 Some(Event::Start(Tag::TableCell)) => {
-                    let inl = self.inlines(TagEnd::TableCell)?;
-                    let cell = if inl.is_empty() { vec![] } else { vec![paragraph_or_image(inl)] };
+                    let cell = match self.lone_image(TagEnd::TableCell)? {
+                        Some(img) => vec![Block::Image(img)],
+                        None => {
+                            let inl = self.inlines(TagEnd::TableCell)?;
+                            if inl.is_empty() {
+                                vec![]
+                            } else {
+                                vec![Block::Paragraph(inl)]
+                            }
+                        }
+                    };
                     current.push(cell);
                 }
                 Some(_) => {}
@@ -240,22 +279,8 @@ fn push_text(out: &mut Vec<Inline>, t: &str) {
 
 fn flush(loose: &mut Vec<Inline>, out: &mut Vec<Block>) {
     if !loose.is_empty() {
-        out.push(paragraph_or_image(std::mem::take(loose)));
+        out.push(Block::Paragraph(std::mem::take(loose)));
     }
-}
-
-/// A paragraph that holds only an image becomes an image block.
-fn paragraph_or_image(inl: Vec<Inline>) -> Block {
-    let trimmed: Vec<&Inline> =
-        inl.iter().filter(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty())).collect();
-    if let [Inline::Link { url, content }] = trimmed.as_slice() {
-        if let Some(rest) = url.strip_prefix("\u{1}image:") {
-            let (src, title) = rest.split_once('\u{1}').unwrap_or((rest, ""));
-            let width_mm = title.trim().strip_suffix("mm").and_then(|w| w.trim().parse().ok());
-            return Block::Image(Image { src: src.to_string(), alt: Inline::plain(content), width_mm });
-        }
-    }
-    Block::Paragraph(inl)
 }
 
 /// A fenced block whose info string is `{name} args`.
@@ -433,6 +458,14 @@ mod tests {
         assert_eq!(c.bars, vec![("Sandnes + SUS | 12.03".to_string(), 85.0), ("B".to_string(), 72.5)]);
         assert_eq!((c.target, c.unit.as_str(), c.alt.as_str()), (Some(80.0), "%", "Søyler"));
         assert!(parse("```{chart}\nA | 1\n```\n").is_err(), "alt text is required");
+    }
+
+    #[test]
+    fn an_image_inside_a_line_of_text_is_refused() {
+        let e = parse("Se ![logo](logo.png) her\n").unwrap_err();
+        assert!(e.contains("logo.png") && e.contains("eget avsnitt"), "{e}");
+        let b = parse("Tekst\n\n![Logo](logo.png)\n").unwrap();
+        assert!(matches!(&b[1], Block::Image(i) if i.src == "logo.png" && i.alt == "Logo"));
     }
 
     #[test]

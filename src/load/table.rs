@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 
-use crate::diag::{Error, Location, Result};
+use crate::dates;
+use crate::diag::{Error, Location, Result, Sink};
+use crate::model::Named;
 
 /// A table as read: header texts and rows of trimmed text cells.
 #[derive(Debug, Clone)]
@@ -119,10 +121,6 @@ impl Bound {
     fn col(&self, name: &str) -> Option<usize> {
         self.index.iter().find(|(n, _)| *n == name).and_then(|(_, i)| *i)
     }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.col(name).is_some()
-    }
 }
 
 impl Cells<'_> {
@@ -153,6 +151,91 @@ impl Cells<'_> {
 
     pub fn number(&self) -> usize {
         self.row.number
+    }
+
+    /// The required cell's text, or None with the error reported.
+    pub fn text(&self, name: &str, sink: &mut Sink) -> Option<&str> {
+        self.required(name).map_err(|e| sink.extend(e)).ok()
+    }
+
+    /// A cell holding one of a fixed set of words (`what` names it in the
+    /// message: «ukjent møtetype»). Empty gives None, or an error when `required`.
+    pub fn word<T: Named>(&self, name: &str, what: &str, required: bool, sink: &mut Sink) -> Option<T> {
+        let v = self.get(name);
+        if v.is_empty() {
+            if required {
+                let _ = self.text(name, sink);
+            }
+            return None;
+        }
+        let parsed = T::parse(v);
+        if parsed.is_none() {
+            let hint = if required {
+                format!("bruk en av disse: {}", T::words())
+            } else {
+                format!("bruk {} eller la cellen stå tom", T::words())
+            };
+            sink.error(self.loc(name), format!("ukjent {what} «{v}»"), hint);
+        }
+        parsed
+    }
+
+    /// A date cell (`16.04.2026`, `2026-04-16`, or an Excel date). Empty gives
+    /// None, or an error when `required`; a bad date is reported.
+    pub fn date(&self, name: &str, required: bool, sink: &mut Sink) -> Option<chrono::NaiveDate> {
+        let v = self.get(name);
+        if v.is_empty() {
+            if required {
+                let _ = self.text(name, sink);
+            }
+            return None;
+        }
+        match dates::parse(v) {
+            Ok(d) => Some(d),
+            Err(dates::DateError::NoSuchDay) => {
+                sink.error(
+                    self.loc(name),
+                    format!("«{v}» er ingen gyldig dato: den dagen finnes ikke"),
+                    "sjekk dag og måned",
+                );
+                None
+            }
+            Err(dates::DateError::Shape) => {
+                sink.error(
+                    self.loc(name),
+                    format!("«{v}» er ingen dato"),
+                    "skriv datoen som dd.mm.åååå (16.04.2026) eller åååå-mm-dd (2026-04-16)",
+                );
+                None
+            }
+        }
+    }
+
+    /// A time of day (`09:00`, `9.00`); empty gives None.
+    pub fn time(&self, name: &str, sink: &mut Sink) -> Option<chrono::NaiveTime> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        let parsed = chrono::NaiveTime::parse_from_str(&v.replace('.', ":"), "%H:%M").ok();
+        if parsed.is_none() {
+            sink.error(
+                self.loc(name),
+                format!("«{v}» er ikke et klokkeslett"),
+                "skriv klokkeslettet som tt:mm, for eksempel 09:00",
+            );
+        }
+        parsed
+    }
+
+    /// A list in one cell, split at any of `separators`, trimmed, empty parts dropped.
+    pub fn list(&self, name: &str, separators: &[char]) -> Vec<String> {
+        self.get(name)
+            .split(separators)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 }
 
@@ -262,14 +345,21 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
     let mut headers: Option<Vec<String>> = None;
     let mut header_row = 1;
     let mut rows = Vec::new();
+    // A spreadsheet row is a record: line breaks inside quoted cells do not
+    // start a new row, so row = text line - line breaks inside earlier records.
+    let mut inner_breaks = 0usize;
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            Error::at(Location::row(path, line.max(1)), "raden kan ikke leses som CSV").with_hint(
-                "sjekk at tekst med skilletegn eller anførselstegn står i doble anførselstegn (\")",
+            Error::at(
+                Location::row(path, line.saturating_sub(inner_breaks).max(1)),
+                "raden kan ikke leses som CSV",
             )
+            .with_hint("sjekk at tekst med skilletegn eller anførselstegn står i doble anførselstegn (\")")
         })?;
-        let number = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let number = line.saturating_sub(inner_breaks);
+        inner_breaks += record.iter().map(|c| c.matches('\n').count()).sum::<usize>();
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;

@@ -14,8 +14,8 @@ use crate::theme::Theme;
 const C: f64 = 400.0;
 
 fn esc(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control()).collect();
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    crate::xml::escape(&one_line)
 }
 
 /// The point at `fraction` of the year (0 = 1 January at the top, clockwise) and radius `r`.
@@ -33,33 +33,11 @@ fn lighten(hex: &str, amount: f64) -> String {
     format!("{:02x}{:02x}{:02x}", ch(16), ch(8), ch(0))
 }
 
-/// Activities by month from an optional `arshjul.csv` (Måned;Tekst): month as 1-12 or its name.
-fn activities(py: &PlanYear) -> Vec<(usize, String)> {
-    let Some((_, t)) = py.tables.iter().find(|(n, _)| n == "arshjul") else {
-        return Vec::new();
-    };
-    let col = |name: &str| t.headers.iter().position(|h| h.to_lowercase() == name);
-    let (Some(m), Some(x)) = (col("måned"), col("tekst")) else {
-        return Vec::new();
-    };
-    t.rows
-        .iter()
-        .filter_map(|r| {
-            let month = r.cells.get(m)?.trim().to_lowercase();
-            let n = month
-                .parse::<usize>()
-                .ok()
-                .or_else(|| MONTHS.iter().position(|n| *n == month).map(|i| i + 1))?;
-            (1..=12).contains(&n).then(|| (n - 1, r.cells.get(x).cloned().unwrap_or_default()))
-        })
-        .collect()
-}
-
 /// The årshjul of a year as an SVG document.
 pub fn svg(py: &PlanYear, theme: &Theme) -> String {
     let primary = theme.color("primar");
     let secondary = theme.color("sekundar");
-    let font = esc(&theme.skrift);
+    let font = esc(&theme.font);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -91,8 +69,8 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
     );
     // Recurring activities inside their month.
     let mut per_month: Vec<Vec<String>> = vec![Vec::new(); 12];
-    for (m, text) in activities(py) {
-        per_month[m].push(text);
+    for item in &py.wheel {
+        per_month[item.month].push(item.text.clone());
     }
     for (m, texts) in per_month.iter().enumerate() {
         for (i, t) in texts.iter().take(3).enumerate() {
@@ -112,13 +90,11 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
     } else {
         365.0
     };
-    let mut meetings: Vec<_> = py.meetings.iter().collect();
-    meetings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    for m in meetings {
+    for m in &py.meetings {
         let f = (m.date.ordinal0() as f64 + 0.5) / days;
         let (r, colour) = match m.kind {
-            MeetingKind::Nettverksmote => (260.0, primary.clone()),
-            MeetingKind::Samling => (225.0, secondary.clone()),
+            MeetingKind::NetworkMeeting => (260.0, primary.clone()),
+            MeetingKind::Gathering => (225.0, secondary.clone()),
             _ => (295.0, "8b1a1a".to_string()),
         };
         let (x, y) = at(f, r);
@@ -143,8 +119,9 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
     let _ = writeln!(s, "<circle cx=\"{C}\" cy=\"{C}\" r=\"112\" fill=\"#{primary}\"/>");
     let _ = writeln!(
         s,
-        "<text x=\"{C}\" y=\"{:.1}\" font-size=\"34\" font-weight=\"bold\" fill=\"#ffffff\" text-anchor=\"middle\">Årshjul</text>",
-        C - 4.0
+        "<text x=\"{C}\" y=\"{:.1}\" font-size=\"34\" font-weight=\"bold\" fill=\"#ffffff\" text-anchor=\"middle\">{}</text>",
+        C - 4.0,
+        esc(&theme.texts.wheel)
     );
     let _ = writeln!(
         s,
@@ -153,10 +130,11 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
         py.year
     );
     // Legend.
+    let t = &theme.texts;
     let legend = [
-        ("8b1a1a", "Fagdag, kurs og felles møter"),
-        (primary.as_str(), "Nettverksmøter i lokale grupper"),
-        (secondary.as_str(), "Samlinger i fysio- og ergoterapinettverket"),
+        ("8b1a1a", t.wheel_common.as_str()),
+        (primary.as_str(), t.wheel_groups.as_str()),
+        (secondary.as_str(), t.wheel_gatherings.as_str()),
     ];
     for (i, (colour, text)) in legend.iter().enumerate() {
         let y = 815.0 + i as f64 * 28.0;

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::pdf::{compile, lit};
-use crate::diag::{Error, Result};
+use super::world::{self, lit};
+use crate::diag::Result;
 use crate::doc::Chart;
 use crate::theme::Theme;
 
@@ -67,7 +67,7 @@ pub fn typst(chart: &Chart, theme: &Theme) -> String {
         let _ = writeln!(
             s,
             "#align(right, text(size: 8pt, fill: rgb(\"#8b1a1a\"), {}))",
-            lit(format!("- - -  mål: {} {}", number(t), chart.unit).trim())
+            lit(format!("- - -  {}: {} {}", theme.texts.chart_target, number(t), chart.unit).trim())
         );
     }
     s.push_str("])\n");
@@ -78,28 +78,11 @@ pub fn typst(chart: &Chart, theme: &Theme) -> String {
 pub fn png(chart: &Chart, theme: &Theme, width_mm: f32, date: chrono::NaiveDate) -> Result<Vec<u8>> {
     let source = format!(
         "#set page(width: {width_mm}mm, height: auto, margin: 1.5mm, fill: white)\n#set text(font: {}, size: {}pt, lang: \"nb\", region: \"NO\", hyphenate: false)\n{}",
-        lit(&theme.skrift),
-        theme.skriftstorrelse,
+        lit(&theme.font),
+        theme.font_size,
         typst(chart, theme)
     );
-    rasterise(source, Default::default(), date)
-}
-
-/// Compiles a one-page Typst source and renders its page as a PNG at 150 dpi.
-fn rasterise(
-    source: String,
-    files: std::collections::HashMap<typst::syntax::FileId, typst::foundations::Bytes>,
-    date: chrono::NaiveDate,
-) -> Result<Vec<u8>> {
-    let doc = compile(source, files, date)?;
-    let page = doc.pages().first().ok_or_else(|| Error::msg("bildet ble tomt"))?;
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new(150.0 / 72.0),
-        render_bleed: false,
-    };
-    typst_render::render(page, &options)
-        .encode_png()
-        .map_err(|e| Error::msg(format!("bildet kunne ikke lagres som PNG: {e}")))
+    world::rasterise(source, Default::default(), date)
 }
 
 /// An SVG picture as a PNG of `width_mm` at 150 dpi (for the DOCX), drawn by Typst.
@@ -107,7 +90,7 @@ pub fn svg_png(svg: &[u8], width_mm: f32, date: chrono::NaiveDate) -> Result<Vec
     let source = format!(
         "#set page(width: {width_mm}mm, height: auto, margin: 0mm, fill: white)\n#image(\"/bilde.svg\", width: 100%)\n"
     );
-    let mut files = std::collections::HashMap::new();
-    files.insert(super::pdf::file_id("/bilde.svg"), typst::foundations::Bytes::new(svg.to_vec()));
-    rasterise(source, files, date)
+    let mut files = world::Files::new();
+    files.insert(world::file_id("/bilde.svg"), typst::foundations::Bytes::new(svg.to_vec()));
+    world::rasterise(source, files, date)
 }

@@ -5,6 +5,7 @@ pub mod arshjul;
 pub mod chart;
 pub mod docx;
 pub mod pdf;
+pub mod world;
 
 use std::collections::BTreeMap;
 

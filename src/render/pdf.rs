@@ -3,113 +3,18 @@
 //! Every text run is emitted as a Typst string literal, so no data can be read
 //! as markup. Output is tagged PDF/A-2a with title, language and a fixed date.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::LazyLock;
 
-use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Smart};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
-use typst_layout::PagedDocument;
+use typst::foundations::{Bytes, Smart};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::world::{self, lit};
 use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Document, Inline, Table};
-use crate::theme::{Align, ParaStyle, Theme};
+use crate::theme::{Align, PagePart, ParaStyle, Theme};
 
 pub struct Pdf;
-
-static FONT_FILES: [&[u8]; 8] = [
-    include_bytes!("fonts/Carlito-Regular.ttf"),
-    include_bytes!("fonts/Carlito-Bold.ttf"),
-    include_bytes!("fonts/Carlito-Italic.ttf"),
-    include_bytes!("fonts/Carlito-BoldItalic.ttf"),
-    include_bytes!("fonts/LiberationSans-Regular.ttf"),
-    include_bytes!("fonts/LiberationSans-Bold.ttf"),
-    include_bytes!("fonts/LiberationSans-Italic.ttf"),
-    include_bytes!("fonts/LiberationSans-BoldItalic.ttf"),
-];
-
-static FONTS: LazyLock<Vec<Font>> =
-    LazyLock::new(|| FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect());
-
-static BOOK: LazyLock<LazyHash<FontBook>> =
-    LazyLock::new(|| LazyHash::new(FontBook::from_fonts(FONTS.iter())));
-
-static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
-
-/// The font families compiled into the binary.
-pub fn font_families() -> Vec<String> {
-    let mut v: Vec<String> = FONTS.iter().map(|f| f.info().family.clone()).collect();
-    v.dedup();
-    v
-}
-
-pub fn file_id(path: &str) -> FileId {
-    let vpath = VirtualPath::new(path).expect("generated paths are valid");
-    RootedPath::new(VirtualRoot::Project, vpath).intern()
-}
-
-struct DocWorld {
-    main: Source,
-    files: HashMap<FileId, Bytes>,
-    today: Option<Datetime>,
-}
-
-impl World for DocWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &LIBRARY
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        &BOOK
-    }
-
-    fn main(&self) -> FileId {
-        self.main.id()
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
-        } else {
-            Err(FileError::AccessDenied)
-        }
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files.get(&id).cloned().ok_or(FileError::AccessDenied)
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        FONTS.get(index).cloned()
-    }
-
-    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
-        self.today
-    }
-}
-
-/// A Typst string literal holding `text` exactly.
-pub fn lit(text: &str) -> String {
-    let mut s = String::with_capacity(text.len() + 2);
-    s.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => s.push_str("\\\\"),
-            '"' => s.push_str("\\\""),
-            '\n' => s.push_str("\\n"),
-            '\r' => {}
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
-}
 
 fn rgb(theme: &Theme, name: &str) -> String {
     format!("rgb(\"#{}\")", theme.color(name))
@@ -145,16 +50,16 @@ fn inlines(out: &mut String, items: &[Inline]) {
 
 fn text_settings(theme: &Theme, st: &ParaStyle) -> String {
     let mut args = Vec::new();
-    if let Some(s) = st.storrelse {
+    if let Some(s) = st.size {
         args.push(format!("size: {s}pt"));
     }
-    if st.fet {
+    if st.bold {
         args.push("weight: \"bold\"".into());
     }
-    if st.kursiv {
+    if st.italic {
         args.push("style: \"italic\"".into());
     }
-    if let Some(c) = &st.farge {
+    if let Some(c) = &st.color {
         args.push(format!("fill: {}", rgb(theme, c)));
     }
     if args.is_empty() {
@@ -213,10 +118,10 @@ fn block(out: &mut String, theme: &Theme, b: &Block) {
             out.push('\n');
         }
         Block::Styled { class, blocks: inner } => {
-            let st = theme.klasser.get(class).cloned().unwrap_or_default();
-            let above = st.luft_over_pt.map(|v| format!("above: {v}pt, ")).unwrap_or_default();
-            let below = st.luft_under_pt.map(|v| format!("below: {v}pt, ")).unwrap_or_default();
-            let sticky = if st.hold_med_neste { "sticky: true, " } else { "" };
+            let st = theme.classes.get(class).cloned().unwrap_or_default();
+            let above = st.space_before_pt.map(|v| format!("above: {v}pt, ")).unwrap_or_default();
+            let below = st.space_after_pt.map(|v| format!("below: {v}pt, ")).unwrap_or_default();
+            let sticky = if st.keep_with_next { "sticky: true, " } else { "" };
             let _ = write!(
                 out,
                 "#block({above}{below}{sticky}width: 100%)[\n{}#set align({})\n",
@@ -284,37 +189,47 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
     let _ = writeln!(
         s,
         "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: false, fill: {})",
-        lit(&theme.skrift),
-        theme.skriftstorrelse,
+        lit(&theme.font),
+        theme.font_size,
         lit(lang),
         lit(region),
         rgb(theme, "tekst")
     );
-    let p = &theme.side;
+    let p = &theme.page;
     let logo = if assets.images.contains_key("logo.png") {
         format!(
             "image(\"/assets/logo.png\", width: {}mm, alt: {})",
-            theme.logo_bredde_mm,
-            lit(&format!("Logo {}", theme.navn))
+            theme.logo_width_mm,
+            lit(&format!("Logo {}", theme.name))
         )
     } else {
         "[]".into()
     };
-    let header_lines: Vec<String> = theme.topptekst.iter().map(|l| lit(l)).collect();
+    let header_lines: Vec<String> = theme.header_lines.iter().map(|l| lit(l)).collect();
+    let page: String = theme
+        .texts
+        .page_parts()
+        .iter()
+        .map(|part| match part {
+            PagePart::Text(t) => format!("#{}", lit(t)),
+            PagePart::Page => "#counter(page).display()".into(),
+            PagePart::Pages => "#counter(page).final().first()".into(),
+        })
+        .collect();
     let _ = writeln!(
         s,
         "#set page(paper: \"a4\", flipped: {}, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), header-ascent: 20%, \
 header: grid(columns: (1fr, auto), align: (left + horizon, right + horizon), {logo}, text(size: 8pt, fill: {})[#({},).join(linebreak())]), \
-footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) Side #counter(page).display() av #counter(page).final().first()])",
-        p.liggende,
-        p.marg_topp_mm,
-        p.marg_bunn_mm,
-        p.marg_venstre_mm,
-        p.marg_hoyre_mm,
+footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) {page}])",
+        p.landscape,
+        p.margin_top_mm,
+        p.margin_bottom_mm,
+        p.margin_left_mm,
+        p.margin_right_mm,
         rgb(theme, "sekundar"),
         if header_lines.is_empty() { "\"\"".to_string() } else { header_lines.join(", ") },
         rgb(theme, "sekundar"),
-        lit(&theme.bunntekst),
+        lit(&theme.footer_text),
     );
     s.push_str("#set par(spacing: 0.9em, leading: 0.55em)\n");
     let _ = writeln!(s, "#set list(marker: ([•], [–]), indent: 0.4em, body-indent: 0.6em, spacing: 0.6em)");
@@ -325,8 +240,8 @@ footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) Side #counter(page).disp
     );
     for level in 1..=4u8 {
         let st = theme.heading(level);
-        let above = st.luft_over_pt.unwrap_or(14.0);
-        let below = st.luft_under_pt.unwrap_or(6.0);
+        let above = st.space_before_pt.unwrap_or(14.0);
+        let below = st.space_after_pt.unwrap_or(6.0);
         let settings = text_settings(theme, &st);
         let _ = writeln!(
             s,
@@ -340,62 +255,18 @@ footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) Side #counter(page).disp
     s
 }
 
-fn typst_date(d: chrono::NaiveDate) -> Option<Datetime> {
-    use chrono::Datelike;
-    Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8)
-}
-
-/// Compiles generated Typst source in the closed world: the source, the given
-/// files, the embedded fonts, and `date` as today. Any warning is an error.
-pub fn compile(
-    text: String,
-    files: HashMap<FileId, Bytes>,
-    date: chrono::NaiveDate,
-) -> Result<PagedDocument> {
-    let main = Source::new(file_id("/main.typ"), text);
-    let world = DocWorld { main, files, today: typst_date(date) };
-    let warned = typst::compile::<PagedDocument>(&world);
-    let internal = |what: &str, ds: &[SourceDiagnostic]| {
-        let msgs: Vec<String> = ds.iter().map(|d| diag_text(&world, d)).collect();
-        Error::msg(format!("PDF-en kunne ikke lages ({what}): {}", msgs.join("; ")))
-            .with_hint("dette er en feil i arsplan eller i husstilen; meld den gjerne med datafilene")
-    };
-    if !warned.warnings.is_empty() {
-        return Err(internal("advarsel fra Typst", &warned.warnings));
-    }
-    let paged = warned.output.map_err(|e| internal("setting", &e))?;
-    typst::comemo::evict(10);
-    Ok(paged)
-}
-
-fn diag_text(world: &DocWorld, d: &SourceDiagnostic) -> String {
-    use typst::WorldExt;
-    let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
-    let mut msg = d.message.to_string();
-    if let Some(range) = world.range(d.span) {
-        let text = world.main.text();
-        let line = text[..range.start.min(text.len())].lines().count();
-        let snippet: String = text.get(range.clone()).unwrap_or("").chars().take(60).collect();
-        msg = format!("{msg} [generert kilde, linje {line}: «{snippet}»]");
-    }
-    if !hints.is_empty() {
-        msg = format!("{msg} ({})", hints.join("; "));
-    }
-    msg
-}
-
 impl Renderer for Pdf {
     fn extension(&self) -> &'static str {
         "pdf"
     }
 
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
-        if !font_families().iter().any(|f| f.eq_ignore_ascii_case(&theme.skrift)) {
+        if !world::has_font(&theme.font) {
             return Err(Error::msg(format!(
                 "husstilen «{}» bruker skriften «{}», som ikke følger med arsplan",
-                theme.navn, theme.skrift
+                theme.name, theme.font
             ))
-            .with_hint(format!("bruk en av disse: {}", font_families().join(", "))));
+            .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
         }
         let text = source(doc, theme, assets);
         // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
@@ -405,10 +276,10 @@ impl Renderer for Pdf {
         let files = assets
             .images
             .iter()
-            .map(|(name, bytes)| (file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
+            .map(|(name, bytes)| (world::file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
             .collect();
-        let paged = compile(text, files, doc.meta.date)?;
-        let date = typst_date(doc.meta.date);
+        let paged = world::compile(text, files, doc.meta.date)?;
+        let date = world::date(doc.meta.date);
         let standards = PdfStandards::new(&[PdfStandard::A_2a])
             .map_err(|e| Error::msg(format!("PDF/A-oppsett: {e:?}")))?;
         let timestamp = date.map(Timestamp::new_utc);

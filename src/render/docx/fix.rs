@@ -7,7 +7,7 @@
 //! [`repair`] takes the packed bytes and returns a schema-valid package whose
 //! bytes depend only on the input document's content.
 //!
-//! The module uses only `std` and the `zip` crate (v2, feature `deflate`).
+//! The module uses `std`, the `zip` crate and [`crate::xml`] for escaping.
 //! XML is handled by a small lossless tree parser: text, entity references
 //! and attribute values are kept exactly as written (never decoded), so the
 //! fixer cannot corrupt content it does not touch. It relies on docx-rs'
@@ -19,7 +19,7 @@
 //!
 //! ```ignore
 //! TableRow::new(cells)
-//!     .row_height(docx_fix::HEADER_ROW_MARKER_TWIPS as f32)
+//!     .row_height(fix::HEADER_ROW_MARKER_TWIPS as f32)
 //!     .height_rule(HeightRule::Auto)
 //! ```
 //!
@@ -531,23 +531,7 @@ fn core_xml(m: &CoreMeta, lang: &str) -> String {
     s
 }
 
-/// Escapes text for use in XML content or a double-quoted attribute.
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // characters not allowed in XML 1.0
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => o.push(c),
-        }
-    }
-    o
-}
+use crate::xml::escape as esc;
 
 // ===========================================================================
 // WordprocessingML fixes

@@ -17,7 +17,7 @@ use docx_rs::{
 use super::{image_size, Assets, Renderer};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Document, Image, Inline, Table};
-use crate::theme::{Align, ParaStyle, Theme};
+use crate::theme::{Align, PagePart, ParaStyle, Theme};
 
 pub struct Docx;
 
@@ -53,26 +53,26 @@ fn para_style(theme: &Theme, id: &str, name: &str, st: &ParaStyle, outline: Opti
     if let Some(lvl) = outline {
         s = s.outline_lvl(lvl).ui_priority(9);
     }
-    if let Some(size) = st.storrelse {
+    if let Some(size) = st.size {
         s = s.size((size * 2.0).round() as usize);
     }
-    if st.fet {
+    if st.bold {
         s = s.bold();
     }
-    if st.kursiv {
+    if st.italic {
         s = s.italic();
     }
-    if let Some(c) = &st.farge {
+    if let Some(c) = &st.color {
         s = s.color(theme.color(c));
     }
-    if st.justering.is_some() {
+    if st.align.is_some() {
         s = s.align(alignment(st.align()));
     }
     let mut ls = LineSpacing::new();
-    if let Some(b) = st.luft_over_pt {
+    if let Some(b) = st.space_before_pt {
         ls = ls.before(pt_twips(b));
     }
-    if let Some(a) = st.luft_under_pt {
+    if let Some(a) = st.space_after_pt {
         ls = ls.after(pt_twips(a));
     }
     s.line_spacing(ls)
@@ -226,7 +226,7 @@ impl Ctx<'_> {
             }
             Block::Styled { class, blocks } => {
                 let id =
-                    if self.theme.klasser.contains_key(class) { Some(class_style_id(class)) } else { None };
+                    if self.theme.classes.contains_key(class) { Some(class_style_id(class)) } else { None };
                 for part in self.blocks(blocks, id.as_deref().or(style), width)? {
                     out.push(part);
                 }
@@ -348,29 +348,29 @@ impl Renderer for Docx {
     }
 
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
-        let page = &theme.side;
-        let (pw, ph) = if page.liggende { (16838u32, 11906u32) } else { (11906, 16838) };
+        let page = &theme.page;
+        let (pw, ph) = if page.landscape { (16838u32, 11906u32) } else { (11906, 16838) };
         let mm = |v: f32| (v * TWIPS_PER_MM).round() as i32;
-        let text_width = pw - (mm(page.marg_venstre_mm) + mm(page.marg_hoyre_mm)) as u32;
-        let font = theme.skrift_word.clone().unwrap_or_else(|| theme.skrift.clone());
+        let text_width = pw - (mm(page.margin_left_mm) + mm(page.margin_right_mm)) as u32;
+        let font = theme.word_font.clone().unwrap_or_else(|| theme.font.clone());
         let mut d = DocxBuilder::new()
             .default_fonts(RunFonts::new().ascii(&font).hi_ansi(&font).east_asia(&font).cs(&font))
-            .default_size((theme.skriftstorrelse * 2.0).round() as usize)
+            .default_size((theme.font_size * 2.0).round() as usize)
             .default_line_spacing(
                 LineSpacing::new().before(0).after(140).line(264).line_rule(docx_rs::LineSpacingType::Auto),
             )
             .page_size(pw, ph)
             .page_margin(
                 PageMargin::new()
-                    .top(mm(page.marg_topp_mm))
-                    .bottom(mm(page.marg_bunn_mm))
-                    .left(mm(page.marg_venstre_mm))
-                    .right(mm(page.marg_hoyre_mm))
+                    .top(mm(page.margin_top_mm))
+                    .bottom(mm(page.margin_bottom_mm))
+                    .left(mm(page.margin_left_mm))
+                    .right(mm(page.margin_right_mm))
                     .header(mm(10.0))
                     .footer(mm(10.0))
                     .gutter(0),
             );
-        if page.liggende {
+        if page.landscape {
             d = d.page_orient(PageOrientationType::Landscape);
         }
         // Styles: headings with outline levels, the theme's classes, links.
@@ -384,7 +384,7 @@ impl Renderer for Docx {
                 Some(level as usize - 1),
             ));
         }
-        for (name, st) in &theme.klasser {
+        for (name, st) in &theme.classes {
             d = d.add_style(para_style(theme, &class_style_id(name), name, st, None));
         }
         d = d.add_style(
@@ -423,9 +423,9 @@ impl Renderer for Docx {
             head_color: None,
             date: doc.meta.date,
             keep_styles: theme
-                .klasser
+                .classes
                 .iter()
-                .filter(|(_, st)| st.hold_med_neste)
+                .filter(|(_, st)| st.keep_with_next)
                 .map(|(name, _)| class_style_id(name))
                 .collect(),
         };
@@ -435,13 +435,13 @@ impl Renderer for Docx {
         if assets.images.contains_key("logo.png") {
             let logo = Image {
                 src: "logo.png".into(),
-                alt: format!("Logo {}", theme.navn),
-                width_mm: Some(theme.logo_bredde_mm),
+                alt: format!("Logo {}", theme.name),
+                width_mm: Some(theme.logo_width_mm),
             };
             header = header.add_paragraph(ctx.picture(&logo, text_width)?);
             header_alts = std::mem::take(&mut ctx.alts);
         }
-        for line in &theme.topptekst {
+        for line in &theme.header_lines {
             header = header.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Right)
@@ -451,14 +451,16 @@ impl Renderer for Docx {
         d = d.header(header);
         let small = |t: &str| Run::new().add_text(t).size(17).color(theme.color("sekundar"));
         let mut foot = Paragraph::new().align(AlignmentType::Right);
-        if !theme.bunntekst.is_empty() {
-            foot = foot.add_run(small(&format!("{}   ", theme.bunntekst)));
+        if !theme.footer_text.is_empty() {
+            foot = foot.add_run(small(&format!("{}   ", theme.footer_text)));
         }
-        foot = foot
-            .add_run(small("Side "))
-            .add_page_num(PageNum::new())
-            .add_run(small(" av "))
-            .add_num_pages(NumPages::new());
+        for part in theme.texts.page_parts() {
+            foot = match part {
+                PagePart::Text(t) => foot.add_run(small(&t)),
+                PagePart::Page => foot.add_page_num(PageNum::new()),
+                PagePart::Pages => foot.add_num_pages(NumPages::new()),
+            };
+        }
         d = d.footer(Footer::new().add_paragraph(foot));
 
         let parts = ctx.blocks(&doc.blocks, None, text_width)?;

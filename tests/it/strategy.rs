@@ -1,7 +1,7 @@
 //! Plans that follow the regional strategy: references to innsatsområder are
 //! checked, and a template can show which ones the plan serves.
 
-mod common;
+use crate::common;
 
 use arsplan::Project;
 

@@ -2,7 +2,7 @@
 //! (in Norwegian, with the files it touched), calendars that update in place,
 //! and a lock so two builds cannot interleave.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
@@ -67,16 +67,17 @@ fn holidays_weekends_and_double_bookings() {
 fn a_moved_date_is_reported_with_the_files_it_touches_and_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let project = stavanger_copy(dir.path());
-    let first = project.build(&stavanger(), &["docx", "pdf"]).unwrap();
+    let first = project.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
     assert!(first.changes.is_empty(), "the first build has nothing to compare with");
-    let again = project.build(&stavanger(), &["docx", "pdf"]).unwrap();
+    let again = project.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
     assert!(
         again.changes.is_empty() && again.written.iter().all(|w| !w.changed),
         "nothing changed, nothing written"
     );
 
     set_date(dir.path(), "sandnes_var", "23.04.2026");
-    let moved = project.build_with(&stavanger(), &["docx", "pdf"], true).unwrap();
+    let moved =
+        project.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx", "pdf"]).with_note()).unwrap();
     let texts: Vec<&str> = moved.changes.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -102,10 +103,9 @@ fn a_moved_date_is_reported_with_the_files_it_touches_and_a_note() {
 }
 
 #[test]
+#[ignore = "needs python3 with icalendar"]
 fn calendars_parse_and_a_moved_meeting_keeps_its_uid_with_a_higher_sequence() {
-    if !common::have_tool("python3", &["-c", "import icalendar"]) {
-        return;
-    }
+    common::need("python3", &["-c", "import icalendar"]);
     let dir = tempfile::tempdir().unwrap();
     let project = stavanger_copy(dir.path());
     let read = |name: &str| -> String {
@@ -126,7 +126,7 @@ for e in cal.walk('VEVENT'):
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
-    project.build(&stavanger(), &["pdf"]).unwrap();
+    project.build(&stavanger(), &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
     let before = read("kalender-2026.ics");
     assert_eq!(before.lines().count(), 13, "{before}");
     assert!(
@@ -141,7 +141,7 @@ for e in cal.walk('VEVENT'):
     );
 
     set_date(dir.path(), "sandnes_var", "23.04.2026");
-    project.build(&stavanger(), &["pdf"]).unwrap();
+    project.build(&stavanger(), &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
     let after = read("kalender-2026.ics");
     assert!(after.contains("sandnes_var-2026@stavanger.arsplan 1 2026-04-23"), "{after}");
     assert!(
@@ -156,7 +156,9 @@ fn a_second_build_waits_for_the_lock() {
     let project = stavanger_copy(dir.path());
     let lock = arsplan::publish::lock(&project.output).unwrap();
     let p2 = project.clone();
-    let handle = std::thread::spawn(move || p2.build(&stavanger(), &["docx"]).map(|b| b.written.len()));
+    let handle = std::thread::spawn(move || {
+        p2.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx"])).map(|b| b.written.len())
+    });
     std::thread::sleep(std::time::Duration::from_millis(400));
     assert!(!handle.is_finished(), "the build must wait while another holds the lock");
     assert!(!dir.path().join("output/stavanger").exists(), "nothing written while locked");

@@ -1,7 +1,7 @@
 //! The same plan read from other spreadsheet forms gives the same documents:
 //! Windows-1252 with commas, ISO dates, and an .xlsx workbook with Excel date cells.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! with title and language, Word structure (headings, lists, tables, footer),
 //! and byte-identical output for the same input.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::Command;
@@ -21,7 +21,7 @@ fn with_meta() -> Vec<(Artifact, arsplan::doc::Meta)> {
     for (n, y) in project.targets(&Default::default()).unwrap() {
         let p = project.prepare(&n, y).unwrap();
         let metas: Vec<(String, arsplan::doc::Meta)> =
-            project.documents(&p).unwrap().into_iter().map(|(stem, d)| (stem, d.meta)).collect();
+            project.documents(&p).unwrap().into_iter().map(|m| (m.stem, m.document.meta)).collect();
         for a in project.render(&p, &["docx", "pdf"]).unwrap() {
             let stem = a.path.file_stem().unwrap().to_string_lossy().to_string();
             let meta = metas.iter().find(|(s, _)| *s == stem).unwrap().1.clone();
@@ -121,10 +121,9 @@ fn pdf_is_tagged_pdfa_with_title_and_language() {
 }
 
 #[test]
+#[ignore = "needs pdffonts (poppler-utils)"]
 fn pdf_embeds_the_house_font() {
-    if !common::have_tool("pdffonts", &["-v"]) {
-        return;
-    }
+    common::need("pdffonts", &["-v"]);
     for a in pdfs(&all_artifacts()) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.pdf");
@@ -139,10 +138,9 @@ fn pdf_embeds_the_house_font() {
 }
 
 #[test]
+#[ignore = "needs openxml-audit (pip)"]
 fn docx_passes_an_independent_ooxml_validator() {
-    if !common::have_tool("openxml-audit", &["--help"]) {
-        return;
-    }
+    common::need("openxml-audit", &["--help"]);
     for a in docxs(&all_artifacts()) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(a.path.file_name().unwrap());
@@ -154,10 +152,9 @@ fn docx_passes_an_independent_ooxml_validator() {
 }
 
 #[test]
+#[ignore = "needs soffice (LibreOffice)"]
 fn libreoffice_opens_every_docx() {
-    if !common::have_tool("soffice", &["--version"]) {
-        return;
-    }
+    common::need("soffice", &["--version"]);
     let dir = tempfile::tempdir().unwrap();
     let artifacts = all_artifacts();
     let mut inputs = Vec::new();

@@ -1,7 +1,6 @@
 //! Helpers shared by the integration tests: the example project, independent
 //! text extraction from DOCX (zip + XML) and PDF (poppler's pdftotext), and
 //! word-level comparison with the seed texts.
-#![allow(dead_code)]
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,21 +18,13 @@ pub fn project(out: &Path) -> Project {
     Project { data: r.join("data"), templates: r.join("templates"), output: out.to_path_buf() }
 }
 
-/// True when CI (or the developer) demands that external tools be present.
-pub fn tools_required() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-        || std::env::var_os("ARSPLAN_REQUIRE_TOOLS").is_some()
-}
-
-/// Whether an external program can run. When it cannot: fail under CI, else
-/// print why the test is skipped and return false.
-pub fn have_tool(program: &str, args: &[&str]) -> bool {
-    let ok = Command::new(program).args(args).output().map(|o| o.status.success()).unwrap_or(false);
-    if !ok {
-        assert!(!tools_required(), "{program} is required here (CI or ARSPLAN_REQUIRE_TOOLS) but cannot run");
-        eprintln!("SKIPPED: {program} is not installed; .ci/run installs it");
-    }
-    ok
+/// Fails with a clear message when an external program cannot run. Tests
+/// that call this are `#[ignore = "needs …"]`, so plain `cargo test` reports
+/// them as ignored; `cargo test -- --include-ignored` (CI, after .ci/run has
+/// installed the tools) runs them and they must pass.
+pub fn need(program: &str, probe: &[&str]) {
+    let ok = Command::new(program).args(probe).output().map(|o| o.status.success()).unwrap_or(false);
+    assert!(ok, "this test needs {program} ({program} {}): .ci/run installs it", probe.join(" "));
 }
 
 /// The text of a DOCX body, read straight from word/document.xml: one line per paragraph.
@@ -73,11 +64,9 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The text of a PDF by poppler's pdftotext, or None when it is not installed.
-pub fn pdf_text(bytes: &[u8]) -> Option<String> {
-    if !have_tool("pdftotext", &["-v"]) {
-        return None;
-    }
+/// The text of a PDF by poppler's pdftotext (tests calling it need poppler-utils).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    need("pdftotext", &["-v"]);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, bytes).unwrap();
@@ -85,7 +74,7 @@ pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     // reading order (cell by cell), rather than guessing columns from positions.
     let out = Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&path).arg("-").output().unwrap();
     assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8(out.stdout).unwrap())
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Words after folding white space and dropping list glyphs: bullets, list

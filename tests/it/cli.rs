@@ -1,6 +1,6 @@
 //! The command line: Norwegian help and messages, exit codes, the prize draw.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

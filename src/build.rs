@@ -1,0 +1,311 @@
+//! Building: one network's year loaded, checked and prepared once, then its
+//! documents composed and rendered, and everything the year publishes
+//! (documents, calendars, årshjul, manifest) made in memory before anything
+//! is written.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::compose::Composer;
+use crate::diag::{Diagnostic, Error, Location, Result, Sink};
+use crate::doc::Document;
+use crate::manifest::{self, Change, Manifest};
+use crate::model::{PlanYear, Strategy};
+use crate::publish::{self, Artifact, Written};
+use crate::render::{self, Assets};
+use crate::templates::Sources;
+use crate::theme::Theme;
+use crate::{calendar, check, load, report, Project, Selection};
+
+/// One network's year, loaded, checked and ready to compose.
+pub struct Prepared {
+    pub year: PlanYear,
+    pub theme: Arc<Theme>,
+    /// The pictures documents may show: the logo and the årshjul.
+    pub assets: Assets,
+    /// The year's årshjul (also written as `arshjul-<year>.svg`).
+    pub wheel_svg: String,
+    pub warnings: Vec<Diagnostic>,
+    /// The strategy the network follows, if its profile names one.
+    pub strategy: Option<Strategy>,
+    /// Municipality names by kommunenummer (for the report).
+    pub kommuner: BTreeMap<String, String>,
+}
+
+/// A composed document with the stem of its output files.
+pub struct Made {
+    pub stem: String,
+    pub document: Document,
+}
+
+/// The house style of a network's year: its own `maler/` first, then the project's.
+pub fn sources(project: &Project, py: &PlanYear) -> Sources {
+    Sources::new(vec![py.data_dir.join("maler"), project.templates.clone()])
+}
+
+/// Loads and checks one network's year, with its house style, images and strategy.
+pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> {
+    let py = load::load_year(&project.data, network, year)?;
+    let theme = Arc::new(Theme::load(&sources(project, &py), &py.profile.style).map_err(|mut e| {
+        for d in &mut e.0 {
+            if d.hint.is_none() {
+                d.hint = Some(format!(
+                    "stilen velges med «stil» i {}",
+                    py.data_dir.join("nettverk.toml").display()
+                ));
+            }
+        }
+        e
+    })?);
+    let strategy = match &py.profile.strategy {
+        Some(name) => Some(strategy(project, name, &py)?),
+        None => None,
+    };
+    let mut sink = Sink::default();
+    check::check(&py).into_iter().for_each(|d| sink.push(d));
+    if let Some(s) = &strategy {
+        check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
+    }
+    let warnings = sink.finish()?;
+    let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
+    let mut assets = Assets::default();
+    let logo = py.logo.clone().or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)));
+    if let Some(path) = logo {
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::at(Location::file(&path), format!("kan ikke lese logoen: {}", crate::diag::io_text(&e)))
+        })?;
+        if render::image_size(&bytes).is_none() {
+            return Err(Error::at(Location::file(&path), "logoen er ikke et PNG-bilde")
+                .with_hint("lagre logoen som PNG"));
+        }
+        assets.images.insert("logo.png".into(), bytes);
+    }
+    let wheel_svg = render::arshjul::svg(&py, &theme);
+    assets.images.insert("arshjul.svg".into(), wheel_svg.clone().into_bytes());
+    Ok(Prepared { year: py, theme, assets, wheel_svg, warnings, strategy, kommuner })
+}
+
+/// Loads the strategy a network follows (`strategi` in its nettverk.toml).
+fn strategy(project: &Project, name: &str, py: &PlanYear) -> Result<Strategy> {
+    let at = Location::file(&py.data_dir.join("nettverk.toml"));
+    let years = load::years(&project.data, name).map_err(|_| {
+        Error::at(at.clone(), format!("strategien «{name}» finnes ikke i {}", project.data.display()))
+            .with_hint(
+                "«strategi» må være navnet på en nettverksmappe med en plan der dokument = \"strategi\"",
+            )
+    })?;
+    for y in years {
+        let meta: crate::model::PlanMeta =
+            load::read_toml(&project.data.join(name).join(y.to_string()).join("plan.toml"))?;
+        if meta.kind == "strategi" {
+            return Ok(Strategy::from_plan(&load::load_year(&project.data, name, y)?));
+        }
+    }
+    Err(Error::at(at, format!("«{name}» har ingen plan med dokument = \"strategi\"")))
+}
+
+/// The documents of one network's year: the plan, and the årsrapport when the
+/// year has a `rapport.toml`.
+pub fn documents(p: &Prepared) -> Result<Vec<Made>> {
+    let composer = Composer::new(&p.year, &p.theme, p.strategy.as_ref())?;
+    let mut out = vec![Made { stem: p.year.stem(), document: composer.plan()? }];
+    if let Some(data) = &p.year.report {
+        let figures = report::figures(&p.year, data, &p.kommuner, &p.theme.texts);
+        out.push(Made { stem: format!("arsrapport-{}", p.year.year), document: composer.report(&figures)? });
+    }
+    Ok(out)
+}
+
+/// The folder a network's year is published in.
+pub fn year_dir(project: &Project, py: &PlanYear) -> PathBuf {
+    project.output.join(&py.network).join(py.year.to_string())
+}
+
+/// Renders documents in the named formats, into files of `dir`.
+pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Path) -> Result<Vec<Artifact>> {
+    let mut out = Vec::new();
+    for m in made {
+        for f in formats {
+            let r = render::by_name(f).ok_or_else(|| {
+                Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf")
+            })?;
+            let bytes = r.render(&m.document, &p.theme, &p.assets)?;
+            out.push(Artifact { path: dir.join(format!("{}.{}", m.stem, r.extension())), bytes });
+        }
+    }
+    Ok(out)
+}
+
+/// What `check` tells about one plan beside its diagnostics.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub network: String,
+    pub period: String,
+    pub strategy: Strategy,
+    pub coverage: crate::model::Coverage,
+}
+
+/// Checks a selection without writing anything: every document is made in
+/// memory, so whatever would stop a build stops the check.
+pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<Report>)> {
+    let mut sink = Sink::default();
+    let mut reports = Vec::new();
+    for (n, y) in project.targets(sel)? {
+        let made = prepare(project, &n, y).and_then(|p| {
+            let docs = documents(&p)?;
+            render(&p, &docs, &crate::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
+            Ok(p)
+        });
+        match made {
+            Ok(p) => {
+                if let Some(s) = &p.strategy {
+                    reports.push(Report {
+                        network: n.clone(),
+                        period: p.year.period(),
+                        strategy: s.clone(),
+                        coverage: crate::model::Coverage::compute(&p.year, s),
+                    });
+                }
+                p.warnings.into_iter().for_each(|d| sink.push(d));
+            }
+            Err(e) => sink.extend(e),
+        }
+    }
+    Ok((sink.finish()?, reports))
+}
+
+/// Every file a prepared year depends on: its data, the strategy it follows,
+/// the reference data, and its house style's folders.
+pub fn inputs(project: &Project, p: &Prepared) -> Vec<PathBuf> {
+    let mut v = load::inputs(&p.year);
+    if let Some(s) = &p.strategy {
+        let dir = project.data.join(&s.network);
+        v.push(dir.join("nettverk.toml"));
+        v.extend(load::files_below(&dir));
+    }
+    let kommuner = project.data.join("kommuner.csv");
+    if p.year.report.is_some() && kommuner.is_file() {
+        v.push(kommuner);
+    }
+    for d in &p.theme.dirs {
+        v.extend(load::files_below(d));
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Everything one network's year publishes, in memory: documents, calendars,
+/// the årshjul, the manifest, and (with `note`) a note on what changed since
+/// the last build.
+pub fn outputs(
+    project: &Project,
+    p: &Prepared,
+    formats: &[&str],
+    note: bool,
+) -> Result<(Vec<Artifact>, Vec<Change>)> {
+    let dir = year_dir(project, &p.year);
+    let old = manifest::read(&dir);
+    let events = manifest::events(&p.year, old.as_ref());
+    let sequence = events.iter().map(|(id, e)| (id.clone(), e.sequence)).collect();
+    let made = documents(p)?;
+    let mut artifacts = render(p, &made, formats, &dir)?;
+    for (name, bytes) in calendar::calendars(&p.year, &sequence) {
+        artifacts.push(Artifact { path: dir.join(name), bytes });
+    }
+    if !p.year.meetings.is_empty() {
+        artifacts.push(Artifact {
+            path: dir.join(format!("arshjul-{}.svg", p.year.year)),
+            bytes: p.wheel_svg.clone().into_bytes(),
+        });
+    }
+    let mut outputs = old.as_ref().map(|o| o.outputs.clone()).unwrap_or_default();
+    for a in &artifacts {
+        let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        outputs.insert(name, manifest::sha256(&a.bytes));
+    }
+    let root = project.data.parent().unwrap_or(&project.data);
+    let inputs = inputs(project, p)
+        .iter()
+        .filter_map(|f| {
+            let bytes = std::fs::read(f).ok()?;
+            let shown = f.strip_prefix(root).unwrap_or(f).display().to_string();
+            Some((shown, manifest::sha256(&bytes)))
+        })
+        .collect();
+    let new = Manifest { network: p.year.network.clone(), year: p.year.year, inputs, outputs, events };
+    let changes = old.as_ref().map(|o| manifest::changes(o, &new)).unwrap_or_default();
+    if note && !changes.is_empty() {
+        artifacts.push(Artifact {
+            path: dir.join(format!("endringsnotat-{}.txt", p.year.year)),
+            bytes: manifest::note(&p.year.profile.name, p.year.year, &changes).into_bytes(),
+        });
+    }
+    let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::msg(format!("manifest: {e}")))?;
+    artifacts.push(Artifact { path: dir.join(manifest::FILE), bytes: json });
+    Ok((artifacts, changes))
+}
+
+/// What a build wrote and found.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub written: Vec<Written>,
+    pub warnings: Vec<Diagnostic>,
+    /// What changed since the previous build, in Norwegian.
+    pub changes: Vec<Change>,
+}
+
+/// Options of a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub formats: Vec<String>,
+    /// Also write `endringsnotat-<year>.txt` where something changed.
+    pub note: bool,
+}
+
+impl BuildOptions {
+    /// These formats, no note.
+    pub fn formats(formats: &[&str]) -> Self {
+        BuildOptions { formats: formats.iter().map(|f| f.to_string()).collect(), note: false }
+    }
+
+    /// The same options, writing a change note.
+    pub fn with_note(mut self) -> Self {
+        self.note = true;
+        self
+    }
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { formats: crate::DEFAULT_FORMATS.map(String::from).to_vec(), note: false }
+    }
+}
+
+/// Builds a selection: everything is made in memory first, and files are
+/// written only when every document succeeded. A lock in the output folder
+/// keeps two builds from interleaving their writes.
+pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<Built> {
+    let targets = project.targets(sel)?;
+    let formats: Vec<&str> = opts.formats.iter().map(String::as_str).collect();
+    let _lock = publish::lock(&project.output)?;
+    let mut sink = Sink::default();
+    let mut artifacts = Vec::new();
+    let mut changes = Vec::new();
+    for (n, y) in targets {
+        match prepare(project, &n, y).and_then(|p| {
+            let (a, c) = outputs(project, &p, &formats, opts.note)?;
+            Ok((a, c, p.warnings))
+        }) {
+            Ok((a, c, w)) => {
+                artifacts.extend(a);
+                changes.extend(c);
+                w.into_iter().for_each(|d| sink.push(d));
+            }
+            Err(e) => sink.extend(e),
+        }
+    }
+    let warnings = sink.finish()?;
+    Ok(Built { written: publish::publish(&artifacts)?, warnings, changes })
+}

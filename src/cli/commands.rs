@@ -1,0 +1,230 @@
+//! One function per command: each does its work through the library, prints
+//! what a leader needs to see, and returns its outcome to the one exit point.
+
+use std::io::Write;
+
+use super::args::{Out, Sel, SendArgs};
+use super::{Failure, Outcome};
+use crate::build::{Built, Report};
+use crate::diag::{Diagnostic, Error};
+use crate::mailing::{self, MailOptions};
+use crate::send::{Action, Smtp};
+use crate::watch::{self, Event};
+use crate::{load, report, Project};
+
+pub fn print_diagnostics(ds: &[Diagnostic]) {
+    for d in ds {
+        eprintln!("{d}");
+    }
+}
+
+/// What a build did: warnings, the files it wrote, and what changed.
+fn print_built(built: &Built, all: bool) {
+    print_diagnostics(&built.warnings);
+    let mut unchanged = 0;
+    for w in &built.written {
+        if w.changed {
+            println!("skrev {} ({} kB)", w.path.display(), w.size.div_ceil(1024));
+        } else {
+            unchanged += 1;
+            if all {
+                println!("uendret {}", w.path.display());
+            }
+        }
+    }
+    if unchanged > 0 && !all {
+        println!("{unchanged} filer var uendret.");
+    }
+    if !built.changes.is_empty() {
+        println!("\nEndringer siden forrige bygging:");
+        for c in &built.changes {
+            println!("  {} {}: {}", c.network, c.year, c.text);
+        }
+    }
+}
+
+/// `build`: makes the documents and writes them.
+pub fn build(project: &Project, sel: &Sel, out: &Out, all: bool) -> Outcome {
+    let built = project.build(&sel.selection(), &out.options()?)?;
+    print_built(&built, all);
+    Ok(())
+}
+
+/// `check`: every check, nothing written; coverage of the strategy.
+pub fn check(project: &Project, sel: &Sel) -> Outcome {
+    let (warnings, reports) = project.check(&sel.selection())?;
+    print_diagnostics(&warnings);
+    for r in &reports {
+        print_coverage(r);
+    }
+    println!("Kontrollert: ingen feil ({} advarsler).", warnings.len());
+    Ok(())
+}
+
+/// `watch`: builds, then rebuilds what each saved file affects.
+pub fn watch(project: &Project, sel: &Sel, out: &Out, rounds: Option<usize>) -> Outcome {
+    let opts = out.options()?;
+    watch::run(project, &sel.selection(), &opts, rounds, &mut |event| {
+        match event {
+            Event::Built { network, year, built, elapsed } => {
+                print_built(&built, false);
+                println!("{network} {year}: bygget på {} ms", elapsed.as_millis());
+            }
+            Event::Failed { network, year, error } => {
+                print_diagnostics(&error.0);
+                println!("{network} {year}: ikke bygget; de forrige filene står urørt. Rett feilen og lagre igjen.");
+            }
+            Event::Changed(files) => println!("\nEndret: {}", files.join(", ")),
+            Event::Waiting => println!("Venter på endringer (avslutt med Ctrl+C) ..."),
+        }
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(())
+}
+
+/// The SMTP settings of `send --send`, with the password from the environment or a prompt.
+fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
+    if !args.send {
+        return Ok(None);
+    }
+    let Some(host) = args.smtp_server.clone() else {
+        return Err(Error::msg("--send trenger --smtp-server")
+            .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-server smtp.office365.com"));
+    };
+    let port = args.smtp_port.unwrap_or(match args.sikkerhet.as_str() {
+        "tls" => 465,
+        "ingen" => 25,
+        _ => 587,
+    });
+    let password = match &args.bruker {
+        Some(u) => match std::env::var("ARSPLAN_SMTP_PASSORD") {
+            Ok(p) => Some(p),
+            Err(_) => Some(rpassword::prompt_password(format!("Passord for {u}: ")).map_err(|_| {
+                Error::msg("fant ikke passordet").with_hint(
+                    "sett miljøvariabelen ARSPLAN_SMTP_PASSORD, eller kjør kommandoen i et terminalvindu",
+                )
+            })?),
+        },
+        None => None,
+    };
+    Ok(Some(Smtp { host, port, security: args.sikkerhet.clone(), user: args.bruker.clone(), password }))
+}
+
+/// `send`: writes letters and messages, prints who gets what, and sends when asked.
+pub fn send(project: &Project, args: &SendArgs) -> Outcome {
+    let date = match args.dato.as_deref() {
+        Some(d) => Some(crate::dates::parse(d).map_err(|_| {
+            Error::msg(format!("«{d}» er ingen dato")).with_hint("skriv datoen som dd.mm.åååå")
+        })?),
+        None => None,
+    };
+    let network = &args.network;
+    let year = match args.year {
+        Some(y) => y,
+        None => *load::years(&project.data, network)?
+            .last()
+            .ok_or_else(|| Error::msg(format!("nettverket «{network}» har ingen planer")))?,
+    };
+    let opts = MailOptions { include_unverified: args.ta_med_uverifiserte, date, from: args.fra.clone() };
+    let smtp = smtp(args)?;
+    let m = project.mailing(network, year, &opts)?;
+    mailing::write(project, &m)?;
+    println!("{:<8} {:<28} {:<46} {:<4} Status", "Nummer", "Kommune", "Postmottak", "Ver.");
+    for o in &m.outgoing {
+        let r = &o.recipient;
+        println!(
+            "{:<8} {:<28} {:<46} {:<4} {}",
+            r.number,
+            r.municipality,
+            r.address.to_string(),
+            if r.verified { "ja" } else { "nei" },
+            o.action.label()
+        );
+    }
+    let to_send = m.outgoing.iter().filter(|o| matches!(o.action, Action::Send | Action::Correction)).count();
+    let attachments = m.outgoing.first().map(|o| o.attachments.join(", ")).unwrap_or_default();
+    println!("\nVedlegg: {attachments}");
+    println!("E-postene og følgebrevene ligger i {}.", m.dir.display());
+    let Some(smtp) = smtp else {
+        println!("Prøvekjøring: ingenting er sendt. {to_send} mottakere ville fått e-post; send med --send --smtp-server <tjener>.");
+        return Ok(());
+    };
+    let progress = indicatif::ProgressBar::new(to_send as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let result = mailing::send(project, &m, &smtp, &progress);
+    progress.finish_and_clear();
+    let ledger = m.dir.join("sendelogg.json");
+    match result {
+        Ok(n) => {
+            println!("Sendt: {n} e-poster. Sendeloggen er {}.", ledger.display());
+            Ok(())
+        }
+        Err(e) => {
+            print_diagnostics(&e.0);
+            eprintln!(
+                "\nSendeloggen ({}) viser hvem som har fått e-post. Kjør samme kommando igjen for å sende til resten.",
+                ledger.display()
+            );
+            Err(Failure::Quiet(1))
+        }
+    }
+}
+
+/// `trekk`: the prize draw; prints the candidates' count, the seed and the winner.
+pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>) -> Outcome {
+    let list = project.prize_list(network, year)?;
+    if list.is_empty() {
+        eprintln!("Ingen ressurspersoner i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.");
+        return Err(Failure::Quiet(1));
+    }
+    let seed = seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    });
+    let winner = report::draw(&list, seed).unwrap_or_default();
+    println!("Trekning blant {} ressurspersoner som møtte på alle møtene i {year}.", list.len());
+    println!("Frø: {seed}");
+    println!("Vinner: {winner}");
+    println!("Gjenta trekningen med: arsplan trekk --network {network} --year {year} --seed {seed}");
+    Ok(())
+}
+
+/// Which innsatsområder of the strategy a plan serves, area by area.
+fn print_coverage(r: &Report) {
+    let c = &r.coverage;
+    println!(
+        "\n{} {}: delmålene tjener {} av {} innsatsområder i {} ({}).",
+        r.network,
+        r.period,
+        c.served(),
+        c.items.len(),
+        r.strategy.title,
+        r.strategy.network
+    );
+    for area in &r.strategy.areas {
+        let ids: Vec<&str> = area.focus.iter().map(|(id, _)| id.as_str()).collect();
+        let items: Vec<_> = c.items.iter().filter(|(id, _, _)| ids.contains(&id.as_str())).collect();
+        let served: Vec<&str> =
+            items.iter().filter(|(_, _, by)| !by.is_empty()).map(|(id, _, _)| id.as_str()).collect();
+        println!(
+            "  {}. {}: {} av {} dekket{}",
+            area.nr,
+            area.name,
+            served.len(),
+            items.len(),
+            if served.is_empty() { String::new() } else { format!(" ({})", served.join(", ")) }
+        );
+        for (id, text, by) in items {
+            if by.is_empty() {
+                let short: String = text.chars().take(90).collect();
+                let more = if text.chars().count() > 90 { "…" } else { "" };
+                println!("      ikke dekket {id}: {short}{more}");
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The Typst world: a closed world of one generated source, the files it may
+//! read (images), fonts compiled into the binary and a fixed date. Both the
+//! PDF renderer and the picture rasteriser (charts, årshjul for the DOCX)
+//! compile through here, as typst-cli keeps its World in one module.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+
+use crate::diag::{Error, Result};
+
+static FONT_FILES: [&[u8]; 8] = [
+    include_bytes!("fonts/Carlito-Regular.ttf"),
+    include_bytes!("fonts/Carlito-Bold.ttf"),
+    include_bytes!("fonts/Carlito-Italic.ttf"),
+    include_bytes!("fonts/Carlito-BoldItalic.ttf"),
+    include_bytes!("fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("fonts/LiberationSans-Italic.ttf"),
+    include_bytes!("fonts/LiberationSans-BoldItalic.ttf"),
+];
+
+static FONTS: LazyLock<Vec<Font>> =
+    LazyLock::new(|| FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect());
+
+static BOOK: LazyLock<LazyHash<FontBook>> =
+    LazyLock::new(|| LazyHash::new(FontBook::from_fonts(FONTS.iter())));
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+/// The font families compiled into the binary.
+pub fn font_families() -> Vec<String> {
+    let mut v: Vec<String> = FONTS.iter().map(|f| f.info().family.clone()).collect();
+    v.dedup();
+    v
+}
+
+/// Whether a family is compiled in (case does not matter).
+pub fn has_font(family: &str) -> bool {
+    font_families().iter().any(|f| f.eq_ignore_ascii_case(family))
+}
+
+/// The id of a file in the world, by its absolute virtual path (`/assets/logo.png`).
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("generated paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// Files the source may read, by virtual path.
+pub type Files = HashMap<FileId, Bytes>;
+
+struct DocWorld {
+    main: Source,
+    files: Files,
+    today: Option<Datetime>,
+}
+
+impl World for DocWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &BOOK
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.get(&id).cloned().ok_or(FileError::AccessDenied)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+/// A Typst string literal holding `text` exactly.
+pub fn lit(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => s.push_str("\\\\"),
+            '"' => s.push_str("\\\""),
+            '\n' => s.push_str("\\n"),
+            '\r' => {}
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// A date as Typst's datetime.
+pub fn date(d: chrono::NaiveDate) -> Option<Datetime> {
+    use chrono::Datelike;
+    Datetime::from_ymd(d.year(), d.month() as u8, d.day() as u8)
+}
+
+/// Compiles generated Typst source in the closed world: the source, the given
+/// files, the embedded fonts, and `today` as the date. Any warning is an error.
+pub fn compile(text: String, files: Files, today: chrono::NaiveDate) -> Result<PagedDocument> {
+    let main = Source::new(file_id("/main.typ"), text);
+    let world = DocWorld { main, files, today: date(today) };
+    let warned = typst::compile::<PagedDocument>(&world);
+    let internal = |what: &str, ds: &[SourceDiagnostic]| {
+        let msgs: Vec<String> = ds.iter().map(|d| diag_text(&world, d)).collect();
+        Error::msg(format!("PDF-en kunne ikke lages ({what}): {}", msgs.join("; ")))
+            .with_hint("dette er en feil i arsplan eller i husstilen; meld den gjerne med datafilene")
+    };
+    if !warned.warnings.is_empty() {
+        return Err(internal("advarsel fra Typst", &warned.warnings));
+    }
+    let paged = warned.output.map_err(|e| internal("setting", &e))?;
+    typst::comemo::evict(10);
+    Ok(paged)
+}
+
+fn diag_text(world: &DocWorld, d: &SourceDiagnostic) -> String {
+    use typst::WorldExt;
+    let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
+    let mut msg = d.message.to_string();
+    if let Some(range) = world.range(d.span) {
+        let text = world.main.text();
+        let line = text[..range.start.min(text.len())].lines().count();
+        let snippet: String = text.get(range.clone()).unwrap_or("").chars().take(60).collect();
+        msg = format!("{msg} [generert kilde, linje {line}: «{snippet}»]");
+    }
+    if !hints.is_empty() {
+        msg = format!("{msg} ({})", hints.join("; "));
+    }
+    msg
+}
+
+/// Compiles a one-page Typst source and renders its first page as a PNG at 150 dpi.
+pub fn rasterise(source: String, files: Files, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+    let doc = compile(source, files, today)?;
+    let page = doc.pages().first().ok_or_else(|| Error::msg("bildet ble tomt"))?;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(150.0 / 72.0),
+        render_bleed: false,
+    };
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|e| Error::msg(format!("bildet kunne ikke lagres som PNG: {e}")))
+}

@@ -1,0 +1,15 @@
+//! The integration tests, one crate (every extra test crate would link all
+//! of Typst again): one module per area.
+
+mod bad_input;
+mod changes;
+mod cli;
+mod common;
+mod escaping;
+mod inputs;
+mod new_network;
+mod quality;
+mod report;
+mod seeds;
+mod send;
+mod strategy;
