@@ -12,11 +12,12 @@ use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 use crate::doc::Document;
 use crate::manifest::{self, Change, Manifest};
 use crate::model::{PlanYear, Strategy};
+use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
 use crate::render::{self, Assets};
 use crate::templates::Sources;
 use crate::theme::Theme;
-use crate::{calendar, check, load, report, Project, Selection};
+use crate::{calendar, check, load, report};
 
 /// One network's year, loaded, checked and ready to compose.
 pub struct Prepared {
@@ -154,7 +155,7 @@ pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec
     for (n, y) in project.targets(sel)? {
         let made = prepare(project, &n, y).and_then(|p| {
             let docs = documents(&p)?;
-            render(&p, &docs, &crate::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
+            render(&p, &docs, &crate::project::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
             Ok(p)
         });
         match made {
@@ -279,7 +280,7 @@ impl BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { formats: crate::DEFAULT_FORMATS.map(String::from).to_vec(), note: false }
+        BuildOptions { formats: crate::project::DEFAULT_FORMATS.map(String::from).to_vec(), note: false }
     }
 }
 

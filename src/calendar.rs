@@ -9,6 +9,7 @@ use std::fmt::Write;
 use chrono::{Duration, NaiveDate, NaiveTime};
 
 use crate::model::{Meeting, PlanYear};
+use crate::publish::slug;
 
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
 
@@ -42,27 +43,6 @@ fn line(out: &mut String, content: &str) {
         width += n;
     }
     out.push_str("\r\n");
-}
-
-/// A file-name-safe slug: `Dalane og sør Jæren + SUS` → `dalane-og-sor-jaeren-sus`.
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.to_lowercase().chars() {
-        let rep = match c {
-            'æ' => "ae",
-            'ø' => "o",
-            'å' => "a",
-            'é' | 'è' => "e",
-            'ü' => "u",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        out.push_str(rep);
-    }
-    out.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }
 
 /// The stable UID of a meeting: the same id in the same network and year is the same event.
@@ -190,7 +170,7 @@ mod tests {
     #[test]
     fn text_escaping_and_slugs() {
         assert_eq!(text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
-        assert_eq!(slug("Dalane og sør Jæren + SUS"), "dalane-og-sor-jaeren-sus");
-        assert_eq!(slug("Bergen I"), "bergen-i");
+        assert_eq!(crate::publish::slug("Dalane og sør Jæren + SUS"), "dalane-og-sor-jaeren-sus");
+        assert_eq!(crate::publish::slug("Bergen I"), "bergen-i");
     }
 }

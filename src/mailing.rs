@@ -9,10 +9,11 @@ use crate::build::{self, Prepared};
 use crate::compose::Composer;
 use crate::diag::{Error, Result};
 use crate::manifest::{self, Event};
+use crate::project::Project;
 use crate::publish::{self, Artifact, Written};
 use crate::render::{self, Renderer};
 use crate::send::{self, Action, Outgoing};
-use crate::{doc, report, Project};
+use crate::{doc, report};
 
 /// Everything a mailing to the postmottak of a network's municipalities needs.
 pub struct Mailing {

@@ -55,6 +55,25 @@ pub trait Named: Copy + PartialEq + 'static {
     }
 }
 
+/// A table as read: header texts and rows of trimmed text cells.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    /// For workbooks: the sheet the table came from.
+    pub sheet: Option<String>,
+    pub headers: Vec<String>,
+    /// The row the header is on (1 unless blank rows come first).
+    pub header_row: usize,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based row number as the spreadsheet shows it.
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
 /// A network's profile, `data/<network>/nettverk.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -297,7 +316,7 @@ pub struct PlanYear {
     /// The årshjul's recurring activities (`arshjul.csv`), if any.
     pub wheel: Vec<WheelItem>,
     /// Any other table in the year's folder (`aktivitetsplan.csv`, ...), by file stem.
-    pub tables: Vec<(String, crate::load::table::Table)>,
+    pub tables: Vec<(String, Table)>,
     /// Present when the year has a `rapport.toml`: the årsrapport is made too.
     pub report: Option<ReportData>,
 }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::build::{self, BuildOptions, Built, Prepared};
 use crate::diag::{Error, Result};
-use crate::{load, Project, Selection};
+use crate::load;
+use crate::project::{Project, Selection};
 
 /// What the watcher did, for the caller to show.
 pub enum Event {

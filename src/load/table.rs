@@ -8,26 +8,7 @@ use calamine::{Data, Reader};
 
 use crate::dates;
 use crate::diag::{Error, Location, Result, Sink};
-use crate::model::Named;
-
-/// A table as read: header texts and rows of trimmed text cells.
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub path: PathBuf,
-    /// For workbooks: the sheet the table came from.
-    pub sheet: Option<String>,
-    pub headers: Vec<String>,
-    /// The row the header is on (1 unless blank rows come first).
-    pub header_row: usize,
-    pub rows: Vec<Row>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// 1-based row number as the spreadsheet shows it.
-    pub number: usize,
-    pub cells: Vec<String>,
-}
+pub use crate::model::{Named, Row, Table};
 
 /// One column the reader expects.
 #[derive(Debug, Clone, Copy)]

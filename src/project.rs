@@ -1,0 +1,77 @@
+//! A project: the folders a build reads and writes, and which documents a
+//! selection names.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Error, Result};
+use crate::load;
+
+/// The folders a build reads and writes.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub data: PathBuf,
+    pub templates: PathBuf,
+    pub output: PathBuf,
+}
+
+/// Which documents to make.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Networks by folder name; empty means every network in `data/`.
+    pub networks: Vec<String>,
+    /// Plan years; empty means every year a network has.
+    pub years: Vec<i32>,
+}
+
+/// The formats made when none are named.
+pub const DEFAULT_FORMATS: [&str; 2] = ["docx", "pdf"];
+
+impl Project {
+    /// The usual layout under one folder: `data/`, `templates/`, `output/`.
+    pub fn at(root: &Path) -> Self {
+        Project { data: root.join("data"), templates: root.join("templates"), output: root.join("output") }
+    }
+
+    /// The (network, year) pairs a selection names.
+    pub fn targets(&self, sel: &Selection) -> Result<Vec<(String, i32)>> {
+        let all = load::networks(&self.data)?;
+        let networks = if sel.networks.is_empty() {
+            all
+        } else {
+            for n in &sel.networks {
+                if !all.contains(n) {
+                    return Err(Error::msg(format!(
+                        "nettverket «{n}» finnes ikke i {}",
+                        self.data.display()
+                    ))
+                    .with_hint(format!("nettverkene er: {}", all.join(", "))));
+                }
+            }
+            sel.networks.clone()
+        };
+        let mut out = Vec::new();
+        for n in networks {
+            let years = load::years(&self.data, &n)?;
+            if sel.years.is_empty() {
+                out.extend(years.iter().map(|y| (n.clone(), *y)));
+            } else {
+                for y in &sel.years {
+                    if years.contains(y) {
+                        out.push((n.clone(), *y));
+                    } else if sel.networks.len() == 1 {
+                        return Err(Error::msg(format!("nettverket «{n}» har ingen plan for {y}"))
+                            .with_hint(format!(
+                                "lag mappen data/{n}/{y}/ med plan.toml, plan.csv og moter.csv"
+                            )));
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::msg("fant ingen planer å lage").with_hint(
+                "hvert nettverk trenger data/<nettverk>/nettverk.toml og en mappe per år med plan.toml",
+            ));
+        }
+        Ok(out)
+    }
+}
