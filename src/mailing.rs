@@ -1,19 +1,22 @@
 //! A mailing: the year's plan (and the report of the year before, or of the
 //! same year) with a cover letter to the postmottak of every municipality in
-//! the recipient register; written as files for a dry run, or sent over SMTP.
+//! the recipient register. The documents are built first, exactly as `build`
+//! builds them, and attached as read back from `output/`; the mailing is then
+//! written as files (a dry run, or drafts for the leader's own mailbox) or
+//! sent over SMTP.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::build::{self, Prepared};
+use crate::build::{self, BuildOptions, Built, Prepared};
 use crate::compose::Composer;
-use crate::diag::{Error, Result};
+use crate::diag::{Error, Location, Result};
 use crate::manifest::{self, Event};
-use crate::project::Project;
+use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
 use crate::render::{self, Renderer};
-use crate::send::{self, Action, Outgoing};
-use crate::{doc, report};
+use crate::send::{self, Action, Attached, Outgoing, Version};
+use crate::{dates, doc};
 
 /// Everything a mailing to the postmottak of a network's municipalities needs.
 pub struct Mailing {
@@ -22,20 +25,40 @@ pub struct Mailing {
     pub dir: PathBuf,
     /// sha256 over the attached documents.
     pub version: String,
+    /// What this version holds (meetings, documents), for the ledger.
+    pub held: Version,
     pub outgoing: Vec<Outgoing>,
     /// Letters, messages and the summary, to be written under `dir`.
     pub files: Vec<Artifact>,
-    pub events: BTreeMap<String, Event>,
+    /// With [`MailOptions::drafts`]: `utkast/<kommunenummer>.eml` for every
+    /// recipient a message would go to, marked `X-Unsent: 1`.
+    pub drafts: Vec<Artifact>,
 }
 
 /// Options of a mailing.
 #[derive(Debug, Clone, Default)]
 pub struct MailOptions {
     pub include_unverified: bool,
-    /// The letters' date; default the plan's date.
+    /// The letters' date; default the plan's date, and for a corrected
+    /// version the day of the correction.
     pub date: Option<chrono::NaiveDate>,
     /// `Navn <adresse>`; default `avsender` in nettverk.toml.
     pub from: Option<String>,
+    /// Also make drafts for the leader's own mailbox.
+    pub drafts: bool,
+}
+
+/// The documents a mailing attaches, as `build` wrote them.
+pub struct Attachments {
+    /// What the build wrote and found (print it as `build` does).
+    pub built: Built,
+    /// The plan's year, prepared (for the letters).
+    pub prepared: Prepared,
+    /// The year whose report is attached, if any.
+    pub report_year: Option<i32>,
+    /// Each document: its file name, title and hash, and its bytes as read
+    /// back from `output/<network>/<year>/`.
+    pub documents: Vec<(Attached, Vec<u8>)>,
 }
 
 /// A document kind as a word in a sentence: `arsplan` → `Årsplan`.
@@ -52,54 +75,147 @@ fn document_name(kind: &str) -> String {
     }
 }
 
-/// The PDF of a year's report, with its title.
-fn report_pdf(q: &Prepared) -> Result<Option<(String, String, Vec<u8>)>> {
-    let Some(data) = &q.year.report else { return Ok(None) };
-    let composer = Composer::new(&q.year, &q.theme, q.strategy.as_ref())?;
-    let figures = report::figures(&q.year, data, &q.kommuner, &q.theme.texts);
-    let doc = composer.report(&figures)?;
-    let bytes = render::pdf::Pdf.render(&doc, &q.theme, &q.assets)?;
-    Ok(Some((format!("arsrapport-{}.pdf", q.year.year), doc.meta.title, bytes)))
+/// The year whose report goes with a year's plan: the year before if it has
+/// a `rapport.toml`, else the same year if it has one.
+pub fn report_year(project: &Project, network: &str, year: i32) -> Option<i32> {
+    [year - 1, year]
+        .into_iter()
+        .find(|y| project.data.join(network).join(y.to_string()).join("rapport.toml").is_file())
 }
 
-/// Prepares the mailing of a year's plan (and the report of the year before, or
-/// of the same year) to every municipality in the recipient register.
-pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
-    let p = build::prepare(project, network, year)?;
-    let dir = send::dir(&project.output, network, year);
-    let composer = Composer::new(&p.year, &p.theme, p.strategy.as_ref())?;
-    let plan = composer.plan()?;
-    let mut titles = vec![plan.meta.title.clone()];
-    let mut documents =
-        vec![(format!("{}.pdf", p.year.stem()), render::pdf::Pdf.render(&plan, &p.theme, &p.assets)?)];
-    // The report of the year before (or of this year): a year that has a
-    // rapport.toml must load, or the mailing stops with its errors.
-    let mut report_year = None;
-    for y in [year - 1, year] {
-        if project.data.join(network).join(y.to_string()).join("rapport.toml").is_file() {
-            report_year = Some(if y == year { None } else { Some(build::prepare(project, network, y)?) });
-            break;
+/// Reads a built file back from `output/`.
+fn read_back(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::at(Location::file(path), format!("kan ikke lese dokumentet: {}", crate::diag::io_text(&e)))
+            .with_hint("dokumentet skulle nettopp vært bygget; kjør kommandoen igjen")
+    })
+}
+
+/// Builds the plan's year (and the year of the report it attaches) exactly as
+/// `arsplan build --network <n> --year <år>` does, then reads the PDFs to
+/// attach back from `output/`.
+pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attachments> {
+    let report_year = report_year(project, network, year);
+    let mut years = vec![year];
+    if let Some(r) = report_year.filter(|r| *r != year) {
+        years.insert(0, r);
+    }
+    let sel = Selection { networks: vec![network.to_string()], years };
+    let built = build::build(project, &sel, &BuildOptions::default())?;
+    let prepared = build::prepare(project, network, year)?;
+    let mut wanted = vec![(prepared.year.stem(), year)];
+    if let Some(r) = report_year {
+        wanted.push((format!("arsrapport-{r}"), r));
+    }
+    let mut documents = Vec::new();
+    for (stem, y) in wanted {
+        let made = if y == year {
+            build::documents(&prepared)?
+        } else {
+            build::documents(&build::prepare(project, network, y)?)?
+        };
+        let title = made
+            .iter()
+            .find(|m| m.stem == stem)
+            .map(|m| m.document.meta.title.clone())
+            .unwrap_or_else(|| stem.clone());
+        let file = format!("{stem}.pdf");
+        let bytes = read_back(&project.output.join(network).join(y.to_string()).join(&file))?;
+        documents.push((Attached { file, title, sha256: manifest::sha256(&bytes) }, bytes));
+    }
+    Ok(Attachments { built, prepared, report_year, documents })
+}
+
+/// A meeting as a municipality names it: `Nettverksmøte for Sandnes + SUS`.
+fn meeting(e: &Event) -> String {
+    if e.group.is_empty() {
+        e.title.clone()
+    } else {
+        format!("{} for {}", e.title, e.group)
+    }
+}
+
+/// An ISO date as a letter says it: `torsdag 16. april`.
+fn day(iso: &str) -> String {
+    dates::parse(iso).map(|d| dates::format(d, "dddd d. MMMM")).unwrap_or_else(|_| iso.to_string())
+}
+
+/// What changed from a sent version to this one, in words a municipality
+/// reads: meetings moved, added, removed or changed (by date), then the
+/// documents by their titles. Never a file name of ours.
+pub fn changes(old: &Version, new: &Version) -> Vec<String> {
+    let mut meetings: Vec<(String, String)> = Vec::new();
+    for (id, e) in &new.events {
+        let line = match old.events.get(id) {
+            Some(p) if p.date != e.date => {
+                format!("{} er flyttet fra {} til {}", meeting(e), day(&p.date), day(&e.date))
+            }
+            Some(p) if p.time != e.time => {
+                let t = |t: &str| if t.is_empty() { "hele dagen".to_string() } else { format!("kl. {t}") };
+                format!("{} {}: nå {} (var {})", meeting(e), day(&e.date), t(&e.time), t(&p.time))
+            }
+            Some(p) if p.place != e.place => {
+                let s = |s: &str| if s.is_empty() { "ikke oppgitt".to_string() } else { s.to_string() };
+                format!("{} {}: nytt sted er {} (var {})", meeting(e), day(&e.date), s(&e.place), s(&p.place))
+            }
+            Some(p) if p.title != e.title => {
+                format!("{} {} heter nå «{}»", meeting(p), day(&e.date), e.title)
+            }
+            Some(_) => continue,
+            None => format!("Nytt møte: {} {}", meeting(e), day(&e.date)),
+        };
+        meetings.push((e.date.clone(), line));
+    }
+    for (id, p) in &old.events {
+        if !new.events.contains_key(id) {
+            meetings.push((p.date.clone(), format!("{} {} er tatt ut av planen", meeting(p), day(&p.date))));
         }
     }
-    let report = match &report_year {
-        Some(Some(q)) => report_pdf(q)?,
-        Some(None) => report_pdf(&p)?,
-        None => None,
-    };
-    let report_of =
-        report.as_ref().map(|_| if matches!(report_year, Some(Some(_))) { year - 1 } else { year });
-    if let Some((name, title, bytes)) = report {
-        titles.push(title);
-        documents.push((name, bytes));
+    meetings.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut lines: Vec<String> = meetings.into_iter().map(|(_, l)| l).collect();
+    // A ledger of the first form did not record the documents: say nothing of them.
+    if !old.documents.is_empty() {
+        for d in &new.documents {
+            match old.documents.iter().find(|o| o.file == d.file) {
+                None => lines.push(format!("Nytt vedlegg: {}", d.title)),
+                Some(o) if o.sha256 != d.sha256 => lines.push(format!("Oppdatert dokument: {}", d.title)),
+                Some(_) => {}
+            }
+        }
+        for o in &old.documents {
+            if !new.documents.iter().any(|d| d.file == o.file) {
+                lines.push(format!("Ikke lenger vedlagt: {}", o.title));
+            }
+        }
     }
+    lines
+}
+
+/// Builds the documents, then prepares the mailing (see [`attachments`] and [`compose`]).
+pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
+    compose(project, &attachments(project, network, year)?, opts)
+}
+
+/// Prepares the letters and messages to every municipality in the recipient
+/// register, attaching the documents `attachments` read back from `output/`.
+pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Result<Mailing> {
+    let p = &att.prepared;
+    let (network, year) = (p.year.network.clone(), p.year.year);
+    let dir = send::dir(&project.output, &network, year);
+    let composer = Composer::new(&p.year, &p.theme, p.strategy.as_ref())?;
+    let documents: Vec<(String, Vec<u8>)> =
+        att.documents.iter().map(|(a, bytes)| (a.file.clone(), bytes.clone())).collect();
     let mut hasher_input = Vec::new();
-    for (name, bytes) in &documents {
-        hasher_input.extend_from_slice(name.as_bytes());
-        hasher_input.extend_from_slice(&manifest::sha256(bytes).into_bytes());
+    for (a, _) in &att.documents {
+        hasher_input.extend_from_slice(a.file.as_bytes());
+        hasher_input.extend_from_slice(a.sha256.as_bytes());
     }
     let version = manifest::sha256(&hasher_input);
+    let held = Version {
+        events: manifest::events(&p.year, None),
+        documents: att.documents.iter().map(|(a, _)| a.clone()).collect(),
+    };
     let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
-    let events = manifest::events(&p.year, None);
     let recipients = send::recipients(&p.year.data_dir)?;
     let from_text = opts.from.clone().or(p.year.profile.sender.clone()).ok_or_else(|| {
         Error::msg("avsenderen mangler")
@@ -109,23 +225,41 @@ pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) 
         Error::msg(format!("«{from_text}» er ikke en gyldig avsender"))
             .with_hint("skriv for eksempel Driftsgruppen <nettverk@helse-stavanger.no>")
     })?;
-    let date = opts.date.unwrap_or(p.year.date);
-    let doc_names: Vec<String> = documents.iter().map(|(n, _)| n.clone()).collect();
+    // The moment the messages are written (their Date:); sending sets it anew.
+    let now = SystemTime::now();
+    let today = send::oslo(now).date_naive();
     let texts = &p.theme.texts;
     let base_subject = composer.wording(
         &texts.subject,
         minijinja::context! {
             dokument => document_name(&p.year.meta.kind),
             år => year,
-            rapport_ar => report_of,
+            rapport_ar => att.report_year,
             nettverk => p.year.profile.name.clone(),
         },
     )?;
     let corrected_subject =
         composer.wording(&texts.corrected_subject, minijinja::context! { emne => base_subject.clone() })?;
+    let doc_names: Vec<String> = documents.iter().map(|(n, _)| n.clone()).collect();
     let mut outgoing = Vec::new();
     let mut files = Vec::new();
-    let mut summary = String::from("Kommunenummer;Kommune;Postmottak;Verifisert;Vedlegg;Status\n");
+    let mut drafts = Vec::new();
+    let mut summary = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec()); // with a BOM, so Norwegian Excel reads æøå right
+    let csv_failed = |e: csv::Error| Error::msg(format!("oversikt.csv kunne ikke lages: {e}"));
+    summary
+        .write_record([
+            "Kommunenummer",
+            "Kommune",
+            "Postmottak",
+            "Verifisert",
+            "Vedlegg",
+            "Brevdato",
+            "Status",
+        ])
+        .map_err(csv_failed)?;
     for r in recipients {
         let last = ledger.last(&r.number);
         let action = if !r.verified && !opts.include_unverified {
@@ -137,16 +271,20 @@ pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) 
                 None => Action::Send,
             }
         };
-        let changes: Vec<String> = match (action, last.and_then(|s| ledger.versions.get(&s.version))) {
-            (Action::Correction, Some(old)) => manifest::event_changes(old, &events),
+        let corrected = action == Action::Correction;
+        let changes: Vec<String> = match last.and_then(|s| ledger.versions.get(&s.version)) {
+            Some(old) if corrected => changes(old, &held),
             _ => Vec::new(),
         };
-        let corrected = action == Action::Correction;
+        let sent_last = last
+            .filter(|_| corrected)
+            .map(|s| send::oslo(UNIX_EPOCH + Duration::from_secs(s.time)).date_naive());
+        let date = opts.date.unwrap_or(if corrected { today } else { p.year.date });
         let subject = if corrected { corrected_subject.clone() } else { base_subject.clone() };
         let stem = send::file_stem(&r);
         let letter_name = format!("folgebrev-{stem}.pdf");
         let mut vedlegg = vec![format!("Følgebrev ({letter_name})")];
-        vedlegg.extend(titles.iter().zip(&doc_names).map(|(t, n)| format!("{t} ({n})")));
+        vedlegg.extend(att.documents.iter().map(|(a, _)| format!("{} ({})", a.title, a.file)));
         let brev = minijinja::context! {
             mottaker => minijinja::context! {
                 kommune => r.municipality.clone(),
@@ -159,9 +297,11 @@ pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) 
             emne => subject.clone(),
             vedlegg => vedlegg,
             rettet => corrected,
+            sendt_sist => sent_last.map(|d| d.format("%Y-%m-%d").to_string()),
             endringer => changes,
         };
-        let letter = composer.document("folgebrev.md.j2", ("brev", brev), &subject)?;
+        let mut letter = composer.document("folgebrev.md.j2", ("brev", brev), &subject)?;
+        letter.meta.date = date;
         let letter_pdf = render::pdf::Pdf.render(&letter, &p.theme, &p.assets)?;
         let letter_docx = render::docx::Docx.render(&letter, &p.theme, &p.assets)?;
         let body = letter
@@ -179,45 +319,69 @@ pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) 
                 body,
                 letter_pdf: (letter_name.clone(), letter_pdf.clone()),
                 documents: &documents,
-                date,
+                date: now,
                 version: &version,
             },
         )?;
-        summary.push_str(&format!(
-            "{};{};{};{};{};{}\n",
-            r.number,
-            r.municipality,
-            r.address,
-            if r.verified { "ja" } else { "nei" },
-            std::iter::once(letter_name.clone())
-                .chain(doc_names.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" + "),
-            action.label()
-        ));
+        let attachments: Vec<String> =
+            std::iter::once(letter_name.clone()).chain(doc_names.iter().cloned()).collect();
+        summary
+            .write_record([
+                r.number.as_str(),
+                r.municipality.as_str(),
+                r.address.as_ref(),
+                if r.verified { "ja" } else { "nei" },
+                &attachments.join(" + "),
+                &dates::format(date, "dd.MM.yyyy"),
+                action.label(),
+            ])
+            .map_err(csv_failed)?;
         files.push(Artifact { path: dir.join(&letter_name), bytes: letter_pdf });
         files.push(Artifact { path: dir.join(format!("folgebrev-{stem}.docx")), bytes: letter_docx });
         files.push(Artifact { path: dir.join(format!("{stem}.eml")), bytes: message.formatted() });
-        outgoing.push(Outgoing {
-            recipient: r,
-            action,
-            message_id,
-            subject,
-            attachments: std::iter::once(letter_name).chain(doc_names.iter().cloned()).collect(),
-            message,
-        });
+        if opts.drafts && action.sends() {
+            drafts.push(Artifact {
+                path: dir.join("utkast").join(format!("{stem}.eml")),
+                bytes: send::draft(&message).formatted(),
+            });
+        }
+        let drafted = ledger.drafts.iter().any(|d| d.kommunenummer == r.number && d.version == version);
+        outgoing.push(Outgoing { recipient: r, action, message_id, subject, attachments, message, drafted });
     }
-    // With a BOM, so Norwegian Excel reads æøå right.
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(summary.into_bytes());
+    let bytes =
+        summary.into_inner().map_err(|e| Error::msg(format!("oversikt.csv kunne ikke lages: {e}")))?;
     files.push(Artifact { path: dir.join("oversikt.csv"), bytes });
-    Ok(Mailing { network: network.to_string(), year, dir, version, outgoing, files, events })
+    Ok(Mailing { network, year, dir, version, held, outgoing, files, drafts })
 }
 
-/// Writes a mailing's letters, messages and summary (the dry run).
+/// Writes a mailing's letters, messages and summary (the dry run), and its
+/// drafts if it has any, recording each draft in the ledger as a draft.
 pub fn write(project: &Project, m: &Mailing) -> Result<Vec<Written>> {
     let _lock = publish::lock(&project.output)?;
-    publish::publish(&m.files)
+    let mut written = publish::publish(&m.files)?;
+    if m.drafts.is_empty() {
+        return Ok(written);
+    }
+    written.extend(publish::publish(&m.drafts)?);
+    let path = m.dir.join("sendelogg.json");
+    let mut ledger = send::Ledger::read(&path)?;
+    let time = send::unix(SystemTime::now());
+    for o in m.outgoing.iter().filter(|o| o.action.sends()) {
+        let known =
+            ledger.drafts.iter().any(|d| d.kommunenummer == o.recipient.number && d.version == m.version);
+        if !known {
+            ledger.drafts.push(send::Sent {
+                kommunenummer: o.recipient.number.clone(),
+                address: o.recipient.address.to_string(),
+                version: m.version.clone(),
+                message_id: o.message_id.clone(),
+                time,
+            });
+        }
+    }
+    ledger.versions.entry(m.version.clone()).or_insert_with(|| m.held.clone());
+    ledger.write(&path)?;
+    Ok(written)
 }
 
 /// Sends a mailing over SMTP, recording every message in the ledger.
@@ -228,9 +392,52 @@ pub fn send(
     progress: &indicatif::ProgressBar,
 ) -> Result<usize> {
     let _lock = publish::lock(&project.output)?;
-    let path = m.dir.join("sendelogg.json");
-    let mut ledger = send::Ledger::read(&path)?;
-    ledger.versions.entry(m.version.clone()).or_insert_with(|| m.events.clone());
-    ledger.write(&path)?;
-    send::send_all(&m.outgoing, &m.version, smtp, &path, progress)
+    send::send_all(&m.outgoing, (&m.version, &m.held), smtp, &m.dir.join("sendelogg.json"), progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(date: &str, title: &str, group: &str) -> Event {
+        Event {
+            date: date.into(),
+            time: String::new(),
+            title: title.into(),
+            group: group.into(),
+            place: String::new(),
+            sequence: 0,
+        }
+    }
+
+    fn doc(file: &str, title: &str, sha: &str) -> Attached {
+        Attached { file: file.into(), title: title.into(), sha256: sha.into() }
+    }
+
+    #[test]
+    fn changes_are_said_in_a_municipalitys_words() {
+        let mut old = Version::default();
+        old.events.insert("sandnes_var".into(), ev("2026-04-16", "Nettverksmøte", "Sandnes + SUS"));
+        old.events.insert("fagdag".into(), ev("2026-11-12", "Årlig fagdag", ""));
+        old.events.insert("kurs".into(), ev("2026-09-01", "Kurs", ""));
+        old.documents = vec![
+            doc("arsplan-2026.pdf", "ÅRSPLAN 2026", "a"),
+            doc("arsrapport-2025.pdf", "ÅRSRAPPORT 2025", "b"),
+        ];
+        let mut new = old.clone();
+        new.events.insert("sandnes_var".into(), ev("2026-04-23", "Nettverksmøte", "Sandnes + SUS"));
+        new.events.remove("kurs");
+        new.events.insert("ekstra".into(), ev("2026-06-02", "Samling", ""));
+        new.documents[0].sha256 = "c".into();
+        assert_eq!(
+            changes(&old, &new),
+            [
+                "Nettverksmøte for Sandnes + SUS er flyttet fra torsdag 16. april til torsdag 23. april",
+                "Nytt møte: Samling tirsdag 2. juni",
+                "Kurs tirsdag 1. september er tatt ut av planen",
+                "Oppdatert dokument: ÅRSPLAN 2026",
+            ]
+        );
+        assert!(changes(&new, &new).is_empty());
+    }
 }

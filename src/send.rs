@@ -1,22 +1,25 @@
 //! Sending plan and report to the postmottak of every municipality: the
-//! recipient register, one cover letter (følgebrev) per municipality, one
-//! RFC 5322/MIME message per recipient (written as .eml in a dry run), and
-//! real sending over SMTP with a ledger that makes sending idempotent and
-//! resumable, and sends a new version as a correction.
+//! recipient register, one RFC 5322/MIME message per recipient (written as
+//! .eml in a dry run, or as a draft for Outlook), and real sending over SMTP
+//! (STARTTLS or implicit TLS, with a trust's own root certificate if given)
+//! with a ledger that makes sending idempotent and resumable, and sends a new
+//! version as a correction.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::NaiveDate;
-use lettre::message::header::ContentType;
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, Message, SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 use crate::load::table::{self, Column};
+use crate::manifest::Event;
 
 /// One municipality's official mailbox, from `data/<network>/mottakere.csv`.
 #[derive(Debug, Clone)]
@@ -118,7 +121,8 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
     Ok(out)
 }
 
-/// One entry of the ledger: a recipient got a version of the documents.
+/// One entry of the ledger: a recipient got (or, in `utkast`, was written a
+/// draft of) a version of the documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sent {
     pub kommunenummer: String,
@@ -129,9 +133,53 @@ pub struct Sent {
     pub version: String,
     #[serde(rename = "melding_id")]
     pub message_id: String,
-    /// Unix time of the send.
+    /// Unix time of the send (of the writing, for a draft).
     #[serde(rename = "tid")]
     pub time: u64,
+}
+
+/// One attached document of a version, by its file name and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attached {
+    #[serde(rename = "fil")]
+    pub file: String,
+    #[serde(rename = "tittel")]
+    pub title: String,
+    pub sha256: String,
+}
+
+/// What a sent version held: its meetings and its documents, so that a
+/// correction can say what changed since.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "VersionForm")]
+pub struct Version {
+    #[serde(rename = "hendelser")]
+    pub events: BTreeMap<String, Event>,
+    #[serde(rename = "dokumenter", default)]
+    pub documents: Vec<Attached>,
+}
+
+/// A version as the ledger stores it now, or as the first ledgers stored it
+/// (the meetings only).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VersionForm {
+    Full {
+        #[serde(rename = "hendelser")]
+        events: BTreeMap<String, Event>,
+        #[serde(rename = "dokumenter", default)]
+        documents: Vec<Attached>,
+    },
+    Events(BTreeMap<String, Event>),
+}
+
+impl From<VersionForm> for Version {
+    fn from(f: VersionForm) -> Self {
+        match f {
+            VersionForm::Full { events, documents } => Version { events, documents },
+            VersionForm::Events(events) => Version { events, documents: Vec::new() },
+        }
+    }
 }
 
 /// The ledger of one network's year: `output/<network>/<year>/utsending/sendelogg.json`.
@@ -139,9 +187,13 @@ pub struct Sent {
 pub struct Ledger {
     #[serde(rename = "sendt")]
     pub sent: Vec<Sent>,
-    /// The meetings as each sent version had them, so a correction can say what moved.
+    /// Drafts written for the leader's own mailbox (`send --utkast`): never
+    /// counted as sent.
+    #[serde(rename = "utkast", default)]
+    pub drafts: Vec<Sent>,
+    /// What each version held, so a correction can say what changed.
     #[serde(rename = "versjoner", default)]
-    pub versions: BTreeMap<String, BTreeMap<String, crate::manifest::Event>>,
+    pub versions: BTreeMap<String, Version>,
 }
 
 impl Ledger {
@@ -151,7 +203,11 @@ impl Ledger {
                 Error::at(Location::file(path), format!("sendeloggen kan ikke leses: {e}"))
                     .with_hint("loggen skrives av arsplan; gjenopprett den fra sikkerhetskopi eller slett den bare hvis ingenting er sendt")
             }),
-            Err(_) => Ok(Ledger::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ledger::default()),
+            Err(e) => Err(Error::at(
+                Location::file(path),
+                format!("sendeloggen kan ikke leses: {}", crate::diag::io_text(&e)),
+            )),
         }
     }
 
@@ -160,9 +216,14 @@ impl Ledger {
         crate::publish::write_atomic(path, &bytes)
     }
 
-    /// The last version a recipient got.
+    /// The last version a recipient got (drafts do not count).
     pub fn last(&self, kommunenummer: &str) -> Option<&Sent> {
         self.sent.iter().rev().find(|s| s.kommunenummer == kommunenummer)
+    }
+
+    /// The last draft written for a recipient.
+    pub fn last_draft(&self, kommunenummer: &str) -> Option<&Sent> {
+        self.drafts.iter().rev().find(|s| s.kommunenummer == kommunenummer)
     }
 }
 
@@ -185,6 +246,11 @@ impl Action {
             Action::Unverified => "hoppes over: adressen er ikke verifisert",
         }
     }
+
+    /// True when a message goes to the recipient.
+    pub fn sends(self) -> bool {
+        matches!(self, Action::Send | Action::Correction)
+    }
 }
 
 /// A finished message for one recipient.
@@ -196,6 +262,8 @@ pub struct Outgoing {
     pub subject: String,
     pub attachments: Vec<String>,
     pub message: Message,
+    /// A draft of this version was written for this recipient before (`--utkast`).
+    pub drafted: bool,
 }
 
 /// The parts of a message the caller provides.
@@ -207,12 +275,15 @@ pub struct Compose<'a> {
     pub letter_pdf: (String, Vec<u8>),
     /// (file name, bytes) of the documents.
     pub documents: &'a [(String, Vec<u8>)],
-    pub date: NaiveDate,
+    /// The `Date:` header: when the message is written; sending sets it anew.
+    pub date: SystemTime,
     pub version: &'a str,
 }
 
-/// Builds the RFC 5322 message; Message-ID, date and MIME boundary are derived
-/// from the content so the same input gives the same bytes.
+/// Builds the RFC 5322 message. Message-ID and MIME boundary are derived from
+/// the content, so the same input gives the same bytes apart from `Date:`,
+/// which is the moment the message is written (and, when sent, the moment
+/// it is sent: see [`send_all`]).
 pub fn message(r: &Recipient, c: &Compose) -> Result<(Message, String)> {
     if !header_safe(&c.subject) {
         return Err(Error::msg("emnet har linjeskift eller kontrolltegn"));
@@ -229,16 +300,44 @@ pub fn message(r: &Recipient, c: &Compose) -> Result<(Message, String)> {
     for (name, bytes) in c.documents {
         parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), pdf.clone()));
     }
-    let date = c.date.and_hms_opt(8, 0, 0).expect("valid time").and_utc().timestamp() as u64;
     let m = Message::builder()
         .from(c.from.clone())
         .to(to)
         .subject(c.subject.clone())
         .message_id(Some(message_id.clone()))
-        .date(UNIX_EPOCH + Duration::from_secs(date))
+        .date(c.date)
         .multipart(parts)
         .map_err(|e| Error::msg(format!("e-posten kunne ikke settes sammen: {e}")))?;
     Ok((m, message_id))
+}
+
+/// The same message as a draft: `X-Unsent: 1` makes Outlook open the .eml
+/// as a new message to send from the leader's own mailbox.
+pub fn draft(m: &Message) -> Message {
+    let mut d = m.clone();
+    d.headers_mut().insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("X-Unsent"), "1".into()));
+    d
+}
+
+/// Unix seconds of a moment (0 before 1970, which the clock never says).
+pub fn unix(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// The wall clock in Norway at a moment: Europe/Oslo, CET (+01:00), and CEST
+/// (+02:00) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+/// last Sunday of October, as the calendar files say.
+pub fn oslo(t: SystemTime) -> DateTime<FixedOffset> {
+    let utc: DateTime<Utc> = t.into();
+    let last_sunday = |month: u32| {
+        let first_next = NaiveDate::from_ymd_opt(utc.year(), month + 1, 1).unwrap_or_default();
+        let last = first_next.pred_opt().unwrap_or_default();
+        let back = last.weekday().num_days_from_sunday() as i64;
+        (last - chrono::Duration::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default().and_utc()
+    };
+    let summer = utc >= last_sunday(3) && utc < last_sunday(10);
+    let offset = FixedOffset::east_opt(if summer { 7200 } else { 3600 }).expect("a valid offset");
+    utc.with_timezone(&offset)
 }
 
 /// How to reach the SMTP server.
@@ -250,20 +349,55 @@ pub struct Smtp {
     pub security: String,
     pub user: Option<String>,
     pub password: Option<String>,
+    /// A PEM file with root certificates to trust beside the usual ones
+    /// (`--ca-fil`): a trust's own certificate authority.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Smtp {
+    /// The TLS settings: the server's name, and the `--ca-fil` roots if given.
+    fn tls(&self) -> Result<TlsParameters> {
+        let mut b = TlsParameters::builder(self.host.clone());
+        if let Some(path) = &self.ca_file {
+            let at = || Location::file(path);
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::at(at(), format!("kan ikke lese sertifikatfilen: {}", crate::diag::io_text(&e)))
+                    .with_hint("--ca-fil skal peke på rotsertifikatet (.pem) du har fått fra IT-avdelingen")
+            })?;
+            let not_pem = || {
+                Error::at(at(), "filen er ikke et sertifikat i PEM-format").with_hint(
+                    "et PEM-sertifikat er tekst som begynner med -----BEGIN CERTIFICATE-----; be IT-avdelingen om rotsertifikatet i det formatet",
+                )
+            };
+            if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+                return Err(not_pem());
+            }
+            b = b.add_root_certificate(Certificate::from_pem(&pem).map_err(|_| not_pem())?);
+        }
+        b.build_rustls().map_err(|e| match &self.ca_file {
+            Some(path) => Error::at(Location::file(path), format!("sertifikatet kan ikke brukes: {e}"))
+                .with_hint(
+                    "be IT-avdelingen om rotsertifikatet (CA) som SMTP-tjenerens sertifikat er utstedt av",
+                ),
+            None => Error::msg(format!("TLS kan ikke settes opp: {e}")),
+        })
+    }
+
+    /// The transport, checked but not connected: a bad `--ca-fil` or
+    /// security setting is refused here, before anything else happens.
     pub fn transport(&self) -> Result<SmtpTransport> {
-        let fail =
-            |e: lettre::transport::smtp::Error| Error::msg(format!("SMTP-tjeneren «{}»: {e}", self.host));
         let builder = match self.security.as_str() {
-            "tls" => SmtpTransport::relay(&self.host).map_err(fail)?,
-            "starttls" => SmtpTransport::starttls_relay(&self.host).map_err(fail)?,
+            "tls" => SmtpTransport::builder_dangerous(&self.host).tls(Tls::Wrapper(self.tls()?)),
+            "starttls" => SmtpTransport::builder_dangerous(&self.host).tls(Tls::Required(self.tls()?)),
             "ingen" => {
                 let local = matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "::1");
                 if !local {
                     return Err(Error::msg("ukryptert SMTP er bare tillatt mot en tjener på denne maskinen")
                         .with_hint("bruk --sikkerhet starttls eller tls"));
+                }
+                if self.ca_file.is_some() {
+                    return Err(Error::msg("--ca-fil gjelder bare kryptert SMTP")
+                        .with_hint("bruk --sikkerhet starttls eller tls sammen med --ca-fil"));
                 }
                 SmtpTransport::builder_dangerous(&self.host)
             }
@@ -278,40 +412,106 @@ impl Smtp {
         }
         Ok(builder.build())
     }
+
+    /// A failure talking to the server, said in Norwegian with what to do.
+    pub fn failure(&self, e: &lettre::transport::smtp::Error) -> Diagnostic {
+        let detail = e.to_string();
+        let server = format!("SMTP-tjeneren {}:{}", self.host, self.port);
+        let has = |s: &str| detail.contains(s);
+        let (what, hint) = if has("certificate") || has("Certificate") {
+            let why = if has("UnknownIssuer") {
+                "ikke er utstedt av noen arsplan stoler på"
+            } else if has("NotValidForName") {
+                "ikke gjelder for dette tjenernavnet"
+            } else if has("Expired") {
+                "er utløpt"
+            } else if has("NotValidYet") {
+                "ikke er gyldig ennå"
+            } else {
+                "ikke kan godkjennes"
+            };
+            let hint = if self.ca_file.is_some() {
+                format!("sertifikatet er ikke utstedt av rotsertifikatet i --ca-fil, eller navnet «{}» står ikke i det; sjekk med IT-avdelingen at både fil og tjenernavn er riktige", self.host)
+            } else {
+                "bruker helseforetaket egne sertifikater, oppgi rotsertifikatet med --ca-fil <fil.pem> (få det fra IT-avdelingen)".to_string()
+            };
+            (format!("{server} viste et sertifikat som {why}; ingenting er sendt"), hint)
+        } else if has("(535)") || has("(530)") || has("uthentication") {
+            (
+                format!("{server} avviste innloggingen"),
+                "sjekk brukernavnet (--bruker) og passordet (ARSPLAN_SMTP_PASSORD)".to_string(),
+            )
+        } else if has("STARTTLS") || has("starttls") {
+            (
+                format!("{server} tilbyr ikke STARTTLS"),
+                "bruk --sikkerhet tls (port 465) hvis tjeneren krypterer fra start".to_string(),
+            )
+        } else if e.is_tls() {
+            (
+                format!("{server}: den krypterte forbindelsen kunne ikke settes opp"),
+                "sjekk --sikkerhet (starttls på port 587, tls på port 465) og --smtp-port".to_string(),
+            )
+        } else if e.is_permanent() || e.is_transient() {
+            (format!("{server} avviste meldingen"), "se svaret fra tjeneren i parentes".to_string())
+        } else {
+            (
+                format!("får ikke kontakt med {server}"),
+                "sjekk tjenernavnet, porten og nettverket (VPN); prøv igjen senere".to_string(),
+            )
+        };
+        Diagnostic::error(None, format!("{what} (teknisk: {detail})")).hint(hint)
+    }
 }
 
 /// Sends the messages marked for sending, one by one, recording each in the
-/// ledger as soon as the server accepted it. Returns how many were sent; on a
-/// failure the ledger holds everything sent before it, so a rerun resumes.
+/// ledger as soon as the server accepted it, with the moment it was sent as
+/// its `Date:`. The server is tried first (TLS, certificate, login), so a
+/// refused certificate or login sends and records nothing. Returns how many
+/// were sent; on a failure the ledger holds everything sent before it, so a
+/// rerun resumes.
 pub fn send_all(
     outgoing: &[Outgoing],
-    version: &str,
+    (version, held): (&str, &Version),
     smtp: &Smtp,
     ledger_path: &Path,
     progress: &indicatif::ProgressBar,
 ) -> Result<usize> {
     let transport = smtp.transport()?;
+    match transport.test_connection() {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(Error::msg(format!(
+                "SMTP-tjeneren {}:{} svarte ikke som forventet; ingenting er sendt",
+                smtp.host, smtp.port
+            ))
+            .with_hint("sjekk tjenernavnet, porten og --sikkerhet"))
+        }
+        Err(e) => return Err(smtp.failure(&e).into()),
+    }
     let mut ledger = Ledger::read(ledger_path)?;
     let mut sent = 0;
-    for o in outgoing.iter().filter(|o| matches!(o.action, Action::Send | Action::Correction)) {
+    for o in outgoing.iter().filter(|o| o.action.sends()) {
         progress.set_message(format!("{} {}", o.recipient.number, o.recipient.municipality));
-        transport.send(&o.message).map_err(|e| {
-            Error(vec![Diagnostic::error(
-                None,
-                format!(
-                    "sendingen til {} ({}) feilet: {e}; {sent} meldinger ble sendt før feilen",
-                    o.recipient.municipality, o.recipient.address
-                ),
-            )
-            .hint("kjør samme kommando igjen: de som alt har fått dokumentene, får dem ikke på nytt")])
+        let now = SystemTime::now();
+        let mut message = o.message.clone();
+        message.headers_mut().set(header::Date::new(now));
+        transport.send(&message).map_err(|e| {
+            let mut d = smtp.failure(&e);
+            d.message = format!(
+                "sendingen til {} ({}) feilet: {}; {sent} meldinger ble sendt før feilen",
+                o.recipient.municipality, o.recipient.address, d.message
+            );
+            Error(vec![
+                d.hint("kjør samme kommando igjen: de som alt har fått dokumentene, får dem ikke på nytt")
+            ])
         })?;
-        let time = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        ledger.versions.entry(version.to_string()).or_insert_with(|| held.clone());
         ledger.sent.push(Sent {
             kommunenummer: o.recipient.number.clone(),
             address: o.recipient.address.to_string(),
             version: version.to_string(),
             message_id: o.message_id.clone(),
-            time,
+            time: unix(now),
         });
         ledger.write(ledger_path)?;
         sent += 1;
@@ -328,4 +528,38 @@ pub fn file_stem(r: &Recipient) -> String {
 /// Where a network's year keeps its letters, messages and ledger.
 pub fn dir(output: &Path, network: &str, year: i32) -> PathBuf {
     output.join(network).join(year.to_string()).join("utsending")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(iso: &str) -> SystemTime {
+        let t = chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%d %H:%M:%S").unwrap().and_utc();
+        UNIX_EPOCH + Duration::from_secs(t.timestamp() as u64)
+    }
+
+    #[test]
+    fn oslo_time_follows_summer_time() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(oslo(at("2026-01-15 08:00:00")).to_rfc3339(), "2026-01-15T09:00:00+01:00");
+        assert_eq!(oslo(at("2026-03-29 00:59:59")).to_rfc3339(), "2026-03-29T01:59:59+01:00");
+        assert_eq!(oslo(at("2026-03-29 01:00:00")).to_rfc3339(), "2026-03-29T03:00:00+02:00");
+        assert_eq!(oslo(at("2026-10-25 00:59:59")).to_rfc3339(), "2026-10-25T02:59:59+02:00");
+        assert_eq!(oslo(at("2026-10-25 01:00:00")).to_rfc3339(), "2026-10-25T02:00:00+01:00");
+        // Late evening in UTC is already the next day in Norway.
+        assert_eq!(oslo(at("2026-06-30 22:30:00")).date_naive().to_string(), "2026-07-01");
+    }
+
+    #[test]
+    fn ledgers_of_the_first_form_still_read() {
+        let old = r#"{"sendt": [], "versjoner": {"abc": {"fagdag": {"dato": "2026-11-12", "tittel": "Årlig fagdag", "sekvens": 0}}}}"#;
+        let l: Ledger = serde_json::from_str(old).unwrap();
+        assert_eq!(l.versions["abc"].events["fagdag"].date, "2026-11-12");
+        assert!(l.versions["abc"].documents.is_empty() && l.drafts.is_empty());
+        let new = serde_json::to_string(&l).unwrap();
+        let again: Ledger = serde_json::from_str(&new).unwrap();
+        assert_eq!(again.versions, l.versions);
+        assert!(new.contains("\"hendelser\""), "{new}");
+    }
 }

@@ -96,7 +96,7 @@ pub enum Command {
     /// Send årsplan og årsrapport med følgebrev til postmottak i alle kommunene (prøvekjøring er standard)
     #[command(
         help_template = TEMPLATE,
-        override_usage = "arsplan send --network <NETTVERK> [--year <ÅR>] [--send --smtp-server <TJENER> ...]",
+        override_usage = "arsplan send --network <NETTVERK> [--year <ÅR>] [--utkast | --send --smtp-server <TJENER> ...]",
         next_help_heading = "Valg"
     )]
     Send(SendArgs),
@@ -178,11 +178,17 @@ pub struct SendArgs {
     #[arg(long, alias = "aar", value_name = "ÅR")]
     pub year: Option<i32>,
     /// Bare skriv e-postene (.eml) og følgebrevene, send ingenting (standard)
-    #[arg(long, conflicts_with = "send")]
+    #[arg(long, conflicts_with_all = ["send", "utkast"])]
     pub dry_run: bool,
-    /// Send e-postene over SMTP
+    /// Skriv også utkast (utkast/<kommunenummer>.eml) som åpnes i Outlook og sendes fra din egen e-post
+    #[arg(long, conflicts_with = "send")]
+    pub utkast: bool,
+    /// Send e-postene over SMTP (spør først)
     #[arg(long)]
     pub send: bool,
+    /// Svar ja på spørsmålet før sending (for skript)
+    #[arg(long)]
+    pub ja: bool,
     /// SMTP-tjeneren
     #[arg(long, value_name = "TJENER", requires = "send")]
     pub smtp_server: Option<String>,
@@ -192,6 +198,9 @@ pub struct SendArgs {
     /// starttls, tls eller ingen (ingen bare mot en tjener på denne maskinen) (standard: starttls)
     #[arg(long, value_name = "SIKKERHET", default_value = "starttls", hide_default_value = true)]
     pub sikkerhet: String,
+    /// Rotsertifikat (PEM) å stole på i tillegg til de vanlige, for helseforetakets egen SMTP-tjener
+    #[arg(long, value_name = "FIL", requires = "send")]
+    pub ca_fil: Option<PathBuf>,
     /// Brukernavn for innlogging; passordet leses fra ARSPLAN_SMTP_PASSORD eller spørres om
     #[arg(long, value_name = "BRUKER")]
     pub bruker: Option<String>,
@@ -201,7 +210,7 @@ pub struct SendArgs {
     /// Send også til adresser som ikke er verifisert
     #[arg(long)]
     pub ta_med_uverifiserte: bool,
-    /// Datoen i følgebrevene, dd.mm.åååå (standard: planens dato)
+    /// Datoen i følgebrevene, dd.mm.åååå (standard: planens dato; for en rettet versjon dagens dato)
     #[arg(long, value_name = "DATO")]
     pub dato: Option<String>,
 }

@@ -7,7 +7,7 @@ use super::args::{Out, Sel, SendArgs};
 use super::{Failure, Outcome};
 use crate::build::{Built, Report};
 use crate::diag::{Diagnostic, Error};
-use crate::mailing::{self, MailOptions};
+use crate::mailing::{self, MailOptions, Mailing};
 use crate::send::{Action, Smtp};
 use crate::watch::{self, Event};
 use crate::{load, report, Project};
@@ -82,7 +82,8 @@ pub fn watch(project: &Project, sel: &Sel, out: &Out, rounds: Option<usize>) -> 
     Ok(())
 }
 
-/// The SMTP settings of `send --send`, with the password from the environment or a prompt.
+/// The SMTP settings of `send --send`, checked (security, `--ca-fil`) before
+/// anything is built; the password is asked for only after the confirmation.
 fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
     if !args.send {
         return Ok(None);
@@ -96,26 +97,95 @@ fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
         "ingen" => 25,
         _ => 587,
     });
-    let password = match &args.bruker {
-        Some(u) => match std::env::var("ARSPLAN_SMTP_PASSORD") {
-            Ok(p) => Some(p),
-            Err(_) => Some(rpassword::prompt_password(format!("Passord for {u}: ")).map_err(|_| {
-                Error::msg("fant ikke passordet").with_hint(
-                    "sett miljøvariabelen ARSPLAN_SMTP_PASSORD, eller kjør kommandoen i et terminalvindu",
-                )
-            })?),
-        },
-        None => None,
+    let smtp = Smtp {
+        host,
+        port,
+        security: args.sikkerhet.clone(),
+        user: args.bruker.clone(),
+        password: None,
+        ca_file: args.ca_fil.clone(),
     };
-    Ok(Some(Smtp { host, port, security: args.sikkerhet.clone(), user: args.bruker.clone(), password }))
+    smtp.transport()?;
+    Ok(Some(smtp))
 }
 
-/// `send`: writes letters and messages, prints who gets what, and sends when asked.
+/// The password of `--bruker`, from the environment or a prompt.
+fn password(smtp: &mut Smtp) -> Result<(), Error> {
+    let Some(u) = &smtp.user else { return Ok(()) };
+    smtp.password = Some(match std::env::var("ARSPLAN_SMTP_PASSORD") {
+        Ok(p) => p,
+        Err(_) => rpassword::prompt_password(format!("Passord for {u}: ")).map_err(|_| {
+            Error::msg("fant ikke passordet").with_hint(
+                "sett miljøvariabelen ARSPLAN_SMTP_PASSORD, eller kjør kommandoen i et terminalvindu",
+            )
+        })?,
+    });
+    Ok(())
+}
+
+/// `n` with the singular or the plural of a word.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The question before sending: how many get a message, and who does not.
+fn question(m: &Mailing) -> String {
+    let to_send = m.outgoing.iter().filter(|o| o.action.sends()).count();
+    let unverified = m.outgoing.iter().filter(|o| o.action == Action::Unverified).count();
+    let drafted = m.outgoing.iter().filter(|o| o.action.sends() && o.drafted).count();
+    let mut notes = Vec::new();
+    if unverified > 0 {
+        notes.push(format!("{} hoppes over", count(unverified, "uverifisert", "uverifiserte")));
+    }
+    if drafted > 0 {
+        notes.push(format!(
+            "{} har fått laget utkast av denne versjonen; er utkastene sendt fra Outlook, får de den to ganger",
+            count(drafted, "mottaker", "mottakere")
+        ));
+    }
+    let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
+    format!("Sender til {}{notes}. Fortsette? [j/N]", count(to_send, "mottaker", "mottakere"))
+}
+
+/// Asks before sending. `--ja` answers yes; without a terminal to ask in,
+/// the answer is an error (nothing is sent).
+fn confirm(question: &str, yes: bool) -> Result<bool, Error> {
+    use std::io::IsTerminal;
+    if yes {
+        println!("{question} ja (--ja)");
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::msg("sendingen må bekreftes, men det er ingen terminal å svare i").with_hint(
+            "kjør kommandoen i et terminalvindu og svar j, eller legg til --ja for å sende uten å bli spurt (i skript)",
+        ));
+    }
+    eprint!("{question} ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Error::msg(format!("fikk ikke lest svaret: {}", crate::diag::io_text(&e))))?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "j" | "ja" | "y" | "yes"))
+}
+
+/// `send`: builds the documents as `build` does, writes letters and messages
+/// (and drafts with `--utkast`), prints who gets what, and sends when asked
+/// and confirmed.
 pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     let date = match args.dato.as_deref() {
-        Some(d) => Some(crate::dates::parse(d).map_err(|_| {
-            Error::msg(format!("«{d}» er ingen dato")).with_hint("skriv datoen som dd.mm.åååå")
-        })?),
+        Some(d) => {
+            let date = crate::dates::parse(d).map_err(|_| {
+                Error::msg(format!("«{d}» er ingen dato")).with_hint("skriv datoen som dd.mm.åååå")
+            })?;
+            // Any real day works; a year like 0026 is a typing error, not a letter's date.
+            if !(1900..2200).contains(&chrono::Datelike::year(&date)) {
+                return Err(Error::msg(format!("«{d}» er neppe datoen på et brev"))
+                    .with_hint("skriv året med fire sifre, for eksempel --dato 15.01.2026")
+                    .into());
+            }
+            Some(date)
+        }
         None => None,
     };
     let network = &args.network;
@@ -125,11 +195,31 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
             .last()
             .ok_or_else(|| Error::msg(format!("nettverket «{network}» har ingen planer")))?,
     };
-    let opts = MailOptions { include_unverified: args.ta_med_uverifiserte, date, from: args.fra.clone() };
+    let opts = MailOptions {
+        include_unverified: args.ta_med_uverifiserte,
+        date,
+        from: args.fra.clone(),
+        drafts: args.utkast,
+    };
     let smtp = smtp(args)?;
-    let m = project.mailing(network, year, &opts)?;
-    mailing::write(project, &m)?;
-    println!("{:<8} {:<28} {:<46} {:<4} Status", "Nummer", "Kommune", "Postmottak", "Ver.");
+    let attachments = mailing::attachments(project, network, year)?;
+    print_built(&attachments.built, false);
+    let nothing =
+        "Dokumentene er bygget, men ingen følgebrev eller e-poster er skrevet, og ingenting er sendt.";
+    let m = match mailing::compose(project, &attachments, &opts) {
+        Ok(m) => m,
+        Err(e) => {
+            print_diagnostics(&e.0);
+            eprintln!("\n{} feil. {nothing}", e.0.iter().filter(|d| d.is_error()).count());
+            return Err(Failure::Quiet(1));
+        }
+    };
+    if let Err(e) = mailing::write(project, &m) {
+        print_diagnostics(&e.0);
+        eprintln!("\nIngenting er sendt.");
+        return Err(Failure::Quiet(1));
+    }
+    println!("\n{:<8} {:<28} {:<46} {:<4} Status", "Nummer", "Kommune", "Postmottak", "Ver.");
     for o in &m.outgoing {
         let r = &o.recipient;
         println!(
@@ -141,33 +231,76 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
             o.action.label()
         );
     }
-    let to_send = m.outgoing.iter().filter(|o| matches!(o.action, Action::Send | Action::Correction)).count();
+    let to_send = m.outgoing.iter().filter(|o| o.action.sends()).count();
     let attachments = m.outgoing.first().map(|o| o.attachments.join(", ")).unwrap_or_default();
     println!("\nVedlegg: {attachments}");
     println!("E-postene og følgebrevene ligger i {}.", m.dir.display());
-    let Some(smtp) = smtp else {
-        println!("Prøvekjøring: ingenting er sendt. {to_send} mottakere ville fått e-post; send med --send --smtp-server <tjener>.");
+    if args.utkast {
+        if m.drafts.is_empty() {
+            println!("Ingen utkast: ingen mottakere skal ha denne versjonen.");
+        } else {
+            println!(
+                "Utkast: {} i {}. Åpne hver fil i Outlook, se over og trykk Send: e-posten går fra din egen adresse.",
+                count(m.drafts.len(), "e-post", "e-poster"),
+                m.dir.join("utkast").display()
+            );
+            println!("Sendeloggen fører dem som utkast, ikke som sendt.");
+        }
+        return Ok(());
+    }
+    let Some(mut smtp) = smtp else {
+        println!(
+            "Prøvekjøring: ingenting er sendt. {} ville fått e-post; send med --send --smtp-server <tjener>, eller lag utkast til Outlook med --utkast.",
+            count(to_send, "mottaker", "mottakere")
+        );
         return Ok(());
     };
+    if to_send == 0 {
+        println!("Ingenting å sende: alle verifiserte mottakere har fått denne versjonen.");
+        return Ok(());
+    }
+    match confirm(&question(&m), args.ja) {
+        Ok(true) => {}
+        Ok(false) => {
+            eprintln!("Avbrutt: ingenting er sendt.");
+            return Err(Failure::Quiet(1));
+        }
+        Err(e) => {
+            print_diagnostics(&e.0);
+            eprintln!("\nIngenting er sendt.");
+            return Err(Failure::Quiet(1));
+        }
+    }
+    if let Err(e) = password(&mut smtp) {
+        print_diagnostics(&e.0);
+        eprintln!("\nIngenting er sendt.");
+        return Err(Failure::Quiet(1));
+    }
     let progress = indicatif::ProgressBar::new(to_send as u64);
     progress.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    let ledger = m.dir.join("sendelogg.json");
+    let sent_before = crate::send::Ledger::read(&ledger).map(|l| l.sent.len()).unwrap_or(0);
     let result = mailing::send(project, &m, &smtp, &progress);
     progress.finish_and_clear();
-    let ledger = m.dir.join("sendelogg.json");
     match result {
         Ok(n) => {
-            println!("Sendt: {n} e-poster. Sendeloggen er {}.", ledger.display());
+            println!("Sendt: {}. Sendeloggen er {}.", count(n, "e-post", "e-poster"), ledger.display());
             Ok(())
         }
         Err(e) => {
             print_diagnostics(&e.0);
-            eprintln!(
-                "\nSendeloggen ({}) viser hvem som har fått e-post. Kjør samme kommando igjen for å sende til resten.",
-                ledger.display()
-            );
+            let sent_after = crate::send::Ledger::read(&ledger).map(|l| l.sent.len()).unwrap_or(0);
+            if sent_after == sent_before {
+                eprintln!("\nIngenting er sendt.");
+            } else {
+                eprintln!(
+                    "\nSendeloggen ({}) viser hvem som har fått e-post. Kjør samme kommando igjen for å sende til resten.",
+                    ledger.display()
+                );
+            }
             Err(Failure::Quiet(1))
         }
     }
