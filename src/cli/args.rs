@@ -104,7 +104,7 @@ pub enum Command {
     #[command(
         alias = "draw",
         help_template = TEMPLATE,
-        override_usage = "arsplan trekk --network <NETTVERK> --year <ÅR> [--seed <FRØ>]",
+        override_usage = "arsplan trekk --network <NETTVERK> --year <ÅR> [--seed <FRØ>] [--ny]",
         next_help_heading = "Valg"
     )]
     Trekk {
@@ -117,6 +117,9 @@ pub enum Command {
         /// Frøet fra en tidligere trekning, for å gjenta den (også --fro)
         #[arg(long, alias = "fro", value_name = "FRØ")]
         seed: Option<u64>,
+        /// Trekk på nytt selv om det alt er trukket en vinner for året (begge trekningene lagres)
+        #[arg(long)]
+        ny: bool,
     },
 }
 

@@ -3,10 +3,12 @@
 
 use std::io::Write;
 
+use serde::{Deserialize, Serialize};
+
 use super::args::{Out, Sel, SendArgs};
 use super::{Failure, Outcome};
 use crate::build::{Built, Report};
-use crate::diag::{Diagnostic, Error};
+use crate::diag::{Diagnostic, Error, Location};
 use crate::mailing::{self, MailOptions, Mailing};
 use crate::send::{Action, Smtp};
 use crate::watch::{self, Event};
@@ -306,12 +308,89 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     }
 }
 
-/// `trekk`: the prize draw; prints the candidates' count, the seed and the winner.
-pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>) -> Outcome {
+/// One prize draw as `trekning.json` records it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Draw {
+    /// When, in Norwegian time (RFC 3339 with offset).
+    #[serde(rename = "tid")]
+    time: String,
+    #[serde(rename = "fro")]
+    seed: u64,
+    /// How many were eligible (attended every meeting they were invited to).
+    #[serde(rename = "kandidater")]
+    eligible: usize,
+    #[serde(rename = "vinner")]
+    winner: String,
+    /// `trekning`, `ny trekning` (with --ny) or `gjentakelse` (a recorded seed again).
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// Every draw of a network's year: `output/<network>/<year>/trekning.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Draws {
+    #[serde(rename = "trekninger")]
+    draws: Vec<Draw>,
+}
+
+/// A recorded time as a leader reads it: `02.03.2026 kl. 10.15`.
+fn when(time: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(time)
+        .map(|t| t.format("%d.%m.%Y kl. %H.%M").to_string())
+        .unwrap_or_else(|_| time.to_string())
+}
+
+/// `trekk`: the prize draw among those who attended every meeting. Every
+/// draw is recorded; a second draw for the year needs `--ny`, and `--seed`
+/// repeats a draw.
+pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>, new: bool) -> Outcome {
     let list = project.prize_list(network, year)?;
     if list.is_empty() {
         eprintln!("Ingen ressurspersoner i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.");
         return Err(Failure::Quiet(1));
+    }
+    let _lock = crate::publish::lock(&project.output)?;
+    let path = project.output.join(network).join(year.to_string()).join("trekning.json");
+    let mut record: Draws = match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            Error::at(Location::file(&path), format!("trekningsloggen kan ikke leses: {e}"))
+                .with_hint("filen skrives av arsplan trekk; gjenopprett den fra sikkerhetskopi")
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Draws::default(),
+        Err(e) => {
+            return Err(Error::at(
+                Location::file(&path),
+                format!("trekningsloggen kan ikke leses: {}", crate::diag::io_text(&e)),
+            )
+            .into())
+        }
+    };
+    let earlier = seed.and_then(|s| record.draws.iter().find(|d| d.seed == s)).cloned();
+    if let (Some(first), None, false) = (record.draws.first(), &earlier, new) {
+        let more = match record.draws.len() {
+            1 => String::new(),
+            n => format!(
+                " (og {} etter den; den siste vant {})",
+                count(n - 1, "trekning", "trekninger"),
+                record.draws[n - 1].winner
+            ),
+        };
+        return Err(Error::at(
+            Location::file(&path),
+            format!(
+                "det er alt trukket en vinner i {network} {year}: {} ble trukket {} blant {} med frø {}{more}",
+                first.winner,
+                when(&first.time),
+                count(first.eligible, "kandidat", "kandidater"),
+                first.seed
+            ),
+        )
+        .with_hint(format!(
+            "vil du trekke på nytt, bruk --ny (alle trekningene står i {}); vil du gjenta den første, bruk --seed {}",
+            path.display(),
+            first.seed
+        ))
+        .into());
     }
     let seed = seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -320,10 +399,38 @@ pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>) -> 
             .unwrap_or(0)
     });
     let winner = report::draw(&list, seed).unwrap_or_default();
-    println!("Trekning blant {} ressurspersoner som møtte på alle møtene i {year}.", list.len());
+    let kind = match (&earlier, record.draws.is_empty()) {
+        (Some(_), _) => "gjentakelse",
+        (None, true) => "trekning",
+        (None, false) => "ny trekning",
+    };
+    let now = crate::send::oslo(std::time::SystemTime::now());
+    record.draws.push(Draw {
+        time: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        seed,
+        eligible: list.len(),
+        winner: winner.clone(),
+        kind: kind.to_string(),
+    });
+    let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::msg(e.to_string()))?;
+    crate::publish::write_atomic(&path, &json)?;
+    println!(
+        "Trekning blant {} som møtte på alle møtene i {year}.",
+        count(list.len(), "ressursperson", "ressurspersoner")
+    );
     println!("Frø: {seed}");
     println!("Vinner: {winner}");
+    if let Some(e) = earlier.filter(|e| e.winner != winner || e.eligible != list.len()) {
+        println!(
+            "Merk: {} ble {} trukket blant {}; nå er det {}, så dataene er endret siden.",
+            e.winner,
+            when(&e.time),
+            count(e.eligible, "kandidat", "kandidater"),
+            count(list.len(), "kandidat", "kandidater")
+        );
+    }
     println!("Gjenta trekningen med: arsplan trekk --network {network} --year {year} --seed {seed}");
+    println!("Trekningen er lagret i {}.", path.display());
     Ok(())
 }
 

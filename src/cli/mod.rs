@@ -40,7 +40,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Check { sel } => commands::check(&project, sel),
         Command::Watch { sel, out, runder } => commands::watch(&project, sel, out, *runder),
         Command::Send(args) => commands::send(&project, args),
-        Command::Trekk { network, year, seed } => commands::trekk(&project, network, *year, *seed),
+        Command::Trekk { network, year, seed, ny } => commands::trekk(&project, network, *year, *seed, *ny),
     }
 }
 

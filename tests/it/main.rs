@@ -13,3 +13,4 @@ mod report;
 mod seeds;
 mod send;
 mod strategy;
+mod trekk;
