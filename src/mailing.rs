@@ -11,7 +11,7 @@ use crate::diag::{Error, Result};
 use crate::manifest::{self, Event};
 use crate::project::Project;
 use crate::publish::{self, Artifact, Written};
-use crate::render::{self, Renderer};
+use crate::render::{self, Format};
 use crate::send::{self, Action, Outgoing};
 use crate::{doc, report};
 
@@ -52,13 +52,19 @@ fn document_name(kind: &str) -> String {
     }
 }
 
+/// A document as PDF, in its fitted style.
+fn pdf_of(doc: &doc::Document, p: &Prepared) -> Result<Vec<u8>> {
+    let fitted = render::fit(doc, &p.theme, &p.assets)?;
+    render::pdf::export(&fitted.pages, doc)
+}
+
 /// The PDF of a year's report, with its title.
 fn report_pdf(q: &Prepared) -> Result<Option<(String, String, Vec<u8>)>> {
     let Some(data) = &q.year.report else { return Ok(None) };
     let composer = Composer::new(&q.year, &q.theme, q.strategy.as_ref())?;
     let figures = report::figures(&q.year, data, &q.kommuner, &q.theme.texts);
     let doc = composer.report(&figures)?;
-    let bytes = render::pdf::Pdf.render(&doc, &q.theme, &q.assets)?;
+    let bytes = pdf_of(&doc, q)?;
     Ok(Some((format!("arsrapport-{}.pdf", q.year.year), doc.meta.title, bytes)))
 }
 
@@ -70,8 +76,7 @@ pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) 
     let composer = Composer::new(&p.year, &p.theme, p.strategy.as_ref())?;
     let plan = composer.plan()?;
     let mut titles = vec![plan.meta.title.clone()];
-    let mut documents =
-        vec![(format!("{}.pdf", p.year.stem()), render::pdf::Pdf.render(&plan, &p.theme, &p.assets)?)];
+    let mut documents = vec![(format!("{}.pdf", p.year.stem()), pdf_of(&plan, &p)?)];
     // The report of the year before (or of this year): a year that has a
     // rapport.toml must load, or the mailing stops with its errors.
     let mut report_year = None;
@@ -162,8 +167,11 @@ pub fn prepare(project: &Project, network: &str, year: i32, opts: &MailOptions) 
             endringer => changes,
         };
         let letter = composer.document("folgebrev.md.j2", ("brev", brev), &subject)?;
-        let letter_pdf = render::pdf::Pdf.render(&letter, &p.theme, &p.assets)?;
-        let letter_docx = render::docx::Docx.render(&letter, &p.theme, &p.assets)?;
+        let mut both =
+            render::render(&letter, &p.theme, &p.assets, &[Format::Pdf, Format::Docx])?.into_iter();
+        let (Some((_, letter_pdf)), Some((_, letter_docx))) = (both.next(), both.next()) else {
+            return Err(Error::msg("følgebrevet ble ikke laget"));
+        };
         let body = letter
             .blocks
             .iter()
