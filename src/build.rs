@@ -14,7 +14,7 @@ use crate::manifest::{self, Change, Manifest};
 use crate::model::{PlanYear, Strategy};
 use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
-use crate::render::{self, Assets};
+use crate::render::{self, Assets, Format};
 use crate::templates::Sources;
 use crate::theme::Theme;
 use crate::{calendar, check, load, report};
@@ -48,7 +48,7 @@ pub fn sources(project: &Project, py: &PlanYear) -> Sources {
 /// Loads and checks one network's year, with its house style, images and strategy.
 pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> {
     let py = load::load_year(&project.data, network, year)?;
-    let theme = Arc::new(Theme::load(&sources(project, &py), &py.profile.style).map_err(|mut e| {
+    let mut theme = Theme::load(&sources(project, &py), &py.profile.style).map_err(|mut e| {
         for d in &mut e.0 {
             if d.hint.is_none() {
                 d.hint = Some(format!(
@@ -58,7 +58,10 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
             }
         }
         e
-    })?);
+    })?;
+    // Without a logo picture the header shows the trust's name.
+    theme.mark.get_or_insert_with(|| py.profile.trust.clone());
+    let theme = Arc::new(theme);
     let strategy = match &py.profile.strategy {
         Some(name) => Some(strategy(project, name, &py)?),
         None => None,
@@ -71,8 +74,16 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     let warnings = sink.finish()?;
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
     let mut assets = Assets::default();
-    let logo = py.logo.clone().or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)));
-    if let Some(path) = logo {
+    let own = |name: &str| Some(py.data_dir.join(name)).filter(|p| p.is_file());
+    let logos = [
+        ("logo.png", py.logo.clone().or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)))),
+        (
+            "logo-hoyre.png",
+            own("logo-hoyre.png").or_else(|| theme.logo_right.as_ref().and_then(|l| theme.find_file(l))),
+        ),
+    ];
+    for (name, path) in logos {
+        let Some(path) = path else { continue };
         let bytes = std::fs::read(&path).map_err(|e| {
             Error::at(Location::file(&path), format!("kan ikke lese logoen: {}", crate::diag::io_text(&e)))
         })?;
@@ -80,7 +91,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
             return Err(Error::at(Location::file(&path), "logoen er ikke et PNG-bilde")
                 .with_hint("lagre logoen som PNG"));
         }
-        assets.images.insert("logo.png".into(), bytes);
+        assets.images.insert(name.into(), bytes);
     }
     let wheel_svg = render::arshjul::svg(&py, &theme);
     assets.images.insert("arshjul.svg".into(), wheel_svg.clone().into_bytes());
@@ -125,14 +136,17 @@ pub fn year_dir(project: &Project, py: &PlanYear) -> PathBuf {
 
 /// Renders documents in the named formats, into files of `dir`.
 pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Path) -> Result<Vec<Artifact>> {
+    let formats = formats
+        .iter()
+        .map(|f| {
+            Format::by_name(f)
+                .ok_or_else(|| Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf"))
+        })
+        .collect::<Result<Vec<Format>>>()?;
     let mut out = Vec::new();
     for m in made {
-        for f in formats {
-            let r = render::by_name(f).ok_or_else(|| {
-                Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf")
-            })?;
-            let bytes = r.render(&m.document, &p.theme, &p.assets)?;
-            out.push(Artifact { path: dir.join(format!("{}.{}", m.stem, r.extension())), bytes });
+        for (f, bytes) in render::render(&m.document, &p.theme, &p.assets, &formats)? {
+            out.push(Artifact { path: dir.join(format!("{}.{}", m.stem, f.extension())), bytes });
         }
     }
     Ok(out)

@@ -25,9 +25,14 @@ pub struct Document {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// The document's title (once, at the top): Word's Title style, a PDF Title tag.
+    Title(Vec<Inline>),
     Heading {
         level: u8,
         content: Vec<Inline>,
+        /// A named style of the house style for its look (`mellomtittel`); the level
+        /// still gives its place in the outline.
+        class: Option<String>,
     },
     Paragraph(Vec<Inline>),
     List {
@@ -111,7 +116,9 @@ impl Block {
     /// The plain text of a block, paragraphs separated by newlines.
     pub fn plain(&self) -> String {
         match self {
-            Block::Heading { content, .. } | Block::Paragraph(content) => Inline::plain(content),
+            Block::Title(content) | Block::Heading { content, .. } | Block::Paragraph(content) => {
+                Inline::plain(content)
+            }
             Block::List { items, .. } => {
                 items.iter().flat_map(|item| item.iter().map(Block::plain)).collect::<Vec<_>>().join("\n")
             }

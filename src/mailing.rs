@@ -14,7 +14,7 @@ use crate::diag::{Error, Location, Result};
 use crate::manifest::{self, Event};
 use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
-use crate::render::{self, Renderer};
+use crate::render::{self, Format};
 use crate::send::{self, Action, Attached, Outgoing, Version};
 use crate::{dates, doc};
 
@@ -302,8 +302,11 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
         };
         let mut letter = composer.document("folgebrev.md.j2", ("brev", brev), &subject)?;
         letter.meta.date = date;
-        let letter_pdf = render::pdf::Pdf.render(&letter, &p.theme, &p.assets)?;
-        let letter_docx = render::docx::Docx.render(&letter, &p.theme, &p.assets)?;
+        let mut both =
+            render::render(&letter, &p.theme, &p.assets, &[Format::Pdf, Format::Docx])?.into_iter();
+        let (Some((_, letter_pdf)), Some((_, letter_docx))) = (both.next(), both.next()) else {
+            return Err(Error::msg("følgebrevet ble ikke laget"));
+        };
         let body = letter
             .blocks
             .iter()

@@ -35,14 +35,29 @@ pub struct Theme {
     /// Text at the left of the footer (the page number is on the right).
     #[serde(rename = "bunntekst", default)]
     pub footer_text: String,
-    /// Logo file in the style's folder; a network's own `logo.png` wins.
+    /// Logo file in the style's folder; a network's own `logo.png` wins. Without
+    /// either, the header shows the typographic mark (`merke`).
     #[serde(default)]
     pub logo: Option<String>,
+    /// The typographic mark at the left of the header when there is no logo
+    /// picture; default the network's health trust.
+    #[serde(rename = "merke", default)]
+    pub mark: Option<String>,
+    /// A second logo at the right of the header (a file in the style's folder, or
+    /// the network's own `logo-hoyre.png`).
+    #[serde(rename = "logo_hoyre", default)]
+    pub logo_right: Option<String>,
+    /// A second mark at the right of the header when there is no second logo picture.
+    #[serde(rename = "merke_hoyre", default)]
+    pub mark_right: Option<String>,
     #[serde(rename = "logo_bredde_mm")]
     pub logo_width_mm: f32,
     /// Named date formats (`tekst`, `tabell`, `full`, ...): see `dates::format`.
     #[serde(rename = "dato")]
     pub date_formats: BTreeMap<String, String>,
+    /// The vertical rhythm both formats share: line height, paragraph, list and cell spacing.
+    #[serde(rename = "avstand")]
+    pub spacing: Spacing,
     /// Heading styles, level 1 first.
     #[serde(rename = "overskrift")]
     pub headings: Vec<ParaStyle>,
@@ -99,6 +114,26 @@ pub struct Page {
     pub margin_right_mm: f32,
 }
 
+/// The vertical rhythm of a style, the same in the DOCX and the PDF.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spacing {
+    /// Line height as a multiple of the font's single line (Word's «Multiple»).
+    #[serde(rename = "linje")]
+    pub line: f32,
+    /// Space after a paragraph.
+    #[serde(rename = "avsnitt_pt")]
+    pub paragraph_pt: f32,
+    /// Space between the items of a list.
+    #[serde(rename = "liste_pt")]
+    pub list_pt: f32,
+    /// Inside a table cell: above and below the text, and left and right of it.
+    #[serde(rename = "celle_topp_pt")]
+    pub cell_v_pt: f32,
+    #[serde(rename = "celle_side_pt")]
+    pub cell_h_pt: f32,
+}
+
 /// Wording arsplan writes itself; the base style (`felles`) has every value.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +168,11 @@ pub struct Texts {
     /// A chart's target line label, before the value: `mål`.
     #[serde(rename = "diagram_mal")]
     pub chart_target: String,
+    /// A chart's legend: bars that reach the target, and bars below it.
+    #[serde(rename = "diagram_nadd")]
+    pub chart_reached: String,
+    #[serde(rename = "diagram_under")]
+    pub chart_below: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -262,6 +302,14 @@ impl Theme {
         if !(5.0..=150.0).contains(&self.logo_width_mm) {
             errors.push("logo_bredde_mm må være mellom 5 og 150".into());
         }
+        let sp = &self.spacing;
+        if !(0.8..=3.0).contains(&sp.line) {
+            errors.push("[avstand] linje må være mellom 0,8 og 3".into());
+        }
+        if [sp.paragraph_pt, sp.list_pt, sp.cell_v_pt, sp.cell_h_pt].iter().any(|v| !(0.0..=40.0).contains(v))
+        {
+            errors.push("avstandene i [avstand] må være mellom 0 og 40 punkter".into());
+        }
         if self.headings.is_empty() {
             errors.push("stilen har ingen [[overskrift]]".into());
         }
@@ -306,6 +354,20 @@ impl Theme {
     /// The date pattern for a named format; an unknown name is taken as a pattern.
     pub fn date_pattern<'a>(&'a self, name: &'a str) -> &'a str {
         self.date_formats.get(name).map(String::as_str).unwrap_or(name)
+    }
+
+    /// The same style with its vertical spacing scaled by `factor` (below 1:
+    /// tighter), to keep a last page from holding a line or two.
+    pub fn tightened(&self, factor: f32) -> Theme {
+        let mut t = self.clone();
+        t.spacing.paragraph_pt *= factor;
+        t.spacing.list_pt *= factor;
+        t.spacing.cell_v_pt *= factor;
+        for st in t.headings.iter_mut().chain(t.classes.values_mut()) {
+            st.space_before_pt = st.space_before_pt.map(|v| v * factor);
+            st.space_after_pt = st.space_after_pt.map(|v| v * factor);
+        }
+        t
     }
 
     /// Finds a file along the style chain, nearest first.
@@ -401,6 +463,8 @@ mod tests {
             wheel_groups: String::new(),
             wheel_gatherings: String::new(),
             chart_target: String::new(),
+            chart_reached: String::new(),
+            chart_below: String::new(),
         };
         assert_eq!(
             t.page_parts(),

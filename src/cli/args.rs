@@ -156,7 +156,7 @@ impl Out {
         let formats: Vec<String> =
             self.format.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         for f in &formats {
-            if crate::render::by_name(f).is_none() {
+            if crate::render::Format::by_name(f).is_none() {
                 return Err(Error::msg(format!("ukjent format «{f}»"))
                     .with_hint("bruk docx og/eller pdf, for eksempel --format docx,pdf"));
             }

@@ -36,7 +36,8 @@ pub fn escape(text: &str) -> String {
 /// Parses the markup a template produced. The error names the problem; the
 /// caller adds the template's name.
 pub fn parse(md: &str) -> Result<Vec<Block>, String> {
-    let events: Vec<Event> = Parser::new_ext(md, Options::ENABLE_TABLES).collect();
+    let events: Vec<Event> =
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES).collect();
     let mut p = P { events, pos: 0 };
     p.blocks(None)
 }
@@ -68,7 +69,7 @@ impl<'a> P<'a> {
                         None => out.push(Block::Paragraph(self.inlines(TagEnd::Paragraph)?)),
                     }
                 }
-                Event::Start(Tag::Heading { level, .. }) => {
+                Event::Start(Tag::Heading { level, classes, .. }) => {
                     flush(&mut loose, &mut out);
                     let lv = match level {
                         HeadingLevel::H1 => 1,
@@ -79,7 +80,8 @@ impl<'a> P<'a> {
                         HeadingLevel::H6 => 6,
                     };
                     let content = self.inlines(TagEnd::Heading(level))?;
-                    out.push(Block::Heading { level: lv, content });
+                    let class = classes.first().map(|c| c.to_string());
+                    out.push(Block::Heading { level: lv, content, class });
                 }
                 Event::Start(Tag::List(start)) => {
                     flush(&mut loose, &mut out);
@@ -257,8 +259,24 @@ impl<'a> P<'a> {
                 Some(_) => {}
             }
         }
-        Ok(Table { widths: vec![1; ncols], header_rows, rows })
+        Ok(Table { widths: content_widths(&rows, ncols), header_rows, rows })
     }
+}
+
+/// Column widths for a pipe table, from the longest text in each column (a
+/// column of dates stays narrow, one of names gets room), within 6 and 40.
+fn content_widths(rows: &[Vec<Vec<Block>>], ncols: usize) -> Vec<u32> {
+    (0..ncols)
+        .map(|c| {
+            let longest = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.iter().map(|b| b.plain().chars().count()).sum::<usize>())
+                .max()
+                .unwrap_or(0);
+            longest.clamp(6, 40) as u32
+        })
+        .collect()
 }
 
 fn push_text(out: &mut Vec<Inline>, t: &str) {
@@ -288,7 +306,7 @@ fn directive(info: &str, body: &str) -> Result<Vec<Block>, String> {
     let info = info.trim();
     let (name, arg) = match info.strip_prefix('{').and_then(|r| r.split_once('}')) {
         Some((n, a)) => (n.trim(), a.trim()),
-        None => return Err(format!("kodeblokker støttes ikke i malen (info «{info}»); bruk {{div}}, {{list-table}} eller {{pagebreak}}")),
+        None => return Err(format!("kodeblokker støttes ikke i malen (info «{info}»); bruk {{div}}, {{tittel}}, {{list-table}} eller {{pagebreak}}")),
     };
     match name {
         "div" => {
@@ -298,9 +316,18 @@ fn directive(info: &str, body: &str) -> Result<Vec<Block>, String> {
             Ok(vec![Block::Styled { class: arg.to_string(), blocks: parse(body)? }])
         }
         "pagebreak" => Ok(vec![Block::PageBreak]),
+        "tittel" => {
+            let inlines: Vec<Inline> = match parse(body)?.as_slice() {
+                [Block::Paragraph(i)] => i.clone(),
+                _ => return Err("{tittel} skal inneholde én tekst: dokumentets tittel".into()),
+            };
+            Ok(vec![Block::Title(inlines)])
+        }
         "list-table" => Ok(vec![Block::Table(list_table(body)?)]),
         "chart" => Ok(vec![Block::Chart(chart(body)?)]),
-        other => Err(format!("ukjent direktiv {{{other}}}; kjente er div, list-table, chart og pagebreak")),
+        other => {
+            Err(format!("ukjent direktiv {{{other}}}; kjente er div, tittel, list-table, chart og pagebreak"))
+        }
     }
 }
 
@@ -458,6 +485,15 @@ mod tests {
         assert_eq!(c.bars, vec![("Sandnes + SUS | 12.03".to_string(), 85.0), ("B".to_string(), 72.5)]);
         assert_eq!((c.target, c.unit.as_str(), c.alt.as_str()), (Some(80.0), "%", "Søyler"));
         assert!(parse("```{chart}\nA | 1\n```\n").is_err(), "alt text is required");
+    }
+
+    #[test]
+    fn title_and_headings_with_a_style() {
+        let b = parse("```{tittel}\nÅRSPLAN 2026\n```\n\n# Målsetting {.mellomtittel}\n\n# 1. Kompetanse\n")
+            .unwrap();
+        assert_eq!(b[0], Block::Title(vec![Inline::Text("ÅRSPLAN 2026".into())]));
+        assert!(matches!(&b[1], Block::Heading { level: 1, class: Some(c), .. } if c == "mellomtittel"));
+        assert!(matches!(&b[2], Block::Heading { level: 1, class: None, .. }));
     }
 
     #[test]

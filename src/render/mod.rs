@@ -1,13 +1,17 @@
 //! Stage 4, render: one [`Document`] plus a house style into bytes, one module
-//! per format behind one trait.
+//! per format. Both formats are rendered in the same fitted style (see [`fit`]),
+//! so they paginate alike.
 
 pub mod arshjul;
 pub mod chart;
 pub mod docx;
+pub mod pages;
 pub mod pdf;
 pub mod world;
 
 use std::collections::BTreeMap;
+
+use typst_layout::PagedDocument;
 
 use crate::diag::Result;
 use crate::doc::Document;
@@ -31,17 +35,87 @@ pub fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// An output format.
-pub trait Renderer {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    /// The formats the command line knows, by name.
+    pub fn by_name(name: &str) -> Option<Format> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+
     /// File extension without the dot.
-    fn extension(&self) -> &'static str;
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// An output format's renderer.
+pub trait Renderer {
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>>;
 }
 
-/// The formats the command line knows, by name.
-pub fn by_name(name: &str) -> Option<Box<dyn Renderer + Send + Sync>> {
-    match name {
-        "pdf" => Some(Box::new(pdf::Pdf)),
-        "docx" => Some(Box::new(docx::Docx)),
-        _ => None,
+/// A last page must hold at least this many lines, or the spacing is tightened.
+pub const LAST_PAGE_MIN_LINES: usize = 3;
+
+/// A document laid out in the style it is rendered in.
+pub struct Fitted {
+    /// The house style, or the same style with tighter spacing.
+    pub theme: Theme,
+    /// The PDF's pages, laid out in that style.
+    pub pages: PagedDocument,
+}
+
+/// Lays a document out in its house style; when the last page would hold only
+/// a line or two, tries the style with a little less space between blocks and
+/// keeps the first that fits. Both formats are then rendered in that style.
+pub fn fit(doc: &Document, theme: &Theme, assets: &Assets) -> Result<Fitted> {
+    let pages = pdf::layout(doc, theme, assets)?;
+    if !nearly_empty_last_page(&pages, theme) {
+        return Ok(Fitted { theme: theme.clone(), pages });
     }
+    for factor in [0.85, 0.7] {
+        let tight = theme.tightened(factor);
+        let tried = pdf::layout(doc, &tight, assets)?;
+        if tried.pages().len() < pages.pages().len() {
+            return Ok(Fitted { theme: tight, pages: tried });
+        }
+    }
+    Ok(Fitted { theme: theme.clone(), pages })
+}
+
+/// Whether the last of several pages holds fewer than [`LAST_PAGE_MIN_LINES`] lines.
+pub fn nearly_empty_last_page(pages: &PagedDocument, theme: &Theme) -> bool {
+    let n = pages.pages().len();
+    n > 1 && pages::lines(&pages::runs(pages, theme), n - 1).len() < LAST_PAGE_MIN_LINES
+}
+
+/// Renders a document in each format, in one fitted style.
+pub fn render(
+    doc: &Document,
+    theme: &Theme,
+    assets: &Assets,
+    formats: &[Format],
+) -> Result<Vec<(Format, Vec<u8>)>> {
+    let fitted = fit(doc, theme, assets)?;
+    formats
+        .iter()
+        .map(|f| {
+            let bytes = match f {
+                Format::Pdf => pdf::export(&fitted.pages, doc)?,
+                Format::Docx => docx::Docx.render(doc, &fitted.theme, assets)?,
+            };
+            Ok((*f, bytes))
+        })
+        .collect()
 }

@@ -1,11 +1,17 @@
 //! PDF through the Typst compiler embedded as a library, in a closed world:
 //! generated source, the document's images, and fonts compiled into the binary.
 //! Every text run is emitted as a Typst string literal, so no data can be read
-//! as markup. Output is tagged PDF/A-2a with title, language and a fixed date.
+//! as markup. Output is tagged PDF/A-2a and PDF/UA-1 with title, language and a
+//! fixed date.
+//!
+//! The vertical rhythm follows the house style's `[avstand]` the way Word adds
+//! space (a paragraph's space after plus the next one's space before), so the
+//! PDF and the DOCX paginate alike.
 
 use std::fmt::Write;
 
 use typst::foundations::{Bytes, Smart};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::world::{self, lit};
@@ -15,6 +21,10 @@ use crate::doc::{Block, Document, Inline, Table};
 use crate::theme::{Align, PagePart, ParaStyle, Theme};
 
 pub struct Pdf;
+
+/// Where list markers sit and where the text of a list item starts, per level.
+pub const LIST_INDENT_MM: f32 = 1.5;
+pub const LIST_MARKER_MM: f32 = 5.0;
 
 fn rgb(theme: &Theme, name: &str) -> String {
     format!("rgb(\"#{}\")", theme.color(name))
@@ -48,7 +58,8 @@ fn inlines(out: &mut String, items: &[Inline]) {
     }
 }
 
-fn text_settings(theme: &Theme, st: &ParaStyle) -> String {
+/// The `text(..)` arguments of a paragraph style, empty when it sets none.
+fn text_args(theme: &Theme, st: &ParaStyle) -> String {
     let mut args = Vec::new();
     if let Some(s) = st.size {
         args.push(format!("size: {s}pt"));
@@ -62,11 +73,19 @@ fn text_settings(theme: &Theme, st: &ParaStyle) -> String {
     if let Some(c) = &st.color {
         args.push(format!("fill: {}", rgb(theme, c)));
     }
-    if args.is_empty() {
-        String::new()
-    } else {
-        format!("#set text({})\n", args.join(", "))
-    }
+    args.join(", ")
+}
+
+/// The `text(..)` arguments of a heading's style: every property set, so
+/// Typst's own heading look (larger, bold) never shows through.
+fn heading_text_args(theme: &Theme, st: &ParaStyle) -> String {
+    format!(
+        "size: {}pt, weight: \"{}\", style: \"{}\", fill: {}",
+        st.size.unwrap_or(theme.font_size),
+        if st.bold { "bold" } else { "regular" },
+        if st.italic { "italic" } else { "normal" },
+        rgb(theme, st.color.as_deref().unwrap_or("tekst"))
+    )
 }
 
 fn align_of(a: Align) -> &'static str {
@@ -77,6 +96,23 @@ fn align_of(a: Align) -> &'static str {
     }
 }
 
+/// A block in a paragraph style: Word's space after the previous paragraph plus
+/// this one's space before, this one's space after, kept with the next when asked.
+fn styled_block(out: &mut String, theme: &Theme, st: &ParaStyle, body: impl FnOnce(&mut String)) {
+    let p = theme.spacing.paragraph_pt;
+    let above = st.space_before_pt.unwrap_or(0.0) + p;
+    let below = st.space_after_pt.unwrap_or(p).max(p);
+    let sticky = if st.keep_with_next { "sticky: true, " } else { "" };
+    let args = text_args(theme, st);
+    let _ = write!(out, "#block(above: {above}pt, below: {below}pt, {sticky}width: 100%)[");
+    if !args.is_empty() {
+        let _ = writeln!(out, "#set text({args})");
+    }
+    let _ = writeln!(out, "#set align({})", align_of(st.align()));
+    body(out);
+    out.push_str("]\n\n");
+}
+
 fn blocks(out: &mut String, theme: &Theme, items: &[Block]) {
     for b in items {
         block(out, theme, b);
@@ -85,25 +121,60 @@ fn blocks(out: &mut String, theme: &Theme, items: &[Block]) {
 
 fn block(out: &mut String, theme: &Theme, b: &Block) {
     match b {
-        Block::Heading { level, content } => {
-            let _ = write!(out, "#heading(level: {level})[");
+        Block::Title(content) => {
+            out.push_str("#title[");
             inlines(out, content);
             out.push_str("]\n\n");
+        }
+        Block::Heading { level, content, class } => {
+            match class.as_ref().and_then(|c| theme.classes.get(c)) {
+                // A heading in a named style: its look, its place in the outline.
+                Some(st) => {
+                    let st = ParaStyle { keep_with_next: true, ..st.clone() };
+                    // The heading's own show-set (a larger bold text) must not apply.
+                    let args = heading_text_args(theme, &st);
+                    let _ = writeln!(out, "#[#show heading: it => {{ set text({args}); it.body }}");
+                    styled_block(out, theme, &st, |out| {
+                        let _ = write!(out, "#heading(level: {level})[");
+                        inlines(out, content);
+                        out.push(']');
+                    });
+                    out.push_str("]\n\n");
+                }
+                None => {
+                    let _ = write!(out, "#heading(level: {level})[");
+                    inlines(out, content);
+                    out.push_str("]\n\n");
+                }
+            }
         }
         Block::Paragraph(c) => {
             inlines(out, c);
             out.push_str("\n\n");
         }
         Block::List { ordered, items } => {
-            out.push_str(if *ordered { "#enum(" } else { "#list(" });
-            for item in items {
-                out.push('[');
-                blocks(out, theme, item);
-                out.push_str("],");
-            }
-            out.push_str(")\n\n");
+            // A list has a paragraph's space around it; inside it, items (and
+            // nested lists) are spaced like list items.
+            let sp = &theme.spacing;
+            let _ = write!(
+                out,
+                "#block(above: {0}pt, below: {0}pt)[#set par(spacing: {1}pt)\n#set block(spacing: {1}pt)\n",
+                sp.paragraph_pt, sp.list_pt
+            );
+            list(out, theme, *ordered, items);
+            out.push_str("]\n\n");
         }
-        Block::Table(t) => table(out, theme, t),
+        Block::Table(t) => {
+            // Around a table a paragraph's space; inside its cells, list spacing and hyphenation.
+            let sp = &theme.spacing;
+            let _ = write!(
+                out,
+                "#block(above: {0}pt, below: {0}pt, width: 100%)[#set par(spacing: {1}pt)\n#set block(spacing: {1}pt)\n#set text(hyphenate: true)\n",
+                sp.paragraph_pt, sp.list_pt
+            );
+            table(out, theme, t);
+            out.push_str("]\n\n");
+        }
         Block::Image(img) => {
             let width = img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default();
             let _ = writeln!(
@@ -119,20 +190,26 @@ fn block(out: &mut String, theme: &Theme, b: &Block) {
         }
         Block::Styled { class, blocks: inner } => {
             let st = theme.classes.get(class).cloned().unwrap_or_default();
-            let above = st.space_before_pt.map(|v| format!("above: {v}pt, ")).unwrap_or_default();
-            let below = st.space_after_pt.map(|v| format!("below: {v}pt, ")).unwrap_or_default();
-            let sticky = if st.keep_with_next { "sticky: true, " } else { "" };
-            let _ = write!(
-                out,
-                "#block({above}{below}{sticky}width: 100%)[\n{}#set align({})\n",
-                text_settings(theme, &st),
-                align_of(st.align())
-            );
-            blocks(out, theme, inner);
-            out.push_str("]\n\n");
+            styled_block(out, theme, &st, |out| blocks(out, theme, inner));
         }
         Block::PageBreak => out.push_str("#pagebreak(weak: true)\n\n"),
     }
+}
+
+/// A list's items; a nested list is written in place.
+fn list(out: &mut String, theme: &Theme, ordered: bool, items: &[Vec<Block>]) {
+    out.push_str(if ordered { "#enum(" } else { "#list(" });
+    for item in items {
+        out.push('[');
+        for b in item {
+            match b {
+                Block::List { ordered, items } => list(out, theme, *ordered, items),
+                other => block(out, theme, other),
+            }
+        }
+        out.push_str("],");
+    }
+    out.push_str(")\n");
 }
 
 fn table(out: &mut String, theme: &Theme, t: &Table) {
@@ -169,6 +246,69 @@ fn table(out: &mut String, theme: &Theme, t: &Table) {
     out.push_str(")\n\n");
 }
 
+/// The header: a logo picture or the typographic mark at the left; a second
+/// logo or mark and the style's header lines at the right.
+fn header(theme: &Theme, assets: &Assets) -> String {
+    let mark = |text: &str| {
+        format!("text(size: 12pt, weight: \"bold\", fill: {})[#{}]", rgb(theme, "primar"), lit(text))
+    };
+    let left = if assets.images.contains_key("logo.png") {
+        format!(
+            "image(\"/assets/logo.png\", width: {}mm, alt: {})",
+            theme.logo_width_mm,
+            lit(&format!("Logo {}", theme.mark.as_deref().unwrap_or(&theme.name)))
+        )
+    } else {
+        mark(theme.mark.as_deref().unwrap_or(&theme.name))
+    };
+    let mut right = Vec::new();
+    if assets.images.contains_key("logo-hoyre.png") {
+        right.push(format!(
+            "image(\"/assets/logo-hoyre.png\", height: 10mm, alt: {})",
+            lit(&format!("Logo {}", theme.mark_right.as_deref().unwrap_or("")))
+        ));
+    } else if let Some(m) = &theme.mark_right {
+        right.push(mark(m));
+    }
+    if !theme.header_lines.is_empty() {
+        let lines: Vec<String> = theme.header_lines.iter().map(|l| lit(l)).collect();
+        right.push(format!(
+            "text(size: 8pt, fill: {})[#({},).join(linebreak())]",
+            rgb(theme, "sekundar"),
+            lines.join(", ")
+        ));
+    }
+    let right = if right.is_empty() {
+        "[]".to_string()
+    } else {
+        format!(
+            "stack(dir: ttb, spacing: 2pt, {})",
+            right.iter().map(|r| format!("align(right, {r})")).collect::<Vec<_>>().join(", ")
+        )
+    };
+    format!("grid(columns: (1fr, auto), align: (left + horizon, right + horizon), {left}, {right})")
+}
+
+/// The footer: the style's footer text at the left, the page number at the
+/// right, every part in one size and colour.
+fn footer(theme: &Theme) -> String {
+    let page: String = theme
+        .texts
+        .page_parts()
+        .iter()
+        .map(|part| match part {
+            PagePart::Text(t) => format!("#{}", lit(t)),
+            PagePart::Page => "#counter(page).display()".into(),
+            PagePart::Pages => "#counter(page).final().first()".into(),
+        })
+        .collect();
+    format!(
+        "context text(size: 8.5pt, fill: {})[#{} #h(1fr) {page}]",
+        rgb(theme, "sekundar"),
+        lit(&theme.footer_text)
+    )
+}
+
 /// The Typst source of a document: preamble from the house style, then the body.
 pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
     let mut s = String::new();
@@ -186,9 +326,13 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         chrono::Datelike::day(&m.date),
     );
     let (lang, region) = m.lang.split_once('-').unwrap_or((&m.lang, ""));
+    let sp = &theme.spacing;
+    // Lines as Word sets them: a multiple of the font's single line height.
+    let (body, single) = world::line_metrics(&theme.font);
+    let leading = (f64::from(sp.line) * single - body).max(0.0);
     let _ = writeln!(
         s,
-        "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: false, fill: {})",
+        "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: false, fill: {}, top-edge: \"ascender\", bottom-edge: \"descender\")",
         lit(&theme.font),
         theme.font_size,
         lit(lang),
@@ -196,105 +340,109 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         rgb(theme, "tekst")
     );
     let p = &theme.page;
-    let logo = if assets.images.contains_key("logo.png") {
-        format!(
-            "image(\"/assets/logo.png\", width: {}mm, alt: {})",
-            theme.logo_width_mm,
-            lit(&format!("Logo {}", theme.name))
-        )
-    } else {
-        "[]".into()
-    };
-    let header_lines: Vec<String> = theme.header_lines.iter().map(|l| lit(l)).collect();
-    let page: String = theme
-        .texts
-        .page_parts()
-        .iter()
-        .map(|part| match part {
-            PagePart::Text(t) => format!("#{}", lit(t)),
-            PagePart::Page => "#counter(page).display()".into(),
-            PagePart::Pages => "#counter(page).final().first()".into(),
-        })
-        .collect();
     let _ = writeln!(
         s,
-        "#set page(paper: \"a4\", flipped: {}, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), header-ascent: 20%, \
-header: grid(columns: (1fr, auto), align: (left + horizon, right + horizon), {logo}, text(size: 8pt, fill: {})[#({},).join(linebreak())]), \
-footer: context text(size: 8.5pt, fill: {})[#{} #h(1fr) {page}])",
+        "#set page(paper: \"a4\", flipped: {}, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), header-ascent: 25%, footer-descent: 30%, header: {}, footer: {})",
         p.landscape,
         p.margin_top_mm,
         p.margin_bottom_mm,
         p.margin_left_mm,
         p.margin_right_mm,
-        rgb(theme, "sekundar"),
-        if header_lines.is_empty() { "\"\"".to_string() } else { header_lines.join(", ") },
-        rgb(theme, "sekundar"),
-        lit(&theme.footer_text),
+        header(theme, assets),
+        footer(theme),
     );
-    s.push_str("#set par(spacing: 0.9em, leading: 0.55em)\n");
-    let _ = writeln!(s, "#set list(marker: ([•], [–]), indent: 0.4em, body-indent: 0.6em, spacing: 0.6em)");
+    let _ = writeln!(s, "#set par(spacing: {}pt, leading: {leading:.4}em)", sp.paragraph_pt);
+    let _ = writeln!(s, "#set block(spacing: {}pt)", sp.paragraph_pt);
+    let marker = |m: &str| format!("box(width: {LIST_MARKER_MM}mm, align(left)[{m}])");
     let _ = writeln!(
         s,
-        "#set table(stroke: 0.5pt + {}, inset: (x: 5pt, y: 4pt), align: left)",
-        rgb(theme, "linje")
+        "#set list(marker: ({}, {}, {}), indent: {LIST_INDENT_MM}mm, body-indent: 0pt, spacing: {}pt)",
+        marker("•"),
+        marker("–"),
+        marker("▪"),
+        sp.list_pt
     );
+    let _ = writeln!(
+        s,
+        "#set enum(numbering: n => box(width: {LIST_MARKER_MM}mm, align(left)[#n.]), indent: {LIST_INDENT_MM}mm, body-indent: 0pt, spacing: {}pt)",
+        sp.list_pt
+    );
+    // Tables: rows never split across pages, header rows repeat, narrow text is hyphenated.
+    let _ = writeln!(
+        s,
+        "#set table(stroke: 0.5pt + {}, inset: (x: {}pt, y: {}pt), align: left)",
+        rgb(theme, "linje"),
+        sp.cell_h_pt,
+        sp.cell_v_pt
+    );
+    s.push_str("#set table.cell(breakable: false)\n");
     for level in 1..=4u8 {
         let st = theme.heading(level);
-        let above = st.space_before_pt.unwrap_or(14.0);
-        let below = st.space_after_pt.unwrap_or(6.0);
-        let settings = text_settings(theme, &st);
+        let above = st.space_before_pt.unwrap_or(14.0) + sp.paragraph_pt;
+        let below = st.space_after_pt.unwrap_or(6.0).max(sp.paragraph_pt);
+        let set = format!("set text({}); ", heading_text_args(theme, &st));
         let _ = writeln!(
             s,
-            "#show heading.where(level: {level}): it => {{ {} set align({}); block(above: {above}pt, below: {below}pt, sticky: true, it.body) }}",
-            settings.trim().trim_start_matches('#').to_string() + if settings.is_empty() { "" } else { ";" },
+            "#show heading.where(level: {level}): it => {{ {set}set align({}); block(above: {above}pt, below: {below}pt, sticky: true, it.body) }}",
             align_of(st.align()),
         );
     }
+    let title = theme.classes.get("tittel").cloned().unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "#show title: it => {{ set text({}); set align({}); block(above: {}pt, below: {}pt, sticky: true, it.body) }}",
+        heading_text_args(theme, &title),
+        align_of(title.align()),
+        title.space_before_pt.unwrap_or(0.0) + sp.paragraph_pt,
+        title.space_after_pt.unwrap_or(sp.paragraph_pt).max(sp.paragraph_pt),
+    );
     s.push('\n');
     blocks(&mut s, theme, &doc.blocks);
     s
 }
 
-impl Renderer for Pdf {
-    fn extension(&self) -> &'static str {
-        "pdf"
+/// Lays a document out with Typst (the PDF's pages before export).
+pub fn layout(doc: &Document, theme: &Theme, assets: &Assets) -> Result<PagedDocument> {
+    if !world::has_font(&theme.font) {
+        return Err(Error::msg(format!(
+            "husstilen «{}» bruker skriften «{}», som ikke følger med arsplan",
+            theme.name, theme.font
+        ))
+        .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
     }
+    let text = source(doc, theme, assets);
+    // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
+    if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
+        let _ = std::fs::write(path, &text);
+    }
+    let files = assets
+        .images
+        .iter()
+        .map(|(name, bytes)| (world::file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
+        .collect();
+    world::compile(text, files, doc.meta.date)
+}
 
+/// Exports laid-out pages as tagged PDF/A-2a and PDF/UA-1.
+pub fn export(paged: &PagedDocument, doc: &Document) -> Result<Vec<u8>> {
+    let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+        .map_err(|e| Error::msg(format!("PDF/A-oppsett: {e:?}")))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("arsplan:{}:{}", doc.meta.subject, doc.meta.title)),
+        creator: Smart::Custom(Some("arsplan".into())),
+        timestamp: world::date(doc.meta.date).map(Timestamp::new_utc),
+        standards,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(paged, &options).map_err(|e| {
+        let msgs: Vec<String> = e.iter().map(|d| d.message.to_string()).collect();
+        Error::msg(format!("PDF-en kunne ikke lages (PDF-eksport): {}", msgs.join("; ")))
+    })
+}
+
+impl Renderer for Pdf {
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
-        if !world::has_font(&theme.font) {
-            return Err(Error::msg(format!(
-                "husstilen «{}» bruker skriften «{}», som ikke følger med arsplan",
-                theme.name, theme.font
-            ))
-            .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
-        }
-        let text = source(doc, theme, assets);
-        // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
-        if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
-            let _ = std::fs::write(path, &text);
-        }
-        let files = assets
-            .images
-            .iter()
-            .map(|(name, bytes)| (world::file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
-            .collect();
-        let paged = world::compile(text, files, doc.meta.date)?;
-        let date = world::date(doc.meta.date);
-        let standards = PdfStandards::new(&[PdfStandard::A_2a])
-            .map_err(|e| Error::msg(format!("PDF/A-oppsett: {e:?}")))?;
-        let timestamp = date.map(Timestamp::new_utc);
-        let options = PdfOptions {
-            ident: Smart::Custom(format!("arsplan:{}:{}", doc.meta.subject, doc.meta.title)),
-            creator: Smart::Custom(Some("arsplan".into())),
-            timestamp,
-            standards,
-            tagged: true,
-            ..PdfOptions::default()
-        };
-        let bytes = typst_pdf::pdf(&paged, &options).map_err(|e| {
-            let msgs: Vec<String> = e.iter().map(|d| d.message.to_string()).collect();
-            Error::msg(format!("PDF-en kunne ikke lages (PDF-eksport): {}", msgs.join("; ")))
-        })?;
-        Ok(bytes)
+        export(&layout(doc, theme, assets)?, doc)
     }
 }

@@ -47,6 +47,36 @@ pub fn has_font(family: &str) -> bool {
     font_families().iter().any(|f| f.eq_ignore_ascii_case(family))
 }
 
+/// The vertical metrics of a compiled-in family's regular face, in ems:
+/// (the line box Typst sets between `ascender` and `descender` edges, from the
+/// OS/2 table's typographic values as Typst reads them; the single line height
+/// as Word and LibreOffice use it: the `hhea` ascender + descender + line gap).
+pub fn line_metrics(family: &str) -> (f64, f64) {
+    let font = FONTS.iter().find(|f| f.info().family.eq_ignore_ascii_case(family)).or_else(|| FONTS.first());
+    font.and_then(|f| vertical_metrics(f.data())).unwrap_or((1.0, 1.2))
+}
+
+/// (ascender - descender, plus the line gap) of a font file, in ems.
+fn vertical_metrics(data: &[u8]) -> Option<(f64, f64)> {
+    let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let u32_at = |i: usize| data.get(i..i + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    let table = |tag: &[u8]| {
+        (0..usize::from(u16_at(4)?)).find_map(|t| {
+            let rec = 12 + 16 * t;
+            (data.get(rec..rec + 4)? == tag).then(|| u32_at(rec + 8)).flatten().map(|o| o as usize)
+        })
+    };
+    let (hhea, head) = (table(b"hhea")?, table(b"head")?);
+    let upem = f64::from(u16_at(head + 18)?.max(1));
+    let signed = |i: usize| u16_at(i).map(|v| f64::from(v as i16) / upem);
+    let hhea_body = signed(hhea + 4)? - signed(hhea + 6)?;
+    let typst_body = match table(b"OS/2") {
+        Some(os2) => signed(os2 + 68)? - signed(os2 + 70)?,
+        None => hhea_body,
+    };
+    Some((typst_body, hhea_body + signed(hhea + 8)?))
+}
+
 /// The id of a file in the world, by its absolute virtual path (`/assets/logo.png`).
 pub fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("generated paths are valid");
@@ -165,4 +195,16 @@ pub fn rasterise(source: String, files: Files, today: chrono::NaiveDate) -> Resu
     typst_render::render(page, &options)
         .encode_png()
         .map_err(|e| Error::msg(format!("bildet kunne ikke lagres som PNG: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn single_lines_as_word_measures_them() {
+        // Carlito has Calibri's metrics: a single line is 1.22 em.
+        let (body, single) = super::line_metrics("Carlito");
+        assert!((single - 1.2207).abs() < 0.001 && body < single, "{body} {single}");
+        let (_, arial) = super::line_metrics("Liberation Sans");
+        assert!((arial - 1.1499).abs() < 0.001, "{arial}");
+    }
 }

@@ -74,7 +74,10 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     // reading order (cell by cell), rather than guessing columns from positions.
     let out = Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&path).arg("-").output().unwrap();
     assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    // A word hyphenated at a line's end carries a soft hyphen (U+00AD, as
+    // Typst writes it): the word continues on the next line.
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.replace("\u{ad}\n", "").replace("\u{ad} ", "").replace('\u{ad}', "")
 }
 
 /// Words after folding white space and dropping list glyphs: bullets, list

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod escaping;
 mod inputs;
+mod layout;
 mod new_network;
 mod quality;
 mod report;

@@ -113,6 +113,8 @@ fn pdf_is_tagged_pdfa_with_title_and_language() {
         assert!(text.contains("<pdfaid:part>2</pdfaid:part>"), "{name}: PDF/A-2");
         assert!(text.contains("<pdfaid:conformance>A</pdfaid:conformance>"), "{name}: level A (tagged)");
         assert!(text.contains("/StructTreeRoot"), "{name}: structure tree");
+        assert!(text.contains("<pdfuaid:part>1</pdfuaid:part>"), "{name}: PDF/UA-1 too");
+        assert!(text.contains("/DisplayDocTitle true"), "{name}: viewers show the title, not the file name");
         assert!(text.contains("<dc:language><rdf:Bag><rdf:li>nb-NO</rdf:li>"), "{name}: language nb-NO");
         let title =
             format!("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li>", xml_escape(&meta.title));
@@ -182,4 +184,42 @@ fn libreoffice_opens_every_docx() {
         let (recall, _) = common::fidelity(&common::docx_text(&a.bytes), &text);
         assert!(recall > 0.98, "{}: LibreOffice read {:.1} % of the words", input.display(), recall * 100.0);
     }
+}
+
+#[test]
+fn the_header_shows_the_trust_and_never_placeholder_text() {
+    for a in all_artifacts() {
+        let name = a.path.display().to_string();
+        let raw = String::from_utf8_lossy(&a.bytes).to_lowercase();
+        assert!(!raw.contains("plassholder"), "{name}");
+        if a.path.extension().unwrap() == "docx" {
+            let header = part(&a.bytes, "word/header1.xml");
+            let expected = ["Helse Stavanger", "Helse Bergen", "Ahus", "Helse Vest"];
+            assert!(expected.iter().any(|e| header.contains(e)), "{name}: the typographic mark: {header}");
+            if name.contains("stavanger") {
+                assert!(header.contains("Kreftomsorg Rogaland"), "{name}: Helse Stavanger's second mark");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_text_after_a_table_block_stays_a_paragraph() {
+    // Bergen's plan: «Dato for vårens samling ...» follows the group table.
+    let out = tempfile::tempdir().unwrap();
+    let project = common::project(out.path());
+    let p = project.prepare("bergen", 2025).unwrap();
+    let doc = project.documents(&p).unwrap().remove(0).document;
+    let i = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, arsplan::doc::Block::Table(t) if t.rows.len() > 5))
+        .expect("the group table");
+    let arsplan::doc::Block::Table(t) = &doc.blocks[i] else { unreachable!() };
+    assert!(!t.rows.iter().flatten().flatten().any(|c| c.plain().contains("Dato for vårens samling")));
+    let next = &doc.blocks[i + 1];
+    assert!(
+        matches!(next, arsplan::doc::Block::Paragraph(_)) && next.plain().contains("Dato for vårens samling"),
+        "{next:?}"
+    );
 }

@@ -41,7 +41,7 @@ fn an_unknown_innsatsomrade_is_an_error_at_its_cell() {
 fn a_network_logo_in_its_data_folder_replaces_the_placeholder() {
     let dir = tempfile::tempdir().unwrap();
     let project = copy(dir.path());
-    let own = std::fs::read(common::root().join("templates/ahus/logo.png")).unwrap();
+    let own = std::fs::read(common::root().join("tests/fixtures/logo-eksempel.png")).unwrap();
     std::fs::write(dir.path().join("data/stavanger/logo.png"), &own).unwrap();
     let p = project.prepare("stavanger", 2026).unwrap();
     let docx = &project.render(&p, &["docx"]).unwrap()[0].bytes;

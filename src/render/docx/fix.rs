@@ -217,6 +217,7 @@ fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
         let Some(mut doc) = parse_part(parts, name)? else {
             continue;
         };
+        hyphenate_cells(&mut doc.root, false);
         fix_wml(&mut doc.root);
         renumber_doc_pr(&mut doc.root, &mut doc_pr_id, &meta.image_alts);
         parts.insert(name.clone(), doc.to_bytes());
@@ -231,6 +232,11 @@ fn fix_package(parts: &mut Parts, meta: &CoreMeta) -> Result<(), String> {
         parts.insert("word/numbering.xml".into(), doc.to_bytes());
     }
     if let Some(mut doc) = parse_part(parts, "word/settings.xml")? {
+        // Hyphenation is on for the document, and off but in table cells (see
+        // fix_styles and hyphenate_cells), as in the PDF.
+        if doc.root.child("w:autoHyphenation").is_none() {
+            doc.root.children.push(Node::Elem(Elem::new("w:autoHyphenation")));
+        }
         if doc.root.child("w:themeFontLang").is_none() {
             doc.root.children.push(Node::Elem(Elem::new("w:themeFontLang").with_attr("w:val", &esc(lang))));
         }
@@ -719,6 +725,21 @@ fn fix_wml(e: &mut Elem) {
     reorder(e);
 }
 
+/// Narrow table cells hyphenate (the document's default suppresses it): every
+/// paragraph inside a `w:tc` gets `<w:suppressAutoHyphens w:val="0"/>`.
+fn hyphenate_cells(e: &mut Elem, in_cell: bool) {
+    let in_cell = in_cell || e.name == "w:tc";
+    if in_cell && e.name == "w:p" {
+        let ppr = e.child_or_insert("w:pPr");
+        if ppr.child("w:suppressAutoHyphens").is_none() {
+            ppr.children.push(Node::Elem(Elem::new("w:suppressAutoHyphens").with_attr("w:val", "0")));
+        }
+    }
+    for c in e.elems_mut() {
+        hyphenate_cells(c, in_cell);
+    }
+}
+
 /// Removes `w:rPr` from the `w:pPr` child of `e`, returning its children.
 fn take_ppr_rpr(e: &mut Elem) -> Vec<Node> {
     let mut out = Vec::new();
@@ -790,6 +811,13 @@ fn fix_styles(root: &mut Elem, lang: &str) {
             }
         }
     }
+    // No hyphenation by default; table cells turn it on (hyphenate_cells).
+    let dd = root.child_or_insert("w:docDefaults");
+    let ppr = dd.child_or_insert("w:pPrDefault").child_or_insert("w:pPr");
+    if ppr.child("w:suppressAutoHyphens").is_none() {
+        ppr.children.push(Node::Elem(Elem::new("w:suppressAutoHyphens")));
+    }
+    reorder(ppr);
     // Document language in the default run properties.
     let dd = root.child_or_insert("w:docDefaults");
     let rpr = dd.child_or_insert("w:rPrDefault").child_or_insert("w:rPr");
@@ -1215,7 +1243,7 @@ mod tests {
         fix_styles(&mut d.root, "nb-NO");
         assert_eq!(
             s(&d.root),
-            r#"<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Carlito"/><w:sz w:val="22"/><w:lang w:val="nb-NO"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="Normal" w:default="1"><w:name w:val="Normal"/><w:qFormat/></w:style></w:styles>"#
+            r#"<w:styles><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Carlito"/><w:sz w:val="22"/><w:lang w:val="nb-NO"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:suppressAutoHyphens/><w:spacing w:after="120"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:styleId="Normal" w:default="1"><w:name w:val="Normal"/><w:qFormat/></w:style></w:styles>"#
         );
     }
 

@@ -1,0 +1,165 @@
+//! Reading a laid-out document: every run of text with its page, its baseline
+//! and the elements it belongs to (headings, table cells), so that layout can
+//! be checked (a heading must not end a page, a row must not split) and a last
+//! page holding a line or two can be avoided.
+
+use std::collections::{BTreeMap, HashMap};
+
+use typst::foundations::Content;
+use typst::introspection::{Location, Tag};
+use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst_layout::PagedDocument;
+
+use crate::theme::Theme;
+
+/// One run of text as laid out.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// 0-based page index.
+    pub page: usize,
+    /// Baseline and left edge, in points from the page's top left corner.
+    pub y: f64,
+    pub x: f64,
+    pub text: String,
+    /// Inside the page's body (not the header or footer).
+    pub body: bool,
+    /// The heading or title the run belongs to, if any (a number per element).
+    pub heading: Option<usize>,
+    /// The table cell the run belongs to, if any (a number per cell).
+    pub cell: Option<usize>,
+}
+
+/// Every run of text of a laid-out document, page by page, in reading order.
+pub fn runs(doc: &PagedDocument, theme: &Theme) -> Vec<Run> {
+    let mm = |v: f32| f64::from(v) * 72.0 / 25.4;
+    let mut out = Vec::new();
+    let mut ids: HashMap<Location, usize> = HashMap::new();
+    let mut open: Vec<(Location, &'static str)> = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let height = page.frame.height().to_pt();
+        let (top, bottom) = (mm(theme.page.margin_top_mm), height - mm(theme.page.margin_bottom_mm));
+        let mut walk = Walk { page: i, top, bottom, out: &mut out, ids: &mut ids, open: &mut open };
+        walk.frame(&page.frame, Transform::identity());
+    }
+    out
+}
+
+struct Walk<'a> {
+    page: usize,
+    top: f64,
+    bottom: f64,
+    out: &'a mut Vec<Run>,
+    ids: &'a mut HashMap<Location, usize>,
+    open: &'a mut Vec<(Location, &'static str)>,
+}
+
+impl Walk<'_> {
+    fn id(&mut self, loc: Location) -> usize {
+        let n = self.ids.len();
+        *self.ids.entry(loc).or_insert(n)
+    }
+
+    fn innermost(&mut self, kinds: &[&str]) -> Option<usize> {
+        let loc = self.open.iter().rev().find(|(_, k)| kinds.contains(k)).map(|(l, _)| *l)?;
+        Some(self.id(loc))
+    }
+
+    fn frame(&mut self, frame: &Frame, ts: Transform) {
+        for (pos, item) in frame.items() {
+            let at = Point::new(pos.x, pos.y).transform(ts);
+            match item {
+                FrameItem::Group(g) => {
+                    let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform);
+                    self.frame(&g.frame, inner);
+                }
+                FrameItem::Text(t) => {
+                    let y = at.y.to_pt();
+                    let run = Run {
+                        page: self.page,
+                        y,
+                        x: at.x.to_pt(),
+                        text: t.text.to_string(),
+                        body: y > self.top && y < self.bottom,
+                        heading: self.innermost(&["heading", "title"]),
+                        cell: self.innermost(&["cell"]),
+                    };
+                    self.out.push(run);
+                }
+                FrameItem::Tag(Tag::Start(content, _)) => start(self, content),
+                FrameItem::Tag(Tag::End(loc, _, _)) => {
+                    if let Some(i) = self.open.iter().rposition(|(l, _)| l == loc) {
+                        self.open.remove(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn start(w: &mut Walk, content: &Content) {
+    let name = content.elem().name();
+    let kind = match name {
+        "heading" => "heading",
+        "title" => "title",
+        "cell" => "cell",
+        _ => return,
+    };
+    if let Some(loc) = content.location() {
+        w.open.push((loc, kind));
+    }
+}
+
+/// The baselines of the body text on a page (one per line), top to bottom.
+pub fn lines(runs: &[Run], page: usize) -> Vec<f64> {
+    let mut ys: Vec<f64> =
+        runs.iter().filter(|r| r.page == page && r.body).map(|r| (r.y * 2.0).round() / 2.0).collect();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup();
+    ys
+}
+
+/// Headings that end a page: the text that follows them starts on a later page.
+pub fn stranded_headings(runs: &[Run]) -> Vec<(usize, String)> {
+    let body: Vec<&Run> = runs.iter().filter(|r| r.body).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let Some(h) = body[i].heading else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        let mut text = String::new();
+        while j < body.len() && body[j].heading == Some(h) {
+            text.push_str(&body[j].text);
+            j += 1;
+        }
+        // The next run that is not a heading; another heading may follow first.
+        let mut k = j;
+        while k < body.len() && body[k].heading.is_some() {
+            k += 1;
+        }
+        if k < body.len() && body[k].page != body[j - 1].page {
+            out.push((body[j - 1].page, text));
+        }
+        i = j;
+    }
+    out
+}
+
+/// Table cells whose text is on more than one page (a row split across pages).
+pub fn split_cells(runs: &[Run]) -> Vec<(usize, String)> {
+    let mut pages: BTreeMap<usize, (usize, usize, String)> = BTreeMap::new();
+    for r in runs.iter().filter(|r| r.body) {
+        if let Some(c) = r.cell {
+            let e = pages.entry(c).or_insert((r.page, r.page, String::new()));
+            e.0 = e.0.min(r.page);
+            e.1 = e.1.max(r.page);
+            if e.2.len() < 40 {
+                e.2.push_str(&r.text);
+            }
+        }
+    }
+    pages.into_values().filter(|(a, b, _)| a != b).map(|(a, _, t)| (a, t)).collect()
+}
