@@ -74,18 +74,25 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     let warnings = sink.finish()?;
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
     let mut assets = Assets::default();
+    // A network's own logo files win over the style's (which may be built in).
     let own = |name: &str| Some(py.data_dir.join(name)).filter(|p| p.is_file());
+    let from_style = |file: &Option<String>| file.as_ref().and_then(|l| theme.read_file(l));
     let logos = [
-        ("logo.png", py.logo.clone().or_else(|| theme.logo.as_ref().and_then(|l| theme.find_file(l)))),
+        (
+            "logo.png",
+            py.logo.clone().map(|p| std::fs::read(&p).map(|b| (p, b))).or_else(|| from_style(&theme.logo)),
+        ),
         (
             "logo-hoyre.png",
-            own("logo-hoyre.png").or_else(|| theme.logo_right.as_ref().and_then(|l| theme.find_file(l))),
+            own("logo-hoyre.png")
+                .map(|p| std::fs::read(&p).map(|b| (p, b)))
+                .or_else(|| from_style(&theme.logo_right)),
         ),
     ];
-    for (name, path) in logos {
-        let Some(path) = path else { continue };
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Error::at(Location::file(&path), format!("kan ikke lese logoen: {}", crate::diag::io_text(&e)))
+    for (name, read) in logos {
+        let Some(read) = read else { continue };
+        let (path, bytes) = read.map_err(|e| {
+            Error::msg(format!("kan ikke lese logoen «{name}»: {}", crate::diag::io_text(&e)))
         })?;
         if render::image_size(&bytes).is_none() {
             return Err(Error::at(Location::file(&path), "logoen er ikke et PNG-bilde")

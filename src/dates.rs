@@ -1,7 +1,7 @@
 //! Norwegian dates: parsing the forms leaders type, formatting in a house style,
 //! and the calendar facts (weekends, public holidays) the checks use.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 
 pub const MONTHS: [&str; 12] = [
     "januar",
@@ -139,6 +139,32 @@ pub fn holiday(date: NaiveDate) -> Option<&'static str> {
         50 => Some("2. pinsedag"),
         _ => None,
     }
+}
+
+/// The wall clock in Norway at a moment: Europe/Oslo, CET (+01:00), and CEST
+/// (+02:00) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+/// last Sunday of October, as the calendar files say.
+pub fn oslo(t: std::time::SystemTime) -> DateTime<FixedOffset> {
+    let utc: DateTime<Utc> = t.into();
+    let last_sunday = |month: u32| {
+        let first_next = NaiveDate::from_ymd_opt(utc.year(), month + 1, 1).unwrap_or_default();
+        let last = first_next.pred_opt().unwrap_or_default();
+        let back = last.weekday().num_days_from_sunday() as i64;
+        (last - chrono::Duration::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default().and_utc()
+    };
+    let summer = utc >= last_sunday(3) && utc < last_sunday(10);
+    let offset = FixedOffset::east_opt(if summer { 7200 } else { 3600 }).expect("a valid offset");
+    utc.with_timezone(&offset)
+}
+
+/// Today's date in Norway.
+pub fn today() -> NaiveDate {
+    oslo(std::time::SystemTime::now()).date_naive()
+}
+
+/// This year in Norway.
+pub fn this_year() -> i32 {
+    today().year()
 }
 
 /// True on Saturdays and Sundays.

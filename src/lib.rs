@@ -22,10 +22,12 @@ pub mod project;
 pub mod publish;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod send;
 pub mod templates;
 pub mod theme;
 pub mod watch;
+pub mod workbook;
 pub mod xml;
 
 use diag::{Error, Result};

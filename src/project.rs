@@ -23,6 +23,28 @@ pub struct Selection {
     pub years: Vec<i32>,
 }
 
+/// The file that marks a project folder, with optional settings.
+pub const MARKER: &str = "arsplan.toml";
+
+/// The settings of `arsplan.toml`: other folder names than `data/`,
+/// `templates/` and `output/`, relative to the project folder.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    #[serde(default)]
+    data: Option<PathBuf>,
+    #[serde(default)]
+    maler: Option<PathBuf>,
+    #[serde(default)]
+    utdata: Option<PathBuf>,
+}
+
+/// The project folder: `start` or the nearest folder above it that holds a
+/// `data/` folder or an `arsplan.toml`, as cargo and git find theirs.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|d| d.join(MARKER).is_file() || d.join("data").is_dir()).map(Path::to_path_buf)
+}
+
 /// The formats made when none are named.
 pub const DEFAULT_FORMATS: [&str; 2] = ["docx", "pdf"];
 
@@ -30,6 +52,19 @@ impl Project {
     /// The usual layout under one folder: `data/`, `templates/`, `output/`.
     pub fn at(root: &Path) -> Self {
         Project { data: root.join("data"), templates: root.join("templates"), output: root.join("output") }
+    }
+
+    /// The project in `root`, with the folder names its `arsplan.toml` may set.
+    pub fn open(root: &Path) -> Result<Self> {
+        let marker = root.join(MARKER);
+        let settings: Settings =
+            if marker.is_file() { load::read_toml(&marker)? } else { Settings::default() };
+        let at = |p: Option<PathBuf>, default: &str| root.join(p.unwrap_or_else(|| PathBuf::from(default)));
+        Ok(Project {
+            data: at(settings.data, "data"),
+            templates: at(settings.maler, "templates"),
+            output: at(settings.utdata, "output"),
+        })
     }
 
     /// The (network, year) pairs a selection names.

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -324,21 +323,7 @@ pub fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// The wall clock in Norway at a moment: Europe/Oslo, CET (+01:00), and CEST
-/// (+02:00) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
-/// last Sunday of October, as the calendar files say.
-pub fn oslo(t: SystemTime) -> DateTime<FixedOffset> {
-    let utc: DateTime<Utc> = t.into();
-    let last_sunday = |month: u32| {
-        let first_next = NaiveDate::from_ymd_opt(utc.year(), month + 1, 1).unwrap_or_default();
-        let last = first_next.pred_opt().unwrap_or_default();
-        let back = last.weekday().num_days_from_sunday() as i64;
-        (last - chrono::Duration::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default().and_utc()
-    };
-    let summer = utc >= last_sunday(3) && utc < last_sunday(10);
-    let offset = FixedOffset::east_opt(if summer { 7200 } else { 3600 }).expect("a valid offset");
-    utc.with_timezone(&offset)
-}
+pub use crate::dates::oslo;
 
 /// How to reach the SMTP server.
 #[derive(Debug, Clone)]

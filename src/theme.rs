@@ -73,7 +73,8 @@ pub struct Theme {
     /// The style names of the inheritance chain, nearest first.
     #[serde(skip)]
     pub chain: Vec<String>,
-    /// The folders the chain was read from, nearest first.
+    /// The folders on disk the chain was read from, nearest first (a built-in
+    /// style has none).
     #[serde(skip)]
     pub dirs: Vec<PathBuf>,
     /// Where the style's files are looked up.
@@ -370,9 +371,15 @@ impl Theme {
         t
     }
 
-    /// Finds a file along the style chain, nearest first.
+    /// Finds a file along the style chain, nearest first (a path on disk, or a
+    /// built-in file's name for messages).
     pub fn find_file(&self, name: &str) -> Option<PathBuf> {
         self.chain.iter().find_map(|style| self.sources.find(&format!("{style}/{name}")))
+    }
+
+    /// Reads a file along the style chain, nearest first: where it is, and its bytes.
+    pub fn read_file(&self, name: &str) -> Option<std::io::Result<(PathBuf, Vec<u8>)>> {
+        self.chain.iter().find_map(|style| self.sources.read(&format!("{style}/{name}")))
     }
 
     /// The name `<style>/<file>` of the nearest style in the chain that has `file`.
@@ -399,21 +406,27 @@ impl Theme {
             if chain.len() > 8 || chain.iter().any(|(s, _, _)| *s == n) {
                 return Err(Error::msg(format!("husstilen «{n}» arver fra seg selv")));
             }
-            let Some(dir) = sources.style_dir(&n) else {
-                let path = sources.shown().join(&n).join("stil.toml");
-                return Err(Error::at(Location::file(&path), format!("husstilen «{n}» finnes ikke"))
-                    .with_hint(format!(
-                        "husstilene er mappene i {} som har en stil.toml",
-                        sources.shown().display()
-                    )));
+            let Some(read) = sources.read(&format!("{n}/stil.toml")) else {
+                return Err(Error::msg(format!("husstilen «{n}» finnes ikke")).with_hint(format!(
+                    "husstilene er: {}; en egen stil er en mappe med en stil.toml i templates/ eller data/<nettverk>/maler/",
+                    sources.styles().join(", ")
+                )));
             };
-            let table: toml::Table = crate::load::read_toml(&dir.join("stil.toml"))?;
+            let (path, bytes) = read.map_err(|e| {
+                let at = sources.find(&format!("{n}/stil.toml")).unwrap_or_default();
+                Error::at(
+                    Location::file(&at),
+                    format!("kan ikke lese husstilen: {}", crate::diag::io_text(&e)),
+                )
+            })?;
+            let table: toml::Table = crate::load::parse_toml(&path, &bytes)?;
             next = table.get("arv").and_then(|v| v.as_str()).map(str::to_string);
-            chain.push((n, dir, table));
+            chain.push((n, path, table));
         }
-        let path = chain.first().map(|(_, d, _)| d.join("stil.toml")).unwrap_or_default();
+        let path = chain.first().map(|(_, p, _)| p.clone()).unwrap_or_default();
         let names: Vec<String> = chain.iter().map(|(n, _, _)| n.clone()).collect();
-        let dirs: Vec<PathBuf> = chain.iter().map(|(_, d, _)| d.clone()).collect();
+        // The folders on disk the chain comes from (built-in styles have none).
+        let dirs: Vec<PathBuf> = names.iter().filter_map(|n| sources.style_dir(n)).collect();
         let mut merged = toml::Table::new();
         for (_, _, t) in chain.into_iter().rev() {
             merge(&mut merged, t);

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
+use clap_complete::Shell;
 
 use crate::diag::{Error, Result};
 use crate::{BuildOptions, Selection, DEFAULT_FORMATS};
@@ -29,15 +30,21 @@ Bruk: {usage}
     after_help = "Eksempel: arsplan build --network stavanger --year 2026 --format pdf"
 )]
 pub struct Cli {
-    /// Mappen med nettverkenes data (standard: data)
-    #[arg(long, global = true, value_name = "MAPPE", default_value = "data", hide_default_value = true)]
-    pub data: PathBuf,
-    /// Mappen med husstiler og maler (standard: templates)
-    #[arg(long, global = true, value_name = "MAPPE", default_value = "templates", hide_default_value = true)]
-    pub maler: PathBuf,
-    /// Mappen dokumentene skrives til (standard: output)
-    #[arg(long, global = true, value_name = "MAPPE", default_value = "output", hide_default_value = true)]
-    pub utdata: PathBuf,
+    /// Mappen med nettverkenes data (standard: data/ i prosjektmappen)
+    #[arg(long, global = true, value_name = "MAPPE")]
+    pub data: Option<PathBuf>,
+    /// Mappen med egne husstiler og maler (standard: templates/ i prosjektmappen; de innebygde stilene finnes alltid)
+    #[arg(long, global = true, value_name = "MAPPE")]
+    pub maler: Option<PathBuf>,
+    /// Mappen dokumentene skrives til (standard: output/ i prosjektmappen)
+    #[arg(long, global = true, value_name = "MAPPE")]
+    pub utdata: Option<PathBuf>,
+    /// Vis bare feil og advarsler (også --stille)
+    #[arg(short = 'q', long = "stille", alias = "quiet", global = true, conflicts_with = "detaljert")]
+    pub stille: bool,
+    /// Vis mer: også uendrede filer og tider (også --detaljert)
+    #[arg(short = 'v', long = "detaljert", alias = "verbose", global = true)]
+    pub detaljert: bool,
     /// Vis denne hjelpen (også --hjelp)
     #[arg(short = 'h', long = "help", alias = "hjelp", action = ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -55,7 +62,8 @@ pub enum Command {
         alias = "bygg",
         help_template = TEMPLATE,
         override_usage = "arsplan build [VALG]",
-        next_help_heading = "Valg"
+        next_help_heading = "Valg",
+        after_help = "Eksempler:\n  arsplan build\n  arsplan build --network stavanger --year 2026 --format pdf\n  arsplan build --notat"
     )]
     Build {
         #[command(flatten)]
@@ -71,7 +79,8 @@ pub enum Command {
         alias = "sjekk",
         help_template = TEMPLATE,
         override_usage = "arsplan check [VALG]",
-        next_help_heading = "Valg"
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan check --network stavanger"
     )]
     Check {
         #[command(flatten)]
@@ -82,7 +91,8 @@ pub enum Command {
         alias = "folg",
         help_template = TEMPLATE,
         override_usage = "arsplan watch [VALG]",
-        next_help_heading = "Valg"
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan watch --network stavanger --year 2026"
     )]
     Watch {
         #[command(flatten)]
@@ -97,7 +107,8 @@ pub enum Command {
     #[command(
         help_template = TEMPLATE,
         override_usage = "arsplan send --network <NETTVERK> [--year <ÅR>] [--utkast | --send --smtp-server <TJENER> ...]",
-        next_help_heading = "Valg"
+        next_help_heading = "Valg",
+        after_help = "Eksempler:\n  arsplan send --network stavanger --year 2026\n  arsplan send --network stavanger --year 2026 --utkast\n  arsplan send --network stavanger --year 2026 --send --smtp-server smtp.example.no --bruker nettverk"
     )]
     Send(SendArgs),
     /// Trekk premievinneren blant dem som møtte på alle møtene i året (også: draw)
@@ -105,14 +116,15 @@ pub enum Command {
         alias = "draw",
         help_template = TEMPLATE,
         override_usage = "arsplan trekk --network <NETTVERK> --year <ÅR> [--seed <FRØ>] [--ny]",
-        next_help_heading = "Valg"
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan trekk --network stavanger --year 2025"
     )]
     Trekk {
         /// Nettverket (mappenavnet i data/) (også --nettverk)
         #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
         network: String,
-        /// Året (også --aar)
-        #[arg(long, alias = "aar", value_name = "ÅR")]
+        /// Året (også --år)
+        #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
         year: i32,
         /// Frøet fra en tidligere trekning, for å gjenta den (også --fro)
         #[arg(long, alias = "fro", value_name = "FRØ")]
@@ -121,6 +133,96 @@ pub enum Command {
         #[arg(long)]
         ny: bool,
     },
+    /// Start et prosjekt, et nytt nettverk eller et nytt år
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "arsplan ny <eksempel | nettverk | år> [VALG]",
+        subcommand_help_heading = "Kommandoer",
+        next_help_heading = "Valg",
+        after_help = "Eksempler:\n  arsplan ny eksempel\n  arsplan ny nettverk fonna --stil helse-stavanger\n  arsplan ny år --network stavanger --year 2027"
+    )]
+    Ny {
+        #[command(subcommand)]
+        command: NyCommand,
+    },
+    /// Vis hjelpen for en kommando (også: help)
+    #[command(
+        alias = "help",
+        help_template = TEMPLATE,
+        override_usage = "arsplan hjelp [KOMMANDO]",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan hjelp build"
+    )]
+    Hjelp {
+        /// Kommandoen du vil ha hjelp til
+        #[arg(value_name = "KOMMANDO")]
+        kommando: Vec<String>,
+    },
+    /// Skriv fullføring av kommandoer for skallet (bash, zsh, fish, powershell, elvish)
+    #[command(
+        name = "fullforing",
+        alias = "completions",
+        help_template = TEMPLATE,
+        override_usage = "arsplan fullforing <SKALL>",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan fullforing bash > ~/.local/share/bash-completion/completions/arsplan"
+    )]
+    Fullforing {
+        /// bash, zsh, fish, powershell eller elvish
+        #[arg(value_name = "SKALL")]
+        skall: Shell,
+    },
+}
+
+/// What `arsplan ny` makes.
+#[derive(Subcommand, Debug)]
+pub enum NyCommand {
+    /// Skriv eksempelnettverkenes data i denne mappen, så noe kan bygges med én gang
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "arsplan ny eksempel",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan ny eksempel && arsplan build"
+    )]
+    Eksempel,
+    /// Lag et nytt nettverk med nettverk.toml og et tomt år å fylle ut
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "arsplan ny nettverk <NAVN> --stil <STIL> [--year <ÅR>] [--csv]",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan ny nettverk fonna --stil helse-stavanger --year 2027"
+    )]
+    Nettverk {
+        /// Mappenavnet: små bokstaver, sifre og bindestrek, for eksempel fonna
+        #[arg(value_name = "NAVN")]
+        navn: String,
+        /// Husstilen nettverket skal bruke (for eksempel helse-stavanger, helse-bergen, ahus)
+        #[arg(long, value_name = "STIL")]
+        stil: String,
+        /// Året planen gjelder (standard: i år) (også --år)
+        #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
+        year: Option<i32>,
+        /// Lag tabellene som CSV i stedet for Excel-arbeidsbøker
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Lag neste år fra det siste året før det: møtene flyttes til samme ukedag i samme uke
+    #[command(
+        name = "år",
+        alias = "aar",
+        help_template = TEMPLATE,
+        override_usage = "arsplan ny år --network <NETTVERK> --year <ÅR>",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan ny år --network stavanger --year 2027"
+    )]
+    Ar {
+        /// Nettverket (mappenavnet i data/) (også --nettverk)
+        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
+        network: String,
+        /// Det nye året (også --år)
+        #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
+        year: i32,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -128,8 +230,8 @@ pub struct Sel {
     /// Bare dette nettverket (mappenavnet i data/); kan gjentas (også --nettverk)
     #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
     pub network: Vec<String>,
-    /// Bare dette året; kan gjentas (også --aar)
-    #[arg(long, alias = "aar", value_name = "ÅR")]
+    /// Bare dette året; kan gjentas (også --år)
+    #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
     pub year: Vec<i32>,
 }
 
@@ -177,8 +279,8 @@ pub struct SendArgs {
     /// Nettverket (mappenavnet i data/) (også --nettverk)
     #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
     pub network: String,
-    /// Året planen gjelder (standard: det siste året nettverket har) (også --aar)
-    #[arg(long, alias = "aar", value_name = "ÅR")]
+    /// Året planen gjelder (standard: det siste året nettverket har) (også --år)
+    #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
     pub year: Option<i32>,
     /// Bare skriv e-postene (.eml) og følgebrevene, send ingenting (standard)
     #[arg(long, conflicts_with_all = ["send", "utkast"])]

@@ -6,8 +6,9 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use super::args::{Out, Sel, SendArgs};
-use super::{Failure, Outcome};
+use super::{Cli, Failure, NyCommand, Outcome, Verbosity};
 use crate::build::{Built, Report};
+use crate::diag::count;
 use crate::diag::{Diagnostic, Error, Location};
 use crate::mailing::{self, MailOptions, Mailing};
 use crate::send::{Action, Smtp};
@@ -21,8 +22,11 @@ pub fn print_diagnostics(ds: &[Diagnostic]) {
 }
 
 /// What a build did: warnings, the files it wrote, and what changed.
-fn print_built(built: &Built, all: bool) {
+fn print_built(built: &Built, all: bool, verbosity: Verbosity) {
     print_diagnostics(&built.warnings);
+    if verbosity == Verbosity::Quiet {
+        return;
+    }
     let mut unchanged = 0;
     for w in &built.written {
         if w.changed {
@@ -35,7 +39,7 @@ fn print_built(built: &Built, all: bool) {
         }
     }
     if unchanged > 0 && !all {
-        println!("{unchanged} filer var uendret.");
+        println!("{} uendret.", count(unchanged, "fil var", "filer var"));
     }
     if !built.changes.is_empty() {
         println!("\nEndringer siden forrige bygging:");
@@ -46,9 +50,13 @@ fn print_built(built: &Built, all: bool) {
 }
 
 /// `build`: makes the documents and writes them.
-pub fn build(project: &Project, sel: &Sel, out: &Out, all: bool) -> Outcome {
+pub fn build(project: &Project, sel: &Sel, out: &Out, all: bool, verbosity: Verbosity) -> Outcome {
+    let started = std::time::Instant::now();
     let built = project.build(&sel.selection(), &out.options()?)?;
-    print_built(&built, all);
+    print_built(&built, all, verbosity);
+    if verbosity == Verbosity::Verbose {
+        println!("Bygget på {} ms.", started.elapsed().as_millis());
+    }
     Ok(())
 }
 
@@ -59,7 +67,7 @@ pub fn check(project: &Project, sel: &Sel) -> Outcome {
     for r in &reports {
         print_coverage(r);
     }
-    println!("Kontrollert: ingen feil ({} advarsler).", warnings.len());
+    println!("Kontrollert: ingen feil ({}).", count(warnings.len(), "advarsel", "advarsler"));
     Ok(())
 }
 
@@ -69,7 +77,7 @@ pub fn watch(project: &Project, sel: &Sel, out: &Out, rounds: Option<usize>) -> 
     watch::run(project, &sel.selection(), &opts, rounds, &mut |event| {
         match event {
             Event::Built { network, year, built, elapsed } => {
-                print_built(&built, false);
+                print_built(&built, false, Verbosity::Normal);
                 println!("{network} {year}: bygget på {} ms", elapsed.as_millis());
             }
             Event::Failed { network, year, error } => {
@@ -123,11 +131,6 @@ fn password(smtp: &mut Smtp) -> Result<(), Error> {
         })?,
     });
     Ok(())
-}
-
-/// `n` with the singular or the plural of a word.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The question before sending: how many get a message, and who does not.
@@ -205,7 +208,7 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     };
     let smtp = smtp(args)?;
     let attachments = mailing::attachments(project, network, year)?;
-    print_built(&attachments.built, false);
+    print_built(&attachments.built, false, Verbosity::Normal);
     let nothing =
         "Dokumentene er bygget, men ingen følgebrev eller e-poster er skrevet, og ingenting er sendt.";
     let m = match mailing::compose(project, &attachments, &opts) {
@@ -467,4 +470,48 @@ fn print_coverage(r: &Report) {
             }
         }
     }
+}
+
+/// `hjelp [kommando]`: the help of the program or of one command, in Norwegian.
+pub fn help(path: &[String]) -> Outcome {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    // Global options (the Norwegian --help among them) reach the subcommands.
+    cmd.build();
+    let mut current = &mut cmd;
+    for name in path {
+        let known: Vec<String> = current.get_subcommands().map(|c| c.get_name().to_string()).collect();
+        let Some(next) = current.find_subcommand_mut(name) else {
+            return Err(Error::msg(format!("ukjent kommando «{name}»"))
+                .with_hint(format!("kommandoene er: {}", known.join(", ")))
+                .into());
+        };
+        current = next;
+    }
+    current
+        .print_help()
+        .map_err(|e| Error::msg(format!("kan ikke vise hjelpen: {}", crate::diag::io_text(&e))))?;
+    Ok(())
+}
+
+/// `ny eksempel | nettverk | år`: start a project, a network or a year.
+pub fn ny(project: &Project, command: &NyCommand, verbosity: Verbosity) -> Outcome {
+    let made = match command {
+        NyCommand::Eksempel => crate::scaffold::example(project)?,
+        NyCommand::Nettverk { navn, stil, year, csv } => {
+            let year = year.unwrap_or_else(crate::dates::this_year);
+            crate::scaffold::network(project, navn, stil, year, !*csv)?
+        }
+        NyCommand::Ar { network, year } => crate::scaffold::year(project, network, *year)?,
+    };
+    print_diagnostics(&made.warnings);
+    if verbosity != Verbosity::Quiet {
+        for f in &made.written {
+            println!("skrev {}", f.display());
+        }
+        for line in &made.next {
+            println!("{line}");
+        }
+    }
+    Ok(())
 }

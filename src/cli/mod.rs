@@ -1,19 +1,21 @@
 //! The command line: Norwegian help and messages over the library's
-//! [`Project`](crate::Project). `main` parses, [`run`] dispatches to one
-//! function per command, and every failure leaves through one exit point.
+//! [`Project`](crate::Project). `main` parses, [`run`] finds the project and
+//! dispatches to one function per command, and every failure leaves through
+//! one exit point.
 
 mod args;
 mod commands;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, NyCommand};
 
 use crate::diag::Error;
-use crate::Project;
+use crate::project::{self, Project};
 
 /// How a command ended, when not in success.
 pub enum Failure {
@@ -31,16 +33,88 @@ impl From<Error> for Failure {
 
 pub type Outcome = std::result::Result<(), Failure>;
 
+/// How much a command prints besides errors and warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// The project a command works on: the folders given with `--data`, `--maler`
+/// and `--utdata`, else those of the project folder found from `here` upward
+/// (a folder with `data/` or `arsplan.toml`). None when there is none.
+pub fn locate(cli: &Cli, here: &Path) -> Result<Option<Project>, Error> {
+    let base = match &cli.data {
+        Some(d) => Some(Project { data: d.clone(), ..Project::at(d.parent().unwrap_or(Path::new("."))) }),
+        None => project::find_root(here).map(|root| Project::open(&shortest(&root, here))).transpose()?,
+    };
+    Ok(base.map(|mut p| {
+        if let Some(m) = &cli.maler {
+            p.templates = m.clone();
+        }
+        if let Some(u) = &cli.utdata {
+            p.output = u.clone();
+        }
+        p
+    }))
+}
+
+/// The project folder as messages show it: relative to the current folder
+/// when it is the current folder or one above it (`.`, `../..`).
+fn shortest(root: &Path, here: &Path) -> PathBuf {
+    match here.strip_prefix(root) {
+        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::new(),
+        Ok(rest) => rest.components().map(|_| "..").collect(),
+        Err(_) => root.to_path_buf(),
+    }
+}
+
+/// The project, or a message saying how to start one.
+fn required(cli: &Cli, here: &Path) -> Result<Project, Error> {
+    locate(cli, here)?.ok_or_else(|| {
+        Error::msg(format!(
+            "fant ingen arsplan-prosjektmappe i {} eller mappene over (en mappe med data/ eller arsplan.toml)",
+            here.display()
+        ))
+        .with_hint("gå til prosjektmappen, eller start et prosjekt her med «arsplan ny eksempel» (eksempeldata) eller «arsplan ny nettverk <navn> --stil <husstil>»")
+    })
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: &Cli) -> Outcome {
-    let project =
-        Project { data: cli.data.clone(), templates: cli.maler.clone(), output: cli.utdata.clone() };
+    let here: PathBuf = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let verbosity = if cli.stille {
+        Verbosity::Quiet
+    } else if cli.detaljert {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
     match &cli.command {
-        Command::Build { sel, out, alle } => commands::build(&project, sel, out, *alle),
-        Command::Check { sel } => commands::check(&project, sel),
-        Command::Watch { sel, out, runder } => commands::watch(&project, sel, out, *runder),
-        Command::Send(args) => commands::send(&project, args),
-        Command::Trekk { network, year, seed, ny } => commands::trekk(&project, network, *year, *seed, *ny),
+        Command::Build { sel, out, alle } => commands::build(
+            &required(cli, &here)?,
+            sel,
+            out,
+            *alle || verbosity == Verbosity::Verbose,
+            verbosity,
+        ),
+        Command::Check { sel } => commands::check(&required(cli, &here)?, sel),
+        Command::Watch { sel, out, runder } => commands::watch(&required(cli, &here)?, sel, out, *runder),
+        Command::Send(args) => commands::send(&required(cli, &here)?, args),
+        Command::Trekk { network, year, seed, ny } => {
+            commands::trekk(&required(cli, &here)?, network, *year, *seed, *ny)
+        }
+        Command::Ny { command } => {
+            // A new project starts here; inside one, its folders are used.
+            let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+            commands::ny(&project, command, verbosity)
+        }
+        Command::Hjelp { kommando } => commands::help(kommando),
+        Command::Fullforing { skall } => {
+            clap_complete::generate(*skall, &mut Cli::command(), "arsplan", &mut std::io::stdout());
+            Ok(())
+        }
     }
 }
 
@@ -63,10 +137,10 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Translates clap's parse errors into Norwegian.
+/// Translates clap's parse errors into Norwegian, with its spelling suggestion.
 fn usage_error(e: clap::Error) -> ExitCode {
-    let detail = |k: clap::error::ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
-    use clap::error::ContextKind as C;
+    use clap::error::{ContextKind as C, ContextValue};
+    let detail = |k: C| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let msg = match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
@@ -78,11 +152,30 @@ fn usage_error(e: clap::Error) -> ExitCode {
             "mangler kommando".to_string()
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            format!("ugyldig verdi «{}» for {}", detail(C::InvalidValue), detail(C::InvalidArg))
+            let valid = match e.get(C::ValidValue) {
+                Some(ContextValue::Strings(v)) => format!(" (gyldige verdier: {})", v.join(", ")),
+                _ => String::new(),
+            };
+            format!("ugyldig verdi «{}» for {}{valid}", detail(C::InvalidValue), detail(C::InvalidArg))
         }
         ErrorKind::MissingRequiredArgument => format!("mangler {}", detail(C::InvalidArg)),
+        ErrorKind::ArgumentConflict => {
+            format!("{} kan ikke brukes sammen med {}", detail(C::InvalidArg), detail(C::PriorArg))
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("feil antall verdier for {}", detail(C::InvalidArg))
+        }
         _ => "ugyldig bruk".to_string(),
     };
-    eprintln!("feil: {msg}\n  hjelp: kjør «arsplan --help» for kommandoene og valgene");
+    let suggestion = [C::SuggestedSubcommand, C::SuggestedArg]
+        .into_iter()
+        .find_map(|k| match e.get(k) {
+            Some(ContextValue::String(s)) => Some(s.clone()),
+            Some(ContextValue::Strings(v)) => v.first().cloned(),
+            _ => None,
+        })
+        .map(|s| format!("mente du «{s}»? "))
+        .unwrap_or_default();
+    eprintln!("feil: {msg}\n  hjelp: {suggestion}kjør «arsplan hjelp» for kommandoene og valgene");
     ExitCode::from(2)
 }

@@ -182,13 +182,14 @@ pub fn documents(theme: &Arc<Theme>) -> Result<Environment<'static>> {
     );
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     let sources = theme.sources.clone();
-    env.set_loader(move |name| match sources.find(name) {
-        Some(p) => std::fs::read_to_string(&p).map(Some).map_err(|e| {
-            minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("kan ikke lese {}: {}", p.display(), crate::diag::io_text(&e)),
-            )
+    env.set_loader(move |name| match sources.read(name) {
+        Some(Ok((p, bytes))) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            minijinja::Error::new(ErrorKind::InvalidOperation, format!("{} er ikke UTF-8-tekst", p.display()))
         }),
+        Some(Err(e)) => Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("kan ikke lese malen {name}: {}", crate::diag::io_text(&e)),
+        )),
         None => Ok(None),
     });
     env.set_formatter(|out: &mut minijinja::Output, _state: &mut State, value: &Value| {

@@ -57,7 +57,12 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::at(Location::file(path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
     })?;
-    let text = table::decode_text(path, &bytes)?;
+    parse_toml(path, &bytes)
+}
+
+/// Deserializes TOML read from `path` (a file, or a built-in one), with errors in Norwegian.
+pub fn parse_toml<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
+    let text = table::decode_text(path, bytes)?;
     toml::from_str(&text).map_err(|e| {
         let row = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
         let loc = Location { file: path.to_path_buf(), row, col: None };

@@ -6,6 +6,7 @@ mod changes;
 mod cli;
 mod common;
 mod escaping;
+mod hjemme;
 mod inputs;
 mod layout;
 mod new_network;
