@@ -152,7 +152,9 @@ pub struct Report {
 pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<Report>)> {
     let mut sink = Sink::default();
     let mut reports = Vec::new();
-    for (n, y) in project.targets(sel)? {
+    let targets = project.targets(sel)?;
+    project.skipped().into_iter().for_each(|d| sink.push(d));
+    for (n, y) in targets {
         let made = prepare(project, &n, y).and_then(|p| {
             let docs = documents(&p)?;
             render(&p, &docs, &crate::project::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
@@ -292,6 +294,7 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
     let formats: Vec<&str> = opts.formats.iter().map(String::as_str).collect();
     let _lock = publish::lock(&project.output)?;
     let mut sink = Sink::default();
+    project.skipped().into_iter().for_each(|d| sink.push(d));
     let mut artifacts = Vec::new();
     let mut changes = Vec::new();
     for (n, y) in targets {

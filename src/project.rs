@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Error, Result};
+use crate::diag::{Diagnostic, Error, Result};
 use crate::load;
 
 /// The folders a build reads and writes.
@@ -30,6 +30,12 @@ impl Project {
     /// The usual layout under one folder: `data/`, `templates/`, `output/`.
     pub fn at(root: &Path) -> Self {
         Project { data: root.join("data"), templates: root.join("templates"), output: root.join("output") }
+    }
+
+    /// Warnings about folders in `data/` a build passes over (no
+    /// `nettverk.toml`, a year without `plan.toml`).
+    pub fn skipped(&self) -> Vec<Diagnostic> {
+        load::networks(&self.data).map(|n| load::skipped(&self.data, &n)).unwrap_or_default()
     }
 
     /// The (network, year) pairs a selection names.

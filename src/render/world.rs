@@ -16,19 +16,7 @@ use typst_layout::PagedDocument;
 
 use crate::diag::{Error, Result};
 
-static FONT_FILES: [&[u8]; 8] = [
-    include_bytes!("fonts/Carlito-Regular.ttf"),
-    include_bytes!("fonts/Carlito-Bold.ttf"),
-    include_bytes!("fonts/Carlito-Italic.ttf"),
-    include_bytes!("fonts/Carlito-BoldItalic.ttf"),
-    include_bytes!("fonts/LiberationSans-Regular.ttf"),
-    include_bytes!("fonts/LiberationSans-Bold.ttf"),
-    include_bytes!("fonts/LiberationSans-Italic.ttf"),
-    include_bytes!("fonts/LiberationSans-BoldItalic.ttf"),
-];
-
-static FONTS: LazyLock<Vec<Font>> =
-    LazyLock::new(|| FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect());
+use crate::fonts::FONTS;
 
 static BOOK: LazyLock<LazyHash<FontBook>> =
     LazyLock::new(|| LazyHash::new(FontBook::from_fonts(FONTS.iter())));
@@ -37,14 +25,12 @@ static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Lib
 
 /// The font families compiled into the binary.
 pub fn font_families() -> Vec<String> {
-    let mut v: Vec<String> = FONTS.iter().map(|f| f.info().family.clone()).collect();
-    v.dedup();
-    v
+    crate::fonts::families()
 }
 
 /// Whether a family is compiled in (case does not matter).
 pub fn has_font(family: &str) -> bool {
-    font_families().iter().any(|f| f.eq_ignore_ascii_case(family))
+    crate::fonts::has_family(family)
 }
 
 /// The id of a file in the world, by its absolute virtual path (`/assets/logo.png`).
