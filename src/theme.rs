@@ -262,6 +262,25 @@ impl Theme {
         if !(5.0..=150.0).contains(&self.logo_width_mm) {
             errors.push("logo_bredde_mm må være mellom 5 og 150".into());
         }
+        for (name, pattern) in &self.date_formats {
+            if let Err(why) = crate::dates::check_pattern(pattern) {
+                errors.push(format!("[dato] {name} = «{pattern}» kan ikke brukes: {why}; bruk feltene d dd M MM MMMM yyyy dddd ww"));
+            }
+        }
+        for (name, text) in
+            self.header_lines.iter().map(|t| ("topptekst", t)).chain([("bunntekst", &self.footer_text)])
+        {
+            if let Some((m, _)) = crate::load::text::problem(text) {
+                errors.push(format!("{name}: {m}"));
+            }
+        }
+        if !crate::fonts::has_family(&self.font) {
+            errors.push(format!(
+                "skrift = «{}» følger ikke med arsplan; bruk en av disse: {}",
+                self.font,
+                crate::fonts::families().join(", ")
+            ));
+        }
         if self.headings.is_empty() {
             errors.push("stilen har ingen [[overskrift]]".into());
         }
