@@ -172,8 +172,10 @@ impl TextRenderer {
             Error::at(loc.clone(), format!("teksten kan ikke settes sammen: {}", jinja_text(&e)))
                 .with_hint(hint)
         })?;
-        // What the small template made must meet the same rules as typed text.
-        match crate::load::text::problem(&out) {
+        // What the small template made must meet the same rules as typed text
+        // (control characters aside: the Markdown escaper turns them into breaks or drops them).
+        let visible: String = out.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        match crate::load::text::problem(&visible) {
             Some((m, h)) => {
                 Err(Error::at(loc.clone(), format!("teksten blir for lang eller får et ugyldig tegn: {m}"))
                     .with_hint(h))

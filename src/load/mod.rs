@@ -172,7 +172,8 @@ fn toml_syntax(raw: &str) -> String {
         Some((w, e)) => (w.trim(), Some(e.trim())),
         None => (raw.trim(), None),
     };
-    const WHAT: [(&str, &str); 22] = [
+    const WHAT: [(&str, &str); 23] = [
+        ("missing comma between array elements", "det mangler komma mellom elementene i listen"),
         ("invalid basic string", "teksten i anførselstegn er ikke avsluttet på samme linje"),
         ("invalid multi-line basic string", "teksten i tre anførselstegn (\"\"\") er ikke avsluttet"),
         ("invalid literal string", "teksten i enkle anførselstegn (') er ikke avsluttet på samme linje"),
@@ -451,7 +452,7 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
     let report = register::report(data, &data_dir, &year_dir, groups, &meetings, year, &mut sink);
     let tables = plan::extra_tables(&year_dir, &mut sink);
 
-    sink.finish()?;
+    let warnings = sink.finish()?;
     match (profile, meta, date) {
         (Some(profile), Some(meta), Some(date)) => Ok(PlanYear {
             network: network.to_string(),
@@ -468,6 +469,7 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
             wheel,
             tables,
             report,
+            warnings,
         }),
         _ => Err(Error::msg("dataene kunne ikke leses")),
     }
