@@ -78,7 +78,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
             Error::at(Location::file(&path), format!("kan ikke lese logoen: {}", crate::diag::io_text(&e)))
         })?;
         if let Err(why) = render::world::check_png(&bytes) {
-            return Err(Error::at(Location::file(&path), format!("logoen kan ikke brukes: {why}"))
+            return Err(Error::at(Location::file(&path), format!("logoen {why}"))
                 .with_hint("lagre logoen på nytt som PNG, gjerne rundt 600 piksler bred"));
         }
         assets.images.insert("logo.png".into(), bytes);
@@ -162,9 +162,7 @@ fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<()> {
                         assets.images.insert(src.clone(), b);
                     })
                     .err()
-                    .map(|why| {
-                        (format!("kan ikke brukes: {why}"), "lagre bildet på nytt som PNG".to_string())
-                    }),
+                    .map(|why| (why, "lagre bildet på nytt som PNG".to_string())),
             };
             if let Some((what, hint)) = why {
                 sink.error(loc, format!("bildet «{src}» {what}"), hint);

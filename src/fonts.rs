@@ -53,7 +53,7 @@ mod tests {
         for c in "ÆØÅæøå «»–—·•é ü ÷ §€ äöÄÖ Čč".chars() {
             assert!(can_show(c), "{c:?}");
         }
-        for c in ['\u{fffe}', '\u{1f600}', '中', '\u{0}', '\u{7}', '\u{e000}'] {
+        for c in ['\u{fffe}', '\u{1f600}', '中', '\u{e000}'] {
             assert!(!can_show(c), "{c:?}");
         }
         assert!(has_family("carlito") && has_family("Liberation Sans"));

@@ -250,13 +250,13 @@ pub fn documents(theme: &Arc<Theme>) -> Result<Environment<'static>> {
 }
 
 /// The work one render of a document template may do (minijinja's fuel: about
-/// one unit per instruction, or per 64 bytes made). The largest example
-/// document uses a few hundred thousand; a loop without end uses it up in a
-/// second or two instead of running forever.
-pub const DOCUMENT_FUEL: u64 = 50_000_000;
+/// one unit per instruction, or per 64 bytes made). Every example document
+/// needs less than 10 000; a loop without end uses this up in a fraction of
+/// a second instead of running forever.
+pub const DOCUMENT_FUEL: u64 = 10_000_000;
 
 /// The work one data cell or prose file may do as a small template.
-pub const CELL_FUEL: u64 = 2_000_000;
+pub const CELL_FUEL: u64 = 1_000_000;
 
 /// How deep templates may nest (includes count 10, macros and loops 1):
 /// deep enough for any real template, shallow enough for the stack.

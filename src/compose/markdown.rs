@@ -98,8 +98,8 @@ fn check_depth(md: &str, limit: usize) -> Result<(), String> {
         loop {
             let digits = rest.chars().take_while(char::is_ascii_digit).count();
             let after = &rest[digits..];
-            let next = if rest.starts_with('>') {
-                &rest[1..]
+            let next = if let Some(r) = rest.strip_prefix('>') {
+                r
             } else if rest.len() > 1
                 && rest.starts_with(['-', '*', '+'])
                 && rest[1..].starts_with([' ', '\t'])

@@ -187,7 +187,7 @@ mod tests {
         let be: Vec<u8> = "Navn;By\nSørum;Å".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         assert_eq!(decode(&be).unwrap(), "Navn;By\nSørum;Å");
         let e = decode(b"Navn;By\nS\xc3\xb8rum;Troms\xf8\n").unwrap_err();
-        assert_eq!((e.offset, e.line(b"Navn;By\nS\xc3\xb8rum;Troms\xf8\n")), (19, 2));
+        assert_eq!((e.offset, e.line(b"Navn;By\nS\xc3\xb8rum;Troms\xf8\n")), (20, 2));
         assert!(e.message.contains("0xF8"), "{}", e.message);
         assert!(decode(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().message.contains("ikke en gyldig tekstfil"));
     }

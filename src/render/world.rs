@@ -159,21 +159,22 @@ pub const MAX_PIXELS_SIDE: u32 = 20_000;
 pub const MAX_PIXELS: u64 = 40_000_000;
 
 /// Checks that bytes are a whole PNG picture of a sensible size, as Typst will
-/// decode it; the error says in Norwegian what is wrong with the file.
+/// decode it; the error says in Norwegian what is wrong with the picture,
+/// to follow its name («logoen …»).
 pub fn check_png(bytes: &[u8]) -> std::result::Result<(u32, u32), String> {
     let Some((w, h)) = super::image_size(bytes) else {
-        return Err("filen er ikke et PNG-bilde".into());
+        return Err("er ikke et PNG-bilde".into());
     };
     if w == 0 || h == 0 {
-        return Err(format!("bildet sier at det er {w} × {h} piksler, altså tomt"));
+        return Err(format!("sier at det er {w} × {h} piksler, altså tomt"));
     }
     if w > MAX_PIXELS_SIDE || h > MAX_PIXELS_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(format!(
-            "bildet sier at det er {w} × {h} piksler; høyst {MAX_PIXELS_SIDE} piksler på hver led og {} millioner i alt kan brukes",
+            "sier at det er {w} × {h} piksler; høyst {MAX_PIXELS_SIDE} piksler på hver led og {} millioner i alt kan brukes",
             MAX_PIXELS / 1_000_000
         ));
     }
     typst::visualize::RasterImage::plain(Bytes::new(bytes.to_vec()), typst::visualize::ExchangeFormat::Png)
         .map(|_| (w, h))
-        .map_err(|_| "bildet er avkortet eller skadet: det kan ikke leses helt".to_string())
+        .map_err(|_| "er avkortet eller skadet: det kan ikke leses helt".to_string())
 }
