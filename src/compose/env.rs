@@ -156,10 +156,12 @@ impl TextRenderer {
                         "teksten viser til møtet «{name}», men møtetabellen har ingen møte med den id-en"
                     ),
                 )
-                .with_hint(format!(
-                    "kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret",
-                    ids.join(", ")
-                )));
+                .with_hint(if ids.is_empty() {
+                    "møtetabellen (moter.csv) har ingen møter ennå: legg møtet inn der, med denne id-en"
+                        .to_string()
+                } else {
+                    format!("kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret", ids.join(", "))
+                }));
             }
         }
         let out = self.env.render_str(text, &self.ctx).map_err(|e| {

@@ -241,7 +241,10 @@ impl<'a> P<'a> {
                     let inl = self.inline_tag(tag)?;
                     loose.extend(inl);
                 }
-                Event::Text(t) | Event::Code(t) => push_text(&mut loose, &t),
+                Event::Text(t) | Event::Code(t) => {
+                    showable(&t)?;
+                    push_text(&mut loose, &t)
+                }
                 Event::SoftBreak => push_text(&mut loose, " "),
                 Event::HardBreak => loose.push(Inline::LineBreak),
                 Event::Html(h) | Event::InlineHtml(h) if h.trim().starts_with("<!--") => {}
@@ -269,7 +272,10 @@ impl<'a> P<'a> {
             match self.next() {
                 None => break,
                 Some(Event::End(e)) if e == end => break,
-                Some(Event::Text(t)) | Some(Event::Code(t)) => push_text(&mut out, &t),
+                Some(Event::Text(t)) | Some(Event::Code(t)) => {
+                    showable(&t)?;
+                    push_text(&mut out, &t)
+                }
                 Some(Event::SoftBreak) => push_text(&mut out, " "),
                 Some(Event::HardBreak) => out.push(Inline::LineBreak),
                 Some(Event::Start(tag)) => out.extend(self.inline_tag(tag)?),
@@ -363,6 +369,19 @@ impl<'a> P<'a> {
             }
         }
         Ok(Table { widths: vec![1; ncols], header_rows, rows })
+    }
+}
+
+/// Text the documents can show: the last guard before the renderers, for
+/// characters that came from a template or a house style's wording rather
+/// than from data (data is checked at its cell when loaded).
+fn showable(t: &str) -> Result<(), String> {
+    match t.chars().find(|c| *c != LINE_BREAK && !c.is_whitespace() && !crate::fonts::can_show(*c)) {
+        Some(c) => Err(format!(
+            "tegnet {} finnes ikke i skriftene dokumentene bruker",
+            crate::load::text::describe(c)
+        )),
+        None => Ok(()),
     }
 }
 
@@ -555,6 +574,13 @@ mod tests {
             let ok: String = (0..6).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
             assert!(parse(&format!("> > > sitat\n\n{ok}")).is_ok());
         });
+    }
+
+    #[test]
+    fn a_character_no_font_has_is_refused() {
+        let e = parse("Smil \u{1f600}\n").unwrap_err();
+        assert!(e.contains("U+1F600"), "{e}");
+        assert!(parse(&escape("Linje\nto – «sitat»")).is_ok());
     }
 
     #[test]
