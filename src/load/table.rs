@@ -599,7 +599,23 @@ fn cell_text(cell: &Data) -> std::result::Result<String, String> {
         },
         Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(format!("cellen inneholder Excel-feilen {e:?}")),
+        Data::Error(e) => {
+            use calamine::CellErrorType as E;
+            // As Norwegian Excel shows them.
+            let shown = match e {
+                E::Div0 => "#DIV/0!",
+                E::NA => "#I/T",
+                E::Name => "#NAVN?",
+                E::Null => "#NULL!",
+                E::Num => "#TALL!",
+                E::Ref => "#REFERANSE!",
+                E::Value => "#VERDI!",
+                E::GettingData => "#HENTER_DATA",
+            };
+            return Err(format!(
+                "cellen viser Excel-feilen {shown} i stedet for en verdi; rett formelen eller skriv verdien inn"
+            ));
+        }
     })
 }
 
