@@ -67,6 +67,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         None => None,
     };
     let mut sink = Sink::default();
+    py.warnings.iter().for_each(|d| sink.push(d.clone()));
     check::check(&py).into_iter().for_each(|d| sink.push(d));
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
@@ -94,15 +95,113 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         let (path, bytes) = read.map_err(|e| {
             Error::msg(format!("kan ikke lese logoen «{name}»: {}", crate::diag::io_text(&e)))
         })?;
-        if render::image_size(&bytes).is_none() {
-            return Err(Error::at(Location::file(&path), "logoen er ikke et PNG-bilde")
-                .with_hint("lagre logoen som PNG"));
+        if let Err(why) = render::world::check_png(&bytes) {
+            return Err(Error::at(Location::file(&path), format!("logoen {why}"))
+                .with_hint("lagre logoen på nytt som PNG, gjerne rundt 600 piksler bred"));
         }
         assets.images.insert(name.into(), bytes);
     }
+    prose_images(&py, &mut assets)?;
     let wheel_svg = render::arshjul::svg(&py, &theme);
     assets.images.insert("arshjul.svg".into(), wheel_svg.clone().into_bytes());
     Ok(Prepared { year: py, theme, assets, wheel_svg, warnings, strategy, kommuner })
+}
+
+/// The pictures the prose files show (`![tekst](bilde.png)`): PNG files in
+/// the network's data folder, found from the prose file's folder. A picture
+/// on the web, outside the data folder, missing or broken is an error at the
+/// prose file's line. `logo.png` and `arshjul.svg` name the document's own.
+fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<()> {
+    let mut sink = Sink::default();
+    let root = std::fs::canonicalize(&py.data_dir).unwrap_or_else(|_| py.data_dir.clone());
+    for t in &py.texts {
+        let Ok(blocks) = crate::compose::markdown::parse_prose(&t.text) else { continue };
+        let mut srcs = Vec::new();
+        images_in(&blocks, &mut srcs);
+        for src in srcs {
+            if matches!(src.as_str(), "logo.png" | "arshjul.svg") || assets.images.contains_key(&src) {
+                continue;
+            }
+            let row = t.text.lines().position(|l| l.contains(&format!("({src}"))).map(|i| i + 1);
+            let loc = Location { file: t.path.clone(), row, col: None };
+            let base = t.path.parent().unwrap_or(&py.year_dir);
+            let lower = src.to_lowercase();
+            if lower.contains("://") || lower.starts_with("www.") || lower.starts_with("data:") {
+                sink.error(
+                    loc,
+                    format!("bildet «{src}» ligger på nettet; dokumentene henter ikke noe fra nettet"),
+                    format!(
+                        "last ned bildet, lagre det som PNG i {} og skriv bare filnavnet",
+                        base.display()
+                    ),
+                );
+                continue;
+            }
+            let path = base.join(&src);
+            let lexical = |p: &std::path::Path| {
+                let mut out = PathBuf::new();
+                for c in p.components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            out.pop();
+                        }
+                        std::path::Component::CurDir => {}
+                        c => out.push(c),
+                    }
+                }
+                out
+            };
+            let inside = if lexical(&path).starts_with(lexical(&py.data_dir)) {
+                std::fs::canonicalize(&path).map(|p| p.starts_with(&root))
+            } else {
+                Ok(false)
+            };
+            let why = match inside {
+                _ if src.starts_with(['/', '\\']) || src.contains('\\') || src.contains(':') => Some((
+                    "må være en sti fra tekstfilens mappe, med / mellom mappene".to_string(),
+                    "skriv for eksempel ![Bilde](bilde.png) og legg bildet ved siden av tekstfilen"
+                        .to_string(),
+                )),
+                Err(_) => Some((
+                    "finnes ikke".to_string(),
+                    format!(
+                        "legg bildet i {} eller rett filnavnet (store og små bokstaver teller)",
+                        base.display()
+                    ),
+                )),
+                Ok(false) => Some((
+                    format!("ligger utenfor nettverkets datamappe ({})", py.data_dir.display()),
+                    format!("kopier bildet inn i {}", base.display()),
+                )),
+                Ok(true) => std::fs::read(&path)
+                    .map_err(|e| crate::diag::io_text(&e))
+                    .and_then(|b| render::world::check_png(&b).map(|_| b))
+                    .map(|b| {
+                        assets.images.insert(src.clone(), b);
+                    })
+                    .err()
+                    .map(|why| (why, "lagre bildet på nytt som PNG".to_string())),
+            };
+            if let Some((what, hint)) = why {
+                sink.error(loc, format!("bildet «{src}» {what}"), hint);
+            }
+        }
+    }
+    sink.finish().map(|_| ())
+}
+
+/// Every image source in blocks, depth first.
+fn images_in(blocks: &[crate::doc::Block], out: &mut Vec<String>) {
+    use crate::doc::Block;
+    for b in blocks {
+        match b {
+            Block::Image(i) => out.push(i.src.clone()),
+            Block::List { items, .. } => items.iter().for_each(|i| images_in(i, out)),
+            Block::Table(t) => t.rows.iter().flatten().for_each(|c| images_in(c, out)),
+            Block::Styled { blocks, .. } => images_in(blocks, out),
+            _ => {}
+        }
+    }
 }
 
 /// Loads the strategy a network follows (`strategi` in its nettverk.toml).
@@ -132,6 +231,23 @@ pub fn documents(p: &Prepared) -> Result<Vec<Made>> {
     if let Some(data) = &p.year.report {
         let figures = report::figures(&p.year, data, &p.kommuner, &p.theme.texts);
         out.push(Made { stem: format!("arsrapport-{}", p.year.year), document: composer.report(&figures)? });
+    }
+    // A picture a template names must be one the year has (prose pictures were checked in prepare).
+    for (m, kind) in out.iter().zip([p.year.meta.kind.as_str(), "arsrapport"]) {
+        let mut srcs = Vec::new();
+        images_in(&m.document.blocks, &mut srcs);
+        if let Some(src) = srcs.into_iter().find(|s| !p.assets.images.contains_key(s)) {
+            let file = format!("{kind}.md.j2");
+            let shown =
+                p.theme.template_name(&file).and_then(|n| p.theme.sources.find(&n)).unwrap_or(file.into());
+            return Err(Error::at(
+                Location::file(&shown),
+                format!("malen (eller en del den tar med) viser bildet «{src}», som ikke finnes"),
+            )
+            .with_hint(
+                "en mal kan vise logo.png og arshjul.svg; bilder i tekstene legges ved siden av tekstfilen",
+            ));
+        }
     }
     Ok(out)
 }
@@ -173,7 +289,9 @@ pub struct Report {
 pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<Report>)> {
     let mut sink = Sink::default();
     let mut reports = Vec::new();
-    for (n, y) in project.targets(sel)? {
+    let targets = project.targets(sel)?;
+    project.skipped().into_iter().for_each(|d| sink.push(d));
+    for (n, y) in targets {
         let made = prepare(project, &n, y).and_then(|p| {
             let docs = documents(&p)?;
             render(&p, &docs, &crate::project::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
@@ -313,6 +431,7 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
     let formats: Vec<&str> = opts.formats.iter().map(String::as_str).collect();
     let _lock = publish::lock(&project.output)?;
     let mut sink = Sink::default();
+    project.skipped().into_iter().for_each(|d| sink.push(d));
     let mut artifacts = Vec::new();
     let mut changes = Vec::new();
     for (n, y) in targets {

@@ -95,6 +95,41 @@ pub fn format(date: NaiveDate, pattern: &str) -> String {
     out
 }
 
+/// Why a date pattern cannot be used, if it cannot: it must hold at least one
+/// date field, and a run of a field letter must be a field (`yy` is not a
+/// year, `MMM` not a month).
+pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut fields = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let run = chars[i..].iter().take_while(|x| **x == c).count();
+        let ok = match c {
+            'd' | 'M' => [1, 2, 4].contains(&run),
+            'y' => run == 4,
+            'w' => run == 2,
+            _ => true,
+        };
+        if !ok {
+            let s: String = std::iter::repeat_n(c, run).collect();
+            return Err(format!("«{s}» er ikke et felt i et datomønster"));
+        }
+        if matches!(c, 'd' | 'M' | 'y' | 'w') {
+            fields += 1;
+        }
+        i += run;
+    }
+    if fields == 0 {
+        return Err(if pattern.trim().is_empty() {
+            "datomønsteret er tomt".to_string()
+        } else {
+            format!("«{pattern}» har ingen datofelt")
+        });
+    }
+    Ok(())
+}
+
 /// Easter Sunday (Gregorian), by the anonymous algorithm (Meeus/Jones/Butcher).
 pub fn easter(year: i32) -> NaiveDate {
     let a = year % 19;
@@ -199,6 +234,16 @@ mod tests {
         assert_eq!(format(d(2025, 1, 30), "dd.MM"), "30.01");
         assert_eq!(format(date, "dddd d. MMMM"), "torsdag 16. april");
         assert_eq!(format(date, "uke ww"), "uke 16");
+    }
+
+    #[test]
+    fn patterns_need_a_date_field() {
+        for ok in ["d. MMMM", "dd.MM", "dddd d. MMMM yyyy", "uke ww", "M/yyyy"] {
+            assert_eq!(check_pattern(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", " ", "ful", "5", "dd.MM.yy", "d. MMM", "ddd"] {
+            assert!(check_pattern(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -101,15 +101,53 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "feil",
             Severity::Warning => "advarsel",
         };
+        let message = visible(&self.message);
         match &self.location {
-            Some(loc) => write!(f, "{kind}: {loc}: {}", self.message)?,
-            None => write!(f, "{kind}: {}", self.message)?,
+            Some(loc) => write!(f, "{kind}: {}: {message}", visible(&loc.to_string()))?,
+            None => write!(f, "{kind}: {message}")?,
         }
         if let Some(h) = &self.hint {
-            write!(f, "\n  hjelp: {h}")?;
+            write!(f, "\n  hjelp: {}", visible(h))?;
         }
         Ok(())
     }
+}
+
+/// A message as a terminal should show it: no raw control characters (a
+/// line break in a value would break the message, an escape sequence would
+/// act on the terminal), and a quoted value («…») of more than 80 characters
+/// cut short.
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut quoted: Option<(usize, usize)> = None; // (start in out, chars so far)
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '«' => quoted = Some((out.len() + c.len_utf8(), 0)),
+            '»' => {
+                if let Some((start, n)) = quoted.take() {
+                    if n > 80 {
+                        let cut: String = out[start..].chars().take(60).collect();
+                        out.truncate(start);
+                        out.push_str(&format!("{cut}… ({n} tegn)"));
+                    }
+                }
+            }
+            _ => {
+                if let Some((_, n)) = &mut quoted {
+                    *n += 1;
+                }
+            }
+        }
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' | '\u{b}' => out.push_str("[linjeskift]"),
+            '\t' => out.push_str("[tabulator]"),
+            c if c.is_control() => out.push_str(&format!("[U+{:04X}]", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One or more diagnostics, at least one of them an error.
@@ -221,7 +259,16 @@ impl Sink {
     }
 
     /// Ok with the warnings when no error stands, else every diagnostic as the error.
-    pub fn finish(self) -> std::result::Result<Vec<Diagnostic>, Error> {
+    /// The same diagnostic from two places (a profile read for each year) is kept once.
+    pub fn finish(mut self) -> std::result::Result<Vec<Diagnostic>, Error> {
+        let mut seen = Vec::new();
+        self.items.retain(|d| {
+            let new = !seen.contains(d);
+            if new {
+                seen.push(d.clone());
+            }
+            new
+        });
         if self.has_errors() {
             Err(Error(self.items))
         } else {
@@ -240,6 +287,15 @@ mod tests {
         assert_eq!(column_letter(2), "C");
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
+    }
+
+    #[test]
+    fn messages_show_no_raw_control_characters_and_cut_long_values() {
+        let d = Diagnostic::error(None, "«a\nb\u{1b}[2J» er feil");
+        assert_eq!(d.to_string(), "feil: «a[linjeskift]b[U+001B][2J» er feil");
+        let long = format!("«{}» er feil", "x".repeat(500));
+        let shown = Diagnostic::error(None, long).to_string();
+        assert!(shown.contains("… (500 tegn)»") && shown.len() < 120, "{shown}");
     }
 
     #[test]

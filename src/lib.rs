@@ -14,6 +14,7 @@ pub mod compose;
 pub mod dates;
 pub mod diag;
 pub mod doc;
+pub mod fonts;
 pub mod load;
 pub mod mailing;
 pub mod manifest;

@@ -319,6 +319,8 @@ pub struct PlanYear {
     pub tables: Vec<(String, Table)>,
     /// Present when the year has a `rapport.toml`: the årsrapport is made too.
     pub report: Option<ReportData>,
+    /// What loading found worth saying that does not stop a build.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// A Markdown file of prose the leader writes.

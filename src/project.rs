@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Error, Result};
+use crate::diag::{Diagnostic, Error, Result};
 use crate::load;
 
 /// The folders a build reads and writes.
@@ -65,6 +65,12 @@ impl Project {
             templates: at(settings.maler, "templates"),
             output: at(settings.utdata, "output"),
         })
+    }
+
+    /// Warnings about folders in `data/` a build passes over (no
+    /// `nettverk.toml`, a year without `plan.toml`).
+    pub fn skipped(&self) -> Vec<Diagnostic> {
+        load::networks(&self.data).map(|n| load::skipped(&self.data, &n)).unwrap_or_default()
     }
 
     /// The (network, year) pairs a selection names.

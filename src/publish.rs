@@ -1,11 +1,19 @@
 //! Stage 5, publish: write finished documents under `output/<network>/<year>/`,
-//! atomically (temporary file in the same folder, then rename), and only
-//! after every document of the build was made, so a failed build changes nothing.
+//! only after every document of the build was made, and as one unit: every
+//! changed file is first written beside its place as a temporary file and
+//! synced; only when all are written are they renamed into place. A failure
+//! while writing (a full disk) removes the temporary files and changes
+//! nothing; a failure while renaming puts back what was already renamed.
+//! Each rename replaces a file whole, so even a killed build leaves every
+//! file either old or new; its temporary files are removed at the next start.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Error, Location, Result};
+use crate::diag::{io_text, Error, Location, Result};
+
+/// Temporary files of arsplan start with this; a killed build may leave them.
+pub const TEMP_PREFIX: &str = ".arsplan-";
 
 /// A file-name-safe slug: `Dalane og sør Jæren + SUS` → `dalane-og-sor-jaeren-sus`.
 pub fn slug(s: &str) -> String {
@@ -44,29 +52,182 @@ pub struct Written {
     pub changed: bool,
 }
 
-/// Writes `bytes` to `path` via a temporary file and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// An OS error while writing `path`, in Norwegian, with advice.
+fn write_error(path: &Path, what: &str, e: &std::io::Error) -> Error {
+    use std::io::ErrorKind as K;
+    let hint = match e.kind() {
+        K::StorageFull | K::QuotaExceeded => "frigjør plass på disken og bygg igjen; ingen filer er endret",
+        K::PermissionDenied | K::ReadOnlyFilesystem => {
+            "lukk filen hvis den er åpen i Word eller en PDF-leser, og sjekk at mappen kan skrives"
+        }
+        K::AlreadyExists | K::NotADirectory => {
+            "det ligger en fil der en mappe skal være: flytt eller slett den, eller velg en annen utdatamappe med --utdata"
+        }
+        _ => "sjekk at utdatamappen finnes og kan skrives, og bygg igjen",
+    };
+    Error::at(Location::file(path), format!("{what}: {}", io_text(e))).with_hint(hint)
+}
+
+/// Creates a folder and its parents, remembering the ones it made.
+fn make_dir(dir: &Path, made: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        make_dir(parent, made)?;
+    }
+    match std::fs::create_dir(dir) {
+        Ok(()) => {
+            made.push(dir.to_path_buf());
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `bytes` to a new synced temporary file beside `path`.
+fn stage(path: &Path, bytes: &[u8], made: &mut Vec<PathBuf>) -> Result<tempfile::TempPath> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| Error::at(Location::file(path), format!("kan ikke skrive filen: {e}"));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut tmp = tempfile::Builder::new().prefix(".arsplan-").tempfile_in(dir).map_err(fail)?;
+    make_dir(dir, made).map_err(|e| write_error(dir, "kan ikke lage mappen", &e))?;
+    let fail = |e: std::io::Error| write_error(path, "kan ikke skrive filen", &e);
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(tmp.into_temp_path())
+}
+
+/// Writes `bytes` to `path` via a temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut made = Vec::new();
+    let tmp = stage(path, bytes, &mut made)?;
+    tmp.persist(path).map_err(|e| write_error(path, "kan ikke skrive filen", &e.error))?;
+    sync_dir(path);
     Ok(())
 }
 
-/// Writes every artifact; an unchanged file is not touched.
+/// Syncs the folder of `path`, so its renames survive a power cut (where the
+/// system allows it).
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
+/// A file renamed into place, and how to undo it.
+struct Committed {
+    path: PathBuf,
+    /// A second name for the old file (a hard link made before the rename).
+    backup: Option<PathBuf>,
+    /// Whether there was an old file (one the system could not link stays new).
+    existed: bool,
+}
+
+/// Writes every artifact as one unit; an unchanged file is not touched.
 pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     let mut out = Vec::new();
+    let mut changed: Vec<&Artifact> = Vec::new();
     for a in artifacts {
         let same = std::fs::read(&a.path).map(|old| old == a.bytes).unwrap_or(false);
         if !same {
-            write_atomic(&a.path, &a.bytes)?;
+            changed.push(a);
         }
         out.push(Written { path: a.path.clone(), size: a.bytes.len(), changed: !same });
     }
+    // 1. Stage: every changed file as a synced temporary file beside its place.
+    let mut made_dirs = Vec::new();
+    let mut staged = Vec::new();
+    for a in &changed {
+        match stage(&a.path, &a.bytes, &mut made_dirs) {
+            Ok(t) => staged.push((t, a.path.clone())),
+            Err(e) => {
+                drop(staged); // removes the temporary files
+                remove_dirs(&made_dirs);
+                return Err(e);
+            }
+        }
+    }
+    // 2. Commit: keep a second name for each old file, then rename the new one over it.
+    let mut done: Vec<Committed> = Vec::new();
+    for (tmp, path) in staged {
+        let existed = path.is_file();
+        let backup = if existed {
+            let b = path.with_file_name(format!("{TEMP_PREFIX}gammel-{}", file_name(&path)));
+            let _ = std::fs::remove_file(&b);
+            std::fs::hard_link(&path, &b).ok().map(|_| b)
+        } else {
+            None
+        };
+        if let Err(e) = tmp.persist(&path) {
+            let err = write_error(&path, "kan ikke skrive filen", &e.error);
+            if let Some(b) = &backup {
+                let _ = std::fs::remove_file(b);
+            }
+            roll_back(done);
+            remove_dirs(&made_dirs);
+            return Err(err);
+        }
+        done.push(Committed { path, backup, existed });
+    }
+    // 3. Every file is in place: sync the folders and drop the old files' second names.
+    let mut dirs: Vec<&Path> = done.iter().filter_map(|c| c.path.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        sync_dir(&d.join("x"));
+    }
+    for c in &done {
+        if let Some(b) = &c.backup {
+            let _ = std::fs::remove_file(b);
+        }
+    }
     Ok(out)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+}
+
+/// Puts back the old files of what was committed, last first.
+fn roll_back(done: Vec<Committed>) {
+    for c in done.into_iter().rev() {
+        match (c.backup, c.existed) {
+            (Some(b), _) => {
+                let _ = std::fs::rename(&b, &c.path);
+            }
+            (None, false) => {
+                let _ = std::fs::remove_file(&c.path);
+            }
+            (None, true) => {}
+        }
+    }
+}
+
+/// Removes folders this publish made, deepest first, if they are empty.
+fn remove_dirs(made: &[PathBuf]) {
+    for d in made.iter().rev() {
+        let _ = std::fs::remove_dir(d);
+    }
+}
+
+/// Removes the temporary files a killed build or send left below `dir`
+/// (not following links). Call only while holding the lock.
+pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return removed };
+    for e in entries.filter_map(|e| e.ok()) {
+        let Ok(kind) = e.file_type() else { continue };
+        let p = e.path();
+        if kind.is_dir() {
+            removed.extend(clean_temp_files(&p));
+        } else if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && std::fs::remove_file(&p).is_ok()
+        {
+            removed.push(p);
+        }
+    }
+    removed
 }
 
 /// Holds the output folder's lock while alive.
@@ -74,12 +235,10 @@ pub struct Lock {
     _file: std::fs::File,
 }
 
-/// Takes `<output>/.arsplan.lock`, waiting while another build holds it.
+/// Takes `<output>/.arsplan.lock`, waiting while another build holds it, and
+/// removes the temporary files a killed build left.
 pub fn lock(output: &Path) -> Result<Lock> {
-    let fail = |e: std::io::Error| {
-        Error::at(Location::file(output), format!("kan ikke låse utdatamappen: {e}"))
-            .with_hint("sjekk at mappen finnes og kan skrives")
-    };
+    let fail = |e: std::io::Error| write_error(output, "kan ikke låse utdatamappen", &e);
     std::fs::create_dir_all(output).map_err(fail)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -88,5 +247,6 @@ pub fn lock(output: &Path) -> Result<Lock> {
         .open(output.join(".arsplan.lock"))
         .map_err(fail)?;
     file.lock().map_err(fail)?;
+    clean_temp_files(output);
     Ok(Lock { _file: file })
 }

@@ -311,6 +311,25 @@ impl Theme {
         {
             errors.push("avstandene i [avstand] må være mellom 0 og 40 punkter".into());
         }
+        for (name, pattern) in &self.date_formats {
+            if let Err(why) = crate::dates::check_pattern(pattern) {
+                errors.push(format!("[dato] {name} = «{pattern}» kan ikke brukes: {why}; bruk feltene d dd M MM MMMM yyyy dddd ww"));
+            }
+        }
+        for (name, text) in
+            self.header_lines.iter().map(|t| ("topptekst", t)).chain([("bunntekst", &self.footer_text)])
+        {
+            if let Some((m, _)) = crate::load::text::problem(text) {
+                errors.push(format!("{name}: {m}"));
+            }
+        }
+        if !crate::fonts::has_family(&self.font) {
+            errors.push(format!(
+                "skrift = «{}» følger ikke med arsplan; bruk en av disse: {}",
+                self.font,
+                crate::fonts::families().join(", ")
+            ));
+        }
         if self.headings.is_empty() {
             errors.push("stilen har ingen [[overskrift]]".into());
         }

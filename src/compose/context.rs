@@ -284,7 +284,7 @@ pub fn build(
         .iter()
         .map(|t| {
             let text = r(&t.text, &Location::file(&t.path));
-            if let Err(m) = markdown::parse(&text) {
+            if let Err(m) = markdown::parse_prose(&text) {
                 prose_errors.push(
                     Diagnostic::error(Some(Location::file(&t.path)), format!("teksten kan ikke leses: {m}")).hint(
                         "bruk vanlig Markdown: avsnitt, punktlister, **fet**, *kursiv* og [lenker](https://…)",

@@ -94,11 +94,28 @@ fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
     let t = theme.clone();
     env.add_filter(
         "dato",
-        move |v: Value, style: Option<String>| -> std::result::Result<String, minijinja::Error> {
-            let date = value_date(&v).ok_or_else(|| {
-                minijinja::Error::new(ErrorKind::InvalidOperation, format!("«{v}» er ingen dato eller møte"))
-            })?;
-            Ok(dates::format(date, t.date_pattern(style.as_deref().unwrap_or("tekst"))))
+        move |v: Value, style: Option<Value>| -> std::result::Result<String, minijinja::Error> {
+            let bad = |m: String| minijinja::Error::new(ErrorKind::InvalidOperation, m);
+            let date = value_date(&v).ok_or_else(|| bad(format!("«{v}» er ingen dato eller møte")))?;
+            let style = match &style {
+                None => "tekst",
+                Some(s) => s.as_str().ok_or_else(|| {
+                    bad(format!(
+                        "datoformatet {s} må være tekst i anførselstegn, for eksempel dato(\"full\")"
+                    ))
+                })?,
+            };
+            let pattern = t.date_pattern(style);
+            if !t.date_formats.contains_key(style) {
+                dates::check_pattern(pattern).map_err(|why| {
+                    let names: Vec<&str> = t.date_formats.keys().map(String::as_str).collect();
+                    bad(format!(
+                        "«{style}» er verken et datoformat i husstilen ({}) eller et datomønster: {why}",
+                        names.join(", ")
+                    ))
+                })?;
+            }
+            Ok(dates::format(date, pattern))
         },
     );
 }
@@ -114,6 +131,8 @@ impl TextRenderer {
     pub fn new(theme: &Arc<Theme>, year: i32, meetings: &[Meeting]) -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(CELL_FUEL));
+        env.set_recursion_limit(RECURSION_LIMIT);
         add_filters(&mut env, theme);
         let mut ctx = BTreeMap::new();
         ctx.insert("år".to_string(), Value::from(year));
@@ -137,19 +156,34 @@ impl TextRenderer {
                         "teksten viser til møtet «{name}», men møtetabellen har ingen møte med den id-en"
                     ),
                 )
-                .with_hint(format!(
-                    "kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret",
-                    ids.join(", ")
-                )));
+                .with_hint(if ids.is_empty() {
+                    "møtetabellen (moter.csv) har ingen møter ennå: legg møtet inn der, med denne id-en"
+                        .to_string()
+                } else {
+                    format!("kjente møte-id-er: {}; eller bruk {{{{ år }}}} for planåret", ids.join(", "))
+                }));
             }
         }
-        self.env.render_str(text, &self.ctx).map_err(|e| {
-            Error::at(
-                loc.clone(),
-                format!("teksten kan ikke settes sammen: {}", e.detail().unwrap_or(&e.to_string())),
-            )
-            .with_hint("en henvisning skrives {{ møte-id }}, for eksempel {{ fagdag }}")
-        })
+        let out = self.env.render_str(text, &self.ctx).map_err(|e| {
+            let hint = match e.kind() {
+                ErrorKind::OutOfFuel => {
+                    "se etter løkker ({% for %}) som aldri slutter, eller over svært store tall"
+                }
+                _ => "en henvisning skrives {{ møte-id }}, for eksempel {{ fagdag }}",
+            };
+            Error::at(loc.clone(), format!("teksten kan ikke settes sammen: {}", jinja_text(&e)))
+                .with_hint(hint)
+        })?;
+        // What the small template made must meet the same rules as typed text
+        // (control characters aside: the Markdown escaper turns them into breaks or drops them).
+        let visible: String = out.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        match crate::load::text::problem(&visible) {
+            Some((m, h)) => {
+                Err(Error::at(loc.clone(), format!("teksten blir for lang eller får et ugyldig tegn: {m}"))
+                    .with_hint(h))
+            }
+            None => Ok(out),
+        }
     }
 }
 
@@ -181,6 +215,8 @@ pub fn documents(theme: &Arc<Theme>) -> Result<Environment<'static>> {
             .map_err(|e| Error::msg(e.to_string()))?,
     );
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(DOCUMENT_FUEL));
+    env.set_recursion_limit(RECURSION_LIMIT);
     let sources = theme.sources.clone();
     env.set_loader(move |name| match sources.read(name) {
         Some(Ok((p, bytes))) => String::from_utf8(bytes).map(Some).map_err(|_| {
@@ -216,6 +252,114 @@ pub fn documents(theme: &Arc<Theme>) -> Result<Environment<'static>> {
     Ok(env)
 }
 
+/// The work one render of a document template may do (minijinja's fuel: about
+/// one unit per instruction, or per 64 bytes made). Every example document
+/// needs less than 10 000; a loop without end uses this up in a fraction of
+/// a second instead of running forever.
+pub const DOCUMENT_FUEL: u64 = 10_000_000;
+
+/// The work one data cell or prose file may do as a small template.
+pub const CELL_FUEL: u64 = 1_000_000;
+
+/// How deep templates may nest (includes count 10, macros and loops 1):
+/// deep enough for any real template, shallow enough for the stack.
+pub const RECURSION_LIMIT: usize = 200;
+
+/// A minijinja error in Norwegian: what went wrong, with the names and
+/// values its detail mentions kept.
+pub fn jinja_text(e: &minijinja::Error) -> String {
+    let detail = e.detail().unwrap_or("");
+    let kind = match e.kind() {
+        ErrorKind::SyntaxError => "syntaksfeil",
+        ErrorKind::UndefinedError => "ukjent variabel eller verdi",
+        ErrorKind::TemplateNotFound => "fant ikke malen",
+        ErrorKind::UnknownFilter => "ukjent filter",
+        ErrorKind::UnknownFunction => "ukjent funksjon",
+        ErrorKind::UnknownTest => "ukjent test",
+        ErrorKind::UnknownMethod => "ukjent metode",
+        ErrorKind::MissingArgument => "for få argumenter",
+        ErrorKind::TooManyArguments => "for mange argumenter",
+        ErrorKind::BadInclude => "ugyldig include",
+        ErrorKind::CannotUnpack => "verdien kan ikke pakkes ut",
+        ErrorKind::BadEscape => "ugyldig \\-kode i en tekst",
+        ErrorKind::OutOfFuel => {
+            return "malen gjør for mye arbeid og ble stoppet (en løkke uten ende, eller løkker inni løkker over store tall)".into()
+        }
+        ErrorKind::InvalidOperation if detail.contains("recursion") => {
+            return format!(
+                "malen tar med seg selv (eller hverandre) for mange ganger inni hverandre; høyst {} nivåer",
+                RECURSION_LIMIT / 10
+            )
+        }
+        _ => "feil",
+    };
+    if detail.is_empty() {
+        return kind.to_string();
+    }
+    format!("{kind}: {}", jinja_detail(detail))
+}
+
+/// The detail of a minijinja error in Norwegian where it is a known phrase;
+/// otherwise the original, marked as technical.
+fn jinja_detail(d: &str) -> String {
+    // Our own filters already speak Norwegian.
+    if d.contains('«') {
+        return d.to_string();
+    }
+    let words = |s: &str| {
+        s.replace("end of input", "slutten av teksten")
+            .replace("end of block", "slutten av {% … %}")
+            .replace("end of variable block", "slutten av {{ … }}")
+            .replace("identifier", "et navn")
+            .replace("expression", "et uttrykk")
+            .replace("string", "tekst")
+            .replace("number", "tall")
+            .replace("integer", "heltall")
+            .replace("sequence", "liste")
+            .replace("map", "tabell")
+            .replace("undefined", "udefinert")
+            .replace("none", "ingenting")
+            .replace("bool", "sann/usann")
+    };
+    if let Some(rest) = d.strip_prefix("unexpected ") {
+        if let Some((got, expected)) = rest.split_once(", expected ") {
+            return format!("uventet {}, forventet {}", words(got), words(expected));
+        }
+        return format!("uventet {}", words(rest));
+    }
+    if let Some(name) = d.strip_prefix("unknown statement ") {
+        return format!("ukjent kommando «{name}» i {{% … %}}");
+    }
+    if let Some(rest) = d.strip_prefix("tried to use ") {
+        // "tried to use + operator on unsupported types string and number"
+        if let Some((op, types)) = rest.split_once(" operator on unsupported types ") {
+            return format!("{op} kan ikke brukes mellom {}", words(types).replace(" and ", " og "));
+        }
+    }
+    if let Some(name) = d.strip_suffix(" is unknown") {
+        return format!(
+            "«{}» finnes ikke",
+            name.trim_start_matches("filter ").trim_start_matches("function ")
+        );
+    }
+    let known: [(&str, &str); 10] = [
+        ("value is not iterable", "verdien er ikke en liste det går an å gå gjennom"),
+        ("not iterable", "verdien er ikke en liste det går an å gå gjennom"),
+        ("cannot convert value to list", "verdien kan ikke gjøres om til en liste"),
+        ("value is not a string", "verdien er ikke tekst"),
+        ("unexpected end of string", "teksten i anførselstegn er ikke avsluttet"),
+        ("unexpected end of comment", "kommentaren {# … #} er ikke avsluttet"),
+        ("unexpected character", "uventet tegn"),
+        ("unexpected keyword arguments", "ukjent navngitt argument"),
+        ("missing argument", "et argument mangler"),
+        ("undefined value", "verdien finnes ikke"),
+    ];
+    if let Some((_, no)) = known.iter().find(|(en, _)| d.starts_with(en)) {
+        return no.to_string();
+    }
+    format!("teknisk melding: {d}")
+}
+
 /// A template error in Norwegian, at the innermost template and line.
 pub fn template_error(theme: &Theme, fallback: &Path, e: &minijinja::Error) -> Error {
     let mut inner = e;
@@ -225,21 +369,12 @@ pub fn template_error(theme: &Theme, fallback: &Path, e: &minijinja::Error) -> E
     }
     let file: PathBuf =
         inner.name().and_then(|n| theme.sources.find(n)).unwrap_or_else(|| fallback.to_path_buf());
-    let what = match inner.kind() {
-        ErrorKind::SyntaxError => "syntaksfeil",
-        ErrorKind::UndefinedError => "ukjent variabel",
-        ErrorKind::TemplateNotFound => "fant ikke malen",
-        ErrorKind::UnknownFilter => "ukjent filter",
-        ErrorKind::UnknownFunction => "ukjent funksjon",
-        ErrorKind::UnknownTest => "ukjent test",
-        ErrorKind::MissingArgument | ErrorKind::TooManyArguments => "feil antall argumenter",
-        ErrorKind::BadInclude => "ugyldig include",
-        _ => "feil",
+    let loc = Location { file, row: inner.line(), col: None };
+    let hint = match inner.kind() {
+        ErrorKind::OutOfFuel => "se etter løkker ({% for %}) som aldri slutter, eller over svært store tall",
+        _ => "se templates/README.md for variablene og filtrene en mal kan bruke",
     };
-    let at = inner.line().map(|l| format!(" (linje {l})")).unwrap_or_default();
-    let detail = inner.detail().map(|d| format!(": {d}")).unwrap_or_default();
-    Error(vec![Diagnostic::error(Some(Location::file(&file)), format!("{what} i malen{at}{detail}"))
-        .hint("se templates/README.md for variablene en mal kan bruke")])
+    Error(vec![Diagnostic::error(Some(loc), format!("i malen: {}", jinja_text(inner))).hint(hint)])
 }
 
 #[cfg(test)]

@@ -33,18 +33,100 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// How deep blocks (quotes, lists, styled blocks) and inline marks (bold,
+/// italic, links) may nest in each other in a whole document: far more than
+/// a document needs, and within what the renderers' stacks and Typst's
+/// layout depth allow (Typst gives up at about 30 levels of lists or quotes).
+pub const MAX_DEPTH: usize = 20;
+
+/// The nesting a prose file may use, so that a template can still place it
+/// inside a few levels of its own.
+pub const PROSE_DEPTH: usize = 12;
+
 /// Parses the markup a template produced. The error names the problem; the
 /// caller adds the template's name.
 pub fn parse(md: &str) -> Result<Vec<Block>, String> {
+    parse_at(md, 0, MAX_DEPTH)
+}
+
+/// Parses a prose file the leader writes, with the stricter nesting limit.
+pub fn parse_prose(md: &str) -> Result<Vec<Block>, String> {
+    parse_at(md, 0, PROSE_DEPTH)
+}
+
+fn parse_at(md: &str, depth: usize, limit: usize) -> Result<Vec<Block>, String> {
+    if depth > limit {
+        return Err(too_deep(limit));
+    }
+    // Count nesting from the text first: the Markdown parser itself must not
+    // be handed thousands of levels.
+    check_depth(md, limit)?;
     let events: Vec<Event> =
         Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES).collect();
-    let mut p = P { events, pos: 0 };
+    let mut p = P { events, pos: 0, depth, limit };
     p.blocks(None)
+}
+
+fn too_deep(limit: usize) -> String {
+    format!(
+        "teksten har mer enn {limit} nivåer inni hverandre (sitater med >, punktlister i punktlister, eller fet og kursiv); så dypt kan ikke et dokument settes"
+    )
+}
+
+/// Refuses text whose quote markers or list indentation nest deeper than
+/// [`MAX_DEPTH`] on one line, before the parser sees it. Lines in fenced code
+/// blocks (directive bodies, checked when parsed) are passed over.
+fn check_depth(md: &str, limit: usize) -> Result<(), String> {
+    let mut fence: Option<(char, usize)> = None;
+    for (i, line) in md.lines().enumerate() {
+        let t = line.trim_start();
+        let run = |c: char| t.chars().take_while(|x| *x == c).count();
+        let marker = ['`', '~'].into_iter().map(|c| (c, run(c))).find(|(_, n)| *n >= 3);
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some(m),
+            (Some((c, n)), Some((c2, n2))) if c == c2 && n2 >= n && t[n2..].trim().is_empty() => fence = None,
+            _ => {}
+        }
+        if fence.is_some() {
+            continue;
+        }
+        // Every level of a list indents its items by at least two columns;
+        // markers at the start of a line (`> > - - 1.`) open a level each.
+        let indent: usize =
+            line.chars().take_while(|c| c.is_whitespace()).map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        let mut levels = indent / 2;
+        let mut rest = line.trim_start();
+        loop {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            let after = &rest[digits..];
+            let next = if let Some(r) = rest.strip_prefix('>') {
+                r
+            } else if rest.len() > 1
+                && rest.starts_with(['-', '*', '+'])
+                && rest[1..].starts_with([' ', '\t'])
+            {
+                &rest[2..]
+            } else if digits > 0 && after.starts_with(['.', ')']) && after[1..].starts_with([' ', '\t']) {
+                &after[2..]
+            } else {
+                break;
+            };
+            levels += 1;
+            rest = next.trim_start();
+        }
+        if levels > limit {
+            return Err(format!("linje {}: {}", i + 1, too_deep(limit)));
+        }
+    }
+    Ok(())
 }
 
 struct P<'a> {
     events: Vec<Event<'a>>,
     pos: usize,
+    /// How many blocks and inline marks the current position is inside.
+    depth: usize,
+    limit: usize,
 }
 
 impl<'a> P<'a> {
@@ -55,7 +137,23 @@ impl<'a> P<'a> {
     }
 
     /// Block content until the end tag `end` (or the end of input).
+    /// Enters one more level of nesting, or refuses when it would be too deep.
+    fn enter(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > self.limit {
+            return Err(too_deep(self.limit));
+        }
+        Ok(())
+    }
+
     fn blocks(&mut self, end: Option<TagEnd>) -> Result<Vec<Block>, String> {
+        self.enter()?;
+        let out = self.blocks_inner(end);
+        self.depth -= 1;
+        out
+    }
+
+    fn blocks_inner(&mut self, end: Option<TagEnd>) -> Result<Vec<Block>, String> {
         let mut out = Vec::new();
         // Loose inline content (tight list items) gathers into one paragraph.
         let mut loose: Vec<Inline> = Vec::new();
@@ -114,7 +212,7 @@ impl<'a> P<'a> {
                             Some(_) => {}
                         }
                     }
-                    out.extend(directive(&info, &body)?);
+                    out.extend(directive(&info, &body, self.depth, self.limit)?);
                 }
                 Event::Start(Tag::HtmlBlock) => {
                     flush(&mut loose, &mut out);
@@ -145,7 +243,10 @@ impl<'a> P<'a> {
                     let inl = self.inline_tag(tag)?;
                     loose.extend(inl);
                 }
-                Event::Text(t) | Event::Code(t) => push_text(&mut loose, &t),
+                Event::Text(t) | Event::Code(t) => {
+                    showable(&t)?;
+                    push_text(&mut loose, &t)
+                }
                 Event::SoftBreak => push_text(&mut loose, " "),
                 Event::HardBreak => loose.push(Inline::LineBreak),
                 Event::Html(h) | Event::InlineHtml(h) if h.trim().starts_with("<!--") => {}
@@ -161,12 +262,22 @@ impl<'a> P<'a> {
 
     /// Inline content until `end`.
     fn inlines(&mut self, end: TagEnd) -> Result<Vec<Inline>, String> {
+        self.enter()?;
+        let out = self.inlines_inner(end);
+        self.depth -= 1;
+        out
+    }
+
+    fn inlines_inner(&mut self, end: TagEnd) -> Result<Vec<Inline>, String> {
         let mut out = Vec::new();
         loop {
             match self.next() {
                 None => break,
                 Some(Event::End(e)) if e == end => break,
-                Some(Event::Text(t)) | Some(Event::Code(t)) => push_text(&mut out, &t),
+                Some(Event::Text(t)) | Some(Event::Code(t)) => {
+                    showable(&t)?;
+                    push_text(&mut out, &t)
+                }
                 Some(Event::SoftBreak) => push_text(&mut out, " "),
                 Some(Event::HardBreak) => out.push(Inline::LineBreak),
                 Some(Event::Start(tag)) => out.extend(self.inline_tag(tag)?),
@@ -279,6 +390,19 @@ fn content_widths(rows: &[Vec<Vec<Block>>], ncols: usize) -> Vec<u32> {
         .collect()
 }
 
+/// Text the documents can show: the last guard before the renderers, for
+/// characters that came from a template or a house style's wording rather
+/// than from data (data is checked at its cell when loaded).
+fn showable(t: &str) -> Result<(), String> {
+    match t.chars().find(|c| *c != LINE_BREAK && !c.is_whitespace() && !crate::fonts::can_show(*c)) {
+        Some(c) => Err(format!(
+            "tegnet {} finnes ikke i skriftene dokumentene bruker",
+            crate::load::text::describe(c)
+        )),
+        None => Ok(()),
+    }
+}
+
 fn push_text(out: &mut Vec<Inline>, t: &str) {
     let mut parts = t.split(LINE_BREAK).peekable();
     while let Some(part) = parts.next() {
@@ -302,7 +426,7 @@ fn flush(loose: &mut Vec<Inline>, out: &mut Vec<Block>) {
 }
 
 /// A fenced block whose info string is `{name} args`.
-fn directive(info: &str, body: &str) -> Result<Vec<Block>, String> {
+fn directive(info: &str, body: &str, depth: usize, limit: usize) -> Result<Vec<Block>, String> {
     let info = info.trim();
     let (name, arg) = match info.strip_prefix('{').and_then(|r| r.split_once('}')) {
         Some((n, a)) => (n.trim(), a.trim()),
@@ -313,17 +437,17 @@ fn directive(info: &str, body: &str) -> Result<Vec<Block>, String> {
             if arg.is_empty() {
                 return Err("{div} trenger et stilnavn, for eksempel ```{div} forside".into());
             }
-            Ok(vec![Block::Styled { class: arg.to_string(), blocks: parse(body)? }])
+            Ok(vec![Block::Styled { class: arg.to_string(), blocks: parse_at(body, depth + 1, limit)? }])
         }
         "pagebreak" => Ok(vec![Block::PageBreak]),
         "tittel" => {
-            let inlines: Vec<Inline> = match parse(body)?.as_slice() {
+            let inlines: Vec<Inline> = match parse_at(body, depth + 1, limit)?.as_slice() {
                 [Block::Paragraph(i)] => i.clone(),
                 _ => return Err("{tittel} skal inneholde én tekst: dokumentets tittel".into()),
             };
             Ok(vec![Block::Title(inlines)])
         }
-        "list-table" => Ok(vec![Block::Table(list_table(body)?)]),
+        "list-table" => Ok(vec![Block::Table(list_table(body, depth, limit)?)]),
         "chart" => Ok(vec![Block::Chart(chart(body)?)]),
         other => {
             Err(format!("ukjent direktiv {{{other}}}; kjente er div, tittel, list-table, chart og pagebreak"))
@@ -384,7 +508,7 @@ fn chart(body: &str) -> Result<Chart, String> {
 
 /// `{list-table}`: option lines (`:header-rows: 1`, `:widths: 30 40 15 15`),
 /// then a bullet list of rows, each a bullet list of cells holding any blocks.
-fn list_table(body: &str) -> Result<Table, String> {
+fn list_table(body: &str, depth: usize, limit: usize) -> Result<Table, String> {
     let mut header_rows = 0;
     let mut widths: Vec<u32> = Vec::new();
     let mut rest = Vec::new();
@@ -412,7 +536,7 @@ fn list_table(body: &str) -> Result<Table, String> {
             rest.push(line);
         }
     }
-    let blocks = parse(&rest.join("\n"))?;
+    let blocks = parse_at(&rest.join("\n"), depth + 1, limit)?;
     let mut rows = Vec::new();
     for b in blocks {
         match b {
@@ -452,6 +576,38 @@ mod tests {
         let nasty = "#import \"x\" *a* _b_ $c$ <d> & [e] \\f `g` | 1. - +";
         let blocks = parse(&escape(nasty)).unwrap();
         assert_eq!(blocks, vec![Block::Paragraph(vec![Inline::Text(nasty.into())])]);
+    }
+
+    /// Runs `f` on a thread with the stack a main thread has (8 MiB): deep
+    /// nesting must end in an error, not a stack overflow.
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new().stack_size(8 << 20).spawn(f).unwrap().join().unwrap();
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        on_small_stack(|| {
+            let quotes = format!("{} x\n", ">".repeat(5000));
+            let list: String = (0..3000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+            let inline_list = format!("{}x\n", "- ".repeat(5000));
+            let emphasis = format!("{}x{}\n", "*a ".repeat(3000), " a*".repeat(3000));
+            let strong = format!("{}x{}\n", "*".repeat(9000), "*".repeat(9000));
+            let fences: String = (3..400).map(|n| format!("{} {{div}} sitat\n", "`".repeat(n))).collect();
+            for md in [quotes, list, inline_list, emphasis, strong, fences] {
+                let e = parse(&md).unwrap_err();
+                assert!(e.contains("nivåer inni hverandre"), "{e}");
+            }
+            // What documents use stays well inside the limit.
+            let ok: String = (0..6).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+            assert!(parse(&format!("> > > sitat\n\n{ok}")).is_ok());
+        });
+    }
+
+    #[test]
+    fn a_character_no_font_has_is_refused() {
+        let e = parse("Smil \u{1f600}\n").unwrap_err();
+        assert!(e.contains("U+1F600"), "{e}");
+        assert!(parse(&escape("Linje\nto – «sitat»")).is_ok());
     }
 
     #[test]

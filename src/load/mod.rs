@@ -7,6 +7,7 @@ mod plan;
 pub mod reference;
 mod register;
 pub mod table;
+pub mod text;
 pub mod walk;
 
 use std::collections::BTreeMap;
@@ -45,11 +46,82 @@ pub fn years(data: &Path, network: &str) -> Result<Vec<i32>> {
     let mut out: Vec<i32> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("plan.toml").is_file())
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
-        .filter(|y| (1900..=2200).contains(y))
+        .filter_map(|e| year_name(&e.file_name().to_string_lossy()))
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// A folder name that is a plan year (1900-2200).
+fn year_name(name: &str) -> Option<i32> {
+    let y: i32 = name.parse().ok().filter(|_| name.len() == 4 && name.chars().all(|c| c.is_ascii_digit()))?;
+    (1900..=2200).contains(&y).then_some(y)
+}
+
+/// Folders a build skips, said as warnings so none is skipped without a
+/// word: a folder in `data/` without `nettverk.toml`, a year folder without
+/// `plan.toml`, and a folder with a `plan.toml` whose name is not a year.
+/// Hidden folders and links back into the data folder are passed over.
+pub fn skipped(data: &Path, networks: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let root = std::fs::canonicalize(data).ok();
+    let subfolders = |dir: &Path| -> Vec<std::path::PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut v: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(['.', '~'])))
+            .filter(|p| p.is_dir())
+            // A link to the data folder or above it is a loop, not a network.
+            .filter(|p| {
+                let target = std::fs::canonicalize(p).ok();
+                !matches!((&target, &root), (Some(t), Some(r)) if r.starts_with(t))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let has = |p: &Path, f: &str| p.join(f).is_file();
+    for dir in subfolders(data) {
+        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if !has(&dir, "nettverk.toml") {
+            let looks_like = subfolders(&dir).iter().any(|y| has(y, "plan.toml"))
+                || std::fs::read_dir(&dir).is_ok_and(|mut e| e.next().is_some());
+            if looks_like {
+                out.push(
+                    Diagnostic::warning(
+                        Some(Location::file(&dir)),
+                        format!("mappen «{name}» har ingen nettverk.toml, så den blir ikke bygget"),
+                    )
+                    .hint(format!("legg en nettverk.toml i {} (kopier fra et annet nettverk), eller flytt mappen ut av datamappen", dir.display())),
+                );
+            }
+            continue;
+        }
+        if !networks.contains(&name) {
+            continue;
+        }
+        for y in subfolders(&dir) {
+            let yname = y.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            match (year_name(&yname), has(&y, "plan.toml")) {
+                (Some(_), false) => out.push(
+                    Diagnostic::warning(
+                        Some(Location::file(&y)),
+                        format!("årsmappen «{yname}» har ingen plan.toml, så året blir ikke bygget"),
+                    )
+                    .hint("legg en plan.toml i mappen (kopier fra et annet år), eller flytt mappen ut"),
+                ),
+                (None, true) => out.push(
+                    Diagnostic::warning(
+                        Some(Location::file(&y)),
+                        format!("mappen «{yname}» har en plan.toml, men navnet er ikke et årstall, så den blir ikke bygget"),
+                    )
+                    .hint("gi årsmappen navnet på året, for eksempel 2026"),
+                ),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Reads and deserializes a TOML file, translating its errors to Norwegian.
@@ -92,9 +164,86 @@ pub fn toml_message(raw: &str) -> String {
         let expected = between(raw, ", expected ", "\u{0}").unwrap_or("");
         format!("feil type verdi: {} der det skal være {}", type_name(t), type_name(expected))
     } else if raw.contains("duplicate key") {
-        format!("et felt står to ganger (teknisk melding: {raw})")
+        let key = between(raw, "duplicate key `", "`").map(|k| format!(" («{k}»)")).unwrap_or_default();
+        format!("et felt står to ganger{key}; hvert felt kan bare stå én gang")
     } else {
-        format!("filen er ikke gyldig TOML (teknisk melding: {raw})")
+        toml_syntax(raw)
+    }
+}
+
+/// A TOML syntax error in Norwegian: what is wrong, then what was expected.
+fn toml_syntax(raw: &str) -> String {
+    let (what, expected) = match raw.split_once(", expected ") {
+        Some((w, e)) => (w.trim(), Some(e.trim())),
+        None => (raw.trim(), None),
+    };
+    const WHAT: [(&str, &str); 23] = [
+        ("missing comma between array elements", "det mangler komma mellom elementene i listen"),
+        ("invalid basic string", "teksten i anførselstegn er ikke avsluttet på samme linje"),
+        ("invalid multi-line basic string", "teksten i tre anførselstegn (\"\"\") er ikke avsluttet"),
+        ("invalid literal string", "teksten i enkle anførselstegn (') er ikke avsluttet på samme linje"),
+        ("invalid multi-line literal string", "teksten i tre enkle anførselstegn (''') er ikke avsluttet"),
+        ("string values must be quoted", "tekst må stå i anførselstegn"),
+        ("key with no value", "feltet mangler verdi (eller teksten over fortsetter på denne linjen)"),
+        ("missing escaped value", "etter \\ i en tekst må det stå en gyldig kode"),
+        ("invalid escape sequence", "etter \\ i en tekst må det stå en gyldig kode"),
+        ("unclosed array", "listen er ikke lukket med ]"),
+        ("invalid array", "listen er ugyldig"),
+        ("unclosed table", "tabellnavnet er ikke lukket med ]"),
+        ("invalid table header", "tabellnavnet er ugyldig"),
+        ("unclosed inline table", "tabellen { … } er ikke lukket med }"),
+        ("invalid inline table", "tabellen { … } er ugyldig"),
+        ("unexpected key or value", "det står noe etter verdien; hvert felt skal stå på sin egen linje"),
+        ("unquoted keys cannot be empty", "feltnavnet mangler foran ="),
+        ("invalid key", "feltnavnet er ugyldig"),
+        ("invalid float", "tallet er ugyldig"),
+        ("invalid integer", "tallet er ugyldig"),
+        ("invalid date", "datoen er ugyldig"),
+        ("invalid time", "klokkeslettet er ugyldig"),
+        ("invalid value", "verdien er ugyldig"),
+    ];
+    let first = what.lines().next().unwrap_or(what);
+    let Some((_, no)) = WHAT.iter().find(|(en, _)| first.starts_with(en)) else {
+        return format!("filen er ikke gyldig TOML (teknisk melding: {})", raw.replace('\n', " "));
+    };
+    match expected.map(toml_expected).filter(|e| !e.is_empty()) {
+        Some(e) => format!("filen er ikke gyldig TOML: {no}; forventet {e}"),
+        None => format!("filen er ikke gyldig TOML: {no}"),
+    }
+}
+
+/// `` `]`, newline or `#` `` → «]», linjeskift eller «#».
+fn toml_expected(e: &str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        ("month between 01 and 12", "en måned mellom 01 og 12"),
+        ("day between 01 and", "en dag mellom 01 og"),
+        ("unicode hexadecimal value", "et tegnnummer i heksadesimal (som \\u00E6)"),
+        ("nothing", ""),
+        ("newline", "linjeskift"),
+        ("letters", "bokstaver"),
+        ("numbers", "tall"),
+        ("literal string", "tekst i anførselstegn"),
+        ("digit", "et siffer"),
+    ];
+    let parts: Vec<String> = e
+        .split(", ")
+        .flat_map(|p| p.split(" or "))
+        .map(str::trim)
+        .map(|p| {
+            if let Some(inner) = p.strip_prefix('`').and_then(|p| p.strip_suffix('`')) {
+                return format!("«{inner}»");
+            }
+            match WORDS.iter().find(|(en, _)| p.starts_with(en)) {
+                Some((en, no)) => format!("{no}{}", &p[en.len()..]),
+                None => p.to_string(),
+            }
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} eller {last}", rest.join(", ")),
     }
 }
 
@@ -144,24 +293,103 @@ fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
 }
 
-/// Reads a TOML file into the sink: its value, or None with the errors reported.
+/// Reads a TOML file into the sink: its value, or None with the errors
+/// reported. Every text in it must be one a document can show.
 fn toml_into<T: DeserializeOwned>(path: &Path, sink: &mut Sink) -> Option<T> {
-    read_toml(path).map_err(|e| sink.extend(e)).ok()
+    let value = read_toml(path).map_err(|e| sink.extend(e)).ok()?;
+    check_toml_texts(path, sink);
+    Some(value)
+}
+
+/// The line a field is set on (`key = …` at the start of a line), for messages.
+pub fn key_row(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches(['"', '\'']);
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+/// Checks every string of a TOML file against the text rules, naming the
+/// field and its line. Control characters written as escapes (`\u000B`)
+/// are left to the Markdown escaper (a line break, or dropped).
+fn check_toml_texts(path: &Path, sink: &mut Sink) {
+    let Ok(text) = std::fs::read(path).map(|b| text::decode(&b).unwrap_or_default()) else { return };
+    let Ok(table) = toml::from_str::<toml::Table>(&text) else { return };
+    fn walk(v: &toml::Value, key: &str, top: &str, out: &mut Vec<(String, String, String)>) {
+        match v {
+            toml::Value::String(s) => out.push((key.to_string(), top.to_string(), s.clone())),
+            toml::Value::Array(a) => {
+                a.iter().enumerate().for_each(|(i, x)| walk(x, &format!("{key}[{}]", i + 1), top, out))
+            }
+            toml::Value::Table(t) => t.iter().for_each(|(k, x)| walk(x, &format!("{key}.{k}"), k, out)),
+            _ => {}
+        }
+    }
+    let mut strings = Vec::new();
+    for (k, v) in &table {
+        walk(v, k, k, &mut strings);
+    }
+    for (key, top, s) in strings {
+        let visible: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        if let Some((m, h)) = text::problem(&visible) {
+            let loc = Location { file: path.to_path_buf(), row: key_row(&text, &top), col: None };
+            sink.push(Diagnostic::error(Some(loc), format!("«{key}»: {m}")).hint(h));
+        }
+    }
+}
+
+/// The sender of `arsplan send` goes into a mail header: one line, with an address.
+fn check_sender(p: &Profile, path: &Path, sink: &mut Sink) {
+    let Some(sender) = &p.sender else { return };
+    let text = std::fs::read(path).map(|b| text::decode(&b).unwrap_or_default()).unwrap_or_default();
+    let loc = Location { file: path.to_path_buf(), row: key_row(&text, "avsender"), col: None };
+    let hint = "skriv avsenderen på én linje, for eksempel avsender = \"Driftsgruppen <nettverk@helse.no>\"";
+    if let Some(c) = sender.chars().find(|c| c.is_control()) {
+        let what = match c {
+            '\n' | '\r' | '\u{b}' => "et linjeskift".to_string(),
+            '\t' => "en tabulator".to_string(),
+            c => format!("kontrolltegnet {}", text::describe(c)),
+        };
+        sink.error(loc, format!("«avsender» har {what}, som ikke kan stå i en e-post"), hint);
+    } else if !sender.contains('@') {
+        sink.error(loc, format!("«avsender» = «{sender}» har ingen e-postadresse"), hint);
+    }
 }
 
 /// Checks plan.toml's values that become file names or choose templates.
-fn check_meta(m: &PlanMeta, path: &Path, sink: &mut Sink) {
+fn check_meta(m: &PlanMeta, year: i32, path: &Path, sink: &mut Sink) {
     let period_ok = m.period.as_deref().is_none_or(|p| {
         let parts: Vec<&str> = p.split('-').collect();
         (1..=2).contains(&parts.len())
             && parts.iter().all(|x| x.len() == 4 && x.chars().all(|c| c.is_ascii_digit()))
     });
+    let text = std::fs::read(path).map(|b| text::decode(&b).unwrap_or_default()).unwrap_or_default();
+    let at = Location { file: path.to_path_buf(), row: key_row(&text, "periode"), col: None };
     if !period_ok {
         sink.error(
-            Location::file(path),
+            at.clone(),
             "«periode» må være et år eller to år med bindestrek",
             "skriv for eksempel periode = \"2024-2026\"",
         );
+    } else if let Some(p) = &m.period {
+        let years: Vec<i32> = p.split('-').filter_map(|y| y.parse().ok()).collect();
+        let (first, last) = (years[0], *years.last().unwrap_or(&years[0]));
+        if last < first {
+            sink.error(
+                at,
+                format!("«periode» = «{p}» går baklengs: {last} er før {first}"),
+                format!("skriv det første året først: periode = \"{last}-{first}\""),
+            );
+        } else if !(first..=last).contains(&year) {
+            sink.error(
+                at,
+                format!("«periode» = «{p}» tar ikke med {year}, året planen ligger under"),
+                format!("en plan for en periode ligger i mappen til periodens første år; skriv for eksempel periode = \"{year}-{}\"", year + last - first),
+            );
+        }
     }
     let kind_ok = !m.kind.is_empty()
         && m.kind.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
@@ -211,20 +439,25 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
         d
     });
     if let Some(m) = &meta {
-        check_meta(m, &meta_path, &mut sink);
+        check_meta(m, year, &meta_path, &mut sink);
     }
-    let groups: Vec<String> = profile.as_ref().map(|p| p.groups.clone()).unwrap_or_default();
-    check_groups(&groups, &profile_path, &mut sink);
+    // Without a readable profile the groups are unknown: the group cells are not checked.
+    let groups: Option<Vec<String>> = profile.as_ref().map(|p| p.groups.clone());
+    if let Some(p) = &profile {
+        check_groups(&p.groups, &profile_path, &mut sink);
+        check_sender(p, &profile_path, &mut sink);
+    }
+    let groups = groups.as_deref();
 
     let outline = plan::outline(&year_dir, &mut sink);
-    let meetings = plan::meetings(&year_dir, &groups, &mut sink);
+    let meetings = plan::meetings(&year_dir, groups, &mut sink);
     let wheel = plan::wheel(&year_dir, &mut sink);
     let logo = Some(data_dir.join("logo.png")).filter(|p| p.is_file());
     let texts = plan::texts(&year_dir.join("tekster"), &mut sink);
-    let report = register::report(&data_dir, &year_dir, &groups, &meetings, &mut sink);
+    let report = register::report(data, &data_dir, &year_dir, groups, &meetings, year, &mut sink);
     let tables = plan::extra_tables(&year_dir, &mut sink);
 
-    sink.finish()?;
+    let warnings = sink.finish()?;
     match (profile, meta, date) {
         (Some(profile), Some(meta), Some(date)) => Ok(PlanYear {
             network: network.to_string(),
@@ -241,6 +474,7 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
             wheel,
             tables,
             report,
+            warnings,
         }),
         _ => Err(Error::msg("dataene kunne ikke leses")),
     }

@@ -85,7 +85,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// `moter.csv|xlsx`: the year's meetings, sorted by date (then id).
-pub fn meetings(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Meeting> {
+pub fn meetings(dir: &Path, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Meeting> {
     let Some(t) = bound(dir, "moter", "Møter", MEETING_COLUMNS, sink) else { return Vec::new() };
     let mut out: Vec<Meeting> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -108,7 +108,7 @@ pub fn meetings(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Meeting> 
         let date = r.date("Dato", true, sink);
         let kind = r.word::<MeetingKind>("Type", "møtetype", true, sink);
         let group = Some(r.get("Gruppe").to_string()).filter(|g| !g.is_empty());
-        if let Some(g) = &group {
+        if let (Some(g), Some(groups)) = (&group, groups) {
             if !groups.iter().any(|k| k == g) {
                 sink.error(
                     r.loc("Gruppe"),
@@ -205,11 +205,15 @@ pub fn texts(dir: &Path, sink: &mut Sink) -> Vec<TextFile> {
             })
             .and_then(|b| table::decode_text(&path, &b));
         match read {
-            Ok(text) => out.push(TextFile {
-                name: path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string(),
-                path,
-                text,
-            }),
+            Ok(text) => {
+                let bad = super::text::check_lines(&path, &text);
+                if bad.is_empty() {
+                    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+                    out.push(TextFile { name, path, text });
+                } else {
+                    bad.into_iter().for_each(|d| sink.push(d));
+                }
+            }
             Err(e) => sink.extend(e),
         }
     }

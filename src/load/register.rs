@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use super::table::{self, Column};
 use crate::diag::{Diagnostic, Location, Sink};
 use crate::model::*;
@@ -32,10 +34,12 @@ const PROFESSIONS: [&str; 3] = ["sykepleier", "fysioterapeut", "ergoterapeut"];
 
 /// The report's data when the year has a `rapport.toml`.
 pub fn report(
+    data: &Path,
     data_dir: &Path,
     year_dir: &Path,
-    groups: &[String],
+    groups: Option<&[String]>,
     meetings: &[Meeting],
+    year: i32,
     sink: &mut Sink,
 ) -> Option<ReportData> {
     let path = year_dir.join("rapport.toml");
@@ -47,14 +51,37 @@ pub fn report(
         sink.error(Location::file(&path), "«dato» må være en dato", "skriv for eksempel dato = 2026-01-20");
         return None;
     };
-    let people = people(data_dir, groups, sink);
+    let kommuner = kommuner(data, sink);
+    let people = people(data_dir, groups, kommuner.as_ref(), date, sink);
     let attendance = attendance(year_dir, meetings, &people, sink);
-    let answers = answers(year_dir, &people, sink);
+    let answers = answers(year_dir, &people, year, date, sink);
     Some(ReportData { meta, date, people, attendance, answers })
 }
 
+/// The municipalities by number (`data/kommuner.csv`), which the report needs
+/// to name them; None (with the error reported) when missing or unreadable.
+fn kommuner(data: &Path, sink: &mut Sink) -> Option<BTreeMap<String, String>> {
+    let path = data.join("kommuner.csv");
+    if !path.is_file() {
+        sink.error(
+            Location::file(&path),
+            "filen finnes ikke, og årsrapporten trenger den for å gi kommunene navn",
+            "legg kommuner.csv (kolonnene kommunenummer og kommune) i datamappen; den følger med arsplan i data/",
+        );
+        return None;
+    }
+    super::reference::kommuner(data).map_err(|e| sink.extend(e)).ok()
+}
+
 /// The register of resource persons, `<network>/ressurspersoner.csv|xlsx`.
-fn people(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Person> {
+/// `report_date` is the report's date: a start or end after it is warned about.
+fn people(
+    dir: &Path,
+    groups: Option<&[String]>,
+    kommuner: Option<&BTreeMap<String, String>>,
+    report_date: NaiveDate,
+    sink: &mut Sink,
+) -> Vec<Person> {
     let t = match table::require(dir, "ressurspersoner", "Ressurspersoner")
         .and_then(|t| t.bind(PEOPLE_COLUMNS))
     {
@@ -88,10 +115,41 @@ fn people(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Person> {
                 "bruk sykepleier, fysioterapeut eller ergoterapeut",
             );
         }
-        let kommunenummer = super::kommunenummer(r.text("Kommunenummer", sink).unwrap_or(""));
+        let written = r.text("Kommunenummer", sink).unwrap_or("");
+        let kommunenummer = super::kommunenummer(written);
+        if !written.is_empty() {
+            let digits = kommunenummer.chars().all(|c| c.is_ascii_digit());
+            if !digits || !matches!(kommunenummer.len(), 4 | 6) {
+                let hint = if written.chars().any(|c| matches!(c, 'O' | 'o')) {
+                    "et kommunenummer har bare sifre: er bokstaven O skrevet for sifferet 0?".to_string()
+                } else {
+                    "skriv kommunenummeret med fire sifre, for eksempel 1103 (bydeler i Oslo: seks sifre, 030110)".into()
+                };
+                sink.error(r.loc("Kommunenummer"), format!("«{written}» er ikke et kommunenummer"), hint);
+                ok = false;
+            } else if let Some(k) = kommuner.filter(|k| !k.contains_key(&kommunenummer)) {
+                let near: Vec<String> = k
+                    .iter()
+                    .filter(|(nr, _)| nr.get(..2) == kommunenummer.get(..2))
+                    .take(6)
+                    .map(|(nr, name)| format!("{nr} {name}"))
+                    .collect();
+                let hint = if near.is_empty() {
+                    "sjekk nummeret, eller legg kommunen til i data/kommuner.csv".to_string()
+                } else {
+                    format!("sjekk nummeret; kommuner med nummer som ligner: {}", near.join(", "))
+                };
+                sink.error(
+                    r.loc("Kommunenummer"),
+                    format!("ingen kommune har nummeret {kommunenummer} (data/kommuner.csv)"),
+                    hint,
+                );
+                ok = false;
+            }
+        }
         let network = r.word::<Network>("Nettverk", "nettverk", true, sink);
         let group = Some(r.get("Gruppe").to_string()).filter(|g| !g.is_empty());
-        if let Some(g) = &group {
+        if let (Some(g), Some(groups)) = (&group, groups) {
             if !groups.contains(g) {
                 sink.error(
                     r.loc("Gruppe"),
@@ -109,6 +167,19 @@ fn people(dir: &Path, groups: &[String], sink: &mut Sink) -> Vec<Person> {
                     r.loc("Sluttet"),
                     "sluttdatoen er før startdatoen",
                     "sjekk datoene i Startet og Sluttet",
+                );
+            }
+        }
+        for (col, date) in [("Startet", started), ("Sluttet", left)] {
+            if let Some(d) = date.filter(|d| *d > report_date) {
+                sink.warn(
+                    r.loc(col),
+                    format!(
+                        "{} ligger etter årsrapportens dato ({}), så rapporten regner med en dato som ikke har kommet",
+                        d.format("%d.%m.%Y"),
+                        report_date.format("%d.%m.%Y")
+                    ),
+                    "sjekk årstallet",
                 );
             }
         }
@@ -235,7 +306,13 @@ fn attendance(dir: &Path, meetings: &[Meeting], people: &[Person], sink: &mut Si
 }
 
 /// Who answered the årlig rapportering, `rapportering.csv|xlsx` (optional).
-fn answers(dir: &Path, people: &[Person], sink: &mut Sink) -> Option<Vec<Answer>> {
+fn answers(
+    dir: &Path,
+    people: &[Person],
+    year: i32,
+    report_date: NaiveDate,
+    sink: &mut Sink,
+) -> Option<Vec<Answer>> {
     let t = match table::find(dir, "rapportering", "Rapportering")
         .and_then(|t| t.map(|t| t.bind(ANSWER_COLUMNS)).transpose())
     {
@@ -250,8 +327,20 @@ fn answers(dir: &Path, people: &[Person], sink: &mut Sink) -> Option<Vec<Answer>
     let mut rows: BTreeMap<String, usize> = BTreeMap::new();
     for r in t.rows() {
         let Some(person) = r.text("Person", sink) else { continue };
-        // The date is optional, but when written it must be a date.
-        let _ = r.date("Dato", false, sink);
+        // The date is optional, but when written it must be a date in the
+        // report's year (or after it, up to the report's own date).
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default().max(report_date);
+        if let Some(d) = r.date("Dato", false, sink).filter(|d| *d < first || *d > last) {
+            sink.error(
+                r.loc("Dato"),
+                format!("{} ligger utenfor rapportåret {year}", d.format("%d.%m.%Y")),
+                format!(
+                    "svarene på den årlige rapporteringen for {year} er datert mellom 01.01.{year} og {}",
+                    last.format("%d.%m.%Y")
+                ),
+            );
+        }
         if !people.iter().any(|p| p.id == person) {
             sink.error(
                 r.loc("Person"),

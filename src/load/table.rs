@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 
+use super::text;
 use crate::dates;
-use crate::diag::{Error, Location, Result, Sink};
+use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 pub use crate::model::{Named, Row, Table};
 
 /// One column the reader expects.
@@ -243,41 +244,30 @@ pub fn require(dir: &Path, stem: &str, sheet: &str) -> Result<Table> {
     })
 }
 
-/// Turns file bytes into text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252.
+/// Turns file bytes into text (see [`text::decode`]); a bad byte is reported
+/// at its line.
 pub fn decode_text(path: &Path, bytes: &[u8]) -> Result<String> {
-    let not_text = || {
-        Error::at(Location::file(path), "filen er ikke en gyldig tekstfil")
-            .with_hint("lagre tabellen fra Excel som «CSV UTF-8 (kommadelt)» eller som .xlsx")
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec()).map_err(|_| not_text());
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let (text, _, had_errors) = encoding_rs::UTF_16LE.decode(bytes);
-        if had_errors {
-            return Err(not_text());
-        }
-        return Ok(text.into_owned());
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            text.into_owned()
-        }
-    };
-    // U+000B is Word's line break as Excel exports it; the renderers turn it into a break.
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{b}')) {
-        return Err(not_text());
-    }
-    Ok(text)
+    text::decode(bytes).map_err(|u| {
+        Error::at(Location::row(path, u.line(bytes)), u.message.clone()).with_hint(u.hint.clone())
+    })
 }
 
 /// Reads a CSV file; the delimiter (semicolon or comma) is found from the header.
 pub fn read_csv(path: &Path) -> Result<Table> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese filen: {e}")))?;
-    parse_csv(path, &decode_text(path, &bytes)?)
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::at(Location::file(path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
+    })?;
+    let text = text::decode(&bytes).map_err(|u| {
+        // The column of a bad byte: the delimiters before it on its line.
+        let at = u.offset.min(bytes.len());
+        let line_start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+        let count = |d: u8| header.iter().filter(|b| **b == d).count();
+        let delim = if count(b',') > count(b';') { b',' } else { b';' };
+        let col = bytes[line_start..at].iter().filter(|b| **b == delim).count();
+        Error::at(Location::cell(path, u.line(&bytes), col, ""), u.message.clone()).with_hint(u.hint.clone())
+    })?;
+    parse_csv(path, &text)
 }
 
 fn count_outside_quotes(line: &str, ch: char) -> usize {
@@ -318,6 +308,10 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
     } else {
         b','
     };
+    let ncols = count_outside_quotes(header_line, delimiter as char) + 1;
+    if let Some(e) = quote_problem(path, text, delimiter as char, ncols) {
+        return Err(e);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -369,7 +363,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
             }
         }
     }
-    Ok(Table {
+    checked(Table {
         path: path.to_path_buf(),
         sheet: None,
         headers: headers.unwrap_or_default(),
@@ -378,12 +372,127 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
     })
 }
 
+/// A quoted cell that is not closed where it should be, which would make the
+/// CSV reader swallow what follows into one cell: the opening quote never
+/// closes, text follows the closing quote (`"Livet" og døden`), or the quoted
+/// text runs over lines that look like whole rows.
+fn quote_problem(path: &Path, text: &str, delim: char, ncols: usize) -> Option<Error> {
+    let hint = "en celle som begynner med \" må slutte med \" rett før neste skilletegn; anførselstegn inne i cellen skrives dobbelt (\"\"), eller la cellen være uten anførselstegn";
+    let chars: Vec<char> = text.chars().collect();
+    let (mut i, mut line, mut col, mut field_start) = (0usize, 1usize, 0usize, true);
+    while i < chars.len() {
+        let c = chars[i];
+        if field_start && c == '"' {
+            let (open_line, open_col) = (line, col);
+            let at = |msg: String| {
+                Some(Error::at(Location::cell(path, open_line, open_col, ""), msg).with_hint(hint))
+            };
+            let mut j = i + 1;
+            let close = loop {
+                match chars.get(j) {
+                    None => break None,
+                    Some('"') if chars.get(j + 1) == Some(&'"') => j += 2,
+                    Some('"') => break Some(j),
+                    Some(_) => j += 1,
+                }
+            };
+            let Some(close) = close else {
+                return at("anførselstegnet som begynner cellen her, blir aldri lukket, så resten av filen ville blitt én celle".into());
+            };
+            let inner: String = chars[i + 1..close].iter().collect();
+            let after: String = chars[close + 1..]
+                .iter()
+                .take_while(|c| **c != delim && **c != '\n' && **c != '\r')
+                .collect();
+            if !after.trim().is_empty() {
+                let shown: String = after.trim().chars().take(30).collect();
+                return at(format!(
+                    "anførselstegnet som begynner cellen her, lukkes før cellen slutter (teksten «{shown}» står etter det)"
+                ));
+            }
+            let swallowed =
+                inner.lines().skip(1).find(|l| ncols >= 3 && l.matches(delim).count() >= ncols - 1);
+            if let Some(l) = swallowed {
+                let shown: String = l.chars().take(40).collect();
+                return at(format!(
+                    "anførselstegnet som begynner cellen her, lukkes ikke før flere rader senere, så raden «{shown}» ville blitt en del av cellen"
+                ));
+            }
+            line += inner.matches('\n').count();
+            i = close + 1;
+            field_start = false;
+            continue;
+        }
+        if c == delim {
+            col += 1;
+            field_start = true;
+        } else if c == '\n' {
+            line += 1;
+            col = 0;
+            field_start = true;
+        } else if c != '\r' {
+            field_start = false;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The checks every table gets, whatever its file: a header may stand only
+/// once, and every cell must hold text a document can show.
+fn checked(t: Table) -> Result<Table> {
+    let shown = t.display_path();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for (i, h) in t.headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(first) = t.headers[..i].iter().position(|o| o.to_lowercase() == h.to_lowercase()) {
+            errors.push(
+                Diagnostic::error(
+                    Some(Location::cell(&shown, t.header_row, i, h)),
+                    format!(
+                        "kolonnen «{h}» står to ganger (også i kolonne {})",
+                        crate::diag::column_letter(first)
+                    ),
+                )
+                .hint("gi hver kolonne en egen overskrift, eller slett den ene"),
+            );
+        }
+    }
+    let header = std::iter::once((t.header_row, &t.headers));
+    for (number, cells) in header.chain(t.rows.iter().map(|r| (r.number, &r.cells))) {
+        for (i, cell) in cells.iter().enumerate() {
+            let name = t.headers.get(i).map(String::as_str).unwrap_or("");
+            errors.extend(text::check(cell, || Location::cell(&shown, number, i, name)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(t)
+    } else {
+        Err(Error(errors))
+    }
+}
+
 /// Reads sheet `sheet` (case-insensitive; empty: the first sheet) of an .xlsx workbook.
 pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        Error::at(Location::file(path), format!("kan ikke åpne regnearket: {e}"))
-            .with_hint("lagre arbeidsboken som Excel-arbeidsbok (.xlsx)")
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::at(Location::file(path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
     })?;
+    let not_workbook = |what: &str| {
+        Error::at(Location::file(path), format!("kan ikke åpne regnearket: {what}"))
+            .with_hint("åpne filen i Excel og lagre den som Excel-arbeidsbok (.xlsx), uten passord")
+    };
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(not_workbook("filen er passordbeskyttet eller lagret i det gamle .xls-formatet"));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(not_workbook(
+            "filen er ikke en Excel-arbeidsbok (.xlsx er et zip-arkiv, og denne filen er ikke det)",
+        ));
+    }
+    let mut book =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_workbook(&xlsx_error(&e)))?;
     let names = book.sheet_names().to_vec();
     let Some(name) =
         names.iter().find(|n| sheet.is_empty() || n.trim().to_lowercase() == sheet.to_lowercase())
@@ -394,9 +503,10 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
         )
         .with_hint(format!("arkene er: {}; gi arket med tabellen navnet «{sheet}»", names.join(", "))));
     };
-    let range = book
-        .worksheet_range(name)
-        .map_err(|e| Error::at(Location::file(path), format!("kan ikke lese arket «{name}»: {e}")))?;
+    let range = book.worksheet_range(name).map_err(|e| {
+        Error::at(Location::file(path), format!("kan ikke lese arket «{name}»: {}", xlsx_error(&e)))
+            .with_hint("åpne filen i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx)")
+    })?;
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let shown = PathBuf::from(format!("{} [ark {name}]", path.display()));
     let mut headers: Option<Vec<String>> = None;
@@ -422,13 +532,57 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
             Some(_) => rows.push(Row { number, cells }),
         }
     }
-    Ok(Table {
+    checked(Table {
         path: path.to_path_buf(),
         sheet: Some(name.clone()),
         headers: headers.unwrap_or_default(),
         header_row,
         rows,
     })
+}
+
+/// The xlsx reader's error (zip archive, XML parts) in Norwegian, keeping its detail.
+fn xlsx_error(e: &calamine::XlsxError) -> String {
+    use calamine::XlsxError as X;
+    match e {
+        X::Io(e) => format!("filen kan ikke leses ({})", crate::diag::io_text(e)),
+        X::Zip(z) => {
+            let raw = z.to_string();
+            let what = if raw.contains("EOCD")
+                || raw.contains("end of central directory")
+                || raw.contains("central directory")
+            {
+                "slutten av zip-arkivet mangler, så filen er avkortet eller skadet"
+            } else if raw.contains("not found") {
+                "en del av arbeidsboken mangler i zip-arkivet"
+            } else if raw.contains("unsupported") || raw.contains("Unsupported") {
+                "zip-arkivet bruker en komprimering som ikke støttes"
+            } else if raw.contains("password") || raw.contains("encrypt") {
+                "zip-arkivet er passordbeskyttet"
+            } else {
+                "zip-arkivet er skadet"
+            };
+            format!("{what} (zip: {})", ascii_detail(&raw))
+        }
+        X::FileNotFound(part) => format!("delen «{part}» mangler i arbeidsboken, så filen er skadet"),
+        X::RelationshipNotFound => {
+            "en henvisning mellom delene i arbeidsboken mangler, så filen er skadet".into()
+        }
+        X::Xml(_) | X::XmlAttr(_) | X::XmlEof(_) | X::UnexpectedNode(_) => {
+            "XML-en inne i arbeidsboken er skadet eller avkortet".into()
+        }
+        X::Password => "arbeidsboken er passordbeskyttet".into(),
+        _ => format!(
+            "arbeidsboken er skadet eller har en form som ikke støttes ({})",
+            ascii_detail(&e.to_string())
+        ),
+    }
+}
+
+/// A library's technical detail, short and on one line.
+fn ascii_detail(raw: &str) -> String {
+    let one: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    one.chars().take(120).collect()
 }
 
 fn cell_text(cell: &Data) -> std::result::Result<String, String> {
@@ -445,7 +599,23 @@ fn cell_text(cell: &Data) -> std::result::Result<String, String> {
         },
         Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(format!("cellen inneholder Excel-feilen {e:?}")),
+        Data::Error(e) => {
+            use calamine::CellErrorType as E;
+            // As Norwegian Excel shows them.
+            let shown = match e {
+                E::Div0 => "#DIV/0!",
+                E::NA => "#I/T",
+                E::Name => "#NAVN?",
+                E::Null => "#NULL!",
+                E::Num => "#TALL!",
+                E::Ref => "#REFERANSE!",
+                E::Value => "#VERDI!",
+                E::GettingData => "#HENTER_DATA",
+            };
+            return Err(format!(
+                "cellen viser Excel-feilen {shown} i stedet for en verdi; rett formelen eller skriv verdien inn"
+            ));
+        }
     })
 }
 

@@ -16,19 +16,7 @@ use typst_layout::PagedDocument;
 
 use crate::diag::{Error, Result};
 
-static FONT_FILES: [&[u8]; 8] = [
-    include_bytes!("fonts/Carlito-Regular.ttf"),
-    include_bytes!("fonts/Carlito-Bold.ttf"),
-    include_bytes!("fonts/Carlito-Italic.ttf"),
-    include_bytes!("fonts/Carlito-BoldItalic.ttf"),
-    include_bytes!("fonts/LiberationSans-Regular.ttf"),
-    include_bytes!("fonts/LiberationSans-Bold.ttf"),
-    include_bytes!("fonts/LiberationSans-Italic.ttf"),
-    include_bytes!("fonts/LiberationSans-BoldItalic.ttf"),
-];
-
-static FONTS: LazyLock<Vec<Font>> =
-    LazyLock::new(|| FONT_FILES.iter().flat_map(|b| Font::iter(Bytes::new(*b))).collect());
+use crate::fonts::FONTS;
 
 static BOOK: LazyLock<LazyHash<FontBook>> =
     LazyLock::new(|| LazyHash::new(FontBook::from_fonts(FONTS.iter())));
@@ -37,14 +25,12 @@ static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Lib
 
 /// The font families compiled into the binary.
 pub fn font_families() -> Vec<String> {
-    let mut v: Vec<String> = FONTS.iter().map(|f| f.info().family.clone()).collect();
-    v.dedup();
-    v
+    crate::fonts::families()
 }
 
 /// Whether a family is compiled in (case does not matter).
 pub fn has_font(family: &str) -> bool {
-    font_families().iter().any(|f| f.eq_ignore_ascii_case(family))
+    crate::fonts::has_family(family)
 }
 
 /// The vertical metrics of a compiled-in family's regular face, in ems:
@@ -195,6 +181,32 @@ pub fn rasterise(source: String, files: Files, today: chrono::NaiveDate) -> Resu
     typst_render::render(page, &options)
         .encode_png()
         .map_err(|e| Error::msg(format!("bildet kunne ikke lagres som PNG: {e}")))
+}
+
+/// The largest picture a document takes, in pixels on a side and in all:
+/// more is no sharper on paper and would need gigabytes to decode.
+pub const MAX_PIXELS_SIDE: u32 = 20_000;
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// Checks that bytes are a whole PNG picture of a sensible size, as Typst will
+/// decode it; the error says in Norwegian what is wrong with the picture,
+/// to follow its name («logoen …»).
+pub fn check_png(bytes: &[u8]) -> std::result::Result<(u32, u32), String> {
+    let Some((w, h)) = super::image_size(bytes) else {
+        return Err("er ikke et PNG-bilde".into());
+    };
+    if w == 0 || h == 0 {
+        return Err(format!("sier at det er {w} × {h} piksler, altså tomt"));
+    }
+    if w > MAX_PIXELS_SIDE || h > MAX_PIXELS_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "sier at det er {w} × {h} piksler; høyst {MAX_PIXELS_SIDE} piksler på hver led og {} millioner i alt kan brukes",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    typst::visualize::RasterImage::plain(Bytes::new(bytes.to_vec()), typst::visualize::ExchangeFormat::Png)
+        .map(|_| (w, h))
+        .map_err(|_| "er avkortet eller skadet: det kan ikke leses helt".to_string())
 }
 
 #[cfg(test)]

@@ -139,9 +139,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Copies example networks (and the strategy they follow) into `data`.
+/// Copies example networks (and the strategy they follow, and the
+/// municipalities the reports name) into `data`.
 pub fn copy_examples(data: &Path, networks: &[&str]) {
     for n in networks.iter().chain(["helse-vest"].iter()) {
         copy_dir(&root().join("data").join(n), &data.join(n));
     }
+    std::fs::copy(root().join("data/kommuner.csv"), data.join("kommuner.csv")).unwrap();
 }

@@ -6,6 +6,8 @@ mod changes;
 mod cli;
 mod common;
 mod escaping;
+mod faults;
+mod fuzz;
 mod hjemme;
 mod inputs;
 mod layout;
