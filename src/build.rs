@@ -269,7 +269,7 @@ pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Pa
     let mut out = Vec::new();
     for m in made {
         for (f, bytes) in render::render(&m.document, &p.theme, &p.assets, &formats)? {
-            out.push(Artifact { path: dir.join(format!("{}.{}", m.stem, f.extension())), bytes });
+            out.push(Artifact::new(dir.join(format!("{}.{}", m.stem, f.extension())), bytes));
         }
     }
     Ok(out)
@@ -352,13 +352,20 @@ pub fn outputs(
     let made = documents(p)?;
     let mut artifacts = render(p, &made, formats, &dir)?;
     for (name, bytes) in calendar::calendars(&p.year, &sequence) {
-        artifacts.push(Artifact { path: dir.join(name), bytes });
+        artifacts.push(Artifact::new(dir.join(name), bytes));
     }
     if !p.year.meetings.is_empty() {
-        artifacts.push(Artifact {
-            path: dir.join(format!("arshjul-{}.svg", p.year.year)),
-            bytes: p.wheel_svg.clone().into_bytes(),
-        });
+        artifacts.push(Artifact::new(
+            dir.join(format!("arshjul-{}.svg", p.year.year)),
+            p.wheel_svg.clone().into_bytes(),
+        ));
+    }
+    // What arsplan wrote last time, so a file edited by hand since is kept;
+    // and earlier versions of the documents in tidligere/.
+    for a in artifacts.iter_mut() {
+        let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        a.made_before = old.as_ref().and_then(|o| o.outputs.get(name).cloned());
+        a.keep_versions = name.ends_with(".pdf") || name.ends_with(".docx");
     }
     let mut outputs = old.as_ref().map(|o| o.outputs.clone()).unwrap_or_default();
     for a in &artifacts {
@@ -377,13 +384,13 @@ pub fn outputs(
     let new = Manifest { network: p.year.network.clone(), year: p.year.year, inputs, outputs, events };
     let changes = old.as_ref().map(|o| manifest::changes(o, &new)).unwrap_or_default();
     if note && !changes.is_empty() {
-        artifacts.push(Artifact {
-            path: dir.join(format!("endringsnotat-{}.txt", p.year.year)),
-            bytes: manifest::note(&p.year.profile.name, p.year.year, &changes).into_bytes(),
-        });
+        artifacts.push(Artifact::new(
+            dir.join(format!("endringsnotat-{}.txt", p.year.year)),
+            manifest::note(&p.year.profile.name, p.year.year, &changes).into_bytes(),
+        ));
     }
     let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::msg(format!("manifest: {e}")))?;
-    artifacts.push(Artifact { path: dir.join(manifest::FILE), bytes: json });
+    artifacts.push(Artifact::new(dir.join(manifest::FILE), json));
     Ok((artifacts, changes))
 }
 

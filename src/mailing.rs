@@ -33,6 +33,8 @@ pub struct Mailing {
     /// With [`MailOptions::drafts`]: `utkast/<kommunenummer>.eml` for every
     /// recipient a message would go to, marked `X-Unsent: 1`.
     pub drafts: Vec<Artifact>,
+    /// Warnings about the recipient register.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Options of a mailing.
@@ -216,7 +218,7 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
         documents: att.documents.iter().map(|(a, _)| a.clone()).collect(),
     };
     let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
-    let recipients = send::recipients(&p.year.data_dir)?;
+    let (recipients, warnings) = send::recipients(&p.year.data_dir)?;
     let from_text = opts.from.clone().or(p.year.profile.sender.clone()).ok_or_else(|| {
         Error::msg("avsenderen mangler")
             .with_hint("skriv avsender = \"Navn <adresse>\" i nettverk.toml, eller bruk --fra")
@@ -339,22 +341,22 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
                 action.label(),
             ])
             .map_err(csv_failed)?;
-        files.push(Artifact { path: dir.join(&letter_name), bytes: letter_pdf });
-        files.push(Artifact { path: dir.join(format!("folgebrev-{stem}.docx")), bytes: letter_docx });
-        files.push(Artifact { path: dir.join(format!("{stem}.eml")), bytes: message.formatted() });
+        files.push(Artifact::new(dir.join(&letter_name), letter_pdf));
+        files.push(Artifact::new(dir.join(format!("folgebrev-{stem}.docx")), letter_docx));
+        files.push(Artifact::new(dir.join(format!("{stem}.eml")), message.formatted()));
         if opts.drafts && action.sends() {
-            drafts.push(Artifact {
-                path: dir.join("utkast").join(format!("{stem}.eml")),
-                bytes: send::draft(&message).formatted(),
-            });
+            drafts.push(Artifact::new(
+                dir.join("utkast").join(format!("{stem}.eml")),
+                send::draft(&message).formatted(),
+            ));
         }
         let drafted = ledger.drafts.iter().any(|d| d.kommunenummer == r.number && d.version == version);
         outgoing.push(Outgoing { recipient: r, action, message_id, subject, attachments, message, drafted });
     }
     let bytes =
         summary.into_inner().map_err(|e| Error::msg(format!("oversikt.csv kunne ikke lages: {e}")))?;
-    files.push(Artifact { path: dir.join("oversikt.csv"), bytes });
-    Ok(Mailing { network, year, dir, version, held, outgoing, files, drafts })
+    files.push(Artifact::new(dir.join("oversikt.csv"), bytes));
+    Ok(Mailing { network, year, dir, version, held, outgoing, files, drafts, warnings })
 }
 
 /// Writes a mailing's letters, messages and summary (the dry run), and its

@@ -194,6 +194,8 @@ pub struct PlanRow {
     /// Report only: how far the activity got, and a comment.
     pub status: Option<Status>,
     pub comment: String,
+    /// Columns of the network's own (`Notat`), for templates as `ekstra`.
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 named_enum! {
@@ -287,6 +289,8 @@ pub struct Meeting {
     pub end: Option<chrono::NaiveTime>,
     /// Where the date cell is.
     pub date_loc: Location,
+    /// Columns of the network's own (`Notat`), for templates as `ekstra`.
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 /// A recurring activity of the årshjul (`arshjul.csv`): a month (0-11) and a text.

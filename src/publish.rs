@@ -41,7 +41,21 @@ pub fn slug(s: &str) -> String {
 pub struct Artifact {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// The sha256 of what arsplan wrote there last time (from the manifest):
+    /// a file that no longer has it was edited by hand, and is kept.
+    pub made_before: Option<String>,
+    /// Keep the old file in `tidligere/` when it changes (documents).
+    pub keep_versions: bool,
 }
+
+impl Artifact {
+    pub fn new(path: PathBuf, bytes: Vec<u8>) -> Artifact {
+        Artifact { path, bytes, made_before: None, keep_versions: false }
+    }
+}
+
+/// How many earlier versions of a document `tidligere/` keeps.
+pub const VERSIONS: usize = 5;
 
 /// What publishing did with one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +64,17 @@ pub struct Written {
     pub size: usize,
     /// False when the file already held these bytes (left untouched).
     pub changed: bool,
+    /// Where the old file went: an earlier version, or a copy edited by hand.
+    pub kept: Option<Kept>,
+}
+
+/// An old file kept aside when a new one took its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// Edited by hand since arsplan wrote it: kept beside it under this name.
+    Edited(PathBuf),
+    /// An earlier version, in `tidligere/`.
+    Version(PathBuf),
 }
 
 /// An OS error while writing `path`, in Norwegian, with advice.
@@ -86,12 +111,38 @@ fn make_dir(dir: &Path, made: &mut Vec<PathBuf>) -> std::io::Result<()> {
     }
 }
 
+/// A temporary file in `dir` with the permissions an ordinary new file gets
+/// (rw-r--r-- under the usual umask 022), not the temporary file's rw-------.
+fn new_temp(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666 & !umask()));
+    }
+    b.tempfile_in(dir)
+}
+
+/// The process's umask, read once (Linux shows it in /proc; else the usual 022).
+#[cfg(unix)]
+fn umask() -> u32 {
+    static MASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MASK.get_or_init(|| {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Umask:").map(|v| v.trim().to_string())))
+            .and_then(|v| u32::from_str_radix(&v, 8).ok())
+            .unwrap_or(0o022)
+    })
+}
+
 /// Writes `bytes` to a new synced temporary file beside `path`.
 fn stage(path: &Path, bytes: &[u8], made: &mut Vec<PathBuf>) -> Result<tempfile::TempPath> {
     let dir = path.parent().unwrap_or(Path::new("."));
     make_dir(dir, made).map_err(|e| write_error(dir, "kan ikke lage mappen", &e))?;
     let fail = |e: std::io::Error| write_error(path, "kan ikke skrive filen", &e);
-    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(fail)?;
+    let mut tmp = new_temp(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     Ok(tmp.into_temp_path())
@@ -134,7 +185,7 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
         if !same {
             changed.push(a);
         }
-        out.push(Written { path: a.path.clone(), size: a.bytes.len(), changed: !same });
+        out.push(Written { path: a.path.clone(), size: a.bytes.len(), changed: !same, kept: None });
     }
     // 1. Stage: every changed file as a synced temporary file beside its place.
     let mut made_dirs = Vec::new();
@@ -179,11 +230,88 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
         sync_dir(&d.join("x"));
     }
     for c in &done {
-        if let Some(b) = &c.backup {
+        let Some(b) = &c.backup else { continue };
+        let art = changed.iter().find(|a| a.path == c.path);
+        let edited = art.and_then(|a| a.made_before.as_ref()).is_some_and(|h| {
+            std::fs::read(b).map(|old| crate::manifest::sha256(&old) != *h).unwrap_or(false)
+        });
+        let keep = if edited {
+            aside(&c.path, "redigert").map(Kept::Edited)
+        } else if art.is_some_and(|a| a.keep_versions) {
+            version_path(&c.path).map(Kept::Version)
+        } else {
+            None
+        };
+        let kept = keep.filter(|k| {
+            let to = match k {
+                Kept::Edited(p) | Kept::Version(p) => p,
+            };
+            to.parent().is_some_and(|d| std::fs::create_dir_all(d).is_ok()) && std::fs::rename(b, to).is_ok()
+        });
+        if kept.is_none() {
             let _ = std::fs::remove_file(b);
+        }
+        if let Some(Kept::Version(_)) = &kept {
+            prune_versions(&c.path);
+        }
+        if let Some(w) = out.iter_mut().find(|w| w.path == c.path) {
+            w.kept = kept;
         }
     }
     Ok(out)
+}
+
+/// The time in Norway, for names: `2026-11-26 14.05.33`.
+fn stamp() -> String {
+    crate::dates::oslo(std::time::SystemTime::now()).format("%Y-%m-%d %H.%M.%S").to_string()
+}
+
+/// A name beside `path` for a kept file: `arsplan-2026 (redigert 2026-11-26 14.05.33).docx`.
+fn aside(path: &Path, what: &str) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_string_lossy();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let base = format!("{stem} ({what} {})", stamp());
+    (1..100)
+        .map(|i| if i == 1 { format!("{base}{ext}") } else { format!("{base} {i}{ext}") })
+        .map(|n| path.with_file_name(n))
+        .find(|p| !p.exists())
+}
+
+/// Where an earlier version goes: `tidligere/arsplan-2026 (2026-11-26 14.05.33).pdf`
+/// (`… 14.05.33 2).pdf` for a second one in the same second).
+fn version_path(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?.join("tidligere");
+    let stem = path.file_stem()?.to_string_lossy();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let now = stamp();
+    (1..1000)
+        .map(|i| if i == 1 { format!("{stem} ({now}){ext}") } else { format!("{stem} ({now} {i:03}){ext}") })
+        .map(|n| dir.join(n))
+        .find(|p| !p.exists())
+}
+
+/// Keeps the [`VERSIONS`] newest earlier versions of a document.
+fn prune_versions(path: &Path) {
+    let (Some(dir), Some(stem)) = (path.parent().map(|d| d.join("tidligere")), path.file_stem()) else {
+        return;
+    };
+    let prefix = format!("{} (", stem.to_string_lossy());
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let mut old: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(&ext))
+        })
+        .collect();
+    // Oldest first: by when each was written (a rename keeps that), then by name.
+    old.sort_by_key(|p| (std::fs::metadata(p).and_then(|m| m.modified()).ok(), p.clone()));
+    let extra = old.len().saturating_sub(VERSIONS);
+    for p in old.into_iter().take(extra) {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 fn file_name(path: &Path) -> String {

@@ -44,10 +44,12 @@ fn header_safe(v: &str) -> bool {
     !v.chars().any(|c| c.is_control())
 }
 
-/// Reads and checks the recipient register.
-pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
-    let t = table::require(network_dir, "mottakere", "Mottakere")?.bind(COLUMNS)?;
+/// Reads and checks the recipient register; returns the recipients and the
+/// warnings (columns of one's own).
+pub fn recipients(network_dir: &Path) -> Result<(Vec<Recipient>, Vec<Diagnostic>)> {
+    let mut t = table::require(network_dir, "mottakere", "Mottakere")?.bind(COLUMNS)?;
     let mut sink = Sink::default();
+    t.warn(&mut sink);
     let mut out: Vec<Recipient> = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for r in t.rows() {
@@ -116,8 +118,8 @@ pub fn recipients(network_dir: &Path) -> Result<Vec<Recipient>> {
             contact: r.get("Kontakt").to_string(),
         });
     }
-    sink.finish()?;
-    Ok(out)
+    let warnings = sink.finish()?;
+    Ok((out, warnings))
 }
 
 /// One entry of the ledger: a recipient got (or, in `utkast`, was written a

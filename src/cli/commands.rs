@@ -24,11 +24,24 @@ pub fn print_diagnostics(ds: &[Diagnostic]) {
 /// What a build did: warnings, the files it wrote, and what changed.
 fn print_built(built: &Built, all: bool, verbosity: Verbosity) {
     print_diagnostics(&built.warnings);
+    // A file edited by hand is never lost: say where it went, even when quiet.
+    for w in &built.written {
+        if let Some(crate::publish::Kept::Edited(to)) = &w.kept {
+            eprintln!(
+                "advarsel: {} var endret etter at arsplan laget den; den er tatt vare på som «{}»\n  hjelp: endringer i dokumentene gjøres i dataene (eller malene), ellers forsvinner de ved neste bygging",
+                w.path.display(),
+                to.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            );
+        }
+    }
     if verbosity == Verbosity::Quiet {
         return;
     }
     let mut unchanged = 0;
     for w in &built.written {
+        if let (Some(crate::publish::Kept::Version(to)), Verbosity::Verbose) = (&w.kept, verbosity) {
+            println!("forrige versjon: {}", to.display());
+        }
         if w.changed {
             println!("skrev {} ({} kB)", w.path.display(), w.size.div_ceil(1024));
         } else {
@@ -219,6 +232,7 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
             return Err(Failure::Quiet(1));
         }
     };
+    print_diagnostics(&m.warnings);
     if let Err(e) = mailing::write(project, &m) {
         print_diagnostics(&e.0);
         eprintln!("\nIngenting er sendt.");

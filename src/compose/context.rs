@@ -39,6 +39,9 @@ struct Activity {
     status: String,
     #[serde(rename = "kommentar")]
     comment: String,
+    /// The row's columns of the network's own.
+    #[serde(rename = "ekstra")]
+    extra: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +64,8 @@ struct Item {
     status: String,
     #[serde(rename = "kommentar")]
     comment: String,
+    #[serde(rename = "ekstra")]
+    extra: std::collections::BTreeMap<String, String>,
 }
 
 impl Item {
@@ -76,6 +81,7 @@ impl Item {
             focus_ids: vec![],
             status: String::new(),
             comment: String::new(),
+            extra: Default::default(),
         }
     }
 }
@@ -148,6 +154,7 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         focus_ids: row.focus_ids.clone(),
                         status: row.status.map(|s| s.as_str()).unwrap_or("").to_string(),
                         comment,
+                        extra: row.extra.clone(),
                     }),
                     None => before_first("delmål", sink),
                 }
@@ -161,6 +168,7 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                         sub_items: vec![],
                         status: row.status.map(|s| s.as_str()).unwrap_or("").to_string(),
                         comment,
+                        extra: row.extra.clone(),
                     }),
                     (Level::SubItem, Some(d)) if !d.activities.is_empty() => {
                         if let Some(a) = d.activities.last_mut() {

@@ -41,6 +41,7 @@ impl Object for MeetingValue {
             "ukedag" => Value::from(dates::format(m.date, "dddd")),
             "uke" => Value::from(m.date.iso_week().week()),
             "maned" => Value::from(m.date.month()),
+            "ekstra" => Value::from(m.extra.clone()),
             _ => return None,
         })
     }

@@ -13,7 +13,7 @@ pub mod walk;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
@@ -441,6 +441,26 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
     if let Some(m) = &meta {
         check_meta(m, year, &meta_path, &mut sink);
     }
+    // A document date in another year is most often last year's plan.toml, copied.
+    if let (Some(d), None) = (date, meta.as_ref().and_then(|m| m.period.as_ref())) {
+        if d.year() != year {
+            sink.warn(
+                Location::file(&meta_path),
+                format!("«dato» er {}, men planen er for {year}", d.format("%d.%m.%Y")),
+                format!("skriv en dato i {year}, for eksempel dato = {year}-01-15"),
+            );
+        }
+    }
+    // A workbook open in Excel: what is not saved is not in the documents.
+    for dir in [&data_dir, &year_dir] {
+        for lock in excel_locks(dir) {
+            sink.warn(
+                Location::file(&lock),
+                "regnearket er åpent i Excel; endringer som ikke er lagret, kommer ikke med",
+                "lagre regnearket i Excel (og lukk det gjerne) før du bygger",
+            );
+        }
+    }
     // Without a readable profile the groups are unknown: the group cells are not checked.
     let groups: Option<Vec<String>> = profile.as_ref().map(|p| p.groups.clone());
     if let Some(p) = &profile {
@@ -478,6 +498,26 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
         }),
         _ => Err(Error::msg("dataene kunne ikke leses")),
     }
+}
+
+/// The workbooks Excel has open in a folder: `~$moter.xlsx` marks `moter.xlsx`
+/// (for a long name Excel drops its first two letters: `~$ssurspersoner.xlsx`).
+fn excel_locks(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let names: Vec<String> =
+        entries.filter_map(|e| e.ok()?.file_name().to_str().map(str::to_string)).collect();
+    let mut out: Vec<std::path::PathBuf> = names
+        .iter()
+        .filter_map(|n| n.strip_prefix("~$"))
+        .map(|tail| {
+            let whole = names.iter().find(|n| {
+                !n.starts_with("~$") && (*n == tail || n.ends_with(tail) && n.len() == tail.len() + 2)
+            });
+            dir.join(whole.map(String::as_str).unwrap_or(tail))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// A kommunenummer as written, with the leading zero Excel drops from a number

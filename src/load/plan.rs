@@ -44,7 +44,10 @@ pub const OWN_TABLES: [&str; 5] = ["plan", "moter", "deltakelse", "rapportering"
 
 /// A required table, bound to its columns; None with the errors reported.
 fn bound(dir: &Path, stem: &str, sheet: &str, columns: &[Column], sink: &mut Sink) -> Option<Bound> {
-    table::require(dir, stem, sheet).and_then(|t| t.bind(columns)).map_err(|e| sink.extend(e)).ok()
+    let mut t =
+        table::require(dir, stem, sheet).and_then(|t| t.bind(columns)).map_err(|e| sink.extend(e)).ok()?;
+    t.warn(sink);
+    Some(t)
 }
 
 /// `plan.csv|xlsx`: the outline, one row per line of the plan.
@@ -62,6 +65,16 @@ pub fn outline(dir: &Path, sink: &mut Sink) -> Vec<PlanRow> {
                 "la Status stå tom på denne raden",
             );
         }
+        // «2.6» typed in Excel becomes 2 June: a date where an innsatsområde was meant.
+        for id in r.list("Innsatsområder", &[',', ' ']) {
+            if crate::dates::parse(&id).is_ok() || looks_like_excel_date(&id) {
+                sink.error(
+                    r.loc("Innsatsområder"),
+                    format!("«{id}» er en dato, ikke et innsatsområde: Excel har gjort om det som ble skrevet (for eksempel 2.6) til en dato"),
+                    "merk kolonnen Innsatsområder i Excel, velg formatet Tekst (Hjem → Tall → Tekst), og skriv innsatsområdene på nytt, for eksempel 2.6",
+                );
+            }
+        }
         rows.push(PlanRow {
             level,
             text: text.to_string(),
@@ -73,9 +86,20 @@ pub fn outline(dir: &Path, sink: &mut Sink) -> Vec<PlanRow> {
             focus_loc: r.loc("Innsatsområder"),
             status,
             comment: r.get("Kommentar").to_string(),
+            extra: r.extra(),
         });
     }
     rows
+}
+
+/// A short date as Excel writes it in a CSV (`02.jun`, `2-jun`, `jun.02`).
+fn looks_like_excel_date(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    let months = [
+        "jan", "feb", "mar", "apr", "mai", "may", "jun", "jul", "aug", "sep", "okt", "oct", "nov", "des",
+        "dec",
+    ];
+    lower.chars().any(|c| c.is_ascii_digit()) && months.iter().any(|m| lower.contains(m))
 }
 
 /// Whether a text can be a meeting id (templates refer to it as `{{ id }}`).
@@ -150,6 +174,7 @@ pub fn meetings(dir: &Path, groups: Option<&[String]>, sink: &mut Sink) -> Vec<M
                 start,
                 end,
                 date_loc: r.loc("Dato"),
+                extra: r.extra(),
             });
         }
     }
@@ -160,7 +185,7 @@ pub fn meetings(dir: &Path, groups: Option<&[String]>, sink: &mut Sink) -> Vec<M
 /// `arshjul.csv|xlsx` (optional): recurring activities by month, `Måned;Tekst`,
 /// the month as 1-12 or its Norwegian name.
 pub fn wheel(dir: &Path, sink: &mut Sink) -> Vec<WheelItem> {
-    let t = match table::find(dir, "arshjul", "Årshjul")
+    let mut t = match table::find(dir, "arshjul", "Årshjul")
         .and_then(|t| t.map(|t| t.bind(WHEEL_COLUMNS)).transpose())
     {
         Ok(Some(t)) => t,
@@ -170,6 +195,7 @@ pub fn wheel(dir: &Path, sink: &mut Sink) -> Vec<WheelItem> {
             return Vec::new();
         }
     };
+    t.warn(sink);
     let mut out = Vec::new();
     for r in t.rows() {
         let (Some(month), Some(text)) = (r.text("Måned", sink), r.text("Tekst", sink)) else { continue };

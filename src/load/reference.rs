@@ -20,6 +20,7 @@ pub fn kommuner(data: &Path) -> Result<BTreeMap<String, String>> {
     if !path.is_file() {
         return Ok(Default::default());
     }
+    // Columns of one's own in the reference data are simply passed over.
     let t = table::read_csv(&path)?.bind(COLUMNS)?;
     Ok(t.rows().map(|r| (r.get("kommunenummer").to_string(), r.get("kommune").to_string())).collect())
 }

@@ -82,7 +82,7 @@ fn people(
     report_date: NaiveDate,
     sink: &mut Sink,
 ) -> Vec<Person> {
-    let t = match table::require(dir, "ressurspersoner", "Ressurspersoner")
+    let mut t = match table::require(dir, "ressurspersoner", "Ressurspersoner")
         .and_then(|t| t.bind(PEOPLE_COLUMNS))
     {
         Ok(t) => t,
@@ -91,6 +91,7 @@ fn people(
             return Vec::new();
         }
     };
+    t.warn(sink);
     let mut out: Vec<Person> = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for r in t.rows() {
@@ -313,7 +314,7 @@ fn answers(
     report_date: NaiveDate,
     sink: &mut Sink,
 ) -> Option<Vec<Answer>> {
-    let t = match table::find(dir, "rapportering", "Rapportering")
+    let mut t = match table::find(dir, "rapportering", "Rapportering")
         .and_then(|t| t.map(|t| t.bind(ANSWER_COLUMNS)).transpose())
     {
         Ok(Some(t)) => t,
@@ -323,6 +324,7 @@ fn answers(
             return Some(Vec::new());
         }
     };
+    t.warn(sink);
     let mut out = Vec::new();
     let mut rows: BTreeMap<String, usize> = BTreeMap::new();
     for r in t.rows() {

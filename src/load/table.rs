@@ -25,6 +25,8 @@ pub struct Bound {
     pub table: Table,
     /// For each expected column, its index in the file (if present).
     index: Vec<(&'static str, Option<usize>)>,
+    /// Columns arsplan does not know: kept for templates, said as warnings.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// A row of a bound table, with typed access by column name.
@@ -52,17 +54,25 @@ impl Table {
                 .with_hint(format!("første rad skal ha kolonneoverskriftene {known}")));
         }
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         for (i, h) in self.headers.iter().enumerate() {
             if h.is_empty() {
                 continue;
             }
             if !columns.iter().any(|c| c.name.to_lowercase() == h.to_lowercase()) {
-                errors.push(
-                    crate::diag::Diagnostic::error(
+                // A column of one's own (Kommentar, Notat) is fine: kept for the templates.
+                let near = columns
+                    .iter()
+                    .filter(|c| !self.headers.iter().any(|x| x.eq_ignore_ascii_case(c.name)))
+                    .find(|c| edit_distance(&c.name.to_lowercase(), &h.to_lowercase()) <= 2)
+                    .map(|c| format!("mente du «{}»? ", c.name))
+                    .unwrap_or_default();
+                warnings.push(
+                    crate::diag::Diagnostic::warning(
                         Some(Location::cell(&shown, self.header_row, i, h)),
-                        format!("ukjent kolonne «{h}»"),
+                        format!("kolonnen «{h}» er ikke en av arsplans; verdiene følger med til malene som ekstra"),
                     )
-                    .hint(format!("kjente kolonner er: {known}")),
+                    .hint(format!("{near}kjente kolonner er: {known}")),
                 );
             }
         }
@@ -84,11 +94,31 @@ impl Table {
             index.push((c.name, pos));
         }
         if errors.is_empty() {
-            Ok(Bound { table: self, index })
+            Ok(Bound { table: self, index, warnings })
         } else {
             Err(Error(errors))
         }
     }
+}
+
+/// An Excel day number between 1954 and 2119 as the date it stands for.
+fn excel_serial(v: &str) -> Option<chrono::NaiveDate> {
+    let n: i64 = v.parse().ok().filter(|n| (20_000..=80_000).contains(n))?;
+    chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(n))
+}
+
+/// How many single-letter edits turn one word into another (Levenshtein).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 impl Bound {
@@ -102,6 +132,11 @@ impl Bound {
 
     fn col(&self, name: &str) -> Option<usize> {
         self.index.iter().find(|(n, _)| *n == name).and_then(|(_, i)| *i)
+    }
+
+    /// Moves the binding's warnings (columns of one's own) into the sink.
+    pub fn warn(&mut self, sink: &mut Sink) {
+        std::mem::take(&mut self.warnings).into_iter().for_each(|d| sink.push(d));
     }
 }
 
@@ -133,6 +168,17 @@ impl Cells<'_> {
 
     pub fn number(&self) -> usize {
         self.row.number
+    }
+
+    /// The values of the columns arsplan does not know, by their header.
+    pub fn extra(&self) -> std::collections::BTreeMap<String, String> {
+        let t = &self.bound.table;
+        t.headers
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !h.is_empty() && !self.bound.index.iter().any(|(_, c)| *c == Some(*i)))
+            .map(|(i, h)| (h.clone(), self.row.cells.get(i).cloned().unwrap_or_default()))
+            .collect()
     }
 
     /// The required cell's text, or None with the error reported.
@@ -171,6 +217,11 @@ impl Cells<'_> {
                 let _ = self.text(name, sink);
             }
             return None;
+        }
+        // A date cell whose format Excel lost shows its day number (45687 is
+        // 30.01.2025): read it as the date it is.
+        if let Some(d) = excel_serial(v) {
+            return Some(d);
         }
         match dates::parse(v) {
             Ok(d) => Some(d),
@@ -224,10 +275,17 @@ impl Cells<'_> {
 /// Finds `<stem>.csv`, else `<stem>.xlsx` (sheet `sheet`), in `dir`.
 pub fn find(dir: &Path, stem: &str, sheet: &str) -> Result<Option<Table>> {
     let csv = dir.join(format!("{stem}.csv"));
+    let xlsx = dir.join(format!("{stem}.xlsx"));
+    if csv.is_file() && xlsx.is_file() {
+        return Err(Error::at(
+            Location::file(&xlsx),
+            format!("både {stem}.csv og {stem}.xlsx finnes; arsplan vet ikke hvilken av dem som gjelder"),
+        )
+        .with_hint(format!("behold den du arbeider i, og flytt eller slett den andre ({})", csv.display())));
+    }
     if csv.is_file() {
         return read_csv(&csv).map(Some);
     }
-    let xlsx = dir.join(format!("{stem}.xlsx"));
     if xlsx.is_file() {
         return read_xlsx(&xlsx, sheet).map(Some);
     }
@@ -494,9 +552,9 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     let mut book =
         calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| not_workbook(&xlsx_error(&e)))?;
     let names = book.sheet_names().to_vec();
-    let Some(name) =
-        names.iter().find(|n| sheet.is_empty() || n.trim().to_lowercase() == sheet.to_lowercase())
-    else {
+    let named = names.iter().find(|n| sheet.is_empty() || n.trim().to_lowercase() == sheet.to_lowercase());
+    // A workbook with one sheet (Excel names it «Ark1») holds the table, whatever its name.
+    let Some(name) = named.or(if names.len() == 1 { names.first() } else { None }) else {
         return Err(Error::at(
             Location::file(path),
             format!("arbeidsboken har ikke noe ark som heter «{sheet}»"),

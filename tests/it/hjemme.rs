@@ -171,3 +171,235 @@ fn the_command_line_helps_in_norwegian() {
     let check = a.ok(&root, &["check", "--network", "ahus", "--year", "2024"]);
     assert!(check.contains("ingen feil (") && !check.contains("1 advarsler"), "{check}");
 }
+
+/// A project with the example data, run from its folder.
+fn examples() -> (Alone, PathBuf) {
+    let a = Alone::new();
+    let root = a.root();
+    a.ok(&root, &["ny", "eksempel"]);
+    (a, root)
+}
+
+fn fails(a: &Alone, root: &Path, args: &[&str]) -> String {
+    let o = a.run_in(root, args);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// A workbook with one sheet of meetings, written by rust_xlsxwriter.
+fn meetings_workbook(path: &Path, sheet: &str, rows: &[[&str; 5]]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (c, h) in ["ID", "Dato", "Type", "Gjelder", "Tittel"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if c == 1 {
+                let d = chrono::NaiveDate::parse_from_str(v, "%d.%m.%Y").unwrap();
+                let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    2026,
+                    chrono::Datelike::month(&d) as u8,
+                    chrono::Datelike::day(&d) as u8,
+                )
+                .unwrap();
+                ws.write_datetime_with_format(r as u32 + 1, 1, &when, &date).unwrap();
+            } else {
+                ws.write(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_table_both_as_csv_and_as_workbook_is_an_error_naming_both() {
+    let (a, root) = examples();
+    let year = root.join("data/bergen/2025");
+    meetings_workbook(
+        &year.join("moter.xlsx"),
+        "Møter",
+        &[["fagdag", "05.11.2026", "fagdag", "felles", "Fagdag"]],
+    );
+    let err = fails(&a, &root, &["build", "--network", "bergen", "--year", "2025"]);
+    assert!(err.contains("både moter.csv og moter.xlsx finnes") && err.contains("moter.csv"), "{err}");
+}
+
+#[test]
+fn a_workbook_whose_only_sheet_is_ark1_is_read_and_an_open_one_is_warned_about() {
+    let (a, root) = examples();
+    let year = root.join("data/bergen/2025");
+    let csv = std::fs::read_to_string(year.join("moter.csv")).unwrap();
+    std::fs::remove_file(year.join("moter.csv")).unwrap();
+    // The same meetings, in Excel's default sheet «Ark1», dates as Excel dates.
+    let rows: Vec<Vec<String>> =
+        csv.lines().skip(1).map(|l| l.split(';').map(str::to_string).collect()).collect();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Ark1").unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().trim_start_matches('\u{feff}').split(';').collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if header[c] == "Dato" {
+                let d = chrono::NaiveDate::parse_from_str(v, "%d.%m.%Y").unwrap();
+                let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    chrono::Datelike::year(&d) as u16,
+                    chrono::Datelike::month(&d) as u8,
+                    chrono::Datelike::day(&d) as u8,
+                )
+                .unwrap();
+                ws.write_datetime(r as u32 + 1, c as u16, &when).unwrap();
+            } else {
+                ws.write(r as u32 + 1, c as u16, v.as_str()).unwrap();
+            }
+        }
+    }
+    wb.save(year.join("moter.xlsx")).unwrap();
+    std::fs::write(year.join("~$moter.xlsx"), b"owner").unwrap();
+    let said = a.ok(&root, &["build", "--network", "bergen", "--year", "2025"]);
+    assert!(said.contains("moter.xlsx: regnearket er åpent i Excel"), "{said}");
+    assert!(root.join("output/bergen/2025/arsplan-2025.pdf").is_file());
+}
+
+#[test]
+fn a_column_of_ones_own_is_a_warning_and_reaches_the_templates() {
+    let (a, root) = examples();
+    let net = root.join("data/stavanger");
+    let moter = net.join("2026/moter.csv");
+    let text = std::fs::read_to_string(&moter).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[0].push_str(";Notat");
+    for l in lines.iter_mut().skip(1) {
+        l.push_str(if l.starts_with("fagdag;") { ";Husk lunsj" } else { ";" });
+    }
+    std::fs::write(&moter, lines.join("\n") + "\n").unwrap();
+    // The network's own style prints the notes in a block of the plan.
+    let style = net.join("maler/egen");
+    std::fs::create_dir_all(&style).unwrap();
+    std::fs::write(style.join("stil.toml"), "arv = \"helse-stavanger\"\nnavn = \"Egen\"\n").unwrap();
+    std::fs::write(
+        style.join("blokk-notater.md.j2"),
+        "{% for m in moter if m.ekstra.Notat %}\nNotat til {{ m.tittel }}: {{ m.ekstra.Notat }}\n\n{% endfor %}\n",
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(net.join("nettverk.toml"))
+        .unwrap()
+        .replace("stil = \"helse-stavanger\"", "stil = \"egen\"");
+    std::fs::write(net.join("nettverk.toml"), toml).unwrap();
+    let plan = net.join("2026/plan.csv");
+    let p = std::fs::read_to_string(&plan).unwrap() + "blokk;notater;;\n";
+    std::fs::write(&plan, p).unwrap();
+    let said = a.ok(&root, &["build", "--network", "stavanger", "--year", "2026"]);
+    assert!(said.contains("advarsel:") && said.contains("kolonnen «Notat» er ikke en av arsplans"), "{said}");
+    let docx = std::fs::read(root.join("output/stavanger/2026/arsplan-2026.docx")).unwrap();
+    let text = crate::common::docx_text(&docx);
+    assert!(text.contains("Notat til Årlig fagdag: Husk lunsj"), "{text}");
+}
+
+#[test]
+fn an_innsatsomrade_excel_made_into_a_date_is_explained() {
+    let (a, root) = examples();
+    let plan = root.join("data/stavanger/2026/plan.csv");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert!(text.contains(";felles;2.6"), "the example has innsatsområde 2.6");
+    std::fs::write(&plan, text.replacen(";felles;2.6", ";felles;02.jun", 1)).unwrap();
+    let err = fails(&a, &root, &["build", "--network", "stavanger", "--year", "2026"]);
+    assert!(err.contains("«02.jun» er en dato, ikke et innsatsområde") && err.contains("Tekst"), "{err}");
+}
+
+#[test]
+fn a_plan_dated_in_another_year_is_a_warning() {
+    let (a, root) = examples();
+    let toml = root.join("data/stavanger/2026/plan.toml");
+    let t = std::fs::read_to_string(&toml).unwrap().replace("dato = 2026-01-15", "dato = 2025-01-15");
+    std::fs::write(&toml, t).unwrap();
+    let said = a.ok(&root, &["build", "--network", "stavanger", "--year", "2026"]);
+    assert!(said.contains("«dato» er 15.01.2025, men planen er for 2026"), "{said}");
+}
+
+#[test]
+fn an_output_edited_by_hand_is_kept_and_earlier_versions_stay_in_tidligere() {
+    let (a, root) = examples();
+    let build = |a: &Alone| a.ok(&root, &["build", "--network", "stavanger", "--year", "2026"]);
+    build(&a);
+    let dir = root.join("output/stavanger/2026");
+    let docx = dir.join("arsplan-2026.docx");
+    // Files get ordinary permissions (rw-r--r-- under umask 022).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let umask = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Umask:").map(|v| u32::from_str_radix(v.trim(), 8).unwrap()))
+            })
+            .unwrap_or(0o022);
+        let mode = std::fs::metadata(&docx).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask, "{mode:o}");
+    }
+    // The leader edits the DOCX by hand, then moves a date and builds again.
+    std::fs::write(&docx, b"edited by hand").unwrap();
+    let moter = root.join("data/stavanger/2026/moter.csv");
+    let t = std::fs::read_to_string(&moter).unwrap();
+    let moved = |d: &str| t.replace("fagdag;12.11.2026", &format!("fagdag;{d}"));
+    std::fs::write(&moter, moved("19.11.2026")).unwrap();
+    let said = build(&a);
+    assert!(said.contains("arsplan-2026.docx var endret etter at arsplan laget den"), "{said}");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("(redigert "))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), b"edited by hand");
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"), "the new document is in place");
+    // Every change keeps the old PDF in tidligere/, five versions back.
+    for (i, d) in ["10.11.2026", "11.11.2026", "13.11.2026", "17.11.2026", "18.11.2026", "20.11.2026"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(&moter, moved(d)).unwrap();
+        build(&a);
+        std::thread::sleep(std::time::Duration::from_millis(1100 * (i % 2) as u64));
+    }
+    let versions = std::fs::read_dir(dir.join("tidligere"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("arsplan-2026 ("))
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".pdf"))
+        .count();
+    assert_eq!(versions, arsplan::publish::VERSIONS, "seven changes keep the five latest earlier PDFs");
+}
+
+#[test]
+#[ignore = "needs soffice (LibreOffice)"]
+fn a_workbook_saved_by_libreoffice_builds() {
+    crate::common::need("soffice", &["--version"]);
+    let (a, root) = examples();
+    let year = root.join("data/bergen/2025");
+    let profile = format!("-env:UserInstallation=file://{}/lo", root.display());
+    let o = Command::new("soffice")
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--infilter=CSV:59,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(&year)
+        .arg(year.join("moter.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_file(year.join("moter.csv")).unwrap();
+    a.ok(&root, &["build", "--network", "bergen", "--year", "2025"]);
+    let text =
+        crate::common::docx_text(&std::fs::read(root.join("output/bergen/2025/arsplan-2025.docx")).unwrap());
+    assert!(text.contains("30.01"), "the dates LibreOffice saved are read: {text}");
+}

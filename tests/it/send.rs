@@ -208,7 +208,8 @@ fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
-                if p.file_name().unwrap() != "utsending" {
+                // The letters, and the earlier versions build keeps, are not the build's files.
+                if p.file_name().unwrap() != "utsending" && p.file_name().unwrap() != "tidligere" {
                     stack.push(p);
                 }
             } else if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
