@@ -4,13 +4,15 @@
 //! is written.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::compose::Composer;
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 use crate::doc::Document;
-use crate::manifest::{self, Change, Manifest};
+use crate::manifest::{self, Change, Manifest, Read};
 use crate::model::{PlanYear, Strategy};
 use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
@@ -257,7 +259,8 @@ pub fn year_dir(project: &Project, py: &PlanYear) -> PathBuf {
     project.output.join(&py.network).join(py.year.to_string())
 }
 
-/// Renders documents in the named formats, into files of `dir`.
+/// Renders documents in the named formats, into files of `dir`: every
+/// document at once, the files in the documents' order.
 pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Path) -> Result<Vec<Artifact>> {
     let formats = formats
         .iter()
@@ -266,9 +269,13 @@ pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Pa
                 .ok_or_else(|| Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf"))
         })
         .collect::<Result<Vec<Format>>>()?;
+    let rendered = made
+        .par_iter()
+        .map(|m| render::render(&m.document, &p.theme, &p.assets, &formats))
+        .collect::<Vec<_>>();
     let mut out = Vec::new();
-    for m in made {
-        for (f, bytes) in render::render(&m.document, &p.theme, &p.assets, &formats)? {
+    for (m, files) in made.iter().zip(rendered) {
+        for (f, bytes) in files? {
             out.push(Artifact::new(dir.join(format!("{}.{}", m.stem, f.extension())), bytes));
         }
     }
@@ -315,25 +322,116 @@ pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec
     Ok((sink.finish()?, reports))
 }
 
-/// Every file a prepared year depends on: its data, the strategy it follows,
-/// the reference data, and its house style's folders.
-pub fn inputs(project: &Project, p: &Prepared) -> Vec<PathBuf> {
-    let mut v = load::inputs(&p.year);
+/// Paths as the manifest shows them: relative to the project folder (the
+/// data folder's parent) where they are inside it, so a project can move.
+pub struct Paths {
+    root: PathBuf,
+}
+
+impl Paths {
+    pub fn new(project: &Project) -> Paths {
+        Paths { root: project.data.parent().unwrap_or(&project.data).to_path_buf() }
+    }
+
+    /// A path as the manifest shows it.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+
+    /// A path the manifest shows, found again.
+    pub fn find(&self, shown: &str) -> PathBuf {
+        self.root.join(shown)
+    }
+}
+
+/// What a prepared year reads: its network's own files, its year and
+/// templates folders, the strategy it follows, the reference data, and
+/// every folder its house style may come from.
+pub fn reads(project: &Project, p: &Prepared) -> Vec<Read> {
+    let paths = Paths::new(project);
+    let show = |path: &Path| paths.show(path);
+    let d = &p.year.data_dir;
+    let mut v = vec![
+        Read::FilesIn(show(d)),
+        Read::Folder(show(&d.join("maler"))),
+        Read::Folder(show(&p.year.year_dir)),
+    ];
     if let Some(s) = &p.strategy {
-        let dir = project.data.join(&s.network);
-        v.push(dir.join("nettverk.toml"));
-        v.extend(load::files_below(&dir));
+        v.push(Read::Folder(show(&project.data.join(&s.network))));
     }
-    let kommuner = project.data.join("kommuner.csv");
-    if p.year.report.is_some() && kommuner.is_file() {
-        v.push(kommuner);
+    if p.year.report.is_some() {
+        v.push(Read::File(show(&project.data.join("kommuner.csv"))));
     }
-    for d in &p.theme.dirs {
-        v.extend(load::files_below(d));
+    // A style folder that appears in any root takes the place of the one
+    // used (or of the built-in one), so every root's folder is read.
+    for name in &p.theme.chain {
+        for root in &p.theme.sources.roots {
+            v.push(Read::Folder(show(&root.join(name))));
+        }
     }
     v.sort();
     v.dedup();
     v
+}
+
+/// The files `reads` names, as the manifest shows them, with their sha256.
+pub fn read_inputs(paths: &Paths, reads: &[Read]) -> BTreeMap<String, String> {
+    let mut files = Vec::new();
+    for r in reads {
+        match r {
+            Read::Folder(f) => files.extend(load::files_below(&paths.find(f))),
+            Read::FilesIn(f) => files.extend(load::files_in(&paths.find(f))),
+            Read::File(f) => files.push(paths.find(f)),
+        }
+    }
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let bytes = std::fs::read(&f).ok()?;
+            Some((paths.show(&f), manifest::sha256(&bytes)))
+        })
+        .collect()
+}
+
+/// A year that need not be made again: what its last build wrote and said.
+pub struct Unchanged {
+    pub written: Vec<Written>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Whether a network's year is made already: the manifest of its last build
+/// says this very program made it in (at least) these formats, from the same
+/// templates folder, out of inputs that still hold the same bytes, and every
+/// file it made is still there as it made it. Then nothing is rendered.
+pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[&str]) -> Option<Unchanged> {
+    let dir = project.output.join(network).join(year.to_string());
+    let m = manifest::read(&dir)?;
+    let paths = Paths::new(project);
+    if m.version != manifest::VERSION
+        || m.templates != paths.show(&project.templates)
+        || m.reads.is_empty()
+        || !formats.iter().all(|f| m.formats.iter().any(|g| g == f))
+    {
+        return None;
+    }
+    if read_inputs(&paths, &m.reads) != m.inputs {
+        return None;
+    }
+    let mut written = Vec::new();
+    for name in m.made.iter().map(String::as_str).chain([manifest::FILE]) {
+        let format = name.rsplit_once('.').and_then(|(_, ext)| Format::by_name(ext));
+        if format.is_some_and(|f| !formats.contains(&f.extension())) {
+            continue;
+        }
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).ok()?;
+        if name != manifest::FILE && m.outputs.get(name) != Some(&manifest::sha256(&bytes)) {
+            return None;
+        }
+        written.push(Written { path, size: bytes.len(), changed: false, kept: None });
+    }
+    let warnings = m.warnings.iter().map(|w| w.diagnostic(|f| paths.find(f))).collect();
+    Some(Unchanged { written, warnings })
 }
 
 /// Everything one network's year publishes, in memory: documents, calendars,
@@ -372,16 +470,22 @@ pub fn outputs(
         let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         outputs.insert(name, manifest::sha256(&a.bytes));
     }
-    let root = project.data.parent().unwrap_or(&project.data);
-    let inputs = inputs(project, p)
-        .iter()
-        .filter_map(|f| {
-            let bytes = std::fs::read(f).ok()?;
-            let shown = f.strip_prefix(root).unwrap_or(f).display().to_string();
-            Some((shown, manifest::sha256(&bytes)))
-        })
-        .collect();
-    let new = Manifest { network: p.year.network.clone(), year: p.year.year, inputs, outputs, events };
+    let paths = Paths::new(project);
+    let reads = reads(project, p);
+    let made = artifacts.iter().filter_map(|a| Some(a.path.file_name()?.to_str()?.to_string())).collect();
+    let new = Manifest {
+        network: p.year.network.clone(),
+        year: p.year.year,
+        inputs: read_inputs(&paths, &reads),
+        outputs,
+        events,
+        version: manifest::VERSION.to_string(),
+        templates: paths.show(&project.templates),
+        reads,
+        formats: formats.iter().map(|f| f.to_string()).collect(),
+        made,
+        warnings: p.warnings.iter().map(|d| manifest::Warning::new(d, |f| paths.show(f))).collect(),
+    };
     let changes = old.as_ref().map(|o| manifest::changes(o, &new)).unwrap_or_default();
     if note && !changes.is_empty() {
         artifacts.push(Artifact::new(
@@ -401,6 +505,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// What changed since the previous build, in Norwegian.
     pub changes: Vec<Change>,
+    /// The years whose files were already made from the same inputs (not made again).
+    pub unchanged: Vec<(String, i32)>,
 }
 
 /// Options of a build.
@@ -409,12 +515,14 @@ pub struct BuildOptions {
     pub formats: Vec<String>,
     /// Also write `endringsnotat-<year>.txt` where something changed.
     pub note: bool,
+    /// Make every year again, even one whose inputs did not change.
+    pub again: bool,
 }
 
 impl BuildOptions {
     /// These formats, no note.
     pub fn formats(formats: &[&str]) -> Self {
-        BuildOptions { formats: formats.iter().map(|f| f.to_string()).collect(), note: false }
+        BuildOptions { formats: formats.iter().map(|f| f.to_string()).collect(), ..Default::default() }
     }
 
     /// The same options, writing a change note.
@@ -422,38 +530,84 @@ impl BuildOptions {
         self.note = true;
         self
     }
+
+    /// The same options, making every year again.
+    pub fn again(mut self) -> Self {
+        self.again = true;
+        self
+    }
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { formats: crate::project::DEFAULT_FORMATS.map(String::from).to_vec(), note: false }
+        BuildOptions {
+            formats: crate::project::DEFAULT_FORMATS.map(String::from).to_vec(),
+            note: false,
+            again: false,
+        }
     }
 }
 
-/// Builds a selection: everything is made in memory first, and files are
-/// written only when every document succeeded. A lock in the output folder
-/// keeps two builds from interleaving their writes.
+/// One year of a build, before anything is written.
+enum Year {
+    /// Made already from the same inputs.
+    Unchanged(Unchanged),
+    /// Made now, in memory.
+    Made { artifacts: Vec<Artifact>, changes: Vec<Change>, warnings: Vec<Diagnostic> },
+}
+
+fn year(project: &Project, network: &str, year: i32, formats: &[&str], opts: &BuildOptions) -> Result<Year> {
+    if !opts.again {
+        if let Some(u) = up_to_date(project, network, year, formats) {
+            return Ok(Year::Unchanged(u));
+        }
+    }
+    let p = prepare(project, network, year)?;
+    let (artifacts, changes) = outputs(project, &p, formats, opts.note)?;
+    Ok(Year::Made { artifacts, changes, warnings: p.warnings })
+}
+
+/// Builds a selection: every year at once, each either found unchanged or
+/// made in memory; files are written only when every year succeeded, and
+/// messages come in the selection's order whichever year finished first. A
+/// lock in the output folder keeps two builds from interleaving their writes.
 pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<Built> {
     let targets = project.targets(sel)?;
     let formats: Vec<&str> = opts.formats.iter().map(String::as_str).collect();
     let _lock = publish::lock(&project.output)?;
     let mut sink = Sink::default();
     project.skipped().into_iter().for_each(|d| sink.push(d));
+    let years: Vec<Result<Year>> =
+        targets.par_iter().map(|(n, y)| year(project, n, *y, &formats, opts)).collect();
     let mut artifacts = Vec::new();
     let mut changes = Vec::new();
-    for (n, y) in targets {
-        match prepare(project, &n, y).and_then(|p| {
-            let (a, c) = outputs(project, &p, &formats, opts.note)?;
-            Ok((a, c, p.warnings))
-        }) {
-            Ok((a, c, w)) => {
+    let mut unchanged = Vec::new();
+    // Per year: its files found unchanged, or the range of its artifacts.
+    let mut parts: Vec<std::result::Result<Vec<Written>, std::ops::Range<usize>>> = Vec::new();
+    for ((n, y), made) in targets.into_iter().zip(years) {
+        match made {
+            Ok(Year::Unchanged(u)) => {
+                u.warnings.into_iter().for_each(|d| sink.push(d));
+                parts.push(Ok(u.written));
+                unchanged.push((n, y));
+            }
+            Ok(Year::Made { artifacts: a, changes: c, warnings }) => {
+                warnings.into_iter().for_each(|d| sink.push(d));
+                parts.push(Err(artifacts.len()..artifacts.len() + a.len()));
                 artifacts.extend(a);
                 changes.extend(c);
-                w.into_iter().for_each(|d| sink.push(d));
             }
             Err(e) => sink.extend(e),
         }
     }
     let warnings = sink.finish()?;
-    Ok(Built { written: publish::publish(&artifacts)?, warnings, changes })
+    let published = publish::publish(&artifacts)?;
+    let written = parts
+        .into_iter()
+        .flat_map(|p| match p {
+            Ok(w) => w,
+            Err(range) => published[range].to_vec(),
+        })
+        .collect();
+    Ok(Built { written, warnings, changes, unchanged })
 }

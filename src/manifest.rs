@@ -3,6 +3,11 @@
 //! hashes and every dated event. The next build compares against it and says
 //! in plain Norwegian what changed, which files it touched, and raises the
 //! calendar SEQUENCE of every moved meeting.
+//!
+//! The manifest also says which program made the files and what it read
+//! (folders and files), so the next build can tell, by reading the inputs
+//! again and hashing them, that nothing changed and the year need not be
+//! made again.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,9 +16,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::dates;
+use crate::diag::{Diagnostic, Location, Severity};
 use crate::model::PlanYear;
 
 pub const FILE: &str = "manifest.json";
+
+/// The program that makes the files: its version and a fingerprint of the
+/// sources it was built from (another program may make other bytes).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("ARSPLAN_BUILD_ID"));
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -30,6 +40,80 @@ pub struct Manifest {
     /// Meeting id → event.
     #[serde(rename = "hendelser")]
     pub events: BTreeMap<String, Event>,
+    /// The program that made the files ([`VERSION`]).
+    #[serde(rename = "versjon", default)]
+    pub version: String,
+    /// The templates folder the build used (as `inputs` shows paths).
+    #[serde(rename = "maler", default)]
+    pub templates: String,
+    /// The folders and files the build read; `inputs` is what they held.
+    #[serde(rename = "leste", default)]
+    pub reads: Vec<Read>,
+    /// The formats the build made.
+    #[serde(rename = "formater", default)]
+    pub formats: Vec<String>,
+    /// The files the build made (beside the manifest), by name.
+    #[serde(rename = "laget", default)]
+    pub made: Vec<String>,
+    /// The warnings the build gave, to be given again when nothing changed.
+    #[serde(rename = "advarsler", default)]
+    pub warnings: Vec<Warning>,
+}
+
+/// Something a build read, by path as the manifest shows paths.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Read {
+    /// Every file below a folder (hidden files and Office's lock files aside).
+    #[serde(rename = "mappe")]
+    Folder(String),
+    /// The files directly in a folder.
+    #[serde(rename = "filene_i")]
+    FilesIn(String),
+    /// One file, which may be missing.
+    #[serde(rename = "fil")]
+    File(String),
+}
+
+/// A warning as the manifest keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    #[serde(rename = "melding")]
+    pub message: String,
+    #[serde(rename = "fil", default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(rename = "rad", default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(rename = "kolonne", default, skip_serializing_if = "Option::is_none")]
+    pub col: Option<(usize, String)>,
+    #[serde(rename = "hjelp", default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Warning {
+    /// A warning to keep, its path shown by `show`.
+    pub fn new(d: &Diagnostic, show: impl Fn(&Path) -> String) -> Warning {
+        Warning {
+            message: d.message.clone(),
+            file: d.location.as_ref().map(|l| show(&l.file)),
+            row: d.location.as_ref().and_then(|l| l.row),
+            col: d.location.as_ref().and_then(|l| l.col.clone()),
+            hint: d.hint.clone(),
+        }
+    }
+
+    /// The warning again, its path found by `find`.
+    pub fn diagnostic(&self, find: impl Fn(&str) -> std::path::PathBuf) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            location: self.file.as_ref().map(|f| Location {
+                file: find(f),
+                row: self.row,
+                col: self.col.clone(),
+            }),
+            message: self.message.clone(),
+            hint: self.hint.clone(),
+        }
+    }
 }
 
 /// A meeting as the calendars and the change list see it.

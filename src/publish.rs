@@ -8,6 +8,8 @@
 //! file either old or new; its temporary files are removed at the next start.
 
 use std::io::Write;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{io_text, Error, Location, Result};
@@ -137,21 +139,21 @@ fn umask() -> u32 {
     })
 }
 
-/// Writes `bytes` to a new synced temporary file beside `path`.
-fn stage(path: &Path, bytes: &[u8], made: &mut Vec<PathBuf>) -> Result<tempfile::TempPath> {
+/// Writes `bytes` to a new temporary file beside `path` (not yet synced).
+fn stage(path: &Path, bytes: &[u8], made: &mut Vec<PathBuf>) -> Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     make_dir(dir, made).map_err(|e| write_error(dir, "kan ikke lage mappen", &e))?;
     let fail = |e: std::io::Error| write_error(path, "kan ikke skrive filen", &e);
     let mut tmp = new_temp(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    Ok(tmp.into_temp_path())
+    Ok(tmp)
 }
 
-/// Writes `bytes` to `path` via a temporary file and a rename.
+/// Writes `bytes` to `path` via a synced temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut made = Vec::new();
     let tmp = stage(path, bytes, &mut made)?;
+    tmp.as_file().sync_data().map_err(|e| write_error(path, "kan ikke skrive filen", &e))?;
     tmp.persist(path).map_err(|e| write_error(path, "kan ikke skrive filen", &e.error))?;
     sync_dir(path);
     Ok(())
@@ -187,7 +189,9 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
         }
         out.push(Written { path: a.path.clone(), size: a.bytes.len(), changed: !same, kept: None });
     }
-    // 1. Stage: every changed file as a synced temporary file beside its place.
+    // 1. Stage: every changed file as a temporary file beside its place; then
+    //    all of them synced at once (the system commits them together), not
+    //    one write-and-wait after another.
     let mut made_dirs = Vec::new();
     let mut staged = Vec::new();
     for a in &changed {
@@ -200,6 +204,16 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
             }
         }
     }
+    let synced: std::result::Result<(), Error> = staged.par_iter().try_for_each(|(t, path)| {
+        t.as_file().sync_data().map_err(|e| write_error(path, "kan ikke skrive filen", &e))
+    });
+    if let Err(e) = synced {
+        drop(staged);
+        remove_dirs(&made_dirs);
+        return Err(e);
+    }
+    let staged: Vec<(tempfile::TempPath, PathBuf)> =
+        staged.into_iter().map(|(t, p)| (t.into_temp_path(), p)).collect();
     // 2. Commit: keep a second name for each old file, then rename the new one over it.
     let mut done: Vec<Committed> = Vec::new();
     for (tmp, path) in staged {
@@ -222,7 +236,7 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
         }
         done.push(Committed { path, backup, existed });
     }
-    // 3. Every file is in place: sync the folders and drop the old files' second names.
+    // 3. Every file is in place: sync each folder once, and drop the old files' second names.
     let mut dirs: Vec<&Path> = done.iter().filter_map(|c| c.path.parent()).collect();
     dirs.sort();
     dirs.dedup();

@@ -63,7 +63,7 @@ pub enum Command {
         help_template = TEMPLATE,
         override_usage = "arsplan build [VALG]",
         next_help_heading = "Valg",
-        after_help = "Eksempler:\n  arsplan build\n  arsplan build --network stavanger --year 2026 --format pdf\n  arsplan build --notat"
+        after_help = "Eksempler:\n  arsplan build\n  arsplan build --network stavanger --year 2026 --format pdf\n  arsplan build --notat\n  arsplan build --på-nytt"
     )]
     Build {
         #[command(flatten)]
@@ -250,20 +250,28 @@ pub struct Out {
     /// Skriv også et kort endringsnotat (endringsnotat-<år>.txt) der noe er endret
     #[arg(long)]
     pub notat: bool,
+    /// Lag dokumentene på nytt også der ingenting er endret siden forrige gang (også --pa-nytt)
+    #[arg(long = "på-nytt", alias = "pa-nytt")]
+    pub again: bool,
 }
 
 impl Out {
     /// The build options these arguments name, or an error naming an unknown format.
     pub fn options(&self) -> Result<BuildOptions> {
-        let formats: Vec<String> =
-            self.format.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-        for f in &formats {
-            if crate::render::Format::by_name(f).is_none() {
-                return Err(Error::msg(format!("ukjent format «{f}»"))
-                    .with_hint("bruk docx og/eller pdf, for eksempel --format docx,pdf"));
+        let mut formats = Vec::new();
+        for f in self.format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            match crate::render::Format::by_name(f) {
+                Some(f) if !formats.iter().any(|g| g == f.extension()) => {
+                    formats.push(f.extension().to_string())
+                }
+                Some(_) => {}
+                None => {
+                    return Err(Error::msg(format!("ukjent format «{f}»"))
+                        .with_hint("bruk docx og/eller pdf, for eksempel --format docx,pdf"))
+                }
             }
         }
-        Ok(BuildOptions { formats, note: self.notat })
+        Ok(BuildOptions { formats, note: self.notat, again: self.again })
     }
 }
 

@@ -54,6 +54,13 @@ fn print_built(built: &Built, all: bool, verbosity: Verbosity) {
     if unchanged > 0 && !all {
         println!("{} uendret.", count(unchanged, "fil var", "filer var"));
     }
+    if !built.unchanged.is_empty() {
+        let years: Vec<String> = built.unchanged.iter().map(|(n, y)| format!("{n} {y}")).collect();
+        println!(
+            "Uendret siden forrige bygging, ikke laget på nytt: {}. (Bruk --på-nytt for å lage alt likevel.)",
+            years.join(", ")
+        );
+    }
     if !built.changes.is_empty() {
         println!("\nEndringer siden forrige bygging:");
         for c in &built.changes {

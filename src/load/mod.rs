@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 use crate::model::*;
 pub use reference::kommuner;
-pub use walk::files_below;
+pub use walk::{files_below, files_in, hidden};
 
 /// The networks in a data folder: every subfolder with a `nettverk.toml`, sorted.
 pub fn networks(data: &Path) -> Result<Vec<String>> {
@@ -528,19 +528,4 @@ pub fn kommunenummer(v: &str) -> String {
         3 | 5 if v.chars().all(|c| c.is_ascii_digit()) => format!("0{v}"),
         _ => v.to_string(),
     }
-}
-
-/// The data files a network's year depends on: its profile, logo, register,
-/// own templates, and everything in the year's folder.
-pub fn inputs(py: &PlanYear) -> Vec<std::path::PathBuf> {
-    let mut v = vec![py.data_dir.join("nettverk.toml")];
-    for name in ["logo.png", "ressurspersoner.csv", "ressurspersoner.xlsx"] {
-        let p = py.data_dir.join(name);
-        if p.is_file() {
-            v.push(p);
-        }
-    }
-    v.extend(files_below(&py.data_dir.join("maler")));
-    v.extend(files_below(&py.year_dir));
-    v
 }

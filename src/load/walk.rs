@@ -8,13 +8,30 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Every file below `dir` (sorted), skipping hidden files, Excel's lock
-/// files (`~$…`) and links to folders, for hashing and watching.
+/// Every file below `dir` (sorted), skipping hidden files and folders,
+/// Excel's lock files (`~$…`) and links to folders, for hashing and watching.
 pub fn files_below(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     walk(dir, &mut seen, &mut out);
     out
+}
+
+/// The files directly in `dir` (sorted), skipped as [`files_below`] skips them.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| !hidden(p) && p.metadata().is_ok_and(|m| m.is_file()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Hidden files and folders (`.git`, `.DS_Store`) and Office's lock files (`~$…`).
+pub fn hidden(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.starts_with('~'))
 }
 
 fn walk(dir: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
@@ -29,16 +46,17 @@ fn walk(dir: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
         entries.filter_map(|e| e.ok()).filter_map(|e| Some((e.path(), e.file_type().ok()?))).collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
     for (p, kind) in items {
-        let hidden =
-            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.starts_with('~'));
+        if hidden(&p) {
+            continue;
+        }
         if kind.is_dir() {
             walk(&p, seen, out);
         } else if kind.is_symlink() {
             // A link to a file is read like the file; a link to a folder is not followed.
-            if !hidden && p.metadata().is_ok_and(|m| m.is_file()) {
+            if p.metadata().is_ok_and(|m| m.is_file()) {
                 out.push(p);
             }
-        } else if !hidden {
+        } else {
             out.push(p);
         }
     }

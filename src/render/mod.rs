@@ -74,6 +74,8 @@ pub struct Fitted {
     pub theme: Theme,
     /// The PDF's pages, laid out in that style.
     pub pages: PagedDocument,
+    /// Whether the spacing was tightened (the style differs from the house style).
+    pub tightened: bool,
 }
 
 /// Lays a document out in its house style; when the last page would hold only
@@ -82,16 +84,16 @@ pub struct Fitted {
 pub fn fit(doc: &Document, theme: &Theme, assets: &Assets) -> Result<Fitted> {
     let pages = pdf::layout(doc, theme, assets)?;
     if !nearly_empty_last_page(&pages, theme) {
-        return Ok(Fitted { theme: theme.clone(), pages });
+        return Ok(Fitted { theme: theme.clone(), pages, tightened: false });
     }
     for factor in [0.85, 0.7] {
         let tight = theme.tightened(factor);
         let tried = pdf::layout(doc, &tight, assets)?;
         if tried.pages().len() < pages.pages().len() {
-            return Ok(Fitted { theme: tight, pages: tried });
+            return Ok(Fitted { theme: tight, pages: tried, tightened: true });
         }
     }
-    Ok(Fitted { theme: theme.clone(), pages })
+    Ok(Fitted { theme: theme.clone(), pages, tightened: false })
 }
 
 /// Whether the last of several pages holds fewer than [`LAST_PAGE_MIN_LINES`] lines.
@@ -100,20 +102,30 @@ pub fn nearly_empty_last_page(pages: &PagedDocument, theme: &Theme) -> bool {
     n > 1 && pages::lines(&pages::runs(pages, theme), n - 1).len() < LAST_PAGE_MIN_LINES
 }
 
-/// Renders a document in each format, in one fitted style.
+/// Renders a document in each format, in one fitted style. The DOCX is made
+/// in the house style while the PDF is laid out (on another core), and made
+/// again in the few documents whose spacing had to be tightened.
 pub fn render(
     doc: &Document,
     theme: &Theme,
     assets: &Assets,
     formats: &[Format],
 ) -> Result<Vec<(Format, Vec<u8>)>> {
-    let fitted = fit(doc, theme, assets)?;
+    let docx = |theme: &Theme| docx::Docx.render(doc, theme, assets);
+    let (fitted, early_docx) =
+        rayon::join(|| fit(doc, theme, assets), || formats.contains(&Format::Docx).then(|| docx(theme)));
+    let fitted = fitted?;
+    let mut early_docx = early_docx.transpose()?;
     formats
         .iter()
         .map(|f| {
             let bytes = match f {
                 Format::Pdf => pdf::export(&fitted.pages, doc)?,
-                Format::Docx => docx::Docx.render(doc, &fitted.theme, assets)?,
+                Format::Docx if fitted.tightened => docx(&fitted.theme)?,
+                Format::Docx => match early_docx.take() {
+                    Some(bytes) => bytes,
+                    None => docx(theme)?,
+                },
             };
             Ok((*f, bytes))
         })

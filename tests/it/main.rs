@@ -16,5 +16,6 @@ mod quality;
 mod report;
 mod seeds;
 mod send;
+mod speed;
 mod strategy;
 mod trekk;
