@@ -1,13 +1,20 @@
-//! `watch`: build a selection, then rebuild each network's year whenever a
-//! file it depends on changes, and tell the caller what happened.
+//! `watch`: build a selection, then rebuild a network's year as soon as a
+//! file it reads is saved. The operating system says when files change (file
+//! events, through the notify crate; polling only where events cannot be
+//! had); a short quiet spell lets an editor finish saving (many save through
+//! a temporary file and a rename); and the Typst compiler's caches stay warm
+//! in this process between rebuilds, so only what changed is laid out again.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use crate::build::{self, BuildOptions, Built, Prepared};
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::build::{self, BuildOptions, Built, Paths};
 use crate::diag::{Error, Result};
 use crate::load;
+use crate::manifest::{self, Read};
 use crate::project::{Project, Selection};
 
 /// What the watcher did, for the caller to show.
@@ -22,52 +29,84 @@ pub enum Event {
     Waiting,
 }
 
-/// The folders and files a network's year is built from: its data folder,
-/// the strategy's, the reference data and its house style's folders.
-pub fn roots(project: &Project, p: &Prepared) -> Vec<PathBuf> {
-    let d = &p.year.data_dir;
-    let mut v = vec![p.year.year_dir.clone(), d.join("maler"), project.data.join("kommuner.csv")];
-    // The network folder's own files, not its other years.
-    if let Ok(entries) = std::fs::read_dir(d) {
-        let mut files: Vec<PathBuf> =
-            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.is_file()).collect();
-        files.sort();
-        v.extend(files);
+/// How long the files must be quiet after a change before the rebuild: long
+/// enough for an editor's temporary file and rename, short to the eye.
+pub const SETTLE: Duration = Duration::from_millis(30);
+
+/// How often files are looked at where the system gives no file events.
+const POLL: Duration = Duration::from_millis(250);
+
+/// What a year reads, as absolute paths: what its last build recorded in its
+/// manifest, or, for a year never built, its network's folder and the templates.
+fn reads(project: &Project, network: &str, year: i32) -> Vec<Read> {
+    let dir = project.output.join(network).join(year.to_string());
+    match manifest::read(&dir) {
+        Some(m) if !m.reads.is_empty() => {
+            let paths = Paths::new(project);
+            m.reads
+                .into_iter()
+                .map(|r| match r {
+                    Read::Folder(f) => Read::Folder(absolute(&paths.find(&f))),
+                    Read::FilesIn(f) => Read::FilesIn(absolute(&paths.find(&f))),
+                    Read::File(f) => Read::File(absolute(&paths.find(&f))),
+                })
+                .collect()
+        }
+        _ => vec![
+            Read::Folder(absolute(&project.data.join(network))),
+            Read::Folder(absolute(&project.templates)),
+            Read::File(absolute(&project.data.join("kommuner.csv"))),
+        ],
     }
-    if let Some(s) = &p.strategy {
-        v.push(project.data.join(&s.network));
-    }
-    v.extend(p.theme.dirs.iter().cloned());
-    v
 }
 
-type Fingerprint = BTreeMap<PathBuf, (SystemTime, u64)>;
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
 
-/// A fingerprint (modification time and size) of every file below some roots.
-pub fn fingerprint(roots: &[PathBuf]) -> Fingerprint {
-    let mut out = BTreeMap::new();
-    for r in roots {
-        let files = if r.is_file() { vec![r.clone()] } else { load::files_below(r) };
-        for f in files {
-            if let Ok(m) = std::fs::metadata(&f) {
-                out.insert(f, (m.modified().unwrap_or(std::time::UNIX_EPOCH), m.len()));
-            }
+/// Whether a path is hidden, or in a hidden folder, below `root`.
+fn hidden(p: &Path, root: &Path) -> bool {
+    let below = p.strip_prefix(root).unwrap_or(p);
+    below.ancestors().any(|a| a != Path::new("") && load::hidden(a))
+}
+
+/// Whether a changed file (an absolute path) is one of `reads`.
+fn affects(reads: &[Read], changed: &Path) -> bool {
+    reads.iter().any(|r| match r {
+        Read::Folder(f) => changed.starts_with(f),
+        Read::FilesIn(f) => changed.parent() == Some(Path::new(f)),
+        Read::File(f) => changed == Path::new(f),
+    })
+}
+
+/// Watches the data and templates folders: file events where the system
+/// has them, else polling.
+fn watcher(project: &Project, tx: mpsc::Sender<notify::Result<notify::Event>>) -> Result<Box<dyn Watcher>> {
+    let dirs: Vec<PathBuf> = [&project.data, &project.templates]
+        .into_iter()
+        .filter(|d| d.is_dir())
+        .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.clone()))
+        .collect();
+    let watch_all = |w: &mut dyn Watcher| dirs.iter().try_for_each(|d| w.watch(d, RecursiveMode::Recursive));
+    if let Ok(mut w) = notify::recommended_watcher(tx.clone()) {
+        if watch_all(&mut w).is_ok() {
+            return Ok(Box::new(w));
         }
     }
-    out
+    let config = notify::Config::default().with_poll_interval(POLL);
+    let mut w = notify::PollWatcher::new(tx, config).map_err(|e| {
+        Error::msg(format!("kan ikke følge med på filene: {e}"))
+            .with_hint("bygg med «arsplan build» etter hver endring i stedet")
+    })?;
+    watch_all(&mut w).map_err(|e| {
+        Error::msg(format!("kan ikke følge med på filene: {e}"))
+            .with_hint("sjekk at datamappen og malmappen finnes og kan leses")
+    })?;
+    Ok(Box::new(w))
 }
 
-/// What differs between two fingerprints, as paths (deleted ones marked).
-fn difference(before: &Fingerprint, now: &Fingerprint) -> Vec<String> {
-    now.iter()
-        .filter(|(f, v)| before.get(*f) != Some(*v))
-        .map(|(f, _)| f.display().to_string())
-        .chain(before.keys().filter(|f| !now.contains_key(*f)).map(|f| format!("{} (slettet)", f.display())))
-        .collect()
-}
-
-/// Builds the selection, then polls every quarter second and rebuilds the
-/// years whose inputs changed. Returns after `rounds` rebuilds, if given.
+/// Builds the selection, then rebuilds the years whose files change.
+/// Returns after `rounds` rebuilds, if given.
 pub fn run(
     project: &Project,
     sel: &Selection,
@@ -76,13 +115,12 @@ pub fn run(
     report: &mut dyn FnMut(Event),
 ) -> Result<()> {
     let targets = project.targets(sel)?;
-    let roots_of = |n: &str, y: i32| -> Vec<PathBuf> {
-        match build::prepare(project, n, y) {
-            Ok(p) => roots(project, &p),
-            // Data that does not load yet: watch its folders anyway.
-            Err(_) => vec![project.data.join(n), project.templates.clone()],
-        }
-    };
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let output = abs(&project.output);
+    let root = abs(project.data.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+    // Watch first, so nothing saved during the first builds is missed.
+    let (tx, rx) = mpsc::channel();
+    let _watcher = watcher(project, tx)?;
     let build = |n: &str, y: i32, report: &mut dyn FnMut(Event)| {
         let t = Instant::now();
         let one = Selection { networks: vec![n.to_string()], years: vec![y] };
@@ -91,32 +129,90 @@ pub fn run(
             Err(error) => report(Event::Failed { network: n.into(), year: y, error }),
         }
     };
-    let mut state: Vec<((String, i32), Vec<PathBuf>, Fingerprint)> = Vec::new();
-    for (n, y) in targets {
-        build(&n, y, report);
-        let roots = roots_of(&n, y);
-        let fp = fingerprint(&roots);
-        state.push(((n, y), roots, fp));
+    for (n, y) in &targets {
+        build(n, *y, report);
     }
+    // Events the first builds caused or met are old news.
+    while rx.try_recv().is_ok() {}
     report(Event::Waiting);
     let mut done = 0;
     loop {
-        std::thread::sleep(Duration::from_millis(250));
-        for ((n, y), roots, fp) in state.iter_mut() {
-            let now = fingerprint(roots);
-            if now == *fp {
-                continue;
+        // Wait for a change, then for a quiet spell.
+        let mut changed: Vec<PathBuf> = Vec::new();
+        let mut take = |e: notify::Result<notify::Event>| {
+            if let Ok(e) = e {
+                if !matches!(e.kind, EventKind::Access(_)) {
+                    // Hidden files (an editor's temporary file) and Office's lock files are not data.
+                    changed
+                        .extend(e.paths.into_iter().filter(|p| !p.starts_with(&output) && !hidden(p, &root)));
+                }
             }
-            // Let an editor finish writing before reading.
-            std::thread::sleep(Duration::from_millis(100));
-            report(Event::Changed(difference(fp, &now)));
+        };
+        match rx.recv() {
+            Ok(e) => take(e),
+            Err(_) => return Ok(()),
+        }
+        loop {
+            match rx.recv_timeout(SETTLE) {
+                Ok(e) => take(e),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        let affected: Vec<&(String, i32)> = targets
+            .iter()
+            .filter(|(n, y)| {
+                let r = reads(project, n, *y);
+                changed.iter().any(|c| affects(&r, c))
+            })
+            .collect();
+        if affected.is_empty() {
+            continue;
+        }
+        let shown = changed
+            .iter()
+            .filter(|c| affected.iter().any(|(n, y)| affects(&reads(project, n, *y), c)))
+            .map(|c| {
+                let shown = c.strip_prefix(&root).unwrap_or(c).display().to_string();
+                if c.exists() {
+                    shown
+                } else {
+                    format!("{shown} (slettet)")
+                }
+            })
+            .collect();
+        report(Event::Changed(shown));
+        for (n, y) in affected {
             build(n, *y, report);
-            *roots = roots_of(n, *y);
-            *fp = fingerprint(roots);
             done += 1;
         }
         if rounds.is_some_and(|r| done >= r) {
             return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_affects_the_years_that_read_it() {
+        let reads = vec![
+            Read::Folder("/p/data/stavanger/2026".into()),
+            Read::FilesIn("/p/data/stavanger".into()),
+            Read::File("/p/data/kommuner.csv".into()),
+        ];
+        for yes in ["/p/data/stavanger/2026/moter.csv", "/p/data/stavanger/logo.png", "/p/data/kommuner.csv"]
+        {
+            assert!(affects(&reads, Path::new(yes)), "{yes}");
+        }
+        for no in
+            ["/p/data/stavanger/2025/moter.csv", "/p/data/bergen/nettverk.toml", "/p/data/kommuner.xlsx"]
+        {
+            assert!(!affects(&reads, Path::new(no)), "{no}");
         }
     }
 }
