@@ -16,7 +16,7 @@ use typst_layout::PagedDocument;
 
 use crate::diag::{Error, Result};
 
-static FONT_FILES: [&[u8]; 8] = [
+static FONT_FILES: [&[u8]; 12] = [
     include_bytes!("fonts/Carlito-Regular.ttf"),
     include_bytes!("fonts/Carlito-Bold.ttf"),
     include_bytes!("fonts/Carlito-Italic.ttf"),
@@ -25,6 +25,10 @@ static FONT_FILES: [&[u8]; 8] = [
     include_bytes!("fonts/LiberationSans-Bold.ttf"),
     include_bytes!("fonts/LiberationSans-Italic.ttf"),
     include_bytes!("fonts/LiberationSans-BoldItalic.ttf"),
+    include_bytes!("fonts/Caladea-Regular.ttf"),
+    include_bytes!("fonts/Caladea-Bold.ttf"),
+    include_bytes!("fonts/Caladea-Italic.ttf"),
+    include_bytes!("fonts/Caladea-BoldItalic.ttf"),
 ];
 
 static FONTS: LazyLock<Vec<Font>> =
