@@ -67,6 +67,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         None => None,
     };
     let mut sink = Sink::default();
+    theme.warnings.iter().for_each(|d| sink.push(d.clone()));
     check::check(&py).into_iter().for_each(|d| sink.push(d));
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));

@@ -26,6 +26,7 @@ pub mod send;
 pub mod templates;
 pub mod theme;
 pub mod watch;
+pub mod wordmal;
 pub mod xml;
 
 use diag::{Error, Result};

@@ -41,6 +41,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Watch { sel, out, runder } => commands::watch(&project, sel, out, *runder),
         Command::Send(args) => commands::send(&project, args),
         Command::Trekk { network, year, seed, ny } => commands::trekk(&project, network, *year, *seed, *ny),
+        Command::Wordmal { stil, ut, network } => commands::wordmal(&project, stil, ut, network.as_deref()),
     }
 }
 
