@@ -15,3 +15,4 @@ mod seeds;
 mod send;
 mod strategy;
 mod trekk;
+mod wordmal;
