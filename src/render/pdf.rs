@@ -467,12 +467,16 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         sp.list_pt
     );
     // Tables: rows never split across pages, header rows repeat, narrow text is hyphenated.
+    // Word sets a cell's line a whole single line high (with the font's line
+    // gap); Typst's text box has no gap: a cell padded less than half the gap
+    // (Word's own Table Grid pads 0) gets that much, or its text touches the rules.
+    let half_gap = (single - body) / 2.0 * f64::from(theme.font_size);
     let _ = writeln!(
         s,
-        "#set table(stroke: 0.5pt + {}, inset: (x: {}pt, y: {}pt), align: left)",
+        "#set table(stroke: 0.5pt + {}, inset: (x: {}pt, y: {:.2}pt), align: left)",
         rgb(theme, "linje"),
         sp.cell_h_pt,
-        sp.cell_v_pt
+        f64::from(sp.cell_v_pt).max(half_gap)
     );
     s.push_str("#set table.cell(breakable: false)\n");
     for level in 1..=4u8 {

@@ -27,6 +27,7 @@ use tree::{Elem, Node};
 const CT_DOCUMENT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
 const CT_TEMPLATE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
 const STRICT_W: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 /// Word's names of the built-in styles the documents use.
 pub const TITLE: &str = "Title";
@@ -294,6 +295,15 @@ impl Reader<'_> {
                 "lagre malen i Word som vanlig «Word-mal (.dotx)»",
             ));
         }
+        // Word, LibreOffice and python-docx all name the main namespace `w`;
+        // arsplan reads and writes the parts with that prefix.
+        if document.attr("xmlns:w").is_none_or(|w| w != W_NS) {
+            return Err(err(
+                path,
+                "Word-malen er skrevet av et program arsplan ikke kjenner (uvanlige XML-navn)",
+                "åpne malen i Word eller LibreOffice og lagre den på nytt som Word-mal (.dotx)",
+            ));
+        }
         // Nothing is ever fetched: external targets other than links are dropped, with a warning.
         for name in self.pkg.parts.keys().filter(|n| n.ends_with(".rels")).cloned().collect::<Vec<_>>() {
             let source = source_of_rels(&name);
@@ -322,6 +332,13 @@ impl Reader<'_> {
             ));
         };
         let styles_xml = self.xml(&styles_part)?.ok_or_else(not_word)?;
+        if styles_xml.attr("xmlns:w").is_none_or(|w| w != W_NS) {
+            return Err(err(
+                path,
+                "stilene i Word-malen er skrevet av et program arsplan ikke kjenner (uvanlige XML-navn)",
+                "åpne malen i Word eller LibreOffice og lagre den på nytt som Word-mal (.dotx)",
+            ));
+        }
         let theme_part = part_of(package::REL_THEME);
         let theme_xml = match &theme_part {
             Some(p) => self.xml(p)?,
