@@ -347,6 +347,38 @@ fn a_template_lacking_styles_gets_ours_with_one_warning_each() {
 }
 
 #[test]
+fn norwegian_style_ids_are_found_by_the_built_in_names() {
+    // Norwegian Word saves Heading 1 as id «Overskrift1», name «heading 1»;
+    // the body uses the template's ids and adds no second Heading 1.
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        for (from, to) in [("Heading1", "Overskrift1"), ("Title", "Tittel"), ("ListBullet", "Punktliste")] {
+            let styles = p.iter_mut().find(|(n, _)| n == "word/styles.xml").unwrap();
+            let text = String::from_utf8(styles.1.clone()).unwrap();
+            let text = text.replace(&format!("w:styleId=\"{from}\""), &format!("w:styleId=\"{to}\""));
+            styles.1 = text.into_bytes();
+        }
+        p
+    });
+    let case = Case::new("mal.dotx", &tpl, "");
+    let stderr = case.build();
+    assert!(!stderr.contains("ingen stil"), "{stderr}");
+    let docx = case.output("docx");
+    let doc = part(&docx, "word/document.xml");
+    assert_has(
+        &doc,
+        &[
+            "<w:pStyle w:val=\"Overskrift1\"/>",
+            "<w:pStyle w:val=\"Tittel\"/>",
+            "<w:pStyle w:val=\"Punktliste\"/>",
+        ],
+    );
+    assert!(!doc.contains("w:val=\"Heading1\""));
+    let styles = part(&docx, "word/styles.xml");
+    assert_eq!(styles.matches("<w:name w:val=\"heading 1\"/>").count(), 1);
+    assert!(!styles.contains("w:styleId=\"Heading1\""));
+}
+
+#[test]
 fn a_file_that_is_no_zip_is_refused() {
     let case = Case::new("mal.dotx", b"Dette er ingen Word-fil.", "");
     assert_has(&case.build_fails(), &["feil: ", "mal.dotx", "er ikke en Word-fil", "hjelp:"]);
