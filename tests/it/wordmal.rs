@@ -379,6 +379,84 @@ fn norwegian_style_ids_are_found_by_the_built_in_names() {
 }
 
 #[test]
+fn a_first_page_of_its_own_is_kept_in_both_formats() {
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        let header = part(&zip_of(&p), "word/header1.xml");
+        let first = header.replacen("<w:p>", "<w:p><w:r><w:t>Forsidetopp</w:t></w:r></w:p><w:p>", 1);
+        p.push(("word/header9.xml".into(), first.into_bytes()));
+        replace_in(
+            &mut p,
+            "word/_rels/document.xml.rels",
+            "</Relationships>",
+            r#"<Relationship Id="rIdForside" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header9.xml"/></Relationships>"#,
+        );
+        replace_in(
+            &mut p,
+            "word/document.xml",
+            "<w:sectPr>",
+            r#"<w:sectPr><w:headerReference w:type="first" r:id="rIdForside"/>"#,
+        );
+        replace_in(&mut p, "word/document.xml", "</w:sectPr>", "<w:titlePg/></w:sectPr>");
+        replace_in(
+            &mut p,
+            "[Content_Types].xml",
+            "</Types>",
+            r#"<Override PartName="/word/header9.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>"#,
+        );
+        p
+    });
+    let case = Case::new("mal.dotx", &tpl, "");
+    case.build();
+    let doc = part(&case.output("docx"), "word/document.xml");
+    assert_has(&doc, &["w:type=\"first\"", "<w:titlePg/>"]);
+    let out = tempfile::tempdir().unwrap();
+    let project = arsplan::Project {
+        data: case.path("data"),
+        templates: common::root().join("templates"),
+        output: out.path().to_path_buf(),
+    };
+    let p = project.prepare("stavanger", 2026).unwrap();
+    let d = project.documents(&p).unwrap().remove(0).document;
+    let fitted = render::fit(&d, &p.theme, &p.assets).unwrap();
+    let runs = render::pages::runs(&fitted.pages, &fitted.theme);
+    let header = |page: usize| -> String {
+        runs.iter()
+            .filter(|r| r.page == page && !r.body)
+            .map(|r| r.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(header(0).contains("Forsidetopp"), "{}", header(0));
+    assert!(
+        !header(1).contains("Forsidetopp") && header(1).contains("Kreftomsorg Rogaland"),
+        "{}",
+        header(1)
+    );
+}
+
+#[test]
+fn a_font_arsplan_lacks_is_named_with_its_substitute() {
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        replace_in(
+            &mut p,
+            "word/styles.xml",
+            "w:ascii=\"Calibri\" w:hAnsi=\"Calibri\"",
+            "w:ascii=\"Georgia\" w:hAnsi=\"Georgia\"",
+        );
+        p
+    });
+    let case = Case::new("mal.dotx", &tpl, "");
+    let stderr = case.build();
+    assert_has(
+        &stderr,
+        &["advarsel: ", "mal.dotx", "«Georgia»", "PDF-en bruker «Caladea»", "Word-filen beholder «Georgia»"],
+    );
+    let t = case.theme();
+    assert_eq!((t.font.as_str(), t.word_font_name().as_str()), ("Caladea", "Georgia"));
+    assert_has(&part(&case.output("docx"), "word/styles.xml"), &["w:ascii=\"Georgia\""]);
+}
+
+#[test]
 fn a_file_that_is_no_zip_is_refused() {
     let case = Case::new("mal.dotx", b"Dette er ingen Word-fil.", "");
     assert_has(&case.build_fails(), &["feil: ", "mal.dotx", "er ikke en Word-fil", "hjelp:"]);
@@ -530,7 +608,7 @@ fn python(script: &str, args: &[&Path]) -> serde_json::Value {
 
 /// Changes a template with python-docx (Heading 1 colour and size, Normal's
 /// size, the margins), builds with it, and reads both outputs back.
-fn followed(made: &Path, file: &str, header_text: &str) {
+fn followed(made: &Path, file: &str, header_text: &str, heading_font: &str) {
     common::need("python3", &["-c", "import docx, pdfplumber"]);
     common::need("openxml-audit", &["--help"]);
     common::need("soffice", &["--version"]);
@@ -567,6 +645,7 @@ fn followed(made: &Path, file: &str, header_text: &str) {
     close(p["page_pt"][1].as_f64().unwrap(), page_h / 25.4 * 72.0, 0.5, "PDF page height");
     let h = &p["heading"];
     close(h["size"].as_f64().unwrap(), 19.0, 0.05, "heading size in the PDF");
+    assert!(h["font"].as_str().unwrap().contains(heading_font), "the heading's font: {h}");
     let rgb: Vec<f64> =
         h["color"].as_array().expect("heading colour").iter().map(|v| v.as_f64().unwrap()).collect();
     for (got, want) in rgb.iter().zip([0x8B, 0x1A, 0x4A]) {
@@ -614,7 +693,8 @@ fn a_libreoffice_template_changed_in_python_docx_is_followed_by_docx_and_pdf() {
         .unwrap();
     let made = dir.path().join("lo-mal.dotx");
     assert!(made.is_file(), "LibreOffice made no template: {}", String::from_utf8_lossy(&out.stderr));
-    followed(&made, "mal.dotx", "Helse Testfjord HF");
+    // Its headings are in Cambria: the PDF embeds Caladea, Cambria's metric twin.
+    followed(&made, "mal.dotx", "Helse Testfjord HF", "Caladea");
 }
 
 #[test]
@@ -624,7 +704,8 @@ fn a_python_docx_template_changed_again_is_followed_by_docx_and_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let made = dir.path().join("py-mal.docx");
     python("lag_mal.py", &[&made, &common::root().join("tests/fixtures/logo-eksempel.png")]);
-    followed(&made, "mal.docx", "Helse Pythonfjord HF");
+    // python-docx names Cambria beside the theme's heading font, which Word (and arsplan) takes: Calibri.
+    followed(&made, "mal.docx", "Helse Pythonfjord HF", "Carlito");
 }
 
 #[test]
@@ -633,5 +714,5 @@ fn a_wordmal_template_changed_in_python_docx_is_followed_by_docx_and_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let made = dir.path().join("arsplan-mal.dotx");
     std::fs::write(&made, exported("helse-stavanger")).unwrap();
-    followed(&made, "mal.dotx", "Kreftomsorg Rogaland");
+    followed(&made, "mal.dotx", "Kreftomsorg Rogaland", "Carlito");
 }
