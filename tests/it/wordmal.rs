@@ -298,6 +298,14 @@ fn the_styles_own_values_win_over_the_template_and_the_template_over_the_parent(
         t.date_formats["tekst"], "d. MMMM",
         "what the template does not hold still comes from the parent"
     );
+    // A style that inherits this one inherits its template too (the path stays the parent's).
+    let child = case.path("data/stavanger/maler/barn");
+    std::fs::create_dir_all(&child).unwrap();
+    std::fs::write(child.join("stil.toml"), "arv = \"husmal\"\nnavn = \"Barn\"\n").unwrap();
+    let roots = vec![case.path("data/stavanger/maler"), common::root().join("templates")];
+    let c = Theme::load(&Sources::new(roots), "barn").unwrap();
+    assert!(c.word_template.as_ref().is_some_and(|w| w.path.ends_with("husmal/ahus.dotx")));
+    assert_eq!((c.font.as_str(), c.font_size, c.page.landscape), ("Liberation Sans", 12.0, true));
     // The DOCX follows the same values: Normal 12 pt, Arial, landscape, the title in the style's colour.
     case.build();
     let docx = case.output("docx");
