@@ -1,20 +1,43 @@
-//! The document body: every block of a [`Document`] as WordprocessingML,
-//! written against the package's style and numbering ids ([`Ids`]).
+//! The document body: every block of a [`Document`](crate::doc::Document)
+//! as docx-rs paragraphs and tables, written against the package's style and
+//! numbering ids ([`Ids`]).
+//!
+//! What docx-rs cannot say (a table's header rows, a picture's alternative
+//! text) the body keeps beside the document as [`Facts`], for the one pass
+//! that makes docx-rs' output valid ([`super::normalize`]).
 //!
 //! Spacing follows the house style's `[avstand]` as the PDF does (see
 //! `render/pdf.rs`): paragraphs and blocks have space after, headings and
 //! named styles space before; list items, table cells and the paragraph after
 //! a table are spaced so that Word's additive spacing matches Typst's.
 
-use super::xml::Xml;
-use super::{mm_twips, pt_twips, Ids, Pictures, TWIPS_PER_MM};
+use docx_rs::{
+    AlignmentType, BreakType, Hyperlink, HyperlinkData, IndentLevel, LineSpacing, NumberingId, Paragraph,
+    Pic, Run, Shading, ShdType, Tab, TabValueType, Table as DTable, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+};
+
+use super::normalize::Facts;
+use super::{mm_twips, pt_twips, Ids, TWIPS_PER_MM};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Image, Inline, Table};
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
 use crate::render::{image_size, Assets};
 use crate::theme::Theme;
 
-/// Paragraph properties, written in the schema's order.
+const EMU_PER_MM: f32 = 36_000.0;
+
+/// Text as XML may hold it: without the control characters XML 1.0 forbids
+/// (docx-rs escapes markup but passes them through).
+fn xml_text(s: &str) -> String {
+    let allowed = |c: &char| {
+        ((*c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    s.chars().filter(allowed).collect()
+}
+
+/// Paragraph properties, kept apart from the runs so that a paragraph's
+/// spacing can still change once its neighbours are known.
 #[derive(Debug, Clone, Default)]
 pub struct PPr {
     pub style: Option<String>,
@@ -24,82 +47,14 @@ pub struct PPr {
     pub num: Option<(usize, u32)>,
     /// Right-aligned tab stops (twips).
     pub right_tabs: Vec<u32>,
-    /// Hyphenate this paragraph (table cells), though the document does not.
-    pub hyphenate: bool,
     pub before: Option<u32>,
     pub after: Option<u32>,
     pub indent: Option<i32>,
-    pub jc: Option<&'static str>,
+    pub right: bool,
     pub outline: Option<usize>,
 }
 
-impl PPr {
-    pub fn write(&self, x: &mut Xml) {
-        let empty = self.style.is_none()
-            && !self.keep_next
-            && !self.keep_lines
-            && self.num.is_none()
-            && self.right_tabs.is_empty()
-            && !self.hyphenate
-            && self.before.is_none()
-            && self.after.is_none()
-            && self.indent.is_none()
-            && self.jc.is_none()
-            && self.outline.is_none();
-        if empty {
-            return;
-        }
-        x.open("w:pPr", &[]);
-        if let Some(s) = &self.style {
-            x.empty("w:pStyle", &[("w:val", s)]);
-        }
-        if self.keep_next {
-            x.empty("w:keepNext", &[]);
-        }
-        if self.keep_lines {
-            x.empty("w:keepLines", &[]);
-        }
-        if let Some((level, id)) = self.num {
-            x.open("w:numPr", &[]);
-            x.empty("w:ilvl", &[("w:val", &level.to_string())]);
-            x.empty("w:numId", &[("w:val", &id.to_string())]);
-            x.close("w:numPr");
-        }
-        if !self.right_tabs.is_empty() {
-            x.open("w:tabs", &[]);
-            for pos in &self.right_tabs {
-                x.empty("w:tab", &[("w:val", "right"), ("w:pos", &pos.to_string())]);
-            }
-            x.close("w:tabs");
-        }
-        if self.hyphenate {
-            x.empty("w:suppressAutoHyphens", &[("w:val", "0")]);
-        }
-        if self.before.is_some() || self.after.is_some() {
-            let (b, a) = (self.before.map(|v| v.to_string()), self.after.map(|v| v.to_string()));
-            let mut attrs = Vec::new();
-            if let Some(b) = &b {
-                attrs.push(("w:before", b.as_str()));
-            }
-            if let Some(a) = &a {
-                attrs.push(("w:after", a.as_str()));
-            }
-            x.empty("w:spacing", &attrs);
-        }
-        if let Some(i) = self.indent {
-            x.empty("w:ind", &[("w:left", &i.to_string())]);
-        }
-        if let Some(j) = self.jc {
-            x.empty("w:jc", &[("w:val", j)]);
-        }
-        if let Some(o) = self.outline {
-            x.empty("w:outlineLvl", &[("w:val", &o.to_string())]);
-        }
-        x.close("w:pPr");
-    }
-}
-
-/// Run properties, written in the schema's order.
+/// Run properties.
 #[derive(Debug, Clone, Default)]
 pub struct RPr {
     pub style: Option<String>,
@@ -107,63 +62,130 @@ pub struct RPr {
     pub italic: bool,
     pub color: Option<String>,
     /// Half points.
-    pub size: Option<u32>,
+    pub size: Option<usize>,
 }
 
 impl RPr {
-    pub fn write(&self, x: &mut Xml) {
-        if self.style.is_none() && !self.bold && !self.italic && self.color.is_none() && self.size.is_none() {
-            return;
-        }
-        x.open("w:rPr", &[]);
+    /// An empty run in this look.
+    pub fn run(&self) -> Run {
+        let mut r = Run::new();
         if let Some(s) = &self.style {
-            x.empty("w:rStyle", &[("w:val", s)]);
+            r = r.style(s);
         }
         if self.bold {
-            x.empty("w:b", &[]).empty("w:bCs", &[]);
+            r = r.bold();
         }
         if self.italic {
-            x.empty("w:i", &[]).empty("w:iCs", &[]);
+            r = r.italic();
         }
         if let Some(c) = &self.color {
-            x.empty("w:color", &[("w:val", c)]);
+            r = r.color(c);
         }
         if let Some(s) = self.size {
-            let s = s.to_string();
-            x.empty("w:sz", &[("w:val", &s)]).empty("w:szCs", &[("w:val", &s)]);
+            r = r.size(s);
         }
-        x.close("w:rPr");
+        r
+    }
+
+    /// A run of text in this look.
+    pub fn text(&self, text: &str) -> Run {
+        self.run().add_text(xml_text(text))
     }
 }
 
-/// A run of text.
-pub fn text_run(x: &mut Xml, rpr: &RPr, text: &str) {
-    x.open("w:r", &[]);
-    rpr.write(x);
-    x.leaf("w:t", &[("xml:space", "preserve")], text);
-    x.close("w:r");
-}
-
-/// A paragraph: its properties and its runs (already written).
+/// A paragraph: its properties and its runs.
 #[derive(Debug, Clone, Default)]
 pub struct Para {
     pub ppr: PPr,
-    pub runs: Vec<u8>,
+    pub runs: Paragraph,
 }
 
 impl Para {
-    pub fn write(&self, x: &mut Xml) {
-        x.open("w:p", &[]);
-        self.ppr.write(x);
-        x.append(&self.runs);
-        x.close("w:p");
+    pub fn new(ppr: PPr) -> Para {
+        Para { ppr, runs: Paragraph::new() }
+    }
+
+    pub fn add_run(mut self, r: Run) -> Para {
+        self.runs = self.runs.add_run(r);
+        self
+    }
+
+    /// The docx-rs paragraph.
+    pub fn into_docx(self) -> Paragraph {
+        let (ppr, mut p) = (self.ppr, self.runs);
+        if let Some(s) = &ppr.style {
+            p = p.style(s);
+        }
+        if ppr.keep_next {
+            p = p.keep_next(true);
+        }
+        if ppr.keep_lines {
+            p = p.keep_lines(true);
+        }
+        if let Some((level, id)) = ppr.num {
+            p = p.numbering(NumberingId::new(id as usize), IndentLevel::new(level));
+        }
+        for pos in &ppr.right_tabs {
+            p = p.add_tab(Tab::new().val(TabValueType::Right).pos(*pos as usize));
+        }
+        if ppr.before.is_some() || ppr.after.is_some() {
+            let mut s = LineSpacing::new();
+            if let Some(b) = ppr.before {
+                s = s.before(b);
+            }
+            if let Some(a) = ppr.after {
+                s = s.after(a);
+            }
+            p = p.line_spacing(s);
+        }
+        if let Some(i) = ppr.indent {
+            p = p.indent(Some(i), None, None, None);
+        }
+        if ppr.right {
+            p = p.align(AlignmentType::Right);
+        }
+        if let Some(o) = ppr.outline {
+            p = p.outline_lvl(o);
+        }
+        p
     }
 }
 
-/// Body-level content: a paragraph or a table (written).
+/// The pictures of one story part: one relationship id per distinct picture
+/// (docx-rs keeps a single copy of equal bytes), and the alternative texts
+/// by that id.
+#[derive(Debug, Default)]
+pub struct Pictures {
+    /// `rIdImg1`, ... with their PNG bytes, in first-use order.
+    pub images: Vec<(String, Vec<u8>)>,
+    pub alts: std::collections::BTreeMap<String, String>,
+}
+
+impl Pictures {
+    /// A run holding a picture (PNG bytes) at a size, with its alternative text.
+    pub fn run(&mut self, bytes: Vec<u8>, alt: &str, width_mm: f32, height_mm: f32) -> Result<Run> {
+        let (w, h) = image_size(&bytes).ok_or_else(|| Error::msg("et bilde er ikke PNG"))?;
+        let id = match self.images.iter().find(|(_, b)| *b == bytes) {
+            Some((id, _)) => id.clone(),
+            None => {
+                let id = format!("rIdImg{}", self.images.len() + 1);
+                self.images.push((id.clone(), bytes.clone()));
+                id
+            }
+        };
+        // The same picture twice keeps the alternative text it first had.
+        self.alts.entry(id.clone()).or_insert_with(|| xml_text(alt));
+        let pic = Pic::new_with_dimensions(bytes, w, h)
+            .size((width_mm * EMU_PER_MM) as u32, (height_mm * EMU_PER_MM) as u32)
+            .id(id);
+        Ok(Run::new().add_image(pic))
+    }
+}
+
+/// Body-level content: a paragraph or a table.
 pub enum Part {
-    P(Para),
-    T(Vec<u8>),
+    P(Box<Para>),
+    T(Box<DTable>),
 }
 
 /// Inline formatting carried down into runs.
@@ -177,11 +199,13 @@ pub struct Body<'a> {
     pub theme: &'a Theme,
     pub assets: &'a Assets,
     pub ids: &'a Ids,
-    /// Pictures and links of the body (its relationships).
     pub pics: Pictures,
+    /// The external links: `rIdLink1` is the first.
     pub links: Vec<String>,
     /// Numbering ids of the ordered lists (each restarts at 1).
     pub ordered: Vec<u32>,
+    /// The header-row count of every table, in document order.
+    pub tables: Vec<usize>,
     /// Set while rendering header cells: their text colour (and bold).
     head_color: Option<String>,
     /// The document's date (charts are compiled with it as today).
@@ -192,42 +216,44 @@ pub struct Body<'a> {
 }
 
 impl<'a> Body<'a> {
-    pub fn new(
-        theme: &'a Theme,
-        assets: &'a Assets,
-        ids: &'a Ids,
-        pics: Pictures,
-        date: chrono::NaiveDate,
-    ) -> Self {
+    pub fn new(theme: &'a Theme, assets: &'a Assets, ids: &'a Ids, date: chrono::NaiveDate) -> Self {
         Body {
             theme,
             assets,
             ids,
-            pics,
+            pics: Pictures::default(),
             links: Vec::new(),
             ordered: Vec::new(),
+            tables: Vec::new(),
             head_color: None,
             date,
             after_table: false,
         }
     }
 
-    /// The body's blocks, written.
-    pub fn write(&mut self, blocks: &[Block], width: u32) -> Result<Vec<u8>> {
-        let parts = self.blocks(blocks, None, width)?;
-        let mut x = Xml::new();
-        for p in parts {
-            match p {
-                Part::P(p) => p.write(&mut x),
-                Part::T(t) => {
-                    x.append(&t);
-                }
-            }
+    /// The body's blocks as docx-rs content of `doc`, and what the pass over
+    /// the written XML needs to know.
+    pub fn write(
+        mut self,
+        blocks: &[Block],
+        width: u32,
+        mut doc: docx_rs::Docx,
+    ) -> Result<(docx_rs::Docx, Self)> {
+        for part in self.blocks(blocks, None, width)? {
+            doc = match part {
+                Part::P(p) => doc.add_paragraph(p.into_docx()),
+                Part::T(t) => doc.add_table(*t),
+            };
         }
-        Ok(x.finish())
+        Ok((doc, self))
     }
 
-    fn runs(&mut self, x: &mut Xml, inl: &[Inline], f: Fmt) {
+    /// The facts the normalising pass applies to the body.
+    pub fn facts(&self) -> Facts {
+        Facts { header_rows: self.tables.clone(), alts: self.pics.alts.clone(), section: Vec::new() }
+    }
+
+    fn runs(&mut self, mut p: Para, inl: &[Inline], f: Fmt) -> Para {
         for i in inl {
             match i {
                 Inline::Text(t) if t.is_empty() => {}
@@ -238,25 +264,33 @@ impl<'a> Body<'a> {
                         color: self.head_color.clone(),
                         ..RPr::default()
                     };
-                    text_run(x, &rpr, t);
+                    p = p.add_run(rpr.text(t));
                 }
-                Inline::Strong(c) => self.runs(x, c, Fmt { bold: true, ..f }),
-                Inline::Emph(c) => self.runs(x, c, Fmt { italic: true, ..f }),
-                Inline::LineBreak => {
-                    x.open("w:r", &[]).empty("w:br", &[]).close("w:r");
-                }
+                Inline::Strong(c) => p = self.runs(p, c, Fmt { bold: true, ..f }),
+                Inline::Emph(c) => p = self.runs(p, c, Fmt { italic: true, ..f }),
+                Inline::LineBreak => p = p.add_run(Run::new().add_break(BreakType::TextWrapping)),
                 Inline::Link { url, content } => {
                     self.links.push(url.clone());
-                    let id = format!("rIdLink{}", self.links.len());
-                    x.open("w:hyperlink", &[("r:id", &id), ("w:history", "1")]);
-                    self.link_runs(x, content, f);
-                    x.close("w:hyperlink");
+                    // The relationship id is arsplan's (docx-rs would number links
+                    // with a counter shared by the whole process).
+                    let rid = format!("rIdLink{}", self.links.len());
+                    let mut h = Hyperlink {
+                        link: HyperlinkData::External { rid, path: url.clone() },
+                        history: Some(1),
+                        children: Vec::new(),
+                    };
+                    for r in self.link_runs(content, f) {
+                        h = h.add_run(r);
+                    }
+                    p.runs = p.runs.add_hyperlink(h);
                 }
             }
         }
+        p
     }
 
-    fn link_runs(&self, x: &mut Xml, inl: &[Inline], f: Fmt) {
+    fn link_runs(&self, inl: &[Inline], f: Fmt) -> Vec<Run> {
+        let mut out = Vec::new();
         for i in inl {
             match i {
                 Inline::Text(t) if t.is_empty() => {}
@@ -267,22 +301,19 @@ impl<'a> Body<'a> {
                         italic: f.italic,
                         ..RPr::default()
                     };
-                    text_run(x, &rpr, t);
+                    out.push(rpr.text(t));
                 }
-                Inline::Strong(c) => self.link_runs(x, c, Fmt { bold: true, ..f }),
-                Inline::Emph(c) => self.link_runs(x, c, Fmt { italic: true, ..f }),
-                Inline::LineBreak => {
-                    x.open("w:r", &[]).empty("w:br", &[]).close("w:r");
-                }
-                Inline::Link { content, .. } => self.link_runs(x, content, f),
+                Inline::Strong(c) => out.extend(self.link_runs(c, Fmt { bold: true, ..f })),
+                Inline::Emph(c) => out.extend(self.link_runs(c, Fmt { italic: true, ..f })),
+                Inline::LineBreak => out.push(Run::new().add_break(BreakType::TextWrapping)),
+                Inline::Link { content, .. } => out.extend(self.link_runs(content, f)),
             }
         }
+        out
     }
 
     fn para(&mut self, ppr: PPr, inl: &[Inline]) -> Para {
-        let mut x = Xml::new();
-        self.runs(&mut x, inl, Fmt::default());
-        Para { ppr, runs: x.finish() }
+        self.runs(Para::new(ppr), inl, Fmt::default())
     }
 
     fn picture(&mut self, img: &Image, max_width_twips: u32) -> Result<Para> {
@@ -306,9 +337,8 @@ impl<'a> Body<'a> {
         let max_mm = max_width_twips as f32 / TWIPS_PER_MM;
         let width_mm = img.width_mm.unwrap_or(w as f32 * 25.4 / 96.0).min(max_mm);
         let height_mm = width_mm * h as f32 / w.max(1) as f32;
-        let mut x = Xml::new();
-        self.pics.run(&mut x, bytes, &img.alt, width_mm, height_mm);
-        Ok(Para { ppr: PPr::default(), runs: x.finish() })
+        let run = self.pics.run(bytes, &img.alt, width_mm, height_mm)?;
+        Ok(Para::new(PPr::default()).add_run(run))
     }
 
     /// Renders blocks into body-level paragraphs and tables.
@@ -352,7 +382,7 @@ impl<'a> Body<'a> {
         match b {
             Block::Title(content) => {
                 let ppr = PPr { style: Some(self.ids.title.clone()), ..PPr::default() };
-                out.push(Part::P(self.para(ppr, content)));
+                out.push(Part::P(Box::new(self.para(ppr, content))));
             }
             Block::Heading { level, content, class } => {
                 let level = (*level).clamp(1, 4) as usize;
@@ -367,11 +397,11 @@ impl<'a> Body<'a> {
                     },
                     None => PPr { style: Some(self.ids.headings[level - 1].clone()), ..PPr::default() },
                 };
-                out.push(Part::P(self.para(ppr, content)));
+                out.push(Part::P(Box::new(self.para(ppr, content))));
             }
             Block::Paragraph(c) => {
                 let ppr = PPr { style: style.map(str::to_string), ..PPr::default() };
-                out.push(Part::P(self.para(ppr, c)));
+                out.push(Part::P(Box::new(self.para(ppr, c))));
             }
             Block::List { ordered, items } => {
                 let start = out.len();
@@ -384,12 +414,12 @@ impl<'a> Body<'a> {
             }
             Block::Table(t) => {
                 let table = self.table(t, width)?;
-                out.push(Part::T(table));
+                out.push(Part::T(Box::new(table)));
             }
             Block::Image(img) => {
                 let mut p = self.picture(img, width)?;
                 p.ppr.style = style.map(str::to_string);
-                out.push(Part::P(p));
+                out.push(Part::P(Box::new(p)));
             }
             Block::Chart(c) => {
                 let width_mm = width as f32 / TWIPS_PER_MM;
@@ -397,7 +427,7 @@ impl<'a> Body<'a> {
                 let img = Image { src: String::new(), alt: c.alt.clone(), width_mm: Some(width_mm) };
                 let mut p = self.picture_bytes(png, &img, width)?;
                 p.ppr.keep_lines = true;
-                out.push(Part::P(p));
+                out.push(Part::P(Box::new(p)));
             }
             Block::Styled { class, blocks } => {
                 let id = self.ids.classes.get(class).cloned();
@@ -421,9 +451,8 @@ impl<'a> Body<'a> {
                 out.extend(parts);
             }
             Block::PageBreak => {
-                let mut x = Xml::new();
-                x.open("w:r", &[]).empty("w:br", &[("w:type", "page")]).close("w:r");
-                out.push(Part::P(Para { ppr: PPr::default(), runs: x.finish() }));
+                let p = Para::new(PPr::default()).add_run(Run::new().add_break(BreakType::Page));
+                out.push(Part::P(Box::new(p)));
             }
         }
         Ok(())
@@ -461,7 +490,7 @@ impl<'a> Body<'a> {
                             after: Some(gap),
                             ..PPr::default()
                         };
-                        out.push(Part::P(self.para(ppr, c)));
+                        out.push(Part::P(Box::new(self.para(ppr, c))));
                         first = false;
                     }
                     other => {
@@ -482,97 +511,72 @@ impl<'a> Body<'a> {
         Ok(())
     }
 
-    fn table(&mut self, t: &Table, width: u32) -> Result<Vec<u8>> {
+    fn table(&mut self, t: &Table, width: u32) -> Result<DTable> {
+        // This table's place in document order comes before the tables in its cells.
+        self.tables.push(t.header_rows.min(t.rows.len()));
         let sp = &self.theme.spacing;
         let total: u32 = t.widths.iter().sum::<u32>().max(1);
-        let widths: Vec<u32> =
-            t.widths.iter().map(|w| (width as u64 * *w as u64 / total as u64) as u32).collect();
+        let widths: Vec<usize> =
+            t.widths.iter().map(|w| (width as u64 * *w as u64 / total as u64) as usize).collect();
         let header_fill = self.theme.color("tabellhode");
         let header_text = self.theme.color("tabellhode_tekst");
         let line = self.theme.color("linje");
-        let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt), pt_twips(sp.cell_h_pt));
+        let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt) as usize, pt_twips(sp.cell_h_pt) as usize);
         let list_pt = sp.list_pt;
-        let mut x = Xml::new();
-        x.open("w:tbl", &[]).open("w:tblPr", &[]);
-        x.empty("w:tblStyle", &[("w:val", &self.ids.table)]);
-        x.empty("w:tblW", &[("w:w", &widths.iter().sum::<u32>().to_string()), ("w:type", "dxa")]);
-        x.open("w:tblBorders", &[]);
-        for side in ["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"] {
-            x.empty(side, &[("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", &line)]);
-        }
-        x.close("w:tblBorders");
-        x.empty("w:tblLayout", &[("w:type", "fixed")]);
-        x.open("w:tblCellMar", &[]);
-        for (side, v) in [("w:top", pad_v), ("w:left", pad_h), ("w:bottom", pad_v), ("w:right", pad_h)] {
-            x.empty(side, &[("w:w", &v.to_string()), ("w:type", "dxa")]);
-        }
-        x.close("w:tblCellMar");
-        x.empty(
-            "w:tblLook",
-            &[
-                ("w:val", "04A0"),
-                ("w:firstRow", "1"),
-                ("w:lastRow", "0"),
-                ("w:firstColumn", "0"),
-                ("w:lastColumn", "0"),
-                ("w:noHBand", "1"),
-                ("w:noVBand", "1"),
-            ],
-        );
-        x.close("w:tblPr");
-        x.open("w:tblGrid", &[]);
-        for w in &widths {
-            x.empty("w:gridCol", &[("w:w", &w.to_string())]);
-        }
-        x.close("w:tblGrid");
+        let mut rows = Vec::new();
         for (ri, row) in t.rows.iter().enumerate() {
             let head = ri < t.header_rows;
-            x.open("w:tr", &[]).open("w:trPr", &[]);
-            // A row never breaks across pages; header rows repeat on every page.
-            x.empty("w:cantSplit", &[]);
-            if head {
-                x.empty("w:tblHeader", &[]);
-            }
-            x.close("w:trPr");
+            let mut cells = Vec::new();
             for (ci, cell) in row.iter().enumerate() {
                 let cw = widths.get(ci).copied().unwrap_or(1000);
-                x.open("w:tc", &[]).open("w:tcPr", &[]);
-                x.empty("w:tcW", &[("w:w", &cw.to_string()), ("w:type", "dxa")]);
+                let mut c = TableCell::new().width(cw, WidthType::Dxa);
                 if head {
-                    x.empty("w:shd", &[("w:val", "clear"), ("w:color", "auto"), ("w:fill", &header_fill)]);
+                    c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill(&header_fill));
                 }
-                x.close("w:tcPr");
                 self.head_color = if head { Some(header_text.clone()) } else { None };
-                let mut parts = self.blocks(cell, None, cw.saturating_sub(2 * pad_h))?;
+                let mut parts = self.blocks(cell, None, cw.saturating_sub(2 * pad_h) as u32)?;
                 self.head_color = None;
                 // Inside a cell, paragraphs are spaced like list items and the
-                // last has none after; cells hyphenate.
+                // last has none after.
                 let n = parts.len();
                 for (i, part) in parts.iter_mut().enumerate() {
                     if let Part::P(p) = part {
                         p.ppr.before = None;
                         p.ppr.after = Some(pt_twips(if i + 1 == n { 0.0 } else { list_pt }));
-                        p.ppr.hyphenate = true;
                     }
                 }
                 if !matches!(parts.last(), Some(Part::P(_))) {
                     // A cell ends with a paragraph.
-                    let ppr = PPr { after: Some(0), hyphenate: true, ..PPr::default() };
-                    parts.push(Part::P(Para { ppr, runs: Vec::new() }));
+                    parts.push(Part::P(Box::new(Para::new(PPr { after: Some(0), ..PPr::default() }))));
                 }
                 for part in parts {
-                    match part {
-                        Part::P(p) => p.write(&mut x),
-                        Part::T(inner) => {
-                            x.append(&inner);
-                        }
-                    }
+                    c = match part {
+                        Part::P(p) => c.add_paragraph(p.into_docx()),
+                        Part::T(inner) => c.add_table(*inner),
+                    };
                 }
-                x.close("w:tc");
+                cells.push(c);
             }
-            x.close("w:tr");
+            // A row never breaks across pages (header rows repeat: see Facts).
+            rows.push(TableRow::new(cells).cant_split());
         }
-        x.close("w:tbl");
-        Ok(x.finish())
+        let mut borders = TableBorders::new();
+        for side in [
+            TableBorderPosition::Top,
+            TableBorderPosition::Left,
+            TableBorderPosition::Bottom,
+            TableBorderPosition::Right,
+            TableBorderPosition::InsideH,
+            TableBorderPosition::InsideV,
+        ] {
+            borders = borders.set(TableBorder::new(side).size(4).color(&line));
+        }
+        Ok(DTable::new(rows)
+            .style(&self.ids.table)
+            .set_grid(widths.clone())
+            .layout(TableLayoutType::Fixed)
+            .width(widths.iter().sum(), WidthType::Dxa)
+            .set_borders(borders)
+            .margins(TableCellMargins::new().margin(pad_v, pad_h, pad_v, pad_h)))
     }
 }

@@ -1,5 +1,5 @@
-//! arsplan's own header and footer, drawn from the house style when it has
-//! no Word template header (footer) to use.
+//! arsplan's own header and footer, written by docx-rs from the house style
+//! when there is no Word template header (footer) to use.
 //!
 //! Header: the logo or the typographic mark at the left, a second logo or
 //! mark at the right (a right tab stop), then the style's header lines.
@@ -8,9 +8,10 @@
 //! writes them, one run per part (LibreOffice shows a field packed into one
 //! run in the paragraph's default look).
 
-use super::body::{text_run, PPr, Para, RPr};
-use super::xml::Xml;
-use super::{pt_twips, Pictures, NS};
+use docx_rs::{FieldCharType, Footer, Header, InstrNUMPAGES, InstrPAGE, InstrText, Run};
+
+use super::body::{PPr, Para, Pictures, RPr};
+use super::pt_twips;
 use crate::diag::{Error, Result};
 use crate::render::{image_size, Assets};
 use crate::theme::{PagePart, Theme};
@@ -21,108 +22,76 @@ fn mark(theme: &Theme) -> RPr {
 }
 
 /// The look of the footer's words and fields, and of the header lines.
-fn small(theme: &Theme, size: u32) -> RPr {
+fn small(theme: &Theme, size: usize) -> RPr {
     RPr { color: Some(theme.color("sekundar")), size: Some(size), ..RPr::default() }
 }
 
 fn logo(
-    x: &mut Xml,
     pics: &mut Pictures,
     assets: &Assets,
     name: &str,
     alt: &str,
     width_mm: f32,
     max_mm: f32,
-) -> Result<()> {
+) -> Result<Run> {
     let bytes = assets.images.get(name).cloned().unwrap_or_default();
     let (w, h) = image_size(&bytes).ok_or_else(|| Error::msg(format!("bildet «{name}» er ikke PNG")))?;
     let width = width_mm.min(max_mm);
-    pics.run(x, bytes, alt, width, width * h as f32 / w.max(1) as f32);
-    Ok(())
+    pics.run(bytes, alt, width, width * h as f32 / w.max(1) as f32)
 }
 
-/// The header part.
-pub fn header(theme: &Theme, assets: &Assets, pics: &mut Pictures, text_width: u32) -> Result<Vec<u8>> {
+/// The header, and the pictures it shows.
+pub fn header(theme: &Theme, assets: &Assets, text_width: u32) -> Result<(Header, Pictures)> {
     let max_mm = text_width as f32 / super::TWIPS_PER_MM;
-    let mut runs = Xml::new();
+    let mut pics = Pictures::default();
+    let mut top =
+        Para::new(PPr { right_tabs: vec![text_width], after: Some(pt_twips(2.0)), ..PPr::default() });
     let mark_text = theme.mark.clone().unwrap_or_else(|| theme.name.clone());
     if assets.images.contains_key("logo.png") {
-        logo(&mut runs, pics, assets, "logo.png", &format!("Logo {mark_text}"), theme.logo_width_mm, max_mm)?;
+        let alt = format!("Logo {mark_text}");
+        top = top.add_run(logo(&mut pics, assets, "logo.png", &alt, theme.logo_width_mm, max_mm)?);
     } else {
-        text_run(&mut runs, &mark(theme), &mark_text);
+        top = top.add_run(mark(theme).text(&mark_text));
     }
-    let tab = |x: &mut Xml| {
-        x.open("w:r", &[]).empty("w:tab", &[]).close("w:r");
-    };
     if assets.images.contains_key("logo-hoyre.png") {
-        tab(&mut runs);
         let alt = format!("Logo {}", theme.mark_right.clone().unwrap_or_default());
-        logo(&mut runs, pics, assets, "logo-hoyre.png", &alt, 30.0, max_mm)?;
+        top = top.add_run(Run::new().add_tab());
+        top = top.add_run(logo(&mut pics, assets, "logo-hoyre.png", &alt, 30.0, max_mm)?);
     } else if let Some(m) = &theme.mark_right {
-        tab(&mut runs);
-        text_run(&mut runs, &mark(theme), m);
+        top = top.add_run(Run::new().add_tab()).add_run(mark(theme).text(m));
     }
-    let mut x = Xml::part();
-    x.open("w:hdr", NS);
-    Para {
-        ppr: PPr { right_tabs: vec![text_width], after: Some(pt_twips(2.0)), ..PPr::default() },
-        runs: runs.finish(),
-    }
-    .write(&mut x);
+    let mut h = Header::new().add_paragraph(top.into_docx());
     for line in &theme.header_lines {
-        let mut r = Xml::new();
-        text_run(&mut r, &small(theme, 16), line);
-        Para { ppr: PPr { after: Some(0), jc: Some("right"), ..PPr::default() }, runs: r.finish() }
-            .write(&mut x);
+        let p = Para::new(PPr { after: Some(0), right: true, ..PPr::default() })
+            .add_run(small(theme, 16).text(line));
+        h = h.add_paragraph(p.into_docx());
     }
-    x.close("w:hdr");
-    Ok(x.finish())
+    Ok((h, pics))
 }
 
 /// A PAGE or NUMPAGES field in the footer's look.
-fn field(x: &mut Xml, rpr: &RPr, instr: &str) {
-    let run = |x: &mut Xml, inner: &dyn Fn(&mut Xml)| {
-        x.open("w:r", &[]);
-        rpr.write(x);
-        inner(x);
-        x.close("w:r");
-    };
-    run(x, &|x| {
-        x.empty("w:fldChar", &[("w:fldCharType", "begin")]);
-    });
-    run(x, &|x| {
-        x.leaf("w:instrText", &[("xml:space", "preserve")], instr);
-    });
-    run(x, &|x| {
-        x.empty("w:fldChar", &[("w:fldCharType", "separate")]);
-    });
-    run(x, &|x| {
-        x.leaf("w:t", &[], "1");
-    });
-    run(x, &|x| {
-        x.empty("w:fldChar", &[("w:fldCharType", "end")]);
-    });
+fn field(p: Para, look: &RPr, instr: InstrText) -> Para {
+    p.add_run(look.run().add_field_char(FieldCharType::Begin, false))
+        .add_run(look.run().add_instr_text(instr))
+        .add_run(look.run().add_field_char(FieldCharType::Separate, false))
+        .add_run(look.text("1"))
+        .add_run(look.run().add_field_char(FieldCharType::End, false))
 }
 
-/// The footer part.
-pub fn footer(theme: &Theme, text_width: u32) -> Vec<u8> {
+/// The footer.
+pub fn footer(theme: &Theme, text_width: u32) -> Footer {
     let look = small(theme, 17);
-    let mut runs = Xml::new();
+    let mut p = Para::new(PPr { right_tabs: vec![text_width], after: Some(0), ..PPr::default() });
     if !theme.footer_text.is_empty() {
-        text_run(&mut runs, &look, &theme.footer_text);
+        p = p.add_run(look.text(&theme.footer_text));
     }
-    runs.open("w:r", &[]).empty("w:tab", &[]).close("w:r");
+    p = p.add_run(Run::new().add_tab());
     for part in theme.texts.page_parts() {
-        match part {
-            PagePart::Text(t) => text_run(&mut runs, &look, &t),
-            PagePart::Page => field(&mut runs, &look, "PAGE"),
-            PagePart::Pages => field(&mut runs, &look, "NUMPAGES"),
-        }
+        p = match part {
+            PagePart::Text(t) => p.add_run(look.text(&t)),
+            PagePart::Page => field(p, &look, InstrText::PAGE(InstrPAGE::new())),
+            PagePart::Pages => field(p, &look, InstrText::NUMPAGES(InstrNUMPAGES::new())),
+        };
     }
-    let mut x = Xml::part();
-    x.open("w:ftr", NS);
-    Para { ppr: PPr { right_tabs: vec![text_width], after: Some(0), ..PPr::default() }, runs: runs.finish() }
-        .write(&mut x);
-    x.close("w:ftr");
-    x.finish()
+    Footer::new().add_paragraph(p.into_docx())
 }

@@ -1,33 +1,37 @@
-//! DOCX: a WordprocessingML package written part by part, right the first
-//! time, with quick-xml, and byte-for-byte reproducible.
+//! DOCX: docx-rs writes the stories (the body, and arsplan's own header
+//! and footer) against the style ids of the package's styles; one pass makes
+//! what it writes valid and stable ([`normalize`]); the package is assembled
+//! from docx-rs' buffers and the static parts, byte-for-byte reproducible.
 //!
-//! The package's static parts come from the house style's Word template when
-//! it has one (styles with the house style's values laid over, numbering,
-//! settings, theme, fonts, headers and footers with their pictures), else
-//! arsplan writes them from `stil.toml` ([`styles`], [`hf`]). The body
-//! ([`body`]) is written against the style ids those parts define. The same
-//! writer makes `arsplan wordmal`'s template ([`template`]).
+//! The static parts come from the house style's Word template when it has
+//! one (styles with the house style's values laid over, numbering, settings,
+//! theme, fonts, headers and footers with their pictures), else arsplan writes
+//! them from `stil.toml` ([`styles`], [`hf`], and the small parts below). The
+//! same writer makes `arsplan wordmal`'s template ([`template`]).
 
 pub mod body;
 pub mod hf;
+pub mod normalize;
 pub mod styles;
-pub mod xml;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
+
+use docx_rs::{
+    BuildXML, FooterReference, HeaderReference, PageMargin, PageOrientationType, PageSize, SectionProperty,
+};
 
 use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Document, Inline, Meta, Table};
 use crate::theme::Theme;
 use crate::wordmal::package::{self as pkg, Rel};
-use crate::wordmal::tree::Elem;
-use xml::Xml;
+use crate::wordmal::tree::{Elem, Node};
+use normalize::{normalize, Facts};
 
 pub struct Docx;
 
 pub const TWIPS_PER_MM: f32 = 56.692_913;
-const EMU_PER_MM: f32 = 36_000.0;
 
 pub fn pt_twips(pt: f32) -> u32 {
     (pt * 20.0).round().max(0.0) as u32
@@ -36,15 +40,6 @@ pub fn pt_twips(pt: f32) -> u32 {
 pub fn mm_twips(mm: f32) -> i32 {
     (mm * TWIPS_PER_MM).round() as i32
 }
-
-/// The namespaces of the story parts (body, headers, footers).
-pub const NS: &[(&str, &str)] = &[
-    ("xmlns:w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
-    ("xmlns:r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-    ("xmlns:wp", "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
-    ("xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main"),
-    ("xmlns:pic", "http://schemas.openxmlformats.org/drawingml/2006/picture"),
-];
 
 const CT_MAIN: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
 const CT_TEMPLATE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
@@ -62,6 +57,14 @@ const REL_CORE: &str =
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const REL_APP: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties";
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// An element holding text (escaped here).
+fn leaf(name: &str, text: &str) -> Elem {
+    let mut e = Elem::new(name);
+    e.children.push(Node::Text(crate::xml::escape(text)));
+    e
+}
 
 /// The style and numbering ids the body uses.
 #[derive(Debug, Clone)]
@@ -77,72 +80,6 @@ pub struct Ids {
     pub table: String,
     pub bullet_num: u32,
     pub first_ordered_num: u32,
-}
-
-/// The pictures of one story part: its media and its image relationships
-/// (`rIdImg1`, ...); media names and drawing ids are unique across the package.
-pub struct Pictures {
-    /// How many media parts the package has before these.
-    first_media: usize,
-    pub media: Vec<Vec<u8>>,
-    pub next_drawing: u32,
-}
-
-impl Pictures {
-    pub fn new(first_media: usize, next_drawing: u32) -> Self {
-        Pictures { first_media, media: Vec::new(), next_drawing }
-    }
-
-    /// The media part of picture `i` (0-based), relative to `word/`.
-    pub fn target(&self, i: usize) -> String {
-        format!("media/image{}.png", self.first_media + i + 1)
-    }
-
-    /// A run holding a picture (PNG bytes) at a size, with its alternative text.
-    pub fn run(&mut self, x: &mut Xml, bytes: Vec<u8>, alt: &str, width_mm: f32, height_mm: f32) {
-        self.media.push(bytes);
-        let n = self.media.len();
-        let id = self.next_drawing;
-        self.next_drawing += 1;
-        let (cx, cy) =
-            (((width_mm * EMU_PER_MM) as u64).to_string(), ((height_mm * EMU_PER_MM) as u64).to_string());
-        let rel = format!("rIdImg{n}");
-        let name = format!("Bilde {id}");
-        x.open("w:r", &[]).open("w:drawing", &[]);
-        x.open("wp:inline", &[("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0")]);
-        x.empty("wp:extent", &[("cx", &cx), ("cy", &cy)]);
-        x.empty("wp:effectExtent", &[("l", "0"), ("t", "0"), ("r", "0"), ("b", "0")]);
-        x.empty("wp:docPr", &[("id", &id.to_string()), ("name", &name), ("descr", alt)]);
-        x.open("wp:cNvGraphicFramePr", &[]).empty("a:graphicFrameLocks", &[("noChangeAspect", "1")]);
-        x.close("wp:cNvGraphicFramePr");
-        x.open("a:graphic", &[])
-            .open("a:graphicData", &[("uri", "http://schemas.openxmlformats.org/drawingml/2006/picture")]);
-        x.open("pic:pic", &[]).open("pic:nvPicPr", &[]);
-        x.empty(
-            "pic:cNvPr",
-            &[("id", "0"), ("name", &format!("image{}.png", self.first_media + n)), ("descr", alt)],
-        );
-        x.empty("pic:cNvPicPr", &[]).close("pic:nvPicPr");
-        x.open("pic:blipFill", &[]).empty("a:blip", &[("r:embed", &rel)]);
-        x.open("a:stretch", &[]).empty("a:fillRect", &[]).close("a:stretch").close("pic:blipFill");
-        x.open("pic:spPr", &[]).open("a:xfrm", &[]).empty("a:off", &[("x", "0"), ("y", "0")]);
-        x.empty("a:ext", &[("cx", &cx), ("cy", &cy)]).close("a:xfrm");
-        x.open("a:prstGeom", &[("prst", "rect")]).empty("a:avLst", &[]).close("a:prstGeom");
-        x.close("pic:spPr").close("pic:pic").close("a:graphicData").close("a:graphic");
-        x.close("wp:inline").close("w:drawing").close("w:r");
-    }
-
-    /// The relationships of these pictures.
-    fn rels(&self) -> Vec<Rel> {
-        (0..self.media.len())
-            .map(|i| Rel {
-                id: format!("rIdImg{}", i + 1),
-                kind: pkg::REL_IMAGE.into(),
-                target: self.target(i),
-                external: false,
-            })
-            .collect()
-    }
 }
 
 /// The package's parts as they are written, with content types.
@@ -164,17 +101,17 @@ impl Out {
 }
 
 fn rels_xml(rels: &[Rel]) -> Vec<u8> {
-    let mut x = Xml::part();
-    x.open("Relationships", &[("xmlns", "http://schemas.openxmlformats.org/package/2006/relationships")]);
+    let mut root = Elem::new("Relationships")
+        .with("xmlns", "http://schemas.openxmlformats.org/package/2006/relationships");
     for r in rels {
-        let mut attrs = vec![("Id", r.id.as_str()), ("Type", r.kind.as_str()), ("Target", r.target.as_str())];
+        let mut e =
+            Elem::new("Relationship").with("Id", &r.id).with("Type", &r.kind).with("Target", &r.target);
         if r.external {
-            attrs.push(("TargetMode", "External"));
+            e.set("TargetMode", "External");
         }
-        x.empty("Relationship", &attrs);
+        root = root.push(e);
     }
-    x.close("Relationships");
-    x.finish()
+    root.to_part()
 }
 
 fn media_type(name: &str) -> &'static str {
@@ -206,16 +143,15 @@ fn content_types(out: &Out) -> Vec<u8> {
             overrides.push((format!("/{name}"), ct.clone()));
         }
     }
-    let mut x = Xml::part();
-    x.open("Types", &[("xmlns", "http://schemas.openxmlformats.org/package/2006/content-types")]);
+    let mut root =
+        Elem::new("Types").with("xmlns", "http://schemas.openxmlformats.org/package/2006/content-types");
     for (ext, ct) in &defaults {
-        x.empty("Default", &[("Extension", ext), ("ContentType", ct)]);
+        root = root.push(Elem::new("Default").with("Extension", ext).with("ContentType", ct));
     }
     for (name, ct) in &overrides {
-        x.empty("Override", &[("PartName", name), ("ContentType", ct)]);
+        root = root.push(Elem::new("Override").with("PartName", name).with("ContentType", ct));
     }
-    x.close("Types");
-    x.finish()
+    root.to_part()
 }
 
 /// Fixed order for the well-known parts; everything else follows sorted by name.
@@ -255,17 +191,13 @@ fn zip(out: &Out) -> Result<Vec<u8>> {
     Ok(w.finish().map_err(|e| fail(&e))?.into_inner())
 }
 
+/// The core properties (docx-rs has no setters for title, author and language).
 fn core_xml(m: &Meta) -> Vec<u8> {
-    let mut x = Xml::part();
-    x.open(
-        "cp:coreProperties",
-        &[
-            ("xmlns:cp", "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"),
-            ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
-            ("xmlns:dcterms", "http://purl.org/dc/terms/"),
-            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-        ],
-    );
+    let mut root = Elem::new("cp:coreProperties")
+        .with("xmlns:cp", "http://schemas.openxmlformats.org/package/2006/metadata/core-properties")
+        .with("xmlns:dc", "http://purl.org/dc/elements/1.1/")
+        .with("xmlns:dcterms", "http://purl.org/dc/terms/")
+        .with("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
     let lang = if m.lang.is_empty() { "nb-NO" } else { m.lang.as_str() };
     let keywords = m.keywords.join("; ");
     for (tag, v) in [
@@ -278,95 +210,95 @@ fn core_xml(m: &Meta) -> Vec<u8> {
         ("cp:revision", "1"),
     ] {
         if !v.is_empty() {
-            x.leaf(tag, &[], v);
+            root = root.push(leaf(tag, v));
         }
     }
     let date = format!("{}T00:00:00Z", m.date.format("%Y-%m-%d"));
     for tag in ["dcterms:created", "dcterms:modified"] {
-        x.leaf(tag, &[("xsi:type", "dcterms:W3CDTF")], &date);
+        root = root.push(leaf(tag, &date).with("xsi:type", "dcterms:W3CDTF"));
     }
-    x.close("cp:coreProperties");
-    x.finish()
+    root.to_part()
 }
 
 fn app_xml() -> Vec<u8> {
-    let mut x = Xml::part();
-    x.open(
-        "Properties",
-        &[
-            ("xmlns", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
-            ("xmlns:vt", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
-        ],
-    );
-    x.leaf("Application", &[], "arsplan");
-    x.close("Properties");
-    x.finish()
+    Elem::new("Properties")
+        .with("xmlns", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties")
+        .with("xmlns:vt", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
+        .push(leaf("Application", "arsplan"))
+        .to_part()
 }
 
 /// arsplan's own theme part: Office's colours, the house style's fonts.
 fn theme_xml(major: &str, minor: &str) -> Vec<u8> {
-    let mut x = Xml::part();
-    x.open(
-        "a:theme",
-        &[("xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main"), ("name", "arsplan")],
-    );
-    x.open("a:themeElements", &[]).open("a:clrScheme", &[("name", "arsplan")]);
-    x.open("a:dk1", &[]).empty("a:sysClr", &[("val", "windowText"), ("lastClr", "000000")]).close("a:dk1");
-    x.open("a:lt1", &[]).empty("a:sysClr", &[("val", "window"), ("lastClr", "FFFFFF")]).close("a:lt1");
+    let a = |name: &str| Elem::new(&format!("a:{name}"));
+    let mut colors = a("clrScheme").with("name", "arsplan");
+    colors = colors.push(a("dk1").push(a("sysClr").with("val", "windowText").with("lastClr", "000000")));
+    colors = colors.push(a("lt1").push(a("sysClr").with("val", "window").with("lastClr", "FFFFFF")));
     for (k, v) in [
-        ("a:dk2", "1F3864"),
-        ("a:lt2", "E7E6E6"),
-        ("a:accent1", "2E74B5"),
-        ("a:accent2", "ED7D31"),
-        ("a:accent3", "A5A5A5"),
-        ("a:accent4", "FFC000"),
-        ("a:accent5", "4472C4"),
-        ("a:accent6", "70AD47"),
-        ("a:hlink", "0563C1"),
-        ("a:folHlink", "954F72"),
+        ("dk2", "1F3864"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "2E74B5"),
+        ("accent2", "ED7D31"),
+        ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"),
+        ("accent5", "4472C4"),
+        ("accent6", "70AD47"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
     ] {
-        x.open(k, &[]).empty("a:srgbClr", &[("val", v)]).close(k);
+        colors = colors.push(a(k).push(a("srgbClr").with("val", v)));
     }
-    x.close("a:clrScheme").open("a:fontScheme", &[("name", "arsplan")]);
-    for (k, f) in [("a:majorFont", major), ("a:minorFont", minor)] {
-        x.open(k, &[]).empty("a:latin", &[("typeface", f)]).empty("a:ea", &[("typeface", "")]);
-        x.empty("a:cs", &[("typeface", "")]).close(k);
+    let mut fonts = a("fontScheme").with("name", "arsplan");
+    for (k, f) in [("majorFont", major), ("minorFont", minor)] {
+        fonts = fonts.push(
+            a(k).push(a("latin").with("typeface", f))
+                .push(a("ea").with("typeface", ""))
+                .push(a("cs").with("typeface", "")),
+        );
     }
-    x.close("a:fontScheme").open("a:fmtScheme", &[("name", "arsplan")]);
-    let solid = |x: &mut Xml, inner: &dyn Fn(&mut Xml)| {
-        x.open("a:solidFill", &[]).open("a:schemeClr", &[("val", "phClr")]);
-        inner(x);
-        x.close("a:schemeClr").close("a:solidFill");
-    };
-    for list in ["a:fillStyleLst", "a:bgFillStyleLst"] {
-        x.open(list, &[]);
-        solid(&mut x, &|_| {});
-        solid(&mut x, &|x| {
-            x.empty("a:tint", &[("val", "50000")]);
-        });
-        solid(&mut x, &|x| {
-            x.empty("a:shade", &[("val", "80000")]);
-        });
-        x.close(list);
-        if list == "a:fillStyleLst" {
-            x.open("a:lnStyleLst", &[]);
-            for w in ["6350", "12700", "19050"] {
-                x.open("a:ln", &[("w", w), ("cap", "flat"), ("cmpd", "sng"), ("algn", "ctr")]);
-                solid(&mut x, &|_| {});
-                x.empty("a:prstDash", &[("val", "solid")])
-                    .empty("a:miter", &[("lim", "800000")])
-                    .close("a:ln");
-            }
-            x.close("a:lnStyleLst").open("a:effectStyleLst", &[]);
-            for _ in 0..3 {
-                x.open("a:effectStyle", &[]).empty("a:effectLst", &[]).close("a:effectStyle");
-            }
-            x.close("a:effectStyleLst");
+    let solid = |inner: Option<Elem>| {
+        let mut c = a("schemeClr").with("val", "phClr");
+        if let Some(i) = inner {
+            c = c.push(i);
         }
+        a("solidFill").push(c)
+    };
+    let fills = |name: &str| {
+        a(name)
+            .push(solid(None))
+            .push(solid(Some(a("tint").with("val", "50000"))))
+            .push(solid(Some(a("shade").with("val", "80000"))))
+    };
+    let mut lines = a("lnStyleLst");
+    for w in ["6350", "12700", "19050"] {
+        lines = lines.push(
+            a("ln")
+                .with("w", w)
+                .with("cap", "flat")
+                .with("cmpd", "sng")
+                .with("algn", "ctr")
+                .push(solid(None))
+                .push(a("prstDash").with("val", "solid"))
+                .push(a("miter").with("lim", "800000")),
+        );
     }
-    x.close("a:fmtScheme").close("a:themeElements");
-    x.empty("a:objectDefaults", &[]).empty("a:extraClrSchemeLst", &[]).close("a:theme");
-    x.finish()
+    let mut effects = a("effectStyleLst");
+    for _ in 0..3 {
+        effects = effects.push(a("effectStyle").push(a("effectLst")));
+    }
+    let format = a("fmtScheme")
+        .with("name", "arsplan")
+        .push(fills("fillStyleLst"))
+        .push(lines)
+        .push(effects)
+        .push(fills("bgFillStyleLst"));
+    a("theme")
+        .with("xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main")
+        .with("name", "arsplan")
+        .push(a("themeElements").push(colors).push(fonts).push(format))
+        .push(a("objectDefaults"))
+        .push(a("extraClrSchemeLst"))
+        .to_part()
 }
 
 /// arsplan's own font table: the families the styles name.
@@ -375,27 +307,38 @@ fn font_table(theme: &Theme) -> Vec<u8> {
     fonts.extend(theme.classes.values().chain(theme.headings.iter()).filter_map(|s| s.word_font_name()));
     fonts.sort();
     fonts.dedup();
-    let mut x = Xml::part();
-    x.open("w:fonts", &[("xmlns:w", NS[0].1)]);
+    let mut root = Elem::new("w:fonts").with("xmlns:w", W);
     for f in fonts {
         let serif = crate::wordmal::pdf_font(&f, None).0 == "Caladea";
-        x.open("w:font", &[("w:name", &f)]);
-        x.empty("w:family", &[("w:val", if serif { "roman" } else { "swiss" })]);
-        x.empty("w:pitch", &[("w:val", "variable")]).close("w:font");
+        root = root.push(
+            Elem::new("w:font")
+                .with("w:name", &f)
+                .push(Elem::new("w:family").with("w:val", if serif { "roman" } else { "swiss" }))
+                .push(Elem::new("w:pitch").with("w:val", "variable")),
+        );
     }
-    x.close("w:fonts");
-    x.finish()
+    root.to_part()
 }
 
-/// The section properties: the page and margins of the house style, the
-/// header and footer references, and whatever else the template's section says.
-fn section(theme: &Theme, tpl: Option<&Elem>, refs: &[(&str, String, String)], title_page: bool) -> Elem {
+/// A header or footer reference of the section: `header` or `footer`,
+/// `default`, `first` or `even`, and the relationship id.
+type SectionRef = (&'static str, String, String);
+
+/// The section properties docx-rs writes: the page and margins of the house
+/// style, the header and footer references; and those of the template's
+/// section docx-rs cannot write, which the normalising pass adds as they are.
+fn section(
+    theme: &Theme,
+    tpl: Option<&Elem>,
+    refs: &[SectionRef],
+    title_page: bool,
+) -> (SectionProperty, Vec<Elem>) {
     let page = &theme.page;
     let (w, h) = page.size_mm();
-    let mut size =
-        Elem::new("w:pgSz").with("w:w", &mm_twips(w).to_string()).with("w:h", &mm_twips(h).to_string());
+    let mut s = SectionProperty::new();
+    s.page_size = PageSize::new().size(mm_twips(w) as u32, mm_twips(h) as u32);
     if page.landscape {
-        size.set("w:orient", "landscape");
+        s.page_size = s.page_size.orient(PageOrientationType::Landscape);
     }
     let tpl_mar = tpl.and_then(|s| s.child("w:pgMar"));
     let distance = |k: &str, fallback: f32| {
@@ -404,19 +347,33 @@ fn section(theme: &Theme, tpl: Option<&Elem>, refs: &[(&str, String, String)], t
             .and_then(|v| v.parse::<i32>().ok())
             .unwrap_or_else(|| mm_twips(fallback))
     };
-    let margins = Elem::new("w:pgMar")
-        .with("w:top", &mm_twips(page.margin_top_mm).to_string())
-        .with("w:right", &mm_twips(page.margin_right_mm).to_string())
-        .with("w:bottom", &mm_twips(page.margin_bottom_mm).to_string())
-        .with("w:left", &mm_twips(page.margin_left_mm).to_string())
-        .with("w:header", &distance("w:header", page.margin_top_mm * 0.4).to_string())
-        .with("w:footer", &distance("w:footer", page.margin_bottom_mm * 0.45).to_string())
-        .with("w:gutter", "0");
-    let mut s = Elem::new("w:sectPr");
+    s.page_margin = PageMargin::new()
+        .top(mm_twips(page.margin_top_mm))
+        .right(mm_twips(page.margin_right_mm))
+        .bottom(mm_twips(page.margin_bottom_mm))
+        .left(mm_twips(page.margin_left_mm))
+        .header(distance("w:header", page.margin_top_mm * 0.4))
+        .footer(distance("w:footer", page.margin_bottom_mm * 0.45))
+        .gutter(0);
+    // One column, Word's default gap (docx-rs' own is Japanese Word's).
+    s.columns = 1;
+    s.space = 708;
     for (kind, which, id) in refs {
-        s = s.push(Elem::new(&format!("w:{kind}Reference")).with("w:type", which).with("r:id", id));
+        match (*kind, which.as_str()) {
+            ("header", "first") => s.first_header_reference = Some(HeaderReference::new("first", id)),
+            ("header", "even") => s.even_header_reference = Some(HeaderReference::new("even", id)),
+            ("header", _) => s.header_reference = Some(HeaderReference::new("default", id)),
+            (_, "first") => s.first_footer_reference = Some(FooterReference::new("first", id)),
+            (_, "even") => s.even_footer_reference = Some(FooterReference::new("even", id)),
+            _ => s.footer_reference = Some(FooterReference::new("default", id)),
+        }
     }
-    const AFTER_MARGINS: &[&str] = &[
+    s.title_pg = title_page;
+    // The rest of the template's section, as it is.
+    const KEPT: &[&str] = &[
+        "w:footnotePr",
+        "w:endnotePr",
+        "w:type",
         "w:paperSrc",
         "w:pgBorders",
         "w:lnNumType",
@@ -425,33 +382,15 @@ fn section(theme: &Theme, tpl: Option<&Elem>, refs: &[(&str, String, String)], t
         "w:formProt",
         "w:vAlign",
         "w:noEndnote",
-        "w:titlePg",
         "w:textDirection",
         "w:bidi",
         "w:rtlGutter",
         "w:docGrid",
     ];
-    let kept: Vec<&Elem> = match tpl {
-        Some(t) => t
-            .elems()
-            .filter(|e| {
-                matches!(e.name.as_str(), "w:footnotePr" | "w:endnotePr" | "w:type")
-                    || (AFTER_MARGINS.contains(&e.name.as_str()) && (e.name != "w:titlePg" || title_page))
-            })
-            .collect(),
-        None => vec![],
-    };
-    for e in kept.iter().filter(|e| !AFTER_MARGINS.contains(&e.name.as_str())) {
-        s = s.push((*e).clone());
-    }
-    s = s.push(size).push(margins);
-    for e in kept.iter().filter(|e| AFTER_MARGINS.contains(&e.name.as_str())) {
-        s = s.push((*e).clone());
-    }
-    if tpl.is_none() {
-        s = s.push(Elem::new("w:cols").with("w:space", "708"));
-    }
-    s
+    let extra = tpl
+        .map(|t| t.elems().filter(|e| KEPT.contains(&e.name.as_str())).cloned().collect())
+        .unwrap_or_default();
+    (s, extra)
 }
 
 /// The width the body's text has, in twips.
@@ -459,6 +398,10 @@ fn text_width(theme: &Theme) -> u32 {
     let p = &theme.page;
     let (w, _) = p.size_mm();
     (mm_twips(w) - mm_twips(p.margin_left_mm) - mm_twips(p.margin_right_mm)).max(1000) as u32
+}
+
+fn fail(e: String) -> Error {
+    Error::msg(format!("DOCX-en kunne ikke skrives: {e}"))
 }
 
 /// Writes a document (or, with `as_template`, a Word template) in a house style.
@@ -476,21 +419,19 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
         target: target.into(),
         external: false,
     };
-
-    let first_drawing = tpl.map(|t| t.max_drawing_id).unwrap_or(0) + 1;
-    let mut body = body::Body::new(theme, assets, &ids, Pictures::new(0, first_drawing), doc.meta.date);
-    let body_xml = body.write(&doc.blocks, width)?;
-    let mut pics = std::mem::replace(&mut body.pics, Pictures::new(0, 0));
-    let (links, ordered) = (std::mem::take(&mut body.links), std::mem::take(&mut body.ordered));
-    drop(body);
+    // Drawing ids are unique in the package: after the template's, the body's, then the header's.
+    let mut next_drawing = tpl.map(|t| t.max_drawing_id).unwrap_or(0) + 1;
+    let mut media = 0usize;
 
     // Headers and footers: the template's, or arsplan's own.
-    let mut refs: Vec<(&str, String, String)> = Vec::new();
-    let mut own = false;
+    let mut refs: Vec<SectionRef> = Vec::new();
+    let mut own_parts: Vec<(&str, Vec<u8>, body::Pictures)> = Vec::new();
     let mut copied_media = BTreeMap::new();
     for (kind, use_template) in [("header", theme.template_header), ("footer", theme.template_footer)] {
-        let name = format!("word/{kind}1.xml");
-        let id = format!("rId{}1", if kind == "header" { "Header" } else { "Footer" });
+        let (ct, rel_kind, rid) = match kind {
+            "header" => (CT_HEADER, pkg::REL_HEADER, "rIdHeader"),
+            _ => (CT_FOOTER, pkg::REL_FOOTER, "rIdFooter"),
+        };
         match tpl.filter(|_| use_template) {
             Some(t) => {
                 let list = if kind == "header" { &t.header_refs } else { &t.footer_refs };
@@ -499,47 +440,34 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
                     let n = numbered.len() + 1;
                     let n = *numbered.entry(*story).or_insert(n);
                     let part = format!("word/{kind}{n}.xml");
-                    let id = format!("rId{}{n}", if kind == "header" { "Header" } else { "Footer" });
+                    let id = format!("{rid}{n}");
                     if !out.parts.contains_key(&part) {
                         let s = &t.stories[*story];
-                        out.put(&part, s.xml.to_part(), if kind == "header" { CT_HEADER } else { CT_FOOTER });
+                        out.put(&part, s.xml.to_part(), ct);
                         out.rels(&part, &s.rels);
                         for r in s.rels.iter().filter(|r| !r.external) {
-                            let media = format!("word/{}", r.target);
-                            if let Some(bytes) = t.media.get(&media) {
-                                copied_media.insert(media, bytes.clone());
+                            let name = format!("word/{}", r.target);
+                            if let Some(bytes) = t.media.get(&name) {
+                                copied_media.insert(name, bytes.clone());
                             }
                         }
-                        doc_rels.push(rel(
-                            &id,
-                            if kind == "header" { pkg::REL_HEADER } else { pkg::REL_FOOTER },
-                            part.trim_start_matches("word/"),
-                        ));
+                        doc_rels.push(rel(&id, rel_kind, part.trim_start_matches("word/")));
                     }
                     refs.push((kind, which.clone(), id));
                 }
             }
             None => {
-                own = true;
-                let bytes = if kind == "header" {
-                    let mut hp = Pictures::new(pics.media.len(), pics.next_drawing);
-                    let b = hf::header(theme, assets, &mut hp, width)?;
-                    pics.next_drawing = hp.next_drawing;
-                    out.rels(&name, &hp.rels());
-                    for (i, m) in std::mem::take(&mut hp.media).into_iter().enumerate() {
-                        out.put(&format!("word/{}", hp.target(i)), m, "image/png");
+                let (xml, pics) = match kind {
+                    "header" => {
+                        let (h, pics) = hf::header(theme, assets, width)?;
+                        (h.build(), pics)
                     }
-                    b
-                } else {
-                    hf::footer(theme, width)
+                    _ => (hf::footer(theme, width).build(), body::Pictures::default()),
                 };
-                out.put(&name, bytes, if kind == "header" { CT_HEADER } else { CT_FOOTER });
-                doc_rels.push(rel(
-                    &id,
-                    if kind == "header" { pkg::REL_HEADER } else { pkg::REL_FOOTER },
-                    name.trim_start_matches("word/"),
-                ));
-                refs.push((kind, "default".into(), id));
+                own_parts.push((kind, xml, pics));
+                let name = format!("{kind}1.xml");
+                doc_rels.push(rel(&format!("{rid}1"), rel_kind, &name));
+                refs.push((kind, "default".into(), format!("{rid}1")));
             }
         }
     }
@@ -548,29 +476,63 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     }
     // A different first page (and even pages) only when the template draws
     // both the header and the footer.
+    let own = !own_parts.is_empty();
     let title_page = tpl.is_some_and(|t| t.title_page) && !own;
     if own {
         refs.retain(|(_, which, _)| which == "default");
     }
-    let sect = section(theme, tpl.map(|t| &t.section), &refs, title_page);
+    let (sect, section_extra) = section(theme, tpl.map(|t| &t.section), &refs, title_page);
 
-    // The main document.
-    let mut x = Xml::part();
-    x.open("w:document", NS)
-        .open("w:body", &[])
-        .append(&body_xml)
-        .elem(&sect)
-        .close("w:body")
-        .close("w:document");
-    out.put("word/document.xml", x.finish(), if as_template { CT_TEMPLATE } else { CT_MAIN });
-    doc_rels.extend(pics.rels());
-    for (i, m) in std::mem::take(&mut pics.media).into_iter().enumerate() {
-        out.put(&format!("word/{}", pics.target(i)), m, "image/png");
+    // The body, written by docx-rs.
+    let b = body::Body::new(theme, assets, &ids, doc.meta.date);
+    let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
+    d.document.section_property = sect;
+    let built = d.build();
+    let facts = Facts { section: section_extra, ..b.facts() };
+    let document = normalize(&built.document, &facts, &mut next_drawing).map_err(fail)?;
+    out.put("word/document.xml", document, if as_template { CT_TEMPLATE } else { CT_MAIN });
+    // Its pictures: docx-rs' image relationships, the media renamed in order.
+    let rels = Elem::parse(&built.document_rels).map_err(fail)?;
+    for r in
+        rels.children_named("Relationship").filter(|r| r.attr("Type").is_some_and(|t| t == pkg::REL_IMAGE))
+    {
+        let (Some(id), Some(target)) = (r.attr("Id"), r.attr("Target")) else { continue };
+        let bytes = built.media.iter().find(|(m, _)| format!("media/{m}.png") == *target);
+        let Some((_, bytes)) = bytes else {
+            return Err(fail(format!("bildet «{target}» mangler")));
+        };
+        media += 1;
+        let name = format!("media/image{media}.png");
+        out.put(&format!("word/{name}"), bytes.clone(), "image/png");
+        doc_rels.push(rel(&id, pkg::REL_IMAGE, &name));
+    }
+    for (i, url) in b.links.iter().enumerate() {
+        doc_rels.push(Rel {
+            id: format!("rIdLink{}", i + 1),
+            kind: pkg::REL_HYPERLINK.into(),
+            target: url.clone(),
+            external: true,
+        });
+    }
+    // arsplan's own header and footer, through the same pass.
+    for (kind, xml, pics) in own_parts {
+        let facts = Facts { alts: pics.alts, ..Facts::default() };
+        let part = format!("word/{kind}1.xml");
+        let xml = normalize(&xml, &facts, &mut next_drawing).map_err(fail)?;
+        out.put(&part, xml, if kind == "header" { CT_HEADER } else { CT_FOOTER });
+        let mut rels = Vec::new();
+        for (id, bytes) in pics.images {
+            media += 1;
+            let name = format!("media/image{media}.png");
+            out.put(&format!("word/{name}"), bytes, "image/png");
+            rels.push(rel(&id, pkg::REL_IMAGE, &name));
+        }
+        out.rels(&part, &rels);
     }
 
     // Static parts.
     out.put("word/styles.xml", styles_xml.to_part(), CT_STYLES);
-    out.put("word/numbering.xml", styles::numbering(tpl, &num, &ordered).to_part(), CT_NUMBERING);
+    out.put("word/numbering.xml", styles::numbering(tpl, &num, &b.ordered).to_part(), CT_NUMBERING);
     out.put("word/settings.xml", styles::settings(tpl, lang, own).to_part(), CT_SETTINGS);
     doc_rels.push(rel("rIdStyles", pkg::REL_STYLES, "styles.xml"));
     doc_rels.push(rel("rIdNumbering", pkg::REL_NUMBERING, "numbering.xml"));
@@ -595,14 +557,6 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
             out.put(&format!("word/{key}.xml"), c.bytes.clone(), &c.content_type);
             doc_rels.push(rel(&format!("rId{key}"), kind, &format!("{key}.xml")));
         }
-    }
-    for (i, url) in links.iter().enumerate() {
-        doc_rels.push(Rel {
-            id: format!("rIdLink{}", i + 1),
-            kind: pkg::REL_HYPERLINK.into(),
-            target: url.clone(),
-            external: true,
-        });
     }
     out.rels("word/document.xml", &doc_rels);
 

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::normalize::{PPR_ORDER, RPR_ORDER};
 use super::{mm_twips, pt_twips, Ids};
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
 use crate::theme::{Align, ParaStyle, Theme};
@@ -21,23 +22,6 @@ const STYLE_ORDER: &[&str] = &[
     "w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden", "w:uiPriority",
     "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal", "w:personalCompose",
     "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
-];
-#[rustfmt::skip]
-const PPR_ORDER: &[&str] = &[
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
-    "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-];
-#[rustfmt::skip]
-const RPR_ORDER: &[&str] = &[
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
-    "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
-    "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
-    "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
-    "w:eastAsianLayout", "w:specVanish", "w:oMath",
 ];
 const STYLES_ORDER: &[&str] = &["w:docDefaults", "w:latentStyles", "w:style"];
 const DEFAULTS_ORDER: &[&str] = &["w:rPrDefault", "w:pPrDefault"];
