@@ -183,12 +183,22 @@ pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec
                         coverage: crate::model::Coverage::compute(&p.year, s),
                     });
                 }
-                p.warnings.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, p.warnings);
             }
             Err(e) => sink.extend(e),
         }
     }
     Ok((sink.finish()?, reports))
+}
+
+/// Adds the warnings not said yet: years sharing a house style (and its
+/// Word template) would each repeat what reading it found.
+fn push_new(sink: &mut Sink, warnings: Vec<Diagnostic>) {
+    for d in warnings {
+        if !sink.items.contains(&d) {
+            sink.push(d);
+        }
+    }
 }
 
 /// Every file a prepared year depends on: its data, the strategy it follows,
@@ -317,7 +327,7 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
             Ok((a, c, w)) => {
                 artifacts.extend(a);
                 changes.extend(c);
-                w.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, w);
             }
             Err(e) => sink.extend(e),
         }

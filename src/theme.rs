@@ -348,11 +348,14 @@ impl Theme {
             }
         }
         let p = &self.page;
-        let (w, h) = if p.landscape { (297.0, 210.0) } else { (210.0, 297.0) };
+        // The paper as it lies (a size out of range is reported by validate_word_values).
+        let (w, h) = p.size_mm();
+        let sized = (50.0..=1000.0).contains(&w) && (50.0..=1000.0).contains(&h);
         let margins = [p.margin_top_mm, p.margin_bottom_mm, p.margin_left_mm, p.margin_right_mm];
         if margins.iter().any(|m| !(0.0..=100.0).contains(m))
-            || p.margin_left_mm + p.margin_right_mm > w - 40.0
-            || p.margin_top_mm + p.margin_bottom_mm > h - 40.0
+            || sized
+                && (p.margin_left_mm + p.margin_right_mm > w - 40.0
+                    || p.margin_top_mm + p.margin_bottom_mm > h - 40.0)
         {
             errors.push(format!("margene i [side] gir for lite plass på en {w} × {h} mm side"));
         }
@@ -629,6 +632,28 @@ fn class_names(merged: &toml::Table, own: &toml::Table) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn margins_are_checked_against_the_page_they_are_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let load = |side: &str| {
+            let style = dir.path().join("s");
+            std::fs::create_dir_all(&style).unwrap();
+            let toml = format!("arv = \"felles\"\nnavn = \"S\"\n[side]\n{side}");
+            std::fs::write(style.join("stil.toml"), toml).unwrap();
+            Theme::load(&Sources::new(vec![dir.path().to_path_buf(), templates.clone()]), "s")
+        };
+        // 190 mm of side margins leave too little of A4's 210 mm, enough of A3's 297 mm.
+        let wide = "marg_venstre_mm = 95\nmarg_hoyre_mm = 95\n";
+        let a4 = load(wide).unwrap_err();
+        assert!(a4.0[0].message.contains("210 × 297 mm"), "{a4:?}");
+        load(&format!("{wide}bredde_mm = 297\nhoyde_mm = 420\n")).unwrap();
+        // A5 is narrower than A4: 150 mm of side margins do not fit on its 148 mm.
+        let a5 =
+            load("bredde_mm = 148\nhoyde_mm = 210\nmarg_venstre_mm = 75\nmarg_hoyre_mm = 75\n").unwrap_err();
+        assert!(a5.0[0].message.contains("148 × 210 mm"), "{a5:?}");
+    }
 
     #[test]
     fn page_wording_splits_at_its_fields() {

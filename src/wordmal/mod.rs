@@ -418,27 +418,31 @@ impl Reader<'_> {
         })
     }
 
-    /// One warning for every style the documents use that the template lacks.
+    /// One warning naming every style the documents use that the template lacks.
     fn missing_styles(&mut self, styles: &Styles, classes: &[String]) {
-        let mut wanted: Vec<(&str, String)> = vec![("paragraph", TITLE.into())];
-        wanted.extend(HEADINGS[..3].iter().map(|h| ("paragraph", h.to_string())));
-        wanted.push(("paragraph", LIST_BULLET.into()));
-        wanted.push(("paragraph", LIST_NUMBER.into()));
-        wanted.extend(classes.iter().filter(|c| *c != "tittel").map(|c| ("paragraph", c.clone())));
-        for (kind, name) in wanted {
-            if styles.named(kind, &name).is_none() {
-                self.warn(
-                    format!("Word-malen har ingen stil «{name}»; dokumentene bruker husstilens"),
-                    "legg stilen til i malen, eller hent en mal med alle stilene: arsplan wordmal --stil <stil> --ut mal.dotx",
-                );
-            }
-        }
+        let mut wanted: Vec<String> = vec![TITLE.into()];
+        wanted.extend(HEADINGS[..3].iter().map(|h| h.to_string()));
+        wanted.push(LIST_BULLET.into());
+        wanted.push(LIST_NUMBER.into());
+        wanted.extend(classes.iter().filter(|c| *c != "tittel").cloned());
+        let mut missing: Vec<String> =
+            wanted.into_iter().filter(|name| styles.named("paragraph", name).is_none()).collect();
         if table_style(styles).is_none() {
-            self.warn(
-                format!("Word-malen har ingen tabellstil «{TABLE}»; tabellene bruker husstilens"),
-                "legg stilen til i malen, eller hent en mal med alle stilene: arsplan wordmal --stil <stil> --ut mal.dotx",
-            );
+            missing.push(TABLE.into());
         }
+        if missing.is_empty() {
+            return;
+        }
+        let names: Vec<String> = missing.iter().map(|n| format!("«{n}»")).collect();
+        let list = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} og {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        let (noun, them) = if missing.len() == 1 { ("stilen", "den") } else { ("stilene", "dem") };
+        self.warn(
+            format!("Word-malen mangler {noun} {list}; arsplan bruker husstilens utseende for {them}"),
+            "legg stilene til i malen, eller hent en mal med alle stilene: arsplan wordmal --stil <stil> --ut mal.dotx",
+        );
     }
 
     /// A header or footer part without active content or outside links, its
