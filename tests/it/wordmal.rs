@@ -589,6 +589,66 @@ fn outside_links_and_active_content_are_dropped_with_a_warning_and_never_fetched
 }
 
 #[test]
+fn the_body_joins_the_template_header_and_section_without_clashes() {
+    // The template's header shows a picture with drawing id 7, and its section
+    // numbers pages in roman numerals on a line grid: the report's charts get
+    // drawing ids after 7, and the section keeps what docx-rs cannot write.
+    let logo = std::fs::read(common::root().join("tests/fixtures/logo-eksempel.png")).unwrap();
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        replace_in(
+            &mut p,
+            "word/header1.xml",
+            "</w:p>",
+            r#"<w:r><w:drawing><wp:inline><wp:extent cx="360000" cy="360000"/><wp:docPr id="7" name="Logo"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="logo.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdLogo"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="360000" cy="360000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#,
+        );
+        p.retain(|(n, _)| n != "word/_rels/header1.xml.rels");
+        p.push((
+            "word/_rels/header1.xml.rels".into(),
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdLogo" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/logo.png"/></Relationships>"#.to_vec(),
+        ));
+        p.push(("word/media/logo.png".into(), logo.clone()));
+        replace_in(
+            &mut p,
+            "word/document.xml",
+            "</w:sectPr>",
+            r#"<w:pgNumType w:fmt="lowerRoman"/><w:docGrid w:linePitch="360"/></w:sectPr>"#,
+        );
+        p
+    });
+    let case = Case::new("mal.dotx", &tpl, "");
+    let out = case.run(&["build", "--network", "stavanger", "--year", "2025"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let docx = std::fs::read(case.path("output/stavanger/2025/arsrapport-2025.docx")).unwrap();
+    let ids = |xml: &str| -> Vec<u32> {
+        xml.match_indices("<wp:docPr id=\"")
+            .map(|(i, _)| xml[i + 14..].split('"').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let header = part(&docx, "word/header1.xml");
+    assert_eq!(ids(&header), [7], "{header}");
+    let doc = part(&docx, "word/document.xml");
+    let body = ids(&doc);
+    assert_eq!(body, [8, 9], "the two charts, after the header's picture");
+    assert_eq!(doc.matches("descr=\"Liggende søylediagram").count(), 4, "docPr and cNvPr of both charts");
+    let sect = &doc[doc.find("<w:sectPr>").unwrap()..];
+    let order: Vec<usize> = [
+        "<w:headerReference",
+        "<w:pgSz",
+        "<w:pgMar",
+        "<w:pgNumType w:fmt=\"lowerRoman\"/>",
+        "<w:docGrid w:linePitch=\"360\"/>",
+    ]
+    .iter()
+    .map(|e| sect.find(e).unwrap_or_else(|| panic!("{e} in {sect}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "schema order: {sect}");
+    assert!(
+        parts(&docx).iter().any(|(n, b)| n.starts_with("word/media/") && *b == logo),
+        "the header's picture"
+    );
+}
+
+#[test]
 fn with_a_template_docx_and_pdf_are_the_same_bytes_on_every_build() {
     let case = Case::new("mal.dotx", &exported("ahus"), "");
     let t = case.theme();
