@@ -68,6 +68,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     };
     let mut sink = Sink::default();
     py.warnings.iter().for_each(|d| sink.push(d.clone()));
+    theme.warnings.iter().for_each(|d| sink.push(d.clone()));
     check::check(&py).into_iter().for_each(|d| sink.push(d));
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
@@ -307,12 +308,22 @@ pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec
                         coverage: crate::model::Coverage::compute(&p.year, s),
                     });
                 }
-                p.warnings.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, p.warnings);
             }
             Err(e) => sink.extend(e),
         }
     }
     Ok((sink.finish()?, reports))
+}
+
+/// Adds the warnings not said yet: years sharing a house style (and its
+/// Word template) would each repeat what reading it found.
+fn push_new(sink: &mut Sink, warnings: Vec<Diagnostic>) {
+    for d in warnings {
+        if !sink.items.contains(&d) {
+            sink.push(d);
+        }
+    }
 }
 
 /// Every file a prepared year depends on: its data, the strategy it follows,
@@ -449,7 +460,7 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
             Ok((a, c, w)) => {
                 artifacts.extend(a);
                 changes.extend(c);
-                w.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, w);
             }
             Err(e) => sink.extend(e),
         }

@@ -18,3 +18,4 @@ mod seeds;
 mod send;
 mod strategy;
 mod trekk;
+mod wordmal;
