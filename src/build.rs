@@ -70,6 +70,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     };
     let mut sink = Sink::default();
     py.warnings.iter().for_each(|d| sink.push(d.clone()));
+    theme.warnings.iter().for_each(|d| sink.push(d.clone()));
     check::check(&py).into_iter().for_each(|d| sink.push(d));
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
@@ -314,12 +315,22 @@ pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec
                         coverage: crate::model::Coverage::compute(&p.year, s),
                     });
                 }
-                p.warnings.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, p.warnings);
             }
             Err(e) => sink.extend(e),
         }
     }
     Ok((sink.finish()?, reports))
+}
+
+/// Adds the warnings not said yet: years sharing a house style (and its
+/// Word template) would each repeat what reading it found.
+fn push_new(sink: &mut Sink, warnings: Vec<Diagnostic>) {
+    for d in warnings {
+        if !sink.items.contains(&d) {
+            sink.push(d);
+        }
+    }
 }
 
 /// Paths as the manifest shows them: relative to the project folder (the
@@ -587,12 +598,12 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
     for ((n, y), made) in targets.into_iter().zip(years) {
         match made {
             Ok(Year::Unchanged(u)) => {
-                u.warnings.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, u.warnings);
                 parts.push(Ok(u.written));
                 unchanged.push((n, y));
             }
             Ok(Year::Made { artifacts: a, changes: c, warnings }) => {
-                warnings.into_iter().for_each(|d| sink.push(d));
+                push_new(&mut sink, warnings);
                 parts.push(Err(artifacts.len()..artifacts.len() + a.len()));
                 artifacts.extend(a);
                 changes.extend(c);

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use typst::foundations::Bytes;
 use typst::text::Font;
 
-static FONT_FILES: [&[u8]; 8] = [
+static FONT_FILES: [&[u8]; 12] = [
     include_bytes!("render/fonts/Carlito-Regular.ttf"),
     include_bytes!("render/fonts/Carlito-Bold.ttf"),
     include_bytes!("render/fonts/Carlito-Italic.ttf"),
@@ -16,6 +16,10 @@ static FONT_FILES: [&[u8]; 8] = [
     include_bytes!("render/fonts/LiberationSans-Bold.ttf"),
     include_bytes!("render/fonts/LiberationSans-Italic.ttf"),
     include_bytes!("render/fonts/LiberationSans-BoldItalic.ttf"),
+    include_bytes!("render/fonts/Caladea-Regular.ttf"),
+    include_bytes!("render/fonts/Caladea-Bold.ttf"),
+    include_bytes!("render/fonts/Caladea-Italic.ttf"),
+    include_bytes!("render/fonts/Caladea-BoldItalic.ttf"),
 ];
 
 /// Every face of every family compiled in.

@@ -28,6 +28,7 @@ pub mod send;
 pub mod templates;
 pub mod theme;
 pub mod watch;
+pub mod wordmal;
 pub mod workbook;
 pub mod xml;
 

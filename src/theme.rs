@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Error, Location, Result};
 use crate::templates::Sources;
+use crate::wordmal::{HeaderFooter, Template};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +72,23 @@ pub struct Theme {
     /// Anything else the templates may read as `stil.ekstra.*`.
     #[serde(rename = "ekstra", default)]
     pub extra: BTreeMap<String, toml::Value>,
+    /// A Word template (.dotx or .docx, relative to the folder of the style that
+    /// names it) whose styles, page and header and footer this style takes.
+    #[serde(rename = "word_mal", default)]
+    pub word_template_file: Option<String>,
+    /// That template, read and checked.
+    #[serde(skip)]
+    pub word_template: Option<Arc<Template>>,
+    /// The template's header (footer) is used as it is, in both formats; else
+    /// arsplan draws its own from the values above.
+    #[serde(skip)]
+    pub template_header: bool,
+    #[serde(skip)]
+    pub template_footer: bool,
+    /// What reading the style found worth saying (a Word template's missing
+    /// styles, substituted fonts, content left out).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
     /// The style names of the inheritance chain, nearest first.
     #[serde(skip)]
     pub chain: Vec<String>,
@@ -113,6 +132,11 @@ pub struct Page {
     pub margin_left_mm: f32,
     #[serde(rename = "marg_hoyre_mm")]
     pub margin_right_mm: f32,
+    /// The paper's width and height as the page lies (default A4).
+    #[serde(rename = "bredde_mm", default)]
+    pub width_mm: Option<f32>,
+    #[serde(rename = "hoyde_mm", default)]
+    pub height_mm: Option<f32>,
 }
 
 /// The vertical rhythm of a style, the same in the DOCX and the PDF.
@@ -197,6 +221,20 @@ pub struct ParaStyle {
     /// Keep on the same page as what follows (captions, labels).
     #[serde(rename = "hold_med_neste", default)]
     pub keep_with_next: bool,
+    /// A font of its own: the PDF's family (`Carlito`, `Liberation Sans`,
+    /// `Caladea`) and the one Word uses (default: the PDF family's Word twin).
+    #[serde(rename = "skrift", default)]
+    pub font: Option<String>,
+    #[serde(rename = "skrift_word", default)]
+    pub word_font: Option<String>,
+    /// A line height of its own (see `[avstand] linje`).
+    #[serde(rename = "linje", default)]
+    pub line: Option<f32>,
+    /// Indent from the left margin, and of the first line (negative: hanging).
+    #[serde(rename = "innrykk_mm", default)]
+    pub indent_mm: Option<f32>,
+    #[serde(rename = "forste_linje_mm", default)]
+    pub first_line_mm: Option<f32>,
 }
 
 /// The alignment of a paragraph style: `venstre`, `midt` or `høyre`.
@@ -254,6 +292,28 @@ impl ParaStyle {
     pub fn align(&self) -> Align {
         self.align.unwrap_or_default()
     }
+
+    /// The family Word uses for this style's own font, if it has one.
+    pub fn word_font_name(&self) -> Option<String> {
+        self.word_font.clone().or_else(|| self.font.as_deref().map(crate::wordmal::word_font))
+    }
+}
+
+impl Page {
+    /// The page's width and height in millimetres as it lies: the size given,
+    /// or A4, turned to match `liggende`.
+    pub fn size_mm(&self) -> (f32, f32) {
+        let (w, h) = match (self.width_mm, self.height_mm) {
+            (Some(w), Some(h)) => (w, h),
+            _ => (210.0, 297.0),
+        };
+        let (short, long) = (w.min(h), w.max(h));
+        if self.landscape {
+            (long, short)
+        } else {
+            (short, long)
+        }
+    }
 }
 
 fn is_hex(v: &str) -> bool {
@@ -289,11 +349,14 @@ impl Theme {
             }
         }
         let p = &self.page;
-        let (w, h) = if p.landscape { (297.0, 210.0) } else { (210.0, 297.0) };
+        // The paper as it lies (a size out of range is reported by validate_word_values).
+        let (w, h) = p.size_mm();
+        let sized = (50.0..=1000.0).contains(&w) && (50.0..=1000.0).contains(&h);
         let margins = [p.margin_top_mm, p.margin_bottom_mm, p.margin_left_mm, p.margin_right_mm];
         if margins.iter().any(|m| !(0.0..=100.0).contains(m))
-            || p.margin_left_mm + p.margin_right_mm > w - 40.0
-            || p.margin_top_mm + p.margin_bottom_mm > h - 40.0
+            || sized
+                && (p.margin_left_mm + p.margin_right_mm > w - 40.0
+                    || p.margin_top_mm + p.margin_bottom_mm > h - 40.0)
         {
             errors.push(format!("margene i [side] gir for lite plass på en {w} × {h} mm side"));
         }
@@ -358,6 +421,58 @@ impl Theme {
             "linje" => &c.rule,
             other => other,
         }
+    }
+
+    /// The family Word uses for the body text.
+    pub fn word_font_name(&self) -> String {
+        self.word_font.clone().unwrap_or_else(|| crate::wordmal::word_font(&self.font))
+    }
+
+    /// The Word template's header (and first page's header) when the style uses it.
+    pub fn word_header(&self) -> Option<(&HeaderFooter, Option<&HeaderFooter>)> {
+        let t = self.word_template.as_deref().filter(|_| self.template_header)?;
+        Some((t.header.as_ref()?, t.first_header.as_ref()))
+    }
+
+    /// The Word template's footer (and first page's footer) when the style uses it.
+    pub fn word_footer(&self) -> Option<(&HeaderFooter, Option<&HeaderFooter>)> {
+        let t = self.word_template.as_deref().filter(|_| self.template_footer)?;
+        Some((t.footer.as_ref()?, t.first_footer.as_ref()))
+    }
+
+    /// Checks the values `validate` leaves to the Word-template support: page
+    /// size and the styles' own line heights and indents.
+    fn validate_word_values(&self, path: &Path) -> Result<()> {
+        let mut errors = Vec::new();
+        let p = &self.page;
+        if [p.width_mm, p.height_mm].iter().flatten().any(|v| !(50.0..=1000.0).contains(v)) {
+            errors.push("bredde_mm og hoyde_mm i [side] må være mellom 50 og 1000".to_string());
+        }
+        for (name, st) in self
+            .classes
+            .iter()
+            .map(|(n, s)| (n.as_str(), s))
+            .chain(self.headings.iter().map(|s| ("overskrift", s)))
+        {
+            if st.line.is_some_and(|v| !(0.8..=3.0).contains(&v)) {
+                errors.push(format!("linje i {name} må være mellom 0,8 og 3"));
+            }
+            if [st.indent_mm, st.first_line_mm].iter().flatten().any(|v| !(-100.0..=200.0).contains(v)) {
+                errors.push(format!("innrykkene i {name} må være mellom -100 og 200 mm"));
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(Error(
+            errors
+                .into_iter()
+                .map(|m| {
+                    Diagnostic::error(Some(Location::file(path)), m)
+                        .hint("se templates/felles/stil.toml for gyldige verdier")
+                })
+                .collect(),
+        ))
     }
 
     /// Resolves a colour name or `#rrggbb` to six lowercase hex digits.
@@ -446,8 +561,29 @@ impl Theme {
         let names: Vec<String> = chain.iter().map(|(n, _, _)| n.clone()).collect();
         // The folders on disk the chain comes from (built-in styles have none).
         let dirs: Vec<PathBuf> = names.iter().filter_map(|n| sources.style_dir(n)).collect();
+        // Parents first. A style naming a Word template takes the template's
+        // values over what it inherits, and its own stil.toml over both.
         let mut merged = toml::Table::new();
-        for (_, _, t) in chain.into_iter().rev() {
+        let mut template: Option<Arc<Template>> = None;
+        let (mut own_header, mut own_footer) = (false, false);
+        for (_, style_file, t) in chain.into_iter().rev() {
+            if let Some(file) = t.get("word_mal") {
+                let dir = style_file.parent().unwrap_or(Path::new("."));
+                let at = Location::file(&style_file);
+                let Some(file) = file.as_str().filter(|f| !f.trim().is_empty()) else {
+                    return Err(Error::at(at, "word_mal må være filnavnet på en Word-mal")
+                        .with_hint("for eksempel word_mal = \"mal.dotx\", i samme mappe som stil.toml"));
+                };
+                let tpl = crate::wordmal::read(&dir.join(file), &class_names(&merged, &t))?;
+                merge_template(&mut merged, tpl.values.clone());
+                template = Some(Arc::new(tpl));
+                (own_header, own_footer) = (false, false);
+            }
+            if template.is_some() {
+                own_header |= HEADER_KEYS.iter().any(|k| t.contains_key(*k));
+                own_footer |= t.contains_key("bunntekst")
+                    || t.get("tekster").and_then(|x| x.as_table()).is_some_and(|x| x.contains_key("side"));
+            }
             merge(&mut merged, t);
         }
         let mut theme: Theme = toml::Value::Table(merged).try_into().map_err(|e: toml::de::Error| {
@@ -460,13 +596,25 @@ impl Theme {
         theme.chain = names;
         theme.dirs = dirs;
         theme.sources = sources.clone();
+        if let Some(t) = &template {
+            theme.template_header = t.header.is_some() && !own_header;
+            theme.template_footer = t.footer.is_some() && !own_footer;
+            theme.warnings = t.warnings.clone();
+        }
+        theme.word_template = template;
         theme.validate(&path)?;
+        theme.validate_word_values(&path)?;
         Ok(theme)
     }
 }
 
-/// Deep merge: tables merge key by key, everything else is replaced.
+/// Deep merge: tables merge key by key, everything else is replaced. A table
+/// that names a font (`skrift`) without Word's name for it (`skrift_word`)
+/// drops the inherited Word name, so that the two always name one design.
 fn merge(base: &mut toml::Table, over: toml::Table) {
+    if over.contains_key("skrift") && !over.contains_key("skrift_word") {
+        base.remove("skrift_word");
+    }
     for (k, v) in over {
         match (base.get_mut(&k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
@@ -477,9 +625,68 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
+/// The keys that make a style draw its own header instead of its Word template's.
+const HEADER_KEYS: [&str; 6] = ["topptekst", "logo", "merke", "logo_hoyre", "merke_hoyre", "logo_bredde_mm"];
+
+/// A Word template's values merged in: as [`merge`], but the headings
+/// (`[[overskrift]]`) level by level, since a template may define only some.
+fn merge_template(base: &mut toml::Table, mut values: toml::Table) {
+    if let Some(toml::Value::Array(levels)) = values.remove("overskrift") {
+        let mut have = match base.remove("overskrift") {
+            Some(toml::Value::Array(a)) => a,
+            _ => Vec::new(),
+        };
+        for (i, level) in levels.into_iter().enumerate() {
+            let toml::Value::Table(level) = level else { continue };
+            if i >= have.len() {
+                have.push(toml::Value::Table(toml::Table::new()));
+            }
+            if let toml::Value::Table(b) = &mut have[i] {
+                merge(b, level);
+            }
+        }
+        base.insert("overskrift".into(), toml::Value::Array(have));
+    }
+    merge(base, values);
+}
+
+/// The paragraph classes a style knows so far: inherited and its own.
+fn class_names(merged: &toml::Table, own: &toml::Table) -> Vec<String> {
+    let mut v: Vec<String> = [merged, own]
+        .iter()
+        .filter_map(|t| t.get("klasser").and_then(|k| k.as_table()))
+        .flat_map(|k| k.keys().cloned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn margins_are_checked_against_the_page_they_are_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let load = |side: &str| {
+            let style = dir.path().join("s");
+            std::fs::create_dir_all(&style).unwrap();
+            let toml = format!("arv = \"felles\"\nnavn = \"S\"\n[side]\n{side}");
+            std::fs::write(style.join("stil.toml"), toml).unwrap();
+            Theme::load(&Sources::new(vec![dir.path().to_path_buf(), templates.clone()]), "s")
+        };
+        // 190 mm of side margins leave too little of A4's 210 mm, enough of A3's 297 mm.
+        let wide = "marg_venstre_mm = 95\nmarg_hoyre_mm = 95\n";
+        let a4 = load(wide).unwrap_err();
+        assert!(a4.0[0].message.contains("210 × 297 mm"), "{a4:?}");
+        load(&format!("{wide}bredde_mm = 297\nhoyde_mm = 420\n")).unwrap();
+        // A5 is narrower than A4: 150 mm of side margins do not fit on its 148 mm.
+        let a5 =
+            load("bredde_mm = 148\nhoyde_mm = 210\nmarg_venstre_mm = 75\nmarg_hoyre_mm = 75\n").unwrap_err();
+        assert!(a5.0[0].message.contains("148 × 210 mm"), "{a5:?}");
+    }
 
     #[test]
     fn page_wording_splits_at_its_fields() {

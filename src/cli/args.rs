@@ -133,6 +133,24 @@ pub enum Command {
         #[arg(long)]
         ny: bool,
     },
+    /// Skriv en husstil som Word-mal (.dotx) med alle stilene dokumentene bruker, til å endre i Word og bruke med word_mal i stil.toml
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "arsplan wordmal --stil <STIL> --ut <FIL.dotx> [--network <NETTVERK>]",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan wordmal --stil helse-stavanger --ut helse-stavanger.dotx"
+    )]
+    Wordmal {
+        /// Husstilen (mappen i templates/, eller i nettverkets maler/ med --network)
+        #[arg(long, value_name = "STIL")]
+        stil: String,
+        /// Filen malen skrives til (.dotx)
+        #[arg(long, value_name = "FIL")]
+        ut: PathBuf,
+        /// Ta med nettverkets egne husstiler (data/<nettverk>/maler/), navn og logo (også --nettverk)
+        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
+        network: Option<String>,
+    },
     /// Start et prosjekt, et nytt nettverk eller et nytt år
     #[command(
         help_template = TEMPLATE,

@@ -105,6 +105,14 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Trekk { network, year, seed, ny } => {
             commands::trekk(&required(cli, &here)?, network, *year, *seed, *ny)
         }
+        Command::Wordmal { stil, ut, network } => {
+            // A built-in style can be written anywhere; a network's needs its project.
+            let project = match network {
+                Some(_) => required(cli, &here)?,
+                None => locate(cli, &here)?.unwrap_or_else(|| Project::at(&here)),
+            };
+            commands::wordmal(&project, stil, ut, network.as_deref())
+        }
         Command::Ny { command } => {
             // A new project starts here; inside one, its folders are used.
             let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));

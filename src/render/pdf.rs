@@ -19,6 +19,7 @@ use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Document, Inline, Table};
 use crate::theme::{Align, PagePart, ParaStyle, Theme};
+use crate::wordmal::{HeaderFooter, Piece};
 
 pub struct Pdf;
 
@@ -61,6 +62,9 @@ fn inlines(out: &mut String, items: &[Inline]) {
 /// The `text(..)` arguments of a paragraph style, empty when it sets none.
 fn text_args(theme: &Theme, st: &ParaStyle) -> String {
     let mut args = Vec::new();
+    if let Some(f) = &st.font {
+        args.push(format!("font: {}", lit(f)));
+    }
     if let Some(s) = st.size {
         args.push(format!("size: {s}pt"));
     }
@@ -80,12 +84,50 @@ fn text_args(theme: &Theme, st: &ParaStyle) -> String {
 /// Typst's own heading look (larger, bold) never shows through.
 fn heading_text_args(theme: &Theme, st: &ParaStyle) -> String {
     format!(
-        "size: {}pt, weight: \"{}\", style: \"{}\", fill: {}",
+        "font: {}, size: {}pt, weight: \"{}\", style: \"{}\", fill: {}",
+        lit(st.font.as_deref().unwrap_or(&theme.font)),
         st.size.unwrap_or(theme.font_size),
         if st.bold { "bold" } else { "regular" },
         if st.italic { "italic" } else { "normal" },
         rgb(theme, st.color.as_deref().unwrap_or("tekst"))
     )
+}
+
+/// The space between lines for a line height (a multiple of the font's
+/// single line, as Word sets it), in ems.
+fn leading(font: &str, line: f32) -> f64 {
+    let (body, single) = world::line_metrics(font);
+    (f64::from(line) * single - body).max(0.0)
+}
+
+/// `set` rules (code, each ending in `;`) for a style's own line height and
+/// indents, as Word template styles may have them; empty when it has none.
+fn par_rules(theme: &Theme, st: &ParaStyle) -> String {
+    let mut out = String::new();
+    if let Some(l) = st.line {
+        let _ =
+            write!(out, "set par(leading: {:.4}em); ", leading(st.font.as_deref().unwrap_or(&theme.font), l));
+    }
+    match st.first_line_mm {
+        Some(f) if f > 0.0 => {
+            let _ = write!(out, "set par(first-line-indent: (amount: {f}mm, all: true)); ");
+        }
+        Some(f) if f < 0.0 => {
+            let _ = write!(out, "set par(hanging-indent: {}mm); ", -f);
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The left inset of a style's block: its indent, less a hanging first line.
+fn inset(st: &ParaStyle) -> String {
+    let left = st.indent_mm.unwrap_or(0.0) + st.first_line_mm.filter(|f| *f < 0.0).unwrap_or(0.0);
+    if left.abs() > 0.01 {
+        format!("inset: (left: {left}mm), ")
+    } else {
+        String::new()
+    }
 }
 
 fn align_of(a: Align) -> &'static str {
@@ -104,9 +146,12 @@ fn styled_block(out: &mut String, theme: &Theme, st: &ParaStyle, body: impl FnOn
     let below = st.space_after_pt.unwrap_or(p).max(p);
     let sticky = if st.keep_with_next { "sticky: true, " } else { "" };
     let args = text_args(theme, st);
-    let _ = write!(out, "#block(above: {above}pt, below: {below}pt, {sticky}width: 100%)[");
+    let _ = write!(out, "#block(above: {above}pt, below: {below}pt, {sticky}{}width: 100%)[", inset(st));
     if !args.is_empty() {
         let _ = writeln!(out, "#set text({args})");
+    }
+    for rule in par_rules(theme, st).split("; ").filter(|r| !r.is_empty()) {
+        let _ = writeln!(out, "#{rule}");
     }
     let _ = writeln!(out, "#set align({})", align_of(st.align()));
     body(out);
@@ -289,6 +334,60 @@ fn header(theme: &Theme, assets: &Assets) -> String {
     format!("grid(columns: (1fr, auto), align: (left + horizon, right + horizon), {left}, {right})")
 }
 
+/// A Word template's header or footer (and its first page's): each paragraph
+/// a row with its parts at the left, centre and right, as its tab stops put them.
+fn word_header_footer(theme: &Theme, hf: (&HeaderFooter, Option<&HeaderFooter>)) -> String {
+    let alt = lit(&format!("Logo {}", theme.mark.as_deref().unwrap_or(&theme.name)));
+    let content = |h: &HeaderFooter| {
+        let rows: Vec<String> = h
+            .paragraphs
+            .iter()
+            .map(|p| {
+                let mut slots = [String::new(), String::new(), String::new()];
+                for (align, items) in &p.columns {
+                    let slot = &mut slots[*align as usize];
+                    if !slot.is_empty() {
+                        slot.push_str("#h(1em)");
+                    }
+                    for (piece, look) in items {
+                        let text = |t: &str| {
+                            format!(
+                                "#text(font: {}, size: {}pt, fill: rgb(\"#{}\"), weight: \"{}\", style: \"{}\")[{t}]",
+                                lit(&look.font),
+                                look.size,
+                                look.color,
+                                if look.bold { "bold" } else { "regular" },
+                                if look.italic { "italic" } else { "normal" }
+                            )
+                        };
+                        slot.push_str(&match piece {
+                            Piece::Text(t) => text(&format!("#{}", lit(t))),
+                            Piece::LineBreak => "#linebreak()".into(),
+                            Piece::Page => text("#counter(page).display()"),
+                            Piece::Pages => text("#counter(page).final().first()"),
+                            Piece::Image { name, width_mm, height_mm } => format!(
+                                "#box(image({}, width: {width_mm}mm, height: {height_mm}mm, alt: {alt}))",
+                                lit(&format!("/wordmal/{name}"))
+                            ),
+                        });
+                    }
+                }
+                let [l, c, r] = slots;
+                format!("grid(columns: (1fr, auto, 1fr), align: (left + horizon, center + horizon, right + horizon), [{l}], [{c}], [{r}])")
+            })
+            .collect();
+        format!("stack(dir: ttb, spacing: 2pt, {})", rows.join(", "))
+    };
+    match hf.1 {
+        Some(first) => format!(
+            "context {{ if counter(page).get().first() == 1 {{ {} }} else {{ {} }} }}",
+            content(first),
+            content(hf.0)
+        ),
+        None => format!("context {{ {} }}", content(hf.0)),
+    }
+}
+
 /// The footer: the style's footer text at the left, the page number at the
 /// right, every part in one size and colour.
 fn footer(theme: &Theme) -> String {
@@ -340,16 +439,16 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         rgb(theme, "tekst")
     );
     let p = &theme.page;
+    let (width, height) = p.size_mm();
     let _ = writeln!(
         s,
-        "#set page(paper: \"a4\", flipped: {}, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), header-ascent: 25%, footer-descent: 30%, header: {}, footer: {})",
-        p.landscape,
+        "#set page(width: {width}mm, height: {height}mm, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), header-ascent: 25%, footer-descent: 30%, header: {}, footer: {})",
         p.margin_top_mm,
         p.margin_bottom_mm,
         p.margin_left_mm,
         p.margin_right_mm,
-        header(theme, assets),
-        footer(theme),
+        theme.word_header().map(|h| word_header_footer(theme, h)).unwrap_or_else(|| header(theme, assets)),
+        theme.word_footer().map(|f| word_header_footer(theme, f)).unwrap_or_else(|| footer(theme)),
     );
     let _ = writeln!(s, "#set par(spacing: {}pt, leading: {leading:.4}em)", sp.paragraph_pt);
     let _ = writeln!(s, "#set block(spacing: {}pt)", sp.paragraph_pt);
@@ -368,33 +467,40 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         sp.list_pt
     );
     // Tables: rows never split across pages, header rows repeat, narrow text is hyphenated.
+    // Word sets a cell's line a whole single line high (with the font's line
+    // gap); Typst's text box has no gap: a cell padded less than half the gap
+    // (Word's own Table Grid pads 0) gets that much, or its text touches the rules.
+    let half_gap = (single - body) / 2.0 * f64::from(theme.font_size);
     let _ = writeln!(
         s,
-        "#set table(stroke: 0.5pt + {}, inset: (x: {}pt, y: {}pt), align: left)",
+        "#set table(stroke: 0.5pt + {}, inset: (x: {}pt, y: {:.2}pt), align: left)",
         rgb(theme, "linje"),
         sp.cell_h_pt,
-        sp.cell_v_pt
+        f64::from(sp.cell_v_pt).max(half_gap)
     );
     s.push_str("#set table.cell(breakable: false)\n");
     for level in 1..=4u8 {
         let st = theme.heading(level);
         let above = st.space_before_pt.unwrap_or(14.0) + sp.paragraph_pt;
         let below = st.space_after_pt.unwrap_or(6.0).max(sp.paragraph_pt);
-        let set = format!("set text({}); ", heading_text_args(theme, &st));
+        let set = format!("set text({}); {}", heading_text_args(theme, &st), par_rules(theme, &st));
         let _ = writeln!(
             s,
-            "#show heading.where(level: {level}): it => {{ {set}set align({}); block(above: {above}pt, below: {below}pt, sticky: true, it.body) }}",
+            "#show heading.where(level: {level}): it => {{ {set}set align({}); block(above: {above}pt, below: {below}pt, sticky: true, {}it.body) }}",
             align_of(st.align()),
+            inset(&st),
         );
     }
     let title = theme.classes.get("tittel").cloned().unwrap_or_default();
     let _ = writeln!(
         s,
-        "#show title: it => {{ set text({}); set align({}); block(above: {}pt, below: {}pt, sticky: true, it.body) }}",
+        "#show title: it => {{ set text({}); {}set align({}); block(above: {}pt, below: {}pt, sticky: true, {}it.body) }}",
         heading_text_args(theme, &title),
+        par_rules(theme, &title),
         align_of(title.align()),
         title.space_before_pt.unwrap_or(0.0) + sp.paragraph_pt,
         title.space_after_pt.unwrap_or(sp.paragraph_pt).max(sp.paragraph_pt),
+        inset(&title),
     );
     s.push('\n');
     blocks(&mut s, theme, &doc.blocks);
@@ -403,23 +509,35 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
 
 /// Lays a document out with Typst (the PDF's pages before export).
 pub fn layout(doc: &Document, theme: &Theme, assets: &Assets) -> Result<PagedDocument> {
-    if !world::has_font(&theme.font) {
-        return Err(Error::msg(format!(
-            "husstilen «{}» bruker skriften «{}», som ikke følger med arsplan",
-            theme.name, theme.font
-        ))
-        .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
+    let styles = theme.headings.iter().chain(theme.classes.values());
+    let fonts = std::iter::once(&theme.font).chain(styles.filter_map(|st| st.font.as_ref()));
+    for font in fonts {
+        if !world::has_font(font) {
+            return Err(Error::msg(format!(
+                "husstilen «{}» bruker skriften «{font}», som ikke følger med arsplan",
+                theme.name
+            ))
+            .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
+        }
     }
     let text = source(doc, theme, assets);
     // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
     if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
         let _ = std::fs::write(path, &text);
     }
-    let files = assets
+    let mut files: world::Files = assets
         .images
         .iter()
         .map(|(name, bytes)| (world::file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
         .collect();
+    // The pictures of a Word template's header and footer.
+    for (hf, first) in [theme.word_header(), theme.word_footer()].into_iter().flatten() {
+        for h in std::iter::once(hf).chain(first) {
+            for (name, bytes) in &h.images {
+                files.insert(world::file_id(&format!("/wordmal/{name}")), Bytes::new(bytes.clone()));
+            }
+        }
+    }
     world::compile(text, files, doc.meta.date)
 }
 

@@ -19,3 +19,4 @@ mod send;
 mod speed;
 mod strategy;
 mod trekk;
+mod wordmal;

@@ -1,646 +1,645 @@
-//! DOCX through docx-rs, then [`fix`] to make the package valid OOXML
-//! (element order, unique drawing ids, repeated header rows, core properties,
-//! language) and byte-for-byte reproducible.
+//! DOCX: docx-rs writes the stories (the body, and arsplan's own header
+//! and footer) against the style ids of the package's styles; one pass makes
+//! what it writes valid and stable ([`normalize`]); the package is assembled
+//! from docx-rs' buffers and the static parts, byte-for-byte reproducible.
 //!
-//! Spacing follows the house style's `[avstand]` as the PDF does (see
-//! `render/pdf.rs`): paragraphs and blocks have space after, headings and named
-//! styles space before; list items, table cells and the paragraph after a table
-//! are spaced so that Word's additive spacing matches Typst's.
+//! The static parts come from the house style's Word template when it has
+//! one (styles with the house style's values laid over, numbering, settings,
+//! theme, fonts, headers and footers with their pictures), else arsplan writes
+//! them from `stil.toml` ([`styles`], [`hf`], and the small parts below). The
+//! same writer makes `arsplan wordmal`'s template ([`template`]).
 
-pub mod fix;
+pub mod body;
+pub mod hf;
+pub mod normalize;
+pub mod styles;
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write};
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx as DocxBuilder, FieldCharType, Footer, Header,
-    HeightRule, Hyperlink, HyperlinkType, IndentLevel, InstrNUMPAGES, InstrPAGE, InstrText, Level, LevelJc,
-    LevelOverride, LevelText, LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId, PageMargin,
-    PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style,
-    StyleType, Tab, TabValueType, Table as DTable, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    WidthType,
+    BuildXML, FooterReference, HeaderReference, PageMargin, PageOrientationType, PageSize, SectionProperty,
 };
 
-use super::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
-use super::{image_size, Assets, Renderer};
+use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
-use crate::doc::{Block, Document, Image, Inline, Table};
-use crate::theme::{Align, PagePart, ParaStyle, Theme};
+use crate::doc::{Block, Document, Inline, Meta, Table};
+use crate::theme::Theme;
+use crate::wordmal::package::{self as pkg, Rel};
+use crate::wordmal::tree::{Elem, Node};
+use normalize::{normalize, Facts};
 
 pub struct Docx;
 
-const NUM_BULLET: usize = 2;
-const NUM_DECIMAL_ABSTRACT: usize = 3;
-const EMU_PER_MM: f32 = 36_000.0;
-const TWIPS_PER_MM: f32 = 56.692_913;
+pub const TWIPS_PER_MM: f32 = 56.692_913;
 
-/// The style id of a named class (`forside` → `StilForside`).
-fn class_style_id(class: &str) -> String {
-    let mut id: String = class.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    if let Some(f) = id.get(0..1) {
-        id = f.to_uppercase() + &id[1..];
-    }
-    format!("Stil{id}")
+pub fn pt_twips(pt: f32) -> u32 {
+    (pt * 20.0).round().max(0.0) as u32
 }
 
-fn alignment(a: Align) -> AlignmentType {
-    match a {
-        Align::Left => AlignmentType::Left,
-        Align::Center => AlignmentType::Center,
-        Align::Right => AlignmentType::Right,
-    }
-}
-
-fn pt_twips(pt: f32) -> u32 {
-    (pt * 20.0).round() as u32
-}
-
-fn mm_twips(mm: f32) -> i32 {
+pub fn mm_twips(mm: f32) -> i32 {
     (mm * TWIPS_PER_MM).round() as i32
 }
 
-/// Space after only: `after` points.
-fn after(pt: f32) -> LineSpacing {
-    LineSpacing::new().after(pt_twips(pt))
+const CT_MAIN: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
+const CT_TEMPLATE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
+const CT_STYLES: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml";
+const CT_NUMBERING: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml";
+const CT_SETTINGS: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml";
+const CT_FONTS: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml";
+const CT_THEME: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
+const CT_HEADER: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml";
+const CT_FOOTER: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml";
+const CT_CORE: &str = "application/vnd.openxmlformats-package.core-properties+xml";
+const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
+const CT_RELS: &str = "application/vnd.openxmlformats-package.relationships+xml";
+const REL_CORE: &str =
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
+const REL_APP: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties";
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// An element holding text (escaped here).
+fn leaf(name: &str, text: &str) -> Elem {
+    let mut e = Elem::new(name);
+    e.children.push(Node::Text(crate::xml::escape(text)));
+    e
 }
 
-/// A paragraph style from a style of stil.toml: space before as given, space
-/// after at least a paragraph's (as the PDF collapses spacing), kept with the
-/// next paragraph when asked (headings always), and never split across pages
-/// when it is a heading.
-fn para_style(theme: &Theme, id: &str, name: &str, st: &ParaStyle, outline: Option<usize>) -> Style {
-    let p = theme.spacing.paragraph_pt;
-    let mut s =
-        Style::new(id, StyleType::Paragraph).name(name).based_on("Normal").next("Normal").q_format(true);
-    if let Some(lvl) = outline {
-        s = s.outline_lvl(lvl).ui_priority(9);
-    }
-    if let Some(size) = st.size {
-        s = s.size((size * 2.0).round() as usize);
-    }
-    if st.bold {
-        s = s.bold();
-    }
-    if st.italic {
-        s = s.italic();
-    }
-    if let Some(c) = &st.color {
-        s = s.color(theme.color(c));
-    }
-    if st.align.is_some() {
-        s = s.align(alignment(st.align()));
-    }
-    let before = st.space_before_pt.unwrap_or(0.0);
-    let after_pt = st.space_after_pt.unwrap_or(p).max(p);
-    s = s.line_spacing(LineSpacing::new().before(pt_twips(before)).after(pt_twips(after_pt)));
-    if st.keep_with_next || outline.is_some() {
-        s.paragraph_property = s.paragraph_property.keep_next(true).keep_lines(true);
-    }
-    s
+/// The style and numbering ids the body uses.
+#[derive(Debug, Clone)]
+pub struct Ids {
+    pub normal: String,
+    pub title: String,
+    pub headings: [String; 4],
+    /// Named classes of the house style → style ids.
+    pub classes: BTreeMap<String, String>,
+    pub list_bullet: String,
+    pub list_number: String,
+    pub hyperlink: String,
+    pub table: String,
+    pub bullet_num: u32,
+    pub first_ordered_num: u32,
 }
 
-/// Inline formatting carried down into runs.
-#[derive(Clone, Copy, Default)]
-struct Fmt {
-    bold: bool,
-    italic: bool,
+/// The package's parts as they are written, with content types.
+#[derive(Default)]
+struct Out {
+    parts: BTreeMap<String, (Vec<u8>, String)>,
 }
 
-struct Ctx<'a> {
-    theme: &'a Theme,
-    assets: &'a Assets,
-    next_pic: usize,
-    next_num: usize,
-    /// Ordered lists need their own numbering instance to restart at 1.
-    ordered_nums: Vec<usize>,
-    alts: Vec<String>,
-    /// Set while rendering header cells: their text colour (and bold).
-    head_color: Option<String>,
-    /// The document's date (charts are compiled with it as today).
-    date: chrono::NaiveDate,
-    /// The last block was a table: Word adds no space after a table, the PDF a
-    /// paragraph's, so the next paragraph gets it as space before.
-    after_table: bool,
+impl Out {
+    fn put(&mut self, name: &str, bytes: Vec<u8>, content_type: &str) {
+        self.parts.insert(name.to_string(), (bytes, content_type.to_string()));
+    }
+
+    fn rels(&mut self, part: &str, rels: &[Rel]) {
+        if part.is_empty() || !rels.is_empty() {
+            self.put(&pkg::rels_name(part), rels_xml(rels), CT_RELS);
+        }
+    }
 }
 
-/// Body-level content: a paragraph or a table.
-enum Part {
-    P(Box<Paragraph>),
-    T(Box<DTable>),
+fn rels_xml(rels: &[Rel]) -> Vec<u8> {
+    let mut root = Elem::new("Relationships")
+        .with("xmlns", "http://schemas.openxmlformats.org/package/2006/relationships");
+    for r in rels {
+        let mut e =
+            Elem::new("Relationship").with("Id", &r.id).with("Type", &r.kind).with("Target", &r.target);
+        if r.external {
+            e.set("TargetMode", "External");
+        }
+        root = root.push(e);
+    }
+    root.to_part()
 }
 
-impl Ctx<'_> {
-    fn runs(&self, mut p: Paragraph, inl: &[Inline], f: Fmt) -> Paragraph {
-        for i in inl {
-            match i {
-                Inline::Text(t) => {
-                    let mut r = Run::new().add_text(t);
-                    if f.bold {
-                        r = r.bold();
-                    }
-                    if f.italic {
-                        r = r.italic();
-                    }
-                    if let Some(c) = &self.head_color {
-                        r = r.color(c).bold();
-                    }
-                    p = p.add_run(r);
-                }
-                Inline::Strong(c) => p = self.runs(p, c, Fmt { bold: true, ..f }),
-                Inline::Emph(c) => p = self.runs(p, c, Fmt { italic: true, ..f }),
-                Inline::LineBreak => p = p.add_run(Run::new().add_break(BreakType::TextWrapping)),
-                Inline::Link { url, content } => {
-                    let mut h = Hyperlink::new(url, HyperlinkType::External);
-                    for r in self.link_runs(content, f) {
-                        h = h.add_run(r);
-                    }
-                    p = p.add_hyperlink(h);
-                }
-            }
+fn media_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("bmp") => "image/bmp",
+        Some("tif" | "tiff") => "image/tiff",
+        Some("emf") => "image/x-emf",
+        Some("wmf") => "image/x-wmf",
+        Some("svg") => "image/svg+xml",
+        Some("webp") => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `[Content_Types].xml`: a default per picture extension, an override per part.
+fn content_types(out: &Out) -> Vec<u8> {
+    let mut defaults: BTreeMap<String, &str> = BTreeMap::new();
+    defaults.insert("rels".into(), CT_RELS);
+    defaults.insert("xml".into(), "application/xml");
+    let mut overrides = Vec::new();
+    for (name, (_, ct)) in &out.parts {
+        if name.starts_with("word/media/") {
+            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            defaults.insert(ext, media_type(name));
+        } else if !name.ends_with(".rels") {
+            overrides.push((format!("/{name}"), ct.clone()));
         }
-        p
     }
+    let mut root =
+        Elem::new("Types").with("xmlns", "http://schemas.openxmlformats.org/package/2006/content-types");
+    for (ext, ct) in &defaults {
+        root = root.push(Elem::new("Default").with("Extension", ext).with("ContentType", ct));
+    }
+    for (name, ct) in &overrides {
+        root = root.push(Elem::new("Override").with("PartName", name).with("ContentType", ct));
+    }
+    root.to_part()
+}
 
-    fn link_runs(&self, inl: &[Inline], f: Fmt) -> Vec<Run> {
-        let mut out = Vec::new();
-        for i in inl {
-            match i {
-                Inline::Text(t) => {
-                    let mut r = Run::new().add_text(t).style("Hyperlink");
-                    if f.bold {
-                        r = r.bold();
-                    }
-                    if f.italic {
-                        r = r.italic();
-                    }
-                    out.push(r);
-                }
-                Inline::Strong(c) => out.extend(self.link_runs(c, Fmt { bold: true, ..f })),
-                Inline::Emph(c) => out.extend(self.link_runs(c, Fmt { italic: true, ..f })),
-                Inline::LineBreak => out.push(Run::new().add_break(BreakType::TextWrapping)),
-                Inline::Link { content, .. } => out.extend(self.link_runs(content, f)),
-            }
+/// Fixed order for the well-known parts; everything else follows sorted by name.
+fn entry_rank(name: &str) -> usize {
+    const FIRST: &[&str] = &[
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "docProps/core.xml",
+        "docProps/app.xml",
+        "word/document.xml",
+        "word/_rels/document.xml.rels",
+        "word/styles.xml",
+        "word/numbering.xml",
+        "word/settings.xml",
+        "word/fontTable.xml",
+        "word/theme/theme1.xml",
+    ];
+    FIRST.iter().position(|n| *n == name).unwrap_or(FIRST.len())
+}
+
+/// The zip: fixed entry order, 1980-01-01 timestamps, deflate.
+fn zip(out: &Out) -> Result<Vec<u8>> {
+    let mut names: Vec<&String> = out.parts.keys().collect();
+    names.sort_by(|a, b| (entry_rank(a), a.as_str()).cmp(&(entry_rank(b), b.as_str())));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
+        .large_file(false);
+    let fail = |e: &dyn std::fmt::Display| Error::msg(format!("DOCX-pakken kunne ikke skrives: {e}"));
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for name in names {
+        w.start_file(name.as_str(), opts).map_err(|e| fail(&e))?;
+        w.write_all(&out.parts[name].0).map_err(|e| fail(&e))?;
+    }
+    Ok(w.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+/// The core properties (docx-rs has no setters for title, author and language).
+fn core_xml(m: &Meta) -> Vec<u8> {
+    let mut root = Elem::new("cp:coreProperties")
+        .with("xmlns:cp", "http://schemas.openxmlformats.org/package/2006/metadata/core-properties")
+        .with("xmlns:dc", "http://purl.org/dc/elements/1.1/")
+        .with("xmlns:dcterms", "http://purl.org/dc/terms/")
+        .with("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+    let lang = if m.lang.is_empty() { "nb-NO" } else { m.lang.as_str() };
+    let keywords = m.keywords.join("; ");
+    for (tag, v) in [
+        ("dc:title", m.title.as_str()),
+        ("dc:subject", m.subject.as_str()),
+        ("dc:creator", m.author.as_str()),
+        ("cp:keywords", keywords.as_str()),
+        ("dc:language", lang),
+        ("cp:lastModifiedBy", m.author.as_str()),
+        ("cp:revision", "1"),
+    ] {
+        if !v.is_empty() {
+            root = root.push(leaf(tag, v));
         }
-        out
     }
+    let date = format!("{}T00:00:00Z", m.date.format("%Y-%m-%d"));
+    for tag in ["dcterms:created", "dcterms:modified"] {
+        root = root.push(leaf(tag, &date).with("xsi:type", "dcterms:W3CDTF"));
+    }
+    root.to_part()
+}
 
-    fn picture(&mut self, img: &Image, max_width_twips: u32) -> Result<Paragraph> {
-        let bytes = self.assets.images.get(&img.src).ok_or_else(|| {
-            Error::msg(format!("bildet «{}» finnes ikke", img.src))
-                .with_hint("bilder malen viser må ligge i husstilens mappe eller nettverkets datamappe")
-        })?;
-        if img.src.ends_with(".svg") {
-            let width_mm = img.width_mm.unwrap_or(150.0).min(max_width_twips as f32 / TWIPS_PER_MM);
-            let png = super::chart::svg_png(bytes, width_mm, self.date)?;
-            let img = Image { width_mm: Some(width_mm), ..img.clone() };
-            return self.picture_bytes(&png, &img, max_width_twips);
+fn app_xml() -> Vec<u8> {
+    Elem::new("Properties")
+        .with("xmlns", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties")
+        .with("xmlns:vt", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
+        .push(leaf("Application", "arsplan"))
+        .to_part()
+}
+
+/// arsplan's own theme part: Office's colours, the house style's fonts.
+fn theme_xml(major: &str, minor: &str) -> Vec<u8> {
+    let a = |name: &str| Elem::new(&format!("a:{name}"));
+    let mut colors = a("clrScheme").with("name", "arsplan");
+    colors = colors.push(a("dk1").push(a("sysClr").with("val", "windowText").with("lastClr", "000000")));
+    colors = colors.push(a("lt1").push(a("sysClr").with("val", "window").with("lastClr", "FFFFFF")));
+    for (k, v) in [
+        ("dk2", "1F3864"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "2E74B5"),
+        ("accent2", "ED7D31"),
+        ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"),
+        ("accent5", "4472C4"),
+        ("accent6", "70AD47"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
+    ] {
+        colors = colors.push(a(k).push(a("srgbClr").with("val", v)));
+    }
+    let mut fonts = a("fontScheme").with("name", "arsplan");
+    for (k, f) in [("majorFont", major), ("minorFont", minor)] {
+        fonts = fonts.push(
+            a(k).push(a("latin").with("typeface", f))
+                .push(a("ea").with("typeface", ""))
+                .push(a("cs").with("typeface", "")),
+        );
+    }
+    let solid = |inner: Option<Elem>| {
+        let mut c = a("schemeClr").with("val", "phClr");
+        if let Some(i) = inner {
+            c = c.push(i);
         }
-        self.picture_bytes(bytes, img, max_width_twips)
+        a("solidFill").push(c)
+    };
+    let fills = |name: &str| {
+        a(name)
+            .push(solid(None))
+            .push(solid(Some(a("tint").with("val", "50000"))))
+            .push(solid(Some(a("shade").with("val", "80000"))))
+    };
+    let mut lines = a("lnStyleLst");
+    for w in ["6350", "12700", "19050"] {
+        lines = lines.push(
+            a("ln")
+                .with("w", w)
+                .with("cap", "flat")
+                .with("cmpd", "sng")
+                .with("algn", "ctr")
+                .push(solid(None))
+                .push(a("prstDash").with("val", "solid"))
+                .push(a("miter").with("lim", "800000")),
+        );
     }
+    let mut effects = a("effectStyleLst");
+    for _ in 0..3 {
+        effects = effects.push(a("effectStyle").push(a("effectLst")));
+    }
+    let format = a("fmtScheme")
+        .with("name", "arsplan")
+        .push(fills("fillStyleLst"))
+        .push(lines)
+        .push(effects)
+        .push(fills("bgFillStyleLst"));
+    a("theme")
+        .with("xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main")
+        .with("name", "arsplan")
+        .push(a("themeElements").push(colors).push(fonts).push(format))
+        .push(a("objectDefaults"))
+        .push(a("extraClrSchemeLst"))
+        .to_part()
+}
 
-    /// A picture as a run of an existing paragraph (the header's logos).
-    fn picture_into(&mut self, p: Paragraph, img: &Image, max_width_twips: u32) -> Result<Paragraph> {
-        let pic = self.picture(img, max_width_twips)?;
-        let mut p = p;
-        for child in pic.children {
-            if let docx_rs::ParagraphChild::Run(r) = child {
-                p = p.add_run(*r);
-            }
+/// arsplan's own font table: the families the styles name.
+fn font_table(theme: &Theme) -> Vec<u8> {
+    let mut fonts: Vec<String> = vec![theme.word_font_name()];
+    fonts.extend(theme.classes.values().chain(theme.headings.iter()).filter_map(|s| s.word_font_name()));
+    fonts.sort();
+    fonts.dedup();
+    let mut root = Elem::new("w:fonts").with("xmlns:w", W);
+    for f in fonts {
+        let serif = crate::wordmal::pdf_font(&f, None).0 == "Caladea";
+        root = root.push(
+            Elem::new("w:font")
+                .with("w:name", &f)
+                .push(Elem::new("w:family").with("w:val", if serif { "roman" } else { "swiss" }))
+                .push(Elem::new("w:pitch").with("w:val", "variable")),
+        );
+    }
+    root.to_part()
+}
+
+/// A header or footer reference of the section: `header` or `footer`,
+/// `default`, `first` or `even`, and the relationship id.
+type SectionRef = (&'static str, String, String);
+
+/// The section properties docx-rs writes: the page and margins of the house
+/// style, the header and footer references; and those of the template's
+/// section docx-rs cannot write, which the normalising pass adds as they are.
+fn section(
+    theme: &Theme,
+    tpl: Option<&Elem>,
+    refs: &[SectionRef],
+    title_page: bool,
+) -> (SectionProperty, Vec<Elem>) {
+    let page = &theme.page;
+    let (w, h) = page.size_mm();
+    let mut s = SectionProperty::new();
+    s.page_size = PageSize::new().size(mm_twips(w) as u32, mm_twips(h) as u32);
+    if page.landscape {
+        s.page_size = s.page_size.orient(PageOrientationType::Landscape);
+    }
+    let tpl_mar = tpl.and_then(|s| s.child("w:pgMar"));
+    let distance = |k: &str, fallback: f32| {
+        tpl_mar
+            .and_then(|m| m.attr(k))
+            .and_then(|v| v.parse::<i32>().ok())
+            .unwrap_or_else(|| mm_twips(fallback))
+    };
+    s.page_margin = PageMargin::new()
+        .top(mm_twips(page.margin_top_mm))
+        .right(mm_twips(page.margin_right_mm))
+        .bottom(mm_twips(page.margin_bottom_mm))
+        .left(mm_twips(page.margin_left_mm))
+        .header(distance("w:header", page.margin_top_mm * 0.4))
+        .footer(distance("w:footer", page.margin_bottom_mm * 0.45))
+        .gutter(0);
+    // One column, Word's default gap (docx-rs' own is Japanese Word's).
+    s.columns = 1;
+    s.space = 708;
+    for (kind, which, id) in refs {
+        match (*kind, which.as_str()) {
+            ("header", "first") => s.first_header_reference = Some(HeaderReference::new("first", id)),
+            ("header", "even") => s.even_header_reference = Some(HeaderReference::new("even", id)),
+            ("header", _) => s.header_reference = Some(HeaderReference::new("default", id)),
+            (_, "first") => s.first_footer_reference = Some(FooterReference::new("first", id)),
+            (_, "even") => s.even_footer_reference = Some(FooterReference::new("even", id)),
+            _ => s.footer_reference = Some(FooterReference::new("default", id)),
         }
-        Ok(p)
     }
+    s.title_pg = title_page;
+    // The rest of the template's section, as it is.
+    const KEPT: &[&str] = &[
+        "w:footnotePr",
+        "w:endnotePr",
+        "w:type",
+        "w:paperSrc",
+        "w:pgBorders",
+        "w:lnNumType",
+        "w:pgNumType",
+        "w:cols",
+        "w:formProt",
+        "w:vAlign",
+        "w:noEndnote",
+        "w:textDirection",
+        "w:bidi",
+        "w:rtlGutter",
+        "w:docGrid",
+    ];
+    let extra = tpl
+        .map(|t| t.elems().filter(|e| KEPT.contains(&e.name.as_str())).cloned().collect())
+        .unwrap_or_default();
+    (s, extra)
+}
 
-    fn picture_bytes(&mut self, bytes: &[u8], img: &Image, max_width_twips: u32) -> Result<Paragraph> {
-        let (w, h) =
-            image_size(bytes).ok_or_else(|| Error::msg(format!("bildet «{}» er ikke PNG", img.src)))?;
-        let max_mm = max_width_twips as f32 / TWIPS_PER_MM;
-        let width_mm = img.width_mm.unwrap_or(w as f32 * 25.4 / 96.0).min(max_mm);
-        let height_mm = width_mm * h as f32 / w.max(1) as f32;
-        self.next_pic += 1;
-        self.alts.push(img.alt.clone());
-        let pic = Pic::new_with_dimensions(bytes.to_vec(), w, h)
-            .size((width_mm * EMU_PER_MM) as u32, (height_mm * EMU_PER_MM) as u32)
-            .id(format!("rIdBilde{}", self.next_pic));
-        Ok(Paragraph::new().add_run(Run::new().add_image(pic)))
-    }
+/// The width the body's text has, in twips.
+fn text_width(theme: &Theme) -> u32 {
+    let p = &theme.page;
+    let (w, _) = p.size_mm();
+    (mm_twips(w) - mm_twips(p.margin_left_mm) - mm_twips(p.margin_right_mm)).max(1000) as u32
+}
 
-    /// Renders blocks into body-level paragraphs and tables.
-    fn blocks(&mut self, blocks: &[Block], style: Option<&str>, width: u32) -> Result<Vec<Part>> {
-        let mut out = Vec::new();
-        for b in blocks {
-            self.block(b, style, width, &mut out)?;
-        }
-        Ok(out)
-    }
+fn fail(e: String) -> Error {
+    Error::msg(format!("DOCX-en kunne ikke skrives: {e}"))
+}
 
-    fn block(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
-        let start = out.len();
-        let after_table = std::mem::take(&mut self.after_table);
-        self.block_inner(b, style, width, out)?;
-        if after_table {
-            // The first paragraph after a table: its own space before, plus a paragraph's.
-            let p = self.theme.spacing.paragraph_pt;
-            let own = match b {
-                Block::Heading { level, class, .. } => class
-                    .as_ref()
-                    .and_then(|c| self.theme.classes.get(c))
-                    .cloned()
-                    .unwrap_or_else(|| self.theme.heading(*level))
-                    .space_before_pt
-                    .unwrap_or(0.0),
-                Block::Styled { class, .. } => {
-                    self.theme.classes.get(class).and_then(|st| st.space_before_pt).unwrap_or(0.0)
-                }
-                _ => 0.0,
-            };
-            if let Some(Part::P(first)) = out.get_mut(start) {
-                let inner = std::mem::take(first.as_mut());
-                let mut spacing = inner.property.line_spacing.clone().unwrap_or_default();
-                spacing = spacing.before(pt_twips(own + p));
-                **first = inner.line_spacing(spacing);
-            }
-        }
-        self.after_table = matches!(b, Block::Table(_));
-        Ok(())
-    }
+/// Writes a document (or, with `as_template`, a Word template) in a house style.
+fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) -> Result<Vec<u8>> {
+    let tpl = theme.word_template.as_deref();
+    let lang = if doc.meta.lang.is_empty() { "nb-NO" } else { doc.meta.lang.as_str() };
+    let num = styles::numbering_ids(tpl);
+    let (styles_xml, ids) = styles::styles(theme, tpl, lang, &num);
+    let width = text_width(theme);
+    let mut out = Out::default();
+    let mut doc_rels: Vec<Rel> = Vec::new();
+    let rel = |id: &str, kind: &str, target: &str| Rel {
+        id: id.into(),
+        kind: kind.into(),
+        target: target.into(),
+        external: false,
+    };
+    // Drawing ids are unique in the package: after the template's, the body's, then the header's.
+    let mut next_drawing = tpl.map(|t| t.max_drawing_id).unwrap_or(0) + 1;
+    let mut media = 0usize;
 
-    fn block_inner(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
-        match b {
-            Block::Title(content) => {
-                let p = Paragraph::new().style("Title");
-                out.push(Part::P(Box::new(self.runs(p, content, Fmt::default()))));
-            }
-            Block::Heading { level, content, class } => {
-                let level = (*level).clamp(1, 4);
-                let p = match class.as_ref().filter(|c| self.theme.classes.contains_key(*c)) {
-                    // A heading in a named style: its look, its place in the outline.
-                    Some(c) => Paragraph::new()
-                        .style(&class_style_id(c))
-                        .outline_lvl(level as usize - 1)
-                        .keep_next(true)
-                        .keep_lines(true),
-                    None => Paragraph::new().style(&format!("Heading{level}")),
-                };
-                out.push(Part::P(Box::new(self.runs(p, content, Fmt::default()))));
-            }
-            Block::Paragraph(c) => {
-                let mut p = Paragraph::new();
-                if let Some(s) = style {
-                    p = p.style(s);
-                }
-                out.push(Part::P(Box::new(self.runs(p, c, Fmt::default()))));
-            }
-            Block::List { ordered, items } => {
-                let start = out.len();
-                self.list(*ordered, items, 0, style, width, out)?;
-                // The list's last item has a paragraph's space after.
-                if let Some(Part::P(p)) = out.get_mut(start..).and_then(|s| s.last_mut()) {
-                    let last = std::mem::take(p.as_mut());
-                    **p = last.line_spacing(after(self.theme.spacing.paragraph_pt));
-                }
-            }
-            Block::Table(t) => out.push(Part::T(Box::new(self.table(t, width)?))),
-            Block::Image(img) => {
-                let mut p = self.picture(img, width)?;
-                if let Some(s) = style {
-                    p = p.style(s);
-                }
-                out.push(Part::P(Box::new(p)));
-            }
-            Block::Chart(c) => {
-                let width_mm = width as f32 / TWIPS_PER_MM;
-                let png = super::chart::png(c, self.theme, width_mm, self.date)?;
-                let img = Image { src: String::new(), alt: c.alt.clone(), width_mm: Some(width_mm) };
-                out.push(Part::P(Box::new(self.picture_bytes(&png, &img, width)?.keep_lines(true))));
-            }
-            Block::Styled { class, blocks } => {
-                let id =
-                    if self.theme.classes.contains_key(class) { Some(class_style_id(class)) } else { None };
-                let mut parts = self.blocks(blocks, id.as_deref().or(style), width)?;
-                // The style's space before and after belong to the group, as in
-                // the PDF's one block: inside it, paragraphs are a paragraph apart.
-                let n = parts.len();
-                let p = pt_twips(self.theme.spacing.paragraph_pt);
-                for (i, part) in parts.iter_mut().enumerate() {
-                    let Part::P(para) = part else { continue };
-                    if n < 2 || para.property.numbering_property.is_some() {
-                        continue;
-                    }
-                    let inner = std::mem::take(para.as_mut());
-                    let mut spacing = inner.property.line_spacing.clone().unwrap_or_default();
-                    if i > 0 {
-                        spacing = spacing.before(0);
-                    }
-                    if i + 1 < n {
-                        spacing = spacing.after(p);
-                    }
-                    **para = inner.line_spacing(spacing);
-                }
-                out.extend(parts);
-            }
-            Block::PageBreak => {
-                out.push(Part::P(Box::new(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))))
-            }
-        }
-        Ok(())
-    }
-
-    fn list(
-        &mut self,
-        ordered: bool,
-        items: &[Vec<Block>],
-        level: usize,
-        style: Option<&str>,
-        width: u32,
-        out: &mut Vec<Part>,
-    ) -> Result<()> {
-        let num = if ordered {
-            self.next_num += 1;
-            self.ordered_nums.push(self.next_num);
-            self.next_num
-        } else {
-            NUM_BULLET
+    // Headers and footers: the template's, or arsplan's own.
+    let mut refs: Vec<SectionRef> = Vec::new();
+    let mut own_parts: Vec<(&str, Vec<u8>, body::Pictures)> = Vec::new();
+    let mut copied_media = BTreeMap::new();
+    for (kind, use_template) in [("header", theme.template_header), ("footer", theme.template_footer)] {
+        let (ct, rel_kind, rid) = match kind {
+            "header" => (CT_HEADER, pkg::REL_HEADER, "rIdHeader"),
+            _ => (CT_FOOTER, pkg::REL_FOOTER, "rIdFooter"),
         };
-        let gap = after(self.theme.spacing.list_pt);
-        for item in items {
-            let mut first = true;
-            for b in item {
-                match b {
-                    Block::List { ordered: o, items: sub } => {
-                        self.list(*o, sub, (level + 1).min(2), style, width, out)?
-                    }
-                    Block::Paragraph(c) if first => {
-                        let mut p = Paragraph::new()
-                            .numbering(NumberingId::new(num), IndentLevel::new(level))
-                            .line_spacing(gap.clone());
-                        if let Some(s) = style {
-                            p = p.style(s);
+        match tpl.filter(|_| use_template) {
+            Some(t) => {
+                let list = if kind == "header" { &t.header_refs } else { &t.footer_refs };
+                let mut numbered: BTreeMap<usize, usize> = BTreeMap::new();
+                for (which, story) in list {
+                    let n = numbered.len() + 1;
+                    let n = *numbered.entry(*story).or_insert(n);
+                    let part = format!("word/{kind}{n}.xml");
+                    let id = format!("{rid}{n}");
+                    if !out.parts.contains_key(&part) {
+                        let s = &t.stories[*story];
+                        out.put(&part, s.xml.to_part(), ct);
+                        out.rels(&part, &s.rels);
+                        for r in s.rels.iter().filter(|r| !r.external) {
+                            let name = format!("word/{}", r.target);
+                            if let Some(bytes) = t.media.get(&name) {
+                                copied_media.insert(name, bytes.clone());
+                            }
                         }
-                        out.push(Part::P(Box::new(self.runs(p, c, Fmt::default()))));
-                        first = false;
+                        doc_rels.push(rel(&id, rel_kind, part.trim_start_matches("word/")));
                     }
-                    other => {
-                        let indent = mm_twips((LIST_INDENT_MM + LIST_MARKER_MM) * (level as f32 + 1.0));
-                        let mut parts = Vec::new();
-                        self.block(other, style, width, &mut parts)?;
-                        for part in parts {
-                            out.push(match part {
-                                Part::P(p) => Part::P(Box::new(p.indent(Some(indent), None, None, None))),
-                                t => t,
-                            });
-                        }
-                        first = false;
-                    }
+                    refs.push((kind, which.clone(), id));
                 }
+            }
+            None => {
+                let (xml, pics) = match kind {
+                    "header" => {
+                        let (h, pics) = hf::header(theme, assets, width)?;
+                        (h.build(), pics)
+                    }
+                    _ => (hf::footer(theme, width).build(), body::Pictures::default()),
+                };
+                own_parts.push((kind, xml, pics));
+                let name = format!("{kind}1.xml");
+                doc_rels.push(rel(&format!("{rid}1"), rel_kind, &name));
+                refs.push((kind, "default".into(), format!("{rid}1")));
             }
         }
-        Ok(())
     }
+    for (name, bytes) in copied_media {
+        out.put(&name, bytes, "");
+    }
+    // A different first page (and even pages) only when the template draws
+    // both the header and the footer.
+    let own = !own_parts.is_empty();
+    let title_page = tpl.is_some_and(|t| t.title_page) && !own;
+    if own {
+        refs.retain(|(_, which, _)| which == "default");
+    }
+    let (sect, section_extra) = section(theme, tpl.map(|t| &t.section), &refs, title_page);
 
-    fn table(&mut self, t: &Table, width: u32) -> Result<DTable> {
-        let sp = &self.theme.spacing;
-        let total: u32 = t.widths.iter().sum::<u32>().max(1);
-        let widths: Vec<usize> =
-            t.widths.iter().map(|w| (width as u64 * *w as u64 / total as u64) as usize).collect();
-        let header_fill = self.theme.color("tabellhode");
-        let header_text = self.theme.color("tabellhode_tekst");
-        let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt) as usize, pt_twips(sp.cell_h_pt) as usize);
-        let mut rows = Vec::new();
-        for (ri, row) in t.rows.iter().enumerate() {
-            let head = ri < t.header_rows;
-            let mut cells = Vec::new();
-            for (ci, cell) in row.iter().enumerate() {
-                let cw = widths.get(ci).copied().unwrap_or(1000);
-                let mut c = TableCell::new().width(cw, WidthType::Dxa);
-                if head {
-                    c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill(&header_fill));
-                }
-                self.head_color = if head { Some(header_text.clone()) } else { None };
-                let mut parts = self.blocks(cell, None, cw.saturating_sub(2 * pad_h) as u32)?;
-                self.head_color = None;
-                // Inside a cell, paragraphs are spaced like list items and the last has none after.
-                let n = parts.len();
-                for (i, part) in parts.iter_mut().enumerate() {
-                    if let Part::P(p) = part {
-                        let space = if i + 1 == n { 0.0 } else { sp.list_pt };
-                        let inner = std::mem::take(p.as_mut());
-                        **p = inner.line_spacing(after(space));
-                    }
-                }
-                let mut any = false;
-                for part in parts {
-                    match part {
-                        Part::P(p) => {
-                            c = c.add_paragraph(*p);
-                            any = true;
-                        }
-                        Part::T(inner) => c = c.add_table(*inner),
-                    }
-                }
-                if !any {
-                    c = c.add_paragraph(Paragraph::new().line_spacing(after(0.0)));
-                }
-                cells.push(c);
-            }
-            // A row never breaks across pages.
-            let mut r = TableRow::new(cells).cant_split();
-            if head {
-                r = r.row_height(fix::HEADER_ROW_MARKER_TWIPS as f32).height_rule(HeightRule::Auto);
-            }
-            rows.push(r);
+    // The body, written by docx-rs.
+    let b = body::Body::new(theme, assets, &ids, doc.meta.date);
+    let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
+    d.document.section_property = sect;
+    let built = d.build();
+    let facts = Facts { section: section_extra, ..b.facts() };
+    let document = normalize(&built.document, &facts, &mut next_drawing).map_err(fail)?;
+    out.put("word/document.xml", document, if as_template { CT_TEMPLATE } else { CT_MAIN });
+    // Its pictures: docx-rs' image relationships, the media renamed in order.
+    let rels = Elem::parse(&built.document_rels).map_err(fail)?;
+    for r in
+        rels.children_named("Relationship").filter(|r| r.attr("Type").is_some_and(|t| t == pkg::REL_IMAGE))
+    {
+        let (Some(id), Some(target)) = (r.attr("Id"), r.attr("Target")) else { continue };
+        let bytes = built.media.iter().find(|(m, _)| format!("media/{m}.png") == *target);
+        let Some((_, bytes)) = bytes else {
+            return Err(fail(format!("bildet «{target}» mangler")));
+        };
+        media += 1;
+        let name = format!("media/image{media}.png");
+        out.put(&format!("word/{name}"), bytes.clone(), "image/png");
+        doc_rels.push(rel(&id, pkg::REL_IMAGE, &name));
+    }
+    for (i, url) in b.links.iter().enumerate() {
+        doc_rels.push(Rel {
+            id: format!("rIdLink{}", i + 1),
+            kind: pkg::REL_HYPERLINK.into(),
+            target: url.clone(),
+            external: true,
+        });
+    }
+    // arsplan's own header and footer, through the same pass.
+    for (kind, xml, pics) in own_parts {
+        let facts = Facts { alts: pics.alts, ..Facts::default() };
+        let part = format!("word/{kind}1.xml");
+        let xml = normalize(&xml, &facts, &mut next_drawing).map_err(fail)?;
+        out.put(&part, xml, if kind == "header" { CT_HEADER } else { CT_FOOTER });
+        let mut rels = Vec::new();
+        for (id, bytes) in pics.images {
+            media += 1;
+            let name = format!("media/image{media}.png");
+            out.put(&format!("word/{name}"), bytes, "image/png");
+            rels.push(rel(&id, pkg::REL_IMAGE, &name));
         }
-        Ok(DTable::new(rows)
-            .set_grid(widths.clone())
-            .layout(TableLayoutType::Fixed)
-            .width(widths.iter().sum(), WidthType::Dxa)
-            .margins(TableCellMargins::new().margin(pad_v, pad_h, pad_v, pad_h)))
+        out.rels(&part, &rels);
     }
 
-    /// The text of the footer or header in one small size and the secondary colour.
-    fn small(&self, text: &str) -> Run {
-        Run::new().add_text(text).size(17).color(self.theme.color("sekundar"))
+    // Static parts.
+    out.put("word/styles.xml", styles_xml.to_part(), CT_STYLES);
+    out.put("word/numbering.xml", styles::numbering(tpl, &num, &b.ordered).to_part(), CT_NUMBERING);
+    out.put("word/settings.xml", styles::settings(tpl, lang, own).to_part(), CT_SETTINGS);
+    doc_rels.push(rel("rIdStyles", pkg::REL_STYLES, "styles.xml"));
+    doc_rels.push(rel("rIdNumbering", pkg::REL_NUMBERING, "numbering.xml"));
+    doc_rels.push(rel("rIdSettings", pkg::REL_SETTINGS, "settings.xml"));
+    let copied = |k: &str| tpl.and_then(|t| t.copied.get(k));
+    match copied("theme") {
+        Some(c) => out.put("word/theme/theme1.xml", c.bytes.clone(), CT_THEME),
+        None => {
+            let font = theme.word_font_name();
+            let major = theme.heading(1).word_font_name().unwrap_or_else(|| font.clone());
+            out.put("word/theme/theme1.xml", theme_xml(&major, &font), CT_THEME);
+        }
     }
+    doc_rels.push(rel("rIdTheme1", pkg::REL_THEME, "theme/theme1.xml"));
+    match copied("fontTable") {
+        Some(c) => out.put("word/fontTable.xml", c.bytes.clone(), CT_FONTS),
+        None => out.put("word/fontTable.xml", font_table(theme), CT_FONTS),
+    }
+    doc_rels.push(rel("rIdFontTable", pkg::REL_FONT_TABLE, "fontTable.xml"));
+    for (key, kind) in [("footnotes", pkg::REL_FOOTNOTES), ("endnotes", pkg::REL_ENDNOTES)] {
+        if let Some(c) = copied(key) {
+            out.put(&format!("word/{key}.xml"), c.bytes.clone(), &c.content_type);
+            doc_rels.push(rel(&format!("rId{key}"), kind, &format!("{key}.xml")));
+        }
+    }
+    out.rels("word/document.xml", &doc_rels);
 
-    /// A PAGE or NUMPAGES field in the same size and colour as the words
-    /// around it, one run per part as Word writes fields (LibreOffice shows a
-    /// field packed into one run in the paragraph's default look).
-    fn field(&self, p: Paragraph, instr: InstrText) -> Paragraph {
-        let run = || Run::new().size(17).color(self.theme.color("sekundar"));
-        p.add_run(run().add_field_char(FieldCharType::Begin, false))
-            .add_run(run().add_instr_text(instr))
-            .add_run(run().add_field_char(FieldCharType::Separate, false))
-            .add_run(run().add_text("1"))
-            .add_run(run().add_field_char(FieldCharType::End, false))
-    }
-
-    /// The typographic mark: the trust's name in the primary colour.
-    fn mark(&self, text: &str) -> Run {
-        Run::new().add_text(text).size(24).bold().color(self.theme.color("primar"))
-    }
+    // Package level.
+    out.put("docProps/core.xml", core_xml(&doc.meta), CT_CORE);
+    out.put("docProps/app.xml", app_xml(), CT_APP);
+    out.rels(
+        "",
+        &[
+            rel("rId1", pkg::REL_OFFICE_DOCUMENT, "word/document.xml"),
+            rel("rId2", REL_CORE, "docProps/core.xml"),
+            rel("rId3", REL_APP, "docProps/app.xml"),
+        ],
+    );
+    let ct = content_types(&out);
+    out.put("[Content_Types].xml", ct, "");
+    zip(&out)
 }
 
 impl Renderer for Docx {
     fn render(&self, doc: &Document, theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
-        let page = &theme.page;
-        let sp = &theme.spacing;
-        let (pw, ph) = if page.landscape { (16838u32, 11906u32) } else { (11906, 16838) };
-        let text_width = pw - (mm_twips(page.margin_left_mm) + mm_twips(page.margin_right_mm)) as u32;
-        let font = theme.word_font.clone().unwrap_or_else(|| theme.font.clone());
-        let mut d = DocxBuilder::new()
-            .default_fonts(RunFonts::new().ascii(&font).hi_ansi(&font).east_asia(&font).cs(&font))
-            .default_size((theme.font_size * 2.0).round() as usize)
-            .default_line_spacing(
-                LineSpacing::new()
-                    .before(0)
-                    .after(pt_twips(sp.paragraph_pt))
-                    .line((240.0 * sp.line).round() as i32)
-                    .line_rule(LineSpacingType::Auto),
-            )
-            .page_size(pw, ph)
-            .page_margin(
-                PageMargin::new()
-                    .top(mm_twips(page.margin_top_mm))
-                    .bottom(mm_twips(page.margin_bottom_mm))
-                    .left(mm_twips(page.margin_left_mm))
-                    .right(mm_twips(page.margin_right_mm))
-                    .header(mm_twips(page.margin_top_mm * 0.4))
-                    .footer(mm_twips(page.margin_bottom_mm * 0.45))
-                    .gutter(0),
-            );
-        if page.landscape {
-            d = d.page_orient(PageOrientationType::Landscape);
-        }
-        // Normal keeps widows and orphans off (Word's own Normal does; docx-rs' does not).
-        let mut normal = Style::new("Normal", StyleType::Paragraph).name("Normal").q_format(true);
-        normal.paragraph_property = normal.paragraph_property.widow_control(true);
-        d = d.add_style(normal);
-        // Styles: the title and headings with outline levels, the theme's classes, links.
-        let title = theme.classes.get("tittel").cloned().unwrap_or_default();
-        d = d.add_style(para_style(theme, "Title", "Title", &title, Some(0)));
-        for level in 1..=4u8 {
-            let st = theme.heading(level);
-            let (id, name) = (format!("Heading{level}"), format!("heading {level}"));
-            d = d.add_style(para_style(theme, &id, &name, &st, Some(level as usize - 1)));
-        }
-        for (name, st) in &theme.classes {
-            d = d.add_style(para_style(theme, &class_style_id(name), name, st, None));
-        }
-        d = d.add_style(
-            Style::new("Hyperlink", StyleType::Character)
-                .name("Hyperlink")
-                .color(theme.color("primar"))
-                .underline("single"),
-        );
-        // Numbering: bullets (three levels) and one decimal list per ordered list,
-        // marker and text where the PDF puts them.
-        let lvl = |i: usize, fmt: &str, text: &str| {
-            let left = mm_twips((LIST_INDENT_MM + LIST_MARKER_MM) * (i as f32 + 1.0));
-            Level::new(i, Start::new(1), NumberFormat::new(fmt), LevelText::new(text), LevelJc::new("left"))
-                .indent(Some(left), Some(SpecialIndentType::Hanging(mm_twips(LIST_MARKER_MM))), None, None)
-        };
-        d = d
-            .add_abstract_numbering(
-                AbstractNumbering::new(NUM_BULLET)
-                    .add_level(lvl(0, "bullet", "•"))
-                    .add_level(lvl(1, "bullet", "–"))
-                    .add_level(lvl(2, "bullet", "▪")),
-            )
-            .add_abstract_numbering(
-                AbstractNumbering::new(NUM_DECIMAL_ABSTRACT)
-                    .add_level(lvl(0, "decimal", "%1."))
-                    .add_level(lvl(1, "lowerLetter", "%2)"))
-                    .add_level(lvl(2, "lowerRoman", "%3.")),
-            )
-            .add_numbering(Numbering::new(NUM_BULLET, NUM_BULLET));
+        package(doc, theme, assets, false)
+    }
+}
 
-        let mut ctx = Ctx {
-            theme,
-            assets,
-            next_pic: 0,
-            next_num: 10,
-            ordered_nums: vec![],
-            alts: vec![],
-            head_color: None,
-            date: doc.meta.date,
-            after_table: false,
-        };
-        // Header: the logo or the mark at the left, a second logo or mark at the
-        // right (a right tab stop), then the style's header lines.
-        let mut top = Paragraph::new()
-            .add_tab(Tab::new().val(TabValueType::Right).pos(text_width as usize))
-            .line_spacing(after(2.0));
-        let mark = theme.mark.clone().unwrap_or_else(|| theme.name.clone());
-        if assets.images.contains_key("logo.png") {
-            let logo = Image {
-                src: "logo.png".into(),
-                alt: format!("Logo {mark}"),
-                width_mm: Some(theme.logo_width_mm),
-            };
-            top = ctx.picture_into(top, &logo, text_width)?;
-        } else {
-            top = top.add_run(ctx.mark(&mark));
-        }
-        if assets.images.contains_key("logo-hoyre.png") {
-            let alt = format!("Logo {}", theme.mark_right.clone().unwrap_or_default());
-            let logo = Image { src: "logo-hoyre.png".into(), alt, width_mm: Some(30.0) };
-            top = top.add_run(Run::new().add_tab());
-            top = ctx.picture_into(top, &logo, text_width)?;
-        } else if let Some(m) = &theme.mark_right {
-            top = top.add_run(Run::new().add_tab()).add_run(ctx.mark(m));
-        }
-        let mut header = Header::new().add_paragraph(top);
-        for line in &theme.header_lines {
-            header = header.add_paragraph(
-                Paragraph::new()
-                    .align(AlignmentType::Right)
-                    .line_spacing(after(0.0))
-                    .add_run(Run::new().add_text(line).size(16).color(theme.color("sekundar"))),
-            );
-        }
-        let header_alts = std::mem::take(&mut ctx.alts);
-        d = d.header(header);
-        // Footer: the style's footer text at the left, the page number at the right.
-        let mut foot = Paragraph::new()
-            .add_tab(Tab::new().val(TabValueType::Right).pos(text_width as usize))
-            .line_spacing(after(0.0));
-        if !theme.footer_text.is_empty() {
-            foot = foot.add_run(ctx.small(&theme.footer_text));
-        }
-        foot = foot.add_run(Run::new().add_tab());
-        for part in theme.texts.page_parts() {
-            foot = match part {
-                PagePart::Text(t) => foot.add_run(ctx.small(&t)),
-                PagePart::Page => ctx.field(foot, InstrText::PAGE(InstrPAGE::new())),
-                PagePart::Pages => ctx.field(foot, InstrText::NUMPAGES(InstrNUMPAGES::new())),
-            };
-        }
-        d = d.footer(Footer::new().add_paragraph(foot));
+/// The house style as a Word template (.dotx): every style the documents
+/// use, named as Word names them, with a sample of each in the body, the
+/// page, and the header and footer.
+pub fn template(theme: &Theme, assets: &Assets) -> Result<Vec<u8>> {
+    package(&sample(theme), theme, assets, true)
+}
 
-        let parts = ctx.blocks(&doc.blocks, None, text_width)?;
-        for n in &ctx.ordered_nums {
-            d = d.add_numbering(
-                Numbering::new(*n, NUM_DECIMAL_ABSTRACT).add_override(LevelOverride::new(0).start(1)),
-            );
-        }
-        for part in parts {
-            d = match part {
-                Part::P(p) => d.add_paragraph(*p),
-                Part::T(t) => d.add_table(*t),
-            };
-        }
-        let mut raw = Vec::new();
-        d.build()
-            .pack(Cursor::new(&mut raw))
-            .map_err(|e| Error::msg(format!("DOCX-pakken kunne ikke skrives: {e}")))?;
-        let m = &doc.meta;
-        let meta = fix::CoreMeta {
-            title: m.title.clone(),
-            author: m.author.clone(),
-            lang: m.lang.clone(),
-            date_iso: format!("{}T00:00:00Z", m.date.format("%Y-%m-%d")),
-            subject: m.subject.clone(),
-            keywords: m.keywords.join("; "),
-            image_alts: ctx.alts.iter().chain(header_alts.iter()).cloned().collect(),
-        };
-        fix::repair(&raw, &meta).map_err(|e| Error::msg(format!("DOCX-en kunne ikke gjøres gyldig: {e}")))
+/// A short document that shows every style of the house style.
+fn sample(theme: &Theme) -> Document {
+    let t = |s: &str| vec![Inline::Text(s.to_string())];
+    let mut blocks = vec![
+        Block::Title(t("Tittel (stilen «Title»)")),
+        Block::Paragraph(t(&format!(
+            "Dette er Word-malen for husstilen «{}», laget av arsplan. Endre stilene (Hjem → Stiler → høyreklikk → Endre), sidene (Oppsett) og topp- og bunnteksten, lagre som Word-mal (.dotx), og sett word_mal = \"mal.dotx\" i husstilens stil.toml. Teksten her brukes ikke.",
+            theme.name
+        ))),
+        Block::Heading { level: 1, content: t("Overskrift 1 (stilen «heading 1»)"), class: None },
+        Block::Paragraph(t("Brødtekst i stilen «Normal».")),
+        Block::Heading { level: 2, content: t("Overskrift 2 (stilen «heading 2»)"), class: None },
+        Block::List {
+            ordered: false,
+            items: vec![
+                vec![Block::Paragraph(t("Punktliste (stilen «List Bullet»)"))],
+                vec![Block::Paragraph(t("Andre punkt"))],
+            ],
+        },
+        Block::Heading { level: 3, content: t("Overskrift 3 (stilen «heading 3»)"), class: None },
+        Block::List {
+            ordered: true,
+            items: vec![
+                vec![Block::Paragraph(t("Nummerert liste (stilen «List Number»)"))],
+                vec![Block::Paragraph(t("Andre punkt"))],
+            ],
+        },
+        Block::Table(Table {
+            widths: vec![1, 1],
+            header_rows: 1,
+            rows: vec![
+                vec![vec![Block::Paragraph(t("Tabell (stilen «Table Grid»)"))], vec![Block::Paragraph(t("Overskriftsrad"))]],
+                vec![vec![Block::Paragraph(t("Celle"))], vec![Block::Paragraph(t("Celle"))]],
+            ],
+        }),
+    ];
+    for name in theme.classes.keys().filter(|c| *c != "tittel") {
+        blocks.push(Block::Styled {
+            class: name.clone(),
+            blocks: vec![Block::Paragraph(t(&format!("Stilen «{name}»")))],
+        });
+    }
+    Document {
+        meta: Meta {
+            title: format!("Word-mal for {}", theme.name),
+            author: theme.name.clone(),
+            subject: "Word-mal".into(),
+            keywords: vec![],
+            lang: "nb-NO".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date"),
+        },
+        blocks,
     }
 }
