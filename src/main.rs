@@ -1,8 +1,5 @@
 //! The `arsplan` command: a thin wrapper over the library.
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     // Output piped into `head` and closed early ends the program quietly, as
     // other command-line tools do, instead of a panic on the next print.
