@@ -1,5 +1,7 @@
-//! Benchmarks, run with `cargo bench` (release): a full build of every example
-//! network and document, and the rebuild after one date moves.
+//! In-process benchmarks, run with `cargo bench` (release): a full build of
+//! every example network and document, a build where nothing changed, and the
+//! rebuild after one date moves. Whole-process figures side by side with
+//! Pandoc and LibreOffice: `scripts/bench.py`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -51,6 +53,11 @@ fn main() {
             project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
         },
     );
+    project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+    measure("nothing changed: every year found unchanged (inputs and outputs hashed)", 50, || {
+        let built = project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+        assert_eq!(built.unchanged.len(), targets.len());
+    });
     for fmt in ["docx", "pdf"] {
         measure(&format!("all documents, {fmt} only, in memory"), 20, || {
             for (net, year) in &targets {

@@ -68,7 +68,7 @@ def peak_kib(cmd, cwd):
     return int(r.stderr.decode().strip().splitlines()[-1])
 
 
-def big_plan(where, areas=60):
+def big_plan(where, areas=165):
     """A network whose plan runs to some 300 pages: many areas, sub-goals and activities."""
     net = where / "data" / "stor"
     shutil.copytree(where / "data" / "stavanger", net)

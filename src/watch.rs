@@ -31,7 +31,7 @@ pub enum Event {
 
 /// How long the files must be quiet after a change before the rebuild: long
 /// enough for an editor's temporary file and rename, short to the eye.
-pub const SETTLE: Duration = Duration::from_millis(30);
+pub const SETTLE: Duration = Duration::from_millis(25);
 
 /// How often files are looked at where the system gives no file events.
 const POLL: Duration = Duration::from_millis(250);

@@ -102,6 +102,27 @@ pub fn nearly_empty_last_page(pages: &PagedDocument, theme: &Theme) -> bool {
     n > 1 && pages::lines(&pages::runs(pages, theme), n - 1).len() < LAST_PAGE_MIN_LINES
 }
 
+/// Documents with more text than this (some 35 pages) are rendered one
+/// format after the other: a long document's DOCX beside its PDF layout
+/// would add their memory together.
+pub const PARALLEL_MAX_CHARS: usize = 100_000;
+
+/// The number of characters of text in some blocks.
+fn text_len(blocks: &[crate::doc::Block]) -> usize {
+    use crate::doc::{Block, Inline};
+    let inl = |v: &[Inline]| Inline::plain(v).len();
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Title(i) | Block::Heading { content: i, .. } | Block::Paragraph(i) => inl(i),
+            Block::List { items, .. } => items.iter().map(|i| text_len(i)).sum(),
+            Block::Table(t) => t.rows.iter().flatten().map(|c| text_len(c)).sum(),
+            Block::Styled { blocks, .. } => text_len(blocks),
+            Block::Image(_) | Block::Chart(_) | Block::PageBreak => 0,
+        })
+        .sum()
+}
+
 /// Renders a document in each format, in one fitted style. The DOCX is made
 /// in the house style while the PDF is laid out (on another core), and made
 /// again in the few documents whose spacing had to be tightened.
@@ -112,8 +133,8 @@ pub fn render(
     formats: &[Format],
 ) -> Result<Vec<(Format, Vec<u8>)>> {
     let docx = |theme: &Theme| docx::Docx.render(doc, theme, assets);
-    let (fitted, early_docx) =
-        rayon::join(|| fit(doc, theme, assets), || formats.contains(&Format::Docx).then(|| docx(theme)));
+    let early = formats.contains(&Format::Docx) && text_len(&doc.blocks) <= PARALLEL_MAX_CHARS;
+    let (fitted, early_docx) = rayon::join(|| fit(doc, theme, assets), || early.then(|| docx(theme)));
     let fitted = fitted?;
     let mut early_docx = early_docx.transpose()?;
     formats
