@@ -270,6 +270,7 @@ pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Pa
                 .ok_or_else(|| Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf"))
         })
         .collect::<Result<Vec<Format>>>()?;
+    render::threads();
     let rendered = made
         .par_iter()
         .map(|m| render::render(&m.document, &p.theme, &p.assets, &formats))
@@ -588,6 +589,7 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
     let _lock = publish::lock(&project.output)?;
     let mut sink = Sink::default();
     project.skipped().into_iter().for_each(|d| sink.push(d));
+    render::threads();
     let years: Vec<Result<Year>> =
         targets.par_iter().map(|(n, y)| year(project, n, *y, &formats, opts)).collect();
     let mut artifacts = Vec::new();

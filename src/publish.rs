@@ -204,6 +204,7 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
             }
         }
     }
+    crate::render::threads();
     let synced: std::result::Result<(), Error> = staged.par_iter().try_for_each(|(t, path)| {
         t.as_file().sync_data().map_err(|e| write_error(path, "kan ikke skrive filen", &e))
     });

@@ -102,6 +102,22 @@ pub fn nearly_empty_last_page(pages: &PagedDocument, theme: &Theme) -> bool {
     n > 1 && pages::lines(&pages::runs(pages, theme), n - 1).len() < LAST_PAGE_MIN_LINES
 }
 
+/// The stack of each worker thread. Typst lays out recursively, and a worker
+/// that waits for a part of its own job takes on another whole job (work
+/// stealing) on top of the same stack: with many documents the default 2 MiB
+/// overflows. The memory is reserved, not used, until needed.
+const WORKER_STACK: usize = 64 << 20;
+
+/// Starts the worker threads that make documents in parallel, with stacks
+/// large enough; call before any parallel work (later calls do nothing).
+pub fn threads() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only when the pool was already started (by a library user): keep it.
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build_global();
+    });
+}
+
 /// Documents with more text than this (some 35 pages) are rendered one
 /// format after the other: a long document's DOCX beside its PDF layout
 /// would add their memory together.
@@ -132,6 +148,7 @@ pub fn render(
     assets: &Assets,
     formats: &[Format],
 ) -> Result<Vec<(Format, Vec<u8>)>> {
+    threads();
     let docx = |theme: &Theme| docx::Docx.render(doc, theme, assets);
     let early = formats.contains(&Format::Docx) && text_len(&doc.blocks) <= PARALLEL_MAX_CHARS;
     let (fitted, early_docx) = rayon::join(|| fit(doc, theme, assets), || early.then(|| docx(theme)));

@@ -236,3 +236,25 @@ fn watch_sees_a_save_through_a_temporary_file_and_a_rename() {
     let manifest = std::fs::read_to_string(dir.path().join("output/stavanger/2026/manifest.json")).unwrap();
     assert!(manifest.contains("2026-04-23") && !manifest.contains("2026-04-16"), "{manifest}");
 }
+
+#[test]
+fn two_hundred_networks_build_side_by_side_without_running_out_of_stack() {
+    // A worker that waits for part of its job takes on another whole job on
+    // the same stack; with the default 2 MiB stacks this build overflowed.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    common::copy_examples(&data, &["stavanger"]);
+    std::fs::remove_dir_all(data.join("stavanger/2025")).unwrap();
+    for i in 0..200 {
+        common::copy_dir(&data.join("stavanger"), &data.join(format!("n{i:03}")));
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .args(["build", "-q", "--format", "pdf"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for i in [0, 199] {
+        assert!(dir.path().join(format!("output/n{i:03}/2026/arsplan-2026.pdf")).is_file());
+    }
+}
