@@ -300,23 +300,28 @@ pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec
     let mut reports = Vec::new();
     let targets = project.targets(sel)?;
     project.skipped().into_iter().for_each(|d| sink.push(d));
-    for (n, y) in targets {
-        let made = prepare(project, &n, y).and_then(|p| {
+    // Every year at once; what they found is said in the selection's order.
+    render::threads();
+    let checked: Vec<Result<(Option<Report>, Vec<Diagnostic>)>> = targets
+        .par_iter()
+        .map(|(n, y)| {
+            let p = prepare(project, n, *y)?;
             let docs = documents(&p)?;
             render(&p, &docs, &crate::project::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
-            Ok(p)
-        });
-        match made {
-            Ok(p) => {
-                if let Some(s) = &p.strategy {
-                    reports.push(Report {
-                        network: n.clone(),
-                        period: p.year.period(),
-                        strategy: s.clone(),
-                        coverage: crate::model::Coverage::compute(&p.year, s),
-                    });
-                }
-                push_new(&mut sink, p.warnings);
+            let report = p.strategy.as_ref().map(|s| Report {
+                network: n.clone(),
+                period: p.year.period(),
+                strategy: s.clone(),
+                coverage: crate::model::Coverage::compute(&p.year, s),
+            });
+            Ok((report, p.warnings))
+        })
+        .collect();
+    for c in checked {
+        match c {
+            Ok((report, warnings)) => {
+                reports.extend(report);
+                push_new(&mut sink, warnings);
             }
             Err(e) => sink.extend(e),
         }
