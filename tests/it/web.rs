@@ -427,6 +427,45 @@ fn a_bad_value_is_shown_at_its_cell_and_nothing_is_written() {
 }
 
 #[test]
+fn errors_and_warnings_are_shown_at_their_rows_and_cells() {
+    let dir = project();
+    let path = moter(dir.path());
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replace("intro;29.01.2026", "intro;31.01.2026")).unwrap();
+    let s = Server::start(dir.path());
+    let fagdag = row_of(dir.path(), "fagdag");
+    let intro = row_of(dir.path(), "intro");
+    // A warning (31 January 2026 is a Saturday) at its cell, not marked invalid.
+    let page = s.get("/aar/stavanger/2026").text();
+    let cell = between(&page, &format!("id=\"c-{intro}-Dato\""), ">");
+    assert!(!cell.contains("aria-invalid") && cell.contains("aria-describedby"), "{cell}");
+    let described = between(&page, &format!("<div class=\"celle-diag\" id=\"d-{intro}-Dato\">"), "</div>");
+    assert!(described.contains("Advarsel:") && described.contains("31.01.2026 er en lørdag"), "{described}");
+    assert!(s.get("/").text().contains("1 advarsel</span>"));
+    // An error at its cell: the field marked invalid and described by the message.
+    std::fs::write(&path, original.replace("fagdag;12.11.2026", "fagdag;31.11.2026")).unwrap();
+    let index = s.get("/").text();
+    assert!(index.contains("<span class=\"merke feil\">1 feil</span>"), "{index}");
+    let page = s.get("/aar/stavanger/2026").text();
+    let cell = between(&page, &format!("id=\"c-{fagdag}-Dato\""), ">");
+    assert!(
+        cell.contains("aria-invalid=\"true\"")
+            && cell.contains(&format!("aria-describedby=\"d-{fagdag}-Dato\"")),
+        "{cell}"
+    );
+    let described = between(&page, &format!("<div class=\"celle-diag\" id=\"d-{fagdag}-Dato\">"), "</div>");
+    assert!(described.contains("«31.11.2026» er ingen gyldig dato"), "{described}");
+    // And in the list at the top, linked to the row.
+    let link = format!(
+        "<a href=\"#rad-{fagdag}\">data/stavanger/2026/moter.csv, rad {fagdag}, kolonne B (Dato)</a>"
+    );
+    assert!(page.replace("&#x2f;", "/").contains(&link), "{page}");
+    // The preview says why it cannot be made.
+    let info = s.request("GET", "/aar/stavanger/2026/forhandsvisning.json", &[], None).json();
+    assert!(info["feil"][0]["message"].as_str().unwrap().contains("31.11.2026"), "{info}");
+}
+
+#[test]
 fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
     let dir = project();
     let s = Server::start(dir.path());
@@ -800,4 +839,56 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     // The file on disk has the date the browser typed.
     let csv = std::fs::read_to_string(moter(dir.path())).unwrap();
     assert!(csv.contains("fagdag;19.11.2026"), "{csv}");
+}
+
+#[test]
+fn the_pages_logic_works_without_http() {
+    use arsplan::edit::{self, Refused};
+    use arsplan::web::site;
+    let dir = project();
+    let p = arsplan::Project {
+        data: dir.path().join("data"),
+        templates: common::root().join("templates"),
+        output: dir.path().join("output"),
+    };
+    let view = site::year_view(&p, "stavanger", 2026).unwrap();
+    let table = view.table.as_ref().unwrap();
+    assert_eq!(table.file, "data/stavanger/2026/moter.csv");
+    let fagdag = table.rows.iter().find(|r| r.id == "fagdag").unwrap();
+    let date = fagdag.cells.iter().find(|c| c.column == "Dato").unwrap();
+    assert_eq!((date.value.as_str(), date.editable, date.kind), ("12.11.2026", true, "dato"));
+    assert!(!fagdag.cells.iter().find(|c| c.column == "ID").unwrap().editable);
+    assert!(view.outline.iter().any(|o| o.label == "område 1"), "{:?}", view.outline);
+    // The outline's small templates are filled in.
+    assert!(view.outline.iter().all(|o| !o.text.contains("{{")), "{:?}", view.outline);
+    assert!(view.built.is_none() && view.documents.is_empty());
+    // The preview is laid out once and kept while nothing changes.
+    let previews = site::Previews::default();
+    let first = previews.current(&p, "stavanger", 2026).unwrap();
+    let again = previews.current(&p, "stavanger", 2026).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    let (_, png) = previews.page(&p, "stavanger", 2026, 0, 0).unwrap().unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    // An edit: a stale hash is refused, a good value written, and the preview follows.
+    let refused = edit::meeting(&p, "stavanger", 2026, fagdag.number, "Dato", "19.11.2026", "0000");
+    assert!(matches!(refused, Err(Refused::Stale(_))), "{refused:?}");
+    let edited =
+        edit::meeting(&p, "stavanger", 2026, fagdag.number, "Dato", "19.11.2026", &table.sha256).unwrap();
+    assert_eq!(edited.value, "19.11.2026");
+    let invalid = edit::meeting(&p, "stavanger", 2026, fagdag.number, "ID", "x", &edited.sha256);
+    assert!(matches!(invalid, Err(Refused::Failed(_))), "only the editable columns: {invalid:?}");
+    let after = previews.current(&p, "stavanger", 2026).unwrap();
+    assert_ne!(after.key, first.key);
+    let changed = first.docs[0].keys.iter().zip(&after.docs[0].keys).filter(|(a, b)| a != b).count();
+    assert!(
+        changed >= 1 && changed < after.docs[0].keys.len(),
+        "only the pages that show the date change: {changed}"
+    );
+    // Building from the page is the command line's build.
+    let built = site::build_year(&p, "stavanger", 2026).unwrap();
+    assert!(built.written > 0 && !built.unchanged);
+    let again = site::build_year(&p, "stavanger", 2026).unwrap();
+    assert!(again.unchanged);
+    assert_eq!(site::built_documents(&p, "stavanger", 2026).len(), 2);
+    assert!(site::built_file(&p, "stavanger", 2026, "manifest.json").is_none());
 }
