@@ -42,8 +42,9 @@
     return preview.dataset.sider + "/" + doc + "/" + (page + 1) + "?v=" + encodeURIComponent(key);
   }
 
-  function loadPreview(startedAt) {
+  function loadPreview(startedAt, then) {
     if (!preview) return;
+    var after = then || function () {};
     var run = ++previewRun;
     fetch(preview.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -52,6 +53,7 @@
         if (info.feil) {
           var msgs = Array.isArray(info.feil) ? info.feil.map(diagText).join(" ") : String(info.feil);
           say(previewStatus, "Forhåndsvisningen kan ikke lages før feilene er rettet. " + msgs, "feil");
+          after();
           return;
         }
         var waiting = [];
@@ -111,14 +113,48 @@
             say(previewStatus, "Forhåndsvisningen er oppdatert på " + (ms / 1000).toFixed(2).replace(".", ",") +
               " s (" + changed + (changed === 1 ? " side endret)." : " sider endret)."), "ok");
           } else {
-            say(previewStatus, "Forhåndsvisningen viser dataene som de er nå.", "");
+            say(previewStatus, "Forhåndsvisningen er klar.", "");
           }
           document.body.dataset.forhandsvisning = info.key;
+          after();
         });
       })
       .catch(function () {
         say(previewStatus, "Forhåndsvisningen kunne ikke hentes. Last siden på nytt.", "feil");
+        after();
       });
+  }
+
+  // ---- After a save: the parts of the page the new data changes ----
+  // (counts, the list of diagnostics, each cell's messages, the outline and
+  // the documents' section), from the page as the server makes it now.
+  function refreshParts() {
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["status-linje", "diagnoser", "disposisjon", "dokumenter"].forEach(function (id) {
+          var old = document.getElementById(id);
+          var now = fresh.getElementById(id);
+          if (old && now) old.replaceWith(document.importNode(now, true));
+        });
+        fresh.querySelectorAll(".celle-diag[id]").forEach(function (now) {
+          var old = document.getElementById(now.id);
+          if (!old) return;
+          old.replaceWith(document.importNode(now, true));
+          var td = document.getElementById(now.id).closest("td");
+          if (td) td.classList.toggle("har-diag", now.children.length > 0);
+        });
+        fresh.querySelectorAll("input.felt[id]").forEach(function (now) {
+          var old = document.getElementById(now.id);
+          if (!old) return;
+          ["aria-invalid", "aria-describedby"].forEach(function (a) {
+            if (now.hasAttribute(a)) old.setAttribute(a, now.getAttribute(a));
+            else old.removeAttribute(a);
+          });
+        });
+      })
+      .catch(function () { /* the next page load shows them */ });
   }
 
   // ---- Editing a meeting cell ----
@@ -151,7 +187,8 @@
           showCellDiags(form, res.advarsler || []);
           var note = (res.advarsler || []).map(diagText).join(" ");
           say(statusLine, res.melding + (note ? " " + note : ""), "ok");
-          loadPreview(startedAt);
+          // The rest of the page after the preview, so the two do not compete.
+          loadPreview(startedAt, refreshParts);
         } else {
           input.setAttribute("aria-invalid", "true");
           showCellDiags(form, res.feil || []);

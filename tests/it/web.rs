@@ -832,6 +832,7 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
         assert!(std::fs::metadata(&p).unwrap().len() > 10_000, "{}", p.display());
         println!("screenshot: {}", p.display());
     }
+    assert_eq!(result["outline_followed"], true, "{result}");
     assert_eq!(result["bad_value_marked"], true, "{result}");
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
@@ -891,4 +892,47 @@ fn the_pages_logic_works_without_http() {
     assert!(again.unchanged);
     assert_eq!(site::built_documents(&p, "stavanger", 2026).len(), 2);
     assert!(site::built_file(&p, "stavanger", 2026, "manifest.json").is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
+    let dir = project();
+    // No xdg-open on the PATH: the browser cannot be opened.
+    let empty = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .env("PATH", empty.path())
+        .arg("--maler")
+        .arg(common::root().join("templates"))
+        .args(["nettside", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let port: u16 = between(&line, "127.0.0.1:", "/").parse().unwrap();
+    let host = vec![("Host".to_string(), format!("127.0.0.1:{port}"))];
+    assert_eq!(raw(port, "GET", "/", &host, None).status, 403, "it runs");
+    // SAFETY: sending SIGINT (Ctrl+C) to the child this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the server stops on Ctrl+C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("Nettsiden er stoppet."), "{rest}");
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(err.contains("advarsel: nettleseren kunne ikke åpnes"), "{err}");
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the port is free again");
 }
