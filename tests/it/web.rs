@@ -535,6 +535,11 @@ fn meetings_workbook(csv: &Path, xlsx: &Path) {
         }
     }
     ws.set_column_width(7, 42).unwrap();
+    ws.set_freeze_panes(1, 0).unwrap();
+    let kinds = rust_xlsxwriter::DataValidation::new()
+        .allow_list_strings(&["nettverksmøte", "samling", "fagdag", "introduksjonskurs", "kurs", "møte"])
+        .unwrap();
+    ws.add_data_validation(1, 2, 500, 2, &kinds).unwrap();
     let notes = book.add_worksheet();
     notes.set_name("Notater").unwrap();
     notes.write_string(0, 0, "Husk å bestille lokale til fagdagen").unwrap();
@@ -596,6 +601,12 @@ fn a_date_moved_on_the_page_is_written_into_moter_xlsx_keeping_the_rest() {
     let moved = ws.get_cell((2, row as u32)).unwrap();
     assert_eq!(moved.get_style().get_number_format().unwrap().get_format_code(), "dd.mm.yyyy");
     assert_eq!(*ws.get_column_dimension_by_number(&8).unwrap().get_width(), 42.0 + 0.7109375);
+    // The drop-down list and the frozen header row are still there.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut sheet = String::new();
+    z.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    assert!(sheet.contains("<dataValidation ") && sheet.contains("nettverksmøte"), "{sheet}");
+    assert!(sheet.contains("state=\"frozen\""), "{sheet}");
     // The next build shows the new date.
     let r = s.post("/aar/stavanger/2026/bygg", &[]);
     assert_eq!(r.status, 303);
