@@ -808,11 +808,17 @@ fn serve_has_norwegian_help_and_its_alias() {
 }
 
 #[test]
-#[ignore = "needs chromium, chromium-driver and python3 selenium"]
+#[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     common::need("chromium", &["--version"]);
     common::need("chromedriver", &["--version"]);
     common::need("python3", &["-c", "import selenium"]);
+    let axe = std::env::var("ARSPLAN_AXE")
+        .unwrap_or_else(|_| "/opt/arsplan-axe/node_modules/axe-core/axe.min.js".into());
+    assert!(
+        Path::new(&axe).is_file(),
+        "this test needs axe-core at {axe} (ARSPLAN_AXE): .ci/run installs it"
+    );
     let dir = project();
     let s = Server::start(dir.path());
     let shots = tempfile::Builder::new().prefix("arsplan-nettside-").tempdir().unwrap().keep();
@@ -821,6 +827,7 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
         .arg(format!("http://127.0.0.1:{}/?token={}", s.port, s.token))
         .arg(&shots)
         .arg(row_of(dir.path(), "fagdag").to_string())
+        .arg(&axe)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -844,6 +851,12 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
         println!("screenshot: {}", p.display());
     }
     assert_eq!(result["outline_followed"], true, "{result}");
+    // axe-core finds no WCAG 2.1 A/AA violation on any page looked at.
+    let axe = result["axe"].as_object().unwrap();
+    assert_eq!(axe.len(), 4, "{result}");
+    for (page, violations) in axe {
+        assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
+    }
     assert_eq!(result["bad_value_marked"], true, "{result}");
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
@@ -946,4 +959,33 @@ fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
     child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(err.contains("advarsel: nettleseren kunne ikke åpnes"), "{err}");
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the port is free again");
+}
+
+#[test]
+fn every_example_year_has_its_page_and_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger", "bergen", "ahus"]);
+    let s = Server::start(dir.path());
+    let index = s.get("/").text();
+    let years: Vec<String> = index
+        .split("<h3><a href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().replace("&#x2f;", "/"))
+        .collect();
+    assert_eq!(years.len(), 7, "{years:?}");
+    for y in &years {
+        let page = s.get(y);
+        assert_eq!(page.status, 200, "{y}");
+        assert!(page.text().contains("Ingen feil"), "{y}: {}", page.text());
+        let info = s.request("GET", &format!("{y}/forhandsvisning.json"), &[], None).json();
+        let docs = info["docs"].as_array().unwrap_or_else(|| panic!("{y}: {info}"));
+        assert!(!docs.is_empty(), "{y}");
+        // A year with a report previews it too.
+        if y.ends_with("/2025") && y.contains("stavanger") {
+            assert_eq!(docs.len(), 2, "{info}");
+            assert!(docs[1]["title"].as_str().unwrap().starts_with("ÅRSRAPPORT"), "{info}");
+        }
+        let send = s.get(&y.replace("/aar/", "/utsending/"));
+        assert_eq!(send.status, 200, "{y}");
+    }
 }
