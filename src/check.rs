@@ -7,21 +7,27 @@ use chrono::Datelike;
 
 use crate::dates;
 use crate::diag::Diagnostic;
-use crate::model::{Level, PlanYear, Strategy};
+use crate::model::{Level, Meeting, PlanYear, Strategy};
 
 /// Every rule over one network's year.
 pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
+    meetings(py.year, &py.meetings)
+}
+
+/// The rules over a plan year's meetings: in the year, on a working day, one
+/// meeting a day per network group.
+pub fn meetings(year: i32, meetings: &[Meeting]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut by_group_day: BTreeMap<(String, chrono::NaiveDate), &str> = BTreeMap::new();
-    for m in &py.meetings {
+    for m in meetings {
         let shown = m.date.format("%d.%m.%Y");
-        if m.date.year() != py.year {
+        if m.date.year() != year {
             out.push(
                 Diagnostic::error(
                     Some(m.date_loc.clone()),
-                    format!("{shown} ligger utenfor planåret {}", py.year),
+                    format!("{shown} ligger utenfor planåret {}", year),
                 )
-                .hint(format!("møtene i planen for {} må ha datoer i {}", py.year, py.year)),
+                .hint(format!("møtene i planen for {} må ha datoer i {}", year, year)),
             );
         }
         if let Some(h) = dates::holiday(m.date) {

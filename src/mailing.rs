@@ -321,7 +321,7 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
             &send::Compose {
                 from: from.clone(),
                 subject: subject.clone(),
-                body,
+                body: body.clone(),
                 letter_pdf: (letter_name.clone(), letter_pdf.clone()),
                 documents: &documents,
                 date: now,
@@ -351,7 +351,16 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
             ));
         }
         let drafted = ledger.drafts.iter().any(|d| d.kommunenummer == r.number && d.version == version);
-        outgoing.push(Outgoing { recipient: r, action, message_id, subject, attachments, message, drafted });
+        outgoing.push(Outgoing {
+            recipient: r,
+            action,
+            message_id,
+            subject,
+            attachments,
+            body,
+            message,
+            drafted,
+        });
     }
     let bytes =
         summary.into_inner().map_err(|e| Error::msg(format!("oversikt.csv kunne ikke lages: {e}")))?;

@@ -262,6 +262,8 @@ pub struct Outgoing {
     pub message_id: String,
     pub subject: String,
     pub attachments: Vec<String>,
+    /// The message's text (the cover letter's words), as the recipient reads it.
+    pub body: String,
     pub message: Message,
     /// A draft of this version was written for this recipient before (`--utkast`).
     pub drafted: bool,

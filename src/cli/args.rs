@@ -133,6 +133,22 @@ pub enum Command {
         #[arg(long)]
         ny: bool,
     },
+    /// Åpne nettsiden i nettleseren: se året, flytt en dato, se dokumentene, bygg, last ned og send (også: nettside)
+    #[command(
+        alias = "nettside",
+        help_template = TEMPLATE,
+        override_usage = "arsplan serve [--port <PORT>] [--ingen-nettleser]",
+        next_help_heading = "Valg",
+        after_help = "Nettsiden kjører bare på denne maskinen (127.0.0.1) og krever nøkkelen i adressen som skrives ut.\n\nEksempel: arsplan serve"
+    )]
+    Serve {
+        /// Porten nettsiden lytter på (standard: en ledig port)
+        #[arg(long, value_name = "PORT")]
+        port: Option<u16>,
+        /// Ikke åpne nettleseren; bare skriv ut adressen
+        #[arg(long = "ingen-nettleser")]
+        ingen_nettleser: bool,
+    },
     /// Skriv en husstil som Word-mal (.dotx) med alle stilene dokumentene bruker, til å endre i Word og bruke med word_mal i stil.toml
     #[command(
         help_template = TEMPLATE,

@@ -332,6 +332,12 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     }
 }
 
+/// `serve`: the local web page, until Ctrl+C.
+pub fn serve(project: &Project, port: Option<u16>, open_browser: bool) -> Outcome {
+    crate::web::serve(project.clone(), &crate::web::Options { port, open_browser })?;
+    Ok(())
+}
+
 /// One prize draw as `trekning.json` records it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Draw {

@@ -102,6 +102,9 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Check { sel } => commands::check(&required(cli, &here)?, sel),
         Command::Watch { sel, out, runder } => commands::watch(&required(cli, &here)?, sel, out, *runder),
         Command::Send(args) => commands::send(&required(cli, &here)?, args),
+        Command::Serve { port, ingen_nettleser } => {
+            commands::serve(&required(cli, &here)?, *port, !*ingen_nettleser)
+        }
         Command::Trekk { network, year, seed, ny } => {
             commands::trekk(&required(cli, &here)?, network, *year, *seed, *ny)
         }

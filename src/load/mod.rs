@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 use crate::model::*;
+pub use plan::meetings_of;
 pub use reference::kommuner;
 pub use walk::{files_below, files_in, hidden};
 

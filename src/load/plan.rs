@@ -111,6 +111,25 @@ fn valid_id(id: &str) -> bool {
 /// `moter.csv|xlsx`: the year's meetings, sorted by date (then id).
 pub fn meetings(dir: &Path, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Meeting> {
     let Some(t) = bound(dir, "moter", "Møter", MEETING_COLUMNS, sink) else { return Vec::new() };
+    meetings_in(&t, groups, sink)
+}
+
+/// The meetings of a table already read (a meetings table about to be
+/// written back, checked before it is), by the same rules as [`meetings`].
+pub fn meetings_of(table: table::Table, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Meeting> {
+    match table.bind(MEETING_COLUMNS) {
+        Ok(mut t) => {
+            t.warn(sink);
+            meetings_in(&t, groups, sink)
+        }
+        Err(e) => {
+            sink.extend(e);
+            Vec::new()
+        }
+    }
+}
+
+fn meetings_in(t: &Bound, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Meeting> {
     let mut out: Vec<Meeting> = Vec::new();
     let mut seen = BTreeSet::new();
     for r in t.rows() {

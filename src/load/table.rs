@@ -381,6 +381,8 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
     // A spreadsheet row is a record: line breaks inside quoted cells do not
     // start a new row, so row = text line - line breaks inside earlier records.
     let mut inner_breaks = 0usize;
+    let bytes = text.as_bytes();
+    let (mut counted, mut newlines) = (0usize, 0usize);
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
@@ -390,8 +392,18 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
             )
             .with_hint("sjekk at tekst med skilletegn eller anførselstegn står i doble anførselstegn (\")")
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        let number = line.saturating_sub(inner_breaks);
+        // The record's line, counted from its first character: the reader's
+        // position may still be on the line before (the \n of a CRLF, blank
+        // lines it skipped), and its own line count misses CRLF lines.
+        let mut start = record.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted {
+            newlines += bytes[counted..start].iter().filter(|b| **b == b'\n').count();
+            counted = start;
+        }
+        let number = (1 + newlines).saturating_sub(inner_breaks);
         inner_breaks += record.iter().map(|c| c.matches('\n').count()).sum::<usize>();
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
@@ -689,6 +701,17 @@ mod tests {
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].cells, ["a,b", "16.04.2026"]);
         assert_eq!(t.rows[0].number, 2);
+    }
+
+    #[test]
+    fn rows_are_numbered_alike_with_crlf_and_lf() {
+        for text in
+            ["ID;Dato\na;1\nb;2\n\nc;\"x\ny\"\nd;4\n", "ID;Dato\r\na;1\r\nb;2\r\n\r\nc;\"x\r\ny\"\r\nd;4\r\n"]
+        {
+            let t = parse_csv(Path::new("a.csv"), text).unwrap();
+            let rows: Vec<(usize, &str)> = t.rows.iter().map(|r| (r.number, r.cells[0].as_str())).collect();
+            assert_eq!(rows, [(2, "a"), (3, "b"), (5, "c"), (6, "d")], "{text:?}");
+        }
     }
 
     #[test]

@@ -26,7 +26,17 @@ impl Alone {
     }
 
     fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(&self.exe).current_dir(cwd).args(args).output().unwrap()
+        // A test thread that forks while the copy is still open for writing
+        // makes exec fail with ETXTBSY for a moment: try again.
+        for _ in 0..50 {
+            match Command::new(&self.exe).current_dir(cwd).args(args).output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    std::thread::sleep(std::time::Duration::from_millis(50))
+                }
+                other => return other.unwrap(),
+            }
+        }
+        panic!("{} stayed busy", self.exe.display())
     }
 
     fn ok(&self, cwd: &Path, args: &[&str]) -> String {

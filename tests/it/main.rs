@@ -19,4 +19,5 @@ mod send;
 mod speed;
 mod strategy;
 mod trekk;
+mod web;
 mod wordmal;

@@ -1,0 +1,832 @@
+//! The HTTP layer: the security guard every request passes, and thin
+//! handlers that call [`super::site`] and [`super::mail`] on a blocking
+//! thread and render their answer with the compiled-in templates.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State as Shared};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use minijinja::{context, AutoEscape, Environment, Value};
+use serde::Deserialize;
+
+use super::site::{self, DiagView};
+use super::{mail, Flash, State};
+use crate::build::Paths;
+use crate::diag::{Error, Result};
+use crate::edit::{self, Refused};
+
+type S = Shared<Arc<State>>;
+
+/// A value for a template.
+fn v<T: serde::Serialize>(x: &T) -> Value {
+    Value::from(minijinja::value::Serde(x))
+}
+
+/// The largest request body taken (form posts are a few hundred bytes).
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// The templates, compiled in, with HTML auto-escaping.
+pub fn templates() -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(
+        |name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None },
+    );
+    for (name, source) in [
+        ("base.html", include_str!("base.html")),
+        ("index.html", include_str!("index.html")),
+        ("year.html", include_str!("year.html")),
+        ("send.html", include_str!("send.html")),
+        ("message.html", include_str!("message.html")),
+    ] {
+        env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
+    }
+    Ok(env)
+}
+
+pub fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/aar/{network}/{year}", get(year_page))
+        .route("/aar/{network}/{year}/forhandsvisning.json", get(preview_json))
+        .route("/aar/{network}/{year}/side/{doc}/{page}", get(preview_page))
+        .route("/aar/{network}/{year}/mote", post(edit_meeting))
+        .route("/aar/{network}/{year}/bygg", post(build))
+        .route("/aar/{network}/{year}/fil/{name}", get(download))
+        .route("/aar/{network}/{year}/dokumenter.zip", get(download_zip))
+        .route("/aar/{network}/{year}/endringsnotat.txt", get(note))
+        .route("/utsending/{network}/{year}", get(send_page))
+        .route("/utsending/{network}/{year}/oversikt", post(send_prepare))
+        .route("/utsending/{network}/{year}/send", post(send_start))
+        .route("/utsending/{network}/{year}/fremdrift.json", get(send_progress))
+        .route("/utsending/{network}/{year}/utkast", post(send_drafts))
+        .route("/utsending/{network}/{year}/brev/{number}", get(send_letter))
+        .route("/utsending/{network}/{year}/eml/{number}", get(send_eml))
+        .route(
+            "/static/style.css",
+            get(|| async { asset("text/css; charset=utf-8", include_str!("style.css")) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", include_str!("app.js")) }),
+        )
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+fn asset(kind: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+/// Whether two secrets are equal, in time that does not tell where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The name of the cookie that carries the token (one per port, so two
+/// servers on one machine do not overwrite each other's).
+fn cookie_name(s: &State) -> String {
+    format!("arsplan_{}", s.port)
+}
+
+/// The cookie's value in a request, if it has it.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The plain refusal the guard gives, in Norwegian.
+fn refusal(status: StatusCode, text: &str) -> Response {
+    let page = format!(
+        "<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>Ingen tilgang – arsplan</title></head><body><main><h1>Ingen tilgang</h1><p>{}</p></main></body></html>",
+        minijinja::HtmlEscape(text)
+    );
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+/// Every request: the Host must be this loopback address (no DNS
+/// rebinding); the token must come in the address (then kept in a cookie)
+/// or in the cookie; a POST must come from this page itself. Every answer
+/// gets headers that keep the page to itself.
+async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let allowed = [format!("127.0.0.1:{}", s.port), format!("localhost:{}", s.port)];
+    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "Nettsiden svarer bare på adressen den ble startet med (127.0.0.1 eller localhost og porten).",
+        );
+    }
+    let in_query = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "token")
+            .map(|(_, v)| v.to_string())
+    });
+    let name = cookie_name(&s);
+    if let Some(t) = in_query {
+        if !same(&t, &s.token) {
+            return refusal(
+                StatusCode::FORBIDDEN,
+                "Adressen har feil nøkkel. Bruk adressen arsplan skrev ut da nettsiden ble startet.",
+            );
+        }
+        // Keep the token in a cookie and drop it from the address (and the history).
+        let cookie = format!("{name}={}; HttpOnly; SameSite=Strict; Path=/", s.token);
+        let to = req.uri().path().to_string();
+        return Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, to)
+            .header(header::SET_COOKIE, cookie)
+            .header(header::CACHE_CONTROL, "no-store")
+            .header(header::REFERRER_POLICY, "same-origin")
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
+    if !cookie(req.headers(), &name).is_some_and(|c| same(&c, &s.token)) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "Åpne adressen arsplan skrev ut da nettsiden ble startet (den med ?token=…), på denne maskinen.",
+        );
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let origin_ok = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .is_none_or(|o| allowed.iter().any(|a| o.eq_ignore_ascii_case(&format!("http://{a}"))));
+        let site_ok = req
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|o| o.to_str().ok())
+            .is_none_or(|v| v == "same-origin" || v == "none");
+        if !origin_ok || !site_ok {
+            return refusal(StatusCode::FORBIDDEN, "Skjemaet kom ikke fra denne nettsiden.");
+        }
+    }
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Renders a template with what every page gets (the CSRF token).
+fn page(s: &State, name: &str, ctx: Value) -> Response {
+    let ctx = context! { csrf => s.csrf.clone(), ..ctx };
+    match s.templates.get_template(name).and_then(|t| t.render(ctx)) {
+        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(e) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("siden kunne ikke lages: {e:#}")).into_response()
+        }
+    }
+}
+
+/// A page with a message only (not found, refused, failed).
+fn message(s: &State, status: StatusCode, title: &str, text: &str, details: Vec<DiagView>) -> Response {
+    let mut r = page(s, "message.html", context! { title, text, details => v(&details) });
+    *r.status_mut() = status;
+    r
+}
+
+async fn not_found(Shared(s): S) -> Response {
+    message(
+        &s,
+        StatusCode::NOT_FOUND,
+        "Siden finnes ikke",
+        "Gå tilbake til forsiden og velg et nettverk og et år.",
+        vec![],
+    )
+}
+
+fn unknown_year(s: &State, network: &str, year: i32) -> Response {
+    message(
+        s,
+        StatusCode::NOT_FOUND,
+        "Året finnes ikke",
+        &format!("Nettverket «{network}» har ingen plan for {year} i datamappen."),
+        vec![],
+    )
+}
+
+fn diags(s: &State, e: &Error) -> Vec<DiagView> {
+    let paths = Paths::new(&s.project);
+    e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect()
+}
+
+/// Runs blocking work (loading, rendering, writing) off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// Whether the request wants JSON (the page's script) rather than a page.
+fn wants_json(h: &HeaderMap) -> bool {
+    h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// After a form was posted without script: back to `to`, with the message.
+fn back(s: &State, to: &str, f: Flash) -> Response {
+    let id = s.flash(f);
+    let (path, anchor) = to.split_once('#').map(|(p, a)| (p, format!("#{a}"))).unwrap_or((to, String::new()));
+    let location = format!("{path}?melding={id}{anchor}");
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+fn csrf_refused(s: &State) -> Response {
+    message(
+        s,
+        StatusCode::FORBIDDEN,
+        "Skjemaet ble ikke tatt imot",
+        "Skjemaet er for gammelt eller kom ikke fra denne siden. Last siden på nytt og prøv igjen.",
+        vec![],
+    )
+}
+
+#[derive(Deserialize)]
+struct FlashQuery {
+    melding: Option<u64>,
+    vis: Option<String>,
+}
+
+async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
+    let st = s.clone();
+    match blocking(move || site::overview(&st.project)).await {
+        Some(Ok(networks)) => {
+            let flash = q.melding.and_then(|id| s.take_flash(id));
+            page(
+                &s,
+                "index.html",
+                context! { networks => v(&networks), flash => v(&flash), project => std::fs::canonicalize(&s.project.data).unwrap_or_else(|_| s.project.data.clone()).display().to_string() },
+            )
+        }
+        Some(Err(e)) => {
+            message(&s, StatusCode::OK, "Ingen planer å vise", "Datamappen kan ikke leses.", diags(&s, &e))
+        }
+        None => message(&s, StatusCode::INTERNAL_SERVER_ERROR, "Noe gikk galt", "Prøv igjen.", vec![]),
+    }
+}
+
+async fn year_page(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Query(q): Query<FlashQuery>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let (n, y) = (network.clone(), year);
+    match blocking(move || site::year_view(&st.project, &n, y)).await {
+        Some(Ok(view)) => {
+            let flash = q.melding.and_then(|id| s.take_flash(id));
+            let note_text = view
+                .note_file
+                .as_ref()
+                .and_then(|n| site::built_file(&s.project, &network, year, n))
+                .map(|b| String::from_utf8_lossy(&b).to_string());
+            page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text })
+        }
+        Some(Err(e)) => message(&s, StatusCode::OK, "Året kan ikke vises", "", diags(&s, &e)),
+        None => message(&s, StatusCode::INTERNAL_SERVER_ERROR, "Noe gikk galt", "Prøv igjen.", vec![]),
+    }
+}
+
+async fn preview_json(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return (StatusCode::NOT_FOUND, Json(serde_json::json!({ "feil": "ukjent år" }))).into_response();
+    }
+    let st = s.clone();
+    match blocking(move || st.previews.current(&st.project, &network, year).map(|p| p.info())).await {
+        Some(Ok(info)) => Json(info).into_response(),
+        Some(Err(e)) => Json(serde_json::json!({ "feil": diags(&s, &e) })).into_response(),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Version {
+    v: Option<String>,
+}
+
+async fn preview_page(
+    Shared(s): S,
+    Path((network, year, doc, page)): Path<(String, i32, usize, usize)>,
+    Query(q): Query<Version>,
+) -> Response {
+    if !site::known(&s.project, &network, year) || page == 0 {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let st = s.clone();
+    match blocking(move || st.previews.page(&st.project, &network, year, doc, page - 1)).await {
+        Some(Ok(Some((key, png)))) => {
+            // The address names the page's content: a matching one can be kept.
+            let cache =
+                if q.v.as_deref() == Some(key.as_str()) { "private, max-age=86400" } else { "no-store" };
+            ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, cache)], png.as_ref().clone())
+                .into_response()
+        }
+        Some(Ok(None)) => StatusCode::NOT_FOUND.into_response(),
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    csrf: String,
+    rad: usize,
+    kolonne: String,
+    verdi: String,
+    sha: String,
+}
+
+async fn edit_meeting(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    headers: HeaderMap,
+    Form(f): Form<EditForm>,
+) -> Response {
+    if !same(&f.csrf, &s.csrf) {
+        return csrf_refused(&s);
+    }
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let (n, col, value, sha, row) =
+        (network.clone(), f.kolonne.clone(), f.verdi.clone(), f.sha.clone(), f.rad);
+    let result = blocking(move || {
+        let _one = st.writing.lock();
+        edit::meeting(&st.project, &n, year, row, &col, &value, &sha)
+    })
+    .await;
+    let paths = Paths::new(&s.project);
+    let view = |ds: &[crate::diag::Diagnostic]| {
+        ds.iter().map(|d| DiagView::new(d, &paths, Some(row))).collect::<Vec<_>>()
+    };
+    let (status, ok, text, edited, errors, warnings, reload) = match result {
+        Some(Ok(e)) => {
+            let text = format!(
+                "Lagret: {} på rad {row} er nå «{}» i {}.",
+                f.kolonne,
+                e.value,
+                e.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+            );
+            let w = view(&e.warnings);
+            (StatusCode::OK, true, text, Some(e), vec![], w, false)
+        }
+        Some(Err(Refused::Stale(why))) => {
+            (StatusCode::CONFLICT, false, format!("{why}. Siden lastes på nytt."), None, vec![], vec![], true)
+        }
+        Some(Err(Refused::Invalid(ds))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+            "Ikke lagret: verdien følger ikke reglene.".into(),
+            None,
+            view(&ds),
+            vec![],
+            false,
+        ),
+        Some(Err(Refused::Failed(e))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+            "Ikke lagret.".into(),
+            None,
+            e.0.iter().map(|d| DiagView::new(d, &paths, Some(row))).collect(),
+            vec![],
+            false,
+        ),
+        None => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            false,
+            "Ikke lagret: noe gikk galt.".into(),
+            None,
+            vec![],
+            vec![],
+            false,
+        ),
+    };
+    if wants_json(&headers) {
+        let body = serde_json::json!({
+            "ok": ok,
+            "melding": text,
+            "sha256": edited.as_ref().map(|e| e.sha256.clone()),
+            "verdi": edited.as_ref().map(|e| e.value.clone()),
+            "feil": errors,
+            "advarsler": warnings,
+            "last_pa_nytt": reload,
+        });
+        return (status, Json(body)).into_response();
+    }
+    let kind = if ok {
+        if warnings.is_empty() {
+            "ok"
+        } else {
+            "advarsel"
+        }
+    } else {
+        "feil"
+    };
+    let details = if ok { warnings } else { errors };
+    back(&s, &format!("/aar/{network}/{year}#rad-{row}"), Flash { kind, text, details })
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn build(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if !same(&f.csrf, &s.csrf) {
+        return csrf_refused(&s);
+    }
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let result = blocking(move || {
+        let _one = st.writing.lock();
+        site::build_year(&st.project, &n, year)
+    })
+    .await;
+    let flash = match result {
+        Some(Ok(b)) => {
+            let mut text = if b.unchanged {
+                "Ingenting er endret siden forrige bygging; dokumentene er som de var.".to_string()
+            } else {
+                format!("Dokumentene er bygget ({} filer skrevet).", b.written)
+            };
+            for c in &b.changes {
+                text.push_str(&format!(" Endret: {c}."));
+            }
+            Flash { kind: if b.warnings.is_empty() { "ok" } else { "advarsel" }, text, details: b.warnings }
+        }
+        Some(Err(e)) => Flash {
+            kind: "feil",
+            text: "Dokumentene ble ikke bygget; de forrige filene står urørt.".into(),
+            details: diags(&s, &e),
+        },
+        None => Flash { kind: "feil", text: "Noe gikk galt under byggingen.".into(), details: vec![] },
+    };
+    back(&s, &format!("/aar/{network}/{year}#dokumenter"), flash)
+}
+
+/// A file as a download under a safe name.
+fn attachment(name: &str, kind: &str, bytes: Vec<u8>) -> Response {
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, e)| e) {
+        Some("pdf") => "application/pdf",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("eml") => "message/rfc822",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn download(Shared(s): S, Path((network, year, name)): Path<(String, i32, String)>) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = name.clone();
+    match blocking(move || site::built_file(&st.project, &network, year, &n)).await.flatten() {
+        Some(bytes) => attachment(&name, content_type(&name), bytes),
+        None => message(&s, StatusCode::NOT_FOUND, "Filen finnes ikke", "Bygg dokumentene først.", vec![]),
+    }
+}
+
+async fn download_zip(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = network.clone();
+    match blocking(move || site::documents_zip(&st.project, &n, year)).await {
+        Some(Ok(zip)) => attachment(&format!("{network}-{year}-dokumenter.zip"), "application/zip", zip),
+        Some(Err(e)) => message(&s, StatusCode::NOT_FOUND, "Ingen dokumenter", "", diags(&s, &e)),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn note(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let view = blocking(move || site::year_view(&st.project, &n, year)).await;
+    let text = match view {
+        Some(Ok(v)) => v
+            .note
+            .map(String::into_bytes)
+            .or_else(|| v.note_file.and_then(|f| site::built_file(&s.project, &network, year, &f))),
+        _ => None,
+    };
+    match text {
+        Some(t) => attachment(&format!("endringsnotat-{year}.txt"), "text/plain; charset=utf-8", t),
+        None => message(
+            &s,
+            StatusCode::NOT_FOUND,
+            "Ingen endringer",
+            "Ingen møter er endret siden forrige bygging.",
+            vec![],
+        ),
+    }
+}
+
+async fn send_page(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Query(q): Query<FlashQuery>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let flash = q.melding.and_then(|id| s.take_flash(id));
+    let prepared = s.mailings.prepared(&network, year);
+    let overview = prepared.as_ref().map(|p| p.overview(&s.project));
+    let shown = prepared.as_ref().and_then(|p| p.message(q.vis.as_deref()));
+    let progress = s.mailings.sending(&network, year).map(|x| x.progress());
+    let st = s.clone();
+    let n = network.clone();
+    let view = blocking(move || site::year_view(&st.project, &n, year)).await.and_then(|v| v.ok());
+    let title = view.as_ref().map(|v| v.title.clone()).unwrap_or_default();
+    let network_name = view.as_ref().map(|v| v.network_name.clone()).unwrap_or_else(|| network.clone());
+    let errors = view.as_ref().map(|v| v.errors).unwrap_or(0);
+    page(
+        &s,
+        "send.html",
+        context! {
+            network, year, title, network_name, errors,
+            flash => v(&flash), overview => v(&overview), shown => v(&shown), progress => v(&progress),
+            password_in_env => std::env::var_os("ARSPLAN_SMTP_PASSORD").is_some(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct PrepareForm {
+    csrf: String,
+    uverifiserte: Option<String>,
+}
+
+async fn send_prepare(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<PrepareForm>,
+) -> Response {
+    if !same(&f.csrf, &s.csrf) {
+        return csrf_refused(&s);
+    }
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let to = format!("/utsending/{network}/{year}");
+    if s.mailings.busy(&network, year) {
+        return back(
+            &s,
+            &to,
+            Flash {
+                kind: "feil", text: "En sending pågår; vent til den er ferdig.".into(), details: vec![]
+            },
+        );
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let include = f.uverifiserte.is_some();
+    let result = blocking(move || {
+        let _one = st.writing.lock();
+        mail::prepare(&st.project, &n, year, include, false)
+    })
+    .await;
+    match result {
+        Some(Ok(p)) => {
+            if let Ok(mut m) = s.mailings.prepared.lock() {
+                m.insert((network.clone(), year), Arc::new(p));
+            }
+            if let Ok(mut m) = s.mailings.sending.lock() {
+                m.remove(&(network.clone(), year));
+            }
+            back(
+                &s,
+                &to,
+                Flash {
+                    kind: "ok",
+                    text: "Oversikten er laget (prøvekjøring: ingenting er sendt).".into(),
+                    details: vec![],
+                },
+            )
+        }
+        Some(Err(e)) => back(
+            &s,
+            &to,
+            Flash {
+                kind: "feil",
+                text: "Oversikten kunne ikke lages; ingenting er sendt.".into(),
+                details: diags(&s, &e),
+            },
+        ),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct SendForm {
+    csrf: String,
+    versjon: String,
+    antall: usize,
+    uverifiserte: Option<String>,
+    tjener: String,
+    port: Option<String>,
+    sikkerhet: String,
+    bruker: Option<String>,
+    passord: Option<String>,
+    bekreft: Option<String>,
+}
+
+async fn send_start(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<SendForm>,
+) -> Response {
+    if !same(&f.csrf, &s.csrf) {
+        return csrf_refused(&s);
+    }
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let to = format!("/utsending/{network}/{year}");
+    let refuse = |text: &str, details: Vec<DiagView>| {
+        back(&s, &to, Flash { kind: "feil", text: text.into(), details })
+    };
+    if f.bekreft.as_deref() != Some("ja") {
+        return refuse("Kryss av for at du vil sende; ingenting er sendt.", vec![]);
+    }
+    if s.mailings.busy(&network, year) {
+        return refuse("En sending pågår allerede.", vec![]);
+    }
+    let host = f.tjener.trim().to_string();
+    if host.is_empty() {
+        return refuse("Skriv inn SMTP-tjeneren; ingenting er sendt.", vec![]);
+    }
+    let port = match f.port.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => match p.parse::<u16>() {
+            Ok(p) => p,
+            Err(_) => return refuse(&format!("«{p}» er ikke et portnummer; ingenting er sendt."), vec![]),
+        },
+        None => match f.sikkerhet.as_str() {
+            "tls" => 465,
+            "ingen" => 25,
+            _ => 587,
+        },
+    };
+    let user = f.bruker.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
+    let password = match (&user, f.passord.filter(|p| !p.is_empty())) {
+        (None, _) => None,
+        (Some(_), Some(p)) => Some(p),
+        (Some(_), None) => std::env::var("ARSPLAN_SMTP_PASSORD").ok(),
+    };
+    if user.is_some() && password.is_none() {
+        return refuse("Skriv inn passordet for innloggingen; ingenting er sendt.", vec![]);
+    }
+    let smtp = crate::send::Smtp { host, port, security: f.sikkerhet.clone(), user, password, ca_file: None };
+    let confirmed = mail::Confirmed {
+        version: f.versjon.clone(),
+        to_send: f.antall,
+        include_unverified: f.uverifiserte.is_some(),
+    };
+    let st = s.clone();
+    let n = network.clone();
+    let started = blocking(move || {
+        let _one = st.writing.lock();
+        mail::start(&st.project, &n, year, &confirmed, smtp)
+    })
+    .await;
+    match started {
+        Some(Ok(sending)) => {
+            if let Ok(mut m) = s.mailings.sending.lock() {
+                m.insert((network.clone(), year), sending);
+            }
+            // The overview is out of date once the ledger changes.
+            if let Ok(mut m) = s.mailings.prepared.lock() {
+                m.remove(&(network.clone(), year));
+            }
+            back(
+                &s,
+                &format!("{to}#fremdrift"),
+                Flash { kind: "ok", text: "Sendingen er startet.".into(), details: vec![] },
+            )
+        }
+        Some(Err(e)) => refuse("Ingenting er sendt.", diags(&s, &e)),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn send_progress(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+    match s.mailings.sending(&network, year) {
+        Some(x) => Json(x.progress()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(serde_json::json!({ "feil": "ingen sending" }))).into_response(),
+    }
+}
+
+async fn send_drafts(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<PrepareForm>,
+) -> Response {
+    if !same(&f.csrf, &s.csrf) {
+        return csrf_refused(&s);
+    }
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let to = format!("/utsending/{network}/{year}");
+    if s.mailings.busy(&network, year) {
+        return back(
+            &s,
+            &to,
+            Flash {
+                kind: "feil", text: "En sending pågår; vent til den er ferdig.".into(), details: vec![]
+            },
+        );
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let include = f.uverifiserte.is_some();
+    let made = blocking(move || {
+        let _one = st.writing.lock();
+        let p = mail::prepare(&st.project, &n, year, include, true)?;
+        let zip = mail::drafts_zip(&p)?;
+        Ok::<_, Error>((p, zip))
+    })
+    .await;
+    match made {
+        Some(Ok((p, zip))) => {
+            if let Ok(mut m) = s.mailings.prepared.lock() {
+                m.insert((network.clone(), year), Arc::new(p));
+            }
+            attachment(&format!("utkast-{network}-{year}.zip"), "application/zip", zip)
+        }
+        Some(Err(e)) => back(
+            &s,
+            &to,
+            Flash { kind: "feil", text: "Ingen utkast ble laget.".into(), details: diags(&s, &e) },
+        ),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn send_file(s: Arc<State>, network: String, year: i32, number: String, eml: bool) -> Response {
+    match s.mailings.prepared(&network, year).and_then(|p| p.file(&number, eml)) {
+        Some((name, bytes)) => attachment(&name, content_type(&name), bytes),
+        None => message(&s, StatusCode::NOT_FOUND, "Filen finnes ikke", "Lag oversikten først.", vec![]),
+    }
+}
+
+async fn send_letter(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
+    send_file(s, network, year, number, false).await
+}
+
+async fn send_eml(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
+    send_file(s, network, year, number, true).await
+}

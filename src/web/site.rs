@@ -1,0 +1,644 @@
+//! What the pages show, made without HTTP: the overview of every network's
+//! years, one year's meetings table with its diagnostics at their cells, the
+//! outline, the built files, what changed, the preview pages, and the
+//! downloads. The handlers in [`super::routes`] only call these.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use typst_layout::PagedDocument;
+
+use crate::build::{self, Paths, Prepared};
+use crate::diag::{Diagnostic, Error, Location, Result};
+use crate::manifest::{self, Manifest};
+use crate::model::{Level, Table};
+use crate::project::{Project, Selection};
+use crate::{edit, render};
+
+/// A diagnostic as a page shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DiagView {
+    /// `feil` or `advarsel`.
+    pub kind: &'static str,
+    /// The file (relative to the project folder), row and column, in words.
+    pub place: String,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The meetings-table row it is at, if any (the anchor `rad-<n>`).
+    pub row: Option<usize>,
+}
+
+impl DiagView {
+    pub fn new(d: &Diagnostic, paths: &Paths, table_row: Option<usize>) -> DiagView {
+        let place = d
+            .location
+            .as_ref()
+            .map(|l| {
+                let shown = Location { file: PathBuf::from(paths.show(&l.file)), ..l.clone() };
+                crate::diag::visible(&shown.to_string())
+            })
+            .unwrap_or_default();
+        DiagView {
+            kind: if d.is_error() { "feil" } else { "advarsel" },
+            place,
+            message: crate::diag::visible(&d.message),
+            hint: d.hint.as_deref().map(crate::diag::visible),
+            row: table_row,
+        }
+    }
+}
+
+/// A moment as a leader reads it: `26.11.2026 kl. 14.05`.
+pub fn when(t: std::time::SystemTime) -> String {
+    crate::dates::oslo(t).format("%d.%m.%Y kl. %H.%M").to_string()
+}
+
+/// The (network, year) pair if the project has it; None for anything else.
+pub fn known(project: &Project, network: &str, year: i32) -> bool {
+    let sel = Selection { networks: vec![network.to_string()], years: vec![year] };
+    project.targets(&sel).is_ok_and(|t| t.iter().any(|(n, y)| n == network && *y == year))
+}
+
+fn year_dir(project: &Project, network: &str, year: i32) -> PathBuf {
+    project.output.join(network).join(year.to_string())
+}
+
+/// When a year's documents were last built (its manifest's time).
+fn built_at(project: &Project, network: &str, year: i32) -> Option<String> {
+    let m = std::fs::metadata(year_dir(project, network, year).join(manifest::FILE)).ok()?;
+    m.modified().ok().map(when)
+}
+
+/// What changed since the last build: moved, new and removed meetings, and
+/// the input files whose bytes changed. None when it was never built.
+pub fn changed_since(project: &Project, p: Option<&Prepared>, m: &Manifest) -> (Vec<String>, Vec<String>) {
+    let paths = Paths::new(project);
+    let now = build::read_inputs(&paths, &m.reads);
+    let mut files: Vec<String> =
+        now.iter().filter(|(k, v)| m.inputs.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+    files.extend(m.inputs.keys().filter(|k| !now.contains_key(*k)).map(|k| format!("{k} (fjernet)")));
+    let meetings = p
+        .map(|p| manifest::event_changes(&m.events, &manifest::events(&p.year, Some(m))))
+        .unwrap_or_default();
+    (meetings, files)
+}
+
+/// The plan's title as its document shows it (a title may be a template:
+/// `ÅRSPLAN {{ år }}`); from plan.toml when the year cannot be prepared.
+fn title(project: &Project, p: Option<&Prepared>, network: &str, year: i32) -> String {
+    if let Some(doc) = p.and_then(|p| build::documents(p).ok()).and_then(|d| d.into_iter().next()) {
+        return doc.document.meta.title;
+    }
+    crate::load::read_toml::<crate::model::PlanMeta>(
+        &project.data.join(network).join(year.to_string()).join("plan.toml"),
+    )
+    .map(|m| m.title.replace("{{ år }}", &year.to_string()))
+    .unwrap_or_default()
+}
+
+/// One network's year on the front page.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearSummary {
+    pub network: String,
+    pub year: i32,
+    pub title: String,
+    pub errors: usize,
+    pub warnings: usize,
+    /// When its documents were last built; None: never.
+    pub built: Option<String>,
+    /// Meetings moved, added or removed since the last build.
+    pub meetings: Vec<String>,
+    /// Input files changed since the last build.
+    pub files: Vec<String>,
+}
+
+/// One network on the front page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkSummary {
+    pub network: String,
+    pub name: String,
+    pub years: Vec<YearSummary>,
+}
+
+/// The front page: every network and year with its errors and warnings
+/// counted, when it was last built and what changed since.
+pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
+    let targets = project.targets(&Selection::default())?;
+    let years: Vec<YearSummary> = targets
+        .par_iter()
+        .map(|(n, y)| {
+            let prepared = build::prepare(project, n, *y);
+            let (errors, warnings) = match &prepared {
+                Ok(p) => (0, p.warnings.len()),
+                Err(e) => {
+                    let errors = e.0.iter().filter(|d| d.is_error()).count();
+                    (errors, e.0.len() - errors)
+                }
+            };
+            let title = title(project, prepared.as_ref().ok(), n, *y);
+            let (meetings, files) = match manifest::read(&year_dir(project, n, *y)) {
+                Some(m) => changed_since(project, prepared.as_ref().ok(), &m),
+                None => (Vec::new(), Vec::new()),
+            };
+            YearSummary {
+                network: n.clone(),
+                year: *y,
+                title,
+                errors,
+                warnings,
+                built: built_at(project, n, *y),
+                meetings,
+                files,
+            }
+        })
+        .collect();
+    let mut out: Vec<NetworkSummary> = Vec::new();
+    for y in years {
+        if out.last().is_none_or(|n| n.network != y.network) {
+            let name = crate::load::read_toml::<crate::model::Profile>(
+                &project.data.join(&y.network).join("nettverk.toml"),
+            )
+            .map(|p| p.name)
+            .unwrap_or_else(|_| y.network.clone());
+            out.push(NetworkSummary { network: y.network.clone(), name, years: Vec::new() });
+        }
+        if let Some(n) = out.last_mut() {
+            n.years.push(y);
+        }
+    }
+    Ok(out)
+}
+
+/// A cell of the meetings table.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    pub column: String,
+    pub value: String,
+    pub editable: bool,
+    /// `dato`, `tid` or `tekst`: how the field is typed.
+    pub kind: &'static str,
+    pub diagnostics: Vec<DiagView>,
+    /// Whether one of them is an error.
+    pub error: bool,
+}
+
+/// A row of the meetings table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    pub number: usize,
+    pub id: String,
+    pub cells: Vec<CellView>,
+    /// Diagnostics at the row without a column of their own.
+    pub diagnostics: Vec<DiagView>,
+    pub errors: usize,
+}
+
+/// The meetings table as read from its file.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableView {
+    /// The file as the project shows it (`data/stavanger/2026/moter.csv`).
+    pub file: String,
+    pub sheet: Option<String>,
+    /// The file's sha256 as the page read it: an edit names it.
+    pub sha256: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<RowView>,
+}
+
+/// The columns the table on the page shows, in this order (those the file has).
+const SHOWN: [&str; 10] =
+    ["ID", "Dato", "Start", "Slutt", "Type", "Gruppe", "Gjelder", "Tittel", "Tema", "Sted"];
+
+/// Whether a diagnostic is about a table's file.
+fn in_table(d: &Diagnostic, t: &Table) -> bool {
+    d.location.as_ref().is_some_and(|l| l.file == t.display_path() || l.file == t.path)
+}
+
+/// The meetings table with every diagnostic at its row and cell.
+pub fn table_view(project: &Project, t: &Table, diagnostics: &[Diagnostic]) -> Result<TableView> {
+    let paths = Paths::new(project);
+    let bytes = std::fs::read(&t.path).map_err(|e| {
+        Error::at(Location::file(&t.path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
+    })?;
+    let index = |name: &str| t.headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let columns: Vec<(&str, usize)> = SHOWN.iter().filter_map(|c| index(c).map(|i| (*c, i))).collect();
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| {
+            let here: Vec<&Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| in_table(d, t) && d.location.as_ref().and_then(|l| l.row) == Some(r.number))
+                .collect();
+            let at_col = |i: usize| {
+                here.iter()
+                    .filter(|d| d.location.as_ref().and_then(|l| l.col.as_ref()).is_some_and(|c| c.0 == i))
+                    .map(|d| DiagView::new(d, &paths, Some(r.number)))
+                    .collect::<Vec<_>>()
+            };
+            let cells = columns
+                .iter()
+                .map(|(name, i)| {
+                    let diagnostics = at_col(*i);
+                    CellView {
+                        column: name.to_string(),
+                        value: r.cells.get(*i).cloned().unwrap_or_default(),
+                        editable: edit::EDITABLE.contains(name),
+                        kind: match *name {
+                            "Dato" => "dato",
+                            "Start" | "Slutt" => "tid",
+                            _ => "tekst",
+                        },
+                        error: diagnostics.iter().any(|d| d.kind == "feil"),
+                        diagnostics,
+                    }
+                })
+                .collect();
+            let shown_cols: Vec<usize> = columns.iter().map(|(_, i)| *i).collect();
+            let rest = here
+                .iter()
+                .filter(|d| {
+                    d.location
+                        .as_ref()
+                        .and_then(|l| l.col.as_ref())
+                        .is_none_or(|c| !shown_cols.contains(&c.0))
+                })
+                .map(|d| DiagView::new(d, &paths, Some(r.number)))
+                .collect();
+            RowView {
+                number: r.number,
+                id: index("ID").and_then(|i| r.cells.get(i)).cloned().unwrap_or_default(),
+                cells,
+                diagnostics: rest,
+                errors: here.iter().filter(|d| d.is_error()).count(),
+            }
+        })
+        .collect();
+    Ok(TableView {
+        file: paths.show(&t.path),
+        sheet: t.sheet.clone(),
+        sha256: manifest::sha256(&bytes),
+        columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
+        rows,
+    })
+}
+
+/// A row of the plan's outline.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineRow {
+    /// `område 1`, `delmål 2`, `aktivitet`.
+    pub label: String,
+    pub text: String,
+    /// 0 for an area, deeper for what lies under it.
+    pub depth: usize,
+}
+
+/// The plan's outline as the documents number it, its cells' small
+/// templates (`{{ fagdag }}`, `{{ år }}`) filled in.
+pub fn outline(p: &Prepared) -> Vec<OutlineRow> {
+    let cells = crate::compose::env::TextRenderer::new(&p.theme, p.year.year, &p.year.meetings);
+    crate::model::numbered(&p.year.outline)
+        .into_iter()
+        .map(|n| {
+            let word = n.row.level.as_str();
+            let (label, depth) = match n.row.level {
+                Level::Area => (format!("{word} {}", n.nr), 0),
+                Level::SubGoal => (format!("{word} {}", n.nr), 1),
+                Level::FocusArea => (format!("{word} {}.{}", n.area, n.nr), 1),
+                Level::Activity => (word.to_string(), 2),
+                Level::SubItem => (word.to_string(), 3),
+                _ => (word.to_string(), 1),
+            };
+            let text = cells.render(&n.row.text, &n.row.loc).unwrap_or_else(|_| n.row.text.clone());
+            OutlineRow { label, text, depth }
+        })
+        .collect()
+}
+
+/// A built file offered for download.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileView {
+    pub name: String,
+    /// `PDF`, `Word`.
+    pub kind: String,
+    pub size_kb: usize,
+}
+
+/// The documents the last build made (PDF and DOCX), as they are in `output/`.
+pub fn built_documents(project: &Project, network: &str, year: i32) -> Vec<FileView> {
+    let dir = year_dir(project, network, year);
+    let Some(m) = manifest::read(&dir) else { return Vec::new() };
+    m.made
+        .iter()
+        .filter_map(|name| {
+            let kind = match name.rsplit_once('.')?.1 {
+                "pdf" => "PDF",
+                "docx" => "Word",
+                _ => return None,
+            };
+            let size = std::fs::metadata(dir.join(name)).ok()?.len() as usize;
+            Some(FileView { name: name.clone(), kind: kind.into(), size_kb: size.div_ceil(1024) })
+        })
+        .collect()
+}
+
+/// The bytes of a built file named by the manifest of its year; None for
+/// any other name (no path ever comes from the request).
+pub fn built_file(project: &Project, network: &str, year: i32, name: &str) -> Option<Vec<u8>> {
+    let dir = year_dir(project, network, year);
+    let note = format!("endringsnotat-{year}.txt");
+    let m = manifest::read(&dir)?;
+    let listed = m.made.iter().find(|n| *n == name).cloned().or_else(|| (name == note).then_some(note))?;
+    std::fs::read(dir.join(listed)).ok()
+}
+
+/// Every built PDF and DOCX of a year in one zip.
+pub fn documents_zip(project: &Project, network: &str, year: i32) -> Result<Vec<u8>> {
+    let files: Vec<(String, Vec<u8>)> = built_documents(project, network, year)
+        .into_iter()
+        .filter_map(|f| built_file(project, network, year, &f.name).map(|b| (f.name, b)))
+        .collect();
+    if files.is_empty() {
+        return Err(Error::msg("dokumentene er ikke bygget ennå").with_hint("trykk «Bygg dokumentene» først"));
+    }
+    zip_of(&files)
+}
+
+/// A zip archive of named files.
+pub fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let failed = |e: &dyn std::fmt::Display| Error::msg(format!("zip-filen kunne ikke lages: {e}"));
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), opts).map_err(|e| failed(&e))?;
+        w.write_all(bytes).map_err(|e| failed(&e))?;
+    }
+    Ok(w.finish().map_err(|e| failed(&e))?.into_inner())
+}
+
+/// One network's year as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    pub network: String,
+    pub network_name: String,
+    pub year: i32,
+    pub title: String,
+    pub table: Option<TableView>,
+    /// Every diagnostic of the year (those in the table also at their cells).
+    pub diagnostics: Vec<DiagView>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub outline: Vec<OutlineRow>,
+    pub documents: Vec<FileView>,
+    pub built: Option<String>,
+    /// Meetings moved, added or removed since the last build.
+    pub meetings_changed: Vec<String>,
+    /// Input files changed since the last build.
+    pub files_changed: Vec<String>,
+    /// The change note for the corrected version, if something changed.
+    pub note: Option<String>,
+    /// The change note the last build wrote, if any.
+    pub note_file: Option<String>,
+}
+
+/// Everything the year page shows.
+pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView> {
+    let paths = Paths::new(project);
+    let prepared = build::prepare(project, network, year);
+    let diagnostics: Vec<Diagnostic> = match &prepared {
+        Ok(p) => p.warnings.clone(),
+        Err(e) => e.0.clone(),
+    };
+    let table =
+        crate::load::table::find(&project.data.join(network).join(year.to_string()), "moter", "Møter");
+    let table_view = match &table {
+        Ok(Some(t)) => Some(table_view(project, t, &diagnostics)?),
+        _ => None,
+    };
+    let row_of = |d: &Diagnostic| match &table {
+        Ok(Some(t)) if in_table(d, t) => d.location.as_ref().and_then(|l| l.row),
+        _ => None,
+    };
+    let profile: Option<crate::model::Profile> =
+        crate::load::read_toml(&project.data.join(network).join("nettverk.toml")).ok();
+    let title = title(project, prepared.as_ref().ok(), network, year);
+    let m = manifest::read(&year_dir(project, network, year));
+    let (meetings_changed, files_changed) = match &m {
+        Some(m) => changed_since(project, prepared.as_ref().ok(), m),
+        None => (Vec::new(), Vec::new()),
+    };
+    let note = (!meetings_changed.is_empty()).then(|| {
+        let changes: Vec<manifest::Change> = meetings_changed
+            .iter()
+            .map(|t| manifest::Change { network: network.to_string(), year, text: t.clone() })
+            .collect();
+        let name = profile.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| network.to_string());
+        manifest::note(&name, year, &changes)
+    });
+    let note_name = format!("endringsnotat-{year}.txt");
+    let note_file = year_dir(project, network, year).join(&note_name).is_file().then_some(note_name);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    Ok(YearView {
+        network: network.to_string(),
+        network_name: profile.map(|p| p.name).unwrap_or_else(|| network.to_string()),
+        year,
+        title,
+        table: table_view,
+        diagnostics: diagnostics.iter().map(|d| DiagView::new(d, &paths, row_of(d))).collect(),
+        errors,
+        warnings: diagnostics.len() - errors,
+        outline: prepared.as_ref().map(outline).unwrap_or_default(),
+        documents: built_documents(project, network, year),
+        built: built_at(project, network, year),
+        meetings_changed,
+        files_changed,
+        note,
+        note_file,
+    })
+}
+
+/// The pages of one document, laid out as its PDF will be.
+pub struct DocPages {
+    pub stem: String,
+    pub title: String,
+    pub pages: PagedDocument,
+    /// A key per page that changes when the page's content does.
+    pub keys: Vec<String>,
+}
+
+/// The preview of a year's documents: their pages from the same Typst
+/// layout as the PDF, under a key that changes with what they show.
+pub struct Preview {
+    pub key: String,
+    pub docs: Vec<DocPages>,
+}
+
+/// How many pixels a point of the page becomes in the preview (108 dpi).
+pub const PREVIEW_SCALE: f32 = 1.5;
+
+/// A page as PNG.
+fn png(page: &typst_layout::Page) -> Vec<u8> {
+    let opts = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(PREVIEW_SCALE)),
+        render_bleed: false,
+    };
+    typst_render::render(page, &opts).encode_png().unwrap_or_default()
+}
+
+/// What the preview is made from: a hash over each document's generated
+/// Typst source and the pictures it shows.
+fn preview_key(p: &Prepared, made: &[build::Made]) -> String {
+    let mut all = String::new();
+    for m in made {
+        all.push_str(&m.stem);
+        all.push_str(&render::pdf::source(&m.document, &p.theme, &p.assets));
+    }
+    for (name, bytes) in &p.assets.images {
+        all.push_str(name);
+        all.push_str(&manifest::sha256(bytes));
+    }
+    manifest::sha256(all.as_bytes())[..16].to_string()
+}
+
+/// The preview cache: the latest preview per network's year, and the pages
+/// already made as PNG by their key (a page that did not change is not made
+/// again). Typst's own caches are global, so laying a document out again
+/// after a small edit is fast as long as the server runs.
+#[derive(Default)]
+pub struct Previews {
+    latest: Mutex<BTreeMap<(String, i32), Arc<Preview>>>,
+    pngs: Mutex<BTreeMap<String, Arc<Vec<u8>>>>,
+}
+
+/// How many page images the cache keeps.
+const PNG_CACHE: usize = 300;
+
+impl Previews {
+    /// The preview of a year as its data is now: the cached one if nothing
+    /// changed, else laid out again.
+    pub fn current(&self, project: &Project, network: &str, year: i32) -> Result<Arc<Preview>> {
+        let p = build::prepare(project, network, year)?;
+        let made = build::documents(&p)?;
+        let key = preview_key(&p, &made);
+        let slot = (network.to_string(), year);
+        if let Some(old) = self.latest.lock().ok().and_then(|l| l.get(&slot).cloned()) {
+            if old.key == key {
+                return Ok(old);
+            }
+        }
+        let docs = made
+            .par_iter()
+            .map(|m| {
+                let fitted = render::fit(&m.document, &p.theme, &p.assets)?;
+                let keys = fitted
+                    .pages
+                    .pages()
+                    .iter()
+                    .map(|page| {
+                        format!("{:032x}", typst::utils::hash128(&(&m.stem, page, PREVIEW_SCALE.to_bits())))
+                    })
+                    .collect();
+                Ok(DocPages {
+                    stem: m.stem.clone(),
+                    title: m.document.meta.title.clone(),
+                    pages: fitted.pages,
+                    keys,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let preview = Arc::new(Preview { key, docs });
+        if let Ok(mut l) = self.latest.lock() {
+            l.insert(slot, preview.clone());
+        }
+        Ok(preview)
+    }
+
+    /// The latest preview of a year, made if there is none yet.
+    pub fn latest(&self, project: &Project, network: &str, year: i32) -> Result<Arc<Preview>> {
+        let cached = self.latest.lock().ok().and_then(|l| l.get(&(network.to_string(), year)).cloned());
+        match cached {
+            Some(p) => Ok(p),
+            None => self.current(project, network, year),
+        }
+    }
+
+    /// Page `page` of document `doc` of the latest preview, as PNG, and its key.
+    pub fn page(
+        &self,
+        project: &Project,
+        network: &str,
+        year: i32,
+        doc: usize,
+        page: usize,
+    ) -> Result<Option<(String, Arc<Vec<u8>>)>> {
+        let preview = self.latest(project, network, year)?;
+        let Some(d) = preview.docs.get(doc) else { return Ok(None) };
+        let (Some(p), Some(key)) = (d.pages.pages().get(page), d.keys.get(page)) else { return Ok(None) };
+        if let Some(bytes) = self.pngs.lock().ok().and_then(|c| c.get(key).cloned()) {
+            return Ok(Some((key.clone(), bytes)));
+        }
+        let bytes = Arc::new(png(p));
+        if let Ok(mut c) = self.pngs.lock() {
+            if c.len() >= PNG_CACHE {
+                c.clear();
+            }
+            c.insert(key.clone(), bytes.clone());
+        }
+        Ok(Some((key.clone(), bytes)))
+    }
+}
+
+/// The preview as the page's script reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewInfo {
+    pub key: String,
+    pub docs: Vec<PreviewDoc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewDoc {
+    pub title: String,
+    pub stem: String,
+    /// Each page's key (the image's version).
+    pub pages: Vec<String>,
+}
+
+impl Preview {
+    pub fn info(&self) -> PreviewInfo {
+        PreviewInfo {
+            key: self.key.clone(),
+            docs: self
+                .docs
+                .iter()
+                .map(|d| PreviewDoc { title: d.title.clone(), stem: d.stem.clone(), pages: d.keys.clone() })
+                .collect(),
+        }
+    }
+}
+
+/// The outcome of building one year from the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildOutcome {
+    pub written: usize,
+    pub unchanged: bool,
+    pub changes: Vec<String>,
+    pub warnings: Vec<DiagView>,
+}
+
+/// Builds one network's year exactly as `arsplan build --network <n> --year
+/// <år> --notat` does.
+pub fn build_year(project: &Project, network: &str, year: i32) -> Result<BuildOutcome> {
+    let sel = Selection { networks: vec![network.to_string()], years: vec![year] };
+    let built = project.build(&sel, &crate::BuildOptions::default().with_note())?;
+    let paths = Paths::new(project);
+    Ok(BuildOutcome {
+        written: built.written.iter().filter(|w| w.changed).count(),
+        unchanged: !built.unchanged.is_empty(),
+        changes: built.changes.iter().map(|c| c.text.clone()).collect(),
+        warnings: built.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect(),
+    })
+}

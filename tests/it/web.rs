@@ -1,0 +1,991 @@
+//! The local web page (`arsplan serve`), through the real binary on a free
+//! port and plain HTTP over a socket (so a test can send any Host header):
+//! the token, the Host check and the CSRF token; a date moved on the page
+//! written back to moter.csv (Windows-1252, CRLF, semicolons kept byte for
+//! byte) and to moter.xlsx (other sheets and formatting kept), then built;
+//! a bad value refused at its cell; a file changed on disk meanwhile left
+//! alone; markup in a title shown as text; the preview following an edit;
+//! the sending page's overview and drafts; and, with Chromium, the whole
+//! thing in a real browser.
+
+use crate::common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `arsplan serve` on a project folder.
+struct Server {
+    child: Child,
+    port: u16,
+    token: String,
+    dir: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .current_dir(dir)
+            .arg("--maler")
+            .arg(common::root().join("templates"))
+            .args(["serve", "--port", "0", "--ingen-nettleser"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        // Keep reading what it prints, so it never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let url = line.trim().strip_prefix("Nettsiden kjører på ").unwrap_or_else(|| panic!("{line}"));
+        let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
+        let (port, token) = rest.split_once("/?token=").unwrap();
+        Server { child, port: port.parse().unwrap(), token: token.to_string(), dir: dir.to_path_buf() }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn cookie(&self) -> String {
+        format!("arsplan_{}={}", self.port, self.token)
+    }
+
+    /// A request with the cookie and the right Host, plus `extra` headers.
+    fn request(&self, method: &str, path: &str, extra: &[(&str, &str)], body: Option<&str>) -> Reply {
+        let mut headers = vec![("Host".to_string(), self.host()), ("Cookie".to_string(), self.cookie())];
+        for (k, v) in extra {
+            headers.retain(|(h, _)| !h.eq_ignore_ascii_case(k));
+            headers.push((k.to_string(), v.to_string()));
+        }
+        raw(self.port, method, path, &headers, body)
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, &[], None)
+    }
+
+    /// The CSRF token the pages carry.
+    fn csrf(&self) -> String {
+        let page = self.get("/").text();
+        between(&page, "<meta name=\"csrf\" content=\"", "\"").to_string()
+    }
+
+    /// Posts a form with the CSRF token, asking for JSON.
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("csrf", self.csrf())];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        let body = form(&all);
+        self.request(
+            "POST",
+            path,
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            Some(&body),
+        )
+    }
+
+    /// Moves a meeting cell through the page, as read from the year page.
+    fn edit(&self, year_path: &str, row: usize, column: &str, value: &str) -> Reply {
+        let sha = sha_on(&self.get(year_path).text());
+        self.post(
+            &format!("{year_path}/mote"),
+            &[("rad", &row.to_string()), ("kolonne", column), ("verdi", value), ("sha", &sha)],
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP answer.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
+    }
+}
+
+fn form(fields: &[(&str, String)]) -> String {
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+                b' ' => "+".into(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+/// One HTTP/1.1 request over a fresh connection, exactly these headers.
+fn raw(port: u16, method: &str, path: &str, headers: &[(String, String)], body: Option<&str>) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    req.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
+    s.write_all(req.as_bytes()).unwrap();
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).unwrap();
+    let split = all.windows(4).position(|w| w == b"\r\n\r\n").expect("a header") + 4;
+    let head = String::from_utf8_lossy(&all[..split]).to_string();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = all[split..].to_vec();
+    if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let n = usize::from_str_radix(std::str::from_utf8(&rest[..end]).unwrap().trim(), 16).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[end + 2..end + 2 + n]);
+            rest = &rest[end + 2 + n + 2..];
+        }
+        body = out;
+    }
+    Reply { status, headers, body }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
+    let i = s.find(start).unwrap_or_else(|| panic!("«{start}» in page")) + start.len();
+    let j = s[i..].find(end).unwrap() + i;
+    &s[i..j]
+}
+
+/// The sha256 of the meetings file the year page was made from.
+fn sha_on(page: &str) -> String {
+    between(page, "name=\"sha\" value=\"", "\"").to_string()
+}
+
+/// A project with the Stavanger example (and what it follows).
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger"]);
+    dir
+}
+
+fn moter(dir: &Path) -> PathBuf {
+    dir.join("data/stavanger/2026/moter.csv")
+}
+
+/// The spreadsheet row of a meeting in moter.csv (header = row 1).
+fn row_of(dir: &Path, id: &str) -> usize {
+    let text = String::from_utf8_lossy(&std::fs::read(moter(dir)).unwrap()).to_string();
+    text.lines().position(|l| l.starts_with(&format!("{id};"))).unwrap() + 1
+}
+
+#[test]
+fn the_token_is_required_and_then_kept_in_a_strict_cookie() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let host = vec![("Host".to_string(), s.host())];
+    let none = raw(s.port, "GET", "/", &host, None);
+    assert_eq!(none.status, 403);
+    assert!(none.text().contains("Ingen tilgang"), "{}", none.text());
+    assert!(!none.text().contains("stavanger"), "{}", none.text());
+    assert_eq!(raw(s.port, "GET", "/aar/stavanger/2026", &host, None).status, 403);
+    assert_eq!(raw(s.port, "GET", "/static/app.js", &host, None).status, 403);
+    assert_eq!(raw(s.port, "GET", "/?token=0123", &host, None).status, 403);
+    let wrong_cookie =
+        vec![("Host".to_string(), s.host()), ("Cookie".to_string(), format!("arsplan_{}=abc", s.port))];
+    assert_eq!(raw(s.port, "GET", "/", &wrong_cookie, None).status, 403);
+    // The printed address sets the cookie and drops the token from the address.
+    let first = raw(s.port, "GET", &format!("/?token={}", s.token), &host, None);
+    assert_eq!(first.status, 303);
+    assert_eq!(first.header("location"), Some("/"));
+    let cookie = first.header("set-cookie").unwrap();
+    assert!(cookie.starts_with(&s.cookie()), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let page = s.get("/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("Nettverk og år") && page.text().contains("/aar/stavanger/2026"),
+        "{}",
+        page.text()
+    );
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(s.get("/aar/finnesikke/2026").status, 404);
+    assert_eq!(s.get("/aar/stavanger/1999").status, 404);
+}
+
+#[test]
+fn another_host_is_refused() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        &format!("attacker.test:{}", s.port),
+        &format!("127.0.0.1:{}", s.port + 1),
+    ] {
+        let r = s.request("GET", "/", &[("Host", host)], None);
+        assert_eq!(r.status, 403, "Host {host}");
+        assert!(!r.text().contains("stavanger"), "{}", r.text());
+    }
+    assert_eq!(s.request("GET", "/", &[("Host", &format!("localhost:{}", s.port))], None).status, 200);
+}
+
+#[test]
+fn a_post_needs_the_csrf_token_and_this_origin() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let before = std::fs::read(moter(dir.path())).unwrap();
+    let year = "/aar/stavanger/2026";
+    let sha = sha_on(&s.get(year).text());
+    let row = row_of(dir.path(), "fagdag").to_string();
+    let fields = |csrf: &str| {
+        form(&[
+            ("csrf", csrf.to_string()),
+            ("rad", row.clone()),
+            ("kolonne", "Dato".into()),
+            ("verdi", "19.11.2026".into()),
+            ("sha", sha.clone()),
+        ])
+    };
+    let ct = ("Content-Type", "application/x-www-form-urlencoded");
+    let without = form(&[
+        ("rad", row.clone()),
+        ("kolonne", "Dato".into()),
+        ("verdi", "19.11.2026".into()),
+        ("sha", sha.clone()),
+    ]);
+    let r = s.request("POST", &format!("{year}/mote"), &[ct], Some(&without));
+    assert!(r.status >= 400, "{}", r.status);
+    let r = s.request("POST", &format!("{year}/mote"), &[ct], Some(&fields("feil")));
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = s.request("POST", &format!("{year}/bygg"), &[ct], Some("csrf=feil"));
+    assert_eq!(r.status, 403);
+    // The right token from another site's page is still refused.
+    let csrf = s.csrf();
+    let r = s.request(
+        "POST",
+        &format!("{year}/mote"),
+        &[ct, ("Origin", "http://evil.example")],
+        Some(&fields(&csrf)),
+    );
+    assert_eq!(r.status, 403);
+    let r = s.request(
+        "POST",
+        &format!("{year}/mote"),
+        &[ct, ("Sec-Fetch-Site", "cross-site")],
+        Some(&fields(&csrf)),
+    );
+    assert_eq!(r.status, 403);
+    // A body over the limit is not read.
+    let big = format!("csrf={csrf}&verdi={}", "x".repeat(40_000));
+    let r = s.request("POST", &format!("{year}/mote"), &[ct], Some(&big));
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(!Path::new(&dir.path().join("output/stavanger/2026/manifest.json")).exists());
+    assert_eq!(std::fs::read(moter(dir.path())).unwrap(), before, "nothing was written");
+    // A GET changes nothing either.
+    assert_eq!(s.get(&format!("{year}/mote")).status, 405);
+}
+
+/// Windows-1252 with CRLF line endings, as Norwegian Excel saves CSV.
+fn as_excel_csv(path: &Path) -> Vec<u8> {
+    let text = std::fs::read_to_string(path).unwrap().replace('\n', "\r\n");
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!bad);
+    std::fs::write(path, &bytes).unwrap();
+    bytes.into_owned()
+}
+
+#[test]
+fn a_date_moved_on_the_page_is_written_back_to_moter_csv_and_built() {
+    let dir = project();
+    let original = as_excel_csv(&moter(dir.path()));
+    let s = Server::start(dir.path());
+    let row = row_of(dir.path(), "fagdag");
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["verdi"], "19.11.2026");
+    // Exactly the date's bytes changed: encoding, delimiter and CRLF kept.
+    let now = std::fs::read(moter(dir.path())).unwrap();
+    let find = |b: &[u8], what: &[u8]| b.windows(what.len()).position(|w| w == what).unwrap();
+    let at = find(&original, b"fagdag;12.11.2026");
+    let mut expected = original.clone();
+    expected[at..at + 17].copy_from_slice(b"fagdag;19.11.2026");
+    assert_eq!(now, expected);
+    assert!(now.contains(&0xE5), "still Windows-1252 (å)");
+    assert_eq!(j["sha256"], arsplan::manifest::sha256(&now));
+    // The page shows the new value and the change since the last build.
+    let page = s.get("/aar/stavanger/2026").text();
+    assert!(page.contains("value=\"19.11.2026\""), "{page}");
+    // Build from the page: the documents follow the file.
+    let r = s.post("/aar/stavanger/2026/bygg", &[]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let m: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("output/stavanger/2026/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(m["hendelser"]["fagdag"]["dato"], "2026-11-19");
+    let docx = std::fs::read(dir.path().join("output/stavanger/2026/arsplan-2026.docx")).unwrap();
+    let text = common::docx_text(&docx);
+    assert!(text.contains("Årlig fagdag arrangeres 19. november"), "{text}");
+    // The download is what the build wrote.
+    let pdf = s.get("/aar/stavanger/2026/fil/arsplan-2026.pdf");
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(pdf.body, std::fs::read(dir.path().join("output/stavanger/2026/arsplan-2026.pdf")).unwrap());
+    let zip = s.get("/aar/stavanger/2026/dokumenter.zip");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).unwrap();
+    let mut names: Vec<String> = (0..z.len()).map(|i| z.by_index(i).unwrap().name().to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["arsplan-2026.docx", "arsplan-2026.pdf"]);
+    // Names that are not the year's files are not served.
+    for bad in ["manifest.json", "..%2F..%2Fdata%2Fkommuner.csv", "%2Fetc%2Fpasswd"] {
+        assert_eq!(s.get(&format!("/aar/stavanger/2026/fil/{bad}")).status, 404, "{bad}");
+    }
+}
+
+#[test]
+fn a_bad_value_is_shown_at_its_cell_and_nothing_is_written() {
+    let dir = project();
+    let before = std::fs::read(moter(dir.path())).unwrap();
+    let s = Server::start(dir.path());
+    let row = row_of(dir.path(), "fagdag");
+    for (value, says) in [
+        ("31.02.2026", "den dagen finnes ikke"),
+        ("12.11.2027", "ligger utenfor planåret 2026"),
+        ("neste torsdag", "er ingen dato"),
+    ] {
+        let r = s.edit("/aar/stavanger/2026", row, "Dato", value);
+        assert_eq!(r.status, 422, "{value}: {}", r.text());
+        let j = r.json();
+        assert_eq!(j["ok"], false);
+        let first = &j["feil"][0];
+        assert!(first["message"].as_str().unwrap().contains(says), "{value}: {j}");
+        assert!(first["place"].as_str().unwrap().ends_with(&format!("rad {row}, kolonne B (Dato)")), "{j}");
+    }
+    // A group's second meeting on a day is refused where the checker says it.
+    let r = s.edit("/aar/stavanger/2026", row_of(dir.path(), "sandnes_host"), "Dato", "16.04.2026");
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("har to møter"), "{}", r.text());
+    let r = s.edit("/aar/stavanger/2026", row, "Start", "25:00");
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert_eq!(std::fs::read(moter(dir.path())).unwrap(), before);
+    // Without the script the same post comes back to the page with the error at the row.
+    let sha = sha_on(&s.get("/aar/stavanger/2026").text());
+    let body = form(&[
+        ("csrf", s.csrf()),
+        ("rad", row.to_string()),
+        ("kolonne", "Dato".into()),
+        ("verdi", "31.02.2026".into()),
+        ("sha", sha),
+    ]);
+    let r = s.request(
+        "POST",
+        "/aar/stavanger/2026/mote",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(&body),
+    );
+    assert_eq!(r.status, 303);
+    let to = r.header("location").unwrap().to_string();
+    assert!(to.starts_with("/aar/stavanger/2026?melding=") && to.ends_with(&format!("#rad-{row}")), "{to}");
+    let page = s.get(to.split('#').next().unwrap()).text();
+    assert!(page.contains("«31.02.2026» er ingen gyldig dato"), "{page}");
+    // A warning is said, and the date saved: 25 December is a holiday.
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "2026-12-25");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["verdi"], "25.12.2026");
+    assert!(r.text().contains("1. juledag"), "{}", r.text());
+}
+
+#[test]
+fn errors_and_warnings_are_shown_at_their_rows_and_cells() {
+    let dir = project();
+    let path = moter(dir.path());
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replace("intro;29.01.2026", "intro;31.01.2026")).unwrap();
+    let s = Server::start(dir.path());
+    let fagdag = row_of(dir.path(), "fagdag");
+    let intro = row_of(dir.path(), "intro");
+    // A warning (31 January 2026 is a Saturday) at its cell, not marked invalid.
+    let page = s.get("/aar/stavanger/2026").text();
+    let cell = between(&page, &format!("id=\"c-{intro}-Dato\""), ">");
+    assert!(!cell.contains("aria-invalid") && cell.contains("aria-describedby"), "{cell}");
+    let described = between(&page, &format!("<div class=\"celle-diag\" id=\"d-{intro}-Dato\">"), "</div>");
+    assert!(described.contains("Advarsel:") && described.contains("31.01.2026 er en lørdag"), "{described}");
+    assert!(s.get("/").text().contains("1 advarsel</span>"));
+    // An error at its cell: the field marked invalid and described by the message.
+    std::fs::write(&path, original.replace("fagdag;12.11.2026", "fagdag;31.11.2026")).unwrap();
+    let index = s.get("/").text();
+    assert!(index.contains("<span class=\"merke feil\">1 feil</span>"), "{index}");
+    let page = s.get("/aar/stavanger/2026").text();
+    let cell = between(&page, &format!("id=\"c-{fagdag}-Dato\""), ">");
+    assert!(
+        cell.contains("aria-invalid=\"true\"")
+            && cell.contains(&format!("aria-describedby=\"d-{fagdag}-Dato\"")),
+        "{cell}"
+    );
+    let described = between(&page, &format!("<div class=\"celle-diag\" id=\"d-{fagdag}-Dato\">"), "</div>");
+    assert!(described.contains("«31.11.2026» er ingen gyldig dato"), "{described}");
+    // And in the list at the top, linked to the row.
+    let link = format!(
+        "<a href=\"#rad-{fagdag}\">data/stavanger/2026/moter.csv, rad {fagdag}, kolonne B (Dato)</a>"
+    );
+    assert!(page.replace("&#x2f;", "/").contains(&link), "{page}");
+    // The preview says why it cannot be made.
+    let info = s.request("GET", "/aar/stavanger/2026/forhandsvisning.json", &[], None).json();
+    assert!(info["feil"][0]["message"].as_str().unwrap().contains("31.11.2026"), "{info}");
+}
+
+#[test]
+fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let page = s.get("/aar/stavanger/2026").text();
+    let sha = sha_on(&page);
+    // The leader saves the file in Excel meanwhile.
+    let path = moter(dir.path());
+    let theirs =
+        std::fs::read_to_string(&path).unwrap().replace("Årlig fagdag;", "Årlig fagdag i Stavanger;");
+    std::fs::write(&path, &theirs).unwrap();
+    let row = row_of(dir.path(), "fagdag");
+    let r = s.post(
+        "/aar/stavanger/2026/mote",
+        &[("rad", &row.to_string()), ("kolonne", "Dato"), ("verdi", "19.11.2026"), ("sha", &sha)],
+    );
+    assert_eq!(r.status, 409, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["last_pa_nytt"], true);
+    assert!(j["melding"].as_str().unwrap().contains("endret på disken"), "{j}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "the file as the leader saved it");
+}
+
+#[test]
+fn markup_in_a_title_shows_as_text() {
+    let dir = project();
+    let path = moter(dir.path());
+    let text = std::fs::read_to_string(&path).unwrap().replace("Årlig fagdag;", "<script>alert(1)</script>;");
+    std::fs::write(&path, text).unwrap();
+    let s = Server::start(dir.path());
+    let page = s.get("/aar/stavanger/2026").text();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{page}");
+    assert!(!page.contains("<script>alert"), "{page}");
+    // Typed on the page, the same: saved as text, shown as text.
+    let row = row_of(dir.path(), "intro");
+    let r = s.edit("/aar/stavanger/2026", row, "Tittel", "\"><img src=x onerror=alert(2)>");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = s.get("/aar/stavanger/2026").text();
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"), "{page}");
+    let index = s.get("/").text();
+    assert!(!index.contains("<script>alert"), "{index}");
+}
+
+/// A workbook as a leader keeps it: the meetings with a bold, filled header,
+/// dates as dates, widths, and a second sheet of their own.
+fn meetings_workbook(csv: &Path, xlsx: &Path) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut book = Workbook::new();
+    let header = Format::new().set_bold().set_background_color("#FFD966");
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    let ws = book.add_worksheet();
+    ws.set_name("Møter").unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            if r == 0 {
+                ws.write_string_with_format(r, c, cell, &header).unwrap();
+            } else if c == 1 {
+                let d = chrono::NaiveDate::parse_from_str(cell, "%d.%m.%Y").unwrap();
+                use chrono::Datelike;
+                let when = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).unwrap();
+                ws.write_datetime_with_format(r, c, &when, &date).unwrap();
+            } else if !cell.is_empty() {
+                ws.write_string(r, c, cell).unwrap();
+            }
+        }
+    }
+    ws.set_column_width(7, 42).unwrap();
+    ws.set_freeze_panes(1, 0).unwrap();
+    let kinds = rust_xlsxwriter::DataValidation::new()
+        .allow_list_strings(&["nettverksmøte", "samling", "fagdag", "introduksjonskurs", "kurs", "møte"])
+        .unwrap();
+    ws.add_data_validation(1, 2, 500, 2, &kinds).unwrap();
+    let notes = book.add_worksheet();
+    notes.set_name("Notater").unwrap();
+    notes.write_string(0, 0, "Husk å bestille lokale til fagdagen").unwrap();
+    notes.write_number(1, 0, 1234.5).unwrap();
+    notes.write_formula(2, 0, "=A2*2").unwrap();
+    book.save(xlsx).unwrap();
+}
+
+#[test]
+fn a_date_moved_on_the_page_is_written_into_moter_xlsx_keeping_the_rest() {
+    use calamine::{Data, Reader};
+    let dir = project();
+    let csv = moter(dir.path());
+    let xlsx = dir.path().join("data/stavanger/2026/moter.xlsx");
+    meetings_workbook(&csv, &xlsx);
+    let row = row_of(dir.path(), "fagdag");
+    std::fs::remove_file(&csv).unwrap();
+    let s = Server::start(dir.path());
+    let page = s.get("/aar/stavanger/2026").text();
+    assert!(page.contains("arket «Møter»") && page.contains("value=\"12.11.2026\""), "{page}");
+    // Excel has the workbook open: not written.
+    let lock = dir.path().join("data/stavanger/2026/~$moter.xlsx");
+    std::fs::write(&lock, b"x").unwrap();
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("er åpen i Excel"), "{}", r.text());
+    std::fs::remove_file(&lock).unwrap();
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = s.edit("/aar/stavanger/2026", row, "Sted", "Clarion Hotel Energy");
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Read back independently: calamine for values, umya for formatting.
+    let mut book = calamine::open_workbook::<calamine::Xlsx<_>, _>(&xlsx).unwrap();
+    assert_eq!(book.sheet_names(), ["Møter", "Notater"]);
+    let m = book.worksheet_range("Møter").unwrap();
+    let cell = m.get_value((row as u32 - 1, 1)).unwrap();
+    match cell {
+        Data::DateTime(d) => assert_eq!(d.as_datetime().unwrap().date().to_string(), "2026-11-19"),
+        other => panic!("the date is a date cell: {other:?}"),
+    }
+    let intro = m.get_value((1, 1)).unwrap();
+    assert!(
+        matches!(intro, Data::DateTime(d) if d.as_datetime().unwrap().date().to_string() == "2026-01-29"),
+        "{intro:?}"
+    );
+    assert_eq!(m.get_value((row as u32 - 1, 7)), Some(&Data::String("Clarion Hotel Energy".into())));
+    assert_eq!(m.get_value((row as u32 - 1, 5)), Some(&Data::String("Årlig fagdag".into())));
+    let n = book.worksheet_range("Notater").unwrap();
+    assert_eq!(n.get_value((0, 0)), Some(&Data::String("Husk å bestille lokale til fagdagen".into())));
+    assert_eq!(n.get_value((1, 0)), Some(&Data::Float(1234.5)));
+    let formulas = book.worksheet_formula("Notater").unwrap();
+    assert_eq!(formulas.get_value((2, 0)).map(String::as_str), Some("A2*2"));
+    let u = umya_spreadsheet::reader::xlsx::read(&xlsx).unwrap();
+    let ws = u.get_sheet_by_name("Møter").unwrap();
+    let head = ws.get_cell((1, 1)).unwrap().get_style();
+    assert!(*head.get_font().unwrap().get_bold(), "the header is still bold");
+    let fill = head.get_background_color().unwrap().get_argb().to_string();
+    assert!(fill.ends_with("FFD966"), "{fill}");
+    let moved = ws.get_cell((2, row as u32)).unwrap();
+    assert_eq!(moved.get_style().get_number_format().unwrap().get_format_code(), "dd.mm.yyyy");
+    assert_eq!(*ws.get_column_dimension_by_number(&8).unwrap().get_width(), 42.0 + 0.7109375);
+    // The drop-down list and the frozen header row are still there.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut sheet = String::new();
+    z.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    assert!(sheet.contains("<dataValidation ") && sheet.contains("nettverksmøte"), "{sheet}");
+    assert!(sheet.contains("state=\"frozen\""), "{sheet}");
+    // The next build shows the new date.
+    let r = s.post("/aar/stavanger/2026/bygg", &[]);
+    assert_eq!(r.status, 303);
+    let m: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("output/stavanger/2026/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(m["hendelser"]["fagdag"]["dato"], "2026-11-19");
+    assert_eq!(m["hendelser"]["fagdag"]["sted"], "Clarion Hotel Energy");
+}
+
+#[test]
+fn the_preview_follows_an_edit() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let info = s
+        .request("GET", "/aar/stavanger/2026/forhandsvisning.json", &[("Accept", "application/json")], None)
+        .json();
+    let pages = info["docs"][0]["pages"].as_array().unwrap().clone();
+    assert!(pages.len() >= 3, "{info}");
+    assert!(info["docs"][0]["title"].as_str().unwrap().starts_with("ÅRSPLAN 2026"), "{info}");
+    let png = s.get(&format!("/aar/stavanger/2026/side/0/1?v={}", pages[0].as_str().unwrap()));
+    assert_eq!(png.status, 200);
+    assert!(png.body.starts_with(b"\x89PNG"), "a PNG");
+    assert!(png.header("cache-control").unwrap().contains("max-age"));
+    assert_eq!(s.get("/aar/stavanger/2026/side/0/99").status, 404);
+    // Each edit: post, ask for the preview, fetch the pages that changed.
+    let row = row_of(dir.path(), "fagdag");
+    let mut times = Vec::new();
+    let mut last = pages.clone();
+    for (i, day) in ["19.11.2026", "26.11.2026", "18.11.2026", "25.11.2026", "12.11.2026"].iter().enumerate()
+    {
+        let sha = sha_on(&s.get("/aar/stavanger/2026").text());
+        let started = Instant::now();
+        let r = s.post(
+            "/aar/stavanger/2026/mote",
+            &[("rad", &row.to_string()), ("kolonne", "Dato"), ("verdi", day), ("sha", &sha)],
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let info = s.request("GET", "/aar/stavanger/2026/forhandsvisning.json", &[], None).json();
+        let now = info["docs"][0]["pages"].as_array().unwrap().clone();
+        let changed: Vec<usize> = (0..now.len()).filter(|p| last.get(*p) != Some(&now[*p])).collect();
+        assert!(!changed.is_empty(), "edit {i}: a page of the plan changed");
+        for p in &changed {
+            let page =
+                s.get(&format!("/aar/stavanger/2026/side/0/{}?v={}", p + 1, now[*p].as_str().unwrap()));
+            assert!(page.body.starts_with(b"\x89PNG"));
+        }
+        times.push(started.elapsed());
+        last = now;
+    }
+    times.sort();
+    println!(
+        "edit → new preview pages over HTTP (debug build): median {:?}, all {:?}",
+        times[times.len() / 2],
+        times
+    );
+}
+
+#[test]
+fn the_sending_page_shows_who_gets_what_and_gives_drafts() {
+    let dir = project();
+    // Two verified recipients, the rest unverified.
+    let p = dir.path().join("data/stavanger/mottakere.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for l in lines.iter_mut().skip(1).take(2) {
+        *l = l.replace(";nei;", ";ja;");
+    }
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let s = Server::start(dir.path());
+    let page = s.get("/utsending/stavanger/2026").text();
+    assert!(page.contains("Lag oversikten (prøvekjøring)"), "{page}");
+    let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = s.get(r.header("location").unwrap()).text();
+    assert!(page.contains("<strong>2</strong> kommuner får e-post"), "{page}");
+    assert!(page.contains("Nei, ikke verifisert"), "{page}");
+    assert!(page.contains("Send 2 e-poster"), "{page}");
+    assert!(page.contains("Emne</dt><dd>"), "{page}");
+    assert!(dir.path().join("output/stavanger/2026/utsending/oversikt.csv").is_file(), "the dry run's files");
+    let first = between(&page, "?vis=", "#").to_string();
+    let letter = s.get(&format!("/utsending/stavanger/2026/brev/{first}"));
+    assert!(letter.body.starts_with(b"%PDF"), "{}", letter.status);
+    // Sending needs the explicit confirmation.
+    let version = between(&page, "name=\"versjon\" value=\"", "\"").to_string();
+    let r = s.post(
+        "/utsending/stavanger/2026/send",
+        &[
+            ("versjon", &version),
+            ("antall", "2"),
+            ("tjener", "localhost"),
+            ("sikkerhet", "ingen"),
+            ("port", "1"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let back = s.get(r.header("location").unwrap()).text();
+    assert!(back.contains("Kryss av for at du vil sende; ingenting er sendt."), "{back}");
+    // Drafts: a zip of .eml files marked unsent, recorded as drafts only.
+    let r = s.post("/utsending/stavanger/2026/utkast", &[]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.header("content-disposition").unwrap().contains("utkast-stavanger-2026.zip"));
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(r.body)).unwrap();
+    assert_eq!(z.len(), 2);
+    let mut eml = String::new();
+    z.by_index(0).unwrap().read_to_string(&mut eml).unwrap();
+    assert!(eml.contains("X-Unsent: 1"), "{eml}");
+    let ledger: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("output/stavanger/2026/utsending/sendelogg.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ledger["utkast"].as_array().unwrap().len(), 2);
+    assert!(ledger["sendt"].as_array().unwrap().is_empty());
+    let _ = &s.dir;
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
+fn sending_from_the_page_follows_the_ledger_exactly_once() {
+    common::need("python3", &["-c", "import aiosmtpd"]);
+    let dir = project();
+    let p = dir.path().join("data/stavanger/mottakere.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.truncate(4);
+    for l in lines.iter_mut().skip(1) {
+        *l = l.replace(";nei;", ";ja;");
+    }
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    let maildir = tempfile::tempdir().unwrap();
+    let mut smtp = Command::new("python3")
+        .arg(common::root().join("tests/fixtures/smtp_server.py"))
+        .arg(maildir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(smtp.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let smtp_port = line.trim().strip_prefix("READY ").unwrap().to_string();
+    let s = Server::start(dir.path());
+    let send = |s: &Server| {
+        let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
+        let page = s.get(r.header("location").unwrap()).text();
+        let version = between(&page, "name=\"versjon\" value=\"", "\"").to_string();
+        let count = between(&page, "name=\"antall\" value=\"", "\"").to_string();
+        s.post(
+            "/utsending/stavanger/2026/send",
+            &[
+                ("versjon", &version),
+                ("antall", &count),
+                ("tjener", "localhost"),
+                ("sikkerhet", "ingen"),
+                ("port", &smtp_port),
+                ("bekreft", "ja"),
+            ],
+        )
+    };
+    let r = send(&s);
+    assert_eq!(r.status, 303);
+    let started = Instant::now();
+    let progress = loop {
+        let p = s.request("GET", "/utsending/stavanger/2026/fremdrift.json", &[], None).json();
+        if p["done"] == true {
+            break p;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{p}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(progress["ok"], true, "{progress}");
+    assert_eq!(progress["sent"], 3);
+    let sent = || {
+        std::fs::read_dir(maildir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "eml"))
+            .count()
+    };
+    assert_eq!(sent(), 3);
+    // The page's old confirmation does not send again, nor does a new overview.
+    let page = s.get("/utsending/stavanger/2026").text();
+    assert!(page.contains("Ferdig: 3 av 3 e-poster er sendt."), "{page}");
+    let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
+    let page = s.get(r.header("location").unwrap()).text();
+    assert!(page.contains("Ingenting å sende"), "{page}");
+    assert_eq!(sent(), 3);
+    let _ = smtp.stdin.take().map(|mut i| i.write_all(b""));
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+}
+
+#[test]
+fn serve_has_norwegian_help_and_its_alias() {
+    let o = Command::new(env!("CARGO_BIN_EXE_arsplan")).args(["nettside", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    assert!(text.contains("--ingen-nettleser") && text.contains("Porten nettsiden lytter på"), "{text}");
+}
+
+#[test]
+#[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
+fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
+    common::need("chromium", &["--version"]);
+    common::need("chromedriver", &["--version"]);
+    common::need("python3", &["-c", "import selenium"]);
+    let axe = std::env::var("ARSPLAN_AXE")
+        .unwrap_or_else(|_| "/opt/arsplan-axe/node_modules/axe-core/axe.min.js".into());
+    assert!(
+        Path::new(&axe).is_file(),
+        "this test needs axe-core at {axe} (ARSPLAN_AXE): .ci/run installs it"
+    );
+    let dir = project();
+    let s = Server::start(dir.path());
+    let shots = tempfile::Builder::new().prefix("arsplan-nettside-").tempdir().unwrap().keep();
+    let out = Command::new("python3")
+        .arg(common::root().join("tests/fixtures/web/browser.py"))
+        .arg(format!("http://127.0.0.1:{}/?token={}", s.port, s.token))
+        .arg(&shots)
+        .arg(row_of(dir.path(), "fagdag").to_string())
+        .arg(&axe)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    println!("{}", serde_json::to_string_pretty(&result).unwrap());
+    assert_eq!(result["saved"], "19.11.2026", "{result}");
+    assert!(result["preview_changed"].as_bool().unwrap(), "{result}");
+    assert!(result["pdf_changed"].as_bool().unwrap(), "{result}");
+    assert!(result["pdf_new_has_date"].as_bool().unwrap(), "{result}");
+    let times: Vec<f64> =
+        result["preview_ms"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    println!("edit → new preview in Chromium: median {} ms of {times:?}", sorted[sorted.len() / 2]);
+    for shot in result["screenshots"].as_array().unwrap() {
+        let p = PathBuf::from(shot.as_str().unwrap());
+        assert!(std::fs::metadata(&p).unwrap().len() > 10_000, "{}", p.display());
+        println!("screenshot: {}", p.display());
+    }
+    assert_eq!(result["outline_followed"], true, "{result}");
+    // axe-core finds no WCAG 2.1 A/AA violation on any page looked at.
+    let axe = result["axe"].as_object().unwrap();
+    assert_eq!(axe.len(), 4, "{result}");
+    for (page, violations) in axe {
+        assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
+    }
+    assert_eq!(result["bad_value_marked"], true, "{result}");
+    assert_eq!(result["focus_visible"], true, "{result}");
+    assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
+    assert_eq!(result["send_overview"], true, "{result}");
+    // The file on disk has the date the browser typed.
+    let csv = std::fs::read_to_string(moter(dir.path())).unwrap();
+    assert!(csv.contains("fagdag;19.11.2026"), "{csv}");
+}
+
+#[test]
+fn the_pages_logic_works_without_http() {
+    use arsplan::edit::{self, Refused};
+    use arsplan::web::site;
+    let dir = project();
+    let p = arsplan::Project {
+        data: dir.path().join("data"),
+        templates: common::root().join("templates"),
+        output: dir.path().join("output"),
+    };
+    let view = site::year_view(&p, "stavanger", 2026).unwrap();
+    let table = view.table.as_ref().unwrap();
+    assert_eq!(table.file, "data/stavanger/2026/moter.csv");
+    let fagdag = table.rows.iter().find(|r| r.id == "fagdag").unwrap();
+    let date = fagdag.cells.iter().find(|c| c.column == "Dato").unwrap();
+    assert_eq!((date.value.as_str(), date.editable, date.kind), ("12.11.2026", true, "dato"));
+    assert!(!fagdag.cells.iter().find(|c| c.column == "ID").unwrap().editable);
+    assert!(view.outline.iter().any(|o| o.label == "område 1"), "{:?}", view.outline);
+    // The outline's small templates are filled in.
+    assert!(view.outline.iter().all(|o| !o.text.contains("{{")), "{:?}", view.outline);
+    assert!(view.built.is_none() && view.documents.is_empty());
+    // The preview is laid out once and kept while nothing changes.
+    let previews = site::Previews::default();
+    let first = previews.current(&p, "stavanger", 2026).unwrap();
+    let again = previews.current(&p, "stavanger", 2026).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    let (_, png) = previews.page(&p, "stavanger", 2026, 0, 0).unwrap().unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    // An edit: a stale hash is refused, a good value written, and the preview follows.
+    let refused = edit::meeting(&p, "stavanger", 2026, fagdag.number, "Dato", "19.11.2026", "0000");
+    assert!(matches!(refused, Err(Refused::Stale(_))), "{refused:?}");
+    let edited =
+        edit::meeting(&p, "stavanger", 2026, fagdag.number, "Dato", "19.11.2026", &table.sha256).unwrap();
+    assert_eq!(edited.value, "19.11.2026");
+    let invalid = edit::meeting(&p, "stavanger", 2026, fagdag.number, "ID", "x", &edited.sha256);
+    assert!(matches!(invalid, Err(Refused::Failed(_))), "only the editable columns: {invalid:?}");
+    let after = previews.current(&p, "stavanger", 2026).unwrap();
+    assert_ne!(after.key, first.key);
+    let changed = first.docs[0].keys.iter().zip(&after.docs[0].keys).filter(|(a, b)| a != b).count();
+    assert!(
+        changed >= 1 && changed < after.docs[0].keys.len(),
+        "only the pages that show the date change: {changed}"
+    );
+    // Building from the page is the command line's build.
+    let built = site::build_year(&p, "stavanger", 2026).unwrap();
+    assert!(built.written > 0 && !built.unchanged);
+    let again = site::build_year(&p, "stavanger", 2026).unwrap();
+    assert!(again.unchanged);
+    assert_eq!(site::built_documents(&p, "stavanger", 2026).len(), 2);
+    assert!(site::built_file(&p, "stavanger", 2026, "manifest.json").is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
+    let dir = project();
+    // No xdg-open on the PATH: the browser cannot be opened.
+    let empty = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .env("PATH", empty.path())
+        .arg("--maler")
+        .arg(common::root().join("templates"))
+        .args(["nettside", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let port: u16 = between(&line, "127.0.0.1:", "/").parse().unwrap();
+    let host = vec![("Host".to_string(), format!("127.0.0.1:{port}"))];
+    assert_eq!(raw(port, "GET", "/", &host, None).status, 403, "it runs");
+    // SAFETY: sending SIGINT (Ctrl+C) to the child this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the server stops on Ctrl+C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("Nettsiden er stoppet."), "{rest}");
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(err.contains("advarsel: nettleseren kunne ikke åpnes"), "{err}");
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the port is free again");
+}
+
+#[test]
+fn every_example_year_has_its_page_and_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger", "bergen", "ahus"]);
+    let s = Server::start(dir.path());
+    let index = s.get("/").text();
+    let years: Vec<String> = index
+        .split("<h3><a href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().replace("&#x2f;", "/"))
+        .collect();
+    assert_eq!(years.len(), 7, "{years:?}");
+    for y in &years {
+        let page = s.get(y);
+        assert_eq!(page.status, 200, "{y}");
+        assert!(page.text().contains("Ingen feil"), "{y}: {}", page.text());
+        let info = s.request("GET", &format!("{y}/forhandsvisning.json"), &[], None).json();
+        let docs = info["docs"].as_array().unwrap_or_else(|| panic!("{y}: {info}"));
+        assert!(!docs.is_empty(), "{y}");
+        // A year with a report previews it too.
+        if y.ends_with("/2025") && y.contains("stavanger") {
+            assert_eq!(docs.len(), 2, "{info}");
+            assert!(docs[1]["title"].as_str().unwrap().starts_with("ÅRSRAPPORT"), "{info}");
+        }
+        let send = s.get(&y.replace("/aar/", "/utsending/"));
+        assert_eq!(send.status, 200, "{y}");
+    }
+}
