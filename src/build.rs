@@ -34,6 +34,8 @@ pub struct Prepared {
     pub strategy: Option<Strategy>,
     /// Municipality names by kommunenummer (for the report).
     pub kommuner: BTreeMap<String, String>,
+    /// The picture files the prose shows, wherever in the network's folder.
+    pub pictures: Vec<PathBuf>,
 }
 
 /// A composed document with the stem of its output files.
@@ -104,18 +106,20 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         }
         assets.images.insert(name.into(), bytes);
     }
-    prose_images(&py, &mut assets)?;
+    let pictures = prose_images(&py, &mut assets)?;
     let wheel_svg = render::arshjul::svg(&py, &theme);
     assets.images.insert("arshjul.svg".into(), wheel_svg.clone().into_bytes());
-    Ok(Prepared { year: py, theme, assets, wheel_svg, warnings, strategy, kommuner })
+    Ok(Prepared { year: py, theme, assets, wheel_svg, warnings, strategy, kommuner, pictures })
 }
 
 /// The pictures the prose files show (`![tekst](bilde.png)`): PNG files in
 /// the network's data folder, found from the prose file's folder. A picture
 /// on the web, outside the data folder, missing or broken is an error at the
 /// prose file's line. `logo.png` and `arshjul.svg` name the document's own.
-fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<()> {
+/// Returns the files read.
+fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<Vec<PathBuf>> {
     let mut sink = Sink::default();
+    let mut read = Vec::new();
     let root = std::fs::canonicalize(&py.data_dir).unwrap_or_else(|_| py.data_dir.clone());
     for t in &py.texts {
         let Ok(blocks) = crate::compose::markdown::parse_prose(&t.text) else { continue };
@@ -181,6 +185,7 @@ fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<()> {
                     .and_then(|b| render::world::check_png(&b).map(|_| b))
                     .map(|b| {
                         assets.images.insert(src.clone(), b);
+                        read.push(lexical(&path));
                     })
                     .err()
                     .map(|why| (why, "lagre bildet på nytt som PNG".to_string())),
@@ -190,7 +195,7 @@ fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<()> {
             }
         }
     }
-    sink.finish().map(|_| ())
+    sink.finish().map(|_| read)
 }
 
 /// Every image source in blocks, depth first.
@@ -379,6 +384,7 @@ pub fn reads(project: &Project, p: &Prepared) -> Vec<Read> {
     if p.year.report.is_some() {
         v.push(Read::File(show(&project.data.join("kommuner.csv"))));
     }
+    v.extend(p.pictures.iter().map(|f| Read::File(show(f))));
     // A style folder that appears in any root takes the place of the one
     // used (or of the built-in one), so every root's folder is read.
     for name in &p.theme.chain {

@@ -225,7 +225,7 @@ fn block(out: &mut String, theme: &Theme, b: &Block) {
             let _ = writeln!(
                 out,
                 "#image({}, alt: {}{width})\n",
-                lit(&format!("/assets/{}", img.src)),
+                lit(&asset_path("assets", &img.src)),
                 lit(&img.alt)
             );
         }
@@ -293,6 +293,28 @@ fn table(out: &mut String, theme: &Theme, t: &Table) {
 
 /// The header: a logo picture or the typographic mark at the left; a second
 /// logo or mark and the style's header lines at the right.
+/// The path in the compiler's world of a picture named as the user or a Word
+/// template wrote it: the name itself when it is plain (`logo.png`,
+/// `bilder/kart.png`), else a name made from its bytes, so a `..` or an odd
+/// character can never leave the world's root.
+fn asset_path(dir: &str, name: &str) -> String {
+    let plain_part = |p: &str| {
+        !p.is_empty()
+            && p != "."
+            && p != ".."
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    };
+    if name.split('/').all(plain_part) {
+        return format!("/{dir}/{name}");
+    }
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    let ext = name.rsplit_once('.').map(|(_, e)| e).filter(|e| plain_part(e) && !e.contains('.'));
+    match ext {
+        Some(e) => format!("/{dir}/x{hex}.{}", e.to_ascii_lowercase()),
+        None => format!("/{dir}/x{hex}"),
+    }
+}
+
 fn header(theme: &Theme, assets: &Assets) -> String {
     let mark = |text: &str| {
         format!("text(size: 12pt, weight: \"bold\", fill: {})[#{}]", rgb(theme, "primar"), lit(text))
@@ -367,7 +389,7 @@ fn word_header_footer(theme: &Theme, hf: (&HeaderFooter, Option<&HeaderFooter>))
                             Piece::Pages => text("#counter(page).final().first()"),
                             Piece::Image { name, width_mm, height_mm } => format!(
                                 "#box(image({}, width: {width_mm}mm, height: {height_mm}mm, alt: {alt}))",
-                                lit(&format!("/wordmal/{name}"))
+                                lit(&asset_path("wordmal", name))
                             ),
                         });
                     }
@@ -528,13 +550,13 @@ pub fn layout(doc: &Document, theme: &Theme, assets: &Assets) -> Result<PagedDoc
     let mut files: world::Files = assets
         .images
         .iter()
-        .map(|(name, bytes)| (world::file_id(&format!("/assets/{name}")), Bytes::new(bytes.clone())))
+        .map(|(name, bytes)| (world::file_id(&asset_path("assets", name)), Bytes::new(bytes.clone())))
         .collect();
     // The pictures of a Word template's header and footer.
     for (hf, first) in [theme.word_header(), theme.word_footer()].into_iter().flatten() {
         for h in std::iter::once(hf).chain(first) {
             for (name, bytes) in &h.images {
-                files.insert(world::file_id(&format!("/wordmal/{name}")), Bytes::new(bytes.clone()));
+                files.insert(world::file_id(&asset_path("wordmal", name)), Bytes::new(bytes.clone()));
             }
         }
     }

@@ -609,6 +609,35 @@ fn a_prose_picture_in_the_data_folder_is_shown() {
 }
 
 #[test]
+fn a_prose_picture_from_another_folder_of_the_network_is_shown_and_followed() {
+    // A path that climbs out of the text's folder and into another one of
+    // the network's (this once panicked inside the PDF's world).
+    let c = Case::of("bergen", 2024);
+    let logo = std::fs::read(common::root().join("tests/fixtures/logo-eksempel.png")).unwrap();
+    c.write("bilder/kart.png", &logo);
+    c.edit("2024/tekster/innledning.md", |t| t + "\n![Kart over kommunene](../../bilder/kart.png)\n");
+    let e = c.build_warns();
+    assert!(!e.contains("panicked"), "{e}");
+    let pdf = c.dir.path().join("output/bergen/2024/arsrapport-2024.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+    let docx = std::fs::read(c.dir.path().join("output/bergen/2024/arsrapport-2024.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("descr=\"Kart over kommunene\""), "the picture with its alt text in the DOCX");
+    // The picture is read from outside the year's folder: a new picture is
+    // a change, not «uendret».
+    let mut other = Vec::new();
+    let mut enc = png::Encoder::new(&mut other, 40, 20);
+    enc.set_color(png::ColorType::Rgb);
+    enc.write_header().unwrap().write_image_data(&[200, 30, 30].repeat(40 * 20)).unwrap();
+    c.write("bilder/kart.png", &other);
+    let e = c.build_warns();
+    assert!(!e.contains("Uendret"), "{e}");
+    assert_ne!(std::fs::read(&pdf).unwrap(), before, "the new picture is in the PDF");
+}
+
+#[test]
 fn a_sender_with_a_line_break_names_nettverk_toml_without_the_raw_break() {
     let c = Case::new();
     c.edit("nettverk.toml", |t| {
