@@ -574,6 +574,18 @@ impl Theme {
                     return Err(Error::at(at, "word_mal må være filnavnet på en Word-mal")
                         .with_hint("for eksempel word_mal = \"mal.dotx\", i samme mappe som stil.toml"));
                 };
+                // The template lives in the style's folder (or below it), where
+                // the build records and watch sees it.
+                let inside = Path::new(file)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+                if !inside || file.contains(['\\', ':']) {
+                    return Err(Error::at(at, format!("word_mal = «{file}» peker ut av husstilens mappe"))
+                        .with_hint(format!(
+                            "kopier Word-malen inn i {} og skriv bare filnavnet, for eksempel word_mal = \"mal.dotx\"",
+                            dir.display()
+                        )));
+                }
                 let tpl = crate::wordmal::read(&dir.join(file), &class_names(&merged, &t))?;
                 merge_template(&mut merged, tpl.values.clone());
                 template = Some(Arc::new(tpl));

@@ -790,3 +790,20 @@ fn a_wordmal_template_changed_in_python_docx_is_followed_by_docx_and_pdf() {
     std::fs::write(&made, exported("helse-stavanger")).unwrap();
     followed(&made, "mal.dotx", "Kreftomsorg Rogaland", "Carlito");
 }
+
+#[test]
+fn a_template_outside_the_style_folder_is_refused() {
+    // The build records and watch follows the style's folder; a template
+    // elsewhere could change without the documents following it.
+    let case = Case::new("mal.dotx", &exported("felles"), "");
+    std::fs::copy(case.path("data/stavanger/maler/husmal/mal.dotx"), case.path("data/stavanger/mal.dotx"))
+        .unwrap();
+    for outside in ["../mal.dotx", "/tmp/mal.dotx", "C:\\\\Maler\\\\mal.dotx"] {
+        let toml = case.path("data/stavanger/maler/husmal/stil.toml");
+        let text = std::fs::read_to_string(&toml).unwrap();
+        let text = text.lines().filter(|l| !l.starts_with("word_mal")).collect::<Vec<_>>().join("\n");
+        std::fs::write(&toml, format!("{text}\nword_mal = \"{outside}\"\n")).unwrap();
+        let e = case.build_fails();
+        assert_has(&e, &["stil.toml", "peker ut av husstilens mappe", "hjelp: kopier Word-malen inn i"]);
+    }
+}
