@@ -37,11 +37,13 @@ pub const SETTLE: Duration = Duration::from_millis(25);
 const POLL: Duration = Duration::from_millis(250);
 
 /// What a year reads, as absolute paths: what its last build recorded in its
-/// manifest, or, for a year never built, its network's folder and the templates.
-fn reads(project: &Project, network: &str, year: i32) -> Vec<Read> {
+/// manifest; for a year never built, or whose last build failed (the error
+/// may be in a file it has not read yet: a new house style, a strategy, a
+/// Word template), every file watched.
+fn reads(project: &Project, network: &str, year: i32, failed: bool) -> Vec<Read> {
     let dir = project.output.join(network).join(year.to_string());
     match manifest::read(&dir) {
-        Some(m) if !m.reads.is_empty() => {
+        Some(m) if !m.reads.is_empty() && !failed => {
             let paths = Paths::new(project);
             m.reads
                 .into_iter()
@@ -52,11 +54,7 @@ fn reads(project: &Project, network: &str, year: i32) -> Vec<Read> {
                 })
                 .collect()
         }
-        _ => vec![
-            Read::Folder(absolute(&project.data.join(network))),
-            Read::Folder(absolute(&project.templates)),
-            Read::File(absolute(&project.data.join("kommuner.csv"))),
-        ],
+        _ => vec![Read::Folder(absolute(&project.data)), Read::Folder(absolute(&project.templates))],
     }
 }
 
@@ -121,16 +119,27 @@ pub fn run(
     // Watch first, so nothing saved during the first builds is missed.
     let (tx, rx) = mpsc::channel();
     let _watcher = watcher(project, tx)?;
-    let build = |n: &str, y: i32, report: &mut dyn FnMut(Event)| {
+    // The years whose last build failed.
+    let mut failed: std::collections::BTreeSet<(String, i32)> = Default::default();
+    let build = |n: &str,
+                 y: i32,
+                 failed: &mut std::collections::BTreeSet<(String, i32)>,
+                 report: &mut dyn FnMut(Event)| {
         let t = Instant::now();
         let one = Selection { networks: vec![n.to_string()], years: vec![y] };
         match build::build(project, &one, opts) {
-            Ok(built) => report(Event::Built { network: n.into(), year: y, built, elapsed: t.elapsed() }),
-            Err(error) => report(Event::Failed { network: n.into(), year: y, error }),
+            Ok(built) => {
+                failed.remove(&(n.to_string(), y));
+                report(Event::Built { network: n.into(), year: y, built, elapsed: t.elapsed() })
+            }
+            Err(error) => {
+                failed.insert((n.to_string(), y));
+                report(Event::Failed { network: n.into(), year: y, error })
+            }
         }
     };
     for (n, y) in &targets {
-        build(n, *y, report);
+        build(n, *y, &mut failed, report);
     }
     // Events the first builds caused or met are old news.
     while rx.try_recv().is_ok() {}
@@ -161,19 +170,17 @@ pub fn run(
         }
         changed.sort();
         changed.dedup();
-        let affected: Vec<&(String, i32)> = targets
+        let affected: Vec<(&(String, i32), Vec<Read>)> = targets
             .iter()
-            .filter(|(n, y)| {
-                let r = reads(project, n, *y);
-                changed.iter().any(|c| affects(&r, c))
-            })
+            .map(|t @ (n, y)| (t, reads(project, n, *y, failed.contains(t))))
+            .filter(|(_, r)| changed.iter().any(|c| affects(r, c)))
             .collect();
         if affected.is_empty() {
             continue;
         }
         let shown = changed
             .iter()
-            .filter(|c| affected.iter().any(|(n, y)| affects(&reads(project, n, *y), c)))
+            .filter(|c| affected.iter().any(|(_, r)| affects(r, c)))
             .map(|c| {
                 let shown = c.strip_prefix(&root).unwrap_or(c).display().to_string();
                 if c.exists() {
@@ -184,8 +191,9 @@ pub fn run(
             })
             .collect();
         report(Event::Changed(shown));
+        let affected: Vec<(String, i32)> = affected.into_iter().map(|(t, _)| t.clone()).collect();
         for (n, y) in affected {
-            build(n, *y, report);
+            build(&n, y, &mut failed, report);
             done += 1;
         }
         if rounds.is_some_and(|r| done >= r) {

@@ -258,3 +258,46 @@ fn two_hundred_networks_build_side_by_side_without_running_out_of_stack() {
         assert!(dir.path().join(format!("output/n{i:03}/2026/arsplan-2026.pdf")).is_file());
     }
 }
+
+#[test]
+fn watch_follows_a_fix_in_a_file_the_failed_build_never_got_to_read() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    copy(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .args(["watch", "--network", "stavanger", "--year", "2026", "--format", "pdf", "--runder", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    std::thread::spawn(move || out.lines().map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    let wait_for = |what: &str| {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut seen = Vec::new();
+        while let Ok(l) = rx.recv_timeout(until.saturating_duration_since(std::time::Instant::now())) {
+            if l.contains(what) {
+                return;
+            }
+            seen.push(l);
+        }
+        panic!("watch never said «{what}»; it said:\n{}", seen.join("\n"));
+    };
+    wait_for("Venter på endringer");
+    // A new house style with a mistake, then the network switched to it.
+    let style = dir.path().join("templates/min/stil.toml");
+    std::fs::create_dir_all(style.parent().unwrap()).unwrap();
+    std::fs::write(&style, "arv = \"helse-stavanger\"\nnavn = Min stil\n").unwrap();
+    let profile = dir.path().join("data/stavanger/nettverk.toml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replace("stil = \"helse-stavanger\"", "stil = \"min\"")).unwrap();
+    wait_for("ikke bygget");
+    // The fix is in a file the failed build had not recorded as read.
+    std::fs::write(&style, "arv = \"helse-stavanger\"\nnavn = \"Min stil\"\n").unwrap();
+    wait_for("Endret: templates/min/stil.toml");
+    wait_for("stavanger 2026: bygget");
+    let _ = child.kill();
+    let _ = child.wait();
+}
