@@ -229,6 +229,12 @@
               li.textContent = diagText(d);
               errors.appendChild(li);
             });
+            (p.skipped || []).forEach(function (w) {
+              var li = document.createElement("li");
+              li.className = "diag advarsel";
+              li.textContent = w;
+              errors.appendChild(li);
+            });
           } else {
             text.textContent = p.sent + " av " + p.total + " sendt" + (p.current ? "; sender til " + p.current : "") + " …";
             setTimeout(poll, 500);
@@ -255,6 +261,28 @@
           }
         });
       }
+    });
+    // The send form goes once: a second press while the first is on its
+    // way would ask for a second send.
+    document.querySelectorAll("form[data-en-gang]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) {
+          // After this event, so the press itself still submits the form.
+          setTimeout(function () {
+            b.dataset.tekst = b.textContent;
+            b.disabled = true;
+            b.textContent = "Sender …";
+          }, 0);
+        });
+      });
+    });
+    // Back to a page kept in the browser's cache: the button works again.
+    window.addEventListener("pageshow", function (e) {
+      if (!e.persisted) return;
+      document.querySelectorAll("form[data-en-gang] button[disabled]").forEach(function (b) {
+        b.disabled = false;
+        if (b.dataset.tekst) b.textContent = b.dataset.tekst;
+      });
     });
     loadPreview(null);
     var box = document.getElementById("fremdrift");

@@ -644,9 +644,7 @@ async fn send_prepare(
             if let Ok(mut m) = s.mailings.prepared.lock() {
                 m.insert((network.clone(), year), Arc::new(p));
             }
-            if let Ok(mut m) = s.mailings.sending.lock() {
-                m.remove(&(network.clone(), year));
-            }
+            s.mailings.forget_finished(&network, year);
             back(
                 &s,
                 &to,
@@ -702,9 +700,6 @@ async fn send_start(
     if f.bekreft.as_deref() != Some("ja") {
         return refuse("Kryss av for at du vil sende; ingenting er sendt.", vec![]);
     }
-    if s.mailings.busy(&network, year) {
-        return refuse("En sending pågår allerede.", vec![]);
-    }
     let host = f.tjener.trim().to_string();
     if host.is_empty() {
         return refuse("Skriv inn SMTP-tjeneren; ingenting er sendt.", vec![]);
@@ -735,18 +730,24 @@ async fn send_start(
         to_send: f.antall,
         include_unverified: f.uverifiserte.is_some(),
     };
+    // Checked and registered in one step: a second click waits for nothing
+    // and is refused.
+    let Some(sending) = s.mailings.claim(&network, year) else {
+        return refuse("En sending pågår allerede.", vec![]);
+    };
     let st = s.clone();
     let n = network.clone();
+    let claimed = sending.clone();
     let started = blocking(move || {
         let _one = st.writing.lock();
-        mail::start(&st.project, &n, year, &confirmed, smtp)
+        mail::start(&st.project, &n, year, &confirmed, smtp, claimed)
     })
     .await;
+    if !matches!(started, Some(Ok(()))) {
+        s.mailings.drop_send(&network, year, &sending);
+    }
     match started {
-        Some(Ok(sending)) => {
-            if let Ok(mut m) = s.mailings.sending.lock() {
-                m.insert((network.clone(), year), sending);
-            }
+        Some(Ok(())) => {
             // The overview is out of date once the ledger changes.
             if let Ok(mut m) = s.mailings.prepared.lock() {
                 m.remove(&(network.clone(), year));

@@ -724,23 +724,11 @@ fn the_sending_page_shows_who_gets_what_and_gives_drafts() {
     let _ = &s.dir;
 }
 
-#[test]
-#[ignore = "needs python3 with aiosmtpd"]
-fn sending_from_the_page_follows_the_ledger_exactly_once() {
-    common::need("python3", &["-c", "import aiosmtpd"]);
-    let dir = project();
-    let p = dir.path().join("data/stavanger/mottakere.csv");
-    let text = std::fs::read_to_string(&p).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    lines.truncate(4);
-    for l in lines.iter_mut().skip(1) {
-        *l = l.replace(";nei;", ";ja;");
-    }
-    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-    let maildir = tempfile::tempdir().unwrap();
+/// The test SMTP server on loopback, storing into `maildir`; and its port.
+fn smtp_server(maildir: &Path) -> (Child, String) {
     let mut smtp = Command::new("python3")
         .arg(common::root().join("tests/fixtures/smtp_server.py"))
-        .arg(maildir.path())
+        .arg(maildir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -748,7 +736,114 @@ fn sending_from_the_page_follows_the_ledger_exactly_once() {
         .unwrap();
     let mut line = String::new();
     BufReader::new(smtp.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let smtp_port = line.trim().strip_prefix("READY ").unwrap().to_string();
+    let port = line.trim().strip_prefix("READY ").unwrap().to_string();
+    (smtp, port)
+}
+
+/// Keeps the first three recipients, all verified.
+fn three_verified(dir: &Path) {
+    let p = dir.join("data/stavanger/mottakere.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.truncate(4);
+    for l in lines.iter_mut().skip(1) {
+        *l = l.replace(";nei;", ";ja;");
+    }
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+}
+
+/// The recipients (To:) of the messages the test SMTP server stored.
+fn stored_to(maildir: &Path) -> Vec<String> {
+    let mut to: Vec<String> = std::fs::read_dir(maildir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .map(|p| {
+            let m = std::fs::read_to_string(p).unwrap();
+            m.lines().find(|l| l.starts_with("To: ")).unwrap_or_default().to_string()
+        })
+        .collect();
+    to.sort();
+    to
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
+fn two_clicks_and_a_terminal_sending_at_once_send_each_municipality_once() {
+    common::need("python3", &["-c", "import aiosmtpd"]);
+    let dir = project();
+    three_verified(dir.path());
+    let maildir = tempfile::tempdir().unwrap();
+    let (mut smtp, smtp_port) = smtp_server(maildir.path());
+    let s = Server::start(dir.path());
+    let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
+    let page = s.get(r.header("location").unwrap()).text();
+    let version = between(&page, "name=\"versjon\" value=\"", "\"").to_string();
+    assert_eq!(between(&page, "name=\"antall\" value=\"", "\""), "3");
+    // The send button pressed twice, and `arsplan send` in a terminal, at once.
+    let (flashes, terminal) = std::thread::scope(|t| {
+        let click = || {
+            let r = s.post(
+                "/utsending/stavanger/2026/send",
+                &[
+                    ("versjon", &version),
+                    ("antall", "3"),
+                    ("tjener", "localhost"),
+                    ("sikkerhet", "ingen"),
+                    ("port", &smtp_port),
+                    ("bekreft", "ja"),
+                ],
+            );
+            assert_eq!(r.status, 303, "{}", r.text());
+            let page = s.get(r.header("location").unwrap()).text();
+            between(&page, "<div class=\"melding", "</div>").to_string()
+        };
+        let clicks = [t.spawn(click), t.spawn(click)];
+        let terminal = t.spawn(|| {
+            Command::new(env!("CARGO_BIN_EXE_arsplan"))
+                .current_dir(dir.path())
+                .arg("--maler")
+                .arg(common::root().join("templates"))
+                .args(["send", "--network", "stavanger", "--year", "2026", "--send", "--ja"])
+                .args(["--smtp-server", "127.0.0.1", "--smtp-port", &smtp_port, "--sikkerhet", "ingen"])
+                .output()
+                .unwrap()
+        });
+        let flashes: Vec<String> = clicks.into_iter().map(|c| c.join().unwrap()).collect();
+        (flashes, terminal.join().unwrap())
+    });
+    // The second click finds the first's send registered, whatever it is doing.
+    let refused = flashes.iter().filter(|f| f.contains("En sending pågår allerede")).count();
+    assert_eq!(refused, 1, "{flashes:?}");
+    let t0 = Instant::now();
+    let progress = loop {
+        let p = s.request("GET", "/utsending/stavanger/2026/fremdrift.json", &[], None);
+        if p.status == 404 || p.json()["done"] == true {
+            break p.text();
+        }
+        assert!(t0.elapsed() < Duration::from_secs(60), "{}", p.text());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let said = String::from_utf8_lossy(&terminal.stdout).to_string();
+    assert!(terminal.status.success(), "{said}{}", String::from_utf8_lossy(&terminal.stderr));
+    let to = stored_to(maildir.path());
+    let mut unique = to.clone();
+    unique.dedup();
+    assert_eq!(to.len(), 3, "each of the three exactly once: {to:?}\n{flashes:?}\n{progress}\n{said}");
+    assert_eq!(unique.len(), 3, "{to:?}");
+    let _ = smtp.stdin.take().map(|mut i| i.write_all(b""));
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
+fn sending_from_the_page_follows_the_ledger_exactly_once() {
+    common::need("python3", &["-c", "import aiosmtpd"]);
+    let dir = project();
+    three_verified(dir.path());
+    let maildir = tempfile::tempdir().unwrap();
+    let (mut smtp, smtp_port) = smtp_server(maildir.path());
     let s = Server::start(dir.path());
     let send = |s: &Server| {
         let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
