@@ -466,6 +466,32 @@ fn errors_and_warnings_are_shown_at_their_rows_and_cells() {
 }
 
 #[test]
+fn two_edits_in_a_row_with_the_returned_sha_both_land() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let sha = sha_on(&s.get("/aar/stavanger/2026").text());
+    let row = row_of(dir.path(), "fagdag").to_string();
+    let save = |row: &str, value: &str, sha: &str| {
+        s.post(
+            "/aar/stavanger/2026/mote",
+            &[("rad", row), ("kolonne", "Sted"), ("verdi", value), ("sha", sha)],
+        )
+    };
+    // The page's script sends the second with the sha256 the first answered.
+    let first = save(&row, "Sola kulturhus", &sha);
+    assert_eq!(first.status, 200, "{}", first.text());
+    let next = first.json()["sha256"].as_str().unwrap().to_string();
+    let second = save("2", "Stavanger konserthus", &next);
+    assert_eq!(second.status, 200, "{}", second.text());
+    let csv = std::fs::read_to_string(moter(dir.path())).unwrap();
+    assert!(csv.contains("Sola kulturhus") && csv.contains("Stavanger konserthus"), "{csv}");
+    // The whole-file check stays: the page's first sha is out of date now.
+    let stale = save("3", "Et annet sted", &sha);
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(!std::fs::read_to_string(moter(dir.path())).unwrap().contains("Et annet sted"));
+}
+
+#[test]
 fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
     let dir = project();
     let s = Server::start(dir.path());
@@ -956,9 +982,15 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
     assert_eq!(result["send_overview"], true, "{result}");
-    // The file on disk has the date the browser typed.
+    // Two quick edits: both saved, one after the other, none refused.
+    let quick = &result["quick_edits"];
+    assert_eq!(quick["saved"], serde_json::json!(["Sola kulturhus", "Stavanger konserthus"]), "{result}");
+    assert_eq!(quick["invalid"], serde_json::json!([null, null]), "{result}");
+    assert!(quick["status"].as_str().unwrap().starts_with("Lagret:"), "{result}");
+    // The file on disk has the date and the places the browser typed.
     let csv = std::fs::read_to_string(moter(dir.path())).unwrap();
     assert!(csv.contains("fagdag;19.11.2026"), "{csv}");
+    assert!(csv.contains("Sola kulturhus") && csv.contains("Stavanger konserthus"), "{csv}");
 }
 
 #[test]
