@@ -135,6 +135,10 @@ fn open_browser(url: &str) {
 /// Runs the server until Ctrl+C: prints the address (with its token) and
 /// opens the browser at it.
 pub fn serve(project: Project, opts: &Options) -> Result<()> {
+    // Before anything parallel: the front page's overview and the preview use
+    // rayon, and whatever starts the global pool first sets its stack size;
+    // builds from the page need the render workers' large stacks.
+    crate::render::threads();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -920,6 +920,29 @@ fn sending_from_the_page_follows_the_ledger_exactly_once() {
     let _ = smtp.wait();
 }
 
+/// Linux: the render workers' stacks are 64 MiB each (`render::threads`),
+/// reserved as anonymous read-write mappings of that size; the default
+/// 2 MiB stacks are far smaller.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_page_starts_the_render_workers_with_their_large_stacks() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    // The front page's overview is the first parallel work the server does.
+    assert_eq!(s.get("/").status, 200);
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", s.child.id())).unwrap();
+    let big_stacks = maps
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let Some((a, b)) = f[0].split_once('-') else { return false };
+            let size = u64::from_str_radix(b, 16).unwrap() - u64::from_str_radix(a, 16).unwrap();
+            f.len() == 5 && f[1] == "rw-p" && size >= 64 << 20
+        })
+        .count();
+    assert!(big_stacks >= 1, "no 64 MiB worker stack in the server:\n{maps}");
+}
+
 #[test]
 fn serve_has_norwegian_help_and_its_alias() {
     let o = Command::new(env!("CARGO_BIN_EXE_arsplan")).args(["nettside", "--help"]).output().unwrap();
