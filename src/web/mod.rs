@@ -12,9 +12,11 @@
 //! every value is escaped in HTML (minijinja's auto-escaping).
 //!
 //! [`site`] and [`mail`] hold what the pages show and do, testable without
-//! HTTP; [`routes`] is the thin HTTP layer; the templates, the stylesheet and
+//! HTTP; [`routes`] is the thin HTTP layer (with [`extract`]: axum's
+//! extractors refusing in Norwegian); the templates, the stylesheet and
 //! the script are files beside this one, compiled in.
 
+mod extract;
 pub mod mail;
 mod routes;
 pub mod site;

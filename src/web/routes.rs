@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State as Shared};
+use axum::extract::{DefaultBodyLimit, Request, State as Shared};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use minijinja::{context, AutoEscape, Environment, Value};
 use serde::Deserialize;
 
+use super::extract::{Form, Path, Query};
 use super::site::{self, DiagView};
 use super::{mail, Flash, State};
 use crate::build::Paths;
@@ -204,7 +205,13 @@ fn page(s: &State, name: &str, ctx: Value) -> Response {
 }
 
 /// A page with a message only (not found, refused, failed).
-fn message(s: &State, status: StatusCode, title: &str, text: &str, details: Vec<DiagView>) -> Response {
+pub(super) fn message(
+    s: &State,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+    details: Vec<DiagView>,
+) -> Response {
     let mut r = page(s, "message.html", context! { title, text, details => v(&details) });
     *r.status_mut() = status;
     r
@@ -241,7 +248,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 /// Whether the request wants JSON (the page's script) rather than a page.
-fn wants_json(h: &HeaderMap) -> bool {
+pub(super) fn wants_json(h: &HeaderMap) -> bool {
     h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
 

@@ -492,6 +492,60 @@ fn two_edits_in_a_row_with_the_returned_sha_both_land() {
 }
 
 #[test]
+fn a_malformed_address_or_form_is_refused_in_norwegian_with_the_same_status() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let english = ["Invalid URL", "Cannot parse", "Failed to deserialize", "Form requests must"];
+    let norwegian = |r: &Reply, status: u16, said: &[&str]| {
+        let t = r.text();
+        assert_eq!(r.status, status, "{t}");
+        assert!(said.iter().all(|w| t.contains(w)), "{said:?} in {t}");
+        assert!(!english.iter().any(|w| t.contains(w)), "{t}");
+    };
+    let page = |r: &Reply| assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    // A year that is not a number (too big for one).
+    let r = s.get("/aar/stavanger/99999999999");
+    norwegian(&r, 400, &["Adressen er ikke gyldig", "«99999999999» i adressen er ikke et årstall"]);
+    page(&r);
+    let r = s.get("/aar/stavanger/2026/side/0/en");
+    norwegian(&r, 400, &["«en» i adressen er ikke et gyldig nummer"]);
+    // What comes from the address is escaped on the page.
+    let r = s.get("/utsending/stavanger/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+    norwegian(&r, 400, &["«&lt;script&gt;alert(1)&lt;"]);
+    assert!(!r.text().contains("<script>alert"), "{}", r.text());
+    let r = s.get("/?melding=mange");
+    norwegian(&r, 400, &["Delen av adressen etter «?» kan ikke leses"]);
+    // A form with a number too big for its field: 422, as before, in Norwegian.
+    let huge = "9".repeat(40);
+    let r = s.request(
+        "POST",
+        "/utsending/stavanger/2026/send",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(&form(&[
+            ("csrf", s.csrf()),
+            ("versjon", "x".into()),
+            ("antall", huge.clone()),
+            ("tjener", "localhost".into()),
+            ("sikkerhet", "ingen".into()),
+        ])),
+    );
+    norwegian(&r, 422, &["Skjemaet ble ikke tatt imot", "et tall som er for stort", "ingenting er endret"]);
+    page(&r);
+    // Not a form at all: 415.
+    let r = s.request("POST", "/aar/stavanger/2026/bygg", &[("Content-Type", "text/plain")], Some("x"));
+    norwegian(&r, 415, &["Skjemaet kom ikke som et vanlig nettskjema"]);
+    // The page's script (JSON) gets the message as JSON.
+    let r = s.post(
+        "/aar/stavanger/2026/mote",
+        &[("rad", &huge), ("kolonne", "Dato"), ("verdi", "1"), ("sha", "x")],
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["ok"], false);
+    assert!(j["melding"].as_str().unwrap().starts_with("Skjemaet ble ikke tatt imot:"), "{j}");
+}
+
+#[test]
 fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
     let dir = project();
     let s = Server::start(dir.path());
