@@ -629,6 +629,40 @@ fn meetings_workbook(csv: &Path, xlsx: &Path) {
 }
 
 #[test]
+fn a_file_open_in_libreoffice_or_excel_is_not_written() {
+    let dir = project();
+    let year = dir.path().join("data/stavanger/2026");
+    let csv = moter(dir.path());
+    let row = row_of(dir.path(), "fagdag");
+    let s = Server::start(dir.path());
+    let refused = |lock: &str, program: &str, file: &Path| {
+        let before = std::fs::read(file).unwrap();
+        let lock = year.join(lock);
+        std::fs::write(&lock, b"x").unwrap();
+        let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(r.status, 422, "{}", r.text());
+        let t = r.text();
+        assert!(t.contains(&format!("{name} er åpen i {program}")), "{t}");
+        assert!(t.contains("lukk filen i LibreOffice eller Excel først"), "{t}");
+        assert_eq!(std::fs::read(file).unwrap(), before, "{name} untouched");
+        std::fs::remove_file(&lock).unwrap();
+    };
+    refused(".~lock.moter.csv#", "LibreOffice", &csv);
+    refused("~$moter.csv", "Excel", &csv);
+    // Closed again: saved.
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A workbook LibreOffice has open.
+    let xlsx = year.join("moter.xlsx");
+    meetings_workbook(&csv, &xlsx);
+    std::fs::remove_file(&csv).unwrap();
+    refused(".~lock.moter.xlsx#", "LibreOffice", &xlsx);
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "26.11.2026");
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[test]
 fn a_date_moved_on_the_page_is_written_into_moter_xlsx_keeping_the_rest() {
     use calamine::{Data, Reader};
     let dir = project();
