@@ -412,7 +412,7 @@ pub fn meetings_table(project: &Project, network: &str, year: i32) -> Result<Tab
 /// numbers it, the column by its header (one of [`EDITABLE`]), the value as
 /// typed, and the sha256 of the file as the caller read it. The value is
 /// checked by the loader's rules first; a file that has changed since is
-/// not touched, nor a workbook Excel has open.
+/// not touched, nor a file LibreOffice or Excel has open (its lock file).
 pub fn meeting(
     project: &Project,
     network: &str,
@@ -436,18 +436,15 @@ pub fn meeting(
             file_name(&path)
         )));
     }
-    if table.sheet.is_some() {
-        if let Some(lock) = excel_lock(&path) {
-            return Err(Error::at(
-                Location::file(&lock),
-                format!(
-                    "{} er åpen i Excel; arsplan skriver ikke i en arbeidsbok som er åpen",
-                    file_name(&path)
-                ),
-            )
-            .with_hint("lagre og lukk regnearket i Excel, og prøv igjen")
-            .into());
-        }
+    // Open in a spreadsheet program (workbook or CSV): it would save its own
+    // copy over ours, or keep the file locked.
+    if let Some((lock, program)) = open_lock(&path) {
+        return Err(Error::at(
+            Location::file(&lock),
+            format!("{} er åpen i {program}; arsplan skriver ikke i en fil som er åpen", file_name(&path)),
+        )
+        .with_hint("lagre og lukk filen i LibreOffice eller Excel først, og prøv igjen")
+        .into());
     }
     let Some(col) = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column)) else {
         return Err(Error::at(
@@ -524,12 +521,18 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
 }
 
-/// Excel's lock file beside a workbook it has open (`~$moter.xlsx`).
-fn excel_lock(path: &Path) -> Option<PathBuf> {
+/// The lock file beside a file a spreadsheet program has open, and which
+/// program: Excel's `~$moter.xlsx` (for a long name without its first two
+/// letters) or LibreOffice's `.~lock.moter.csv#`.
+fn open_lock(path: &Path) -> Option<(PathBuf, &'static str)> {
     let name = path.file_name()?.to_str()?;
     let dir = path.parent()?;
-    let candidates = [format!("~${name}"), format!("~${}", name.get(2..).unwrap_or(name))];
-    candidates.iter().map(|c| dir.join(c)).find(|p| p.exists())
+    let candidates = [
+        (format!(".~lock.{name}#"), "LibreOffice"),
+        (format!("~${name}"), "Excel"),
+        (format!("~${}", name.get(2..).unwrap_or(name)), "Excel"),
+    ];
+    candidates.into_iter().map(|(c, program)| (dir.join(c), program)).find(|(p, _)| p.exists())
 }
 
 #[cfg(test)]

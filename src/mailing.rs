@@ -398,13 +398,15 @@ pub fn write(project: &Project, m: &Mailing) -> Result<Vec<Written>> {
     Ok(written)
 }
 
-/// Sends a mailing over SMTP, recording every message in the ledger.
+/// Sends a mailing over SMTP, recording every message in the ledger; under
+/// the output folder's lock, so a recipient another send reached first is
+/// skipped (see [`send::send_all`]).
 pub fn send(
     project: &Project,
     m: &Mailing,
     smtp: &send::Smtp,
     progress: &indicatif::ProgressBar,
-) -> Result<usize> {
+) -> Result<send::Done> {
     let _lock = publish::lock(&project.output)?;
     send::send_all(&m.outgoing, (&m.version, &m.held), smtp, &m.dir.join("sendelogg.json"), progress)
 }

@@ -452,19 +452,39 @@ impl Smtp {
     }
 }
 
+/// What a send did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Done {
+    /// How many messages the server accepted.
+    pub sent: usize,
+    /// Recipients the ledger, read again under the lock, showed had got this
+    /// version already (another send got there first): «Kommune (adresse)».
+    pub skipped: Vec<String>,
+}
+
+impl Done {
+    /// The Norwegian line for a skipped recipient.
+    pub fn skipped_text(who: &str) -> String {
+        format!("Allerede sendt til {who}, hoppet over.")
+    }
+}
+
 /// Sends the messages marked for sending, one by one, recording each in the
 /// ledger as soon as the server accepted it, with the moment it was sent as
 /// its `Date:`. The server is tried first (TLS, certificate, login), so a
-/// refused certificate or login sends and records nothing. Returns how many
-/// were sent; on a failure the ledger holds everything sent before it, so a
-/// rerun resumes.
+/// refused certificate or login sends and records nothing. The caller holds
+/// the output folder's lock ([`crate::publish::lock`]), and the ledger is read
+/// here, under it: a recipient it records as sent this version is skipped
+/// even if the mailing (made before the lock) said to send, so two sends at
+/// once send each message once. On a failure the ledger holds everything
+/// sent before it, so a rerun resumes.
 pub fn send_all(
     outgoing: &[Outgoing],
     (version, held): (&str, &Version),
     smtp: &Smtp,
     ledger_path: &Path,
     progress: &indicatif::ProgressBar,
-) -> Result<usize> {
+) -> Result<Done> {
     let transport = smtp.transport()?;
     match transport.test_connection() {
         Ok(true) => {}
@@ -479,7 +499,14 @@ pub fn send_all(
     }
     let mut ledger = Ledger::read(ledger_path)?;
     let mut sent = 0;
+    let mut skipped = Vec::new();
     for o in outgoing.iter().filter(|o| o.action.sends()) {
+        let number = &o.recipient.number;
+        if ledger.sent.iter().any(|s| &s.kommunenummer == number && s.version == version) {
+            skipped.push(format!("{} ({})", o.recipient.municipality, o.recipient.address));
+            progress.set_length(progress.length().unwrap_or(1).saturating_sub(1));
+            continue;
+        }
         progress.set_message(format!("{} {}", o.recipient.number, o.recipient.municipality));
         let now = SystemTime::now();
         let mut message = o.message.clone();
@@ -506,7 +533,7 @@ pub fn send_all(
         sent += 1;
         progress.inc(1);
     }
-    Ok(sent)
+    Ok(Done { sent, skipped })
 }
 
 /// The file stem of a recipient's files: the kommunenummer, safe on every system.

@@ -312,8 +312,15 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     let result = mailing::send(project, &m, &smtp, &progress);
     progress.finish_and_clear();
     match result {
-        Ok(n) => {
-            println!("Sendt: {}. Sendeloggen er {}.", count(n, "e-post", "e-poster"), ledger.display());
+        Ok(done) => {
+            for who in &done.skipped {
+                println!("{}", crate::send::Done::skipped_text(who));
+            }
+            println!(
+                "Sendt: {}. Sendeloggen er {}.",
+                count(done.sent, "e-post", "e-poster"),
+                ledger.display()
+            );
             Ok(())
         }
         Err(e) => {

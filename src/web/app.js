@@ -158,17 +158,35 @@
   }
 
   // ---- Editing a meeting cell ----
+  // Saves go one at a time, in order: each carries the file's sha256 that
+  // the answer to the one before it gave, so a quick second edit is not
+  // refused as an edit of an older file. A cell already waiting in the
+  // queue is saved once, with the value it has when its turn comes.
+  var saving = Promise.resolve();
+
   function save(form) {
     var input = form.querySelector('input[name="verdi"]');
-    if (!input || form.dataset.sender === "ja") return;
-    if (input.value === input.dataset.opprinnelig) return;
-    var startedAt = performance.now();
-    form.dataset.sender = "ja";
+    if (!input || form.dataset.iKo === "ja") return;
+    if (input.value === input.dataset.opprinnelig && form.dataset.sender !== "ja") return;
+    form.dataset.iKo = "ja";
     input.classList.add("lagrer");
     input.classList.remove("lagret");
+    saving = saving.then(function () {
+      form.dataset.iKo = "";
+      return send(form, input);
+    });
+  }
+
+  function send(form, input) {
+    if (input.value === input.dataset.opprinnelig) {
+      input.classList.remove("lagrer");
+      return null;
+    }
+    var startedAt = performance.now();
+    form.dataset.sender = "ja";
     say(statusLine, "Lagrer …", "");
     var body = new URLSearchParams(new FormData(form));
-    fetch(form.action, {
+    return fetch(form.action, {
       method: "POST",
       headers: { Accept: "application/json" },
       body: body,
@@ -177,13 +195,15 @@
       .then(function (r) { return r.json(); })
       .then(function (res) {
         form.dataset.sender = "";
-        input.classList.remove("lagrer");
+        if (form.dataset.iKo !== "ja") input.classList.remove("lagrer");
         if (res.ok) {
-          input.value = res.verdi;
+          // Typed again while this was on its way: the queued save sends it.
+          if (input.value === body.get("verdi")) input.value = res.verdi;
           input.dataset.opprinnelig = res.verdi;
           input.removeAttribute("aria-invalid");
-          input.classList.add("lagret");
+          if (form.dataset.iKo !== "ja") input.classList.add("lagret");
           document.querySelectorAll('input[name="sha"]').forEach(function (s) { s.value = res.sha256; });
+          document.body.dataset.lagret = String(Number(document.body.dataset.lagret || "0") + 1);
           showCellDiags(form, res.advarsler || []);
           var note = (res.advarsler || []).map(diagText).join(" ");
           say(statusLine, res.melding + (note ? " " + note : ""), "ok");
@@ -229,6 +249,12 @@
               li.textContent = diagText(d);
               errors.appendChild(li);
             });
+            (p.skipped || []).forEach(function (w) {
+              var li = document.createElement("li");
+              li.className = "diag advarsel";
+              li.textContent = w;
+              errors.appendChild(li);
+            });
           } else {
             text.textContent = p.sent + " av " + p.total + " sendt" + (p.current ? "; sender til " + p.current : "") + " …";
             setTimeout(poll, 500);
@@ -255,6 +281,28 @@
           }
         });
       }
+    });
+    // The send form goes once: a second press while the first is on its
+    // way would ask for a second send.
+    document.querySelectorAll("form[data-en-gang]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) {
+          // After this event, so the press itself still submits the form.
+          setTimeout(function () {
+            b.dataset.tekst = b.textContent;
+            b.disabled = true;
+            b.textContent = "Sender …";
+          }, 0);
+        });
+      });
+    });
+    // Back to a page kept in the browser's cache: the button works again.
+    window.addEventListener("pageshow", function (e) {
+      if (!e.persisted) return;
+      document.querySelectorAll("form[data-en-gang] button[disabled]").forEach(function (b) {
+        b.disabled = false;
+        if (b.dataset.tekst) b.textContent = b.dataset.tekst;
+      });
     });
     loadPreview(null);
     var box = document.getElementById("fremdrift");

@@ -162,35 +162,51 @@ pub fn drafts_zip(p: &Prepared) -> Result<Vec<u8>> {
     super::site::zip_of(&files)
 }
 
-/// A send going on in the background.
+/// A send going on in the background (or being started: it is registered
+/// before anything is composed, so a second click finds it).
 pub struct Sending {
+    /// Its length is how many get a message (set when the send starts).
     pub progress: indicatif::ProgressBar,
-    pub total: usize,
-    /// Set when it is over: how many were sent, or what went wrong.
-    pub result: Mutex<Option<std::result::Result<usize, Vec<DiagView>>>>,
+    /// Set when it is over: what was sent, or what went wrong.
+    pub result: Mutex<Option<std::result::Result<crate::send::Done, Vec<DiagView>>>>,
 }
 
 /// Progress as the page's script reads it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
     pub sent: u64,
-    pub total: usize,
+    pub total: u64,
     /// The recipient being sent to.
     pub current: String,
     pub done: bool,
     pub ok: bool,
     pub errors: Vec<DiagView>,
+    /// «Allerede sendt til …, hoppet over.»: recipients another send
+    /// (another window or the terminal) reached first.
+    pub skipped: Vec<String>,
 }
 
 impl Sending {
+    fn new() -> Sending {
+        Sending { progress: indicatif::ProgressBar::hidden(), result: Mutex::new(None) }
+    }
+
+    fn is_done(&self) -> bool {
+        self.result.lock().map(|r| r.is_some()).unwrap_or(true)
+    }
+
     pub fn progress(&self) -> Progress {
         let result = self.result.lock().ok().and_then(|r| r.clone());
         Progress {
             sent: self.progress.position(),
-            total: self.total,
+            total: self.progress.length().unwrap_or(0),
             current: self.progress.message(),
             done: result.is_some(),
             ok: matches!(result, Some(Ok(_))),
+            skipped: match &result {
+                Some(Ok(d)) => d.skipped.iter().map(|w| crate::send::Done::skipped_text(w)).collect(),
+                _ => Vec::new(),
+            },
             errors: match result {
                 Some(Err(e)) => e,
                 _ => Vec::new(),
@@ -210,13 +226,16 @@ pub struct Confirmed {
 /// Sends a mailing over SMTP in the background, after making it again from
 /// the ledger as it is now: when the documents or the recipients who would
 /// get a message differ from what the leader confirmed, nothing is sent.
+/// `sending` is the send [`Mailings::claim`] registered; its progress and
+/// result follow the send.
 pub fn start(
     project: &Project,
     network: &str,
     year: i32,
     confirmed: &Confirmed,
     smtp: Smtp,
-) -> Result<Arc<Sending>> {
+    sending: Arc<Sending>,
+) -> Result<()> {
     smtp.transport()?;
     let fresh = prepare(project, network, year, confirmed.include_unverified, false)?;
     let m = fresh.mailing;
@@ -230,22 +249,17 @@ pub fn start(
     if to_send == 0 {
         return Err(Error::msg("ingenting å sende: alle verifiserte mottakere har fått denne versjonen"));
     }
-    let sending = Arc::new(Sending {
-        progress: indicatif::ProgressBar::hidden(),
-        total: to_send,
-        result: Mutex::new(None),
-    });
     sending.progress.set_length(to_send as u64);
-    let (s, project) = (sending.clone(), project.clone());
+    let project = project.clone();
     std::thread::spawn(move || {
         let paths = Paths::new(&project);
-        let r = mailing::send(&project, &m, &smtp, &s.progress)
+        let r = mailing::send(&project, &m, &smtp, &sending.progress)
             .map_err(|e| e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect());
-        if let Ok(mut slot) = s.result.lock() {
+        if let Ok(mut slot) = sending.result.lock() {
             *slot = Some(r);
         }
     });
-    Ok(sending)
+    Ok(())
 }
 
 /// The page's mailings and sends, per network's year.
@@ -266,6 +280,42 @@ impl Mailings {
 
     /// Whether a send of this year is going on now.
     pub fn busy(&self, network: &str, year: i32) -> bool {
-        self.sending(network, year).is_some_and(|s| !s.progress().done)
+        self.sending(network, year).is_some_and(|s| !s.is_done())
+    }
+
+    /// Registers a new send of this year, in one locked step with the check
+    /// that none is going on: None when one is (a second click, another
+    /// window). The caller starts it with [`start`], or calls [`Self::drop_send`]
+    /// when it does not start.
+    pub fn claim(&self, network: &str, year: i32) -> Option<Arc<Sending>> {
+        let mut map = self.sending.lock().ok()?;
+        let key = (network.to_string(), year);
+        if map.get(&key).is_some_and(|s| !s.is_done()) {
+            return None;
+        }
+        let s = Arc::new(Sending::new());
+        map.insert(key, s.clone());
+        Some(s)
+    }
+
+    /// Forgets a claimed send that did not start (only that one).
+    pub fn drop_send(&self, network: &str, year: i32, sending: &Arc<Sending>) {
+        if let Ok(mut map) = self.sending.lock() {
+            let key = (network.to_string(), year);
+            if map.get(&key).is_some_and(|s| Arc::ptr_eq(s, sending)) {
+                map.remove(&key);
+            }
+        }
+    }
+
+    /// Forgets a finished send's progress (a new overview replaces it); a
+    /// send going on is kept.
+    pub fn forget_finished(&self, network: &str, year: i32) {
+        if let Ok(mut map) = self.sending.lock() {
+            let key = (network.to_string(), year);
+            if map.get(&key).is_some_and(|s| s.is_done()) {
+                map.remove(&key);
+            }
+        }
     }
 }

@@ -12,9 +12,11 @@
 //! every value is escaped in HTML (minijinja's auto-escaping).
 //!
 //! [`site`] and [`mail`] hold what the pages show and do, testable without
-//! HTTP; [`routes`] is the thin HTTP layer; the templates, the stylesheet and
+//! HTTP; [`routes`] is the thin HTTP layer (with [`extract`]: axum's
+//! extractors refusing in Norwegian); the templates, the stylesheet and
 //! the script are files beside this one, compiled in.
 
+mod extract;
 pub mod mail;
 mod routes;
 pub mod site;
@@ -135,6 +137,10 @@ fn open_browser(url: &str) {
 /// Runs the server until Ctrl+C: prints the address (with its token) and
 /// opens the browser at it.
 pub fn serve(project: Project, opts: &Options) -> Result<()> {
+    // Before anything parallel: the front page's overview and the preview use
+    // rayon, and whatever starts the global pool first sets its stack size;
+    // builds from the page need the render workers' large stacks.
+    crate::render::threads();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State as Shared};
+use axum::extract::{DefaultBodyLimit, Request, State as Shared};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use minijinja::{context, AutoEscape, Environment, Value};
 use serde::Deserialize;
 
+use super::extract::{Form, Path, Query};
 use super::site::{self, DiagView};
 use super::{mail, Flash, State};
 use crate::build::Paths;
@@ -204,7 +205,13 @@ fn page(s: &State, name: &str, ctx: Value) -> Response {
 }
 
 /// A page with a message only (not found, refused, failed).
-fn message(s: &State, status: StatusCode, title: &str, text: &str, details: Vec<DiagView>) -> Response {
+pub(super) fn message(
+    s: &State,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+    details: Vec<DiagView>,
+) -> Response {
     let mut r = page(s, "message.html", context! { title, text, details => v(&details) });
     *r.status_mut() = status;
     r
@@ -241,7 +248,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 /// Whether the request wants JSON (the page's script) rather than a page.
-fn wants_json(h: &HeaderMap) -> bool {
+pub(super) fn wants_json(h: &HeaderMap) -> bool {
     h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
 
@@ -610,6 +617,45 @@ struct PrepareForm {
     uverifiserte: Option<String>,
 }
 
+/// What the prepare and drafts handlers share: refused while a send of the
+/// year goes on; otherwise the mailing is made (with drafts or not) on a
+/// blocking thread, one writer at a time, `then` runs on it, and the mailing
+/// is kept for the page. On a failure, the send page with `failed` and the
+/// diagnostics.
+async fn make_mailing<T: Send + 'static>(
+    s: &Arc<State>,
+    (network, year): (&str, i32),
+    include_unverified: bool,
+    drafts: bool,
+    failed: &str,
+    then: impl FnOnce(&mail::Prepared) -> Result<T> + Send + 'static,
+) -> std::result::Result<T, Response> {
+    let to = format!("/utsending/{network}/{year}");
+    let refuse = |text: String, details| back(s, &to, Flash { kind: "feil", text, details });
+    if s.mailings.busy(network, year) {
+        return Err(refuse("En sending pågår; vent til den er ferdig.".into(), vec![]));
+    }
+    let st = s.clone();
+    let n = network.to_string();
+    let made = blocking(move || {
+        let _one = st.writing.lock();
+        let p = mail::prepare(&st.project, &n, year, include_unverified, drafts)?;
+        let t = then(&p)?;
+        Ok::<_, Error>((p, t))
+    })
+    .await;
+    match made {
+        Some(Ok((p, t))) => {
+            if let Ok(mut m) = s.mailings.prepared.lock() {
+                m.insert((network.to_string(), year), Arc::new(p));
+            }
+            Ok(t)
+        }
+        Some(Err(e)) => Err(refuse(failed.into(), diags(s, &e))),
+        None => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
 async fn send_prepare(
     Shared(s): S,
     Path((network, year)): Path<(String, i32)>,
@@ -621,53 +667,22 @@ async fn send_prepare(
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
-    let to = format!("/utsending/{network}/{year}");
-    if s.mailings.busy(&network, year) {
-        return back(
-            &s,
-            &to,
-            Flash {
-                kind: "feil", text: "En sending pågår; vent til den er ferdig.".into(), details: vec![]
-            },
-        );
-    }
-    let st = s.clone();
-    let n = network.clone();
     let include = f.uverifiserte.is_some();
-    let result = blocking(move || {
-        let _one = st.writing.lock();
-        mail::prepare(&st.project, &n, year, include, false)
-    })
-    .await;
-    match result {
-        Some(Ok(p)) => {
-            if let Ok(mut m) = s.mailings.prepared.lock() {
-                m.insert((network.clone(), year), Arc::new(p));
-            }
-            if let Ok(mut m) = s.mailings.sending.lock() {
-                m.remove(&(network.clone(), year));
-            }
-            back(
-                &s,
-                &to,
-                Flash {
-                    kind: "ok",
-                    text: "Oversikten er laget (prøvekjøring: ingenting er sendt).".into(),
-                    details: vec![],
-                },
-            )
-        }
-        Some(Err(e)) => back(
-            &s,
-            &to,
-            Flash {
-                kind: "feil",
-                text: "Oversikten kunne ikke lages; ingenting er sendt.".into(),
-                details: diags(&s, &e),
-            },
-        ),
-        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let failed = "Oversikten kunne ikke lages; ingenting er sendt.";
+    if let Err(r) = make_mailing(&s, (&network, year), include, false, failed, |_| Ok(())).await {
+        return r;
     }
+    // A finished send's progress belongs to the overview before this one.
+    s.mailings.forget_finished(&network, year);
+    back(
+        &s,
+        &format!("/utsending/{network}/{year}"),
+        Flash {
+            kind: "ok",
+            text: "Oversikten er laget (prøvekjøring: ingenting er sendt).".into(),
+            details: vec![],
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -702,9 +717,6 @@ async fn send_start(
     if f.bekreft.as_deref() != Some("ja") {
         return refuse("Kryss av for at du vil sende; ingenting er sendt.", vec![]);
     }
-    if s.mailings.busy(&network, year) {
-        return refuse("En sending pågår allerede.", vec![]);
-    }
     let host = f.tjener.trim().to_string();
     if host.is_empty() {
         return refuse("Skriv inn SMTP-tjeneren; ingenting er sendt.", vec![]);
@@ -735,18 +747,24 @@ async fn send_start(
         to_send: f.antall,
         include_unverified: f.uverifiserte.is_some(),
     };
+    // Checked and registered in one step: a second click waits for nothing
+    // and is refused.
+    let Some(sending) = s.mailings.claim(&network, year) else {
+        return refuse("En sending pågår allerede.", vec![]);
+    };
     let st = s.clone();
     let n = network.clone();
+    let claimed = sending.clone();
     let started = blocking(move || {
         let _one = st.writing.lock();
-        mail::start(&st.project, &n, year, &confirmed, smtp)
+        mail::start(&st.project, &n, year, &confirmed, smtp, claimed)
     })
     .await;
+    if !matches!(started, Some(Ok(()))) {
+        s.mailings.drop_send(&network, year, &sending);
+    }
     match started {
-        Some(Ok(sending)) => {
-            if let Ok(mut m) = s.mailings.sending.lock() {
-                m.insert((network.clone(), year), sending);
-            }
+        Some(Ok(())) => {
             // The overview is out of date once the ledger changes.
             if let Ok(mut m) = s.mailings.prepared.lock() {
                 m.remove(&(network.clone(), year));
@@ -780,39 +798,11 @@ async fn send_drafts(
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
-    let to = format!("/utsending/{network}/{year}");
-    if s.mailings.busy(&network, year) {
-        return back(
-            &s,
-            &to,
-            Flash {
-                kind: "feil", text: "En sending pågår; vent til den er ferdig.".into(), details: vec![]
-            },
-        );
-    }
-    let st = s.clone();
-    let n = network.clone();
     let include = f.uverifiserte.is_some();
-    let made = blocking(move || {
-        let _one = st.writing.lock();
-        let p = mail::prepare(&st.project, &n, year, include, true)?;
-        let zip = mail::drafts_zip(&p)?;
-        Ok::<_, Error>((p, zip))
-    })
-    .await;
-    match made {
-        Some(Ok((p, zip))) => {
-            if let Ok(mut m) = s.mailings.prepared.lock() {
-                m.insert((network.clone(), year), Arc::new(p));
-            }
-            attachment(&format!("utkast-{network}-{year}.zip"), "application/zip", zip)
-        }
-        Some(Err(e)) => back(
-            &s,
-            &to,
-            Flash { kind: "feil", text: "Ingen utkast ble laget.".into(), details: diags(&s, &e) },
-        ),
-        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    match make_mailing(&s, (&network, year), include, true, "Ingen utkast ble laget.", mail::drafts_zip).await
+    {
+        Ok(zip) => attachment(&format!("utkast-{network}-{year}.zip"), "application/zip", zip),
+        Err(r) => r,
     }
 }
 

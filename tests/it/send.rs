@@ -500,6 +500,41 @@ fn a_dropped_connection_is_resumed_and_every_recipient_gets_exactly_one_message(
 
 #[test]
 #[ignore = "needs python3 with aiosmtpd"]
+fn two_sends_at_once_send_each_municipality_exactly_once() {
+    let dir = project_dir();
+    let maildir = dir.path().join("mail");
+    let server = Server::start(&maildir, Opts::default());
+    let port = server.port.to_string();
+    // Two terminals at once: both compose the mailing from the same (empty)
+    // ledger; the one that sends second must find the first's entries.
+    let start = || {
+        let mut args = smtp_args(&port);
+        args.extend_from_slice(&["--sikkerhet", "ingen", "--ja", "--ta-med-uverifiserte"]);
+        command(dir.path(), &args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+    };
+    let (a, b) = (start(), start());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let said = format!("{}{}", text(&a.stdout), text(&b.stdout));
+    assert!(a.status.success() && b.status.success(), "{said}\n{}{}", text(&a.stderr), text(&b.stderr));
+    let msgs = server.messages();
+    let mut to: Vec<String> = msgs.iter().map(|m| to_header(m)).collect();
+    to.sort();
+    let all = to.len();
+    to.dedup();
+    assert_eq!(all, to.len(), "every municipality exactly once: {to:?}\n{said}");
+    assert_eq!(all, 15, "all 15 municipalities got one: {said}");
+    assert_eq!(ledger(dir.path())["sendt"].as_array().unwrap().len(), 15);
+    // The second said why it sent nothing (skipped under the lock, or
+    // nothing left when it composed).
+    assert!(
+        said.contains("Allerede sendt til") && said.contains(", hoppet over.")
+            || said.contains("Ingenting å sende"),
+        "{said}"
+    );
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
 fn unverified_addresses_are_refused_unless_asked() {
     let dir = project_dir();
     recipients(dir.path(), 3, 1);

@@ -466,6 +466,86 @@ fn errors_and_warnings_are_shown_at_their_rows_and_cells() {
 }
 
 #[test]
+fn two_edits_in_a_row_with_the_returned_sha_both_land() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let sha = sha_on(&s.get("/aar/stavanger/2026").text());
+    let row = row_of(dir.path(), "fagdag").to_string();
+    let save = |row: &str, value: &str, sha: &str| {
+        s.post(
+            "/aar/stavanger/2026/mote",
+            &[("rad", row), ("kolonne", "Sted"), ("verdi", value), ("sha", sha)],
+        )
+    };
+    // The page's script sends the second with the sha256 the first answered.
+    let first = save(&row, "Sola kulturhus", &sha);
+    assert_eq!(first.status, 200, "{}", first.text());
+    let next = first.json()["sha256"].as_str().unwrap().to_string();
+    let second = save("2", "Stavanger konserthus", &next);
+    assert_eq!(second.status, 200, "{}", second.text());
+    let csv = std::fs::read_to_string(moter(dir.path())).unwrap();
+    assert!(csv.contains("Sola kulturhus") && csv.contains("Stavanger konserthus"), "{csv}");
+    // The whole-file check stays: the page's first sha is out of date now.
+    let stale = save("3", "Et annet sted", &sha);
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert!(!std::fs::read_to_string(moter(dir.path())).unwrap().contains("Et annet sted"));
+}
+
+#[test]
+fn a_malformed_address_or_form_is_refused_in_norwegian_with_the_same_status() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let english = ["Invalid URL", "Cannot parse", "Failed to deserialize", "Form requests must"];
+    let norwegian = |r: &Reply, status: u16, said: &[&str]| {
+        let t = r.text();
+        assert_eq!(r.status, status, "{t}");
+        assert!(said.iter().all(|w| t.contains(w)), "{said:?} in {t}");
+        assert!(!english.iter().any(|w| t.contains(w)), "{t}");
+    };
+    let page = |r: &Reply| assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    // A year that is not a number (too big for one).
+    let r = s.get("/aar/stavanger/99999999999");
+    norwegian(&r, 400, &["Adressen er ikke gyldig", "«99999999999» i adressen er ikke et årstall"]);
+    page(&r);
+    let r = s.get("/aar/stavanger/2026/side/0/en");
+    norwegian(&r, 400, &["«en» i adressen er ikke et gyldig nummer"]);
+    // What comes from the address is escaped on the page.
+    let r = s.get("/utsending/stavanger/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+    norwegian(&r, 400, &["«&lt;script&gt;alert(1)&lt;"]);
+    assert!(!r.text().contains("<script>alert"), "{}", r.text());
+    let r = s.get("/?melding=mange");
+    norwegian(&r, 400, &["Delen av adressen etter «?» kan ikke leses"]);
+    // A form with a number too big for its field: 422, as before, in Norwegian.
+    let huge = "9".repeat(40);
+    let r = s.request(
+        "POST",
+        "/utsending/stavanger/2026/send",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(&form(&[
+            ("csrf", s.csrf()),
+            ("versjon", "x".into()),
+            ("antall", huge.clone()),
+            ("tjener", "localhost".into()),
+            ("sikkerhet", "ingen".into()),
+        ])),
+    );
+    norwegian(&r, 422, &["Skjemaet ble ikke tatt imot", "et tall som er for stort", "ingenting er endret"]);
+    page(&r);
+    // Not a form at all: 415.
+    let r = s.request("POST", "/aar/stavanger/2026/bygg", &[("Content-Type", "text/plain")], Some("x"));
+    norwegian(&r, 415, &["Skjemaet kom ikke som et vanlig nettskjema"]);
+    // The page's script (JSON) gets the message as JSON.
+    let r = s.post(
+        "/aar/stavanger/2026/mote",
+        &[("rad", &huge), ("kolonne", "Dato"), ("verdi", "1"), ("sha", "x")],
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["ok"], false);
+    assert!(j["melding"].as_str().unwrap().starts_with("Skjemaet ble ikke tatt imot:"), "{j}");
+}
+
+#[test]
 fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
     let dir = project();
     let s = Server::start(dir.path());
@@ -546,6 +626,40 @@ fn meetings_workbook(csv: &Path, xlsx: &Path) {
     notes.write_number(1, 0, 1234.5).unwrap();
     notes.write_formula(2, 0, "=A2*2").unwrap();
     book.save(xlsx).unwrap();
+}
+
+#[test]
+fn a_file_open_in_libreoffice_or_excel_is_not_written() {
+    let dir = project();
+    let year = dir.path().join("data/stavanger/2026");
+    let csv = moter(dir.path());
+    let row = row_of(dir.path(), "fagdag");
+    let s = Server::start(dir.path());
+    let refused = |lock: &str, program: &str, file: &Path| {
+        let before = std::fs::read(file).unwrap();
+        let lock = year.join(lock);
+        std::fs::write(&lock, b"x").unwrap();
+        let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(r.status, 422, "{}", r.text());
+        let t = r.text();
+        assert!(t.contains(&format!("{name} er åpen i {program}")), "{t}");
+        assert!(t.contains("lukk filen i LibreOffice eller Excel først"), "{t}");
+        assert_eq!(std::fs::read(file).unwrap(), before, "{name} untouched");
+        std::fs::remove_file(&lock).unwrap();
+    };
+    refused(".~lock.moter.csv#", "LibreOffice", &csv);
+    refused("~$moter.csv", "Excel", &csv);
+    // Closed again: saved.
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "19.11.2026");
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A workbook LibreOffice has open.
+    let xlsx = year.join("moter.xlsx");
+    meetings_workbook(&csv, &xlsx);
+    std::fs::remove_file(&csv).unwrap();
+    refused(".~lock.moter.xlsx#", "LibreOffice", &xlsx);
+    let r = s.edit("/aar/stavanger/2026", row, "Dato", "26.11.2026");
+    assert_eq!(r.status, 200, "{}", r.text());
 }
 
 #[test]
@@ -724,23 +838,11 @@ fn the_sending_page_shows_who_gets_what_and_gives_drafts() {
     let _ = &s.dir;
 }
 
-#[test]
-#[ignore = "needs python3 with aiosmtpd"]
-fn sending_from_the_page_follows_the_ledger_exactly_once() {
-    common::need("python3", &["-c", "import aiosmtpd"]);
-    let dir = project();
-    let p = dir.path().join("data/stavanger/mottakere.csv");
-    let text = std::fs::read_to_string(&p).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    lines.truncate(4);
-    for l in lines.iter_mut().skip(1) {
-        *l = l.replace(";nei;", ";ja;");
-    }
-    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-    let maildir = tempfile::tempdir().unwrap();
+/// The test SMTP server on loopback, storing into `maildir`; and its port.
+fn smtp_server(maildir: &Path) -> (Child, String) {
     let mut smtp = Command::new("python3")
         .arg(common::root().join("tests/fixtures/smtp_server.py"))
-        .arg(maildir.path())
+        .arg(maildir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -748,7 +850,114 @@ fn sending_from_the_page_follows_the_ledger_exactly_once() {
         .unwrap();
     let mut line = String::new();
     BufReader::new(smtp.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let smtp_port = line.trim().strip_prefix("READY ").unwrap().to_string();
+    let port = line.trim().strip_prefix("READY ").unwrap().to_string();
+    (smtp, port)
+}
+
+/// Keeps the first three recipients, all verified.
+fn three_verified(dir: &Path) {
+    let p = dir.join("data/stavanger/mottakere.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.truncate(4);
+    for l in lines.iter_mut().skip(1) {
+        *l = l.replace(";nei;", ";ja;");
+    }
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+}
+
+/// The recipients (To:) of the messages the test SMTP server stored.
+fn stored_to(maildir: &Path) -> Vec<String> {
+    let mut to: Vec<String> = std::fs::read_dir(maildir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .map(|p| {
+            let m = std::fs::read_to_string(p).unwrap();
+            m.lines().find(|l| l.starts_with("To: ")).unwrap_or_default().to_string()
+        })
+        .collect();
+    to.sort();
+    to
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
+fn two_clicks_and_a_terminal_sending_at_once_send_each_municipality_once() {
+    common::need("python3", &["-c", "import aiosmtpd"]);
+    let dir = project();
+    three_verified(dir.path());
+    let maildir = tempfile::tempdir().unwrap();
+    let (mut smtp, smtp_port) = smtp_server(maildir.path());
+    let s = Server::start(dir.path());
+    let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
+    let page = s.get(r.header("location").unwrap()).text();
+    let version = between(&page, "name=\"versjon\" value=\"", "\"").to_string();
+    assert_eq!(between(&page, "name=\"antall\" value=\"", "\""), "3");
+    // The send button pressed twice, and `arsplan send` in a terminal, at once.
+    let (flashes, terminal) = std::thread::scope(|t| {
+        let click = || {
+            let r = s.post(
+                "/utsending/stavanger/2026/send",
+                &[
+                    ("versjon", &version),
+                    ("antall", "3"),
+                    ("tjener", "localhost"),
+                    ("sikkerhet", "ingen"),
+                    ("port", &smtp_port),
+                    ("bekreft", "ja"),
+                ],
+            );
+            assert_eq!(r.status, 303, "{}", r.text());
+            let page = s.get(r.header("location").unwrap()).text();
+            between(&page, "<div class=\"melding", "</div>").to_string()
+        };
+        let clicks = [t.spawn(click), t.spawn(click)];
+        let terminal = t.spawn(|| {
+            Command::new(env!("CARGO_BIN_EXE_arsplan"))
+                .current_dir(dir.path())
+                .arg("--maler")
+                .arg(common::root().join("templates"))
+                .args(["send", "--network", "stavanger", "--year", "2026", "--send", "--ja"])
+                .args(["--smtp-server", "127.0.0.1", "--smtp-port", &smtp_port, "--sikkerhet", "ingen"])
+                .output()
+                .unwrap()
+        });
+        let flashes: Vec<String> = clicks.into_iter().map(|c| c.join().unwrap()).collect();
+        (flashes, terminal.join().unwrap())
+    });
+    // The second click finds the first's send registered, whatever it is doing.
+    let refused = flashes.iter().filter(|f| f.contains("En sending pågår allerede")).count();
+    assert_eq!(refused, 1, "{flashes:?}");
+    let t0 = Instant::now();
+    let progress = loop {
+        let p = s.request("GET", "/utsending/stavanger/2026/fremdrift.json", &[], None);
+        if p.status == 404 || p.json()["done"] == true {
+            break p.text();
+        }
+        assert!(t0.elapsed() < Duration::from_secs(60), "{}", p.text());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let said = String::from_utf8_lossy(&terminal.stdout).to_string();
+    assert!(terminal.status.success(), "{said}{}", String::from_utf8_lossy(&terminal.stderr));
+    let to = stored_to(maildir.path());
+    let mut unique = to.clone();
+    unique.dedup();
+    assert_eq!(to.len(), 3, "each of the three exactly once: {to:?}\n{flashes:?}\n{progress}\n{said}");
+    assert_eq!(unique.len(), 3, "{to:?}");
+    let _ = smtp.stdin.take().map(|mut i| i.write_all(b""));
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
+fn sending_from_the_page_follows_the_ledger_exactly_once() {
+    common::need("python3", &["-c", "import aiosmtpd"]);
+    let dir = project();
+    three_verified(dir.path());
+    let maildir = tempfile::tempdir().unwrap();
+    let (mut smtp, smtp_port) = smtp_server(maildir.path());
     let s = Server::start(dir.path());
     let send = |s: &Server| {
         let r = s.post("/utsending/stavanger/2026/oversikt", &[]);
@@ -797,6 +1006,29 @@ fn sending_from_the_page_follows_the_ledger_exactly_once() {
     let _ = smtp.stdin.take().map(|mut i| i.write_all(b""));
     let _ = smtp.kill();
     let _ = smtp.wait();
+}
+
+/// Linux: the render workers' stacks are 64 MiB each (`render::threads`),
+/// reserved as anonymous read-write mappings of that size; the default
+/// 2 MiB stacks are far smaller.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_page_starts_the_render_workers_with_their_large_stacks() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    // The front page's overview is the first parallel work the server does.
+    assert_eq!(s.get("/").status, 200);
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", s.child.id())).unwrap();
+    let big_stacks = maps
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let Some((a, b)) = f[0].split_once('-') else { return false };
+            let size = u64::from_str_radix(b, 16).unwrap() - u64::from_str_radix(a, 16).unwrap();
+            f.len() == 5 && f[1] == "rw-p" && size >= 64 << 20
+        })
+        .count();
+    assert!(big_stacks >= 1, "no 64 MiB worker stack in the server:\n{maps}");
 }
 
 #[test]
@@ -861,9 +1093,15 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
     assert_eq!(result["send_overview"], true, "{result}");
-    // The file on disk has the date the browser typed.
+    // Two quick edits: both saved, one after the other, none refused.
+    let quick = &result["quick_edits"];
+    assert_eq!(quick["saved"], serde_json::json!(["Sola kulturhus", "Stavanger konserthus"]), "{result}");
+    assert_eq!(quick["invalid"], serde_json::json!([null, null]), "{result}");
+    assert!(quick["status"].as_str().unwrap().starts_with("Lagret:"), "{result}");
+    // The file on disk has the date and the places the browser typed.
     let csv = std::fs::read_to_string(moter(dir.path())).unwrap();
     assert!(csv.contains("fagdag;19.11.2026"), "{csv}");
+    assert!(csv.contains("Sola kulturhus") && csv.contains("Stavanger konserthus"), "{csv}");
 }
 
 #[test]
