@@ -122,12 +122,23 @@ impl Block {
             Block::List { items, .. } => {
                 items.iter().flat_map(|item| item.iter().map(Block::plain)).collect::<Vec<_>>().join("\n")
             }
-            Block::Table(t) => t
-                .rows
-                .iter()
-                .flat_map(|r| r.iter().flat_map(|c| c.iter().map(Block::plain)))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            Block::Table(t) => {
+                // A row per line; under a header row, each value after its
+                // column's heading («Dato: 15. januar 2026»).
+                let cell = |c: &[Block]| c.iter().map(Block::plain).collect::<Vec<_>>().join(" ");
+                let heads: Vec<String> = match t.header_rows.checked_sub(1).and_then(|i| t.rows.get(i)) {
+                    Some(r) => r.iter().map(|c| cell(c)).collect(),
+                    None => Vec::new(),
+                };
+                let body = t.rows.iter().skip(t.header_rows).map(|r| {
+                    let cells = r.iter().enumerate().map(|(i, c)| match heads.get(i) {
+                        Some(h) if !h.is_empty() => format!("{h}: {}", cell(c)),
+                        _ => cell(c),
+                    });
+                    cells.collect::<Vec<_>>().join(if heads.is_empty() { " | " } else { "\n" })
+                });
+                body.collect::<Vec<_>>().join("\n")
+            }
             Block::Image(i) => i.alt.clone(),
             Block::Chart(c) => c.alt.clone(),
             Block::Styled { blocks, .. } => blocks.iter().map(Block::plain).collect::<Vec<_>>().join("\n"),

@@ -727,6 +727,9 @@ fn a_correction_is_dated_today_and_says_what_changed_in_plain_words() {
     assert!(m.contains("SUBJECT Rettet versjon: Årsplan 2026"), "{m}");
     assert!(m.contains("Årlig fagdag er flyttet fra torsdag 12. november til torsdag 19. november"), "{m}");
     let body = m.split("BODY ").nth(1).unwrap();
+    // The letter's date and reference each after its heading, not the headings then the values.
+    assert!(body.contains("Vår referanse: stavanger/2026/1101"), "{body}");
+    assert!(body.contains("Dato: ") && !body.contains("Dato Vår referanse"), "{body}");
     for internal in [".ics", ".svg", "manifest", "berører", "moter.csv"] {
         assert!(!body.contains(internal), "«{internal}» in the body: {body}");
         assert!(!corrected.contains(internal), "«{internal}» in the letter: {corrected}");
