@@ -260,6 +260,18 @@ fn back(s: &State, to: &str, f: Flash) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
+/// A form posted to a year's page: refused unless it carries this server's
+/// CSRF token and names a year the project has.
+fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) -> Option<Response> {
+    if !same(csrf, &s.csrf) {
+        return Some(csrf_refused(s));
+    }
+    if !site::known(&s.project, network, year) {
+        return Some(unknown_year(s, network, year));
+    }
+    None
+}
+
 fn csrf_refused(s: &State) -> Response {
     message(
         s,
@@ -373,11 +385,8 @@ async fn edit_meeting(
     headers: HeaderMap,
     Form(f): Form<EditForm>,
 ) -> Response {
-    if !same(&f.csrf, &s.csrf) {
-        return csrf_refused(&s);
-    }
-    if !site::known(&s.project, &network, year) {
-        return unknown_year(&s, &network, year);
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
     }
     let st = s.clone();
     let (n, col, value, sha, row) =
@@ -468,11 +477,8 @@ async fn build(
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if !same(&f.csrf, &s.csrf) {
-        return csrf_refused(&s);
-    }
-    if !site::known(&s.project, &network, year) {
-        return unknown_year(&s, &network, year);
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
     }
     let st = s.clone();
     let n = network.clone();
@@ -661,11 +667,8 @@ async fn send_prepare(
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<PrepareForm>,
 ) -> Response {
-    if !same(&f.csrf, &s.csrf) {
-        return csrf_refused(&s);
-    }
-    if !site::known(&s.project, &network, year) {
-        return unknown_year(&s, &network, year);
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
     }
     let include = f.uverifiserte.is_some();
     let failed = "Oversikten kunne ikke lages; ingenting er sendt.";
@@ -704,11 +707,8 @@ async fn send_start(
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<SendForm>,
 ) -> Response {
-    if !same(&f.csrf, &s.csrf) {
-        return csrf_refused(&s);
-    }
-    if !site::known(&s.project, &network, year) {
-        return unknown_year(&s, &network, year);
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
     }
     let to = format!("/utsending/{network}/{year}");
     let refuse = |text: &str, details: Vec<DiagView>| {
@@ -792,11 +792,8 @@ async fn send_drafts(
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<PrepareForm>,
 ) -> Response {
-    if !same(&f.csrf, &s.csrf) {
-        return csrf_refused(&s);
-    }
-    if !site::known(&s.project, &network, year) {
-        return unknown_year(&s, &network, year);
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
     }
     let include = f.uverifiserte.is_some();
     match make_mailing(&s, (&network, year), include, true, "Ingen utkast ble laget.", mail::drafts_zip).await
