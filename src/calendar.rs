@@ -8,8 +8,8 @@ use std::fmt::Write;
 
 use chrono::{Duration, NaiveDate, NaiveTime};
 
+use crate::model::slug;
 use crate::model::{Meeting, PlanYear};
-use crate::publish::slug;
 
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
 
@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn text_escaping_and_slugs() {
         assert_eq!(text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
-        assert_eq!(crate::publish::slug("Dalane og sør Jæren + SUS"), "dalane-og-sor-jaeren-sus");
-        assert_eq!(crate::publish::slug("Bergen I"), "bergen-i");
+        assert_eq!(crate::model::slug("Dalane og sør Jæren + SUS"), "dalane-og-sor-jaeren-sus");
+        assert_eq!(crate::model::slug("Bergen I"), "bergen-i");
     }
 }

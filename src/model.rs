@@ -477,3 +477,24 @@ impl Coverage {
         self.items.iter().filter(|(_, _, by)| !by.is_empty()).count()
     }
 }
+
+/// A file-name-safe slug: `Dalane og sør Jæren + SUS` → `dalane-og-sor-jaeren-sus`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        let rep = match c {
+            'æ' => "ae",
+            'ø' => "o",
+            'å' => "a",
+            'é' | 'è' => "e",
+            'ü' => "u",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        out.push_str(rep);
+    }
+    out.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+}

@@ -17,27 +17,6 @@ use crate::diag::{io_text, Error, Location, Result};
 /// Temporary files of arsplan start with this; a killed build may leave them.
 pub const TEMP_PREFIX: &str = ".arsplan-";
 
-/// A file-name-safe slug: `Dalane og sør Jæren + SUS` → `dalane-og-sor-jaeren-sus`.
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.to_lowercase().chars() {
-        let rep = match c {
-            'æ' => "ae",
-            'ø' => "o",
-            'å' => "a",
-            'é' | 'è' => "e",
-            'ü' => "u",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        out.push_str(rep);
-    }
-    out.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
-}
-
 /// A finished file waiting to be written.
 #[derive(Debug, Clone)]
 pub struct Artifact {

@@ -408,7 +408,7 @@ fn check_meta(m: &PlanMeta, year: i32, path: &Path, sink: &mut Sink) {
 fn check_groups(groups: &[String], path: &Path, sink: &mut Sink) {
     let mut slugs: BTreeMap<String, &str> = BTreeMap::new();
     for g in groups {
-        let slug = crate::publish::slug(g);
+        let slug = crate::model::slug(g);
         if let Some(other) = slugs.insert(slug.clone(), g) {
             sink.error(
                 Location::file(path),
