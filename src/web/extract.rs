@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 
-use super::routes::{message, wants_json};
+use super::pages::{message, wants_json};
 use super::State;
 
 /// The values in the address's path (network, year, ...).

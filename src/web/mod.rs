@@ -18,6 +18,7 @@
 
 mod extract;
 pub mod mail;
+mod pages;
 mod routes;
 pub mod site;
 
@@ -80,7 +81,7 @@ impl State {
             mailings: Default::default(),
             writing: Mutex::new(()),
             flashes: Default::default(),
-            templates: routes::templates()?,
+            templates: pages::templates()?,
         })
     }
 

@@ -11,10 +11,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use minijinja::{context, AutoEscape, Environment, Value};
+use minijinja::context;
 use serde::Deserialize;
 
 use super::extract::{Form, Path, Query};
+use super::pages::{message, page, v, wants_json};
 use super::site::{self, DiagView};
 use super::{mail, Flash, State};
 use crate::build::Paths;
@@ -23,31 +24,8 @@ use crate::edit::{self, Refused};
 
 type S = Shared<Arc<State>>;
 
-/// A value for a template.
-fn v<T: serde::Serialize>(x: &T) -> Value {
-    Value::from(minijinja::value::Serde(x))
-}
-
 /// The largest request body taken (form posts are a few hundred bytes).
 pub const BODY_LIMIT: usize = 16 * 1024;
-
-/// The templates, compiled in, with HTML auto-escaping.
-pub fn templates() -> Result<Environment<'static>> {
-    let mut env = Environment::new();
-    env.set_auto_escape_callback(
-        |name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None },
-    );
-    for (name, source) in [
-        ("base.html", include_str!("base.html")),
-        ("index.html", include_str!("index.html")),
-        ("year.html", include_str!("year.html")),
-        ("send.html", include_str!("send.html")),
-        ("message.html", include_str!("message.html")),
-    ] {
-        env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
-    }
-    Ok(env)
-}
 
 pub fn router(state: Arc<State>) -> Router {
     Router::new()
@@ -193,30 +171,6 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
     res
 }
 
-/// Renders a template with what every page gets (the CSRF token).
-fn page(s: &State, name: &str, ctx: Value) -> Response {
-    let ctx = context! { csrf => s.csrf.clone(), ..ctx };
-    match s.templates.get_template(name).and_then(|t| t.render(ctx)) {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-        Err(e) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, format!("siden kunne ikke lages: {e:#}")).into_response()
-        }
-    }
-}
-
-/// A page with a message only (not found, refused, failed).
-pub(super) fn message(
-    s: &State,
-    status: StatusCode,
-    title: &str,
-    text: &str,
-    details: Vec<DiagView>,
-) -> Response {
-    let mut r = page(s, "message.html", context! { title, text, details => v(&details) });
-    *r.status_mut() = status;
-    r
-}
-
 async fn not_found(Shared(s): S) -> Response {
     message(
         &s,
@@ -245,11 +199,6 @@ fn diags(s: &State, e: &Error) -> Vec<DiagView> {
 /// Runs blocking work (loading, rendering, writing) off the async threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     tokio::task::spawn_blocking(f).await.ok()
-}
-
-/// Whether the request wants JSON (the page's script) rather than a page.
-pub(super) fn wants_json(h: &HeaderMap) -> bool {
-    h.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
 
 /// After a form was posted without script: back to `to`, with the message.
