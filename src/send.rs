@@ -502,7 +502,9 @@ pub fn send_all(
     let mut skipped = Vec::new();
     for o in outgoing.iter().filter(|o| o.action.sends()) {
         let number = &o.recipient.number;
-        if ledger.sent.iter().any(|s| &s.kommunenummer == number && s.version == version) {
+        // The rule the mailing uses: what a municipality last got. (A date
+        // moved and moved back gives an earlier version again, which must go.)
+        if ledger.last(number).is_some_and(|s| s.version == version) {
             skipped.push(format!("{} ({})", o.recipient.municipality, o.recipient.address));
             progress.set_length(progress.length().unwrap_or(1).saturating_sub(1));
             continue;

@@ -535,6 +535,33 @@ fn two_sends_at_once_send_each_municipality_exactly_once() {
 
 #[test]
 #[ignore = "needs python3 with aiosmtpd"]
+fn a_date_moved_and_moved_back_is_sent_again_as_a_correction() {
+    let dir = project_dir();
+    let maildir = dir.path().join("mail");
+    let server = Server::start(&maildir, Opts::default());
+    let port = server.port.to_string();
+    let send = || {
+        let mut args = smtp_args(&port);
+        args.extend_from_slice(&["--sikkerhet", "ingen", "--ja", "--ta-med-uverifiserte"]);
+        let out = command(dir.path(), &args).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    send();
+    move_fagdag(dir.path());
+    send();
+    assert_eq!(server.messages().len(), 30);
+    // Back to the first date: the documents are the first version again,
+    // which the municipalities no longer have.
+    edit(&dir.path().join("data/stavanger/2026/moter.csv"), "fagdag;19.11.2026", "fagdag;12.11.2026");
+    let said = send();
+    assert!(!said.contains("Allerede sendt"), "{said}");
+    assert_eq!(server.messages().len(), 45, "{said}");
+    assert!(send().contains("Ingenting å sende"));
+}
+
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
 fn unverified_addresses_are_refused_unless_asked() {
     let dir = project_dir();
     recipients(dir.path(), 3, 1);
