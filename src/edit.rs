@@ -443,7 +443,11 @@ pub fn meeting(
             Location::file(&lock),
             format!("{} er åpen i {program}; arsplan skriver ikke i en fil som er åpen", file_name(&path)),
         )
-        .with_hint("lagre og lukk filen i LibreOffice eller Excel først, og prøv igjen")
+        .with_hint(format!(
+            "lagre og lukk filen i LibreOffice eller Excel først, og prøv igjen; er programmet alt lukket \
+             (for eksempel etter at det krasjet), slett låsefilen {}",
+            file_name(&lock)
+        ))
         .into());
     }
     let Some(col) = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column)) else {

@@ -154,6 +154,18 @@ const SAVE_HINT: &str = "åpne malen i Word og lagre den som Word-mal (.dotx) el
 
 /// Reads and checks a Word template. `classes` are the names of the house
 /// style's paragraph classes, looked for among the template's styles.
+/// The largest id (list, picture) taken from a template: arsplan numbers
+/// its own above it. Word counts from 0 or 1; this leaves room to spare.
+const MAX_ID: u32 = 1 << 30;
+
+fn too_large(path: &Path, what: &str) -> Error {
+    err(
+        path,
+        format!("Word-malen har et nummer som er for stort: {what}"),
+        "lag malen på nytt med «arsplan wordmal», eller lagre den på nytt fra Word",
+    )
+}
+
 pub fn read(path: &Path, classes: &[String]) -> Result<Template> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if matches!(ext.as_str(), "docm" | "dotm") {
@@ -297,10 +309,26 @@ impl Reader<'_> {
         };
         let theme = theme_xml.as_ref().map(ThemeInfo::parse).unwrap_or_default();
         let styles = Styles::parse(&styles_xml, theme);
-        let numbering = match part_of(package::REL_NUMBERING) {
+        let mut numbering = match part_of(package::REL_NUMBERING) {
             Some(p) => self.xml(&p)?,
             None => None,
         };
+        // Picture bullets point at pictures through the numbering part's own
+        // relationships, which are not carried over: each level keeps its
+        // text bullet instead.
+        if let Some(n) = &mut numbering {
+            n.remove_children("w:numPicBullet");
+            n.walk_mut(&mut |e| e.remove_children("w:lvlPicBulletId"));
+        }
+        // arsplan numbers its own lists above the template's ids; ids near the
+        // top of their range (which Word itself never writes) would overflow.
+        for (name, attr) in [("w:abstractNum", "w:abstractNumId"), ("w:num", "w:numId")] {
+            let ids = numbering.iter().flat_map(|n| n.children_named(name)).filter_map(|e| e.attr(attr));
+            if let Some(id) = ids.map(|v| v.to_string()).find(|v| v.parse::<u32>().is_ok_and(|i| i > MAX_ID))
+            {
+                return Err(too_large(path, &format!("{attr}=\"{id}\" i word/numbering.xml")));
+            }
+        }
         let settings = match part_of(package::REL_SETTINGS) {
             Some(p) => self.xml(&p)?,
             None => None,
@@ -314,8 +342,10 @@ impl Reader<'_> {
         ] {
             let Some(part) = part_of(kind) else { continue };
             let Some(bytes) = self.pkg.get(&part) else { continue };
-            // Parts with relationships of their own (pictures in footnote separators) are left out.
-            if self.pkg.parts.contains_key(&package::rels_name(&part)) && key != "theme" {
+            // Parts with relationships of their own (pictures in footnote
+            // separators, a theme's picture fills) are left out: arsplan's own
+            // stand in, with the template's fonts and colours.
+            if self.pkg.parts.contains_key(&package::rels_name(&part)) {
                 continue;
             }
             let content_type = self.pkg.content_type(&part).unwrap_or_default();
@@ -370,6 +400,12 @@ impl Reader<'_> {
                     }
                 }
             });
+        }
+        if max_drawing_id > MAX_ID {
+            return Err(too_large(
+                path,
+                &format!("id=\"{max_drawing_id}\" på et bilde i topp- eller bunnteksten"),
+            ));
         }
         let mut fonts_used = BTreeSet::new();
         let mut hf = |refs: &[(String, usize)], which: &str, me: &mut Self| {

@@ -645,6 +645,9 @@ fn a_file_open_in_libreoffice_or_excel_is_not_written() {
         let t = r.text();
         assert!(t.contains(&format!("{name} er åpen i {program}")), "{t}");
         assert!(t.contains("lukk filen i LibreOffice eller Excel først"), "{t}");
+        // A lock left behind by a crash: the message says which file to delete.
+        let lock_name = lock.file_name().unwrap().to_string_lossy().to_string();
+        assert!(t.contains(&format!("slett låsefilen {lock_name}")), "{t}");
         assert_eq!(std::fs::read(file).unwrap(), before, "{name} untouched");
         std::fs::remove_file(&lock).unwrap();
     };

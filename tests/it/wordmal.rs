@@ -5,6 +5,7 @@
 //! the house style's own stil.toml wins over the template, the template over
 //! the parent style; bad templates stop the build with a Norwegian message.
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -806,4 +807,136 @@ fn a_template_outside_the_style_folder_is_refused() {
         let e = case.build_fails();
         assert_has(&e, &["stil.toml", "peker ut av husstilens mappe", "hjelp: kopier Word-malen inn i"]);
     }
+}
+
+/// Adds a part, or replaces it.
+fn put(parts: &mut Vec<(String, Vec<u8>)>, name: &str, bytes: impl Into<Vec<u8>>) {
+    parts.retain(|(n, _)| n != name);
+    parts.push((name.to_string(), bytes.into()));
+}
+
+const IMAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="TARGET"/></Relationships>"#;
+
+/// Every `r:id`/`r:embed` in every XML part of a package names a
+/// relationship of that part, and every internal target is in the package.
+fn no_dangling_references(docx: &[u8]) {
+    let all = parts(docx);
+    let names: BTreeSet<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, bytes) in &all {
+        if !name.ends_with(".xml") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let (dir, file) = name.rsplit_once('/').unwrap_or(("", name));
+        let rels_name =
+            if dir.is_empty() { format!("_rels/{file}.rels") } else { format!("{dir}/_rels/{file}.rels") };
+        let rels =
+            all.iter().find(|(n, _)| *n == rels_name).map(|(_, b)| String::from_utf8_lossy(b).to_string());
+        for attr in ["r:id=\"", "r:embed=\"", "r:link=\""] {
+            for piece in text.split(attr).skip(1) {
+                let id = &piece[..piece.find('"').unwrap()];
+                let rels =
+                    rels.as_deref().unwrap_or_else(|| panic!("{name} refers to {id} but has no {rels_name}"));
+                assert!(rels.contains(&format!("Id=\"{id}\"")), "{name}: {id} is not in {rels_name}");
+            }
+        }
+        if let Some(rels) = &rels {
+            for piece in rels.split("Target=\"").skip(1) {
+                let target = &piece[..piece.find('"').unwrap()];
+                if rels.contains("TargetMode=\"External\"") || target.starts_with("http") {
+                    continue;
+                }
+                let mut path: Vec<&str> = if target.starts_with('/') {
+                    vec![]
+                } else {
+                    dir.split('/').filter(|s| !s.is_empty()).collect()
+                };
+                for seg in target.trim_start_matches('/').split('/') {
+                    match seg {
+                        ".." => {
+                            path.pop();
+                        }
+                        s => path.push(s),
+                    }
+                }
+                let full = path.join("/");
+                assert!(names.contains(full.as_str()), "{rels_name} points at {full}, which is missing");
+            }
+        }
+    }
+}
+
+#[test]
+fn picture_bullets_and_a_theme_with_pictures_do_not_leave_references_dangling() {
+    let logo = std::fs::read(common::root().join("tests/fixtures/logo-eksempel.png")).unwrap();
+    let tpl = edited(&exported("felles"), |mut p| {
+        let bullet = r##"<w:numPicBullet w:numPicBulletId="0"><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="_x0000_i1025" type="#_x0000_t75" style="width:9pt;height:9pt"><v:imagedata xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></v:shape></w:pict></w:numPicBullet>"##;
+        let ns = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">";
+        replace_in(&mut p, "word/numbering.xml", ns, &format!("{ns}{bullet}"));
+        replace_in(
+            &mut p,
+            "word/numbering.xml",
+            "<w:lvlJc w:val=\"left\"/>",
+            "<w:lvlPicBulletId w:val=\"0\"/><w:lvlJc w:val=\"left\"/>",
+        );
+        put(&mut p, "word/_rels/numbering.xml.rels", IMAGE_RELS.replace("TARGET", "media/kule.png"));
+        let fill = r#"<a:bgFillStyleLst><a:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rId1"/><a:stretch><a:fillRect/></a:stretch></a:blipFill>"#;
+        replace_in(&mut p, "word/theme/theme1.xml", "<a:bgFillStyleLst>", fill);
+        put(&mut p, "word/theme/_rels/theme1.xml.rels", IMAGE_RELS.replace("TARGET", "../media/tema.png"));
+        put(&mut p, "word/media/kule.png", logo.clone());
+        put(&mut p, "word/media/tema.png", logo.clone());
+        replace_in(
+            &mut p,
+            "[Content_Types].xml",
+            "<Default Extension=\"xml\"",
+            "<Default Extension=\"png\" ContentType=\"image/png\"/><Default Extension=\"xml\"",
+        );
+        p
+    });
+    // The edited template is itself whole: the check below would see a break.
+    no_dangling_references(&tpl);
+    let case = Case::new("mal.dotx", &tpl, "");
+    case.build();
+    let docx = case.output("docx");
+    no_dangling_references(&docx);
+    let numbering = parts(&docx).into_iter().find(|(n, _)| n == "word/numbering.xml").unwrap().1;
+    let numbering = String::from_utf8(numbering).unwrap();
+    assert!(!numbering.contains("numPicBullet") && !numbering.contains("lvlPicBulletId"), "{numbering}");
+    assert!(numbering.contains("w:lvlText"), "the levels keep their text bullets");
+}
+
+#[test]
+fn ids_at_the_top_of_their_range_in_a_template_are_refused_not_overflowed() {
+    let first_id = |p: &mut Vec<(String, Vec<u8>)>, part: &str, attr: &str, to: &str| {
+        let text = String::from_utf8(p.iter().find(|(n, _)| n == part).unwrap().1.clone()).unwrap();
+        let start = text.find(attr).unwrap() + attr.len();
+        let end = start + text[start..].find('"').unwrap();
+        let new = format!("{}{to}{}", &text[..start], &text[end..]);
+        put(p, part, new);
+    };
+    for (attr, value) in [("w:abstractNumId=\"", "4294967295"), ("w:numId=\"", "4294967294")] {
+        let tpl = edited(&exported("felles"), |mut p| {
+            first_id(&mut p, "word/numbering.xml", attr, value);
+            p
+        });
+        let e = Case::new("mal.dotx", &tpl, "").build_fails();
+        assert_has(&e, &["mal.dotx", "Word-malen har et nummer som er for stort", value, "hjelp:"]);
+    }
+    // A picture in the template's header with the largest drawing id there is.
+    let logo = std::fs::read(common::root().join("tests/fixtures/logo-eksempel.png")).unwrap();
+    let tpl = edited(&exported("felles"), |mut p| {
+        let drawing = r#"<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><wp:extent cx="914400" cy="914400"/><wp:docPr id="4294967295" name="Bilde"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="0" name="b.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rId1"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"#;
+        replace_in(&mut p, "word/header1.xml", "</w:p></w:hdr>", &format!("{drawing}</w:p></w:hdr>"));
+        put(&mut p, "word/_rels/header1.xml.rels", IMAGE_RELS.replace("TARGET", "media/logo.png"));
+        put(&mut p, "word/media/logo.png", logo.clone());
+        replace_in(
+            &mut p,
+            "[Content_Types].xml",
+            "<Default Extension=\"xml\"",
+            "<Default Extension=\"png\" ContentType=\"image/png\"/><Default Extension=\"xml\"",
+        );
+        p
+    });
+    let e = Case::new("mal.dotx", &tpl, "").build_fails();
+    assert_has(&e, &["Word-malen har et nummer som er for stort", "4294967295", "topp- eller bunnteksten"]);
 }
