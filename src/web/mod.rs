@@ -161,6 +161,16 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
             .local_addr()
             .map_err(|e| Error::msg(format!("fant ikke porten: {}", crate::diag::io_text(&e))))?
             .port();
+        // Ctrl+C is caught from here on, before the address is printed (a
+        // handler installed only when the server first polls it would let an
+        // early Ctrl+C kill the process without its goodbye).
+        let no_signal =
+            |e: std::io::Error| Error::msg(format!("nettsiden kunne ikke startes: {}", crate::diag::io_text(&e)));
+        #[cfg(unix)]
+        let mut interrupt =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map_err(no_signal)?;
+        #[cfg(windows)]
+        let mut interrupt = tokio::signal::windows::ctrl_c().map_err(no_signal)?;
         let state = Arc::new(State::new(project, port)?);
         let url = state.url();
         let mut out = std::io::stdout().lock();
@@ -174,8 +184,8 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
             open_browser(&url);
         }
         axum::serve(listener, routes::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+            .with_graceful_shutdown(async move {
+                interrupt.recv().await;
             })
             .await
             .map_err(|e| Error::msg(format!("nettsiden stoppet med en feil: {}", crate::diag::io_text(&e))))?;

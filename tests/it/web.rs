@@ -1165,41 +1165,46 @@ fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
     let dir = project();
     // No xdg-open on the PATH: the browser cannot be opened.
     let empty = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
-        .current_dir(dir.path())
-        .env("PATH", empty.path())
-        .arg("--maler")
-        .arg(common::root().join("templates"))
-        .args(["nettside", "--port", "0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let port: u16 = between(&line, "127.0.0.1:", "/").parse().unwrap();
-    let host = vec![("Host".to_string(), format!("127.0.0.1:{port}"))];
-    assert_eq!(raw(port, "GET", "/", &host, None).status, 403, "it runs");
-    // SAFETY: sending SIGINT (Ctrl+C) to the child this test started.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
+    // Ctrl+C at once after the address is printed, and after a request.
+    for at_once in [true, false] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .current_dir(dir.path())
+            .env("PATH", empty.path())
+            .arg("--maler")
+            .arg(common::root().join("templates"))
+            .args(["nettside", "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let port: u16 = between(&line, "127.0.0.1:", "/").parse().unwrap();
+        if !at_once {
+            let host = vec![("Host".to_string(), format!("127.0.0.1:{port}"))];
+            assert_eq!(raw(port, "GET", "/", &host, None).status, 403, "it runs");
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "the server stops on Ctrl+C");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status:?}");
-    let mut rest = String::new();
-    out.read_to_string(&mut rest).unwrap();
-    assert!(rest.contains("Nettsiden er stoppet."), "{rest}");
-    let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    assert!(err.contains("advarsel: nettleseren kunne ikke åpnes"), "{err}");
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the port is free again");
+        // SAFETY: sending SIGINT (Ctrl+C) to the child this test started.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+        let started = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "the server stops on Ctrl+C");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "at once: {at_once}; {status:?}");
+        let mut rest = String::new();
+        out.read_to_string(&mut rest).unwrap();
+        assert!(rest.contains("Nettsiden er stoppet."), "{rest}");
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert!(err.contains("advarsel: nettleseren kunne ikke åpnes"), "{err}");
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "the port is free again");
+    }
 }
 
 #[test]
