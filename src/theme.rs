@@ -396,18 +396,7 @@ impl Theme {
         if self.headings.is_empty() {
             errors.push("stilen har ingen [[overskrift]]".into());
         }
-        if errors.is_empty() {
-            return Ok(());
-        }
-        Err(Error(
-            errors
-                .into_iter()
-                .map(|m| {
-                    Diagnostic::error(Some(Location::file(path)), m)
-                        .hint("se templates/felles/stil.toml for gyldige verdier")
-                })
-                .collect(),
-        ))
+        invalid_values(path, errors)
     }
 
     fn color_value<'a>(&'a self, name: &'a str) -> &'a str {
@@ -461,18 +450,7 @@ impl Theme {
                 errors.push(format!("innrykkene i {name} må være mellom -100 og 200 mm"));
             }
         }
-        if errors.is_empty() {
-            return Ok(());
-        }
-        Err(Error(
-            errors
-                .into_iter()
-                .map(|m| {
-                    Diagnostic::error(Some(Location::file(path)), m)
-                        .hint("se templates/felles/stil.toml for gyldige verdier")
-                })
-                .collect(),
-        ))
+        invalid_values(path, errors)
     }
 
     /// Resolves a colour name or `#rrggbb` to six lowercase hex digits.
@@ -672,6 +650,17 @@ fn class_names(merged: &toml::Table, own: &toml::Table) -> Vec<String> {
     v.sort();
     v.dedup();
     v
+}
+
+/// What a house style's values got wrong, each an error at its stil.toml.
+fn invalid_values(path: &Path, errors: Vec<String>) -> Result<()> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let hint = "se templates/felles/stil.toml for gyldige verdier";
+    Err(Error(
+        errors.into_iter().map(|m| Diagnostic::error(Some(Location::file(path)), m).hint(hint)).collect(),
+    ))
 }
 
 #[cfg(test)]
