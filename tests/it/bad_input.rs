@@ -320,11 +320,7 @@ fn with_control_characters() -> Vec<u8> {
     });
     c.edit("2026/plan.csv", |t| t.replacen("Tema for årlig fagdag", "Tema for\u{b}årlig fagdag", 1));
     let out = tempfile::tempdir().unwrap();
-    let project = arsplan::Project {
-        data: c.dir.path().join("data"),
-        templates: common::root().join("templates"),
-        output: out.path().to_path_buf(),
-    };
+    let project = common::with_data(c.dir.path().join("data"), out.path().to_path_buf());
     let p = project.prepare("stavanger", 2026).unwrap();
     let a = project.render(&p, &["docx", "pdf"]).unwrap();
     a[0].bytes.clone()

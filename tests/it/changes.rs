@@ -11,11 +11,7 @@ use arsplan::{Project, Selection};
 
 fn stavanger_copy(dir: &Path) -> Project {
     common::copy_examples(&dir.join("data"), &["stavanger"]);
-    Project {
-        data: dir.join("data"),
-        templates: common::root().join("templates"),
-        output: dir.join("output"),
-    }
+    common::with_data(dir.join("data"), dir.join("output"))
 }
 
 fn set_date(dir: &Path, id: &str, date: &str) {

@@ -18,6 +18,19 @@ pub fn project(out: &Path) -> Project {
     Project { data: r.join("data"), templates: r.join("templates"), output: out.to_path_buf() }
 }
 
+/// Some data with the repository's templates, writing into `out`.
+pub fn with_data(data: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Project {
+    Project { data: data.into(), templates: root().join("templates"), output: out.into() }
+}
+
+/// The Stavanger 2026 plan of a project, in DOCX and PDF (in memory).
+pub fn stavanger_2026(project: &Project) -> (Vec<u8>, Vec<u8>) {
+    let p = project.prepare("stavanger", 2026).unwrap();
+    let mut a = project.render(&p, &["docx", "pdf"]).unwrap();
+    let pdf = a.pop().unwrap().bytes;
+    (a.pop().unwrap().bytes, pdf)
+}
+
 /// Fails with a clear message when an external program cannot run. Tests
 /// that call this are `#[ignore = "needs …"]`, so plain `cargo test` reports
 /// them as ignored; `cargo test -- --include-ignored` (CI, after .ci/run has

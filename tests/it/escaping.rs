@@ -39,15 +39,8 @@ fn nasty_documents() -> (Vec<u8>, Vec<u8>) {
     let m = std::fs::read_to_string(&moter).unwrap().replace("Sandnes + SUS", "Sandnes # SUS");
     std::fs::write(&moter, m).unwrap();
 
-    let project = arsplan::Project {
-        data,
-        templates: common::root().join("templates"),
-        output: dir.path().join("out"),
-    };
-    let p = project.prepare("stavanger", 2026).unwrap();
-    let mut a = project.render(&p, &["docx", "pdf"]).unwrap();
-    let pdf = a.pop().unwrap().bytes;
-    (a.pop().unwrap().bytes, pdf)
+    let project = common::with_data(data, dir.path().join("out"));
+    common::stavanger_2026(&project)
 }
 
 #[test]

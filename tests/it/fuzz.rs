@@ -195,15 +195,8 @@ fn documents_with(texts: &[String]) -> (Vec<u8>, Vec<u8>) {
         text.push_str(&format!("tekst;\"{}\";;\n", t.replace('"', "\"\"")));
     }
     std::fs::write(&plan, text).unwrap();
-    let project = arsplan::Project {
-        data,
-        templates: common::root().join("templates"),
-        output: dir.path().join("out"),
-    };
-    let p = project.prepare("stavanger", 2026).unwrap();
-    let mut a = project.render(&p, &["docx", "pdf"]).unwrap();
-    let pdf = a.pop().unwrap().bytes;
-    (a.pop().unwrap().bytes, pdf)
+    let project = common::with_data(data, dir.path().join("out"));
+    common::stavanger_2026(&project)
 }
 
 #[test]

@@ -11,11 +11,7 @@ fn build_with(edit: impl Fn(&Path)) -> Vec<Vec<u8>> {
     let data = dir.path().join("data");
     common::copy_examples(&data, &["stavanger"]);
     edit(&data.join("stavanger/2026"));
-    let project = arsplan::Project {
-        data,
-        templates: common::root().join("templates"),
-        output: dir.path().join("out"),
-    };
+    let project = common::with_data(data, dir.path().join("out"));
     let p = project.prepare("stavanger", 2026).unwrap();
     project.render(&p, &["docx", "pdf"]).unwrap().into_iter().map(|a| a.bytes).collect()
 }

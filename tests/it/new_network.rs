@@ -3,16 +3,10 @@
 
 use crate::common;
 
-use arsplan::Project;
-
 #[test]
 fn fixture_network_with_its_own_template_override() {
     let out = tempfile::tempdir().unwrap();
-    let project = Project {
-        data: common::root().join("tests/fixtures/nettverk"),
-        templates: common::root().join("templates"),
-        output: out.path().to_path_buf(),
-    };
+    let project = common::with_data(common::root().join("tests/fixtures/nettverk"), out.path().to_path_buf());
     let written = project
         .build(&Default::default(), &arsplan::BuildOptions::formats(&["docx", "pdf"]))
         .unwrap()
@@ -60,11 +54,7 @@ fn fixture_network_with_its_own_template_override() {
 #[test]
 fn arshjul_is_an_svg_file_and_a_picture_in_both_formats() {
     let out = tempfile::tempdir().unwrap();
-    let project = Project {
-        data: common::root().join("tests/fixtures/nettverk"),
-        templates: common::root().join("templates"),
-        output: out.path().to_path_buf(),
-    };
+    let project = common::with_data(common::root().join("tests/fixtures/nettverk"), out.path().to_path_buf());
     project.build(&Default::default(), &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
     let dir = out.path().join("fonna/2027");
     let svg = std::fs::read_to_string(dir.join("arshjul-2027.svg")).unwrap();
@@ -88,11 +78,7 @@ fn arshjul_is_an_svg_file_and_a_picture_in_both_formats() {
 #[ignore = "needs pdftotext (poppler-utils)"]
 fn arshjul_in_the_pdf_is_vector_graphics_with_real_text() {
     let out = tempfile::tempdir().unwrap();
-    let project = Project {
-        data: common::root().join("tests/fixtures/nettverk"),
-        templates: common::root().join("templates"),
-        output: out.path().to_path_buf(),
-    };
+    let project = common::with_data(common::root().join("tests/fixtures/nettverk"), out.path().to_path_buf());
     project.build(&Default::default(), &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
     let text = common::pdf_text(&std::fs::read(out.path().join("fonna/2027/arsplan-2027.pdf")).unwrap());
     assert!(text.contains("Årshjul") && text.contains("desember"), "{text}");

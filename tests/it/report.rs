@@ -11,11 +11,7 @@ use std::process::Command;
 use arsplan::Project;
 
 fn fixture_project(data: &Path, out: &Path) -> Project {
-    Project {
-        data: data.to_path_buf(),
-        templates: common::root().join("templates"),
-        output: out.to_path_buf(),
-    }
+    common::with_data(data.to_path_buf(), out.to_path_buf())
 }
 
 fn fixture() -> PathBuf {

@@ -7,7 +7,7 @@ use arsplan::Project;
 
 fn copy(dir: &std::path::Path) -> Project {
     common::copy_examples(&dir.join("data"), &["stavanger"]);
-    Project { data: dir.join("data"), templates: common::root().join("templates"), output: dir.join("out") }
+    common::with_data(dir.join("data"), dir.join("out"))
 }
 
 #[test]

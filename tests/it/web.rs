@@ -1112,11 +1112,7 @@ fn the_pages_logic_works_without_http() {
     use arsplan::edit::{self, Refused};
     use arsplan::web::site;
     let dir = project();
-    let p = arsplan::Project {
-        data: dir.path().join("data"),
-        templates: common::root().join("templates"),
-        output: dir.path().join("output"),
-    };
+    let p = common::with_data(dir.path().join("data"), dir.path().join("output"));
     let view = site::year_view(&p, "stavanger", 2026).unwrap();
     let table = view.table.as_ref().unwrap();
     assert_eq!(table.file, "data/stavanger/2026/moter.csv");

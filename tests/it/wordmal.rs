@@ -425,11 +425,7 @@ fn a_first_page_of_its_own_is_kept_in_both_formats() {
     let doc = part(&case.output("docx"), "word/document.xml");
     assert_has(&doc, &["w:type=\"first\"", "<w:titlePg/>"]);
     let out = tempfile::tempdir().unwrap();
-    let project = arsplan::Project {
-        data: case.path("data"),
-        templates: common::root().join("templates"),
-        output: out.path().to_path_buf(),
-    };
+    let project = common::with_data(case.path("data"), out.path().to_path_buf());
     let p = project.prepare("stavanger", 2026).unwrap();
     let d = project.documents(&p).unwrap().remove(0).document;
     let fitted = render::fit(&d, &p.theme, &p.assets).unwrap();
@@ -654,11 +650,7 @@ fn with_a_template_docx_and_pdf_are_the_same_bytes_on_every_build() {
     let case = Case::new("mal.dotx", &exported("ahus"), "");
     let t = case.theme();
     let out = tempfile::tempdir().unwrap();
-    let project = arsplan::Project {
-        data: case.path("data"),
-        templates: common::root().join("templates"),
-        output: out.path().to_path_buf(),
-    };
+    let project = common::with_data(case.path("data"), out.path().to_path_buf());
     let p = project.prepare("stavanger", 2026).unwrap();
     assert!(p.theme.word_template.is_some() && t.word_template.is_some());
     let doc = project.documents(&p).unwrap().remove(0).document;
