@@ -241,8 +241,24 @@ fn items(blocks: &[Block]) -> Vec<Item> {
                 let kind = classify(t);
                 if kind == TableKind::Layout {
                     for row in &t.rows {
-                        for cell in row {
-                            out.extend(items(&cell.blocks));
+                        let filled: Vec<&docx::Cell> =
+                            row.iter().filter(|c| !cell_text(c).is_empty()).collect();
+                        for (n, cell) in row.iter().enumerate() {
+                            let mut its = items(&cell.blocks);
+                            // A label column: a short line left of what it labels.
+                            let label = n == 0
+                                && filled.len() >= 2
+                                && its.iter().filter(|i| matches!(i, Item::Line(_))).count() == 1;
+                            if label {
+                                for i in &mut its {
+                                    if let Item::Line(l) = i {
+                                        if l.words() <= 8 && l.list.is_none() {
+                                            l.bold = true;
+                                        }
+                                    }
+                                }
+                            }
+                            out.extend(its);
                         }
                         out.push(Item::Blank);
                     }
@@ -261,11 +277,12 @@ fn lines_of(p: &Para, out: &mut Vec<Item>) {
         out.push(Item::Blank);
         return;
     }
-    let number = p
-        .list
-        .as_ref()
-        .and_then(|l| l.label.as_ref())
-        .and_then(|l| l.trim_end_matches(['.', ')']).parse::<u32>().ok());
+    // The number in Word's label («1.», «a)», «Område 3:»).
+    let number = p.list.as_ref().and_then(|l| l.label.as_ref()).and_then(|l| {
+        let digits: String =
+            l.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse::<u32>().ok()
+    });
     let list = p.list.as_ref().map(|l| (l.level, l.ordered));
     // A list item's line breaks are only its look; elsewhere each line counts.
     let parts: Vec<String> = if list.is_some() {
@@ -647,7 +664,7 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         .chain(first_table.filter(|&t| t >= front_start))
         .min()
         .unwrap_or(items.len());
-    let mut r = Reader { d, opts, text_date: opts.text_date.clone(), ids: BTreeSet::new() };
+    let mut r = Reader { d, pending: None, opts, text_date: opts.text_date.clone(), ids: BTreeSet::new() };
     r.cover(&items[..cover_end.min(items.len())]);
     if let Some(src) = r.d.title_source.clone() {
         let t = r.d.title.clone();
@@ -711,6 +728,8 @@ fn is_area_start(items: &[Item], i: usize, expected: u32) -> Option<(u32, String
 
 struct Reader<'a> {
     d: Draft,
+    /// A «Mål:» or «Delmål 2:» standing alone: the next line is its text.
+    pending: Option<Level>,
     #[allow(dead_code)]
     opts: &'a Options,
     text_date: String,
@@ -734,8 +753,13 @@ enum State {
 
 fn lead_kind(l: &Line) -> bool {
     let short = l.words() <= 12;
+    let letters: Vec<char> = l.text.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && l.words() <= 8;
     l.list.is_none()
-        && (l.heading.is_some_and(|h| h >= 1) || (l.bold && short) || (l.text.ends_with(':') && short))
+        && (l.heading.is_some_and(|h| h >= 1)
+            || (l.bold && short)
+            || (l.text.ends_with(':') && short)
+            || capitals)
 }
 
 impl Reader<'_> {
@@ -1216,6 +1240,7 @@ impl Reader<'_> {
             let l = match it {
                 Item::Blank => continue,
                 Item::Table(kind, t) => {
+                    self.pending = None;
                     let cap = caption.take();
                     let done = self.table(*kind, t, cap.as_ref().map(|(c, _)| c));
                     if let (false, Some((c, _))) = (done, cap) {
@@ -1279,6 +1304,25 @@ impl Reader<'_> {
             *state = State::Signature;
             return;
         }
+        if let Some(level) = self.pending.take() {
+            let plain = l.list.is_none()
+                && !GOAL.is_match(&l.text)
+                && !SUBGOAL.is_match(&l.text)
+                && !ACTIVITY_LABEL.is_match(&l.text);
+            if plain {
+                match level {
+                    Level::Goal => {
+                        self.push_row(Level::Goal, &l.text, &l.source);
+                        *state = State::Goal;
+                    }
+                    _ => {
+                        self.subgoal(&l.text, &l.source);
+                        *state = State::SubGoal { activities: false };
+                    }
+                }
+                return;
+            }
+        }
         if l.list.is_none() && DOCUMENTS.is_match(&l.text) && l.words() <= 10 && lead_kind(l) {
             self.log(&l.source, &l.text, Target::Style("overskrift"));
             *state = State::Documents;
@@ -1294,15 +1338,21 @@ impl Reader<'_> {
                 self.push_row(Level::Goal, &rest, &l.source);
             } else {
                 self.log(&l.source, &l.text, Target::Style("etikett"));
+                self.pending = Some(Level::Goal);
             }
             *state = State::Goal;
             return;
         }
         if let Some(c) = SUBGOAL.captures(&l.text) {
             let rest = c[2].trim().to_string();
-            if !rest.is_empty() || c.get(1).is_some() {
+            if !rest.is_empty() {
                 self.subgoal(&rest, &l.source);
                 *state = State::SubGoal { activities: false };
+                return;
+            }
+            if c.get(1).is_some() {
+                self.log(&l.source, &l.text, Target::Style("etikett"));
+                self.pending = Some(Level::SubGoal);
                 return;
             }
         }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::process::Command;
 
 use arsplan::compose::TextRenderer;
 use arsplan::import::Options;
@@ -166,4 +167,142 @@ fn every_example_year_comes_back_from_the_docx_arsplan_made() {
             "{what}: every word of the source is in the document made again"
         );
     }
+}
+
+/// The seeds, the network each belongs to, and the house style its document wears.
+const SEEDS: [(&str, &str, &str, &str); 4] = [
+    ("001", "001-stavanger-arsplan-2026.txt", "stavanger", "helse-stavanger"),
+    ("002", "002-bergen-arsplan-2025.txt", "bergen", "helse-bergen"),
+    ("003", "003-helse-vest-strategi-2025-2029.txt", "helse-vest", "helse-vest"),
+    ("004", "004-ahus-handlingsplan-2024-2026.txt", "ahus", "ahus"),
+];
+
+const VARIANTS: [&str; 8] = [
+    "docx-fet",
+    "docx-stiler",
+    "docx-tab",
+    "pandoc",
+    "pandoc-fet",
+    "pandoc-nummer",
+    "lo-tabeller",
+    "lo-overskrift",
+];
+
+/// A typist's copy (tests/fixtures/import/manus) as plain text.
+fn manuscript_text(seed: &str) -> String {
+    let path = common::root().join(format!("tests/fixtures/import/manus/{seed}.txt"));
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !["TABLE", "ROW", "CELL", "END"].contains(l))
+        .map(|l| {
+            let text = l.split_once(": ").map(|(_, t)| t).unwrap_or(l);
+            text.replace(" // ", " ").replace('|', " ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_typists_copies_keep_the_seeds_words() {
+    for (seed, file, _, _) in SEEDS {
+        let (recall, precision) = common::fidelity(&common::seed(file), &manuscript_text(seed));
+        // Seed 004's table cells came out of the PDF interleaved: only their order differs.
+        assert!(recall >= 0.985 && precision >= 0.98, "{seed}: {recall} {precision}");
+    }
+}
+
+/// The words of the report's «not placed» section.
+fn not_placed(report: &str) -> String {
+    let start = report.find("IKKE PLASSERT").unwrap();
+    let end = report[start..].find("KONTROLL").map(|e| start + e).unwrap_or(report.len());
+    report[start..end].to_string()
+}
+
+#[test]
+#[ignore = "needs python-docx, pandoc and soffice (LibreOffice)"]
+fn seed_texts_laid_out_by_hand_come_back_as_the_seeds() {
+    common::need("python3", &["-c", "import docx"]);
+    common::need("pandoc", &["--version"]);
+    common::need("soffice", &["--version"]);
+    let made = tempfile::tempdir().unwrap();
+    let script = common::root().join("tests/fixtures/import/lag_dokumenter.py");
+    let out = Command::new("python3").arg(&script).arg(made.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut figures = Vec::new();
+    let mut failures = Vec::new();
+    for (seed, file, network, style) in SEEDS {
+        let seed_text = common::seed(file);
+        for variant in VARIANTS {
+            let what = format!("{seed} {variant}");
+            let source = std::fs::read(made.path().join(format!("{seed}-{variant}.docx"))).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let project = empty_project(dir.path());
+            let imported = match project.import(&source, &format!("{seed}-{variant}.docx"), &options(network))
+            {
+                Ok(i) => i,
+                Err(e) => {
+                    failures.push(format!("{what}: not imported: {}", e.0[0]));
+                    continue;
+                }
+            };
+            let prepared = match project.prepare(network, imported.year) {
+                Ok(p) => p,
+                Err(e) => {
+                    failures.push(format!("{what}: the check fails: {}", e.0[0]));
+                    continue;
+                }
+            };
+            if prepared.year.profile.style != style {
+                failures.push(format!("{what}: style {} guessed, not {style}", prepared.year.profile.style));
+            }
+            let ours = common::docx_text(&plan_docx(&project, &prepared));
+            let (recall, precision) = common::fidelity(&seed_text, &ours);
+            // Nothing lost: every word of the Word file is in the document made from the
+            // data, or in the report's «not placed» list.
+            let mut bag: std::collections::BTreeMap<String, usize> = Default::default();
+            for w in common::words(&ours).into_iter().chain(common::words(&not_placed(&imported.report))) {
+                *bag.entry(w).or_default() += 1;
+            }
+            // Bullets and numbers typed by hand («o», «1)») are list marks, as «•» and «1.» are.
+            let typed_mark = |w: &String| {
+                w == "o" || (w.ends_with(')') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()))
+            };
+            let source_words: Vec<String> =
+                common::words(&common::docx_text(&source)).into_iter().filter(|w| !typed_mark(w)).collect();
+            let kept = source_words
+                .iter()
+                .filter(|w| match bag.get_mut(*w) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                })
+                .count();
+            let kept_share = kept as f64 / source_words.len() as f64;
+            figures.push(format!(
+                "{what}: {:.1} % of the seed's words, {:.1} % of ours in the seed; source words kept {:.1} % ({kept} of {}), {} not placed",
+                recall * 100.0,
+                precision * 100.0,
+                kept_share * 100.0,
+                source_words.len(),
+                imported.not_placed
+            ));
+            if recall < 0.97 {
+                failures.push(format!("{what}: only {:.1} % of the seed's words", recall * 100.0));
+            }
+            if kept < source_words.len() {
+                failures.push(format!(
+                    "{what}: {} source words neither in the document nor in the report",
+                    source_words.len() - kept
+                ));
+            }
+        }
+    }
+    for f in &figures {
+        println!("{f}");
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(figures.len(), SEEDS.len() * VARIANTS.len());
 }
