@@ -618,7 +618,7 @@ pub fn plain_text(blocks: &[Block]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 

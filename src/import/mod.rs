@@ -290,6 +290,9 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         ropts.text_date = text_date(&style);
         draft = recognise::recognise(&blocks, &ropts).map_err(at_file)?;
     }
+    if let Some(y) = opts.year {
+        draft.move_to(y);
+    }
     let year = draft.year;
     if !(1900..=2200).contains(&year) {
         return Err(Error::msg(format!("{year} kan ikke være året planen gjelder"))

@@ -143,10 +143,14 @@ pub struct Draft {
     pub loose_dates: Vec<(Source, String)>,
     /// Texts whose plan year became `{{ år }}`.
     pub years_templated: usize,
+    /// Meetings moved to another year (`--år`): (index, from, a holiday it now falls on).
+    pub moved: Vec<(usize, NaiveDate, Option<String>)>,
+    /// The year the document itself is for, when `--år` moved it.
+    pub document_year: Option<i32>,
 }
 
 pub struct Options {
-    /// The year, when the leader gave it (`--år`).
+    /// The year to read the document in when its title names none (`--år`).
     pub year: Option<i32>,
     /// The house style's pattern for dates in running text (`d. MMMM`).
     pub text_date: String,
@@ -197,12 +201,15 @@ enum Item {
     Table(TableKind, Table),
 }
 
-static AREA: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?:(?:fokus|satsnings|innsats)?område\s+)?(\d{1,2})\s*[.:)]\s*(\S.*)$"));
-static AREA_WORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?:fokus|satsnings|innsats)?område\s+(\d{1,2})\s*[.:)]?\s*(\S.*)$"));
+static AREA: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:(?:fokus|satsnings|innsats)?område\s+)?(\d{1,2})(?:\s*[.:)]|\s+[-–])\s*(\S.*)$")
+});
+static AREA_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:fokus|satsnings|innsats)?område\s+(\d{1,2})(?:\s*[.:)]|\s+[-–])?\s*(\S.*)$")
+});
 static GOAL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:hoved)?mål\s*:\s*(.*)$"));
-static SUBGOAL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^delmål\s*(\d{1,2})?\s*[:.)]?\s*(.*)$"));
+static SUBGOAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^delmål\b\s*(\d{1,2})?(?:\s*[:.)]|\s+[-–])?\s*(.*)$"));
 static ACTIVITY_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(aktivitet(er)?|tiltak)\s*:?$"));
 static FOCUS_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(aktuelle\s+)?innsatsområder\s*:?$"));
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -552,6 +559,8 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         yearless: vec![],
         loose_dates: vec![],
         years_templated: 0,
+        moved: vec![],
+        document_year: None,
     };
     let mut cover_end = 0;
     let mut front_start = 0;
@@ -597,22 +606,10 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
             d.year_from = format!("tittelen «{}»", d.title);
         }
     }
-    if let Some(y) = opts.year {
-        if d.year != y {
-            d.year_from = "--år".into();
-            if let Some(p) = &d.period {
-                let (a, b) = p
-                    .split_once('-')
-                    .map(|(a, b)| (a.parse().unwrap_or(0), b.parse().unwrap_or(0)))
-                    .unwrap_or((0, 0));
-                if !(a..=b).contains(&y) {
-                    d.period = None;
-                }
-            }
-        } else {
-            d.year_from = format!("--år (og {})", d.year_from);
-        }
+    // A document without a year in its title is read in the year the leader names.
+    if let (0, Some(y)) = (d.year, opts.year) {
         d.year = y;
+        d.year_from = "--år".into();
     }
     if d.year == 0 {
         return Err((
@@ -765,6 +762,13 @@ fn lead_kind(l: &Line) -> bool {
 impl Reader<'_> {
     fn log(&mut self, source: &Source, text: &str, target: Target) {
         self.d.log.push(Entry { source: source.clone(), text: text.to_string(), target });
+    }
+
+    /// The last log entry shows the whole line it came from («Delmål 1: …»).
+    fn whole_line(&mut self, text: &str) {
+        if let Some(e) = self.d.log.last_mut() {
+            e.text = text.to_string();
+        }
     }
 
     fn not_placed(&mut self, source: &Source, text: &str, why: &str) {
@@ -1336,6 +1340,7 @@ impl Reader<'_> {
             let rest = c[1].trim().to_string();
             if !rest.is_empty() {
                 self.push_row(Level::Goal, &rest, &l.source);
+                self.whole_line(&l.text);
             } else {
                 self.log(&l.source, &l.text, Target::Style("etikett"));
                 self.pending = Some(Level::Goal);
@@ -1347,6 +1352,7 @@ impl Reader<'_> {
             let rest = c[2].trim().to_string();
             if !rest.is_empty() {
                 self.subgoal(&rest, &l.source);
+                self.whole_line(&l.text);
                 *state = State::SubGoal { activities: false };
                 return;
             }
@@ -1771,6 +1777,38 @@ impl Reader<'_> {
     }
 }
 
+impl Draft {
+    /// The plan moved to another year, as `arsplan ny år` moves one: every
+    /// meeting to the same weekday of the same ISO week, the period as far.
+    /// Texts already name the plan's year as `{{ år }}`.
+    pub fn move_to(&mut self, year: i32) {
+        let from = self.year;
+        if year == from {
+            return;
+        }
+        for (i, m) in self.meetings.iter_mut().enumerate() {
+            let (new, _) = crate::scaffold::same_weekday(m.date, year);
+            self.moved.push((i, m.date, crate::dates::holiday(new).map(|h| h.to_string())));
+            m.date = new;
+        }
+        if let Some(p) = &self.period {
+            let shifted: Vec<String> = p
+                .split('-')
+                .map(|y| {
+                    y.trim()
+                        .parse::<i32>()
+                        .map(|n| (n + year - from).to_string())
+                        .unwrap_or_else(|_| y.to_string())
+                })
+                .collect();
+            self.period = Some(shifted.join("-"));
+        }
+        self.document_year = Some(from);
+        self.year_from = format!("--år (dokumentet gjelder {from})");
+        self.year = year;
+    }
+}
+
 fn has_blank_groups(items: &[Item]) -> bool {
     let mut seen_line = false;
     let mut blank_after_line = false;
@@ -1804,5 +1842,110 @@ fn default_title(kind: MeetingKind, text: &str) -> String {
         MeetingKind::Gathering => "Samling".into(),
         MeetingKind::NetworkMeeting => "Nettverksmøte".into(),
         MeetingKind::Meeting => "Møte".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::docx::tests::docx;
+
+    fn p(runs: &[(&str, bool)]) -> String {
+        let mut x = String::from("<w:p>");
+        for (t, b) in runs {
+            x.push_str("<w:r>");
+            if *b {
+                x.push_str("<w:rPr><w:b/></w:rPr>");
+            }
+            x.push_str(&format!("<w:t xml:space=\"preserve\">{t}</w:t></w:r>"));
+        }
+        x.push_str("</w:p>");
+        x
+    }
+
+    fn cell(t: &str) -> String {
+        format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>")
+    }
+
+    #[test]
+    fn a_hand_made_plan_without_styles_is_read_by_its_bold_lines_typed_bullets_and_tables() {
+        let row =
+            |cells: &[&str]| format!("<w:tr>{}</w:tr>", cells.iter().map(|c| cell(c)).collect::<String>());
+        let doc = [
+            p(&[("ÅRSPLAN 2027", true)]),
+            p(&[("Plan for arbeidet i 2027:", false)]),
+            p(&[("Innledningen.", false)]),
+            p(&[("1 – Kompetanse", true)]),
+            p(&[("Mål:", true), (" Bedre kompetanse", false)]),
+            p(&[("Delmål 1 –", true), (" Økt kunnskap (sykepleier)", false)]),
+            p(&[("Aktiviteter:", false)]),
+            r#"<w:p><w:r><w:sym w:font="Symbol" w:char="F0B7"/><w:tab/><w:t xml:space="preserve">Fagdag 4. november for alle</w:t></w:r></w:p>"#.to_string(),
+            r#"<w:p><w:r><w:tab/><w:t>o</w:t><w:tab/><w:t>Tema: dødshjelp</w:t></w:r></w:p>"#.to_string(),
+            p(&[("Møter i lokale nettverksgrupper:", false)]),
+            format!("<w:tbl>{}{}{}</w:tbl>", row(&["Gruppe", "Vår", "Høst"]), row(&["Haugesund", "11.03", "14.10"]), row(&["Stord", "18.03", "21.10"])),
+            p(&[("2. Drift", true)]),
+            p(&[("Mål: Godt drevet nettverk", false)]),
+            p(&[("Delmål 1: Faste oppgaver", false)]),
+            p(&[("- Sende nyhetsbrev", false)]),
+            p(&[("Driftsgruppen januar 2027", false)]),
+            p(&[("Kari Nordmann, leder", false)]),
+        ]
+        .concat();
+        let blocks = docx::read(&docx(&doc, None, None)).unwrap();
+        let d = recognise(&blocks, &Options { year: None, text_date: "d. MMMM".into() }).unwrap();
+        assert_eq!((d.kind, d.year, d.title.as_str()), (Kind::Arsplan, 2027, "ÅRSPLAN {{ år }}"));
+        assert_eq!(d.intro, vec!["Innledningen."]);
+        let rows: Vec<(&str, &str)> = d.rows.iter().map(|r| (r.level.as_str(), r.text.as_str())).collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("område", "Kompetanse"),
+                ("mål", "Bedre kompetanse"),
+                ("delmål", "Økt kunnskap"),
+                ("aktivitet", "Fagdag {{ arlig_fagdag }} for alle"),
+                ("underpunkt", "Tema: dødshjelp"),
+                ("blokk", "nettverksgrupper"),
+                ("område", "Drift"),
+                ("mål", "Godt drevet nettverk"),
+                ("delmål", "Faste oppgaver"),
+                ("aktivitet", "Sende nyhetsbrev"),
+            ]
+        );
+        assert_eq!(d.rows[2].applies_to, Some(AppliesTo::Nurses));
+        assert_eq!(d.groups, vec!["Haugesund", "Stord"]);
+        let meetings: Vec<(String, String, Option<String>)> = d
+            .meetings
+            .iter()
+            .map(|m| (m.id.clone(), m.date.format("%d.%m.%Y").to_string(), m.group.clone()))
+            .collect();
+        assert_eq!(meetings[0], ("arlig_fagdag".into(), "04.11.2027".into(), None));
+        assert_eq!(meetings[1], ("haugesund_1".into(), "11.03.2027".into(), Some("Haugesund".into())));
+        assert_eq!(d.meetings.len(), 5);
+        assert_eq!(d.meetings[0].kind, MeetingKind::ConferenceDay);
+        assert_eq!(d.yearless.len(), 5, "every date was read without a year");
+        assert_eq!(d.signature.as_deref(), Some("Driftsgruppen januar {{ år }}"));
+        assert_eq!(d.signatories, vec!["Kari Nordmann, leder"]);
+        assert!(d.not_placed.is_empty(), "{:?}", d.not_placed);
+    }
+
+    #[test]
+    fn a_summary_list_of_the_areas_is_not_the_areas_and_a_year_must_be_found() {
+        let doc = [
+            p(&[("Handlingsplan 2024-2026", true)]),
+            p(&[("Planen er bygget opp omkring følgende områder:", false)]),
+            p(&[("1. Pasient", false)]),
+            p(&[("2. Kompetanse", false)]),
+            p(&[("1. Pasient", true)]),
+            p(&[("Mål: Trygghet", false)]),
+        ]
+        .concat();
+        let blocks = docx::read(&docx(&doc, None, None)).unwrap();
+        let d = recognise(&blocks, &Options { year: None, text_date: "d. MMMM".into() }).unwrap();
+        assert_eq!((d.kind, d.year, d.period.as_deref()), (Kind::Handlingsplan, 2024, Some("2024-2026")));
+        assert_eq!(d.focus_areas, vec!["Pasient", "Kompetanse"]);
+        assert_eq!(d.rows.iter().filter(|r| r.level == Level::Area).count(), 1);
+        let blocks = docx::read(&docx(&p(&[("Årsplan for nettverket", true)]), None, None)).unwrap();
+        let err = recognise(&blocks, &Options { year: None, text_date: "d. MMMM".into() }).unwrap_err();
+        assert!(err.0.contains("fant ikke hvilket år") && err.1.contains("--år"), "{err:?}");
     }
 }

@@ -197,8 +197,25 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
     }
     let _ = writeln!(s);
 
+    // Meetings moved to the year the leader named.
+    if let Some(from) = d.document_year {
+        let _ = writeln!(
+            s,
+            "MØTENE ER FLYTTET FRA {from} TIL {} (samme ukedag i samme uke, som arsplan ny år gjør)",
+            d.year
+        );
+        for (i, old, holiday) in &d.moved {
+            let m = &d.meetings[*i];
+            let note =
+                holiday.as_ref().map(|h| format!(" – det er {h}: velg en annen dag")).unwrap_or_default();
+            let _ =
+                writeln!(s, "- {}: {} → {}{note}", m.id, old.format("%d.%m.%Y"), m.date.format("%d.%m.%Y"));
+        }
+        let _ = writeln!(s);
+    }
     // Dates without a year.
-    let _ = writeln!(s, "DATOER UTEN ÅRSTALL (lest som {})", d.year);
+    let read_in = d.document_year.unwrap_or(d.year);
+    let _ = writeln!(s, "DATOER UTEN ÅRSTALL (lest som {read_in})");
     if d.yearless.is_empty() {
         let _ = writeln!(s, "- ingen");
     }

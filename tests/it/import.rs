@@ -6,7 +6,7 @@
 //! for word with the seed.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use arsplan::compose::TextRenderer;
@@ -305,4 +305,143 @@ fn seed_texts_laid_out_by_hand_come_back_as_the_seeds() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
     assert_eq!(figures.len(), SEEDS.len() * VARIANTS.len());
+}
+
+fn arsplan(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_arsplan")).current_dir(cwd).args(args).output().unwrap()
+}
+
+/// Every file below a folder with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        out.push((e.clone(), std::fs::read(&e).unwrap()));
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The Stavanger 2026 plan as arsplan makes it, written to `dir`.
+fn stavanger_docx(dir: &Path) -> PathBuf {
+    let out = tempfile::tempdir().unwrap();
+    let examples = common::project(out.path());
+    let p = examples.prepare("stavanger", 2026).unwrap();
+    let path = dir.join("arsplan-2026.docx");
+    std::fs::write(&path, plan_docx(&examples, &p)).unwrap();
+    path
+}
+
+#[test]
+fn importer_in_an_empty_folder_starts_a_project_and_never_writes_over_a_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = stavanger_docx(tmp.path());
+    let root = tmp.path().join("prosjekt");
+    std::fs::create_dir_all(&root).unwrap();
+    let src = source.to_str().unwrap();
+    let o = arsplan(&root, &["importer", src, "--nettverk", "stavanger"]);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{out}\n{err}");
+    for f in [
+        "arsplan.toml",
+        "data/stavanger/nettverk.toml",
+        "data/stavanger/mottakere.xlsx",
+        "data/stavanger/2026/plan.toml",
+        "data/stavanger/2026/plan.xlsx",
+        "data/stavanger/2026/moter.xlsx",
+        "data/stavanger/2026/importrapport.txt",
+    ] {
+        assert!(root.join(f).is_file(), "{f} missing:\n{out}");
+    }
+    assert!(out.contains("Lest som årsplan for 2026") && out.contains("Kontrollert: ingen feil"), "{out}");
+    let report = std::fs::read_to_string(root.join("data/stavanger/2026/importrapport.txt")).unwrap();
+    for part in [
+        "SJEKK DETTE",
+        "Husstilen er helse-stavanger",
+        "DATOER UTEN ÅRSTALL (lest som 2026)",
+        "tabell 1, rad 2, kolonne 2: «16. april» → 16.04.2026",
+        "IKKE PLASSERT",
+        "KONTROLL (som arsplan sjekk)",
+        "DETTE BLE HVA",
+        "«Delmål 1: Styrke kompetansen i etiske og juridiske aspekter",
+    ] {
+        assert!(report.contains(part), "«{part}» not in the report:\n{report}");
+    }
+    // The project builds, and says what the original said.
+    let o = arsplan(&root, &["build", "--format", "docx"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let made = std::fs::read(root.join("output/stavanger/2026/arsplan-2026.docx")).unwrap();
+    assert_eq!(common::docx_text(&made), common::docx_text(&std::fs::read(&source).unwrap()));
+
+    // The same year again: refused, nothing changed.
+    let before = snapshot(&root.join("data"));
+    let o = arsplan(&root, &["importer", src, "--nettverk", "stavanger"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("stavanger har alt 2026; importer skriver aldri over et år") && err.contains("--år"),
+        "{err}"
+    );
+    assert!(snapshot(&root.join("data")) == before, "an existing year was touched");
+
+    // Another year in the same network: by its English name and options, as CSV;
+    // the network's profile stays as it was, the meetings move as `ny år` moves them.
+    let profile = std::fs::read(root.join("data/stavanger/nettverk.toml")).unwrap();
+    let o = arsplan(&root, &["import", src, "--network", "stavanger", "--year", "2027", "--csv"]);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{out}\n{err}");
+    assert_eq!(std::fs::read(root.join("data/stavanger/nettverk.toml")).unwrap(), profile);
+    let meetings = std::fs::read_to_string(root.join("data/stavanger/2027/moter.csv")).unwrap();
+    // Thursday 16 April 2026 (week 16) → Thursday 22 April 2027.
+    assert!(meetings.contains("22.04.2027;nettverksmøte;Stavanger + SUS"), "{meetings}");
+    assert!(root.join("data/stavanger/2027/plan.csv").is_file());
+    let report = std::fs::read_to_string(root.join("data/stavanger/2027/importrapport.txt")).unwrap();
+    assert!(report.contains("MØTENE ER FLYTTET FRA 2026 TIL 2027"), "{report}");
+    let o = arsplan(&root, &["build", "--network", "stavanger", "--year", "2027", "--format", "docx"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text =
+        common::docx_text(&std::fs::read(root.join("output/stavanger/2027/arsplan-2027.docx")).unwrap());
+    assert!(text.contains("ÅRSPLAN 2027") && text.contains("Årsrapport 2026 og årsplan 2027"), "{text}");
+}
+
+#[test]
+fn what_is_not_a_word_plan_is_refused_in_norwegian_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("prosjekt");
+    std::fs::create_dir_all(&root).unwrap();
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("plan.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", "Word 97-2003"),
+        ("plan.docx", b"dette er tekst", "ikke et Word-dokument"),
+        ("plan.pdf", b"%PDF-1.7", "PDF"),
+        ("plan.odt", b"PK\x03\x04", "ikke et Word-dokument"),
+    ];
+    for (name, bytes, says) in cases {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let o = arsplan(&root, &["importer", path.to_str().unwrap(), "--nettverk", "fonna"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(says) && err.contains(name) && err.contains("hjelp:"), "{name}: {err}");
+        assert!(std::fs::read_dir(&root).unwrap().next().is_none(), "{name}: something was written");
+    }
+    // A name that cannot be a network's folder, and a house style that does not exist.
+    let source = stavanger_docx(tmp.path());
+    let src = source.to_str().unwrap();
+    let o = arsplan(&root, &["importer", src, "--nettverk", "Helse Fonna"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kan ikke brukes som navn på et nettverk"));
+    let o = arsplan(&root, &["importer", src, "--nettverk", "fonna", "--stil", "finnes-ikke"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("husstilen «finnes-ikke» finnes ikke"));
+    assert!(std::fs::read_dir(&root).unwrap().next().is_none());
 }
