@@ -445,3 +445,150 @@ fn what_is_not_a_word_plan_is_refused_in_norwegian_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("husstilen «finnes-ikke» finnes ikke"));
     assert!(std::fs::read_dir(&root).unwrap().next().is_none());
 }
+
+/// `arsplan serve` on a project folder: its port, cookie and CSRF token.
+struct Serve {
+    child: std::process::Child,
+    port: u16,
+    cookie: String,
+}
+
+impl Serve {
+    fn start(dir: &Path) -> Serve {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .current_dir(dir)
+            .args(["serve", "--port", "0", "--ingen-nettleser"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let rest = line.trim().split("http://127.0.0.1:").nth(1).unwrap().to_string();
+        let (port, token) = rest.split_once("/?token=").unwrap();
+        let port: u16 = port.parse().unwrap();
+        Serve { child, port, cookie: format!("arsplan_{port}={token}") }
+    }
+
+    /// One request; `body` with its content type.
+    fn send(&self, method: &str, path: &str, body: Option<(&str, &[u8])>, cookie: bool) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(120))).unwrap();
+        let mut head =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", self.port);
+        if cookie {
+            head.push_str(&format!("Cookie: {}\r\n", self.cookie));
+        }
+        let (kind, bytes) = body.unwrap_or(("text/plain", b""));
+        head.push_str(&format!("Content-Type: {kind}\r\nContent-Length: {}\r\n\r\n", bytes.len()));
+        s.write_all(head.as_bytes()).unwrap();
+        // A server may answer and close before reading a body it refuses.
+        let _ = s.write_all(bytes);
+        let mut all = Vec::new();
+        let _ = s.read_to_end(&mut all);
+        let text = String::from_utf8_lossy(&all).to_string();
+        let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        (status, text)
+    }
+
+    fn csrf(&self) -> String {
+        let (_, page) = self.send("GET", "/importer", None, true);
+        let i = page.find("name=\"csrf\" content=\"").unwrap() + "name=\"csrf\" content=\"".len();
+        page[i..i + page[i..].find('"').unwrap()].to_string()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A multipart form: text fields and one file.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----arsplan-test-7f3a";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn the_page_takes_the_word_file_behind_its_guard_and_shows_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = std::fs::read(stavanger_docx(tmp.path())).unwrap();
+    let root = tmp.path().join("prosjekt");
+    common::copy_examples(&root.join("data"), &["bergen"]);
+    let server = Serve::start(&root);
+    // The form, behind the token.
+    let (status, _) = server.send("GET", "/importer", None, false);
+    assert_eq!(status, 403);
+    let (status, page) = server.send("GET", "/importer", None, true);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("enctype=\"multipart/form-data\"") && page.contains("<label for=\"fil\">"),
+        "{page}"
+    );
+    let csrf = server.csrf();
+    let fonna = root.join("data/fonna");
+    // Without the CSRF token, or without the cookie: refused, nothing written.
+    let (kind, body) = multipart(&[("nettverk", "fonna")], Some(("arsplan-2026.docx", &source)));
+    let (status, _) = server.send("POST", "/importer", Some((&kind, &body)), true);
+    assert_eq!(status, 403);
+    let (kind, body) =
+        multipart(&[("csrf", &csrf), ("nettverk", "fonna")], Some(("arsplan-2026.docx", &source)));
+    let (status, _) = server.send("POST", "/importer", Some((&kind, &body)), false);
+    assert_eq!(status, 403);
+    assert!(!fonna.exists());
+    // Over the size limit: refused in Norwegian.
+    let big = vec![b'x'; 21 * 1024 * 1024];
+    let (kind, body) = multipart(&[("csrf", &csrf), ("nettverk", "fonna")], Some(("stor.docx", &big)));
+    let (status, text) = server.send("POST", "/importer", Some((&kind, &body)), true);
+    assert_eq!(status, 413, "{}", &text[..text.len().min(2000)]);
+    assert!(text.contains("større enn 20 MB"), "{}", &text[..text.len().min(2000)]);
+    // Not a Word file.
+    let (kind, body) = multipart(&[("csrf", &csrf), ("nettverk", "fonna")], Some(("plan.pdf", b"%PDF-1.7")));
+    let (status, text) = server.send("POST", "/importer", Some((&kind, &body)), true);
+    assert_eq!(status, 422);
+    assert!(text.contains("ikke et Word-dokument"), "{text}");
+    assert!(!fonna.exists());
+    // The file: imported, and the report shown with its text escaped.
+    let (kind, body) = multipart(
+        &[("csrf", &csrf), ("nettverk", "fonna"), ("aar", "")],
+        Some(("arsplan-2026.docx", &source)),
+    );
+    let (status, page) = server.send("POST", "/importer", Some((&kind, &body)), true);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Importert: fonna 2026")
+            && page.contains("SJEKK DETTE")
+            && page.contains("IKKE PLASSERT"),
+        "{page}"
+    );
+    assert!(page.contains("«16. april» → 16.04.2026"), "{page}");
+    assert!(fonna.join("2026/plan.xlsx").is_file() && fonna.join("2026/importrapport.txt").is_file());
+    // The same year again: refused, as on the command line.
+    let before = snapshot(&fonna);
+    let (status, page) = server.send("POST", "/importer", Some((&kind, &body)), true);
+    assert_eq!(status, 422);
+    assert!(page.contains("fonna har alt 2026"), "{page}");
+    assert!(snapshot(&fonna) == before);
+}
