@@ -60,6 +60,8 @@ pub struct Para {
     pub runs: Vec<Run>,
     /// Hyperlinks: (the linked text, the target).
     pub links: Vec<(String, String)>,
+    /// Pictures in the paragraph (not read: a logo belongs in the network's folder).
+    pub pictures: usize,
 }
 
 impl Para {
@@ -427,7 +429,33 @@ impl Reader<'_> {
         for b in boxes {
             self.blocks(&b, cell, out);
         }
+        let pictures = runs.iter().map(|r| r.text.matches(PICTURE).count()).sum();
+        for r in &mut runs {
+            r.text.retain(|c| c != PICTURE);
+        }
+        runs.retain(|r| !r.text.is_empty());
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        if pictures > 0 && text.trim().is_empty() {
+            // A paragraph that only holds a picture still counts, so the report can point at it.
+            let source = match cell {
+                Some(s) => s.clone(),
+                None => {
+                    self.paras += 1;
+                    Source::Para(self.paras)
+                }
+            };
+            out.push(Block::Para(Para {
+                source,
+                style: style_name,
+                heading,
+                list,
+                indent,
+                runs,
+                links,
+                pictures,
+            }));
+            return;
+        }
         if text.trim().is_empty() && cell.is_none() {
             out.push(Block::Para(Para {
                 source: Source::Para(self.paras),
@@ -437,6 +465,7 @@ impl Reader<'_> {
                 indent,
                 runs: Vec::new(),
                 links,
+                pictures,
             }));
             return;
         }
@@ -447,7 +476,16 @@ impl Reader<'_> {
                 Source::Para(self.paras)
             }
         };
-        out.push(Block::Para(Para { source, style: style_name, heading, list, indent, runs, links }));
+        out.push(Block::Para(Para {
+            source,
+            style: style_name,
+            heading,
+            list,
+            indent,
+            runs,
+            links,
+            pictures,
+        }));
     }
 
     /// The list item's level and the number Word shows for it.
@@ -510,7 +548,13 @@ impl Reader<'_> {
                                     text.push(ch);
                                 }
                             }
-                            "drawing" | "pict" | "AlternateContent" | "object" => find_boxes(c, boxes),
+                            "drawing" | "pict" | "AlternateContent" | "object" => {
+                                let before = boxes.len();
+                                find_boxes(c, boxes);
+                                if boxes.len() == before && has_picture(c) {
+                                    text.push(PICTURE);
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -549,6 +593,14 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// Stands for a picture in a run's text while reading (counted, then removed).
+const PICTURE: char = '\u{E001}';
+
+/// Whether a drawing holds a picture (a blip or a VML image).
+fn has_picture(e: &Elem) -> bool {
+    matches!(local(&e.name), "blip" | "imagedata") || e.elems().any(has_picture)
 }
 
 /// Collects the `name` children of `e`, looking through wrappers.
@@ -719,6 +771,15 @@ pub(crate) mod tests {
         assert_eq!(t.rows[0].len(), 3, "a cell spanning two columns stands for both");
         let Block::Para(d) = &t.rows[1][2].blocks[0] else { panic!() };
         assert_eq!((d.text(), d.source.to_string()), ("D".into(), "tabell 1, rad 2, kolonne 3".into()));
+    }
+
+    #[test]
+    fn pictures_are_counted_and_text_boxes_read_where_they_stand() {
+        let doc = r#"<w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed="rId9"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p><w:p><w:r><mc:AlternateContent><mc:Choice><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>I boksen</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:t>I boksen</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>Etter</w:t></w:r></w:p>"#;
+        let blocks = read(&docx(doc, None, None)).unwrap();
+        let texts: Vec<(String, usize)> =
+            paragraphs(&blocks).iter().map(|p| (p.text(), p.pictures)).collect();
+        assert_eq!(texts, vec![("".into(), 1), ("I boksen".into(), 0), ("Etter".into(), 0)]);
     }
 
     #[test]

@@ -224,6 +224,11 @@ static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DOCUMENTS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(sentrale\s+dokumenter|føringer|referanser|aktuelle\s+lenker|^lenker\b)"));
+static NETWORK_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)nettverk (?:i|innen) kreftomsorg og lindrende behandling i [^.,;:\n]*?(?:foretaksområde|opptaksområde)",
+    )
+});
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"^(https?://|www\.)\S+$"));
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -444,6 +449,7 @@ fn tabbed_tables(items: Vec<Item>) -> Vec<Item> {
                             indent: 0,
                             runs: vec![docx::Run { text: c.trim().to_string(), bold: l.bold }],
                             links: vec![],
+                            pictures: 0,
                         })],
                     })
                     .collect()
@@ -503,6 +509,11 @@ fn area_of(line: &Line) -> Option<(u32, String)> {
 }
 
 pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, String)> {
+    let pictures: Vec<(Source, usize)> = docx::paragraphs(blocks)
+        .iter()
+        .filter(|p| p.pictures > 0)
+        .map(|p| (p.source.clone(), p.pictures))
+        .collect();
     let items = items(blocks);
     let content: Vec<usize> =
         items.iter().enumerate().filter(|(_, i)| matches!(i, Item::Line(_))).map(|(i, _)| i).collect();
@@ -661,7 +672,14 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         .chain(first_table.filter(|&t| t >= front_start))
         .min()
         .unwrap_or(items.len());
-    let mut r = Reader { d, pending: None, opts, text_date: opts.text_date.clone(), ids: BTreeSet::new() };
+    let mut r = Reader {
+        d,
+        all_text: all_text.clone(),
+        pending: None,
+        opts,
+        text_date: opts.text_date.clone(),
+        ids: BTreeSet::new(),
+    };
     r.cover(&items[..cover_end.min(items.len())]);
     if let Some(src) = r.d.title_source.clone() {
         let t = r.d.title.clone();
@@ -672,6 +690,14 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
     }
     r.front(&items[front_start.min(first_area)..first_area]);
     r.areas(&items[first_area..]);
+    for (source, n) in pictures {
+        let what = if n == 1 { "et bilde".to_string() } else { format!("{n} bilder") };
+        r.not_placed(
+            &source,
+            &format!("({what})"),
+            "bilder tas ikke med; nettverkets logo legges som logo.png i nettverkets mappe",
+        );
+    }
     r.finish();
     Ok(r.d)
 }
@@ -725,6 +751,8 @@ fn is_area_start(items: &[Item], i: usize, expected: u32) -> Option<(u32, String
 
 struct Reader<'a> {
     d: Draft,
+    /// The document's text, for names found anywhere in it.
+    all_text: String,
     /// A «Mål:» or «Delmål 2:» standing alone: the next line is its text.
     pending: Option<Level>,
     #[allow(dead_code)]
@@ -1753,6 +1781,11 @@ impl Reader<'_> {
     fn finish(&mut self) {
         self.d.name = match self.d.kind {
             Kind::Arsplan if !self.d.cover.is_empty() => Some(self.d.cover.join(" ")),
+            Kind::Arsplan => NETWORK_NAME.find(&self.all_text).map(|m| {
+                let t = m.as_str();
+                let mut c = t.chars();
+                c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            }),
             Kind::Handlingsplan => {
                 let t = RANGE.replace_all(&self.d.title, "").to_string();
                 let t = YEAR.replace_all(&t, "").to_string();
@@ -1765,7 +1798,6 @@ impl Reader<'_> {
                 Some(t)
             }
             Kind::Strategi => Some(self.d.title.clone()),
-            _ => None,
         };
         // The title follows the plan into next year.
         if self.d.kind == Kind::Arsplan {

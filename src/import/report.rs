@@ -176,16 +176,25 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
     }
     if d.years_templated > 0 {
         checks.push(format!(
-            "Årstallet {} er skrevet som {{{{ år }}}} i {} tekster (og {} etter «årsrapport» som {{{{ år - 1 }}}}), så de følger planen til neste år.",
-            d.year,
-            d.years_templated,
-            d.year - 1
+            "Årstallet {} er skrevet som {{{{ år }}}} ({} etter «årsrapport» som {{{{ år - 1 }}}}) {} ganger, så tekstene følger planen til neste år.",
+            d.document_year.unwrap_or(d.year),
+            d.document_year.unwrap_or(d.year) - 1,
+            d.years_templated
         ));
     }
-    let linked = d.rows.iter().filter(|r| r.text.contains("{{ ") && !r.text.contains("{{ år")).count();
-    if linked > 0 {
+    let linked: Vec<&str> = d
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let i = r.text.find("{{ ")?;
+            let id = r.text[i + 3..].split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next()?;
+            (id != "år" && !id.is_empty()).then_some(id)
+        })
+        .collect();
+    if let Some(first) = linked.first() {
         checks.push(format!(
-            "{linked} tekster nevner et møte med dato; datoen står nå bare i moter.{ext}, og teksten viser til møtet (for eksempel {{{{ fagdag }}}})."
+            "{} nevner et møte med dato; datoen står nå bare i moter.{ext}, og teksten viser til møtet (for eksempel {{{{ {first} }}}}).",
+            crate::diag::count(linked.len(), "tekst", "tekster")
         ));
     }
     for c in checks {

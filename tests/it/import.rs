@@ -264,12 +264,21 @@ fn seed_texts_laid_out_by_hand_come_back_as_the_seeds() {
             for w in common::words(&ours).into_iter().chain(common::words(&not_placed(&imported.report))) {
                 *bag.entry(w).or_default() += 1;
             }
-            // Bullets and numbers typed by hand («o», «1)») are list marks, as «•» and «1.» are.
-            let typed_mark = |w: &String| {
-                w == "o" || (w.ends_with(')') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()))
-            };
-            let source_words: Vec<String> =
-                common::words(&common::docx_text(&source)).into_iter().filter(|w| !typed_mark(w)).collect();
+            // Bullets and numbers typed by hand at a line's start («o», «1)») are list
+            // marks, as «•» and «1.» are.
+            let typed_mark =
+                |w: &str| w == "o" || (w.ends_with(')') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()));
+            let source_words: Vec<String> = common::docx_text(&source)
+                .lines()
+                .map(|l| {
+                    let l = l.trim_start();
+                    match l.split_whitespace().next() {
+                        Some(first) if typed_mark(first) => &l[first.len()..],
+                        _ => l,
+                    }
+                })
+                .flat_map(common::words)
+                .collect();
             let kept = source_words
                 .iter()
                 .filter(|w| match bag.get_mut(*w) {
