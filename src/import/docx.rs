@@ -234,7 +234,7 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
-struct Reader<'a> {
+struct Reader {
     styles: Styles,
     numbering: Numbering,
     /// Relationship id → hyperlink target.
@@ -243,7 +243,6 @@ struct Reader<'a> {
     counters: BTreeMap<String, Vec<i64>>,
     paras: usize,
     tables: usize,
-    _pkg: &'a Package,
 }
 
 /// Reads the body of a DOCX.
@@ -289,8 +288,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, (String, String)> {
         .filter(|r| r.kind == package::REL_HYPERLINK)
         .map(|r| (r.id.clone(), r.target.clone()))
         .collect();
-    let mut reader =
-        Reader { styles, numbering, links, counters: BTreeMap::new(), paras: 0, tables: 0, _pkg: &pkg };
+    let mut reader = Reader { styles, numbering, links, counters: BTreeMap::new(), paras: 0, tables: 0 };
     let body =
         child(&document, "body").ok_or_else(|| broken("dokumentet har ingen tekst (w:body)".into()))?;
     let mut out = Vec::new();
@@ -298,7 +296,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, (String, String)> {
     Ok(out)
 }
 
-impl Reader<'_> {
+impl Reader {
     /// The blocks of a body, cell or content control, in order.
     fn blocks(&mut self, parent: &Elem, cell: Option<&Source>, out: &mut Vec<Block>) {
         for e in parent.elems() {
@@ -329,9 +327,8 @@ impl Reader<'_> {
             let mut tcs: Vec<&Elem> = Vec::new();
             collect(tr, "tc", &["sdt", "sdtContent", "customXml", "ins"], &mut tcs);
             let mut row = Vec::new();
-            for (c, tc) in tcs.iter().enumerate() {
+            for tc in &tcs {
                 let src = Source::Cell { table: number, row: r + 1, col: row.len() + 1 };
-                let _ = c;
                 let merged_below = tc
                     .elems()
                     .find(|x| local(&x.name) == "tcPr")
@@ -501,8 +498,7 @@ impl Reader<'_> {
         let counters = self.counters.entry(num.to_string()).or_insert_with(|| vec![i64::MIN; 9]);
         let i = ilvl as usize;
         counters[i] = if counters[i] == i64::MIN { starts[i] } else { counters[i] + 1 };
-        for (l, c) in counters.iter_mut().enumerate().skip(i + 1) {
-            let _ = l;
+        for c in counters.iter_mut().skip(i + 1) {
             *c = i64::MIN;
         }
         let mut label = text;

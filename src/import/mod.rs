@@ -434,7 +434,6 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
     let compared = made_doc.as_ref().map(|out| report::compare(&blocks, out));
     let ctx = report::Context {
         source: &file_name,
-        network: &opts.network,
         year_dir: &year_dir,
         style: &style,
         style_from: &style_from,

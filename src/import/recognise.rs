@@ -676,7 +676,6 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         d,
         all_text: all_text.clone(),
         pending: None,
-        opts,
         text_date: opts.text_date.clone(),
         ids: BTreeSet::new(),
     };
@@ -749,14 +748,12 @@ fn is_area_start(items: &[Item], i: usize, expected: u32) -> Option<(u32, String
     None
 }
 
-struct Reader<'a> {
+struct Reader {
     d: Draft,
     /// The document's text, for names found anywhere in it.
     all_text: String,
     /// A «Mål:» or «Delmål 2:» standing alone: the next line is its text.
     pending: Option<Level>,
-    #[allow(dead_code)]
-    opts: &'a Options,
     text_date: String,
     ids: BTreeSet<String>,
 }
@@ -787,7 +784,7 @@ fn lead_kind(l: &Line) -> bool {
             || capitals)
 }
 
-impl Reader<'_> {
+impl Reader {
     fn log(&mut self, source: &Source, text: &str, target: Target) {
         self.d.log.push(Entry { source: source.clone(), text: text.to_string(), target });
     }
@@ -899,7 +896,7 @@ impl Reader<'_> {
                         if let Some(l) = &lead {
                             self.tekst_row(l);
                         }
-                        self.loose(&body, State::Goal);
+                        self.loose(&body);
                     }
                 }
                 Kind::Handlingsplan | Kind::Strategi => {
@@ -1138,7 +1135,7 @@ impl Reader<'_> {
     }
 
     /// Lines outside any known section, kept as free paragraphs.
-    fn loose(&mut self, body: &[Item], _state: State) {
+    fn loose(&mut self, body: &[Item]) {
         for it in body {
             match it {
                 Item::Line(l) => self.tekst_row(l),

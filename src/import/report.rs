@@ -29,38 +29,93 @@ impl Compared {
     }
 }
 
-/// Which of the source's words the made document shows (as a bag: order and
-/// place do not matter, only that nothing is gone).
+/// Which of the source's words the made document shows: first those it
+/// shows in the same order (a longest common subsequence, so a missing word
+/// is found where it is missing), then any left over anywhere in it (a
+/// paragraph the house style puts elsewhere is not lost).
 pub fn compare(source: &[Block], made: &[Block]) -> Compared {
-    let mut bag: BTreeMap<String, usize> = BTreeMap::new();
-    for w in words(&docx::plain_text(made)) {
-        *bag.entry(w).or_default() += 1;
+    let ours = words(&docx::plain_text(made));
+    let paragraphs: Vec<(Source, String, Vec<String>)> = docx::paragraphs(source)
+        .iter()
+        .map(|p| {
+            let text = p.text();
+            (p.source.clone(), text.split_whitespace().collect::<Vec<_>>().join(" "), words(&text))
+        })
+        .collect();
+    let theirs: Vec<&String> = paragraphs.iter().flat_map(|(_, _, w)| w.iter()).collect();
+    let (in_order, used) = in_order(&theirs, &ours);
+    let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+    for (w, u) in ours.iter().zip(&used) {
+        if !u {
+            *left.entry(w.as_str()).or_default() += 1;
+        }
     }
-    let mut c = Compared { source_words: 0, found: 0, missing: Vec::new() };
-    for p in docx::paragraphs(source) {
-        let text = p.text();
+    let mut c = Compared { source_words: theirs.len(), found: 0, missing: Vec::new() };
+    let mut at = 0;
+    for (src, text, ws) in paragraphs {
         let mut missing = Vec::new();
-        for w in words(&text) {
-            c.source_words += 1;
-            match bag.get_mut(&w) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    c.found += 1;
-                }
-                _ => missing.push(w),
+        for w in ws {
+            let found = in_order[at]
+                || match left.get_mut(w.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                };
+            at += 1;
+            if found {
+                c.found += 1;
+            } else {
+                missing.push(w);
             }
         }
         if !missing.is_empty() {
-            let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            c.missing.push((p.source.clone(), one_line, missing));
+            c.missing.push((src, text, missing));
         }
     }
     c
 }
 
+/// Which words of `a` and of `b` a longest common subsequence pairs. Past
+/// what fits in memory (documents of tens of thousands of words), none: the
+/// words are then only looked up anywhere.
+fn in_order(a: &[&String], b: &[String]) -> (Vec<bool>, Vec<bool>) {
+    let (n, m) = (a.len(), b.len());
+    let (mut ua, mut ub) = (vec![false; n], vec![false; m]);
+    if n.saturating_mul(m) > 40_000_000 || n.max(m) >= u16::MAX as usize {
+        return (ua, ub);
+    }
+    // dp[i][j]: the LCS of a[i..] and b[j..].
+    let width = m + 1;
+    let mut dp = vec![0u16; (n + 1) * width];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i * width + j] = if *a[i] == b[j] {
+                dp[(i + 1) * width + j + 1] + 1
+            } else {
+                dp[(i + 1) * width + j].max(dp[i * width + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if *a[i] == b[j] {
+            ua[i] = true;
+            ub[j] = true;
+            i += 1;
+            j += 1;
+        } else if dp[(i + 1) * width + j] >= dp[i * width + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    (ua, ub)
+}
+
 pub struct Context<'a> {
     pub source: &'a str,
-    pub network: &'a str,
     pub year_dir: &'a Path,
     pub style: &'a str,
     pub style_from: &'a str,
@@ -330,6 +385,5 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
         };
         let _ = writeln!(s, "- {}: «{}» → {what}", e.source, short(&e.text));
     }
-    let _ = ctx.network;
     s
 }

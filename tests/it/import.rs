@@ -266,8 +266,9 @@ fn seed_texts_laid_out_by_hand_come_back_as_the_seeds() {
             }
             // Bullets and numbers typed by hand at a line's start («o», «1)») are list
             // marks, as «•» and «1.» are.
-            let typed_mark =
-                |w: &str| w == "o" || (w.ends_with(')') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()));
+            let typed_mark = |w: &str| {
+                w == "o" || (w.ends_with(')') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit()))
+            };
             let source_words: Vec<String> = common::docx_text(&source)
                 .lines()
                 .map(|l| {
@@ -600,4 +601,28 @@ fn the_page_takes_the_word_file_behind_its_guard_and_shows_the_report() {
     assert_eq!(status, 422);
     assert!(page.contains("fonna har alt 2026"), "{page}");
     assert!(snapshot(&fonna) == before);
+}
+
+#[test]
+fn what_the_house_style_does_not_print_is_named_at_its_paragraph() {
+    // Bergen's plan imported in Helse Stavanger's style: Stavanger's own wording
+    // and its date format replace some of Bergen's words.
+    let out = tempfile::tempdir().unwrap();
+    let examples = common::project(out.path());
+    let docx = plan_docx(&examples, &examples.prepare("bergen", 2025).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let project = empty_project(dir.path());
+    let opts = Options { style: Some("helse-stavanger".into()), ..options("bergen") };
+    let imported = project.import(&docx, "arsplan-2025.docx", &opts).unwrap();
+    let kept = imported.kept.unwrap();
+    assert!(kept < 1.0 && kept > 0.95, "{kept}");
+    let list = not_placed(&imported.report);
+    for line in [
+        "«Årsplanen bygger på følgende dokumenter:» (dokumentet arsplan lager viser ikke: følgende dokumenter)",
+        "«Møter i lokale nettverksgrupper i sykepleienettverket:» (dokumentet arsplan lager viser ikke: i sykepleienettverket)",
+        "tabell 1, rad 2, kolonne 2: «30.01» (dokumentet arsplan lager viser ikke: 30.01; datoen er lest inn som møte",
+    ] {
+        assert!(list.contains(line), "«{line}» not in:\n{list}");
+    }
+    assert_eq!(imported.not_placed, list.matches("\n- ").count());
 }
