@@ -49,7 +49,8 @@ pub struct Imported {
     pub report_path: PathBuf,
     /// Short lines for the terminal: what became what, in numbers.
     pub summary: Vec<String>,
-    /// Lines the import could not place, or whose words the document does not show.
+    /// Entries of the report's «not placed» list: what the import could not
+    /// place, and paragraphs whose words the document does not show.
     pub not_placed: usize,
     /// The share of the source's words that the document made from the data shows.
     pub kept: Option<f64>,
@@ -447,7 +448,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
     let text = report::text(&draft, &ctx);
     let report_path = year_dir.join("importrapport.txt");
     scaffold::create(&report_path, text.as_bytes(), &mut made)?;
-    let not_placed = draft.not_placed.len() + compared.as_ref().map(|c| c.missing.len()).unwrap_or(0);
+    let not_placed = report::not_placed(&draft, compared.as_ref()).len();
     let count = |l: Level| draft.rows.iter().filter(|r| r.level == l).count();
     let summary = vec![
         format!(
@@ -463,11 +464,14 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         format!("Husstil: {style} ({style_from})."),
         match &compared {
             Some(c) => format!(
-                "{:.1} % av ordene i Word-filen står i dokumentet arsplan lager av dataene; {} linjer står i rapporten som ikke plassert.",
+                "{:.1} % av ordene i Word-filen står i dokumentet arsplan lager av dataene; {} står i rapporten som ikke plassert.",
                 c.kept() * 100.0,
-                not_placed
+                crate::diag::count(not_placed, "linje", "linjer")
             ),
-            None => format!("Dokumentet kunne ikke lages før feilene er rettet; {not_placed} linjer står i rapporten som ikke plassert."),
+            None => format!(
+                "Dokumentet kunne ikke lages før feilene er rettet; {} står i rapporten som ikke plassert.",
+                crate::diag::count(not_placed, "linje", "linjer")
+            ),
         },
         format!("Se over {} før du bygger: den sier hva som ble hva, og hva arsplan gjettet.", report_path.display()),
     ];

@@ -296,13 +296,14 @@ fn lines_of(p: &Para, out: &mut Vec<Item>) {
         digits.parse::<u32>().ok()
     });
     let list = p.list.as_ref().map(|l| (l.level, l.ordered));
-    // A list item's line breaks are only its look; elsewhere each line counts.
-    let parts: Vec<String> = if list.is_some() {
+    // A list item's, a heading's or a bold line's breaks are only its look
+    // (a long title broken by hand); elsewhere each line counts.
+    let bold_all = p.runs.iter().filter(|r| !r.text.trim().is_empty()).all(|r| r.bold);
+    let parts: Vec<String> = if list.is_some() || p.heading.is_some() || bold_all {
         vec![full.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")]
     } else {
         full.split('\n').map(str::to_string).collect()
     };
-    let bold_all = p.runs.iter().filter(|r| !r.text.trim().is_empty()).all(|r| r.bold);
     let lead = match p.runs.iter().position(|r| !r.text.trim().is_empty()) {
         Some(i) if p.runs[i].bold && !bold_all => Some(p.runs[i].text.trim().to_string()),
         _ => None,
@@ -1321,6 +1322,7 @@ impl Reader {
             *area += 1;
             let name = if self.d.kind == Kind::Strategi { text::sentence_case(&name) } else { name };
             self.push_row(Level::Area, &name, &l.source);
+            self.whole_line(&l.text);
             *state = State::Goal;
             return;
         }

@@ -114,6 +114,35 @@ fn in_order(a: &[&String], b: &[String]) -> (Vec<bool>, Vec<bool>) {
     (ua, ub)
 }
 
+/// The «not placed» list: what the import found no place for, and every
+/// paragraph with words the made document does not show; the same text with
+/// the same words missing (a label used everywhere) is one entry.
+pub fn not_placed(d: &Draft, compared: Option<&Compared>) -> Vec<(Vec<Source>, String, String)> {
+    let mut out: Vec<(Vec<Source>, String, String)> = Vec::new();
+    let mut add =
+        |src: &Source, text: &str, why: String| match out.iter_mut().find(|(_, t, w)| t == text && *w == why)
+        {
+            Some((sources, _, _)) => sources.push(src.clone()),
+            None => out.push((vec![src.clone()], text.to_string(), why)),
+        };
+    for (src, text, why) in &d.not_placed {
+        add(src, text, why.clone());
+    }
+    if let Some(c) = compared {
+        let meetings_from: Vec<&Source> =
+            d.log.iter().filter(|e| matches!(e.target, Target::Meeting(_))).map(|e| &e.source).collect();
+        for (src, text, missing) in &c.missing {
+            let note = if meetings_from.contains(&src) {
+                "; datoen er lest inn som møte og vises i husstilens datoformat"
+            } else {
+                ""
+            };
+            add(src, text, format!("dokumentet arsplan lager viser ikke: {}{note}", missing.join(" ")));
+        }
+    }
+    out
+}
+
 pub struct Context<'a> {
     pub source: &'a str,
     pub year_dir: &'a Path,
@@ -299,28 +328,19 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
 
     // What found no place, and what the document made from the data does not show.
     let _ = writeln!(s, "IKKE PLASSERT (står bare her; flytt teksten dit den hører hjemme)");
-    let mut any = false;
-    for (src, text, why) in &d.not_placed {
-        let _ = writeln!(s, "- {src}: «{}» ({why})", short(text));
-        any = true;
-    }
-    if let Some(c) = ctx.compared {
-        let meetings_from: Vec<&Source> =
-            d.log.iter().filter(|e| matches!(e.target, Target::Meeting(_))).map(|e| &e.source).collect();
-        for (src, text, missing) in &c.missing {
-            let note = if meetings_from.contains(&src) {
-                "; datoen er lest inn som møte og vises i husstilens datoformat"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                s,
-                "- {src}: «{}» (dokumentet arsplan lager viser ikke: {}{note})",
-                short(text),
-                missing.join(" ")
-            );
-            any = true;
-        }
+    let entries = not_placed(d, ctx.compared);
+    let any = !entries.is_empty();
+    for (sources, text, why) in &entries {
+        let places = match sources.len() {
+            1 => sources[0].to_string(),
+            n if n <= 6 => sources.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+            n => format!(
+                "{} og {} andre steder",
+                sources[..4].iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+                n - 4
+            ),
+        };
+        let _ = writeln!(s, "- {places}: «{}» ({why})", short(text));
     }
     if !any {
         let _ = writeln!(s, "- ingenting: hvert ord i Word-filen står i dokumentet arsplan lager av dataene");
