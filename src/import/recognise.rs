@@ -1737,7 +1737,7 @@ impl Reader {
             self.log(&c.source, &c.text, Target::Style("tabelltittel"));
         }
         for (r, row) in t.rows.iter().enumerate() {
-            let first = cell_text(&row[0]);
+            let Some(first) = row.first().map(cell_text) else { continue };
             let period: String = {
                 let lines: Vec<&str> = first.lines().map(str::trim).filter(|x| !x.is_empty()).collect();
                 let mut p = String::new();

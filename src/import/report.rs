@@ -193,6 +193,11 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
     ));
     checks.push(format!("Husstilen er {} (ut fra {}); velg en annen med --stil.", ctx.style, ctx.style_from));
     checks.push(format!("Dokumentets dato er satt til 15.01.{} (dato i plan.toml).", d.year));
+    if let Some(from) = d.document_year {
+        if d.title.contains(&from.to_string()) {
+            checks.push(format!("Tittelen i plan.toml nevner fortsatt {from}: rett den til det nye året."));
+        }
+    }
     if ctx.new_network {
         if !d.cover.is_empty() || !d.motto.is_empty() {
             checks.push(format!(

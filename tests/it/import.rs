@@ -650,3 +650,101 @@ fn what_the_house_style_does_not_print_is_named_at_its_paragraph() {
     }
     assert_eq!(imported.not_placed, list.matches("\n- ").count());
 }
+
+#[test]
+fn a_handlingsplan_moved_to_next_year_moves_its_period_and_says_what_to_fix() {
+    let out = tempfile::tempdir().unwrap();
+    let examples = common::project(out.path());
+    let docx = plan_docx(&examples, &examples.prepare("ahus", 2024).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let project = empty_project(dir.path());
+    let imported = project
+        .import(&docx, "handlingsplan.docx", &Options { year: Some(2025), ..options("ahus") })
+        .unwrap();
+    assert_eq!(imported.year, 2025);
+    let back = project.prepare("ahus", 2025).unwrap();
+    assert_eq!(back.year.meta.period.as_deref(), Some("2025-2027"));
+    assert!(imported.report.contains("Tittelen i plan.toml nevner fortsatt 2024"), "{}", imported.report);
+    assert!(
+        imported.report.contains("Året er 2025 (ut fra --år (dokumentet gjelder 2024))"),
+        "{}",
+        imported.report
+    );
+}
+
+#[test]
+fn importer_has_norwegian_help_and_its_english_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [["importer", "--help"], ["import", "--help"]] {
+        let o = arsplan(dir.path(), &args);
+        assert!(o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("Bruk: arsplan importer <FIL.docx> --nettverk <NETTVERK>"), "{text}");
+        assert!(text.contains("Word-filen med planen") && text.contains("skrives aldri over"), "{text}");
+    }
+}
+
+/// A Word file with parts of its body cut out, as a broken or odd file might be.
+fn damaged(docx: &[u8], seed: u64) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut state = seed;
+    let mut next = |n: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n.max(1)
+    };
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == "word/document.xml" {
+            // Cut whole elements' worth of text: from one '<' to a later one.
+            let mut text = String::from_utf8(bytes).unwrap();
+            for _ in 0..(1 + next(4)) {
+                let starts: Vec<usize> = text.match_indices('<').map(|(i, _)| i).collect();
+                let a = starts[next(starts.len())];
+                let b = starts
+                    [(starts.iter().position(|x| *x == a).unwrap() + 1 + next(40)).min(starts.len() - 1)];
+                if b > a {
+                    text.replace_range(a..b, "");
+                }
+            }
+            bytes = text.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn damaged_word_files_give_data_or_a_message_and_never_a_panic() {
+    let out = tempfile::tempdir().unwrap();
+    let examples = common::project(out.path());
+    let sources: Vec<Vec<u8>> = [("stavanger", 2026), ("ahus", 2024), ("helse-vest", 2025)]
+        .iter()
+        .map(|(n, y)| plan_docx(&examples, &examples.prepare(n, *y).unwrap()))
+        .collect();
+    let (mut imported, mut refused) = (0, 0);
+    for seed in 0..60u64 {
+        let bytes = damaged(&sources[seed as usize % sources.len()], seed);
+        let dir = tempfile::tempdir().unwrap();
+        let project = empty_project(dir.path());
+        match project.import(&bytes, "skadet.docx", &Options { year: Some(2027), ..options("skadet") }) {
+            Ok(i) => {
+                imported += 1;
+                assert!(i.report.contains("IKKE PLASSERT"));
+            }
+            Err(e) => {
+                refused += 1;
+                let msg = e.0[0].to_string();
+                assert!(msg.contains("skadet.docx") && msg.contains("hjelp:"), "{msg}");
+                // Nothing half-made stays behind.
+                assert!(!dir.path().join("data/skadet").exists(), "{msg}");
+            }
+        }
+    }
+    assert!(imported > 0 && refused > 0, "{imported} imported, {refused} refused");
+}
