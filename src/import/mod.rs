@@ -282,7 +282,19 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
     let first_guess = fixed_style.clone().unwrap_or_else(|| "felles".into());
     let mut ropts = recognise::Options { year: opts.year, text_date: text_date(&first_guess) };
     let mut draft = recognise::recognise(&blocks, &ropts).map_err(at_file)?;
+    let mut warnings = Vec::new();
     let (style, style_from) = match (&opts.style, &existing) {
+        // The network's profile is not changed: its style is the one its documents wear.
+        (Some(s), Some(p)) if *s != p.style => {
+            warnings.push(
+                Diagnostic::warning(
+                    Some(Location::file(&net_dir.join("nettverk.toml"))),
+                    format!("nettverket bruker husstilen «{}»; --stil {s} er ikke brukt", p.style),
+                )
+                .hint("bytt husstil med stil i nettverk.toml"),
+            );
+            (p.style.clone(), "nettverk.toml".to_string())
+        }
         (Some(s), _) => (s.clone(), "--stil".to_string()),
         (None, Some(p)) => (p.style.clone(), "nettverk.toml".to_string()),
         (None, None) => guess_style(&draft, &sources),
@@ -311,7 +323,6 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         )));
     }
     let theme = Theme::load(&sources, &style)?;
-    let mut warnings = Vec::new();
     if theme.find_file(&format!("{}.md.j2", draft.kind.template())).is_none() {
         warnings.push(
             Diagnostic::warning(

@@ -433,9 +433,16 @@ fn importer_in_an_empty_folder_starts_a_project_and_never_writes_over_a_year() {
     // Another year in the same network: by its English name and options, as CSV;
     // the network's profile stays as it was, the meetings move as `ny år` moves them.
     let profile = std::fs::read(root.join("data/stavanger/nettverk.toml")).unwrap();
-    let o = arsplan(&root, &["import", src, "--network", "stavanger", "--year", "2027", "--csv"]);
+    let o = arsplan(
+        &root,
+        &["import", src, "--network", "stavanger", "--year", "2027", "--csv", "--stil", "ahus"],
+    );
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     assert!(o.status.success(), "{out}\n{err}");
+    assert!(
+        err.contains("nettverket bruker husstilen «helse-stavanger»; --stil ahus er ikke brukt"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(root.join("data/stavanger/nettverk.toml")).unwrap(), profile);
     let meetings = std::fs::read_to_string(root.join("data/stavanger/2027/moter.csv")).unwrap();
     // Thursday 16 April 2026 (week 16) → Thursday 22 April 2027.
