@@ -16,6 +16,7 @@ pub mod diag;
 pub mod doc;
 pub mod edit;
 pub mod fonts;
+pub mod import;
 pub mod load;
 pub mod mailing;
 pub mod manifest;
@@ -81,6 +82,12 @@ impl Project {
                 .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml og deltakelse.csv i data/{network}/{year}/ og ressurspersoner.csv i data/{network}/"))
         })?;
         Ok(report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list)
+    }
+
+    /// Reads last year's Word document and writes a new year (and, in a new
+    /// network, the network) from it (see [`import::import`]).
+    pub fn import(&self, docx: &[u8], source: &str, opts: &import::Options) -> Result<import::Imported> {
+        import::import(self, docx, source, opts)
     }
 
     /// Prepares the mailing of a year's documents (see [`mailing::prepare`]).

@@ -35,7 +35,7 @@ fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// Writes a new file (never over an existing one).
-fn create(path: &Path, bytes: &[u8], made: &mut Made) -> Result<()> {
+pub(crate) fn create(path: &Path, bytes: &[u8], made: &mut Made) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io_at(parent))?;
     }
@@ -53,7 +53,7 @@ fn create(path: &Path, bytes: &[u8], made: &mut Made) -> Result<()> {
 }
 
 /// The project's marker file, if it has none yet.
-fn mark(project: &Project, made: &mut Made) -> Result<()> {
+pub(crate) fn mark(project: &Project, made: &mut Made) -> Result<()> {
     let root = project.data.parent().unwrap_or(Path::new("."));
     let marker = root.join(MARKER);
     if !marker.exists() {
@@ -89,13 +89,13 @@ pub fn example(project: &Project) -> Result<Made> {
 }
 
 /// Whether a text can be a network's folder name.
-fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// The columns of a new plan and meeting table, with what each holds.
-fn plan_columns() -> Vec<(String, Kind)> {
+pub(crate) fn plan_columns() -> Vec<(String, Kind)> {
     vec![
         ("Nivå".into(), Kind::Choice(words::<Level>())),
         ("Tekst".into(), Kind::Text),
@@ -104,7 +104,7 @@ fn plan_columns() -> Vec<(String, Kind)> {
     ]
 }
 
-fn meeting_columns(groups: &[String]) -> Vec<(String, Kind)> {
+pub(crate) fn meeting_columns(groups: &[String]) -> Vec<(String, Kind)> {
     vec![
         ("ID".into(), Kind::Literal),
         ("Dato".into(), Kind::Date),
@@ -124,7 +124,7 @@ fn words<T: Named>() -> Vec<String> {
 }
 
 /// A table's bytes: CSV (UTF-8 with BOM, so Excel reads æøå) or a workbook sheet.
-fn table_bytes(sheet: &Sheet, excel: bool, delimiter: u8) -> Result<Vec<u8>> {
+pub(crate) fn table_bytes(sheet: &Sheet, excel: bool, delimiter: u8) -> Result<Vec<u8>> {
     if excel {
         return workbook::write(std::slice::from_ref(sheet));
     }
@@ -200,7 +200,17 @@ pub fn network(project: &Project, name: &str, style: &str, year: i32, excel: boo
     create(&year_dir.join(format!("plan.{ext}")), &table_bytes(&plan, excel, delimiter)?, &mut made)?;
     let meetings = Sheet { name: "Møter".into(), columns: meeting_columns(&[]), rows: vec![] };
     create(&year_dir.join(format!("moter.{ext}")), &table_bytes(&meetings, excel, delimiter)?, &mut made)?;
-    let recipients = Sheet {
+    recipients(&dir, excel, &mut made)?;
+    made.next = vec![
+        format!("Neste steg: fyll inn {}, og planen og møtene i {}.", dir.join("nettverk.toml").display(), year_dir.display()),
+        format!("Kontroller med «arsplan check --network {name}», og lag dokumentene med «arsplan build --network {name}»."),
+    ];
+    Ok(made)
+}
+
+/// A network's empty table of municipalities' postmottak (`mottakere`).
+pub(crate) fn recipients(dir: &Path, excel: bool, made: &mut Made) -> Result<()> {
+    let sheet = Sheet {
         name: "Mottakere".into(),
         columns: vec![
             ("Kommunenummer".into(), Kind::Literal),
@@ -211,12 +221,8 @@ pub fn network(project: &Project, name: &str, style: &str, year: i32, excel: boo
         ],
         rows: vec![],
     };
-    create(&dir.join(format!("mottakere.{ext}")), &table_bytes(&recipients, excel, delimiter)?, &mut made)?;
-    made.next = vec![
-        format!("Neste steg: fyll inn {}, og planen og møtene i {}.", dir.join("nettverk.toml").display(), year_dir.display()),
-        format!("Kontroller med «arsplan check --network {name}», og lag dokumentene med «arsplan build --network {name}»."),
-    ];
-    Ok(made)
+    let ext = if excel { "xlsx" } else { "csv" };
+    create(&dir.join(format!("mottakere.{ext}")), &table_bytes(&sheet, excel, b';')?, made)
 }
 
 /// The delimiter of a CSV file (semicolon unless the header has more commas).

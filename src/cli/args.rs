@@ -167,6 +167,32 @@ pub enum Command {
         #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
         network: Option<String>,
     },
+    /// Les fjorårets plan fra Word (.docx) og lag et nytt år av den: plan, møter og tekster, med en rapport over hva som ble hva (også: import)
+    #[command(
+        name = "importer",
+        alias = "import",
+        help_template = TEMPLATE,
+        override_usage = "arsplan importer <FIL.docx> --nettverk <NETTVERK> [--år <ÅR>] [--stil <STIL>] [--csv]",
+        next_help_heading = "Valg",
+        after_help = "I en tom mappe startes et nytt prosjekt. Et år som finnes, skrives aldri over.\n\nEksempel: arsplan importer arsplan-2025.docx --nettverk fonna --år 2026"
+    )]
+    Importer {
+        /// Word-filen med planen (.docx)
+        #[arg(value_name = "FIL")]
+        fil: PathBuf,
+        /// Nettverket (mappenavnet i data/); finnes det ikke, lages det (også --network)
+        #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
+        nettverk: String,
+        /// Året planen gjelder (standard: året i dokumentets tittel) (også --year)
+        #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
+        year: Option<i32>,
+        /// Husstilen (standard: nettverkets, ellers gjettet fra dokumentet)
+        #[arg(long, value_name = "STIL")]
+        stil: Option<String>,
+        /// Lag tabellene som CSV i stedet for Excel-arbeidsbøker
+        #[arg(long)]
+        csv: bool,
+    },
     /// Start et prosjekt, et nytt nettverk eller et nytt år
     #[command(
         help_template = TEMPLATE,

@@ -601,3 +601,61 @@ pub fn wordmal(project: &Project, style: &str, out: &std::path::Path, network: O
     );
     Ok(())
 }
+
+/// `importer`: last year's Word plan into a new year of data, the report
+/// beside it, and then the same check as `arsplan sjekk`.
+pub fn importer(
+    project: &Project,
+    file: &std::path::Path,
+    opts: &crate::import::Options,
+    verbosity: Verbosity,
+) -> Outcome {
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let refuse = |msg: &str, hint: &str| -> Outcome {
+        Err(Error::at(Location::file(file), msg.to_string()).with_hint(hint.to_string()).into())
+    };
+    match ext.as_str() {
+        "docx" | "docm" | "dotx" => {}
+        "doc" => {
+            return refuse(
+                "filen er i det gamle Word 97-2003-formatet (.doc)",
+                "åpne den i Word og lagre den som Word-dokument (.docx)",
+            )
+        }
+        "pdf" => {
+            return refuse(
+                "arsplan leser ennå ikke planer fra PDF",
+                "bruk Word-filen planen ble laget i (.docx), eller åpne PDF-en i Word og lagre den som .docx",
+            )
+        }
+        _ => return refuse("filen er ikke et Word-dokument (.docx)", "velg Word-filen med fjorårets plan"),
+    }
+    let bytes = std::fs::read(file).map_err(|e| {
+        Error::at(Location::file(file), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
+    })?;
+    let imported = project.import(&bytes, &file.display().to_string(), opts)?;
+    print_diagnostics(&imported.warnings);
+    if verbosity != Verbosity::Quiet {
+        for f in &imported.written {
+            println!("skrev {}", f.display());
+        }
+        for line in &imported.summary {
+            println!("{line}");
+        }
+        println!();
+    }
+    let sel = Sel { network: vec![imported.network.clone()], year: vec![imported.year] };
+    match check(project, &sel) {
+        Err(Failure::Errors(e)) => {
+            print_diagnostics(&e.0);
+            eprintln!(
+                "\n{} i det som ble importert. Filene er skrevet; rett feilene (se også {}) og kjør «arsplan sjekk --nettverk {}».",
+                count(e.0.iter().filter(|d| d.is_error()).count(), "feil", "feil"),
+                imported.report_path.display(),
+                imported.network
+            );
+            Err(Failure::Quiet(1))
+        }
+        other => other,
+    }
+}

@@ -121,6 +121,17 @@ pub fn run(cli: &Cli) -> Outcome {
             let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
             commands::ny(&project, command, verbosity)
         }
+        Command::Importer { fil, nettverk, year, stil, csv } => {
+            // In an empty folder the import starts a project, as `ny nettverk` does.
+            let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+            let opts = crate::import::Options {
+                network: nettverk.clone(),
+                year: *year,
+                style: stil.clone(),
+                csv: *csv,
+            };
+            commands::importer(&project, fil, &opts, verbosity)
+        }
         Command::Hjelp { kommando } => commands::help(kommando),
         Command::Fullforing { skall } => {
             clap_complete::generate(*skall, &mut Cli::command(), "arsplan", &mut std::io::stdout());

@@ -17,6 +17,7 @@
 //! the script are files beside this one, compiled in.
 
 mod extract;
+mod import;
 pub mod mail;
 mod pages;
 mod routes;

@@ -26,6 +26,7 @@ pub(super) fn templates() -> Result<Environment<'static>> {
         ("year.html", include_str!("year.html")),
         ("send.html", include_str!("send.html")),
         ("message.html", include_str!("message.html")),
+        ("import.html", include_str!("import.html")),
     ] {
         env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
     }

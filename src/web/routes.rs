@@ -38,6 +38,12 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/aar/{network}/{year}/fil/{name}", get(download))
         .route("/aar/{network}/{year}/dokumenter.zip", get(download_zip))
         .route("/aar/{network}/{year}/endringsnotat.txt", get(note))
+        .route(
+            "/importer",
+            get(super::import::form)
+                .post(super::import::upload)
+                .layer(DefaultBodyLimit::max(super::import::LIMIT)),
+        )
         .route("/utsending/{network}/{year}", get(send_page))
         .route("/utsending/{network}/{year}/oversikt", post(send_prepare))
         .route("/utsending/{network}/{year}/send", post(send_start))
@@ -65,7 +71,7 @@ fn asset(kind: &'static str, body: &'static str) -> Response {
 }
 
 /// Whether two secrets are equal, in time that does not tell where they differ.
-fn same(a: &str, b: &str) -> bool {
+pub(super) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

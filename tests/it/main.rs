@@ -9,6 +9,7 @@ mod escaping;
 mod faults;
 mod fuzz;
 mod hjemme;
+mod import;
 mod inputs;
 mod layout;
 mod new_network;

@@ -1,0 +1,414 @@
+//! `importrapport.txt`: what became what (with the paragraph or table cell
+//! it came from), what the import guessed and the leader should check, dates
+//! read without a year, what found no place, the check's result, and how
+//! much of the document's words the document made from the data shows.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use super::docx::{self, Block, Source};
+use super::recognise::{Draft, Kind, Target};
+use super::text::words;
+use crate::build::Report;
+use crate::diag::{Diagnostic, Error};
+use crate::model::{AppliesTo, Level};
+
+/// The source's words against those of the document made from the data.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    pub source_words: usize,
+    pub found: usize,
+    /// Source paragraphs with words the document does not show: (where, text, the missing words).
+    pub missing: Vec<(Source, String, Vec<String>)>,
+}
+
+impl Compared {
+    pub fn kept(&self) -> f64 {
+        self.found as f64 / self.source_words.max(1) as f64
+    }
+}
+
+/// Which of the source's words the made document shows: first those it
+/// shows in the same order (a longest common subsequence, so a missing word
+/// is found where it is missing), then any left over anywhere in it (a
+/// paragraph the house style puts elsewhere is not lost).
+pub fn compare(source: &[Block], made: &[Block]) -> Compared {
+    let ours = words(&docx::plain_text(made));
+    let paragraphs: Vec<(Source, String, Vec<String>)> = docx::paragraphs(source)
+        .iter()
+        .map(|p| {
+            let text = p.text();
+            (p.source.clone(), text.split_whitespace().collect::<Vec<_>>().join(" "), words(&text))
+        })
+        .collect();
+    let theirs: Vec<&String> = paragraphs.iter().flat_map(|(_, _, w)| w.iter()).collect();
+    let (in_order, used) = in_order(&theirs, &ours);
+    let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+    for (w, u) in ours.iter().zip(&used) {
+        if !u {
+            *left.entry(w.as_str()).or_default() += 1;
+        }
+    }
+    let mut c = Compared { source_words: theirs.len(), found: 0, missing: Vec::new() };
+    let mut at = 0;
+    for (src, text, ws) in paragraphs {
+        let mut missing = Vec::new();
+        for w in ws {
+            let found = in_order[at]
+                || match left.get_mut(w.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                };
+            at += 1;
+            if found {
+                c.found += 1;
+            } else {
+                missing.push(w);
+            }
+        }
+        if !missing.is_empty() {
+            c.missing.push((src, text, missing));
+        }
+    }
+    c
+}
+
+/// Which words of `a` and of `b` a longest common subsequence pairs. Past
+/// what fits in memory (documents of tens of thousands of words), none: the
+/// words are then only looked up anywhere.
+fn in_order(a: &[&String], b: &[String]) -> (Vec<bool>, Vec<bool>) {
+    let (n, m) = (a.len(), b.len());
+    let (mut ua, mut ub) = (vec![false; n], vec![false; m]);
+    if n.saturating_mul(m) > 40_000_000 || n.max(m) >= u16::MAX as usize {
+        return (ua, ub);
+    }
+    // dp[i][j]: the LCS of a[i..] and b[j..].
+    let width = m + 1;
+    let mut dp = vec![0u16; (n + 1) * width];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i * width + j] = if *a[i] == b[j] {
+                dp[(i + 1) * width + j + 1] + 1
+            } else {
+                dp[(i + 1) * width + j].max(dp[i * width + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if *a[i] == b[j] {
+            ua[i] = true;
+            ub[j] = true;
+            i += 1;
+            j += 1;
+        } else if dp[(i + 1) * width + j] >= dp[i * width + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    (ua, ub)
+}
+
+/// The «not placed» list: what the import found no place for, and every
+/// paragraph with words the made document does not show; the same text with
+/// the same words missing (a label used everywhere) is one entry.
+pub fn not_placed(d: &Draft, compared: Option<&Compared>) -> Vec<(Vec<Source>, String, String)> {
+    let mut out: Vec<(Vec<Source>, String, String)> = Vec::new();
+    let mut add =
+        |src: &Source, text: &str, why: String| match out.iter_mut().find(|(_, t, w)| t == text && *w == why)
+        {
+            Some((sources, _, _)) => sources.push(src.clone()),
+            None => out.push((vec![src.clone()], text.to_string(), why)),
+        };
+    for (src, text, why) in &d.not_placed {
+        add(src, text, why.clone());
+    }
+    if let Some(c) = compared {
+        let meetings_from: Vec<&Source> =
+            d.log.iter().filter(|e| matches!(e.target, Target::Meeting(_))).map(|e| &e.source).collect();
+        for (src, text, missing) in &c.missing {
+            let note = if meetings_from.contains(&src) {
+                "; datoen er lest inn som møte og vises i husstilens datoformat"
+            } else {
+                ""
+            };
+            add(src, text, format!("dokumentet arsplan lager viser ikke: {}{note}", missing.join(" ")));
+        }
+    }
+    out
+}
+
+pub struct Context<'a> {
+    pub source: &'a str,
+    pub year_dir: &'a Path,
+    pub style: &'a str,
+    pub style_from: &'a str,
+    pub excel: bool,
+    pub new_network: bool,
+    pub unknown_groups: &'a [String],
+    pub check: &'a Result<(Vec<Diagnostic>, Vec<Report>), Error>,
+    pub compared: Option<&'a Compared>,
+    /// Meeting indices in the order of their rows.
+    pub meeting_rows: Vec<usize>,
+}
+
+fn short(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 90 {
+        format!("{}…", one.chars().take(89).collect::<String>())
+    } else {
+        one
+    }
+}
+
+fn level_word(l: Level) -> &'static str {
+    l.as_str()
+}
+
+pub fn text(d: &Draft, ctx: &Context) -> String {
+    let ext = if ctx.excel { "xlsx" } else { "csv" };
+    let mut s = String::new();
+    let _ = writeln!(s, "Importrapport: «{}» → {}", ctx.source, ctx.year_dir.display());
+    let _ = writeln!(
+        s,
+        "Laget av arsplan importer. Ingenting her er endelig: se over plan.{ext} og moter.{ext} (og plan.toml{}) før du bygger.",
+        if ctx.new_network { ", nettverk.toml" } else { "" }
+    );
+    let _ = writeln!(s);
+
+    // What the leader should check first.
+    let _ = writeln!(s, "SJEKK DETTE");
+    let mut checks: Vec<String> = Vec::new();
+    checks.push(format!("Dokumentet er lest som {} (ut fra {}).", d.kind.label(), d.kind_from));
+    checks.push(format!(
+        "Året er {} (ut fra {}){}.",
+        d.year,
+        d.year_from,
+        d.period.as_ref().map(|p| format!(", perioden {p}")).unwrap_or_default()
+    ));
+    checks.push(format!("Husstilen er {} (ut fra {}); velg en annen med --stil.", ctx.style, ctx.style_from));
+    checks.push(format!("Dokumentets dato er satt til 15.01.{} (dato i plan.toml).", d.year));
+    if let Some(from) = d.document_year {
+        if d.title.contains(&from.to_string()) {
+            checks.push(format!("Tittelen i plan.toml nevner fortsatt {from}: rett den til det nye året."));
+        }
+    }
+    if ctx.new_network {
+        if !d.cover.is_empty() || !d.motto.is_empty() {
+            checks.push(format!(
+                "Forsiden er delt i forside ({}) og motto ({}); flytt linjer mellom dem i nettverk.toml om det er feil.",
+                d.cover.len(),
+                d.motto.len()
+            ));
+        }
+        checks.push(format!(
+            "Nettverkets navn ({}) og helseforetak ({}) i nettverk.toml.",
+            d.name.clone().unwrap_or_else(|| "ikke funnet".into()),
+            d.trust.clone().unwrap_or_else(|| "ikke funnet".into())
+        ));
+    } else {
+        checks.push(
+            "nettverk.toml er ikke endret; forside, motto, «bygger på», målsetting og grupper derfra brukes."
+                .into(),
+        );
+    }
+    if !ctx.unknown_groups.is_empty() {
+        checks.push(format!(
+            "Gruppene {} finnes ikke i nettverk.toml (grupper); legg dem til der, eller rett gruppen i moter.{ext}.",
+            ctx.unknown_groups.iter().map(|g| format!("«{g}»")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let group_meetings = d.meetings.iter().filter(|m| m.group.is_some()).count();
+    if group_meetings > 0 {
+        checks.push(format!(
+            "{group_meetings} møter i nettverksgruppene er satt til type nettverksmøte og gjelder sykepleier, med tittelen «Nettverksmøte»."
+        ));
+    }
+    let other: Vec<String> = ctx
+        .meeting_rows
+        .iter()
+        .map(|&i| &d.meetings[i])
+        .filter(|m| m.group.is_none())
+        .map(|m| {
+            format!(
+                "{} {}: type {} (ut fra {}), gjelder {}, tittel «{}»",
+                m.id,
+                m.date.format("%d.%m.%Y"),
+                m.kind.as_str(),
+                m.kind_from,
+                m.applies_to.map(AppliesTo::as_str).unwrap_or("ingen"),
+                m.title
+            )
+        })
+        .collect();
+    if !other.is_empty() {
+        checks.push(format!("Møter arsplan har gjettet type, gjelder og tittel for (rett i moter.{ext}):"));
+        for o in other {
+            checks.push(format!("\u{0}{o}"));
+        }
+    }
+    let subgoals = d.rows.iter().filter(|r| r.level == Level::SubGoal).count();
+    if subgoals > 0 {
+        let untagged = d.rows.iter().filter(|r| r.level == Level::SubGoal && r.applies_to.is_none()).count();
+        if d.kind == Kind::Arsplan && untagged > 0 && untagged < subgoals {
+            checks.push(format!("{untagged} av {subgoals} delmål har ingen (felles)/(sykepleier)/(fysio/ergo) i dokumentet; Gjelder er tom for dem."));
+        }
+        checks.push(
+            "Kolonnen Innsatsområder er tom: dokumentet sier ikke hvilke av strategiens innsatsområder delmålene tjener. Fyll den ut (for eksempel 2.6) hvis nettverket følger en strategi."
+                .to_string(),
+        );
+    }
+    if d.years_templated > 0 {
+        checks.push(format!(
+            "Årstallet {} er skrevet som {{{{ år }}}} ({} etter «årsrapport» som {{{{ år - 1 }}}}) {} ganger, så tekstene følger planen til neste år.",
+            d.document_year.unwrap_or(d.year),
+            d.document_year.unwrap_or(d.year) - 1,
+            d.years_templated
+        ));
+    }
+    let linked: Vec<&str> = d
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let i = r.text.find("{{ ")?;
+            let id = r.text[i + 3..].split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next()?;
+            (id != "år" && !id.is_empty()).then_some(id)
+        })
+        .collect();
+    if let Some(first) = linked.first() {
+        checks.push(format!(
+            "{} nevner et møte med dato; datoen står nå bare i moter.{ext}, og teksten viser til møtet (for eksempel {{{{ {first} }}}}).",
+            crate::diag::count(linked.len(), "tekst", "tekster")
+        ));
+    }
+    for c in checks {
+        match c.strip_prefix('\u{0}') {
+            Some(sub) => writeln!(s, "    - {sub}"),
+            None => writeln!(s, "- {c}"),
+        }
+        .ok();
+    }
+    let _ = writeln!(s);
+
+    // Meetings moved to the year the leader named.
+    if let Some(from) = d.document_year {
+        let _ = writeln!(
+            s,
+            "MØTENE ER FLYTTET FRA {from} TIL {} (samme ukedag i samme uke, som arsplan ny år gjør)",
+            d.year
+        );
+        for (i, old, holiday) in &d.moved {
+            let m = &d.meetings[*i];
+            let note =
+                holiday.as_ref().map(|h| format!(" – det er {h}: velg en annen dag")).unwrap_or_default();
+            let _ =
+                writeln!(s, "- {}: {} → {}{note}", m.id, old.format("%d.%m.%Y"), m.date.format("%d.%m.%Y"));
+        }
+        let _ = writeln!(s);
+    }
+    // Dates without a year.
+    let read_in = d.document_year.unwrap_or(d.year);
+    let _ = writeln!(s, "DATOER UTEN ÅRSTALL (lest som {read_in})");
+    if d.yearless.is_empty() {
+        let _ = writeln!(s, "- ingen");
+    }
+    for (src, written, date) in &d.yearless {
+        let _ = writeln!(s, "- {src}: «{written}» → {}", date.format("%d.%m.%Y"));
+    }
+    if !d.loose_dates.is_empty() {
+        let _ = writeln!(
+            s,
+            "Datoer i tekst som ikke ble lest som møter (ingen møtetype i teksten), står som tekst:"
+        );
+        for (src, written) in &d.loose_dates {
+            let _ = writeln!(s, "- {src}: «{written}»");
+        }
+    }
+    let _ = writeln!(s);
+
+    // What found no place, and what the document made from the data does not show.
+    let _ = writeln!(s, "IKKE PLASSERT (står bare her; flytt teksten dit den hører hjemme)");
+    let entries = not_placed(d, ctx.compared);
+    let any = !entries.is_empty();
+    for (sources, text, why) in &entries {
+        let places = match sources.len() {
+            1 => sources[0].to_string(),
+            n if n <= 6 => sources.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+            n => format!(
+                "{} og {} andre steder",
+                sources[..4].iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+                n - 4
+            ),
+        };
+        let _ = writeln!(s, "- {places}: «{}» ({why})", short(text));
+    }
+    if !any {
+        let _ = writeln!(s, "- ingenting: hvert ord i Word-filen står i dokumentet arsplan lager av dataene");
+    }
+    let _ = writeln!(s);
+
+    // The check.
+    let _ = writeln!(s, "KONTROLL (som arsplan sjekk)");
+    match ctx.check {
+        Ok((warnings, _)) => {
+            let _ = writeln!(s, "- ingen feil, {} advarsler", warnings.len());
+            for w in warnings {
+                let _ = writeln!(s, "  {}", w.to_string().replace('\n', "\n  "));
+            }
+        }
+        Err(e) => {
+            let _ =
+                writeln!(s, "- {} feil: rett dem før du bygger", e.0.iter().filter(|d| d.is_error()).count());
+            for w in &e.0 {
+                let _ = writeln!(s, "  {}", w.to_string().replace('\n', "\n  "));
+            }
+        }
+    }
+    if let Some(c) = ctx.compared {
+        let _ = writeln!(
+            s,
+            "- {:.1} % av ordene i Word-filen ({} av {}) står i dokumentet arsplan lager av dataene.",
+            c.kept() * 100.0,
+            c.found,
+            c.source_words
+        );
+    }
+    let _ = writeln!(s);
+
+    // What became what.
+    let _ = writeln!(s, "DETTE BLE HVA");
+    let meeting_row: BTreeMap<usize, usize> =
+        ctx.meeting_rows.iter().enumerate().map(|(row, &i)| (i, row + 2)).collect();
+    for e in &d.log {
+        let what = match &e.target {
+            Target::Row(i) => {
+                let r = &d.rows[*i];
+                let mut w = format!("{} (plan.{ext}, rad {})", level_word(r.level), i + 2);
+                if let Some(g) = r.applies_to {
+                    w.push_str(&format!(", gjelder {}", g.as_str()));
+                }
+                w
+            }
+            Target::Meeting(i) => {
+                let m = &d.meetings[*i];
+                format!(
+                    "møte {} {} (moter.{ext}, rad {})",
+                    m.id,
+                    m.date.format("%d.%m.%Y"),
+                    meeting_row.get(i).copied().unwrap_or(0)
+                )
+            }
+            Target::Field(name, file) => format!("{name} ({file})"),
+            Target::Prose(name) => format!("tekst (tekster/{name}.md)"),
+            Target::Extra(table, i) => format!("{table}.{ext}, rad {}", i + 2),
+            Target::Style(what) => format!("{what}, skrives av husstilen"),
+        };
+        let _ = writeln!(s, "- {}: «{}» → {what}", e.source, short(&e.text));
+    }
+    s
+}
