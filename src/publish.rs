@@ -96,13 +96,76 @@ fn make_dir(dir: &Path, made: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// (rw-r--r-- under the usual umask 022), not the temporary file's rw-------.
 fn new_temp(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
-    b.prefix(TEMP_PREFIX);
+    // The process's id in the name tells a temporary file of a process that
+    // is gone (killed) from one being written now.
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    b.prefix(&prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o666 & !umask()));
     }
     b.tempfile_in(dir)
+}
+
+/// A new temporary file in `dir`, named and made as arsplan's are.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    new_temp(dir)
+}
+
+/// For fault tests: when the environment variable `ARSPLAN_TEST_STOP` names
+/// this step, says so on stderr and waits to be killed there.
+pub fn pause(step: &str) {
+    if std::env::var_os("ARSPLAN_TEST_STOP").is_some_and(|v| v == step) {
+        eprintln!("arsplan-test-stop: {step}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
+    }
+}
+
+/// Whether the process with this id is gone (Unix); elsewhere unknown.
+fn gone(pid: u32) -> Option<bool> {
+    #[cfg(unix)]
+    {
+        let pid = i32::try_from(pid).ok()?;
+        // SAFETY: signal 0 only asks whether the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        Some(r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// Removes the temporary files in `dir` (not below it) that a killed
+/// arsplan left: those of a process that is gone, and any over an hour old.
+/// Safe without a lock: a file of a running process is left alone.
+pub fn clean_stale_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return removed };
+    let me = std::process::id();
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|a| a.as_secs() > 3600);
+        let dead = pid.is_some_and(|p| p != me && gone(p) == Some(true));
+        if (dead || old) && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(e.path());
+        }
+    }
+    removed
 }
 
 /// The process's umask, read once (Linux shows it in /proc; else the usual 022).
@@ -157,6 +220,16 @@ struct Committed {
     existed: bool,
 }
 
+/// Copies a file with its modification time (versions are sorted by it).
+fn copy_keeping_time(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::copy(from, to)?;
+    if let Ok(t) = std::fs::metadata(from).and_then(|m| m.modified()) {
+        let f = std::fs::OpenOptions::new().write(true).open(to)?;
+        let _ = f.set_modified(t);
+    }
+    Ok(())
+}
+
 /// Writes every artifact as one unit; an unchanged file is not touched.
 pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     let mut out = Vec::new();
@@ -201,7 +274,9 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
         let backup = if existed {
             let b = path.with_file_name(format!("{TEMP_PREFIX}gammel-{}", file_name(&path)));
             let _ = std::fs::remove_file(&b);
-            std::fs::hard_link(&path, &b).ok().map(|_| b)
+            // Where the file system has no hard links (FAT and exFAT USB
+            // sticks, some network shares), a copy keeps the old bytes.
+            std::fs::hard_link(&path, &b).or_else(|_| copy_keeping_time(&path, &b)).ok().map(|_| b)
         } else {
             None
         };

@@ -3,6 +3,7 @@
 //! Layout: `data/<network>/nettverk.toml`, optional `logo.png`, and per year
 //! `data/<network>/<year>/plan.toml`, `plan.csv|xlsx`, `moter.csv|xlsx`.
 
+pub mod delimited;
 mod plan;
 pub mod reference;
 mod register;
