@@ -225,3 +225,75 @@ fn a_failure_while_renaming_puts_the_old_files_back() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
 }
+
+/// An exFAT file system (as on a USB stick) mounted through FUSE on a loop
+/// device: it refuses hard links. Unmounted and detached when dropped.
+struct ExFat {
+    mnt: PathBuf,
+    loop_dev: String,
+}
+
+impl ExFat {
+    fn mount(dir: &Path) -> ExFat {
+        let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+        assert!(root, "this test mounts a file system and needs root (CI runs as root)");
+        common::need("which", &["mkfs.exfat", "mount.exfat-fuse", "losetup"]);
+        let img = dir.join("minnepinne.img");
+        std::fs::File::create(&img).unwrap().set_len(96 << 20).unwrap();
+        let o = Command::new("mkfs.exfat").arg(&img).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new("losetup").args(["-f", "--show"]).arg(&img).output().unwrap();
+        assert!(o.status.success(), "losetup: {}", String::from_utf8_lossy(&o.stderr));
+        let loop_dev = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let mnt = dir.join("minnepinne");
+        std::fs::create_dir_all(&mnt).unwrap();
+        let o = Command::new("mount.exfat-fuse").arg(&loop_dev).arg(&mnt).output().unwrap();
+        assert!(o.status.success(), "mount.exfat-fuse: {}", String::from_utf8_lossy(&o.stderr));
+        ExFat { mnt, loop_dev }
+    }
+}
+
+impl Drop for ExFat {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.mnt).status();
+        let _ = Command::new("losetup").arg("-d").arg(&self.loop_dev).status();
+    }
+}
+
+#[test]
+#[ignore = "needs root, a loop device, exfat-fuse and exfatprogs"]
+fn on_a_file_system_without_hard_links_a_hand_edited_document_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let fs = ExFat::mount(dir.path());
+    let a = fs.mnt.join("a");
+    std::fs::write(&a, b"x").unwrap();
+    assert!(std::fs::hard_link(&a, fs.mnt.join("b")).is_err(), "exFAT refuses hard links");
+    let project = fs.mnt.join("prosjekt");
+    common::copy_examples(&project.join("data"), &["stavanger"]);
+    let out = project.join("output");
+    ok(&build(&project, &out));
+    let docx = out.join("stavanger/2026/arsplan-2026.docx");
+    std::fs::write(&docx, b"edited by hand").unwrap();
+    // The date moved from the page (an edit on exFAT too), then a build.
+    let p = common::with_data(project.join("data"), &out);
+    let csv = project.join("data/stavanger/2026/moter.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let row = text.lines().position(|l| l.starts_with("fagdag;")).unwrap() + 1;
+    let sha = arsplan::manifest::sha256(text.as_bytes());
+    arsplan::edit::meeting(&p, "stavanger", 2026, row, "Dato", "19.11.2026", &sha).unwrap();
+    assert!(std::fs::read_to_string(&csv).unwrap().contains("fagdag;19.11.2026"));
+    let o = build(&project, &out);
+    ok(&o);
+    let said = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("arsplan-2026.docx var endret etter at arsplan laget den"), "{said}");
+    let kept: Vec<PathBuf> = std::fs::read_dir(docx.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("(redigert "))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), b"edited by hand");
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    let temps: Vec<_> = files(&out).into_keys().chain(files(&project.join("data")).into_keys()).filter(|p| is_temp(p)).collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
