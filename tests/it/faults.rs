@@ -294,6 +294,10 @@ fn on_a_file_system_without_hard_links_a_hand_edited_document_is_kept() {
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).unwrap(), b"edited by hand");
     assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
-    let temps: Vec<_> = files(&out).into_keys().chain(files(&project.join("data")).into_keys()).filter(|p| is_temp(p)).collect();
+    let temps: Vec<_> = files(&out)
+        .into_keys()
+        .chain(files(&project.join("data")).into_keys())
+        .filter(|p| is_temp(p))
+        .collect();
     assert!(temps.is_empty(), "{temps:?}");
 }
