@@ -108,7 +108,7 @@ fn excel_serial(v: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// How many single-letter edits turn one word into another (Levenshtein).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
