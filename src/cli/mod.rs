@@ -47,12 +47,16 @@ pub enum Verbosity {
 pub fn locate(cli: &Cli, here: &Path) -> Result<Option<Project>, Error> {
     for (option, dir) in [("--data", &cli.data), ("--maler", &cli.maler), ("--utdata", &cli.utdata)] {
         if let Some(d) = dir.as_ref().filter(|d| d.is_file()) {
-            return Err(Error::msg(format!("{option} {} er en fil, ikke en mappe", d.display()))
-                .with_hint(format!("oppgi en mappe med {option}, for eksempel {option} {}", match option {
-                    "--data" => "data",
-                    "--maler" => "templates",
-                    _ => "output",
-                })));
+            return Err(Error::msg(format!("{option} {} er en fil, ikke en mappe", d.display())).with_hint(
+                format!(
+                    "oppgi en mappe med {option}, for eksempel {option} {}",
+                    match option {
+                        "--data" => "data",
+                        "--maler" => "templates",
+                        _ => "output",
+                    }
+                ),
+            ));
         }
     }
     let base = match &cli.data {

@@ -943,7 +943,14 @@ fn stray_cells_far_away_in_a_workbook_are_left_out_with_a_warning() {
     let started = std::time::Instant::now();
     let e = c.build_warns();
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
-    assert_has(&e, &["moter.xlsx [ark Møter], rad 1000000", "ligger langt utenfor tabellen og er ikke lest", "(og 1 celler til)"]);
+    assert_has(
+        &e,
+        &[
+            "moter.xlsx [ark Møter], rad 1000000",
+            "ligger langt utenfor tabellen og er ikke lest",
+            "(og 1 celler til)",
+        ],
+    );
 }
 
 #[test]
