@@ -267,6 +267,7 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     }
     let staged: Vec<(tempfile::TempPath, PathBuf)> =
         staged.into_iter().map(|(t, p)| (t.into_temp_path(), p)).collect();
+    pause("publish:staged");
     // 2. Commit: keep a second name for each old file, then rename the new one over it.
     let mut done: Vec<Committed> = Vec::new();
     for (tmp, path) in staged {
@@ -290,7 +291,11 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
             return Err(err);
         }
         done.push(Committed { path, backup, existed });
+        if done.len() == 1 {
+            pause("publish:renamed-one");
+        }
     }
+    pause("publish:renamed");
     // 3. Every file is in place: sync each folder once, and drop the old files' second names.
     let mut dirs: Vec<&Path> = done.iter().filter_map(|c| c.path.parent()).collect();
     dirs.sort();
@@ -417,10 +422,21 @@ pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
     for e in entries.filter_map(|e| e.ok()) {
         let Ok(kind) = e.file_type() else { continue };
         let p = e.path();
+        let name = e.file_name().to_string_lossy().to_string();
         if kind.is_dir() {
             removed.extend(clean_temp_files(&p));
-        } else if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && std::fs::remove_file(&p).is_ok()
-        {
+        } else if let Some(old) = name.strip_prefix(&format!("{TEMP_PREFIX}gammel-")) {
+            // The old file a killed build had renamed the new one over (maybe
+            // edited by hand): kept as an earlier version, never deleted.
+            let kept = version_path(&p.with_file_name(old));
+            let moved = kept.is_some_and(|to| {
+                to.parent().is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+                    && std::fs::rename(&p, &to).is_ok()
+            });
+            if moved {
+                removed.push(p);
+            }
+        } else if name.starts_with(TEMP_PREFIX) && std::fs::remove_file(&p).is_ok() {
             removed.push(p);
         }
     }

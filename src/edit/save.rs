@@ -67,6 +67,7 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 /// its permissions; a failure leaves it as it was and no temporary file.
 pub fn replace(path: &Path, bytes: &[u8], expected: &str) -> Result<Saved> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    crate::publish::pause("edit:start");
     let mut tmp = crate::publish::temp_in(dir).map_err(|e| fail(path, &e))?;
     tmp.write_all(bytes).map_err(|e| fail(path, &e))?;
     tmp.as_file().sync_all().map_err(|e| fail(path, &e))?;

@@ -301,3 +301,117 @@ fn on_a_file_system_without_hard_links_a_hand_edited_document_is_kept() {
         .collect();
     assert!(temps.is_empty(), "{temps:?}");
 }
+
+#[test]
+fn a_build_killed_at_every_step_of_writing_leaves_every_file_old_or_new_and_loses_none() {
+    use std::io::BufRead;
+    let dir = project();
+    let out = dir.path().join("output");
+    ok(&build(dir.path(), &out));
+    let old = files(&out);
+    second_version(dir.path());
+    ok(&build(dir.path(), &out));
+    let new = files(&out);
+    let old_pdf = &old[Path::new("stavanger/2026/arsplan-2026.pdf")];
+    for step in ["publish:staged", "publish:renamed-one", "publish:renamed"] {
+        restore(&out, &old);
+        let mut child = command(dir.path(), &out)
+            .env("ARSPLAN_TEST_STOP", step)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let reached = err.lines().any(|l| l.is_ok_and(|l| l.contains(&format!("arsplan-test-stop: {step}"))));
+        assert!(reached, "{step} was reached");
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = files(&out);
+        let (mut olds, mut news) = (0, 0);
+        for (p, bytes) in &now {
+            if is_temp(p) {
+                continue;
+            }
+            let (o, n) = (old.get(p), new.get(p));
+            assert!(o == Some(bytes) || n == Some(bytes), "{step}: {} is neither old nor new", p.display());
+            olds += usize::from(o == Some(bytes) && n != Some(bytes));
+            news += usize::from(n == Some(bytes) && o != Some(bytes));
+        }
+        for p in old.keys() {
+            assert!(now.contains_key(p), "{step}: {} disappeared", p.display());
+        }
+        eprintln!("{step}: {olds} files old, {news} new");
+        // The next build finishes the job: no temporary file, the new files,
+        // and the old document kept (among the earlier versions).
+        ok(&build(dir.path(), &out));
+        let after = files(&out);
+        assert!(after.keys().all(|p| !is_temp(p)), "{step}: temporary files left");
+        assert_eq!(after, new, "{step}");
+        let kept = std::fs::read_dir(out.join("stavanger/2026/tidligere"))
+            .map(|d| d.filter_map(|e| std::fs::read(e.unwrap().path()).ok()).any(|b| b == *old_pdf))
+            .unwrap_or(false);
+        assert!(kept || step == "publish:staged", "{step}: the old PDF is kept in tidligere/");
+    }
+}
+
+/// A tmpfs of `size` mounted in `dir`, unmounted when dropped.
+fn tmpfs(dir: &Path, size: &str) -> Mounted {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    assert!(root, "this test mounts a tmpfs and needs root (CI runs as root)");
+    let mnt = dir.join("disk");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(st.success(), "mount -t tmpfs failed");
+    Mounted(mnt)
+}
+
+/// The fagdag's row and the moter.csv of a project under `root`, and a
+/// project reading it.
+fn edit_setup(root: &Path) -> (arsplan::Project, PathBuf, usize, String) {
+    common::copy_examples(&root.join("data"), &["stavanger"]);
+    let p = common::with_data(root.join("data"), root.join("output"));
+    let csv = root.join("data/stavanger/2026/moter.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let row = text.lines().position(|l| l.starts_with("fagdag;")).unwrap() + 1;
+    (p, csv, row, arsplan::manifest::sha256(text.as_bytes()))
+}
+
+#[test]
+#[ignore = "needs root to mount a tmpfs"]
+fn an_edit_on_a_full_disk_or_a_read_only_folder_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = tmpfs(dir.path(), "8m");
+    let (p, csv, row, sha) = edit_setup(&disk.0);
+    let before = std::fs::read(&csv).unwrap();
+    let free = || {
+        let o = Command::new("df").args(["--output=avail", "-B1"]).arg(&disk.0).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).lines().nth(1).unwrap().trim().parse::<u64>().unwrap()
+    };
+    let filler = disk.0.join("fyll");
+    std::fs::write(&filler, vec![0u8; free() as usize]).unwrap();
+    let r = arsplan::edit::meeting(&p, "stavanger", 2026, row, "Tema", &"Etikk ".repeat(1000), &sha);
+    let e = format!("{r:?}");
+    assert!(matches!(r, Err(arsplan::edit::Refused::Failed(_))), "{e}");
+    assert!(e.contains("disken er full") && e.contains("filen er ikke endret"), "{e}");
+    assert_eq!(std::fs::read(&csv).unwrap(), before);
+    let temps: Vec<_> = files(&disk.0.join("data")).into_keys().filter(|p| is_temp(p)).collect();
+    assert!(temps.is_empty(), "{temps:?}");
+    std::fs::remove_file(&filler).unwrap();
+    // Read-only: the folder's file system mounted read-only.
+    let st = Command::new("mount").args(["-o", "remount,ro"]).arg(&disk.0).status().unwrap();
+    assert!(st.success());
+    let r = arsplan::edit::meeting(&p, "stavanger", 2026, row, "Dato", "19.11.2026", &sha);
+    let e = format!("{r:?}");
+    assert!(matches!(r, Err(arsplan::edit::Refused::Failed(_))), "{e}");
+    assert!(e.contains("skrivebeskyttet") && e.contains("filen er ikke endret"), "{e}");
+    assert_eq!(std::fs::read(&csv).unwrap(), before);
+    // A build reads a read-only data folder and writes its output elsewhere.
+    let out = dir.path().join("output");
+    let o = command(&disk.0, &out).output().unwrap();
+    ok(&o);
+    assert!(out.join("stavanger/2026/arsplan-2026.pdf").is_file());
+}

@@ -28,14 +28,20 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
+        Server::start_with(dir, &[], Stdio::null())
+    }
+
+    /// With environment variables, and stderr where asked.
+    fn start_with(dir: &Path, env: &[(&str, &str)], stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
             .current_dir(dir)
+            .envs(env.iter().copied())
             .arg("--maler")
             .arg(common::root().join("templates"))
             .args(["serve", "--port", "0", "--ingen-nettleser"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut out = BufReader::new(child.stdout.take().unwrap());
@@ -1468,4 +1474,54 @@ fn in_a_real_browser_the_opening_file_logs_in_without_the_token_in_the_address()
     assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines, [format!("http://{addr}/").as_str(), "True"], "{text}");
+}
+
+#[test]
+fn an_edit_killed_at_every_step_leaves_moter_csv_old_or_new_and_no_temporary_file() {
+    for step in ["edit:start", "edit:staged", "edit:swapped", "edit:done"] {
+        let dir = project();
+        let csv = moter(dir.path());
+        let before = std::fs::read(&csv).unwrap();
+        let after =
+            String::from_utf8(before.clone()).unwrap().replace("fagdag;12.11.2026", "fagdag;19.11.2026");
+        assert_ne!(after.as_bytes(), before);
+        let row = row_of(dir.path(), "fagdag");
+        let mut s = Server::start_with(dir.path(), &[("ARSPLAN_TEST_STOP", step)], Stdio::piped());
+        let stderr = s.child.stderr.take().unwrap();
+        let sha = sha_on(&s.get("/aar/stavanger/2026").text());
+        let body = form(&[
+            ("csrf", s.csrf()),
+            ("rad", row.to_string()),
+            ("kolonne", "Dato".into()),
+            ("verdi", "19.11.2026".into()),
+            ("sha", sha),
+        ]);
+        // Sent, never answered: the server is killed at the step.
+        let mut pending = TcpStream::connect(s.host()).unwrap();
+        let request = format!(
+            "POST /aar/stavanger/2026/mote HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            s.host(),
+            s.cookie(),
+            body.len()
+        );
+        pending.write_all(request.as_bytes()).unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let reached = lines.any(|l| l.is_ok_and(|l| l.contains(&format!("arsplan-test-stop: {step}"))));
+        assert!(reached, "{step} was reached");
+        let _ = s.child.kill();
+        let _ = s.child.wait();
+        let now = std::fs::read(&csv).unwrap();
+        assert!(now == before || now == after.as_bytes(), "{step}: moter.csv is whole, old or new");
+        // The next edit works and leaves no temporary file of the killed one.
+        let s = Server::start(dir.path());
+        let r = s.edit("/aar/stavanger/2026", row, "Sted", "Sola kulturhus");
+        assert_eq!(r.status, 200, "{step}: {}", r.text());
+        let left: Vec<String> = std::fs::read_dir(csv.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(".arsplan-"))
+            .collect();
+        assert!(left.is_empty(), "{step}: {left:?}");
+        eprintln!("{step}: moter.csv {}", if now == before { "old" } else { "new" });
+    }
 }
