@@ -536,9 +536,9 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     xlsx_from_bytes(path, &bytes, sheet)
 }
 
-/// How far from the table's start a cell may lie and still be read: a
-/// stray value far away (XFD1048576) is warned about and left out, so it
-/// neither costs time nor memory nor becomes part of the table.
+/// How far out a cell may lie and still be read (rows from the top, columns
+/// from A): a stray value far away (XFD1048576) is warned about and left
+/// out, so it neither costs time nor memory nor becomes part of the table.
 pub const MAX_ROWS: usize = 20_000;
 pub const MAX_COLUMNS: usize = 200;
 
@@ -597,7 +597,6 @@ pub fn xlsx_from_bytes(path: &Path, bytes: &[u8], sheet: &str) -> Result<Table> 
     let mut cells: std::collections::BTreeMap<usize, Vec<(usize, String)>> = Default::default();
     let mut numbers = std::collections::BTreeMap::new();
     let mut far: Vec<(usize, usize)> = Vec::new();
-    let mut first: Option<(usize, usize)> = None;
     {
         let mut reader = book.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(|e| cannot(&e))? {
@@ -612,8 +611,7 @@ pub fn xlsx_from_bytes(path: &Path, bytes: &[u8], sheet: &str) -> Result<Table> 
             if text.is_empty() {
                 continue;
             }
-            let (r0, c0) = *first.get_or_insert((number, col));
-            if number > r0 + MAX_ROWS || col > c0 + MAX_COLUMNS {
+            if number > MAX_ROWS || col >= MAX_COLUMNS {
                 far.push((number, col));
                 continue;
             }
@@ -800,6 +798,16 @@ mod tests {
     fn binary_is_not_text() {
         let e = decode_text(Path::new("a.csv"), b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
         assert!(e.to_string().contains("ikke en gyldig tekstfil"), "{e}");
+    }
+
+    #[test]
+    fn numbers_read_as_their_format_shows_them() {
+        assert_eq!(shown_number(301.0, "0000").as_deref(), Some("0301"));
+        assert_eq!(shown_number(2.1, "0.00").as_deref(), Some("2.10"));
+        assert_eq!(shown_number(-3.0, "00").as_deref(), Some("-03"));
+        assert_eq!(shown_number(2.1, "General"), None);
+        assert_eq!(shown_number(2.1, "#,##0.00"), None);
+        assert_eq!(shown_number(1103.0, "0"), Some("1103".into()));
     }
 
     #[test]
