@@ -256,7 +256,7 @@ pub fn meeting(
     let table = table_of(&table, &bytes)?;
     // Open in a spreadsheet program (workbook or CSV): it would save its own
     // copy over ours, or keep the file locked.
-    if let Some((lock, program)) = open_lock(&path) {
+    if let Some((lock, program)) = open_lock(&path).or_else(|| open_lock(&real)) {
         return Err(Error::at(
             Location::file(&lock),
             format!("{} er åpen i {program}; arsplan skriver ikke i en fil som er åpen", file_name(&path)),
