@@ -85,8 +85,12 @@ pub fn replace(path: &Path, bytes: &[u8], expected: &str) -> Result<Saved> {
             crate::publish::pause("edit:swapped");
             if !holds(&tmp, expected) {
                 // Another program saved between the check and the swap: put
-                // its file back (ours is then at `tmp`, removed on drop).
-                exchange(&tmp, path).map_err(|e| fail(path, &e))?;
+                // its file back (ours is then at `tmp`, removed on drop), but
+                // only while the file still holds our bytes; a save that
+                // came after ours stays.
+                if holds(path, &sha256(bytes)) {
+                    exchange(&tmp, path).map_err(|e| fail(path, &e))?;
+                }
                 return Ok(Saved::Changed);
             }
         }
