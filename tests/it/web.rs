@@ -1295,7 +1295,10 @@ fn the_page_opens_through_a_private_file_and_the_token_is_in_no_argument() {
     out.read_line(&mut line).unwrap();
     let file = PathBuf::from(between(&line, "eller filen ", ". Avslutt").to_string());
     let started = Instant::now();
-    while !opened.exists() && started.elapsed() < Duration::from_secs(10) {
+    // Until the fake browser has written its whole line.
+    while !std::fs::read_to_string(&opened).is_ok_and(|t| t.ends_with('\n'))
+        && started.elapsed() < Duration::from_secs(10)
+    {
         std::thread::sleep(Duration::from_millis(50));
     }
     let args = std::fs::read_to_string(&opened).unwrap();
