@@ -168,6 +168,20 @@ pub fn clean_stale_temp_files(dir: &Path) -> Vec<PathBuf> {
     removed
 }
 
+/// [`clean_stale_temp_files`] in `dir` and every folder below it (links
+/// to folders are not followed).
+pub fn clean_stale_temp_files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = clean_stale_temp_files(dir);
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(|e| e.ok()) {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                removed.extend(clean_stale_temp_files_below(&e.path()));
+            }
+        }
+    }
+    removed
+}
+
 /// The process's umask, read once (Linux shows it in /proc; else the usual 022).
 #[cfg(unix)]
 fn umask() -> u32 {

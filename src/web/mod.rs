@@ -241,6 +241,8 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map_err(no_signal)?;
         #[cfg(windows)]
         let mut interrupt = tokio::signal::windows::ctrl_c().map_err(no_signal)?;
+        // Temporary files an edit killed midway left in the data folder.
+        crate::publish::clean_stale_temp_files_below(&project.data);
         let state = Arc::new(State::new(project, ip, port)?);
         let url = state.url();
         let page = opening_page(&state)

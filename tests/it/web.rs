@@ -1515,8 +1515,15 @@ fn an_edit_killed_at_every_step_leaves_moter_csv_old_or_new_and_no_temporary_fil
         let _ = s.child.wait();
         let now = std::fs::read(&csv).unwrap();
         assert!(now == before || now == after.as_bytes(), "{step}: moter.csv is whole, old or new");
-        // The next edit works and leaves no temporary file of the killed one.
+        // The page started again removes the killed edit's temporary file,
+        // and the next edit works.
         let s = Server::start(dir.path());
+        let left: Vec<String> = std::fs::read_dir(csv.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(".arsplan-"))
+            .collect();
+        assert!(left.is_empty(), "{step}: at start {left:?}");
         let r = s.edit("/aar/stavanger/2026", row, "Sted", "Sola kulturhus");
         assert_eq!(r.status, 200, "{step}: {}", r.text());
         let left: Vec<String> = std::fs::read_dir(csv.parent().unwrap())
