@@ -502,6 +502,26 @@ fn set_attr(tag: &str, name: &str, value: &str) -> String {
     format!("{} {name}=\"{value}\"{slash}", body.trim_end())
 }
 
+/// Text as a cell holds it: `_x0041_` in a cell is Excel's escape for «A»,
+/// so an underscore that would start one is itself escaped (`_x005F_`).
+fn literal_underscores(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    for (i, c) in t.char_indices() {
+        let escape_like = c == '_'
+            && b.len() >= i + 7
+            && b[i + 1] == b'x'
+            && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+            && b[i + 6] == b'_';
+        if escape_like {
+            out.push_str("_x005F_");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Bytes with some spans replaced (spans sorted, not overlapping).
 fn splice(bytes: &[u8], mut edits: Vec<(Range<usize>, Vec<u8>)>) -> Vec<u8> {
     edits.sort_by_key(|(r, _)| (r.start, r.end));
@@ -558,7 +578,7 @@ fn edited_parts(
             format!(
                 "<{p}c r=\"{reference}\"{} t=\"inlineStr\"><{p}is><{p}t{space}>{}</{p}t></{p}is></{p}c>",
                 s_attr(&style),
-                crate::xml::escape(t)
+                crate::xml::escape(&literal_underscores(t))
             )
         }
         Cell::Date(d) => {
@@ -710,6 +730,7 @@ pub fn set_cell(bytes: &[u8], sheet: &str, row: usize, col: usize, value: &Cell)
     let mut ar = Archive::open(bytes)?;
     let edited = edited_parts(&mut ar, sheet, row, col, value)?;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(bytes.len() + 1024)));
+    w.set_raw_comment(ar.zip.comment().into());
     let fail = |e: &dyn std::fmt::Display| broken(format!("zip: {e}"));
     for i in 0..ar.zip.len() {
         let f = ar.zip.by_index_raw(i).map_err(|e| fail(&e))?;
@@ -750,6 +771,13 @@ mod tests {
         assert_eq!(resolve("xl", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
         assert_eq!(resolve("xl", "/xl/worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
         assert_eq!(resolve("xl/worksheets", "../styles.xml"), "xl/styles.xml");
+    }
+
+    #[test]
+    fn underscores_that_look_like_escapes_stay_text() {
+        assert_eq!(literal_underscores("a_x0041_b"), "a_x005F_x0041_b");
+        assert_eq!(literal_underscores("ID_x_12"), "ID_x_12");
+        assert_eq!(literal_underscores("ø_"), "ø_");
     }
 
     #[test]

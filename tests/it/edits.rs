@@ -216,9 +216,11 @@ fn every_cell_edit_changes_only_that_cell(name: &str, book: &[u8]) -> (usize, us
     let (mut edits, mut styles_changed) = (0, 0);
     for row in 1..=6usize {
         for col in 0..=8usize {
-            for value in
-                [Cell::Text("Sola «nye» <kantine> & co".into()), Cell::Date(date), Cell::Text(String::new())]
-            {
+            for value in [
+                Cell::Text("Sola «nye» <kantine> & co_x0041_".into()),
+                Cell::Date(date),
+                Cell::Text(String::new()),
+            ] {
                 let reference = format!("{}{row}", xlsx::column_name(col));
                 let out = match xlsx::set_cell(book, "Møter", row, col, &value) {
                     Ok(out) => out,
