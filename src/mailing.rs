@@ -97,6 +97,9 @@ fn read_back(path: &Path) -> Result<Vec<u8>> {
 /// `arsplan build --network <n> --year <år>` does, then reads the PDFs to
 /// attach back from `output/`.
 pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attachments> {
+    // The recipient register first: a bad one stops the run before the
+    // build writes anything (every earlier output file stays as it was).
+    send::recipients(&project.data.join(network))?;
     let report_year = report_year(project, network, year);
     let mut years = vec![year];
     if let Some(r) = report_year.filter(|r| *r != year) {

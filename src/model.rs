@@ -65,6 +65,12 @@ pub struct Table {
     /// The row the header is on (1 unless blank rows come first).
     pub header_row: usize,
     pub rows: Vec<Row>,
+    /// What reading it found to say (a stray cell far outside the table).
+    pub warnings: Vec<crate::diag::Diagnostic>,
+    /// Workbook cells that are numbers in a format that does not show them
+    /// exactly (General: «2.10» typed is 2.1), by (row, column): a column of
+    /// identifiers refuses them.
+    pub numbers: std::collections::BTreeMap<(usize, usize), String>,
 }
 
 #[derive(Debug, Clone)]

@@ -141,8 +141,9 @@ pub fn run(
     for (n, y) in &targets {
         build(n, *y, &mut failed, report);
     }
-    // Events the first builds caused or met are old news.
-    while rx.try_recv().is_ok() {}
+    // Files saved during the first builds are not dropped: their events wait
+    // in the channel (the builds themselves write only to the output folder,
+    // whose events are passed over), and a year that read them is rebuilt.
     report(Event::Waiting);
     let mut done = 0;
     loop {

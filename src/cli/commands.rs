@@ -227,7 +227,17 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
         drafts: args.utkast,
     };
     let smtp = smtp(args)?;
-    let attachments = mailing::attachments(project, network, year)?;
+    let attachments = match mailing::attachments(project, network, year) {
+        Ok(a) => a,
+        Err(e) => {
+            print_diagnostics(&e.0);
+            eprintln!(
+                "\n{} feil. Ingen filer er endret: ingen følgebrev eller e-poster er skrevet, og ingenting er sendt.",
+                e.0.iter().filter(|d| d.is_error()).count()
+            );
+            return Err(Failure::Quiet(1));
+        }
+    };
     print_built(&attachments.built, false, Verbosity::Normal);
     let nothing =
         "Dokumentene er bygget, men ingen følgebrev eller e-poster er skrevet, og ingenting er sendt.";

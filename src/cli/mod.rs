@@ -45,6 +45,20 @@ pub enum Verbosity {
 /// and `--utdata`, else those of the project folder found from `here` upward
 /// (a folder with `data/` or `arsplan.toml`). None when there is none.
 pub fn locate(cli: &Cli, here: &Path) -> Result<Option<Project>, Error> {
+    for (option, dir) in [("--data", &cli.data), ("--maler", &cli.maler), ("--utdata", &cli.utdata)] {
+        if let Some(d) = dir.as_ref().filter(|d| d.is_file()) {
+            return Err(Error::msg(format!("{option} {} er en fil, ikke en mappe", d.display())).with_hint(
+                format!(
+                    "oppgi en mappe med {option}, for eksempel {option} {}",
+                    match option {
+                        "--data" => "data",
+                        "--maler" => "templates",
+                        _ => "output",
+                    }
+                ),
+            ));
+        }
+    }
     let base = match &cli.data {
         Some(d) => Some(Project { data: d.clone(), ..Project::at(d.parent().unwrap_or(Path::new("."))) }),
         None => project::find_root(here).map(|root| Project::open(&shortest(&root, here))).transpose()?,

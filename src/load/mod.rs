@@ -3,6 +3,7 @@
 //! Layout: `data/<network>/nettverk.toml`, optional `logo.png`, and per year
 //! `data/<network>/<year>/plan.toml`, `plan.csv|xlsx`, `moter.csv|xlsx`.
 
+pub mod delimited;
 mod plan;
 pub mod reference;
 mod register;
@@ -149,11 +150,22 @@ pub fn toml_message(raw: &str) -> String {
     if let Some(f) = between(raw, "missing field `", "`") {
         format!("feltet «{f}» mangler")
     } else if let Some(f) = between(raw, "unknown field `", "`") {
-        let known = between(raw, "expected one of ", "\u{0}").map(list_of_names).unwrap_or_default();
+        let expected = between(raw, "expected one of ", "\u{0}").unwrap_or("");
+        let known = list_of_names(expected);
+        // The known name a typo most likely meant: «mente du …?».
+        let near = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|k| (table::edit_distance(&k.to_lowercase(), &f.to_lowercase()), k))
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 4))
+            .min()
+            .map(|(_, k)| format!(" (mente du «{k}»?)"))
+            .unwrap_or_default();
         if known.is_empty() {
-            format!("ukjent felt «{f}»")
+            format!("ukjent felt «{f}»{near}")
         } else {
-            format!("ukjent felt «{f}»; kjente felt er {known}")
+            format!("ukjent felt «{f}»{near}; kjente felt er {known}")
         }
     } else if let Some(v) = between(raw, "unknown variant `", "`") {
         let known = between(raw, "expected one of ", "\u{0}")

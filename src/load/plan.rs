@@ -65,6 +65,8 @@ pub fn outline(dir: &Path, sink: &mut Sink) -> Vec<PlanRow> {
                 "la Status stå tom på denne raden",
             );
         }
+        // «2,10» typed in Excel is the number 2.1.
+        r.no_number("Innsatsområder", sink);
         // «2.6» typed in Excel becomes 2 June: a date where an innsatsområde was meant.
         for id in r.list("Innsatsområder", &[',', ' ']) {
             if crate::dates::parse(&id).is_ok() || looks_like_excel_date(&id) {

@@ -24,12 +24,16 @@ use crate::edit::{self, Refused};
 
 type S = Shared<Arc<State>>;
 
+/// Where the opening page posts the token.
+pub const LOGIN: &str = "/inngang";
+
 /// The largest request body taken (form posts are a few hundred bytes).
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 pub fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/", get(index))
+        .route(LOGIN, post(login))
         .route("/aar/{network}/{year}", get(year_page))
         .route("/aar/{network}/{year}/forhandsvisning.json", get(preview_json))
         .route("/aar/{network}/{year}/side/{doc}/{page}", get(preview_page))
@@ -81,16 +85,21 @@ fn cookie_name(s: &State) -> String {
     format!("arsplan_{}", s.port)
 }
 
-/// The cookie's value in a request, if it has it.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+/// Whether any cookie of this name in a request holds the token (a cookie
+/// planted by another page cannot hide the right one).
+fn has_cookie(headers: &HeaderMap, name: &str, token: &str) -> bool {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .any(|(k, v)| k == name && same(v, token))
+}
+
+/// The token's cookie, as set after the token came.
+fn token_cookie(s: &State) -> String {
+    format!("{}={}; HttpOnly; SameSite=Strict; Path=/", cookie_name(s), s.token)
 }
 
 /// The plain refusal the guard gives, in Norwegian.
@@ -108,12 +117,16 @@ fn refusal(status: StatusCode, text: &str) -> Response {
 /// gets headers that keep the page to itself.
 async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let allowed = [format!("127.0.0.1:{}", s.port), format!("localhost:{}", s.port)];
+    let allowed = s.hosts();
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
         return refusal(
             StatusCode::FORBIDDEN,
-            "Nettsiden svarer bare på adressen den ble startet med (127.0.0.1 eller localhost og porten).",
+            "Nettsiden svarer bare på adressen den ble startet med (adressen og porten arsplan skrev ut).",
         );
+    }
+    // The opening page posts the token from a file: its own check.
+    if req.uri().path() == LOGIN {
+        return next.run(req).await;
     }
     let in_query = req.uri().query().and_then(|q| {
         q.split('&')
@@ -130,7 +143,7 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
             );
         }
         // Keep the token in a cookie and drop it from the address (and the history).
-        let cookie = format!("{name}={}; HttpOnly; SameSite=Strict; Path=/", s.token);
+        let cookie = token_cookie(&s);
         let to = req.uri().path().to_string();
         return Response::builder()
             .status(StatusCode::SEE_OTHER)
@@ -141,7 +154,7 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
             .body(Body::empty())
             .unwrap_or_default();
     }
-    if !cookie(req.headers(), &name).is_some_and(|c| same(&c, &s.token)) {
+    if !has_cookie(req.headers(), &name, &s.token) {
         return refusal(
             StatusCode::FORBIDDEN,
             "Åpne adressen arsplan skrev ut da nettsiden ble startet (den med ?token=…), på denne maskinen.",
@@ -175,6 +188,33 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     res
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+/// The opening page's post: the right token sets the cookie, and a page of
+/// this site's own moves on to the front page (a redirect straight from the
+/// file's post would count as another site's, and the strict cookie would
+/// not go with it).
+async fn login(Shared(s): S, Form(f): Form<LoginForm>) -> Response {
+    if !same(&f.token, &s.token) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "Nøkkelen stemmer ikke. Start nettsiden på nytt med «arsplan serve».",
+        );
+    }
+    let page = "<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url=/\"><title>arsplan</title></head><body><main><p><a href=\"/\">Gå til nettsiden</a></p></main></body></html>";
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::SET_COOKIE, token_cookie(&s))
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::REFERRER_POLICY, "no-referrer")
+        .body(Body::from(page))
+        .unwrap_or_default()
 }
 
 async fn not_found(Shared(s): S) -> Response {

@@ -345,14 +345,37 @@ pub fn built_documents(project: &Project, network: &str, year: i32) -> Vec<FileV
         .collect()
 }
 
+/// Whether a name is a plain file name: no folder, no `..`, not hidden.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':', '\0'])
+        && std::path::Path::new(name).components().count() == 1
+}
+
 /// The bytes of a built file named by the manifest of its year; None for
-/// any other name (no path ever comes from the request).
+/// any other name (no path ever comes from the request). Only a plain file
+/// in the year's folder (no link), holding the bytes the build recorded for
+/// it, is given out: a manifest entry `../../x` or a link in `output/`
+/// reaches nothing outside.
 pub fn built_file(project: &Project, network: &str, year: i32, name: &str) -> Option<Vec<u8>> {
     let dir = year_dir(project, network, year);
-    let note = format!("endringsnotat-{year}.txt");
     let m = manifest::read(&dir)?;
-    let listed = m.made.iter().find(|n| *n == name).cloned().or_else(|| (name == note).then_some(note))?;
-    std::fs::read(dir.join(listed)).ok()
+    let note = name == format!("endringsnotat-{year}.txt");
+    let listed = m.made.iter().any(|n| n == name) || note;
+    if !listed || !plain_name(name) {
+        return None;
+    }
+    let path = dir.join(name);
+    if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    match m.outputs.get(name) {
+        Some(recorded) => (manifest::sha256(&bytes) == *recorded).then_some(bytes),
+        // The change note is written beside the manifest, not recorded in it.
+        None => note.then_some(bytes),
+    }
 }
 
 /// Every built PDF and DOCX of a year in one zip.
@@ -374,7 +397,19 @@ pub fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let failed = |e: &dyn std::fmt::Display| Error::msg(format!("zip-filen kunne ikke lages: {e}"));
     for (name, bytes) in files {
-        w.start_file(name.as_str(), opts).map_err(|e| failed(&e))?;
+        // An entry's name is a plain file name: nothing unpacks outside its folder.
+        let safe: String = std::path::Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_control() || matches!(c, '\\' | ':') { '_' } else { c })
+            .collect();
+        let safe = safe.trim_start_matches('.').to_string();
+        if safe.is_empty() {
+            return Err(Error::msg(format!("«{name}» er ikke et filnavn")));
+        }
+        w.start_file(safe.as_str(), opts).map_err(|e| failed(&e))?;
         w.write_all(bytes).map_err(|e| failed(&e))?;
     }
     Ok(w.finish().map_err(|e| failed(&e))?.into_inner())

@@ -5,6 +5,7 @@ mod bad_input;
 mod changes;
 mod cli;
 mod common;
+mod edits;
 mod escaping;
 mod faults;
 mod fuzz;

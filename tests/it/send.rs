@@ -903,6 +903,12 @@ fn a_bad_certificate_file_is_refused_before_anything_is_built() {
 
 fn recipient_error(edit: impl Fn(String) -> String, expected: &[&str]) {
     let dir = project_dir();
+    // Built before; then a date moves, so a build would change the output.
+    let built = arsplan(dir.path(), &["build", "--network", "stavanger", "--year", "2026"]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let output = dir.path().join("output");
+    let before = files(&output);
+    move_fagdag(dir.path());
     let p = dir.path().join("data/stavanger/mottakere.csv");
     let t = std::fs::read_to_string(&p).unwrap();
     let new = edit(t.clone());
@@ -916,6 +922,15 @@ fn recipient_error(edit: impl Fn(String) -> String, expected: &[&str]) {
     }
     assert!(err.contains("ingen følgebrev eller e-poster er skrevet, og ingenting er sendt"), "{err}");
     assert!(!utsending(dir.path()).exists(), "nothing written");
+    assert!(files(&output) == before, "every earlier output file as it was, manifest.json included");
+}
+
+#[test]
+fn a_kommunenummer_with_a_path_is_refused() {
+    recipient_error(
+        |t| t.replace("1119;Hå;", "../1119;Hå;"),
+        &["mottakere.csv, rad 8, kolonne A (Kommunenummer)"],
+    );
 }
 
 #[test]
