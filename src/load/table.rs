@@ -671,10 +671,18 @@ pub fn xlsx_from_bytes(path: &Path, bytes: &[u8], sheet: &str) -> Result<Table> 
             Some(_) => rows.push(Row { number, cells: v }),
         }
     }
+    // Every row as wide as the used range (as a rectangle of cells reads it):
+    // an empty cell at a row's end is "", not a missing cell.
+    let mut headers = headers.unwrap_or_default();
+    let width = rows.iter().map(|r| r.cells.len()).chain([headers.len()]).max().unwrap_or(0);
+    headers.resize(width, String::new());
+    for r in &mut rows {
+        r.cells.resize(width, String::new());
+    }
     let mut t = checked(Table {
         path: path.to_path_buf(),
         sheet: Some(name.clone()),
-        headers: headers.unwrap_or_default(),
+        headers,
         header_row,
         rows,
         warnings: Vec::new(),
