@@ -77,8 +77,27 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
     }
-    let warnings = sink.finish()?;
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
+    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(&theme)) {
+        let named = report::figures(&py, data, &kommuner, &theme.texts).prize_count;
+        if named > 0 {
+            let at = match py.profile.prize_names {
+                Some(_) => py.data_dir.join("nettverk.toml"),
+                None => theme.find_file("stil.toml").unwrap_or_default(),
+            };
+            sink.push(
+                Diagnostic::warning(
+                    Some(Location::file(&at)),
+                    format!(
+                        "årsrapporten {} viser navnene på de {named} {} i premietrekningen (premieliste_med_navn = true): rapporten sendes til postmottaket i hver kommune, og navnene blir en del av kommunenes arkiv",
+                        py.year, theme.words.ressurspersonene
+                    ),
+                )
+                .hint("skriv premieliste_med_navn = false i nettverk.toml, så sier rapporten bare hvor mange de er"),
+            );
+        }
+    }
+    let warnings = sink.finish()?;
     let mut assets = Assets::default();
     // A network's own logo files win over the style's (which may be built in).
     let own = |name: &str| Some(py.data_dir.join(name)).filter(|p| p.is_file());

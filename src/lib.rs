@@ -28,6 +28,7 @@ pub mod scaffold;
 pub mod send;
 pub mod templates;
 pub mod theme;
+pub mod vocabulary;
 pub mod watch;
 pub mod web;
 pub mod wordmal;

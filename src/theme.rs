@@ -69,6 +69,12 @@ pub struct Theme {
     /// Wording that arsplan writes outside the templates (footer, mail subject, ...).
     #[serde(rename = "tekster")]
     pub texts: Texts,
+    /// The style's own words (`[ord]`): level names, members, local groups, ...
+    #[serde(rename = "ord")]
+    pub words: crate::vocabulary::Words,
+    /// The årsrapport names those in the prize draw (opt-in; a warning at every build).
+    #[serde(rename = "premieliste_med_navn", default)]
+    pub prize_names: bool,
     /// Anything else the templates may read as `stil.ekstra.*`.
     #[serde(rename = "ekstra", default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -396,6 +402,7 @@ impl Theme {
         if self.headings.is_empty() {
             errors.push("stilen har ingen [[overskrift]]".into());
         }
+        errors.extend(self.words.problems());
         invalid_values(path, errors)
     }
 

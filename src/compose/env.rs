@@ -92,6 +92,18 @@ fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
             .map(|p| if safe { Value::from_safe_string(p.to_string()) } else { Value::from(p) })
             .collect()
     });
+    // `text|stor`: the first letter upper case, the rest as it is («lokalt område» → «Lokalt område»).
+    env.add_filter("stor", |v: Value| -> Value {
+        let s = crate::vocabulary::capitalized(&v.to_string());
+        if v.is_safe() {
+            Value::from_safe_string(s)
+        } else {
+            Value::from(s)
+        }
+    });
+    // `kind|motetype`: a meeting kind (Type in moter.csv) as the style's label.
+    let t = theme.clone();
+    env.add_filter("motetype", move |v: String| -> String { t.words.meeting_kind(&v) });
     let t = theme.clone();
     env.add_filter(
         "dato",

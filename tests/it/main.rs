@@ -9,6 +9,7 @@ mod escaping;
 mod faults;
 mod fuzz;
 mod hjemme;
+mod innhold;
 mod inputs;
 mod layout;
 mod new_network;

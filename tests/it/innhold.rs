@@ -1,0 +1,341 @@
+//! What the documents say, as a municipality's case officer reads them: the
+//! rendered text of every example plan, report, letter and change note
+//! against golden files (`tests/fixtures/golden/`), each wording rule of
+//! the issue on its own, each house style's own words, honest dates, and no
+//! person named in anything sent but the signatories.
+//!
+//! `ARSPLAN_GOLDEN=skriv cargo test --test it innhold` writes the golden
+//! files anew; read the difference before committing it.
+
+use crate::common;
+
+use std::path::PathBuf;
+
+use arsplan::doc::{Block, Document, Inline};
+use arsplan::Project;
+
+/// The text of a document as a reader meets it, with its structure marked:
+/// `#` before a heading (one per level), `- ` or `1. ` before list items,
+/// `| a | b |` for a table row, `[…]` around a styled block's class.
+pub fn marked(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        block(b, 0, &mut out);
+    }
+    out
+}
+
+fn inline(i: &[Inline]) -> String {
+    Inline::plain(i).replace('\u{a0}', " ").replace('\u{ad}', "")
+}
+
+fn block(b: &Block, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match b {
+        Block::Title(c) => out.push_str(&format!("{pad}TITTEL {}\n", inline(c))),
+        Block::Heading { level, content, .. } => {
+            out.push_str(&format!("{pad}{} {}\n", "#".repeat(*level as usize), inline(content)))
+        }
+        Block::Paragraph(c) => out.push_str(&format!("{pad}{}\n", inline(c))),
+        Block::List { ordered, items } => {
+            for (n, item) in items.iter().enumerate() {
+                let mark = if *ordered { format!("{}. ", n + 1) } else { "- ".to_string() };
+                let mut inner = String::new();
+                for b in item {
+                    block(b, 0, &mut inner);
+                }
+                for (i, line) in inner.lines().enumerate() {
+                    let lead = if i == 0 { mark.clone() } else { " ".repeat(mark.len()) };
+                    out.push_str(&format!("{pad}{lead}{line}\n"));
+                }
+            }
+        }
+        Block::Table(t) => {
+            for row in &t.rows {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| {
+                        let mut s = String::new();
+                        for b in c {
+                            block(b, 0, &mut s);
+                        }
+                        s.trim_end().replace('\n', " / ")
+                    })
+                    .collect();
+                out.push_str(&format!("{pad}| {} |\n", cells.join(" | ")));
+            }
+        }
+        Block::Image(i) => out.push_str(&format!("{pad}[bilde: {}]\n", i.alt)),
+        Block::Chart(c) => out.push_str(&format!("{pad}[diagram: {}]\n", c.title)),
+        Block::Styled { class, blocks } => {
+            out.push_str(&format!("{pad}[{class}]\n"));
+            for b in blocks {
+                block(b, indent + 2, out);
+            }
+        }
+        Block::PageBreak => out.push_str(&format!("{pad}[sideskift]\n")),
+    }
+}
+
+/// The repository's example data, writing nowhere.
+fn examples() -> (tempfile::TempDir, Project) {
+    let out = tempfile::tempdir().unwrap();
+    let p = common::project(out.path());
+    (out, p)
+}
+
+/// The documents of an example year, composed: (stem, document).
+fn documents(project: &Project, network: &str, year: i32) -> Vec<(String, Document)> {
+    let p = project.prepare(network, year).unwrap();
+    project.documents(&p).unwrap().into_iter().map(|m| (m.stem, m.document)).collect()
+}
+
+/// One composed document's marked text.
+fn doc_text(project: &Project, network: &str, year: i32, stem: &str) -> String {
+    let docs = documents(project, network, year);
+    let (_, d) =
+        docs.iter().find(|(s, _)| s == stem).unwrap_or_else(|| panic!("{network} {year}: no {stem}"));
+    marked(&d.blocks)
+}
+
+/// Every table cell of a document, as text.
+fn cells(blocks: &[Block], out: &mut Vec<String>) {
+    for b in blocks {
+        match b {
+            Block::Table(t) => {
+                for c in t.rows.iter().flatten() {
+                    out.push(marked(c).trim().to_string());
+                    cells(c, out);
+                }
+            }
+            Block::Styled { blocks, .. } => cells(blocks, out),
+            Block::List { items, .. } => items.iter().for_each(|i| cells(i, out)),
+            _ => {}
+        }
+    }
+}
+
+/// Text with white space folded, for phrases that may wrap.
+fn folded(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn golden_dir() -> PathBuf {
+    common::root().join("tests/fixtures/golden")
+}
+
+/// Compares `text` with the golden file `name`, or writes it with ARSPLAN_GOLDEN=skriv.
+fn golden(name: &str, text: &str) {
+    let path = golden_dir().join(name);
+    if std::env::var("ARSPLAN_GOLDEN").is_ok_and(|v| v == "skriv") {
+        std::fs::create_dir_all(golden_dir()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: ARSPLAN_GOLDEN=skriv writes it", path.display()));
+    if want != text {
+        let (w, t): (Vec<&str>, Vec<&str>) = (want.lines().collect(), text.lines().collect());
+        let first = w.iter().zip(&t).position(|(a, b)| a != b).unwrap_or(w.len().min(t.len()));
+        panic!(
+            "{name} differs from its golden file at line {}:\n  golden: {:?}\n  now:    {:?}\n(ARSPLAN_GOLDEN=skriv writes it anew)",
+            first + 1,
+            w.get(first),
+            t.get(first)
+        );
+    }
+}
+
+// ------------------------------------------------------------------ every document
+
+/// Every example year, in the order README lists them.
+const EXAMPLES: [(&str, i32); 7] = [
+    ("stavanger", 2026),
+    ("stavanger", 2025),
+    ("bergen", 2025),
+    ("bergen", 2024),
+    ("ahus", 2024),
+    ("ahus", 2023),
+    ("helse-vest", 2025),
+];
+
+#[test]
+fn every_example_plan_and_report_reads_as_its_golden_file() {
+    let (_o, p) = examples();
+    for (n, y) in EXAMPLES {
+        for (stem, d) in documents(&p, n, y) {
+            golden(&format!("{n}-{stem}.txt"), &marked(&d.blocks));
+        }
+    }
+}
+
+// ------------------------------------------------------------------ the årsrapport
+
+#[test]
+fn attendance_is_said_to_be_counted_from_those_invited() {
+    let (_o, p) = examples();
+    let s = folded(&doc_text(&p, "stavanger", 2025, "arsrapport-2025"));
+    assert!(s.contains("Fremmøtet er regnet ut fra ressurspersonene som var invitert"), "{s}");
+    assert!(!s.contains("regnes av"), "{s}");
+    let a = folded(&doc_text(&p, "ahus", 2023, "arsrapport-2023"));
+    assert!(a.contains("Fremmøtet er regnet ut fra ressurssykepleierne som var invitert"), "{a}");
+}
+
+#[test]
+fn the_answer_rate_is_said_with_its_figure_and_verdict() {
+    let (_o, p) = examples();
+    let s = folded(&doc_text(&p, "stavanger", 2025, "arsrapport-2025"));
+    assert!(s.contains("Svarprosenten ble 78 %, under målet på 80 %."), "{s}");
+    assert!(!s.contains("og det er under målet"), "{s}");
+    let b = folded(&doc_text(&p, "bergen", 2024, "arsrapport-2024"));
+    assert!(b.contains("Svarprosenten ble 84 %, over målet på 80 %."), "{b}");
+    let a = folded(&doc_text(&p, "ahus", 2023, "arsrapport-2023"));
+    assert!(a.contains("54 av 77 ressurssykepleiere svarte på årlig rapportering."), "{a}");
+    assert!(a.contains("Svarprosenten ble 70 %, under målet på 80 %."), "{a}");
+}
+
+#[test]
+fn the_prize_draw_is_a_count_in_the_tense_of_its_date() {
+    let (_o, p) = examples();
+    // The fagdag (13 November 2025) lies before the report's date (20 January 2026).
+    let s = folded(&doc_text(&p, "stavanger", 2025, "arsrapport-2025"));
+    assert!(
+        s.contains("14 ressurspersoner møtte på alle møtene de var invitert til i 2025, og var med i trekningen av premien på årlig fagdag 13. november."),
+        "{s}"
+    );
+    assert!(!s.contains("er med i trekningen"), "{s}");
+    let a = folded(&doc_text(&p, "ahus", 2023, "arsrapport-2023"));
+    assert!(a.contains("12 ressurssykepleiere møtte på alle møtene"), "{a}");
+    // A report dated before the fagdag speaks of a draw to come.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger"]);
+    let toml = dir.path().join("data/stavanger/2025/rapport.toml");
+    let t = std::fs::read_to_string(&toml).unwrap().replace("dato = 2026-01-20", "dato = 2025-11-03");
+    std::fs::write(&toml, t).unwrap();
+    let early = common::with_data(dir.path().join("data"), dir.path().join("out"));
+    let e = folded(&doc_text(&early, "stavanger", 2025, "arsrapport-2025"));
+    assert!(e.contains("og er med i trekningen av premien på årlig fagdag 13. november."), "{e}");
+}
+
+#[test]
+fn statuses_and_meeting_kinds_read_as_words_in_tables() {
+    let (_o, p) = examples();
+    for (n, y) in [("stavanger", 2025), ("bergen", 2024), ("ahus", 2023)] {
+        let docs = documents(&p, n, y);
+        let (_, report) = docs.iter().find(|(s, _)| s.starts_with("arsrapport")).unwrap();
+        let mut all = Vec::new();
+        cells(&report.blocks, &mut all);
+        for raw in [
+            "nettverksmøte",
+            "samling",
+            "fagdag",
+            "gjennomført",
+            "delvis gjennomført",
+            "ikke gjennomført",
+            "utsatt",
+            "nådd",
+            "under målet",
+        ] {
+            assert!(!all.iter().any(|c| c == raw), "{n} {y}: a cell says «{raw}»");
+        }
+        for label in ["Gjennomført", "Delvis gjennomført", "Under målet"] {
+            assert!(all.iter().any(|c| c == label), "{n} {y}: no cell says «{label}»: {all:?}");
+        }
+    }
+}
+
+#[test]
+fn an_activity_shows_its_sub_items_and_an_empty_sub_goal_says_why() {
+    let (_o, p) = examples();
+    let b = doc_text(&p, "bergen", 2024, "arsrapport-2024");
+    assert!(
+        b.contains("| Hospitering: / - Oppmuntre til hospitering i begge nettverkene / - Evaluere hospiteringsordningen | Delvis gjennomført |"),
+        "{b}"
+    );
+    let a = doc_text(&p, "ahus", 2023, "arsrapport-2023");
+    let at = a.find("### Mål 2: Nettverket har godkjente strategi- og kompetanseplaner").expect(&a);
+    let next = a[at..].lines().nth(1).unwrap();
+    assert_eq!(next, "Handlingsplanen har ingen tiltak under målet.", "{a}");
+}
+
+#[test]
+fn the_network_is_named_once_at_the_top_of_the_ahus_report() {
+    let (_o, p) = examples();
+    let a = doc_text(&p, "ahus", 2023, "arsrapport-2023");
+    let top = &a[..a.find("# Nøkkeltall").unwrap()];
+    assert_eq!(top.matches("i Ahus sitt opptaksområde").count(), 1, "{top}");
+}
+
+#[test]
+fn one_network_makes_no_table_of_networks() {
+    let (_o, p) = examples();
+    let a = doc_text(&p, "ahus", 2023, "arsrapport-2023");
+    assert!(!a.contains("Sykepleiernettverket"), "{a}");
+    assert!(a.contains("Ved utgangen av 2023 hadde nettverket 77 ressurssykepleiere."), "{a}");
+    let s = doc_text(&p, "stavanger", 2025, "arsrapport-2025");
+    assert!(s.contains("| Fysio- og ergoterapinettverket | 21 | 8 | 3 |"), "{s}");
+}
+
+#[test]
+fn the_stavanger_report_has_one_subject_for_its_working_group() {
+    let (_o, p) = examples();
+    let s = doc_text(&p, "stavanger", 2025, "arsrapport-2025");
+    assert!(s.contains("Driftsgruppen takker") && s.contains("Driftsgruppen sender"), "{s}");
+    assert!(!s.contains("Driftsgruppene"), "{s}");
+}
+
+#[test]
+fn prize_names_only_when_the_network_opts_in_with_a_warning_at_every_build() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger"]);
+    let project = common::with_data(dir.path().join("data"), dir.path().join("out"));
+    let before = doc_text(&project, "stavanger", 2025, "arsrapport-2025");
+    assert!(!before.contains("Oddny Sæther"), "{before}");
+    let toml = dir.path().join("data/stavanger/nettverk.toml");
+    let t = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("premieliste_med_navn = true\n{t}")).unwrap();
+    let named = doc_text(&project, "stavanger", 2025, "arsrapport-2025");
+    assert!(named.contains("- Oddny Sæther"), "{named}");
+    let sel = arsplan::Selection { networks: vec!["stavanger".into()], years: vec![2025] };
+    for build in 0..2 {
+        let b = project.build(&sel, &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
+        assert_eq!(b.unchanged.len(), build, "the second build finds the year unchanged");
+        let w: Vec<String> = b.warnings.iter().map(|d| d.to_string()).collect();
+        assert!(
+            w.iter().any(|w| w.contains("nettverk.toml")
+                && w.contains("viser navnene på de 14 ressurspersonene i premietrekningen")),
+            "build {build}: {w:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ the plans
+
+#[test]
+fn the_ahus_2023_plan_is_whole_like_2024s() {
+    let (_o, p) = examples();
+    let a = doc_text(&p, "ahus", 2023, "handlingsplan-2023");
+    for part in [
+        "# Formål",
+        "Nettverket og dets ressurssykepleiere har følgende funksjoner:",
+        "Handlingsplanen er bygget på følgende styrende dokumenter:",
+        "Ansvarlige i handlingsplanen:",
+        "# Aktivitetsplan 2023:",
+        "# Andre sentrale dokumenter og føringer:",
+        "[signatur]\n  Arbeidsgruppen januar 2023\n  Ingrid Solbakken, leder for Kompetansenettverket",
+    ] {
+        assert!(a.contains(part), "«{part}» is missing:\n{a}");
+    }
+}
+
+#[test]
+fn the_bergen_2024_plan_builds_on_the_strategy_of_its_own_time() {
+    let (_o, p) = examples();
+    let plan = doc_text(&p, "bergen", 2024, "arsplan-2024");
+    let report = folded(&doc_text(&p, "bergen", 2024, "arsrapport-2024"));
+    assert!(report.contains("Neste år tar nettverket i bruk den nye regionale strategien"), "{report}");
+    assert!(!plan.contains("2025-2029"), "{plan}");
+    assert!(plan.contains("- Nettverkets strategi, som gjelder ut 2024"), "{plan}");
+    // 2025's plan keeps the network's list, with the new strategy.
+    assert!(doc_text(&p, "bergen", 2025, "arsplan-2025").contains("- Strategi for nettverket 2025-2029"));
+}
