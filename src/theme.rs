@@ -75,6 +75,9 @@ pub struct Theme {
     /// The årsrapport names those in the prize draw (opt-in; a warning at every build).
     #[serde(rename = "premieliste_med_navn", default)]
     pub prize_names: bool,
+    /// What a mailing to the municipalities attaches beside the documents.
+    #[serde(rename = "utsending", default)]
+    pub sending: Sending,
     /// Anything else the templates may read as `stil.ekstra.*`.
     #[serde(rename = "ekstra", default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -163,6 +166,25 @@ pub struct Spacing {
     pub cell_v_pt: f32,
     #[serde(rename = "celle_side_pt")]
     pub cell_h_pt: f32,
+}
+
+/// What `arsplan send` attaches beside the letter and the documents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sending {
+    /// The year's calendar (`kalender-<år>.ics`), so a municipality can import the dates.
+    #[serde(rename = "kalender", default = "yes")]
+    pub calendar: bool,
+}
+
+impl Default for Sending {
+    fn default() -> Self {
+        Sending { calendar: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Wording arsplan writes itself; the base style (`felles`) has every value.

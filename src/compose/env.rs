@@ -217,6 +217,17 @@ pub fn referenced_names(text: &str) -> Vec<String> {
     out
 }
 
+/// The environment for a line of wording from stil.toml: plain text out,
+/// with the filters templates have.
+pub fn wording(theme: &Arc<Theme>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(CELL_FUEL));
+    env.set_recursion_limit(RECURSION_LIMIT);
+    add_filters(&mut env, theme);
+    env
+}
+
 /// The environment for a house style's document templates.
 pub fn documents(theme: &Arc<Theme>) -> Result<Environment<'static>> {
     let mut env = Environment::new();

@@ -103,10 +103,11 @@ impl<'a> Composer<'a> {
         Ok(Document { meta, blocks })
     }
 
-    /// Renders one line of wording from stil.toml (`[tekster]`) with `ctx`.
+    /// Renders one line of wording from stil.toml (`[tekster]`) with `ctx`,
+    /// as plain text (a mail subject: nothing escaped for Markdown).
     pub fn wording(&self, template: &str, ctx: Value) -> Result<String> {
         let path = self.theme.find_file("stil.toml").unwrap_or_default();
-        self.env
+        env::wording(&self.theme)
             .render_str(template, ctx)
             .map(|s| one_line(&s))
             .map_err(|e| env::template_error(&self.theme, &path, &e))

@@ -431,14 +431,11 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         Some(m) => changed_since(project, prepared.as_ref().ok(), m),
         None => (Vec::new(), Vec::new()),
     };
-    let note = (!meetings_changed.is_empty()).then(|| {
-        let changes: Vec<manifest::Change> = meetings_changed
-            .iter()
-            .map(|t| manifest::Change { network: network.to_string(), year, text: t.clone() })
-            .collect();
-        let name = profile.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| network.to_string());
-        manifest::note(&name, year, &changes)
-    });
+    // The note a reader would get: the meetings that changed, said as the build's note says them.
+    let note = match (&m, &prepared, meetings_changed.is_empty()) {
+        (Some(m), Ok(p), false) => build::change_note(project, p, m, &m.outputs, &[]).ok().flatten(),
+        _ => None,
+    };
     let note_name = format!("endringsnotat-{year}.txt");
     let note_file = year_dir(project, network, year).join(&note_name).is_file().then_some(note_name);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();

@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use arsplan::doc::{Block, Document, Inline};
 use arsplan::Project;
@@ -338,4 +338,174 @@ fn the_bergen_2024_plan_builds_on_the_strategy_of_its_own_time() {
     assert!(plan.contains("- Nettverkets strategi, som gjelder ut 2024"), "{plan}");
     // 2025's plan keeps the network's list, with the new strategy.
     assert!(doc_text(&p, "bergen", 2025, "arsplan-2025").contains("- Strategi for nettverket 2025-2029"));
+}
+
+// ------------------------------------------------------------------ letters and change notes
+
+/// A copy of example networks in a temporary project.
+fn copy(networks: &[&str]) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), networks);
+    let p = common::with_data(dir.path().join("data"), dir.path().join("output"));
+    (dir, p)
+}
+
+fn today() -> chrono::NaiveDate {
+    arsplan::dates::oslo(std::time::SystemTime::now()).date_naive()
+}
+
+fn day(d: chrono::NaiveDate) -> String {
+    arsplan::dates::format(d, "d. MMMM yyyy")
+}
+
+fn mailing(p: &Project, network: &str, year: i32, date: Option<chrono::NaiveDate>) -> arsplan::Mailing {
+    let opts = arsplan::MailOptions { include_unverified: true, date, ..Default::default() };
+    p.mailing(network, year, &opts).unwrap()
+}
+
+/// Writes a send ledger saying `kommunenummer` got an older version (with
+/// `events`) at unix time `time`, in a letter dated `letter`.
+fn ledger(p: &Project, network: &str, year: i32, kommunenummer: &str, time: u64, letter: &str, events: &str) {
+    let dir = p.output.join(network).join(year.to_string()).join("utsending");
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = format!(
+        r#"{{"sendt":[{{"kommunenummer":"{kommunenummer}","adresse":"postmottak@x.example","versjon":"eldre","melding_id":"<x@y>","tid":{time},"brevdato":"{letter}"}}],
+            "versjoner":{{"eldre":{{"hendelser":{events},"dokumenter":[]}}}}}}"#
+    );
+    std::fs::write(dir.join("sendelogg.json"), json).unwrap();
+}
+
+#[test]
+fn a_letter_is_dated_the_day_it_is_written_or_the_leaders_date_with_a_remark_if_it_is_ahead() {
+    let (_d, p) = copy(&["stavanger"]);
+    let m = mailing(&p, "stavanger", 2026, None);
+    let body = &m.outgoing[0].body;
+    assert!(body.contains(&format!("Dato: {}", day(today()))), "{body}");
+    assert!(!body.contains("15. januar 2026"), "not the plan's date: {body}");
+    assert!(m.warnings.iter().all(|w| !w.message.contains("fram i tid")));
+    let ahead = today() + chrono::Duration::days(40);
+    let m = mailing(&p, "stavanger", 2026, Some(ahead));
+    assert!(m.outgoing[0].body.contains(&format!("Dato: {}", day(ahead))));
+    let w: Vec<String> = m.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter().any(|w| w.contains(&format!("brevene er datert {}, som er fram i tid", day(ahead)))),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_correction_never_corrects_a_letter_dated_after_itself() {
+    let (_d, p) = copy(&["stavanger"]);
+    let later = today() + chrono::Duration::days(30);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    ledger(&p, "stavanger", 2026, "1101", now, &later.format("%Y-%m-%d").to_string(), "{}");
+    let m = mailing(&p, "stavanger", 2026, None);
+    let o = m.outgoing.iter().find(|o| o.recipient.number == "1101").unwrap();
+    assert!(o.body.contains("Dette er en rettet versjon"), "{}", o.body);
+    assert!(o.body.contains(&format!("Dato: {}", day(later))), "dated as the letter it corrects: {}", o.body);
+    let first = m.outgoing.iter().find(|o| o.recipient.number == "1103").unwrap();
+    assert!(first.body.contains(&format!("Dato: {}", day(today()))), "{}", first.body);
+}
+
+#[test]
+fn the_letters_email_carries_the_years_calendar_unless_the_style_turns_it_off() {
+    let (dir, p) = copy(&["stavanger"]);
+    let m = mailing(&p, "stavanger", 2026, None);
+    let raw = String::from_utf8(m.outgoing[0].message.formatted()).unwrap();
+    assert!(raw.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"), "{raw:.3000}");
+    assert!(raw.contains("filename=\"kalender-2026.ics\""));
+    assert!(m.outgoing[0].body.contains("Årets møter ligger også ved som en kalenderfil"));
+    assert!(m.outgoing[0].body.contains("Kalender med møtene i 2026 (kalender-2026.ics)"));
+    assert!(!m.outgoing[0].body.contains("finnes hos nettverket"));
+    // A style that turns it off.
+    let own = dir.path().join("data/stavanger/maler/uten-kalender");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("stil.toml"),
+        "arv = \"helse-stavanger\"\nnavn = \"Uten kalender\"\n[utsending]\nkalender = false\n",
+    )
+    .unwrap();
+    let toml = dir.path().join("data/stavanger/nettverk.toml");
+    let t = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("stil = \"helse-stavanger\"", "stil = \"uten-kalender\"");
+    std::fs::write(&toml, t).unwrap();
+    let m = mailing(&p, "stavanger", 2026, None);
+    let raw = String::from_utf8(m.outgoing[0].message.formatted()).unwrap();
+    assert!(!raw.contains("text/calendar") && !raw.contains(".ics"));
+    assert!(!m.outgoing[0].body.contains("kalenderfil"), "{}", m.outgoing[0].body);
+}
+
+#[test]
+fn each_example_letter_reads_as_its_golden_file() {
+    let (_d, p) = copy(&["stavanger", "bergen", "ahus"]);
+    let dated = chrono::NaiveDate::from_ymd_opt(2026, 1, 15);
+    for (n, y, knr) in [("stavanger", 2026, "1103"), ("bergen", 2025, "4601"), ("ahus", 2024, "3222")] {
+        let m = mailing(&p, n, y, dated);
+        let o = m.outgoing.iter().find(|o| o.recipient.number == knr).unwrap();
+        golden(&format!("{n}-folgebrev-{y}.txt"), &format!("Emne: {}\n\n{}\n", o.subject, o.body));
+    }
+}
+
+/// Moves a meeting in a copied year's moter.csv.
+fn move_meeting(dir: &Path, network: &str, year: i32, from: &str, to: &str) {
+    let path = dir.join(format!("data/{network}/{year}/moter.csv"));
+    let t = std::fs::read_to_string(&path).unwrap();
+    assert!(t.contains(from), "{from}");
+    std::fs::write(&path, t.replace(from, to)).unwrap();
+}
+
+fn build_with_note(p: &Project, network: &str, year: i32) -> Option<String> {
+    let sel = arsplan::Selection { networks: vec![network.into()], years: vec![year] };
+    p.build(&sel, &arsplan::BuildOptions::formats(&["pdf"]).with_note()).unwrap();
+    std::fs::read_to_string(p.output.join(format!("{network}/{year}/endringsnotat-{year}.txt"))).ok()
+}
+
+#[test]
+fn a_change_note_is_written_for_the_reader_and_says_rettet_only_after_a_sending() {
+    let (dir, p) = copy(&["stavanger"]);
+    assert_eq!(build_with_note(&p, "stavanger", 2026), None, "nothing to compare with yet");
+    move_meeting(dir.path(), "stavanger", 2026, "sandnes_var;16.04.2026", "sandnes_var;23.04.2026");
+    let note = build_with_note(&p, "stavanger", 2026).unwrap();
+    assert!(note.contains("Dette er endret siden forrige versjon av dokumentene:"), "{note}");
+    assert!(
+        note.contains(
+            "- Nettverksmøte for Sandnes + SUS er flyttet fra torsdag 16. april til torsdag 23. april"
+        ),
+        "{note}"
+    );
+    assert!(note.contains("- Oppdatert dokument: ÅRSPLAN 2026 FOR SYKEPLEIERNETTVERKET"), "{note}");
+    assert!(!note.contains("rettet versjon"), "nothing was ever sent: {note}");
+    for file in [".pdf", ".docx", ".ics", ".svg", "moter.csv", "berører"] {
+        assert!(!note.contains(file), "«{file}» in the note: {note}");
+    }
+    golden("stavanger-endringsnotat-2026.txt", &note);
+
+    // Sent on 1 December 2026 (the version with the fagdag on 12 November),
+    // then the fagdag moves: the note is a corrected version since the sending.
+    let events = r#"{"fagdag":{"dato":"2026-11-12","tittel":"Årlig fagdag","type":"fagdag","sekvens":0}}"#;
+    ledger(&p, "stavanger", 2026, "1103", 1_764_590_400, "2025-12-01", events);
+    move_meeting(dir.path(), "stavanger", 2026, "fagdag;12.11.2026", "fagdag;19.11.2026");
+    let note = build_with_note(&p, "stavanger", 2026).unwrap();
+    assert!(
+        note.contains("Vi sender en rettet versjon av dokumentene vi sendte 1. desember 2025."),
+        "{note}"
+    );
+    assert!(
+        note.contains("- Årlig fagdag er flyttet fra torsdag 12. november til torsdag 19. november"),
+        "{note}"
+    );
+    assert!(note.contains("Kalenderfilene er oppdatert"), "{note}");
+}
+
+#[test]
+fn a_meeting_is_named_by_its_kind_where_its_title_does_not_say_it() {
+    let (dir, p) = copy(&["stavanger"]);
+    build_with_note(&p, "stavanger", 2026);
+    move_meeting(dir.path(), "stavanger", 2026, "intro;29.01.2026", "intro;05.02.2026");
+    let note = build_with_note(&p, "stavanger", 2026).unwrap();
+    assert!(
+        note.contains("- Fagdag for nye ressurspersoner og ledere (introduksjonskurs) er flyttet fra torsdag 29. januar til torsdag 5. februar"),
+        "{note}"
+    );
 }
