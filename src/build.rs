@@ -73,7 +73,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     let mut sink = Sink::default();
     py.warnings.iter().for_each(|d| sink.push(d.clone()));
     theme.warnings.iter().for_each(|d| sink.push(d.clone()));
-    check::check(&py).into_iter().for_each(|d| sink.push(d));
+    check::check(&py, &theme.words).into_iter().for_each(|d| sink.push(d));
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
     }

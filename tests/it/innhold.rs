@@ -509,3 +509,146 @@ fn a_meeting_is_named_by_its_kind_where_its_title_does_not_say_it() {
         "{note}"
     );
 }
+
+// ------------------------------------------------------------------ each trust's own words
+
+/// Word stems (matched at a word's start, case folded) or whole phrases that
+/// belong to one house style's vocabulary and must not appear in another's.
+const BERGEN_STAVANGER_WORDS: [&str; 8] = [
+    "delmål",
+    "ressursperson",
+    "nettverksgruppe",
+    "driftsgruppe",
+    "sykepleiernettverk",
+    "årsplan",
+    "nettverksmøte",
+    "nettverksmøter",
+];
+/// Whole words only: «aktivitet» under a sub-goal is Bergen's and Stavanger's
+/// (Ahus: «tiltak»), while the recurring activities of the year are Ahus' own
+/// too («Aktivitetsplan», «Sentrale aktiviteter» in seed 004; the årshjul's
+/// «faste aktivitetene»).
+const BERGEN_STAVANGER_WHOLE: [&str; 2] = ["aktivitet", "aktiviteten"];
+const AHUS_WORDS: [&str; 7] = [
+    "områdesamling",
+    "arbeidsgruppe",
+    "handlingsplan",
+    "lokalt område",
+    "lokale område",
+    "områdeleder",
+    "tiltak:",
+];
+
+/// The words of `stems` (at a word's start) and `whole` (whole words) found in `text`.
+fn foreign(text: &str, stems: &[&str], whole: &[&str]) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let mut found = Vec::new();
+    let starts = |i: usize| i == 0 || !lower[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+    for s in stems {
+        for (i, _) in lower.match_indices(s) {
+            if starts(i) {
+                let word: String =
+                    lower[i..].chars().take_while(|c| c.is_alphanumeric() || *c == ' ').take(40).collect();
+                found.push(word);
+            }
+        }
+    }
+    for w in whole {
+        for (i, _) in lower.match_indices(w) {
+            let end = i + w.len();
+            if starts(i) && !lower[end..].chars().next().is_some_and(char::is_alphanumeric) {
+                found.push(w.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Everything a network's reader or leader meets, as text: documents,
+/// letters and e-mails, a change note, the årshjul, the web page's year view.
+fn everything(
+    dir: &Path,
+    p: &Project,
+    network: &str,
+    years: &[i32],
+    plan_year: i32,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for y in years {
+        for (stem, d) in documents(p, network, *y) {
+            out.push((format!("{network} {stem}"), marked(&d.blocks)));
+        }
+    }
+    let m = mailing(p, network, plan_year, None);
+    let o = &m.outgoing[0];
+    out.push((format!("{network} e-post"), format!("{}\n{}", o.subject, o.body)));
+    let year = years[0];
+    build_with_note(p, network, year);
+    // The fagdag moves to another place (its attendance stays as it was).
+    let path = dir.join(format!("data/{network}/{year}/moter.csv"));
+    let t = std::fs::read_to_string(&path).unwrap();
+    let moved: Vec<String> = t
+        .lines()
+        .map(|l| {
+            if l.starts_with("fagdag;") {
+                format!("{};Nytt sted", &l[..l.rfind(';').unwrap()])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&path, moved.join("\n") + "\n").unwrap();
+    out.push((format!("{network} endringsnotat"), build_with_note(p, network, year).unwrap()));
+    let wheel = p.output.join(format!("{network}/{year}/arshjul-{year}.svg"));
+    out.push((format!("{network} årshjul"), std::fs::read_to_string(wheel).unwrap()));
+    let view = arsplan::web::site::year_view(p, network, plan_year).unwrap();
+    let labels: Vec<String> = view.outline.iter().map(|o| o.label.clone()).collect();
+    out.push((format!("{network} nettside"), format!("{} {}", view.plan_word, labels.join(" "))));
+    out
+}
+
+#[test]
+fn no_ahus_output_speaks_bergen_or_stavanger_and_the_reverse() {
+    let (dir, p) = copy(&["stavanger", "bergen", "ahus"]);
+    let ahus = everything(dir.path(), &p, "ahus", &[2023, 2024], 2024);
+    for (what, text) in &ahus {
+        let found = foreign(text, &BERGEN_STAVANGER_WORDS, &BERGEN_STAVANGER_WHOLE);
+        assert!(found.is_empty(), "{what} speaks Bergen/Stavanger: {found:?}");
+    }
+    // Ahus' words are there.
+    let all: String = ahus.iter().map(|(_, t)| t.as_str()).collect();
+    for own in ["ressurssykepleiere", "Tiltak", "Lokalt område", "Områdesamling", "Handlingsplanen", "mål 1"]
+    {
+        assert!(all.contains(own), "no «{own}» in Ahus' output");
+    }
+    for (network, years, plan_year) in [("stavanger", [2025, 2026], 2026), ("bergen", [2024, 2025], 2025)] {
+        for (what, text) in everything(dir.path(), &p, network, &years, plan_year) {
+            let found = foreign(&text, &AHUS_WORDS, &[]);
+            assert!(found.is_empty(), "{what} speaks Ahus: {found:?}");
+        }
+    }
+}
+
+#[test]
+fn messages_speak_the_networks_words() {
+    let (dir, p) = copy(&["ahus"]);
+    // A double booking in one of Ahus' local areas (the plan alone: no attendance to contradict it).
+    let report = dir.path().join("data/ahus/2023/rapport.toml");
+    let kept = std::fs::read(&report).unwrap();
+    std::fs::remove_file(&report).unwrap();
+    move_meeting(dir.path(), "ahus", 2023, "follo_var;14.03.2023", "follo_var;21.09.2023");
+    let sel = arsplan::Selection { networks: vec!["ahus".into()], years: vec![2023] };
+    let err = p.check(&sel).unwrap_err().to_string();
+    assert!(err.contains("de lokale områdene har høyst ett møte per dag"), "{err}");
+    move_meeting(dir.path(), "ahus", 2023, "follo_var;21.09.2023", "follo_var;14.03.2023");
+    std::fs::write(&report, kept).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir.path())
+        .arg("--maler")
+        .arg(common::root().join("templates"))
+        .args(["trekk", "--network", "ahus", "--year", "2023", "--seed", "7"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Trekning blant 12 ressurssykepleiere som møtte på alle møtene i 2023."), "{said}");
+}
