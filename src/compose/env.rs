@@ -19,7 +19,7 @@ use crate::theme::Theme;
 
 /// A meeting as templates see it: prints as its date in the house style's
 /// text format, and has the attributes `id`, `dato` (ISO), `type`, `gruppe`,
-/// `gjelder`, `tittel`, `tema`, `sted`, `ukedag`, `uke`, `maned`.
+/// `gjelder`, `tittel`, `tema`, `sted`, `tid` (`09.00–15.00`), `ukedag`, `uke`, `maned`.
 #[derive(Debug, Clone)]
 pub struct MeetingValue {
     pub meeting: Meeting,
@@ -38,6 +38,12 @@ impl Object for MeetingValue {
             "tittel" => Value::from(m.title.clone()),
             "tema" => Value::from(m.topic.clone()),
             "sted" => Value::from(m.place.clone()),
+            // The time of day as Norwegian text: «09.00–15.00», «09.00», or empty (all day).
+            "tid" => Value::from(match (m.start, m.end) {
+                (Some(s), Some(e)) => format!("{}–{}", s.format("%H.%M"), e.format("%H.%M")),
+                (Some(s), None) => s.format("%H.%M").to_string(),
+                _ => String::new(),
+            }),
             "ukedag" => Value::from(dates::format(m.date, "dddd")),
             "uke" => Value::from(m.date.iso_week().week()),
             "maned" => Value::from(m.date.month()),

@@ -652,3 +652,54 @@ fn messages_speak_the_networks_words() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("Trekning blant 12 ressurssykepleiere som møtte på alle møtene i 2023."), "{said}");
 }
+
+#[test]
+fn a_style_can_show_time_place_and_theme_in_the_meeting_tables() {
+    let (dir, p) = copy(&["stavanger"]);
+    // Helse Stavanger shows times and places where a meeting has them: the
+    // invented 2025 has places; the seed's 2026 has none and keeps its table.
+    let before = doc_text(&p, "stavanger", 2025, "arsplan-2025");
+    assert!(before.contains("| Nettverksgruppe | Dato 2025 | Sted |"), "{before}");
+    let seed = doc_text(&p, "stavanger", 2026, "arsplan-2026");
+    assert!(seed.contains("| Stavanger + SUS | 16. april | 22. oktober |"), "{seed}");
+    let own = dir.path().join("data/stavanger/maler/med-sted");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::write(
+        own.join("stil.toml"),
+        "arv = \"helse-stavanger\"\nnavn = \"Med sted\"\n[ekstra]\nmotetabell = [\"tid\", \"sted\", \"tema\"]\n",
+    )
+    .unwrap();
+    let toml = dir.path().join("data/stavanger/nettverk.toml");
+    let t =
+        std::fs::read_to_string(&toml).unwrap().replace("stil = \"helse-stavanger\"", "stil = \"med-sted\"");
+    std::fs::write(&toml, t).unwrap();
+    // Times for two meetings: the others are all-day.
+    let moter = dir.path().join("data/stavanger/2025/moter.csv");
+    let t = std::fs::read_to_string(&moter).unwrap();
+    let timed: Vec<String> = t
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match (i, l.split(';').next().unwrap()) {
+            (0, _) => format!("{l};Start;Slutt"),
+            (_, "stavanger_var") => format!("{l};09:00;15:00"),
+            (_, "fe_var") => format!("{l};10:00;"),
+            _ => format!("{l};;"),
+        })
+        .collect();
+    std::fs::write(&moter, timed.join("\n") + "\n").unwrap();
+    let after = doc_text(&p, "stavanger", 2025, "arsplan-2025");
+    assert!(after.contains("| Nettverksgruppe | Dato 2025 | Tid | Sted | Tema |"), "{after}");
+    assert!(
+        after.contains("| Stavanger + SUS | 10. april | 09.00–15.00 | Stavanger universitetssjukehus | Forhåndssamtaler i praksis, etisk refleksjon |"),
+        "{after}"
+    );
+    assert!(
+        after.contains("|  | 23. oktober |  | Stavanger universitetssjukehus |"),
+        "the group named once: {after}"
+    );
+    assert!(after.contains("| Samling | Dato | Tid | Sted | Tema |"), "{after}");
+    assert!(after.contains("| Heldagssamling fysisk | 29. april 2025 | 10.00 |"), "{after}");
+    // The seed's year has no places or times: only the theme column comes.
+    let seed = doc_text(&p, "stavanger", 2026, "arsplan-2026");
+    assert!(seed.contains("| Nettverksgruppe | Dato 2026 | Tema |"), "{seed}");
+}
