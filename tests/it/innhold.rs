@@ -703,3 +703,118 @@ fn a_style_can_show_time_place_and_theme_in_the_meeting_tables() {
     let seed = doc_text(&p, "stavanger", 2026, "arsplan-2026");
     assert!(seed.contains("| Nettverksgruppe | Dato 2026 | Tema |"), "{seed}");
 }
+
+// ------------------------------------------------------------------ personal data
+
+/// Every name in a network's register of resource persons.
+fn register_names(network: &str) -> Vec<String> {
+    let text =
+        std::fs::read_to_string(common::root().join(format!("data/{network}/ressurspersoner.csv"))).unwrap();
+    let mut rows = text.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(';').collect();
+    let col = header.iter().position(|h| *h == "Navn").unwrap();
+    rows.map(|l| l.split(';').nth(col).unwrap().to_string()).collect()
+}
+
+/// The signatories a network's plans and reports name (the only persons a sent file may name).
+fn signatories(network: &str) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(common::root().join("data").join(network)).unwrap() {
+        let dir = e.unwrap().path();
+        for f in ["plan.toml", "rapport.toml"] {
+            all.push_str(&std::fs::read_to_string(dir.join(f)).unwrap_or_default());
+        }
+    }
+    all
+}
+
+/// What each example mailing sends (the letter, the e-mail, every attachment),
+/// as (what, bytes); the year's DOCX versions too, which a leader may send by hand.
+fn sent_files(p: &Project) -> Vec<(String, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for (n, y) in [
+        ("stavanger", 2026),
+        ("stavanger", 2025),
+        ("bergen", 2025),
+        ("bergen", 2024),
+        ("ahus", 2024),
+        ("ahus", 2023),
+    ] {
+        let m = mailing(p, n, y, None);
+        for o in &m.outgoing {
+            out.push((
+                n.to_string(),
+                format!("{n} {y} e-post til {}", o.recipient.number),
+                format!("{}\n{}", o.subject, o.body).into_bytes(),
+            ));
+        }
+        for a in &m.files {
+            out.push((n.to_string(), a.path.display().to_string(), a.bytes.clone()));
+        }
+        for year in [y - 1, y] {
+            let dir = p.output.join(n).join(year.to_string());
+            for e in std::fs::read_dir(&dir).into_iter().flatten() {
+                let path = e.unwrap().path();
+                if path.is_file() && path.extension().is_some_and(|x| x == "pdf" || x == "docx" || x == "ics")
+                {
+                    out.push((n.to_string(), path.display().to_string(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The persons of a network's register that `text` names (white space folded).
+fn named(network: &str, text: &str) -> Vec<String> {
+    let text = folded(text);
+    let signed = signatories(network);
+    register_names(network)
+        .into_iter()
+        .filter(|n| !signed.contains(n.as_str()) && text.contains(n.as_str()))
+        .collect()
+}
+
+#[test]
+fn nothing_sent_names_a_person_of_the_register_docx_mail_and_calendars() {
+    let (_d, p) = copy(&["stavanger", "bergen", "ahus"]);
+    let mut checked = 0;
+    for (n, what, bytes) in sent_files(&p) {
+        let text = if what.ends_with(".docx") {
+            common::docx_text(&bytes)
+        } else if what.ends_with(".pdf") || what.ends_with(".eml") {
+            continue;
+        } else {
+            String::from_utf8(bytes).unwrap()
+        };
+        let found = named(&n, &text);
+        assert!(found.is_empty(), "{what} names {found:?}");
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} files");
+}
+
+#[test]
+#[ignore = "needs pdftotext (poppler-utils)"]
+fn nothing_sent_names_a_person_of_the_register_pdf() {
+    let (_d, p) = copy(&["stavanger", "bergen", "ahus"]);
+    let mut checked = 0;
+    for (n, what, bytes) in sent_files(&p) {
+        if !what.ends_with(".pdf") {
+            continue;
+        }
+        let found = named(&n, &common::pdf_text(&bytes));
+        assert!(found.is_empty(), "{what} names {found:?}");
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} files");
+    // The check sees a name where one is: a report that opts in names them.
+    let (dir, p) = copy(&["stavanger"]);
+    let toml = dir.path().join("data/stavanger/nettverk.toml");
+    let t = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("premieliste_med_navn = true\n{t}")).unwrap();
+    let pr = p.prepare("stavanger", 2025).unwrap();
+    let a = p.render(&pr, &["pdf"]).unwrap();
+    let report = a.iter().find(|a| a.path.ends_with("arsrapport-2025.pdf")).unwrap();
+    assert_eq!(named("stavanger", &common::pdf_text(&report.bytes)).len(), 14);
+}
