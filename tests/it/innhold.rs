@@ -598,7 +598,9 @@ fn everything(
         })
         .collect();
     std::fs::write(&path, moved.join("\n") + "\n").unwrap();
-    out.push((format!("{network} endringsnotat"), build_with_note(p, network, year).unwrap()));
+    let note = build_with_note(p, network, year).unwrap();
+    golden(&format!("{network}-endringsnotat-{year}-sted.txt"), &note);
+    out.push((format!("{network} endringsnotat"), note));
     let wheel = p.output.join(format!("{network}/{year}/arshjul-{year}.svg"));
     out.push((format!("{network} årshjul"), std::fs::read_to_string(wheel).unwrap()));
     let view = arsplan::web::site::year_view(p, network, plan_year).unwrap();
