@@ -10,13 +10,19 @@ use crate::diag::Diagnostic;
 use crate::model::{Level, Meeting, PlanYear, Strategy};
 
 /// Every rule over one network's year.
-pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
-    meetings(py.year, &py.meetings)
+pub fn check(py: &PlanYear, words: &crate::vocabulary::Words) -> Vec<Diagnostic> {
+    meetings_of(py.year, &py.meetings, &words.gruppene)
 }
 
 /// The rules over a plan year's meetings: in the year, on a working day, one
 /// meeting a day per network group.
 pub fn meetings(year: i32, meetings: &[Meeting]) -> Vec<Diagnostic> {
+    meetings_of(year, meetings, "gruppene")
+}
+
+/// [`meetings`], a hint naming the local groups as the house style does
+/// (`nettverksgruppene`, `de lokale områdene`).
+fn meetings_of(year: i32, meetings: &[Meeting], groups: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut by_group_day: BTreeMap<(String, chrono::NaiveDate), &str> = BTreeMap::new();
     for m in meetings {
@@ -51,7 +57,7 @@ pub fn meetings(year: i32, meetings: &[Meeting]) -> Vec<Diagnostic> {
                         Some(m.date_loc.clone()),
                         format!("«{g}» har to møter {shown} («{other}» og «{}»)", m.id),
                     )
-                    .hint("en nettverksgruppe møtes høyst én gang samme dag; rett datoen på ett av møtene"),
+                    .hint(format!("{groups} har høyst ett møte per dag; rett datoen på ett av møtene")),
                 );
             }
         }

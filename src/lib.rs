@@ -29,6 +29,7 @@ pub mod scaffold;
 pub mod send;
 pub mod templates;
 pub mod theme;
+pub mod vocabulary;
 pub mod watch;
 pub mod web;
 pub mod wordmal;
@@ -74,14 +75,15 @@ impl Project {
         load::kommuner(&self.data)
     }
 
-    /// The year's prize list (who attended every meeting they were invited to).
-    pub fn prize_list(&self, network: &str, year: i32) -> Result<Vec<String>> {
+    /// The year's prize list (who attended every meeting they were invited to),
+    /// with the house style's words for its members.
+    pub fn prize_list(&self, network: &str, year: i32) -> Result<(Vec<String>, vocabulary::Words)> {
         let p = self.prepare(network, year)?;
         let data = p.year.report.as_ref().ok_or_else(|| {
             Error::msg(format!("{network} {year} har ingen årsrapport"))
                 .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml og deltakelse.csv i data/{network}/{year}/ og ressurspersoner.csv i data/{network}/"))
         })?;
-        Ok(report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list)
+        Ok((report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list, p.theme.words.clone()))
     }
 
     /// Reads last year's Word document and writes a new year (and, in a new

@@ -122,6 +122,10 @@ pub struct Profile {
     /// Sender of mail to the postmottak: `Navn <adresse>`.
     #[serde(rename = "avsender", default)]
     pub sender: Option<String>,
+    /// Whether the årsrapport names those in the prize draw (overrides the
+    /// house style's `premieliste_med_navn`).
+    #[serde(rename = "premieliste_med_navn", default)]
+    pub prize_names: Option<bool>,
 }
 
 /// A year's plan settings, `data/<network>/<year>/plan.toml`.
@@ -150,6 +154,10 @@ pub struct PlanMeta {
     pub signature: Option<String>,
     #[serde(rename = "signatarer", default)]
     pub signatories: Vec<String>,
+    /// The documents this year's plan builds on, instead of nettverk.toml's
+    /// (a year before a new strategy builds on the old one).
+    #[serde(rename = "bygger_pa", default)]
+    pub builds_on: Option<Vec<String>>,
 }
 
 fn default_document() -> String {
@@ -342,6 +350,12 @@ pub struct TextFile {
 }
 
 impl PlanYear {
+    /// Whether the årsrapport names those in the prize draw: the network's
+    /// `premieliste_med_navn`, else the house style's.
+    pub fn prize_names(&self, theme: &crate::theme::Theme) -> bool {
+        self.profile.prize_names.unwrap_or(theme.prize_names)
+    }
+
     /// The period the document covers: `periode` from plan.toml, else the year.
     pub fn period(&self) -> String {
         self.meta.period.clone().unwrap_or_else(|| self.year.to_string())

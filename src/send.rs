@@ -137,6 +137,9 @@ pub struct Sent {
     /// Unix time of the send (of the writing, for a draft).
     #[serde(rename = "tid")]
     pub time: u64,
+    /// The date the letter carried (ISO); absent in ledgers written before it was recorded.
+    #[serde(rename = "brevdato", default, skip_serializing_if = "Option::is_none")]
+    pub letter_date: Option<String>,
 }
 
 /// One attached document of a version, by its file name and title.
@@ -267,6 +270,8 @@ pub struct Outgoing {
     pub message: Message,
     /// A draft of this version was written for this recipient before (`--utkast`).
     pub drafted: bool,
+    /// The date the letter carries (ISO).
+    pub letter_date: String,
 }
 
 /// The parts of a message the caller provides.
@@ -300,8 +305,12 @@ pub fn message(r: &Recipient, c: &Compose) -> Result<(Message, String)> {
     let pdf = ContentType::parse("application/pdf").map_err(|e| Error::msg(e.to_string()))?;
     parts =
         parts.singlepart(Attachment::new(c.letter_pdf.0.clone()).body(c.letter_pdf.1.clone(), pdf.clone()));
+    // The year's calendar goes as an iCalendar file a mail program offers to import.
+    let ics = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+        .map_err(|e| Error::msg(e.to_string()))?;
     for (name, bytes) in c.documents {
-        parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), pdf.clone()));
+        let kind = if name.ends_with(".ics") { ics.clone() } else { pdf.clone() };
+        parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), kind));
     }
     let m = Message::builder()
         .from(c.from.clone())
@@ -530,6 +539,7 @@ pub fn send_all(
             version: version.to_string(),
             message_id: o.message_id.clone(),
             time: unix(now),
+            letter_date: Some(o.letter_date.clone()),
         });
         ledger.write(ledger_path)?;
         sent += 1;

@@ -383,7 +383,7 @@ pub struct SendArgs {
     /// Send også til adresser som ikke er verifisert
     #[arg(long)]
     pub ta_med_uverifiserte: bool,
-    /// Datoen i følgebrevene, dd.mm.åååå (standard: planens dato; for en rettet versjon dagens dato)
+    /// Datoen i følgebrevene, dd.mm.åååå (standard: dagens dato; en dato fram i tid gir en advarsel)
     #[arg(long, value_name = "DATO")]
     pub dato: Option<String>,
 }

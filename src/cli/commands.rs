@@ -391,9 +391,12 @@ fn when(time: &str) -> String {
 /// draw is recorded; a second draw for the year needs `--ny`, and `--seed`
 /// repeats a draw.
 pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>, new: bool) -> Outcome {
-    let list = project.prize_list(network, year)?;
+    let (list, words) = project.prize_list(network, year)?;
     if list.is_empty() {
-        eprintln!("Ingen ressurspersoner i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.");
+        eprintln!(
+            "Ingen {} i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.",
+            words.ressurspersoner
+        );
         return Err(Failure::Quiet(1));
     }
     let _lock = crate::publish::lock(&project.output)?;
@@ -463,7 +466,7 @@ pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>, new
     crate::publish::write_atomic(&path, &json)?;
     println!(
         "Trekning blant {} som møtte på alle møtene i {year}.",
-        count(list.len(), "ressursperson", "ressurspersoner")
+        count(list.len(), &words.ressursperson, &words.ressurspersoner)
     );
     println!("Frø: {seed}");
     println!("Vinner: {winner}");

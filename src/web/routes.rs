@@ -601,11 +601,14 @@ async fn send_page(
     let title = view.as_ref().map(|v| v.title.clone()).unwrap_or_default();
     let network_name = view.as_ref().map(|v| v.network_name.clone()).unwrap_or_else(|| network.clone());
     let errors = view.as_ref().map(|v| v.errors).unwrap_or(0);
+    let plan_word = view.as_ref().map(|v| v.plan_word.clone()).unwrap_or_else(|| "planen".into());
+    let report_year = view.as_ref().and_then(|v| v.report_year);
+    let recipients_file = view.as_ref().and_then(|v| v.recipients_file.clone());
     page(
         &s,
         "send.html",
         context! {
-            network, year, title, network_name, errors,
+            network, year, title, network_name, errors, plan_word, report_year, recipients_file,
             flash => v(&flash), overview => v(&overview), shown => v(&shown), progress => v(&progress),
             password_in_env => std::env::var_os("ARSPLAN_SMTP_PASSORD").is_some(),
         },

@@ -289,7 +289,7 @@ pub fn table_view(project: &Project, t: &Table, diagnostics: &[Diagnostic]) -> R
 /// A row of the plan's outline.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineRow {
-    /// `område 1`, `delmål 2`, `aktivitet`.
+    /// `område 1`, `delmål 2`, `aktivitet`, in the house style's words (Ahus: `mål 2`, `tiltak`).
     pub label: String,
     pub text: String,
     /// 0 for an area, deeper for what lies under it.
@@ -303,7 +303,14 @@ pub fn outline(p: &Prepared) -> Vec<OutlineRow> {
     crate::model::numbered(&p.year.outline)
         .into_iter()
         .map(|n| {
-            let word = n.row.level.as_str();
+            let w = &p.theme.words;
+            let word = match n.row.level {
+                Level::Area => w.omrade.as_str(),
+                Level::Goal => w.mal.as_str(),
+                Level::SubGoal => w.delmal.as_str(),
+                Level::Activity => w.aktivitet.as_str(),
+                other => other.as_str(),
+            };
             let (label, depth) = match n.row.level {
                 Level::Area => (format!("{word} {}", n.nr), 0),
                 Level::SubGoal => (format!("{word} {}", n.nr), 1),
@@ -438,6 +445,12 @@ pub struct YearView {
     pub note: Option<String>,
     /// The change note the last build wrote, if any.
     pub note_file: Option<String>,
+    /// The plan as the house style names it in a sentence: `årsplanen`, `handlingsplanen`.
+    pub plan_word: String,
+    /// The year whose årsrapport a mailing attaches, if any.
+    pub report_year: Option<i32>,
+    /// The recipient register's file (`mottakere.csv` or `mottakere.xlsx`), if there is one.
+    pub recipients_file: Option<String>,
 }
 
 /// Everything the year page shows.
@@ -466,14 +479,11 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         Some(m) => changed_since(project, prepared.as_ref().ok(), m),
         None => (Vec::new(), Vec::new()),
     };
-    let note = (!meetings_changed.is_empty()).then(|| {
-        let changes: Vec<manifest::Change> = meetings_changed
-            .iter()
-            .map(|t| manifest::Change { network: network.to_string(), year, text: t.clone() })
-            .collect();
-        let name = profile.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| network.to_string());
-        manifest::note(&name, year, &changes)
-    });
+    // The note a reader would get: the meetings that changed, said as the build's note says them.
+    let note = match (&m, &prepared, meetings_changed.is_empty()) {
+        (Some(m), Ok(p), false) => build::change_note(project, p, m, &m.outputs, &[]).ok().flatten(),
+        _ => None,
+    };
     let note_name = format!("endringsnotat-{year}.txt");
     let note_file = year_dir(project, network, year).join(&note_name).is_file().then_some(note_name);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -493,6 +503,15 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         files_changed,
         note,
         note_file,
+        plan_word: match &prepared {
+            Ok(p) => p.theme.words.document_definite(&p.year.meta.kind),
+            Err(_) => "planen".to_string(),
+        },
+        report_year: crate::mailing::report_year(project, network, year),
+        recipients_file: ["mottakere.xlsx", "mottakere.csv"]
+            .into_iter()
+            .find(|f| project.data.join(network).join(f).is_file())
+            .map(str::to_string),
     })
 }
 

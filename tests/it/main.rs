@@ -11,6 +11,7 @@ mod faults;
 mod fuzz;
 mod hjemme;
 mod import;
+mod innhold;
 mod inputs;
 mod layout;
 mod new_network;

@@ -1535,3 +1535,38 @@ fn an_edit_killed_at_every_step_leaves_moter_csv_old_or_new_and_no_temporary_fil
         eprintln!("{step}: moter.csv {}", if now == before { "old" } else { "new" });
     }
 }
+
+#[test]
+fn the_sending_page_names_the_plan_the_report_and_the_recipients_file_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger", "ahus"]);
+    // Stavanger keeps its recipients in a workbook and has no report for 2026 yet.
+    let csv = dir.path().join("data/stavanger/mottakere.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Mottakere").unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    book.save(dir.path().join("data/stavanger/mottakere.xlsx")).unwrap();
+    std::fs::remove_file(&csv).unwrap();
+    std::fs::remove_file(dir.path().join("data/stavanger/2025/rapport.toml")).unwrap();
+    let s = Server::start(dir.path());
+    let page = s.get("/utsending/stavanger/2026").text();
+    let ingress = between(&page, "<p class=\"ingress\">", "</p>");
+    assert!(ingress.starts_with("Årsplanen («ÅRSPLAN 2026"), "{ingress}");
+    assert!(
+        ingress.contains("<code>mottakere.xlsx</code>") && !ingress.contains("mottakere.csv"),
+        "{ingress}"
+    );
+    assert!(!ingress.contains("årsrapport"), "no report to send: {ingress}");
+    let page = s.get("/utsending/ahus/2024").text();
+    let ingress = between(&page, "<p class=\"ingress\">", "</p>");
+    assert!(ingress.starts_with("Handlingsplanen («Handlingsplan for Kompetansenettverk"), "{ingress}");
+    assert!(
+        ingress.contains("og årsrapporten for 2023") && ingress.contains("<code>mottakere.csv</code>"),
+        "{ingress}"
+    );
+}
