@@ -217,9 +217,9 @@ fn meetings_sheet(draft: &Draft, groups: &[String], excel: bool) -> Sheet {
                 Cell::Text(m.group.clone().unwrap_or_default()),
                 Cell::Text(m.applies_to.map(AppliesTo::as_str).unwrap_or("").to_string()),
                 Cell::Text(m.title.clone()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
+                Cell::Text(m.theme.clone()),
+                Cell::Text(m.place.clone()),
+                Cell::Text(m.start.clone()),
                 Cell::Text(String::new()),
             ]
         })
