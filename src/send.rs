@@ -134,9 +134,14 @@ pub struct Sent {
     pub version: String,
     #[serde(rename = "melding_id")]
     pub message_id: String,
-    /// Unix time of the send (of the writing, for a draft).
+    /// Unix time of the send (of the writing, for a draft; for a draft
+    /// confirmed as sent, of the confirmation).
     #[serde(rename = "tid")]
     pub time: u64,
+    /// A draft the leader sent from her own mailbox and then confirmed as
+    /// sent (`send --utkast-sendt`), not a message arsplan sent itself.
+    #[serde(rename = "fra_utkast", default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_draft: bool,
 }
 
 /// One attached document of a version, by its file name and title.
@@ -225,6 +230,54 @@ impl Ledger {
     /// The last draft written for a recipient.
     pub fn last_draft(&self, kommunenummer: &str) -> Option<&Sent> {
         self.drafts.iter().rev().find(|s| s.kommunenummer == kommunenummer)
+    }
+
+    /// The drafts not yet confirmed as sent: each recipient's last draft,
+    /// unless what that recipient last got is that very version. In the
+    /// order they were written.
+    pub fn unconfirmed_drafts(&self) -> Vec<&Sent> {
+        let mut numbers: Vec<&str> = Vec::new();
+        for d in &self.drafts {
+            if !numbers.contains(&d.kommunenummer.as_str()) {
+                numbers.push(&d.kommunenummer);
+            }
+        }
+        numbers
+            .into_iter()
+            .filter_map(|n| self.last_draft(n))
+            .filter(|d| self.last(&d.kommunenummer).is_none_or(|s| s.version != d.version))
+            .collect()
+    }
+
+    /// Records drafts as sent at `time` (those of `numbers`, or all not yet
+    /// confirmed): from now on the recipient counts as having got that
+    /// version, and a later version goes out as a correction. Returns what
+    /// was confirmed; an unknown number is an error and changes nothing.
+    pub fn confirm_drafts(&mut self, numbers: Option<&[String]>, time: u64) -> Result<Vec<Sent>> {
+        let open: Vec<Sent> = self.unconfirmed_drafts().into_iter().cloned().collect();
+        if let Some(wanted) = numbers {
+            let unknown: Vec<&String> =
+                wanted.iter().filter(|n| !open.iter().any(|d| &d.kommunenummer == *n)).collect();
+            if !unknown.is_empty() {
+                let list: Vec<&str> = open.iter().map(|d| d.kommunenummer.as_str()).collect();
+                return Err(Error::msg(format!(
+                    "ingen ubekreftede utkast til {}",
+                    unknown.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ")
+                ))
+                .with_hint(if list.is_empty() {
+                    "alle utkastene er alt bekreftet som sendt".to_string()
+                } else {
+                    format!("utkastene som venter, er til kommunenummer {}", list.join(", "))
+                }));
+            }
+        }
+        let confirmed: Vec<Sent> = open
+            .into_iter()
+            .filter(|d| numbers.is_none_or(|w| w.contains(&d.kommunenummer)))
+            .map(|d| Sent { time, from_draft: true, ..d })
+            .collect();
+        self.sent.extend(confirmed.iter().cloned());
+        Ok(confirmed)
     }
 }
 
@@ -530,6 +583,7 @@ pub fn send_all(
             version: version.to_string(),
             message_id: o.message_id.clone(),
             time: unix(now),
+            from_draft: false,
         });
         ledger.write(ledger_path)?;
         sent += 1;
