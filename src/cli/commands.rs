@@ -169,12 +169,18 @@ fn question(m: &Mailing) -> String {
         ));
     }
     let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
-    let files = m.outgoing.first().map(|o| o.attachments.join(", ")).unwrap_or_default();
+    // What goes: the letter, and the documents by their file names.
+    let documents: Vec<String> = m.held.documents.iter().map(|d| d.file.clone()).collect();
+    let documents = match documents.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} og {last}", rest.join(", ")),
+    };
     format!(
-        "Sender {} {} ({files}) til {}{notes}. Fortsette? [j/N]",
+        "Sender til {}{notes}: {} {}, følgebrev med {documents}. Fortsette? [j/N]",
+        count(to_send, "mottaker", "mottakere"),
         m.network,
-        m.year,
-        count(to_send, "mottaker", "mottakere")
+        m.year
     )
 }
 
