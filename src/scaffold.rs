@@ -437,6 +437,34 @@ fn network_again(project: &Project, n: &NewNetwork) -> Result<Made> {
     Ok(made)
 }
 
+/// A year to fill in for a network that has none before it: plan.toml and
+/// the plan and meetings with their worked examples, as a new network gets.
+pub fn empty_year(project: &Project, network: &str, year: i32, excel: bool) -> Result<Made> {
+    let dir = project.data.join(network);
+    let profile: crate::model::Profile = load::read_toml(&dir.join("nettverk.toml"))?;
+    let year_dir = dir.join(year.to_string());
+    if year_dir.exists() {
+        return Err(Error::at(Location::file(&year_dir), format!("{year} finnes allerede"))
+            .with_hint("ingenting er skrevet over"));
+    }
+    let mut made = Made::default();
+    let mut plan = settings::Values::new();
+    for (k, v) in [("tittel", "ÅRSPLAN {{ år }}"), ("signatur", "Driftsgruppen januar {{ år }}")] {
+        plan.insert(k.into(), settings::Setting::Text(v.into()));
+    }
+    create(&year_dir.join("plan.toml"), settings::new_plan_toml(year, &plan).as_bytes(), &mut made)?;
+    let ext = if excel { "xlsx" } else { "csv" };
+    let book = plan_book(year, plan_columns(), vec![]);
+    create(&year_dir.join(format!("plan.{ext}")), &guided_bytes(&book, excel, b';')?, &mut made)?;
+    let book = meetings_book(year, &profile.groups, meeting_columns(&profile.groups), vec![]);
+    create(&year_dir.join(format!("moter.{ext}")), &guided_bytes(&book, excel, b';')?, &mut made)?;
+    made.next = vec![format!(
+        "{network} {year} er laget. Neste steg: fyll ut planen og møtene i {}; radene som står der, er eksempler du skriver over.",
+        year_dir.display()
+    )];
+    Ok(made)
+}
+
 /// `ny nettverk`: a network folder with its `nettverk.toml` (every field
 /// explained in a comment), the logo, a year with plan.toml and the plan
 /// and meetings to fill in (with worked examples), and the recipient

@@ -269,41 +269,45 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// empty, text a document cannot show, an unknown house style, a sender
 /// without an address, two groups with the same file name, a date that is none.
 pub fn check(fields: &[Field], values: &Values, cx: &Context) -> Vec<Diagnostic> {
+    check_fields(fields, values, cx).into_iter().map(|(_, d)| d).collect()
+}
+
+/// [`check`], with the key of the field each problem is about.
+pub fn check_fields(fields: &[Field], values: &Values, cx: &Context) -> Vec<(&'static str, Diagnostic)> {
     let mut out = Vec::new();
     let text =
         std::fs::read(cx.path).ok().and_then(|b| crate::load::text::decode(&b).ok()).unwrap_or_default();
     for f in fields {
         let Some(v) = values.get(f.key) else { continue };
         let at = Location { file: cx.path.to_path_buf(), row: crate::load::key_row(&text, f.key), col: None };
-        let err = |m: String, h: String| Diagnostic::error(Some(at.clone()), m).hint(h);
+        let mut err =
+            |m: String, h: String| out.push((f.key, Diagnostic::error(Some(at.clone()), m).hint(h)));
         if f.required && v.is_empty() {
-            out.push(err(format!("«{}» må fylles ut", f.label), f.help.to_string()));
+            err(format!("«{}» må fylles ut", f.label), f.help.to_string());
             continue;
         }
         for line in v.lines() {
             if let Some((m, h)) = crate::load::text::problem(&line) {
-                out.push(err(format!("{}: {m}", f.label), h));
+                err(format!("{}: {m}", f.label), h);
             }
             if f.kind != Kind::Paragraph && line.contains(['\n', '\r']) {
-                out.push(err(format!("{}: teksten må stå på én linje", f.label), f.help.to_string()));
+                err(format!("{}: teksten må stå på én linje", f.label), f.help.to_string());
             }
         }
         let value = v.text();
         match f.kind {
-            Kind::Style if !value.is_empty() && !cx.styles.contains(&value) => out.push(err(
+            Kind::Style if !value.is_empty() && !cx.styles.contains(&value) => err(
                 format!("husstilen «{value}» finnes ikke"),
                 format!("husstilene er: {}", cx.styles.join(", ")),
-            )),
-            Kind::Sender if !value.is_empty() && value.parse::<lettre::message::Mailbox>().is_err() => {
-                out.push(err(
-                    format!("«{value}» er ikke en e-postadresse arsplan kan sende fra"),
-                    "skriv adressen (nettverk@helse-fonna.no), gjerne med navn foran: Driftsgruppen <nettverk@helse-fonna.no>".into(),
-                ))
-            }
-            Kind::Date if !value.is_empty() && parse_date(&value).is_none() => out.push(err(
+            ),
+            Kind::Sender if !value.is_empty() && value.parse::<lettre::message::Mailbox>().is_err() => err(
+                format!("«{value}» er ikke en e-postadresse arsplan kan sende fra"),
+                "skriv adressen (nettverk@helse-fonna.no), gjerne med navn foran: Driftsgruppen <nettverk@helse-fonna.no>".into(),
+            ),
+            Kind::Date if !value.is_empty() && parse_date(&value).is_none() => err(
                 format!("«{value}» er ingen dato"),
                 "skriv datoen som dd.mm.åååå, for eksempel 15.01.2027".into(),
-            )),
+            ),
             _ => {}
         }
         if f.key == "grupper" {
@@ -311,10 +315,10 @@ pub fn check(fields: &[Field], values: &Values, cx: &Context) -> Vec<Diagnostic>
             for g in v.lines() {
                 let slug = crate::model::slug(&g);
                 if let Some(other) = seen.insert(slug.clone(), g.clone()) {
-                    out.push(err(
+                    err(
                         format!("gruppene «{other}» og «{g}» er for like (begge blir «{slug}» i filnavn)"),
                         "gi hver gruppe et eget navn".into(),
-                    ));
+                    );
                 }
             }
         }
@@ -412,10 +416,24 @@ pub fn update(path: &Path, text: &str, fields: &[Field], values: &Values) -> Res
             text = lines.concat();
         }
     }
+    // An empty sender is no sender (an empty text would be refused): its
+    // line becomes a comment again, so the comment above it still fits.
+    for f in fields.iter().filter(|f| f.kind == Kind::Sender) {
+        if !values.get(f.key).is_some_and(|v| v.is_empty()) {
+            continue;
+        }
+        let Some(row) = crate::load::key_row(&text, f.key) else { continue };
+        let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+        let line = &lines[row - 1];
+        // Only a value on one line is commented out in place.
+        if line.matches('"').count() == 2 && line.trim_start().starts_with(f.key) {
+            lines[row - 1] = format!("# {}", line.trim_start());
+            text = lines.concat();
+        }
+    }
     let mut doc = parse(path, &text)?;
     for f in fields {
         let Some(v) = values.get(f.key) else { continue };
-        // An empty sender is no sender (an empty text would be refused).
         if v.is_empty() && f.kind == Kind::Sender {
             doc.remove(f.key);
             continue;
@@ -588,6 +606,10 @@ mod tests {
         // Nothing to change: the same bytes.
         let same = update(Path::new("nettverk.toml"), &new, NETWORK_FIELDS, &v).unwrap();
         assert_eq!(same, new);
+        // No sender: the line is a comment again, the comment above it kept.
+        let none = values(&[("avsender", Setting::Text(String::new()))]);
+        let without = update(Path::new("nettverk.toml"), &new, NETWORK_FIELDS, &none).unwrap();
+        assert_eq!(without, new.replace("avsender = ", "# avsender = "));
     }
 
     #[test]

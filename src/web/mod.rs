@@ -20,6 +20,7 @@ mod extract;
 pub mod mail;
 mod pages;
 mod routes;
+pub mod setup;
 pub mod site;
 
 use std::io::Write;
