@@ -82,13 +82,13 @@ pub fn example(project: &Project) -> Result<Made> {
                 Some(Location::file(&project.data)),
                 "eksempeldataene finnes allerede; ingenting er skrevet over",
             )
-            .hint("kjør «arsplan build» for å lage dokumentene"),
+            .hint("kjør «arsplan bygg» for å lage dokumentene"),
         );
     }
     made.written.extend(written);
     made.next = vec![
-        "Neste steg: kjør «arsplan build». Dokumentene havner i output/.".into(),
-        "Endre en møtedato i data/stavanger/2026/moter.csv og kjør «arsplan build» igjen for å se hva som endres.".into(),
+        "Neste steg: kjør «arsplan bygg». Dokumentene havner i output/.".into(),
+        "Endre en møtedato i data/stavanger/2026/moter.csv og kjør «arsplan bygg» igjen for å se hva som endres.".into(),
     ];
     Ok(made)
 }
@@ -731,7 +731,7 @@ pub fn year(project: &Project, network: &str, year: i32) -> Result<Made> {
     copy_rest(&src, &dst, &mut made)?;
     made.next = vec![
         format!("Neste steg: se over datoene i {} og tekstene i plan.toml.", new_path.display()),
-        format!("Kontroller med «arsplan check --network {network} --year {year}»."),
+        format!("Kontroller med «arsplan sjekk --nettverk {network} --år {year}», eller se året på nettsiden (arsplan nettside)."),
     ];
     Ok(made)
 }

@@ -119,8 +119,8 @@ fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
         return Ok(None);
     }
     let Some(host) = args.smtp_server.clone() else {
-        return Err(Error::msg("--send trenger --smtp-server")
-            .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-server smtp.office365.com"));
+        return Err(Error::msg("--send trenger --smtp-tjener")
+            .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-tjener smtp.office365.com"));
     };
     let port = args.smtp_port.unwrap_or(match args.sikkerhet.as_str() {
         "tls" => 465,
@@ -332,7 +332,7 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     }
     let Some(mut smtp) = smtp else {
         println!(
-            "Prøvekjøring: ingenting er sendt. {} ville fått e-post; send med --send --smtp-server <tjener>, eller lag utkast til Outlook med --utkast.",
+            "Prøvekjøring: ingenting er sendt. {} ville fått e-post; send med --send --smtp-tjener <tjener>, eller lag utkast til Outlook med --utkast.",
             count(to_send, "mottaker", "mottakere")
         );
         return Ok(());

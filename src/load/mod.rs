@@ -145,7 +145,7 @@ pub fn parse_toml<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
         let row = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
         let loc = Location { file: path.to_path_buf(), row, col: None };
         Error::at(loc, toml_message(e.message()))
-            .with_hint("se README.md, avsnittet «Data format», for feltene filen skal ha")
+            .with_hint(format!("se {} for feltene filen skal ha", crate::guide::GUIDE))
     })
 }
 
