@@ -815,6 +815,36 @@ mod tests {
     }
 
     #[test]
+    fn folder_names_come_from_the_trust() {
+        assert_eq!(folder_name("Helse Fonna"), "fonna");
+        assert_eq!(folder_name("Sykehuset Østfold"), "sykehuset-ostfold");
+        assert_eq!(folder_name("Ahus"), "ahus");
+        assert!(valid_name(&folder_name("Helse Møre og Romsdal")));
+    }
+
+    #[test]
+    fn a_year_is_untouched_while_it_holds_only_the_worked_examples() {
+        let dir = tempfile::tempdir().unwrap();
+        let y = dir.path();
+        std::fs::write(y.join("plan.toml"), "tittel = \"x\"\ndato = 2027-01-15\n").unwrap();
+        let plan = plan_book(2027, plan_columns(), vec![]);
+        std::fs::write(y.join("plan.xlsx"), guided_bytes(&plan, true, b';').unwrap()).unwrap();
+        let meetings = meetings_book(2027, &["Stord".into()], meeting_columns(&["Stord".into()]), vec![]);
+        std::fs::write(y.join("moter.csv"), guided_bytes(&meetings, false, b';').unwrap()).unwrap();
+        assert!(untouched(y));
+        // A row of her own: touched.
+        let text = std::fs::read_to_string(y.join("moter.csv")).unwrap();
+        std::fs::write(y.join("moter.csv"), format!("{text}eget;01.03.2027;møte;;;Eget møte;;;;\r\n"))
+            .unwrap();
+        assert!(!untouched(y));
+        std::fs::write(y.join("moter.csv"), text).unwrap();
+        assert!(untouched(y));
+        // A file of her own: touched.
+        std::fs::write(y.join("arshjul.csv"), "Måned;Tekst\n").unwrap();
+        assert!(!untouched(y));
+    }
+
+    #[test]
     fn plan_toml_moves_its_date_and_period_and_keeps_the_rest() {
         let t = "# kommentar\ntittel = \"ÅRSPLAN {{ år }}\"\ndato = 2026-01-15   # dato\nperiode = \"2024-2026\"\n";
         assert_eq!(

@@ -623,6 +623,44 @@ mod tests {
         assert_eq!(oslo(at("2026-06-30 22:30:00")).date_naive().to_string(), "2026-07-01");
     }
 
+    fn entry(number: &str, version: &str, time: u64) -> Sent {
+        Sent {
+            kommunenummer: number.into(),
+            address: format!("post@{number}.example"),
+            version: version.into(),
+            message_id: format!("<{version}.{number}@arsplan.invalid>"),
+            time,
+            from_draft: false,
+        }
+    }
+
+    #[test]
+    fn drafts_confirmed_as_sent_count_as_what_each_recipient_got() {
+        let mut l = Ledger {
+            drafts: vec![entry("1103", "a", 1), entry("1108", "a", 1), entry("1103", "b", 2)],
+            ..Default::default()
+        };
+        // Each recipient's last draft waits.
+        let open: Vec<(&str, &str)> =
+            l.unconfirmed_drafts().iter().map(|d| (d.kommunenummer.as_str(), d.version.as_str())).collect();
+        assert_eq!(open, [("1103", "b"), ("1108", "a")]);
+        // An unknown number changes nothing.
+        assert!(l.confirm_drafts(Some(&["9999".to_string()]), 5).is_err());
+        assert!(l.sent.is_empty());
+        let done = l.confirm_drafts(Some(&["1103".to_string()]), 5).unwrap();
+        assert_eq!(done.len(), 1);
+        assert_eq!(l.last("1103").map(|s| (s.version.as_str(), s.time, s.from_draft)), Some(("b", 5, true)));
+        assert!(l.last("1108").is_none());
+        let done = l.confirm_drafts(None, 6).unwrap();
+        assert_eq!(done.iter().map(|d| d.kommunenummer.as_str()).collect::<Vec<_>>(), ["1108"]);
+        assert!(l.unconfirmed_drafts().is_empty() && l.confirm_drafts(None, 7).unwrap().is_empty());
+        // Recorded as such, and read back.
+        let json = serde_json::to_string(&l).unwrap();
+        assert!(json.contains("\"fra_utkast\":true"), "{json}");
+        let again: Ledger = serde_json::from_str(&json).unwrap();
+        assert_eq!(again.sent, l.sent);
+    }
+
     #[test]
     fn ledgers_of_the_first_form_still_read() {
         let old = r#"{"sendt": [], "versjoner": {"abc": {"fagdag": {"dato": "2026-11-12", "tittel": "Årlig fagdag", "sekvens": 0}}}}"#;

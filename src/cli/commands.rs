@@ -654,19 +654,15 @@ pub fn ny(
         NyCommand::Eksempel => {
             // Examples get a project folder of their own, so they never mix
             // with the leader's network (unless a data folder is named).
+            let root_of = |p: &Project| {
+                let r = p.data.parent().filter(|r| !r.as_os_str().is_empty()).unwrap_or(here);
+                std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf())
+            };
             let project = match found {
                 Some(p) if explicit_data => p,
-                Some(p)
-                    if p.data
-                        .parent()
-                        .and_then(|r| r.file_name())
-                        .is_some_and(|n| n == crate::scaffold::EXAMPLE_FOLDER) =>
-                {
-                    p
-                }
-                Some(p) => {
-                    Project::at(&p.data.parent().unwrap_or(here).join(crate::scaffold::EXAMPLE_FOLDER))
-                }
+                // Inside the example project already: that one.
+                Some(p) if root_of(&p).file_name().is_some_and(|n| n == crate::scaffold::EXAMPLE_FOLDER) => p,
+                Some(p) => Project::at(&root_of(&p).join(crate::scaffold::EXAMPLE_FOLDER)),
                 None => Project::at(&here.join(crate::scaffold::EXAMPLE_FOLDER)),
             };
             let mut made = crate::scaffold::example(&project)?;

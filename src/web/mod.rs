@@ -128,11 +128,15 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
-    if let Err(e) = opened {
-        eprintln!(
+    match opened {
+        // Reaped when it ends, so no finished opener lingers as a zombie.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!(
             "advarsel: nettleseren kunne ikke åpnes ({})\n  hjelp: åpne adressen over i nettleseren selv",
             crate::diag::io_text(&e)
-        );
+        ),
     }
 }
 

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The binary copied into a fresh folder, away from the repository and its templates.
-struct Alone {
+pub struct Alone {
     dir: tempfile::TempDir,
-    exe: PathBuf,
+    pub exe: PathBuf,
 }
 
 impl Alone {
-    fn new() -> Alone {
+    pub fn new() -> Alone {
         let dir = tempfile::tempdir().unwrap();
         let exe = dir.path().join("bin").join("arsplan");
         std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
@@ -21,25 +21,55 @@ impl Alone {
         Alone { dir, exe }
     }
 
-    fn root(&self) -> PathBuf {
+    pub fn root(&self) -> PathBuf {
         self.dir.path().join("prosjekt")
     }
 
-    fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+        self.run_with(cwd, args, None)
+    }
+
+    /// Runs the program with `input` on its standard input (none: an empty one).
+    pub fn run_with(&self, cwd: &Path, args: &[&str], input: Option<&str>) -> Output {
         // A test thread that forks while the copy is still open for writing
         // makes exec fail with ETXTBSY for a moment: try again.
         for _ in 0..50 {
-            match Command::new(&self.exe).current_dir(cwd).args(args).output() {
+            let spawned = Command::new(&self.exe)
+                .current_dir(cwd)
+                .args(args)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn();
+            match spawned {
                 Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
                     std::thread::sleep(std::time::Duration::from_millis(50))
                 }
-                other => return other.unwrap(),
+                Ok(mut child) => {
+                    let mut stdin = child.stdin.take().unwrap();
+                    let text = input.unwrap_or("").to_string();
+                    let writer = std::thread::spawn(move || {
+                        let _ = std::io::Write::write_all(&mut stdin, text.as_bytes());
+                    });
+                    let out = child.wait_with_output().unwrap();
+                    writer.join().unwrap();
+                    return out;
+                }
+                Err(e) => panic!("{e}"),
             }
         }
         panic!("{} stayed busy", self.exe.display())
     }
 
-    fn ok(&self, cwd: &Path, args: &[&str]) -> String {
+    /// Like [`Self::run_with`], and it must succeed: stdout and stderr.
+    pub fn ok_with(&self, cwd: &Path, args: &[&str], input: &str) -> String {
+        let o = self.run_with(cwd, args, Some(input));
+        let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(o.status.success(), "arsplan {args:?}:\n{out}\n{err}");
+        format!("{out}{err}")
+    }
+
+    pub fn ok(&self, cwd: &Path, args: &[&str]) -> String {
         let o = self.run_in(cwd, args);
         let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
         assert!(o.status.success(), "arsplan {args:?}:\n{out}\n{err}");
