@@ -46,7 +46,9 @@ fn rows_text(rows: &[usize]) -> String {
 pub fn unfilled(py: &PlanYear) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let how = format!("se arket «Slik fyller du ut» i arbeidsboken, eller {}", crate::guide::GUIDE);
-    let strategy = py.meta.kind == "strategi";
+    // A plan of the year has meetings; other documents (a strategy, an
+    // action plan for several years) may have none.
+    let plan_of_the_year = py.meta.kind == "arsplan";
     if py.outline.is_empty() {
         out.push(
             Diagnostic::warning(
@@ -60,7 +62,8 @@ pub fn unfilled(py: &PlanYear) -> Vec<Diagnostic> {
     }
     let examples: Vec<&crate::model::PlanRow> =
         py.outline.iter().filter(|r| crate::guide::is_example_plan_row(r.level.as_str(), &r.text)).collect();
-    if let Some(first) = examples.first() {
+    // One row like the example's («område: Kompetanse») is as likely her own; two are the example.
+    if let (Some(first), true) = (examples.first(), examples.len() >= 2) {
         let rows: Vec<usize> = examples.iter().filter_map(|r| r.loc.row).collect();
         out.push(
             Diagnostic::warning(
@@ -70,7 +73,7 @@ pub fn unfilled(py: &PlanYear) -> Vec<Diagnostic> {
             .hint("skriv over eksempelradene med nettverkets egen plan, eller slett dem"),
         );
     }
-    if py.meetings.is_empty() && !strategy {
+    if py.meetings.is_empty() && plan_of_the_year {
         out.push(
             Diagnostic::warning(
                 Some(Location::file(&table_file(py, "moter"))),

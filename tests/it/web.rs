@@ -1088,7 +1088,7 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["outline_followed"], true, "{result}");
     // axe-core finds no WCAG 2.1 A/AA violation on any page looked at.
     let axe = result["axe"].as_object().unwrap();
-    assert_eq!(axe.len(), 4, "{result}");
+    assert_eq!(axe.len(), 7, "{result}");
     for (page, violations) in axe {
         assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
     }
@@ -1096,6 +1096,8 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
     assert_eq!(result["send_overview"], true, "{result}");
+    // After «Bygg dokumentene» the result is in view, not scrolled away.
+    assert_eq!(result["banner_in_view"], serde_json::json!([true, true]), "{result}");
     // Two quick edits: both saved, one after the other, none refused.
     let quick = &result["quick_edits"];
     assert_eq!(quick["saved"], serde_json::json!(["Sola kulturhus", "Stavanger konserthus"]), "{result}");
