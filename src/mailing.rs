@@ -220,8 +220,8 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
     let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
     let (recipients, warnings) = send::recipients(&p.year.data_dir)?;
     let from_text = opts.from.clone().or(p.year.profile.sender.clone()).ok_or_else(|| {
-        Error::msg("avsenderen mangler")
-            .with_hint("skriv avsender = \"Navn <adresse>\" i nettverk.toml, eller bruk --fra")
+        Error::msg("nettverket har ingen avsender for e-postene")
+            .with_hint("skriv avsenderen i nettverkets innstillinger (nettsiden: nettverket → Innstillinger → Avsender ved utsending), eller avsender = \"Navn <adresse>\" i nettverk.toml; på kommandolinjen går også --fra")
     })?;
     let from: lettre::message::Mailbox = from_text.parse().map_err(|_| {
         Error::msg(format!("«{from_text}» er ikke en gyldig avsender"))

@@ -181,7 +181,7 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
         let mut out = std::io::stdout().lock();
         let _ = write!(
             out,
-            "Nettsiden kjører på {url}\nÅpne adressen i nettleseren (bare på denne maskinen). Avslutt med Ctrl+C.\n"
+            "Nettsiden kjører på {url}\nÅpne adressen i nettleseren (bare på denne maskinen). La dette vinduet stå åpent mens du bruker nettsiden; avslutt med Ctrl+C eller ved å lukke vinduet.\n"
         );
         let _ = out.flush();
         drop(out);

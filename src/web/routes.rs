@@ -52,6 +52,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/nettverk/{network}/innstillinger", post(save_network))
         .route("/nettverk/{network}/nytt-aar", post(new_year))
         .route("/aar/{network}/{year}/innstillinger", get(year_settings_page).post(save_year_settings))
+        .route("/aar/{network}/{year}/apne", post(open_file))
         .route(
             "/static/style.css",
             get(|| async { asset("text/css; charset=utf-8", include_str!("style.css")) }),
@@ -578,11 +579,13 @@ async fn send_page(
     .unwrap_or_default();
     let unconfirmed: Vec<String> =
         ledger.unconfirmed_drafts().iter().map(|d| d.kommunenummer.clone()).collect();
+    let sender_missing = crate::load::read_toml::<crate::model::Profile>(&net_dir.join("nettverk.toml"))
+        .is_ok_and(|p| p.sender.is_none());
     page(
         &s,
         "send.html",
         context! {
-            network, year, title, network_name, errors, documents, recipients_file, unconfirmed,
+            network, year, title, network_name, errors, documents, recipients_file, unconfirmed, sender_missing,
             flash => v(&flash), overview => v(&overview), shown => v(&shown), progress => v(&progress),
             password_in_env => std::env::var_os("ARSPLAN_SMTP_PASSORD").is_some(),
         },
@@ -841,9 +844,11 @@ async fn new_network(Shared(s): S, Form(f): Form<Posted>) -> Response {
     .await;
     match made {
         Some(Ok((folder, year, m))) => {
+            let dir = s.project.data.join(&folder).join(year.to_string());
             let text = format!(
-                "Nettverket «{folder}» er laget for {year}: {}. Fyll ut planen og møtene i Excel (radene som står der, er eksempler du skriver over; arket «Slik fyller du ut» forklarer kolonnene), og trykk så «Bygg dokumentene».",
-                files_text(&s, &m.written)
+                "Nettverket «{folder}» er laget for {year} ({}). Fyll ut planen og møtene: trykk «Planen i Excel» og «Møtene i Excel» under. Radene som står der, er eksempler du skriver over; arket «Slik fyller du ut» forklarer kolonnene. Lagre, og trykk «Bygg dokumentene». Filene ligger i {}.",
+                files_text(&s, &m.written),
+                std::fs::canonicalize(&dir).unwrap_or(dir).display()
             );
             back(&s, &format!("/aar/{folder}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
         }
@@ -1102,6 +1107,41 @@ async fn drafts_sent(
         },
         Some(Err(e)) => Flash { kind: "feil", text: "Ingenting er ført som sendt.".into(), details: diags(&s, &e) },
         None => Flash { kind: "feil", text: "Noe gikk galt.".into(), details: vec![] },
+    };
+    back(&s, &to, flash)
+}
+
+#[derive(Deserialize)]
+struct OpenForm {
+    csrf: String,
+    fil: String,
+}
+
+/// Opens the year's workbook or folder on this machine (Excel, Explorer):
+/// the leader need not know where the files are.
+async fn open_file(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<OpenForm>,
+) -> Response {
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
+    }
+    let to = format!("/aar/{network}/{year}#resultat");
+    let Some(path) = setup::openable(&s.project, &network, year, &f.fil) else {
+        let text = "Filen finnes ikke (ennå).".to_string();
+        return back(&s, &to, Flash { kind: "feil", text, details: vec![] });
+    };
+    let shown = std::fs::canonicalize(&path).unwrap_or(path.clone()).display().to_string();
+    let flash = match setup::open(&path) {
+        Ok(()) => Flash {
+            kind: "ok",
+            text: format!(
+                "Åpnet {shown}. Lagre og lukk den når du er ferdig, og trykk så «Bygg dokumentene»."
+            ),
+            details: vec![],
+        },
+        Err(e) => Flash { kind: "feil", text: format!("Kunne ikke åpne {shown}."), details: diags(&s, &e) },
     };
     back(&s, &to, flash)
 }

@@ -383,3 +383,49 @@ pub fn new_year(project: &Project, network: &str, year: i32) -> Result<scaffold:
     // No year before it: an empty year to fill in, as a new network gets.
     scaffold::empty_year(project, network, year, true)
 }
+
+/// What the page can open on this machine for the leader: a year's plan or
+/// meetings workbook, the year's data folder, or its documents' folder.
+/// Looked up in the project, never taken from the request.
+pub fn openable(project: &Project, network: &str, year: i32, what: &str) -> Option<std::path::PathBuf> {
+    let data = project.data.join(network).join(year.to_string());
+    let table =
+        |stem: &str| ["xlsx", "csv"].iter().map(|e| data.join(format!("{stem}.{e}"))).find(|p| p.is_file());
+    match what {
+        "plan" => table("plan"),
+        "moter" => table("moter"),
+        "mottakere" => ["xlsx", "csv"]
+            .iter()
+            .map(|e| project.data.join(network).join(format!("mottakere.{e}")))
+            .find(|p| p.is_file()),
+        "mappe" => Some(data).filter(|d| d.is_dir()),
+        "dokumenter" => Some(project.output.join(network).join(year.to_string())).filter(|d| d.is_dir()),
+        _ => None,
+    }
+}
+
+/// Opens a file or folder with the program the system uses for it (Excel
+/// for a workbook, Explorer or Finder for a folder).
+pub fn open(path: &std::path::Path) -> Result<()> {
+    let mut cmd = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let mut child = cmd
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            Error::msg(format!("kunne ikke åpne {}: {}", path.display(), crate::diag::io_text(&e)))
+                .with_hint("åpne filen selv fra mappen som står over")
+        })?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}

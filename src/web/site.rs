@@ -414,6 +414,8 @@ pub struct YearView {
     pub note_file: Option<String>,
     /// The plan's PDF as a mailing attaches it (`arsplan-2027.pdf`), when the year can be read.
     pub plan_pdf: Option<String>,
+    /// The year's data folder, in full (where the workbooks are on this machine).
+    pub folder: String,
 }
 
 /// Everything the year page shows.
@@ -470,6 +472,10 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         note,
         note_file,
         plan_pdf: prepared.as_ref().ok().map(|p| format!("{}.pdf", p.year.stem())),
+        folder: {
+            let d = project.data.join(network).join(year.to_string());
+            std::fs::canonicalize(&d).unwrap_or(d).display().to_string()
+        },
     })
 }
 

@@ -26,7 +26,13 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
+        Server::start_with(dir, &[])
+    }
+
+    /// Started with these environment variables set.
+    fn start_with(dir: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .envs(env.iter().copied())
             .current_dir(dir)
             .arg("--maler")
             .arg(common::root().join("templates"))
@@ -1323,6 +1329,12 @@ fn a_network_is_made_and_set_up_from_the_page_without_touching_toml() {
     );
     // The sender left empty: its line a comment again, under its explanation.
     assert!(after.contains("# Avsenderen når planen sendes til kommunene (arsplan send).\n# avsender = \"Driftsgruppen <nettverk@helse-fonna.example>\""), "{after}");
+    // Without a sender, the sending page says so before she starts, and where to write it.
+    let send = s.get("/utsending/fonna/2027").text();
+    assert!(
+        send.contains("ingen avsender for e-postene ennå") && send.contains("/nettverk/fonna#f-avsender"),
+        "{send}"
+    );
     let page = s.get(r.header("location").unwrap()).text().replace("&#x2f;", "/");
     assert!(
         page.contains(
@@ -1426,4 +1438,27 @@ fn the_sending_page_speaks_of_the_files_she_has_and_confirms_drafts_sent_from_ou
     let sent = ledger["sendt"].as_array().unwrap();
     assert_eq!(sent.len(), 2);
     assert!(sent.iter().all(|e| e["fra_utkast"] == true), "{ledger}");
+}
+
+#[test]
+fn the_page_opens_her_workbooks_and_folders_found_in_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    // No program to open anything with here (PATH is empty): the answer still names the whole path.
+    let s = Server::start_with(dir.path(), &[("PATH", "")]);
+    let r = post_owned(&s, "/nytt-nettverk", &new_network_fields("nettverk@helse-fonna.example"));
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = s.get("/aar/fonna/2027").text();
+    for button in ["Planen i Excel", "Møtene i Excel", "Mottakerne i Excel", "Årets mappe"] {
+        assert!(page.contains(button), "{button}: {page}");
+    }
+    let folder = std::fs::canonicalize(dir.path().join("data/fonna/2027")).unwrap();
+    assert!(page.replace("&#x2f;", "/").contains(&folder.display().to_string()), "the whole path shown");
+    let r = s.post("/aar/fonna/2027/apne", &[("fil", "plan")]);
+    assert_eq!(r.status, 303);
+    let page = s.get(r.header("location").unwrap()).text().replace("&#x2f;", "/");
+    assert!(page.contains(&format!("Kunne ikke åpne {}", folder.join("plan.xlsx").display())), "{page}");
+    // Only what the project has: any other name opens nothing.
+    let r = s.post("/aar/fonna/2027/apne", &[("fil", "../../../etc/passwd")]);
+    let page = s.get(r.header("location").unwrap()).text();
+    assert!(page.contains("Filen finnes ikke (ennå)."), "{page}");
 }
