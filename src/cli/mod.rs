@@ -209,12 +209,32 @@ fn usage_error(e: clap::Error) -> ExitCode {
         }
         ErrorKind::UnknownArgument => format!("ukjent valg «{}»", detail(C::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!("ukjent kommando «{}»", detail(C::InvalidSubcommand)),
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "mangler kommando".to_string()
+        // A command that needs one of its own (`arsplan ny`): its help, in Norwegian.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        ErrorKind::MissingSubcommand => match (e.get(C::InvalidSubcommand), e.get(C::ValidSubcommand)) {
+            (Some(ContextValue::String(parent)), Some(ContextValue::Strings(v))) => {
+                let mut names: Vec<&str> = v.iter().map(String::as_str).collect();
+                let last = names.pop().unwrap_or_default();
+                let list = if names.is_empty() {
+                    last.to_string()
+                } else {
+                    format!("{} eller {last}", names.join(", "))
+                };
+                format!("mangler kommando etter «{parent}»: {list}")
+            }
+            _ => "mangler kommando".to_string(),
+        },
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation if detail(C::InvalidValue).is_empty() => {
+            format!("{} mangler en verdi", detail(C::InvalidArg))
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let valid = match e.get(C::ValidValue) {
-                Some(ContextValue::Strings(v)) => format!(" (gyldige verdier: {})", v.join(", ")),
+                Some(ContextValue::Strings(v)) if !v.is_empty() => {
+                    format!(" (gyldige verdier: {})", v.join(", "))
+                }
                 _ => String::new(),
             };
             format!("ugyldig verdi «{}» for {}{valid}", detail(C::InvalidValue), detail(C::InvalidArg))
