@@ -320,6 +320,13 @@ fn the_planning_year_is_the_default_and_a_network_made_for_the_wrong_year_is_mov
     // The year asked for exists: refused, nothing changed.
     let o = a.run_in(&root, &["ny", "nettverk", "fonna", "--år", &other.to_string()]);
     assert!(text(&o.stderr).contains(&format!("har alt {other}")), "{}", text(&o.stderr));
+    // `ny år` without --år makes the planning year, and says so.
+    let o = a.run_in(&root, &["ny", "år"]);
+    assert!(
+        text(&o.stdout).contains(&format!("Året er {planning}, året som planlegges")),
+        "{}",
+        text(&o.stdout)
+    );
     // `send` without --år names the year it uses.
     let said = text(&a.run_in(&root, &["send"]).stdout);
     assert!(said.starts_with(&format!("Året er {other}, nettverkets første år")), "{said}");
