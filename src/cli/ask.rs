@@ -29,15 +29,21 @@ impl Questions {
     /// Asks, and returns the answer (trimmed), or the suggestion on Enter
     /// or when there are no more answers.
     pub fn ask(&mut self, question: &str, suggestion: &str) -> String {
+        let prompt = if suggestion.is_empty() {
+            format!("{question}: ")
+        } else {
+            format!("{question} [{suggestion}]: ")
+        };
+        self.prompted(&prompt, suggestion)
+    }
+
+    /// Shows `prompt` as it is and reads the answer (the suggestion on Enter or at the end).
+    fn prompted(&mut self, prompt: &str, suggestion: &str) -> String {
         if self.done {
             return suggestion.to_string();
         }
         let mut err = std::io::stderr();
-        if suggestion.is_empty() {
-            let _ = write!(err, "{question}: ");
-        } else {
-            let _ = write!(err, "{question} [{suggestion}]: ");
-        }
+        let _ = write!(err, "{prompt}");
         let _ = err.flush();
         match self.lines.next() {
             Some(Ok(line)) => {
@@ -64,7 +70,7 @@ impl Questions {
         eprintln!("{question}");
         let mut out = Vec::new();
         loop {
-            let line = self.ask("  ", "");
+            let line = self.prompted("  > ", "");
             if line.is_empty() {
                 break;
             }
@@ -321,6 +327,6 @@ pub fn confirm(n: &NewNetwork, project: &Project, standard: bool) -> bool {
         files.join(", ")
     );
     let mut q = Questions::new(standard);
-    let answer = q.ask("Fortsette? [J/n]", "j");
+    let answer = q.prompted("Fortsette? [J/n] ", "j");
     !matches!(answer.to_lowercase().as_str(), "n" | "nei" | "no")
 }
