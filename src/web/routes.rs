@@ -451,7 +451,7 @@ async fn build(
             let mut text = if b.unchanged {
                 format!("{network} {year}: ingenting er endret siden forrige bygging; dokumentene er som de var (se «Dokumentene» lenger ned).")
             } else {
-                format!("{network} {year}: dokumentene er bygget ({} filer skrevet). De ligger under «Dokumentene» lenger ned, klare til å lastes ned.", b.written)
+                format!("{network} {year}: dokumentene er bygget ({} skrevet). De ligger under «Dokumentene» lenger ned, klare til å lastes ned.", crate::diag::count(b.written, "fil", "filer"))
             };
             for c in &b.changes {
                 text.push_str(&format!(" Endret: {c}."));
