@@ -51,7 +51,14 @@ pub fn sources(project: &Project, py: &PlanYear) -> Sources {
 
 /// Loads and checks one network's year, with its house style, images and strategy.
 pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> {
-    let py = load::load_year(&project.data, network, year)?;
+    let py = load::load_year_checked(&project.data, network, year, &check::meetings).map_err(|mut e| {
+        // What the data hides until it can be read: the plan's texts and the templates.
+        e.0.push(Diagnostic::warning(
+            None,
+            format!("{network} {year}: planens tekster og malene (henvisninger som {{{{ fagdag }}}}) er ikke kontrollert ennå; det skjer når feilene over er rettet"),
+        ));
+        e
+    })?;
     let mut theme = Theme::load(&sources(project, &py), &py.profile.style).map_err(|mut e| {
         for d in &mut e.0 {
             if d.hint.is_none() {

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod doc;
 pub mod edit;
 pub mod fonts;
+pub mod guide;
 pub mod import;
 pub mod load;
 pub mod mailing;
@@ -27,6 +28,7 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod send;
+pub mod settings;
 pub mod templates;
 pub mod theme;
 pub mod vocabulary;
@@ -35,6 +37,8 @@ pub mod web;
 pub mod wordmal;
 pub mod workbook;
 pub mod xml;
+
+use std::path::PathBuf;
 
 use diag::{Error, Result};
 
@@ -96,4 +100,84 @@ impl Project {
     pub fn mailing(&self, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
         mailing::prepare(self, network, year, opts)
     }
+
+    /// The house styles a network can use: its own (`maler/`), the
+    /// project's and the built-in ones.
+    pub fn styles(&self, network: Option<&str>) -> Vec<String> {
+        let mut roots: Vec<PathBuf> = network.map(|n| self.data.join(n).join("maler")).into_iter().collect();
+        roots.push(self.templates.clone());
+        templates::Sources::new(roots).styles()
+    }
+
+    /// A network's settings (its `nettverk.toml`), by field (see [`settings::NETWORK_FIELDS`]).
+    pub fn network_settings(&self, network: &str) -> Result<settings::Values> {
+        settings::read(&self.data.join(network).join("nettverk.toml"), settings::NETWORK_FIELDS)
+    }
+
+    /// Saves a network's settings in its `nettverk.toml`, changing only the
+    /// fields given (every comment and other key stays). Changed groups also
+    /// go into the drop-down list of each year's moter.xlsx.
+    pub fn save_network_settings(&self, network: &str, values: &settings::Values) -> Result<Saved> {
+        let path = self.data.join(network).join("nettverk.toml");
+        let cx = settings::Context { path: &path, styles: self.styles(Some(network)) };
+        let mut saved = Saved::default();
+        if settings::save_network(&path, values, &cx)? {
+            saved.changed.push(path);
+        }
+        if let Some(groups) = values.get("grupper") {
+            for y in load::years(&self.data, network)? {
+                let dir = self.data.join(network).join(y.to_string());
+                let book = dir.join("moter.xlsx");
+                if !book.is_file() {
+                    continue;
+                }
+                if dir.join("~$moter.xlsx").exists() || dir.join(".~lock.moter.xlsx#").exists() {
+                    saved.warnings.push(
+                        diag::Diagnostic::warning(
+                            Some(diag::Location::file(&book)),
+                            "arbeidsboken er åpen, så nedtrekkslisten for Gruppe er ikke oppdatert",
+                        )
+                        .hint("lukk arbeidsboken og lagre innstillingene på nytt"),
+                    );
+                    continue;
+                }
+                if workbook::refresh_list(&book, "Grupper", &groups.lines())? {
+                    saved.changed.push(book);
+                }
+            }
+        }
+        Ok(saved)
+    }
+
+    /// A year's settings (its `plan.toml`), by field (see [`settings::YEAR_FIELDS`]).
+    pub fn year_settings(&self, network: &str, year: i32) -> Result<settings::Values> {
+        let path = self.data.join(network).join(year.to_string()).join("plan.toml");
+        settings::read(&path, settings::YEAR_FIELDS)
+    }
+
+    /// Saves a year's settings in its `plan.toml`, changing only the fields given.
+    pub fn save_year_settings(&self, network: &str, year: i32, values: &settings::Values) -> Result<Saved> {
+        let path = self.data.join(network).join(year.to_string()).join("plan.toml");
+        let cx = settings::Context { path: &path, styles: self.styles(Some(network)) };
+        let changed = settings::save_year(&path, values, &cx)?;
+        Ok(Saved { changed: if changed { vec![path] } else { vec![] }, warnings: vec![] })
+    }
+
+    /// Makes a new network (see [`scaffold::network_with`]).
+    pub fn new_network(&self, n: &scaffold::NewNetwork) -> Result<scaffold::Made> {
+        scaffold::network_with(self, n)
+    }
+
+    /// Makes a network's next year from the latest one before it (see [`scaffold::year`]).
+    pub fn new_year(&self, network: &str, year: i32) -> Result<scaffold::Made> {
+        scaffold::year(self, network, year)
+    }
+}
+
+/// What saving settings changed, and what it could not.
+#[derive(Debug, Default)]
+pub struct Saved {
+    /// The files written.
+    pub changed: Vec<PathBuf>,
+    pub warnings: Vec<diag::Diagnostic>,
 }

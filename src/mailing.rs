@@ -191,8 +191,8 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
     let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
     let (recipients, mut warnings) = send::recipients(&p.year.data_dir)?;
     let from_text = opts.from.clone().or(p.year.profile.sender.clone()).ok_or_else(|| {
-        Error::msg("avsenderen mangler")
-            .with_hint("skriv avsender = \"Navn <adresse>\" i nettverk.toml, eller bruk --fra")
+        Error::msg("nettverket har ingen avsender for e-postene")
+            .with_hint("skriv avsenderen i nettverkets innstillinger (nettsiden: nettverket → Innstillinger → Avsender ved utsending), eller avsender = \"Navn <adresse>\" i nettverk.toml; på kommandolinjen går også --fra")
     })?;
     let from: lettre::message::Mailbox = from_text.parse().map_err(|_| {
         Error::msg(format!("«{from_text}» er ikke en gyldig avsender"))
@@ -382,12 +382,56 @@ pub fn write(project: &Project, m: &Mailing) -> Result<Vec<Written>> {
                 message_id: o.message_id.clone(),
                 time,
                 letter_date: Some(o.letter_date.clone()),
+                from_draft: false,
             });
         }
     }
     ledger.versions.entry(m.version.clone()).or_insert_with(|| m.held.clone());
     ledger.write(&path)?;
     Ok(written)
+}
+
+/// What confirming drafts as sent did.
+#[derive(Debug, Clone)]
+pub struct Confirmed {
+    /// The drafts now recorded as sent.
+    pub drafts: Vec<send::Sent>,
+    /// The documents of each confirmed version (file names).
+    pub documents: Vec<String>,
+    pub ledger: PathBuf,
+}
+
+/// Records the drafts of a network's year as sent from the leader's own
+/// mailbox (`send --utkast-sendt`): all not yet confirmed, or those to
+/// `numbers`. Under the output folder's lock. A later version then goes
+/// out as a correction that says what changed since.
+pub fn confirm_drafts(
+    project: &Project,
+    network: &str,
+    year: i32,
+    numbers: Option<&[String]>,
+) -> Result<Confirmed> {
+    let _lock = publish::lock(&project.output)?;
+    let path = send::dir(&project.output, network, year).join("sendelogg.json");
+    let mut ledger = send::Ledger::read(&path)?;
+    if ledger.drafts.is_empty() {
+        return Err(Error::msg(format!("{network} {year} har ingen utkast å bekrefte")).with_hint(format!(
+            "lag utkastene først med «arsplan send --nettverk {network} --år {year} --utkast»"
+        )));
+    }
+    let drafts = ledger.confirm_drafts(numbers, send::unix(SystemTime::now()))?;
+    let mut documents: Vec<String> = Vec::new();
+    for d in &drafts {
+        for a in ledger.versions.get(&d.version).map(|v| v.documents.clone()).unwrap_or_default() {
+            if !documents.contains(&a.file) {
+                documents.push(a.file);
+            }
+        }
+    }
+    if !drafts.is_empty() {
+        ledger.write(&path)?;
+    }
+    Ok(Confirmed { drafts, documents, ledger: path })
 }
 
 /// Sends a mailing over SMTP, recording every message in the ledger; under

@@ -94,7 +94,7 @@ fn watcher(project: &Project, tx: mpsc::Sender<notify::Result<notify::Event>>) -
     let config = notify::Config::default().with_poll_interval(POLL);
     let mut w = notify::PollWatcher::new(tx, config).map_err(|e| {
         Error::msg(format!("kan ikke følge med på filene: {e}"))
-            .with_hint("bygg med «arsplan build» etter hver endring i stedet")
+            .with_hint("bygg med «arsplan bygg» etter hver endring i stedet")
     })?;
     watch_all(&mut w).map_err(|e| {
         Error::msg(format!("kan ikke følge med på filene: {e}"))

@@ -351,6 +351,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
     let new_network = existing.is_none();
     let written = (|| -> Result<()> {
         scaffold::mark(project, &mut made)?;
+        scaffold::guide_readme(project, &mut made)?;
         if new_network {
             scaffold::create(
                 &net_dir.join("nettverk.toml"),
@@ -370,16 +371,20 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         })?;
         scaffold::create(&year_dir.join("plan.toml"), plan_toml(&draft, &file_name).as_bytes(), &mut made)?;
         let ext = if excel { "xlsx" } else { "csv" };
+        // The same guided workbooks `ny nettverk` writes (help, drop-downs,
+        // «Slik fyller du ut»), holding what the document said.
         let plan = plan_sheet(&draft);
+        let plan = scaffold::plan_book(draft.year, plan.columns, plan.rows);
         scaffold::create(
             &year_dir.join(format!("plan.{ext}")),
-            &scaffold::table_bytes(&plan, excel, b';')?,
+            &scaffold::guided_bytes(&plan, excel, b';')?,
             &mut made,
         )?;
         let meetings = meetings_sheet(&draft, &groups, excel);
+        let meetings = scaffold::meetings_book(draft.year, &groups, meetings.columns, meetings.rows);
         scaffold::create(
             &year_dir.join(format!("moter.{ext}")),
-            &scaffold::table_bytes(&meetings, excel, b';')?,
+            &scaffold::guided_bytes(&meetings, excel, b';')?,
             &mut made,
         )?;
         for (name, md) in &draft.prose {
@@ -403,7 +408,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
             };
             scaffold::create(
                 &year_dir.join(format!("aktivitetsplan.{ext}")),
-                &scaffold::table_bytes(&sheet, excel, b';')?,
+                &scaffold::table_bytes(sheet, excel, b';')?,
                 &mut made,
             )?;
         }
@@ -419,7 +424,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
             };
             scaffold::create(
                 &year_dir.join(format!("dokumenter.{ext}")),
-                &scaffold::table_bytes(&sheet, excel, b';')?,
+                &scaffold::table_bytes(sheet, excel, b';')?,
                 &mut made,
             )?;
         }

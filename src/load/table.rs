@@ -70,9 +70,9 @@ impl Table {
                 warnings.push(
                     crate::diag::Diagnostic::warning(
                         Some(Location::cell(&shown, self.header_row, i, h)),
-                        format!("kolonnen «{h}» er ikke en av arsplans; verdiene følger med til malene som ekstra"),
+                        format!("arsplan bruker ikke kolonnen «{h}»; den står urørt"),
                     )
-                    .hint(format!("{near}kjente kolonner er: {known}")),
+                    .hint(format!("{near}kolonnene arsplan bruker, er: {known}")),
                 );
             }
         }

@@ -26,6 +26,7 @@ mod import;
 pub mod mail;
 mod pages;
 mod routes;
+pub mod setup;
 pub mod site;
 
 use std::io::Write;
@@ -190,11 +191,15 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
-    if let Err(e) = opened {
-        eprintln!(
+    match opened {
+        // Reaped when it ends, so no finished opener lingers as a zombie.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!(
             "advarsel: nettleseren kunne ikke åpnes ({})\n  hjelp: åpne adressen over i nettleseren selv",
             crate::diag::io_text(&e)
-        );
+        ),
     }
 }
 
@@ -251,7 +256,7 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
         let mut out = std::io::stdout().lock();
         let _ = write!(
             out,
-            "Nettsiden kjører på {url}\nÅpne adressen i nettleseren (bare på denne maskinen), eller filen {}. Avslutt med Ctrl+C.\n",
+            "Nettsiden kjører på {url}\nÅpne adressen i nettleseren (bare på denne maskinen), eller filen {}. La dette vinduet stå åpent mens du bruker nettsiden; avslutt med Ctrl+C eller ved å lukke vinduet.\n",
             page.path().display()
         );
         let _ = out.flush();

@@ -126,7 +126,15 @@ pub struct NetworkSummary {
 /// The front page: every network and year with its errors and warnings
 /// counted, when it was last built and what changed since.
 pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
-    let targets = project.targets(&Selection::default())?;
+    // No data folder yet: no networks (the page offers to make the first).
+    if !project.data.exists() {
+        return Ok(Vec::new());
+    }
+    let networks = crate::load::networks(&project.data)?;
+    let mut targets = Vec::new();
+    for n in &networks {
+        targets.extend(crate::load::years(&project.data, n)?.into_iter().map(|y| (n.clone(), y)));
+    }
     let years: Vec<YearSummary> = targets
         .par_iter()
         .map(|(n, y)| {
@@ -155,17 +163,18 @@ pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
             }
         })
         .collect();
-    let mut out: Vec<NetworkSummary> = Vec::new();
+    let mut out: Vec<NetworkSummary> = networks
+        .iter()
+        .map(|n| {
+            let name =
+                crate::load::read_toml::<crate::model::Profile>(&project.data.join(n).join("nettverk.toml"))
+                    .map(|p| p.name)
+                    .unwrap_or_else(|_| n.clone());
+            NetworkSummary { network: n.clone(), name, years: Vec::new() }
+        })
+        .collect();
     for y in years {
-        if out.last().is_none_or(|n| n.network != y.network) {
-            let name = crate::load::read_toml::<crate::model::Profile>(
-                &project.data.join(&y.network).join("nettverk.toml"),
-            )
-            .map(|p| p.name)
-            .unwrap_or_else(|_| y.network.clone());
-            out.push(NetworkSummary { network: y.network.clone(), name, years: Vec::new() });
-        }
-        if let Some(n) = out.last_mut() {
+        if let Some(n) = out.iter_mut().find(|n| n.network == y.network) {
             n.years.push(y);
         }
     }
@@ -451,6 +460,10 @@ pub struct YearView {
     pub report_year: Option<i32>,
     /// The recipient register's file (`mottakere.csv` or `mottakere.xlsx`), if there is one.
     pub recipients_file: Option<String>,
+    /// The plan's PDF as a mailing attaches it (`arsplan-2027.pdf`), when the year can be read.
+    pub plan_pdf: Option<String>,
+    /// The year's data folder, in full (where the workbooks are on this machine).
+    pub folder: String,
 }
 
 /// Everything the year page shows.
@@ -512,6 +525,11 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
             .into_iter()
             .find(|f| project.data.join(network).join(f).is_file())
             .map(str::to_string),
+        plan_pdf: prepared.as_ref().ok().map(|p| format!("{}.pdf", p.year.stem())),
+        folder: {
+            let d = project.data.join(network).join(year.to_string());
+            std::fs::canonicalize(&d).unwrap_or(d).display().to_string()
+        },
     })
 }
 

@@ -136,7 +136,7 @@ fn unknown_column() {
         &[
             "advarsel: ",
             "moter.csv, rad 1, kolonne G (Temaer)",
-            "kolonnen «Temaer» er ikke en av arsplans",
+            "arsplan bruker ikke kolonnen «Temaer»; den står urørt",
             "mente du «Tema»?",
         ],
     );

@@ -1,6 +1,7 @@
 //! The integration tests, one crate (every extra test crate would link all
 //! of Typst again): one module per area.
 
+mod alene;
 mod bad_input;
 mod changes;
 mod cli;

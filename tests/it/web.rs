@@ -34,6 +34,7 @@ impl Server {
     /// With environment variables, and stderr where asked.
     fn start_with(dir: &Path, env: &[(&str, &str)], stderr: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .envs(env.iter().copied())
             .current_dir(dir)
             .envs(env.iter().copied())
             .arg("--maler")
@@ -1121,7 +1122,7 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["outline_followed"], true, "{result}");
     // axe-core finds no WCAG 2.1 A/AA violation on any page looked at.
     let axe = result["axe"].as_object().unwrap();
-    assert_eq!(axe.len(), 4, "{result}");
+    assert_eq!(axe.len(), 7, "{result}");
     for (page, violations) in axe {
         assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
     }
@@ -1129,6 +1130,8 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
     assert_eq!(result["send_overview"], true, "{result}");
+    // After «Bygg dokumentene» the result is in view, not scrolled away.
+    assert_eq!(result["banner_in_view"], serde_json::json!([true, true]), "{result}");
     // Two quick edits: both saved, one after the other, none refused.
     let quick = &result["quick_edits"];
     assert_eq!(quick["saved"], serde_json::json!(["Sola kulturhus", "Stavanger konserthus"]), "{result}");
@@ -1293,7 +1296,7 @@ fn the_page_opens_through_a_private_file_and_the_token_is_in_no_argument() {
     let addr = between(&line, "http://", "/").to_string();
     let token = between(&line, "?token=", "\n").to_string();
     out.read_line(&mut line).unwrap();
-    let file = PathBuf::from(between(&line, "eller filen ", ". Avslutt").to_string());
+    let file = PathBuf::from(between(&line, "eller filen ", ". La dette").to_string());
     let started = Instant::now();
     // Until the fake browser has written its whole line.
     while !std::fs::read_to_string(&opened).is_ok_and(|t| t.ends_with('\n'))
@@ -1469,7 +1472,7 @@ fn in_a_real_browser_the_opening_file_logs_in_without_the_token_in_the_address()
     out.read_line(&mut line).unwrap();
     out.read_line(&mut line).unwrap();
     let addr = between(&line, "http://", "/").to_string();
-    let file = between(&line, "eller filen ", ". Avslutt").to_string();
+    let file = between(&line, "eller filen ", ". La dette").to_string();
     let o = Command::new("python3").args(["-c", OPEN_FILE_IN_CHROMIUM]).arg(&file).output().unwrap();
     let _ = child.kill();
     let _ = child.wait();
@@ -1569,4 +1572,227 @@ fn the_sending_page_names_the_plan_the_report_and_the_recipients_file_as_they_ar
         ingress.contains("og årsrapporten for 2023") && ingress.contains("<code>mottakere.csv</code>"),
         "{ingress}"
     );
+}
+
+/// The fields of the new-network form, with a sender.
+fn new_network_fields(sender: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("helseforetak", "Helse Fonna".into()),
+        ("stil", "felles".into()),
+        ("navn", String::new()),
+        ("mappe", String::new()),
+        ("aar", "2027".into()),
+        ("grupper", "Haugesund\nStord".into()),
+        ("avsender", sender.into()),
+        ("signatarer", "Kari Nordmann, leder av driftsgruppen".into()),
+    ]
+}
+
+fn post_owned(s: &Server, path: &str, fields: &[(&'static str, String)]) -> Reply {
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    s.post(path, &f)
+}
+
+#[test]
+fn a_network_is_made_and_set_up_from_the_page_without_touching_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path());
+    let front = s.get("/").text();
+    assert!(front.contains("<h1>Kom i gang</h1>") && front.contains("action=\"/nytt-nettverk\""), "{front}");
+    // A wrong value is shown at its field, with what she typed kept; nothing is made.
+    let r = post_owned(&s, "/nytt-nettverk", &new_network_fields("driftsgruppen"));
+    assert_eq!(r.status, 422, "{}", r.text());
+    let page = r.text();
+    assert!(
+        page.contains("id=\"e-avsender\"") && page.contains("«driftsgruppen» er ikke en e-postadresse"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"Helse Fonna\"") && page.contains("aria-invalid=\"true\""), "{page}");
+    assert!(!dir.path().join("data/fonna").exists());
+    // Made: the year's page, with the result under the buttons.
+    let r =
+        post_owned(&s, "/nytt-nettverk", &new_network_fields("Driftsgruppen <nettverk@helse-fonna.example>"));
+    assert_eq!(r.status, 303, "{}", r.text());
+    let to = r.header("location").unwrap().to_string();
+    assert!(to.starts_with("/aar/fonna/2027?melding=") && to.ends_with("#resultat"), "{to}");
+    let page = s.get(&to).text();
+    assert!(page.contains("Nettverket «fonna» er laget for 2027"), "{page}");
+    let (buttons, banner, diagnostics) = (
+        page.find("class=\"knapper\"").unwrap(),
+        page.find("id=\"resultat\"").unwrap(),
+        page.find("id=\"diagnoser\"").unwrap(),
+    );
+    assert!(buttons < banner && banner < diagnostics, "the result where the eye is");
+    let toml_path = dir.path().join("data/fonna/nettverk.toml");
+    let profile: toml::Table = toml::from_str(&std::fs::read_to_string(&toml_path).unwrap()).unwrap();
+    assert_eq!(profile["avsender"].as_str(), Some("Driftsgruppen <nettverk@helse-fonna.example>"));
+    // The settings form has every field of nettverk.toml, and saves them in place.
+    let net = s.get("/nettverk/fonna").text();
+    for f in arsplan::settings::NETWORK_FIELDS {
+        assert!(net.contains(&format!("name=\"{}\"", f.key)), "{} in the form: {net}", f.key);
+    }
+    let before = std::fs::read_to_string(&toml_path).unwrap();
+    std::fs::write(
+        &toml_path,
+        before.replace("malsetting = \"\"", "malsetting = \"\"   # skriv målsettingen her"),
+    )
+    .unwrap();
+    let mut fields: Vec<(&'static str, String)> =
+        arsplan::settings::NETWORK_FIELDS.iter().map(|f| (f.key, String::new())).collect();
+    let set = |fields: &mut Vec<(&'static str, String)>, k: &str, v: &str| {
+        fields.iter_mut().find(|(x, _)| *x == k).unwrap().1 = v.to_string();
+    };
+    set(&mut fields, "navn", "Nettverk i Fonna");
+    set(&mut fields, "helseforetak", "Helse Fonna");
+    set(&mut fields, "stil", "helse-nord");
+    set(&mut fields, "grupper", "Haugesund\r\nStord\r\nOdda");
+    set(&mut fields, "malsetting", "Trygghet for «alle», også \"de\" som bor alene.");
+    let r = post_owned(&s, "/nettverk/fonna/innstillinger", &fields);
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("husstilen «helse-nord» finnes ikke"), "{}", r.text());
+    set(&mut fields, "stil", "felles");
+    let r = post_owned(&s, "/nettverk/fonna/innstillinger", &fields);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let after = std::fs::read_to_string(&toml_path).unwrap();
+    assert!(after.contains("grupper = [\"Haugesund\", \"Stord\", \"Odda\"]"), "{after}");
+    assert!(
+        after.contains(
+            "malsetting = \"Trygghet for «alle», også \\\"de\\\" som bor alene.\"   # skriv målsettingen her"
+        ),
+        "{after}"
+    );
+    // The sender left empty: its line a comment again, under its explanation.
+    assert!(after.contains("# Avsenderen når planen sendes til kommunene (arsplan send).\n# avsender = \"Driftsgruppen <nettverk@helse-fonna.example>\""), "{after}");
+    // Without a sender, the sending page says so before she starts, and where to write it.
+    let send = s.get("/utsending/fonna/2027").text();
+    assert!(
+        send.contains("ingen avsender for e-postene ennå") && send.contains("/nettverk/fonna#f-avsender"),
+        "{send}"
+    );
+    let page = s.get(r.header("location").unwrap()).text().replace("&#x2f;", "/");
+    assert!(
+        page.contains(
+            "Innstillingene for fonna er lagret i data/fonna/nettverk.toml, data/fonna/2027/moter.xlsx"
+        ),
+        "{page}"
+    );
+    // A year's settings, and a new year.
+    let r = s.post(
+        "/aar/fonna/2027/innstillinger",
+        &[
+            ("tittel", "ÅRSPLAN {{ år }}"),
+            ("dato", "20.01.2027"),
+            ("innledning", "Første avsnitt.\nAndre avsnitt."),
+            ("signatur", "Driftsgruppen"),
+            ("signatarer", "Kari Nordmann"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let plan: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.path().join("data/fonna/2027/plan.toml")).unwrap())
+            .unwrap();
+    assert_eq!(plan["dato"].to_string(), "2027-01-20");
+    assert_eq!(plan["innledning"].as_array().unwrap().len(), 2);
+    let r = s.post("/nettverk/fonna/nytt-aar", &[("aar", "2028")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert!(r.header("location").unwrap().starts_with("/aar/fonna/2028"));
+    assert!(dir.path().join("data/fonna/2028/moter.xlsx").is_file());
+    let r = s.post("/nettverk/fonna/nytt-aar", &[("aar", "2028")]);
+    let page = s.get(r.header("location").unwrap()).text();
+    assert!(
+        page.contains("fonna 2028 ble ikke laget; ingenting er endret")
+            && page.contains("2028 finnes allerede"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_result_of_a_build_is_shown_under_the_button() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let r = s.post("/aar/stavanger/2026/bygg", &[]);
+    assert_eq!(r.status, 303);
+    let to = r.header("location").unwrap();
+    assert!(to.ends_with("#resultat"), "{to}");
+    let page = s.get(to).text();
+    let (buttons, banner, documents) = (
+        page.find("class=\"knapper\"").unwrap(),
+        page.find("id=\"resultat\"").unwrap(),
+        page.find("id=\"dokumenter\"").unwrap(),
+    );
+    assert!(buttons < banner && banner < documents, "the banner under the buttons, above the documents");
+    assert!(page.contains("stavanger 2026: dokumentene er bygget"), "{page}");
+}
+
+#[test]
+fn the_sending_page_speaks_of_the_files_she_has_and_confirms_drafts_sent_from_outlook() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path());
+    let r =
+        post_owned(&s, "/nytt-nettverk", &new_network_fields("Driftsgruppen <nettverk@helse-fonna.example>"));
+    assert_eq!(r.status, 303, "{}", r.text());
+    // Her recipients, in the workbook arsplan made (as Excel would save it).
+    let path = dir.path().join("data/fonna/mottakere.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Mottakere").unwrap();
+    for (r, row) in [
+        ["Kommunenummer", "Kommune", "Postmottak", "Verifisert"],
+        ["1106", "Haugesund", "postmottak@haugesund.kommune.example", "ja"],
+        ["4614", "Stord", "postmottak@stord.kommune.example", "ja"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let page = s.get("/utsending/fonna/2027").text();
+    assert!(
+        page.contains("arsplan-2027.pdf sendes med et følgebrev")
+            && page.contains("<code>mottakere.xlsx</code>"),
+        "{page}"
+    );
+    assert!(!page.contains("årsrapport") && !page.contains("mottakere.csv"), "only files she has: {page}");
+    let r = s.post("/utsending/fonna/2027/utkast", &[]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let page = s.get("/utsending/fonna/2027").text();
+    assert!(page.contains("Utkast som venter") && page.contains("1106, 4614"), "{page}");
+    let r = s.post("/utsending/fonna/2027/utkast-sendt", &[]);
+    assert_eq!(r.status, 303);
+    let page = s.get(r.header("location").unwrap()).text();
+    assert!(page.contains("fonna 2027: 2 utkast ført som sendt fra Outlook (arsplan-2027.pdf)"), "{page}");
+    assert!(!page.contains("Utkast som venter"), "{page}");
+    let ledger: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("output/fonna/2027/utsending/sendelogg.json")).unwrap(),
+    )
+    .unwrap();
+    let sent = ledger["sendt"].as_array().unwrap();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|e| e["fra_utkast"] == true), "{ledger}");
+}
+
+#[test]
+fn the_page_opens_her_workbooks_and_folders_found_in_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    // No program to open anything with here (PATH is empty): the answer still names the whole path.
+    let s = Server::start_with(dir.path(), &[("PATH", "")], Stdio::null());
+    let r = post_owned(&s, "/nytt-nettverk", &new_network_fields("nettverk@helse-fonna.example"));
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = s.get("/aar/fonna/2027").text();
+    for button in ["Planen i Excel", "Møtene i Excel", "Mottakerne i Excel", "Årets mappe"] {
+        assert!(page.contains(button), "{button}: {page}");
+    }
+    let folder = std::fs::canonicalize(dir.path().join("data/fonna/2027")).unwrap();
+    assert!(page.replace("&#x2f;", "/").contains(&folder.display().to_string()), "the whole path shown");
+    let r = s.post("/aar/fonna/2027/apne", &[("fil", "plan")]);
+    assert_eq!(r.status, 303);
+    let page = s.get(r.header("location").unwrap()).text().replace("&#x2f;", "/");
+    assert!(page.contains(&format!("Kunne ikke åpne {}", folder.join("plan.xlsx").display())), "{page}");
+    // Only what the project has: any other name opens nothing.
+    let r = s.post("/aar/fonna/2027/apne", &[("fil", "../../../etc/passwd")]);
+    let page = s.get(r.header("location").unwrap()).text();
+    assert!(page.contains("Filen finnes ikke (ennå)."), "{page}");
 }
