@@ -29,14 +29,15 @@ fn table_file(py: &PlanYear, stem: &str) -> std::path::PathBuf {
 /// Rows as a leader reads them: `rad 2`, `radene 2-7`, `radene 2, 5 og 9`.
 fn rows_text(rows: &[usize]) -> String {
     match rows {
+        [] => String::new(),
         [one] => format!("rad {one}"),
         _ if rows.windows(2).all(|w| w[1] == w[0] + 1) => {
             format!("radene {}-{}", rows[0], rows[rows.len() - 1])
         }
-        [rest @ .., last] => {
-            format!("radene {} og {last}", rest.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", "))
-        }
-        [] => String::new(),
+        _ => format!(
+            "radene {}",
+            crate::diag::and_list(&rows.iter().map(|r| r.to_string()).collect::<Vec<_>>())
+        ),
     }
 }
 

@@ -174,7 +174,7 @@ pub enum Command {
         #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
         network: Option<String>,
     },
-    /// Les fjorårets plan fra Word (.docx) og lag et nytt år av den: plan, møter og tekster, med en rapport over hva som ble hva (også: import)
+    /// Les fjorårets plan fra Word (.docx) og lag et nytt år av den: plan, møter og tekster, med en rapport over hva som ble hva
     #[command(
         name = "importer",
         alias = "import",
@@ -187,10 +187,10 @@ pub enum Command {
         /// Word-filen med planen (.docx)
         #[arg(value_name = "FIL")]
         fil: PathBuf,
-        /// Nettverket (mappenavnet i data/); finnes det ikke, lages det (også --network)
+        /// Nettverket (mappenavnet i data/); finnes det ikke, lages det
         #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
         nettverk: String,
-        /// Året planen gjelder (standard: året i dokumentets tittel) (også --year)
+        /// Året planen gjelder (standard: året i dokumentets tittel)
         #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
         year: Option<i32>,
         /// Husstilen (standard: nettverkets, ellers gjettet fra dokumentet)

@@ -171,11 +171,7 @@ fn question(m: &Mailing) -> String {
     let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
     // What goes: the letter, and the documents by their file names.
     let documents: Vec<String> = m.held.documents.iter().map(|d| d.file.clone()).collect();
-    let documents = match documents.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} og {last}", rest.join(", ")),
-    };
+    let documents = crate::diag::and_list(&documents);
     format!(
         "Sender til {}{notes}: {} {}, følgebrev med {documents}. Fortsette? [j/N]",
         count(to_send, "mottaker", "mottakere"),
@@ -426,7 +422,7 @@ fn confirm_drafts(project: &Project, network: &str, year: i32, numbers: &[String
         .collect();
     println!(
         "Ført som sendt fra Outlook, {network} {year} ({}): {}: {}.",
-        done.documents.join(", "),
+        crate::diag::and_list(&done.documents),
         count(done.drafts.len(), "utkast", "utkast"),
         who.join(", ")
     );
@@ -753,6 +749,8 @@ pub fn guide(project: Option<&Project>) {
             println!("Kom i gang:\n");
             println!("  arsplan nettside       åpne nettsiden og lag nettverket ditt der (det enkleste)");
             println!("  arsplan ny nettverk    lag nettverket ditt her i terminalen: arsplan spør om det som trengs");
+            println!("  arsplan importer FIL.docx --nettverk NAVN");
+            println!("                         start fra fjorårets plan i Word: den blir nettverkets data");
             println!("  arsplan ny eksempel    prøv med eksempeldata, i en egen mappe (arsplan-eksempel)");
         }
     }

@@ -374,14 +374,17 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         // The same guided workbooks `ny nettverk` writes (help, drop-downs,
         // «Slik fyller du ut»), holding what the document said.
         let plan = plan_sheet(&draft);
-        let plan = scaffold::plan_book(draft.year, plan.columns, plan.rows);
+        let mut plan = scaffold::plan_book(draft.year, plan.columns, plan.rows);
+        // What the document said, never the worked examples of an empty year.
+        plan.examples.clear();
         scaffold::create(
             &year_dir.join(format!("plan.{ext}")),
             &scaffold::guided_bytes(&plan, excel, b';')?,
             &mut made,
         )?;
         let meetings = meetings_sheet(&draft, &groups, excel);
-        let meetings = scaffold::meetings_book(draft.year, &groups, meetings.columns, meetings.rows);
+        let mut meetings = scaffold::meetings_book(draft.year, &groups, meetings.columns, meetings.rows);
+        meetings.examples.clear();
         scaffold::create(
             &year_dir.join(format!("moter.{ext}")),
             &scaffold::guided_bytes(&meetings, excel, b';')?,

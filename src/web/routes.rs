@@ -1148,7 +1148,7 @@ async fn drafts_sent(
             text: format!(
                 "{network} {year}: {} ført som sendt fra Outlook ({}), til kommunenummer {}. Endres planen etter dette, sendes den som rettet versjon.",
                 crate::diag::count(c.drafts.len(), "utkast", "utkast"),
-                c.documents.join(", "),
+                crate::diag::and_list(&c.documents),
                 c.drafts.iter().map(|d| d.kommunenummer.as_str()).collect::<Vec<_>>().join(", ")
             ),
             details: vec![],

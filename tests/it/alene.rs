@@ -101,13 +101,11 @@ fn no_arguments_in_a_terminal_print_a_norwegian_start_guide() {
 }
 
 /// A GET with the token, over a plain socket; the reply's body.
-fn get(port: u16, path: &str, cookie: &str) -> (String, String) {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+/// A GET to the page at `host` (`ip:port`, a random address of 127.0.0.0/8).
+fn get(host: &str, path: &str, cookie: &str) -> (String, String) {
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut reply = String::new();
     s.read_to_string(&mut reply).unwrap();
     let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
@@ -134,10 +132,10 @@ fn no_arguments_without_a_terminal_start_the_web_page_that_makes_a_network() {
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     let url =
         line.trim().strip_prefix("Nettsiden kjører på ").unwrap_or_else(|| panic!("{line}")).to_string();
-    let rest = url.strip_prefix("http://127.0.0.1:").unwrap();
-    let (port, token) = rest.split_once("/?token=").unwrap();
-    let port: u16 = port.parse().unwrap();
-    let (_, body) = get(port, "/", &format!("arsplan_{port}={token}"));
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, token) = rest.split_once("/?token=").unwrap();
+    let port: u16 = host.rsplit_once(':').unwrap().1.parse().unwrap();
+    let (_, body) = get(host, "/", &format!("arsplan_{port}={token}"));
     let _ = child.kill();
     let _ = child.wait();
     assert!(body.contains("<h1>Kom i gang</h1>"), "{body}");
@@ -150,7 +148,7 @@ fn commands_options_and_messages_are_norwegian_first_with_the_english_names_stil
     let a = Alone::new();
     let root = a.root();
     let top = a.ok(&root, &["hjelp"]);
-    for cmd in ["bygg ", "sjekk ", "følg ", "nettside ", "send ", "trekk ", "ny ", "wordmal "] {
+    for cmd in ["bygg ", "sjekk ", "følg ", "nettside ", "send ", "trekk ", "ny ", "wordmal ", "importer "] {
         assert!(top.contains(&format!("\n  {cmd}")), "«{cmd}» in:\n{top}");
     }
     for english in ["  build", "  check", "  watch", "  serve", "også:", "(også"] {
@@ -750,7 +748,7 @@ fn a_leader_alone_from_the_downloaded_file_to_the_january_sending() {
     assert!(!subject(&out.join("utkast/1106.eml")).contains("Rettet"));
     let confirmed = a.ok(&root, &["send", "--år", "2027", "--utkast-sendt"]);
     assert!(
-        confirmed.contains("Ført som sendt fra Outlook, fonna 2027 (arsplan-2027.pdf): 2 utkast: Haugesund (1106), Stord (4614)."),
+        confirmed.contains("Ført som sendt fra Outlook, fonna 2027 (arsplan-2027.pdf og kalender-2027.ics): 2 utkast: Haugesund (1106), Stord (4614)."),
         "{confirmed}"
     );
     // A date moves after the sending: the correction goes out over SMTP, based on what she confirmed.
@@ -800,7 +798,7 @@ fn a_leader_alone_from_the_downloaded_file_to_the_january_sending() {
     let _ = server.wait();
     assert!(
         sent.contains(
-            "Sender til 2 mottakere (1 uverifisert hoppes over): fonna 2027, følgebrev med arsplan-2027.pdf."
+            "Sender til 2 mottakere (1 uverifisert hoppes over): fonna 2027, følgebrev med arsplan-2027.pdf og kalender-2027.ics."
         ),
         "{sent}"
     );

@@ -472,7 +472,7 @@ fn a_dropped_connection_is_resumed_and_every_recipient_gets_exactly_one_message(
     let err = text(&first.stderr);
     assert_eq!(first.status.code(), Some(1), "the dropped connection fails the run: {err}");
     assert!(text(&first.stdout)
-        .contains("Sender til 5 mottakere (1 uverifisert hoppes over): stavanger 2026, følgebrev med arsplan-2026.pdf og arsrapport-2025.pdf. Fortsette? [j/N] ja (--ja)"));
+        .contains("Sender til 5 mottakere (1 uverifisert hoppes over): stavanger 2026, følgebrev med arsplan-2026.pdf, arsrapport-2025.pdf og kalender-2026.ics. Fortsette? [j/N] ja (--ja)"));
     assert!(err.contains("feilet") && err.contains("2 meldinger ble sendt før feilen"), "{err}");
     assert!(err.contains("Kjør samme kommando igjen"), "{err}");
     assert_eq!(server.messages().len(), 2);
@@ -585,7 +585,7 @@ fn unverified_addresses_are_refused_unless_asked() {
     assert_eq!(server.messages().len(), 1);
     let out = send(dir.path(), server.port, &["--ta-med-uverifiserte"]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("Sender til 2 mottakere: stavanger 2026, følgebrev med arsplan-2026.pdf og arsrapport-2025.pdf. Fortsette?"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Sender til 2 mottakere: stavanger 2026, følgebrev med arsplan-2026.pdf, arsrapport-2025.pdf og kalender-2026.ics. Fortsette?"), "{}", text(&out.stdout));
     assert_eq!(server.messages().len(), 3);
 }
 
@@ -638,7 +638,7 @@ fn sending_asks_first_and_without_a_terminal_or_a_yes_sends_nothing() {
     let out = answering(dir.path(), "n", &args);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("Sender til 2 mottakere (1 uverifisert hoppes over): stavanger 2026, følgebrev med arsplan-2026.pdf og arsrapport-2025.pdf. Fortsette? [j/N]"), "{err}");
+    assert!(err.contains("Sender til 2 mottakere (1 uverifisert hoppes over): stavanger 2026, følgebrev med arsplan-2026.pdf, arsrapport-2025.pdf og kalender-2026.ics. Fortsette? [j/N]"), "{err}");
     assert!(err.contains("Avbrutt: ingenting er sendt."), "{err}");
     assert!(server.messages().is_empty());
 

@@ -1751,7 +1751,8 @@ fn the_sending_page_speaks_of_the_files_she_has_and_confirms_drafts_sent_from_ou
     wb.save(&path).unwrap();
     let page = s.get("/utsending/fonna/2027").text();
     assert!(
-        page.contains("arsplan-2027.pdf sendes med et følgebrev")
+        page.contains("Årsplanen («ÅRSPLAN 2027")
+            && page.contains("sendes med et følgebrev")
             && page.contains("<code>mottakere.xlsx</code>"),
         "{page}"
     );
@@ -1763,7 +1764,12 @@ fn the_sending_page_speaks_of_the_files_she_has_and_confirms_drafts_sent_from_ou
     let r = s.post("/utsending/fonna/2027/utkast-sendt", &[]);
     assert_eq!(r.status, 303);
     let page = s.get(r.header("location").unwrap()).text();
-    assert!(page.contains("fonna 2027: 2 utkast ført som sendt fra Outlook (arsplan-2027.pdf)"), "{page}");
+    assert!(
+        page.contains(
+            "fonna 2027: 2 utkast ført som sendt fra Outlook (arsplan-2027.pdf og kalender-2027.ics)"
+        ),
+        "{page}"
+    );
     assert!(!page.contains("Utkast som venter"), "{page}");
     let ledger: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("output/fonna/2027/utsending/sendelogg.json")).unwrap(),
