@@ -250,6 +250,12 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|våren|høsten|vår|høst|sommer|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|des)",
     )
 });
+/// A word naming a part of the year: a season, a month, a half-year, a term.
+static PERIOD_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(?:vår|høst|sommer|vinter)\w*|\w*(?:halvår|semester|kvartal|tertial)|januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|apr|jun|jul|aug|sept?|okt|nov|des)\b",
+    )
+});
 static TRUST: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(Helse\s?region\s+Vest|Helse\s+(?:Stavanger|Bergen|Fonna|Førde|Vest|Sør-Øst|Nord|Midt-Norge|Møre og Romsdal|Nord-Trøndelag|Finnmark|Helgeland)|Ahus|Akershus universitetssykehus|Sykehuset [A-ZÆØÅ][a-zæøå]+(?:\s[A-ZÆØÅ][a-zæøå]+)?|[A-ZÆØÅ][a-zæøå]+ universitetssykehus|Universitetssykehuset [A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)",
@@ -473,15 +479,14 @@ fn classify(t: &Table) -> TableKind {
     TableKind::Layout
 }
 
-/// A column heading that names a period of the year («Vår», «Høsten 2026»,
-/// «1. halvår»), without the year; not «Dato» or «Møtedato».
+/// A column heading that names a period of the year («Vår», «Dato høst»,
+/// «Høsten 2026», «1. halvår»), as written without the year; not «Dato»
+/// or «Møtedato».
 fn period_heading(heading: &str) -> Option<String> {
-    let t = heading.split_whitespace().collect::<Vec<_>>().join(" ");
-    let t = YEAR.replace_all(&t, "").trim().trim_end_matches(':').trim().to_string();
-    let lower = t.to_lowercase();
-    let period =
-        PERIOD.is_match(&t) || ["halvår", "semester", "kvartal", "tertial"].iter().any(|w| lower.contains(w));
-    (period && !lower.contains("dato") && t.split_whitespace().count() <= 3).then_some(t)
+    let t = YEAR.replace_all(heading, "");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.trim_end_matches(':').trim().to_string();
+    (PERIOD_WORD.is_match(&t) && t.split_whitespace().count() <= 3).then_some(t)
 }
 
 /// A cell that holds dates and little else (`16. april`, `30.01, 13.05`).
@@ -2214,8 +2219,10 @@ mod tests {
                 ("stord_2", "Høstsemester")
             ]
         );
-        // A column of dates under «Dato» is no period.
-        assert_eq!(period_heading("Dato våren 2027"), None);
+        // A column of dates under «Dato» is no period; «Dato vår» is.
+        assert_eq!(period_heading("Dato 2027"), None);
+        assert_eq!(period_heading("Møtedato"), None);
+        assert_eq!(period_heading("Dato våren 2027").as_deref(), Some("Dato våren"));
         assert_eq!(period_heading("1. halvår:").as_deref(), Some("1. halvår"));
     }
 

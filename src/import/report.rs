@@ -317,18 +317,33 @@ fn summary(d: &Draft, ctx: &Context) -> Vec<String> {
             if guessed.len() == 1 { "det" } else { "de" }
         ));
     }
-    // What found no place, apart from headings the house style writes in its own words.
-    let styled: Vec<&Source> =
-        d.log.iter().filter(|e| matches!(e.target, Target::Style(_))).map(|e| &e.source).collect();
+    // What found no place, apart from headings the house style writes in its
+    // own words and dates it writes in its own format.
+    let logged = |f: fn(&Target) -> bool| -> Vec<&Source> {
+        d.log.iter().filter(|e| f(&e.target)).map(|e| &e.source).collect()
+    };
+    let styled = logged(|t| matches!(t, Target::Style(_)));
+    let dated = logged(|t| matches!(t, Target::Meeting(_)));
     let entries = not_placed(d, ctx.compared);
-    let (own_words, lost): (Vec<_>, Vec<_>) =
+    let (own_words, rest): (Vec<_>, Vec<_>) =
         entries.iter().partition(|(sources, _, _)| sources.iter().all(|s| styled.contains(&s)));
+    let (own_dates, lost): (Vec<_>, Vec<_>) =
+        rest.into_iter().partition(|(sources, _, _)| sources.iter().all(|s| dated.contains(&s)));
     if lost.is_empty() {
         out.push("Alt innhold i Word-filen har fått en plass i dataene.".into());
     } else {
         out.push(format!(
             "{} fant ingen plass og står under «Ikke plassert» nedenfor: flytt teksten dit den hører hjemme.",
             crate::diag::count(lost.len(), "avsnitt", "avsnitt")
+        ));
+    }
+    if !own_dates.is_empty() {
+        let texts: Vec<String> = own_dates.iter().map(|(_, t, _)| t.clone()).collect();
+        out.push(format!(
+            "{} skrives i husstilens datoformat, ikke slik Word-filen skrev {} ({}).",
+            if texts.len() == 1 { "Datoen" } else { "Datoene" },
+            if texts.len() == 1 { "den" } else { "dem" },
+            quoted_list(&texts, 3)
         ));
     }
     if !own_words.is_empty() {
