@@ -69,6 +69,9 @@ pub struct Theme {
     /// Wording that arsplan writes outside the templates (footer, mail subject, ...).
     #[serde(rename = "tekster")]
     pub texts: Texts,
+    /// Typographic choices: hyphenation, words that stay on one line.
+    #[serde(rename = "typografi", default)]
+    pub typography: Typography,
     /// Anything else the templates may read as `stil.ekstra.*`.
     #[serde(rename = "ekstra", default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -159,6 +162,21 @@ pub struct Spacing {
     pub cell_h_pt: f32,
 }
 
+/// Typographic choices of a house style (`[typografi]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Typography {
+    /// Hyphenate body text (Word's automatic hyphenation); off by default, as
+    /// in Word. Table cells, titles, headings, names, dates and numbers are
+    /// never hyphenated.
+    #[serde(rename = "orddeling", default)]
+    pub hyphenate: bool,
+    /// Names and phrases that are never broken across lines («Helse Vest»,
+    /// «Meld. St.»): their spaces become no-break spaces wherever they appear.
+    #[serde(rename = "hold_sammen", default)]
+    pub keep_together: Vec<String>,
+}
+
 /// Wording arsplan writes itself; the base style (`felles`) has every value.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -221,6 +239,13 @@ pub struct ParaStyle {
     /// Keep on the same page as what follows (captions, labels).
     #[serde(rename = "hold_med_neste", default)]
     pub keep_with_next: bool,
+    /// Keep the paragraphs of a group in this style on one page (a signature).
+    #[serde(rename = "hold_sammen", default)]
+    pub keep_together: bool,
+    /// Keep the paragraph before (the closing paragraph before a signature)
+    /// whole and on the same page as this one.
+    #[serde(rename = "hold_med_forrige", default)]
+    pub keep_with_previous: bool,
     /// A font of its own: the PDF's family (`Carlito`, `Liberation Sans`,
     /// `Caladea`) and the one Word uses (default: the PDF family's Word twin).
     #[serde(rename = "skrift", default)]

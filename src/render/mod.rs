@@ -7,6 +7,8 @@ pub mod chart;
 pub mod docx;
 pub mod pages;
 pub mod pdf;
+pub mod spacing;
+pub mod typo;
 pub mod world;
 
 use std::collections::BTreeMap;

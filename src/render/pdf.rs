@@ -14,6 +14,7 @@ use typst::foundations::{Bytes, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::spacing::{self, FontMetrics, Model, Para, Place};
 use super::world::{self, lit};
 use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
@@ -26,6 +27,8 @@ pub struct Pdf;
 /// Where list markers sit and where the text of a list item starts, per level.
 pub const LIST_INDENT_MM: f32 = 1.5;
 pub const LIST_MARKER_MM: f32 = 5.0;
+/// The width of a table's rules, in points (Word's `w:sz="4"`, eighths of a point).
+pub const RULE_PT: f32 = 0.5;
 
 fn rgb(theme: &Theme, name: &str) -> String {
     format!("rgb(\"#{}\")", theme.color(name))
@@ -37,7 +40,8 @@ fn inlines(out: &mut String, items: &[Inline]) {
             Inline::Text(t) if t.is_empty() => {}
             Inline::Text(t) => {
                 out.push('#');
-                out.push_str(&lit(t));
+                // The fonts have no no-break hyphen: a hyphen and a word joiner.
+                out.push_str(&lit(&t.replace(super::typo::NBHY, "-\u{2060}")));
             }
             Inline::Strong(c) => {
                 out.push_str("#strong[");
@@ -93,22 +97,17 @@ fn heading_text_args(theme: &Theme, st: &ParaStyle) -> String {
     )
 }
 
-/// The space between lines for a line height (a multiple of the font's
-/// single line, as Word sets it), in ems.
-fn leading(font: &str, line: f32) -> f64 {
-    let (body, single) = world::line_metrics(font);
-    (f64::from(line) * single - body).max(0.0)
-}
-
-/// `set` rules (code, each ending in `;`) for a style's own line height and
-/// indents, as Word template styles may have them; empty when it has none.
-fn par_rules(theme: &Theme, st: &ParaStyle) -> String {
-    let mut out = String::new();
-    if let Some(l) = st.line {
-        let _ =
-            write!(out, "set par(leading: {:.4}em); ", leading(st.font.as_deref().unwrap_or(&theme.font), l));
-    }
-    match st.first_line_mm {
+/// `set` rules (code, each ending in `;`) for the lines of a paragraph in
+/// the model's spacing: text edges and leading as Word sets its lines, and the
+/// style's indents.
+fn line_rules(p: &Para, st: Option<&ParaStyle>) -> String {
+    let font = FontMetrics::of(&p.font);
+    let mut out = format!(
+        "set text({}); set par(leading: {}); ",
+        p.line.typst_edges(&font, p.size),
+        p.line.typst_leading(&font)
+    );
+    match st.and_then(|st| st.first_line_mm) {
         Some(f) if f > 0.0 => {
             let _ = write!(out, "set par(first-line-indent: (amount: {f}mm, all: true)); ");
         }
@@ -138,157 +137,305 @@ fn align_of(a: Align) -> &'static str {
     }
 }
 
-/// A block in a paragraph style: Word's space after the previous paragraph plus
-/// this one's space before, this one's space after, kept with the next when asked.
-fn styled_block(out: &mut String, theme: &Theme, st: &ParaStyle, body: impl FnOnce(&mut String)) {
-    let p = theme.spacing.paragraph_pt;
-    let above = st.space_before_pt.unwrap_or(0.0) + p;
-    let below = st.space_after_pt.unwrap_or(p).max(p);
-    let sticky = if st.keep_with_next { "sticky: true, " } else { "" };
-    let args = text_args(theme, st);
-    let _ = write!(out, "#block(above: {above}pt, below: {below}pt, {sticky}{}width: 100%)[", inset(st));
-    if !args.is_empty() {
-        let _ = writeln!(out, "#set text({args})");
-    }
-    for rule in par_rules(theme, st).split("; ").filter(|r| !r.is_empty()) {
-        let _ = writeln!(out, "#{rule}");
-    }
-    let _ = writeln!(out, "#set align({})", align_of(st.align()));
-    body(out);
-    out.push_str("]\n\n");
+/// What the body is written with: the house style and its paragraph model.
+struct Cx<'a> {
+    theme: &'a Theme,
+    model: Model<'a>,
 }
 
-fn blocks(out: &mut String, theme: &Theme, items: &[Block]) {
-    for b in items {
-        block(out, theme, b);
-    }
+/// The container a sequence of blocks stands in, which decides the spacing
+/// its paragraphs get (see [`Place`]).
+#[derive(Clone, Copy)]
+enum In<'s> {
+    Body,
+    /// A named style's group of paragraphs.
+    Group(&'s str),
+    Cell,
 }
 
-fn block(out: &mut String, theme: &Theme, b: &Block) {
-    match b {
-        Block::Title(content) => {
-            out.push_str("#title[");
-            inlines(out, content);
-            out.push_str("]\n\n");
+/// The first or last paragraph of a block, for the space around it.
+enum Edge {
+    Para(Para),
+    /// A table: Word puts no space of its own above or below one.
+    Table,
+    /// A page break: the next page starts at its top.
+    Break,
+}
+
+impl Cx<'_> {
+    /// A plain paragraph (text, picture, chart) in a container, at `i` of `n`.
+    fn plain(&self, inn: In, i: usize, n: usize) -> Para {
+        match inn {
+            In::Body => self.model.normal(),
+            In::Group(class) => self.model.place(self.model.class(class), Place::Group { i, n }),
+            In::Cell => self.model.place(self.model.normal(), Place::Cell { last: i + 1 == n }),
         }
-        Block::Heading { level, content, class } => {
-            match class.as_ref().and_then(|c| theme.classes.get(c)) {
-                // A heading in a named style: its look, its place in the outline.
-                Some(st) => {
-                    let st = ParaStyle { keep_with_next: true, ..st.clone() };
-                    // The heading's own show-set (a larger bold text) must not apply.
-                    let args = heading_text_args(theme, &st);
-                    let _ = writeln!(out, "#[#show heading: it => {{ set text({args}); it.body }}");
-                    styled_block(out, theme, &st, |out| {
+    }
+
+    /// The paragraphs of a list, in order (nested lists in place): the items'
+    /// first paragraphs are list paragraphs, others are body paragraphs.
+    fn list_paras(&self, items: &[Vec<Block>], inn: In, out: &mut Vec<Para>) {
+        for item in items {
+            for (k, b) in item.iter().enumerate() {
+                match b {
+                    Block::List { items, .. } => self.list_paras(items, inn, out),
+                    Block::Paragraph(_) if k == 0 => {
+                        out.push(self.model.place(self.model.normal(), Place::Item { last: false }))
+                    }
+                    other => {
+                        if let (Some(Edge::Para(p)), _) = self.edges(other, inn, 0, 1) {
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first and the last paragraph of a block at `i` of `n` in its container.
+    fn edges(&self, b: &Block, inn: In, i: usize, n: usize) -> (Option<Edge>, Option<Edge>) {
+        let both = |p: Para| (Some(Edge::Para(p.clone())), Some(Edge::Para(p)));
+        match b {
+            Block::Title(_) => both(self.model.title()),
+            Block::Heading { level, class, .. } => both(self.model.heading(*level, class.as_deref())),
+            Block::Paragraph(_) | Block::Image(_) | Block::Chart(_) => both(self.plain(inn, i, n)),
+            Block::List { items, .. } => {
+                let mut paras = Vec::new();
+                self.list_paras(items, inn, &mut paras);
+                let last = paras.len().saturating_sub(1);
+                if let Some(p) = paras.get_mut(last).filter(|p| p.style == spacing::LIST) {
+                    *p = self.model.place(self.model.normal(), Place::Item { last: true });
+                }
+                if let In::Cell = inn {
+                    if let Some(p) = paras.get_mut(last) {
+                        p.after = if i + 1 == n { 0.0 } else { self.model.item_gap() };
+                    }
+                }
+                (paras.first().cloned().map(Edge::Para), paras.last().cloned().map(Edge::Para))
+            }
+            Block::Table(_) => (Some(Edge::Table), Some(Edge::Table)),
+            Block::Styled { class, blocks } => {
+                let k = blocks.len();
+                let first = blocks.first().and_then(|b| self.edges(b, In::Group(class), 0, k).0);
+                let last = blocks.last().and_then(|b| self.edges(b, In::Group(class), k - 1, k).1);
+                (first, last)
+            }
+            Block::PageBreak => (Some(Edge::Break), Some(Edge::Break)),
+        }
+    }
+
+    /// The space between two neighbouring blocks, in points.
+    fn gap(&self, prev: &Edge, next: &Edge) -> f64 {
+        match (prev, next) {
+            (Edge::Para(a), Edge::Para(b)) => self.model.gap(a, b),
+            (Edge::Table, Edge::Para(b)) => f64::from(self.model.after_table(b.clone()).before),
+            (Edge::Para(a), Edge::Table) => {
+                self.model.gap(a, &Para { before: 0.0, contextual: false, ..a.clone() })
+            }
+            (Edge::Table, Edge::Table) => f64::from(self.theme.spacing.paragraph_pt),
+            (Edge::Break, _) | (_, Edge::Break) => 0.0,
+        }
+    }
+
+    /// Blocks one after the other, each gap as the model has it.
+    fn flow(&self, out: &mut String, items: &[Block], inn: In) {
+        let n = items.len();
+        let mut parts: Vec<String> = Vec::new();
+        let mut prev_last: Option<Edge> = None;
+        for (i, b) in items.iter().enumerate() {
+            let (first, last) = self.edges(b, inn, i, n);
+            let mut part = String::new();
+            if let (Some(p), Some(f)) = (&prev_last, &first) {
+                let g = self.gap(p, f);
+                if g > 0.001 {
+                    let _ = writeln!(part, "#v({g:.3}pt, weak: true)");
+                }
+            }
+            // A block that keeps the one before with it (a signature and the
+            // closing paragraph): the one before is whole and sticks to it.
+            let keeps_previous = match b {
+                Block::Styled { class, .. } => {
+                    self.theme.classes.get(class).is_some_and(|st| st.keep_with_previous)
+                }
+                _ => false,
+            };
+            if keeps_previous {
+                if let Some(prevpart) = parts.pop() {
+                    let (gap, body) = split_gap(&prevpart);
+                    parts.push(format!(
+                        "{gap}#block(sticky: true, breakable: false, width: 100%)[\n{body}]\n\n"
+                    ));
+                }
+            }
+            self.block(&mut part, b, inn);
+            parts.push(part);
+            prev_last = last.or(prev_last);
+        }
+        for p in parts {
+            out.push_str(&p);
+        }
+    }
+
+    fn block(&self, out: &mut String, b: &Block, inn: In) {
+        let theme = self.theme;
+        match b {
+            Block::Title(content) => {
+                out.push_str("#title[");
+                inlines(out, content);
+                out.push_str("]\n\n");
+            }
+            Block::Heading { level, content, class } => {
+                match class.as_ref().and_then(|c| theme.classes.get(c)) {
+                    // A heading in a named style: its look, its place in the outline.
+                    Some(st) => {
+                        let st = ParaStyle { keep_with_next: true, ..st.clone() };
+                        let p = self.model.heading(*level, class.as_deref());
+                        // The heading's own show-set (a larger bold text) must not apply.
+                        let args = heading_text_args(theme, &st);
+                        let _ = writeln!(out, "#[#show heading: it => {{ set text({args}); it.body }}");
+                        self.styled_block(out, &st, &p, true, |out| {
+                            let _ = write!(out, "#heading(level: {level})[");
+                            inlines(out, content);
+                            out.push(']');
+                        });
+                        out.push_str("]\n\n");
+                    }
+                    None => {
                         let _ = write!(out, "#heading(level: {level})[");
                         inlines(out, content);
-                        out.push(']');
-                    });
-                    out.push_str("]\n\n");
-                }
-                None => {
-                    let _ = write!(out, "#heading(level: {level})[");
-                    inlines(out, content);
-                    out.push_str("]\n\n");
+                        out.push_str("]\n\n");
+                    }
                 }
             }
-        }
-        Block::Paragraph(c) => {
-            inlines(out, c);
-            out.push_str("\n\n");
-        }
-        Block::List { ordered, items } => {
-            // A list has a paragraph's space around it; inside it, items (and
-            // nested lists) are spaced like list items.
-            let sp = &theme.spacing;
-            let _ = write!(
-                out,
-                "#block(above: {0}pt, below: {0}pt)[#set par(spacing: {1}pt)\n#set block(spacing: {1}pt)\n",
-                sp.paragraph_pt, sp.list_pt
-            );
-            list(out, theme, *ordered, items);
-            out.push_str("]\n\n");
-        }
-        Block::Table(t) => {
-            // Around a table a paragraph's space; inside its cells, list spacing and hyphenation.
-            let sp = &theme.spacing;
-            let _ = write!(
-                out,
-                "#block(above: {0}pt, below: {0}pt, width: 100%)[#set par(spacing: {1}pt)\n#set block(spacing: {1}pt)\n#set text(hyphenate: true)\n",
-                sp.paragraph_pt, sp.list_pt
-            );
-            table(out, theme, t);
-            out.push_str("]\n\n");
-        }
-        Block::Image(img) => {
-            let width = img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "#image({}, alt: {}{width})\n",
-                lit(&asset_path("assets", &img.src)),
-                lit(&img.alt)
-            );
-        }
-        Block::Chart(c) => {
-            out.push_str(&super::chart::typst(c, theme));
-            out.push('\n');
-        }
-        Block::Styled { class, blocks: inner } => {
-            let st = theme.classes.get(class).cloned().unwrap_or_default();
-            styled_block(out, theme, &st, |out| blocks(out, theme, inner));
-        }
-        Block::PageBreak => out.push_str("#pagebreak(weak: true)\n\n"),
-    }
-}
-
-/// A list's items; a nested list is written in place.
-fn list(out: &mut String, theme: &Theme, ordered: bool, items: &[Vec<Block>]) {
-    out.push_str(if ordered { "#enum(" } else { "#list(" });
-    for item in items {
-        out.push('[');
-        for b in item {
-            match b {
-                Block::List { ordered, items } => list(out, theme, *ordered, items),
-                other => block(out, theme, other),
+            Block::Paragraph(c) => {
+                inlines(out, c);
+                out.push_str("\n\n");
             }
+            Block::List { ordered, items } => {
+                let gap = self.item_spacing();
+                self.list(out, *ordered, items, inn, gap);
+                out.push_str("\n\n");
+            }
+            Block::Table(t) => self.table(out, t),
+            Block::Image(img) => {
+                // As Word shows a picture: in a line of its own, on the baseline.
+                let width = img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "#box(image({}, alt: {}{width}))\n",
+                    lit(&asset_path("assets", &img.src)),
+                    lit(&img.alt)
+                );
+            }
+            Block::Chart(c) => {
+                out.push_str(&super::chart::typst(c, theme));
+                out.push('\n');
+            }
+            Block::Styled { class, blocks: inner } => {
+                let st = theme.classes.get(class).cloned().unwrap_or_default();
+                let p = self.model.class(class);
+                self.styled_block(out, &st, &p, st.keep_together, |out| {
+                    self.flow(out, inner, In::Group(class))
+                });
+            }
+            Block::PageBreak => out.push_str("#pagebreak(weak: true)\n\n"),
         }
-        out.push_str("],");
     }
-    out.push_str(")\n");
-}
 
-fn table(out: &mut String, theme: &Theme, t: &Table) {
-    let cols: Vec<String> = t.widths.iter().map(|w| format!("{w}fr")).collect();
-    let _ = writeln!(
-        out,
-        "#table(columns: ({},), fill: (x, y) => if y < {} {{ {} }},",
-        cols.join(", "),
-        t.header_rows,
-        rgb(theme, "tabellhode")
-    );
-    let cell = |out: &mut String, c: &[Block], head: bool| {
-        out.push('[');
-        if head {
-            let _ = writeln!(out, "#set text(fill: {}, weight: \"bold\")", rgb(theme, "tabellhode_tekst"));
+    /// The spacing between a list's items as Typst sets it (the gap and the
+    /// extra height of a line).
+    fn item_spacing(&self) -> f64 {
+        let item = self.model.place(self.model.normal(), Place::Item { last: false });
+        self.model.gap(&item, &item)
+    }
+
+    /// A block in a paragraph style: its look, kept with the next when asked,
+    /// whole when `together`.
+    fn styled_block(
+        &self,
+        out: &mut String,
+        st: &ParaStyle,
+        p: &Para,
+        together: bool,
+        body: impl FnOnce(&mut String),
+    ) {
+        let sticky = if st.keep_with_next { "sticky: true, " } else { "" };
+        let breakable = if together { "breakable: false, " } else { "" };
+        let args = text_args(self.theme, st);
+        let _ = write!(out, "#block({sticky}{breakable}{}width: 100%)[", inset(st));
+        if !args.is_empty() {
+            let _ = writeln!(out, "#set text({args})");
         }
-        blocks(out, theme, c);
-        out.push_str("],\n");
-    };
-    if t.header_rows > 0 {
-        out.push_str("table.header(repeat: true,\n");
-        for row in t.rows.iter().take(t.header_rows) {
+        for rule in line_rules(p, Some(st)).split("; ").filter(|r| !r.is_empty()) {
+            let _ = writeln!(out, "#{rule}");
+        }
+        let _ = writeln!(out, "#set align({})", align_of(st.align()));
+        body(out);
+        out.push_str("]\n\n");
+    }
+
+    /// A list's items; a nested list is written in place.
+    fn list(&self, out: &mut String, ordered: bool, items: &[Vec<Block>], inn: In, gap: f64) {
+        let _ = write!(out, "#{}(spacing: {gap:.3}pt, ", if ordered { "enum" } else { "list" });
+        for item in items {
+            out.push('[');
+            for (k, b) in item.iter().enumerate() {
+                if k > 0 {
+                    let _ = writeln!(out, "#v({gap:.3}pt, weak: true)");
+                }
+                match b {
+                    Block::List { ordered, items } => self.list(out, *ordered, items, inn, gap),
+                    other => self.block(out, other, inn),
+                }
+            }
+            out.push_str("],");
+        }
+        out.push_str(")\n");
+    }
+
+    fn table(&self, out: &mut String, t: &Table) {
+        let theme = self.theme;
+        let cols: Vec<String> = t.widths.iter().map(|w| format!("{w}fr")).collect();
+        let _ = writeln!(
+            out,
+            "#table(columns: ({},), fill: (x, y) => if y < {} {{ {} }},",
+            cols.join(", "),
+            t.header_rows,
+            rgb(theme, "tabellhode")
+        );
+        let cell = |out: &mut String, c: &[Block], head: bool| {
+            out.push('[');
+            if head {
+                let _ =
+                    writeln!(out, "#set text(fill: {}, weight: \"bold\")", rgb(theme, "tabellhode_tekst"));
+            }
+            self.flow(out, c, In::Cell);
+            out.push_str("],\n");
+        };
+        if t.header_rows > 0 {
+            out.push_str("table.header(repeat: true,\n");
+            for row in t.rows.iter().take(t.header_rows) {
+                for c in row {
+                    cell(out, c, true);
+                }
+            }
+            out.push_str("),\n");
+        }
+        for row in t.rows.iter().skip(t.header_rows) {
             for c in row {
-                cell(out, c, true);
+                cell(out, c, false);
             }
         }
-        out.push_str("),\n");
+        out.push_str(")\n\n");
     }
-    for row in t.rows.iter().skip(t.header_rows) {
-        for c in row {
-            cell(out, c, false);
-        }
+}
+
+/// A part of the flow split into its leading gap (`#v(..)`) and the rest.
+fn split_gap(part: &str) -> (&str, &str) {
+    match part.strip_prefix("#v(").and_then(|r| r.find('\n')) {
+        Some(end) => part.split_at(end + 4),
+        None => ("", part),
     }
-    out.push_str(")\n\n");
 }
 
 /// The header: a logo picture or the typographic mark at the left; a second
@@ -432,6 +579,7 @@ fn footer(theme: &Theme) -> String {
 
 /// The Typst source of a document: preamble from the house style, then the body.
 pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
+    let doc = &super::typo::set(doc, theme);
     let mut s = String::new();
     let m = &doc.meta;
     let keywords: Vec<String> = m.keywords.iter().map(|k| lit(k)).collect();
@@ -448,17 +596,21 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
     );
     let (lang, region) = m.lang.split_once('-').unwrap_or((&m.lang, ""));
     let sp = &theme.spacing;
-    // Lines as Word sets them: a multiple of the font's single line height.
-    let (body, single) = world::line_metrics(&theme.font);
-    let leading = (f64::from(sp.line) * single - body).max(0.0);
+    let cx = Cx { theme, model: Model::new(theme) };
+    let normal = cx.model.normal();
+    let metrics = FontMetrics::of(&theme.font);
+    // Lines as Word sets them (see render::spacing); no hyphenation unless the
+    // house style asks for it, and then only in running text.
     let _ = writeln!(
         s,
-        "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: false, fill: {}, top-edge: \"ascender\", bottom-edge: \"descender\")",
+        "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: {}, fill: {}, {})",
         lit(&theme.font),
         theme.font_size,
         lit(lang),
         lit(region),
-        rgb(theme, "tekst")
+        theme.typography.hyphenate,
+        rgb(theme, "tekst"),
+        normal.line.typst_edges(&metrics, normal.size),
     );
     let p = &theme.page;
     let (width, height) = p.size_mm();
@@ -472,60 +624,54 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         theme.word_header().map(|h| word_header_footer(theme, h)).unwrap_or_else(|| header(theme, assets)),
         theme.word_footer().map(|f| word_header_footer(theme, f)).unwrap_or_else(|| footer(theme)),
     );
-    let _ = writeln!(s, "#set par(spacing: {}pt, leading: {leading:.4}em)", sp.paragraph_pt);
-    let _ = writeln!(s, "#set block(spacing: {}pt)", sp.paragraph_pt);
+    // Every gap between blocks is written where it stands (Cx::flow).
+    let _ = writeln!(s, "#set par(spacing: 0pt, leading: {})", normal.line.typst_leading(&metrics));
+    s.push_str("#set block(spacing: 0pt)\n");
     let marker = |m: &str| format!("box(width: {LIST_MARKER_MM}mm, align(left)[{m}])");
     let _ = writeln!(
         s,
-        "#set list(marker: ({}, {}, {}), indent: {LIST_INDENT_MM}mm, body-indent: 0pt, spacing: {}pt)",
+        "#set list(marker: ({}, {}, {}), indent: {LIST_INDENT_MM}mm, body-indent: 0pt)",
         marker("•"),
         marker("–"),
         marker("▪"),
-        sp.list_pt
     );
     let _ = writeln!(
         s,
-        "#set enum(numbering: n => box(width: {LIST_MARKER_MM}mm, align(left)[#n.]), indent: {LIST_INDENT_MM}mm, body-indent: 0pt, spacing: {}pt)",
-        sp.list_pt
+        "#set enum(numbering: n => box(width: {LIST_MARKER_MM}mm, align(left)[#n.]), indent: {LIST_INDENT_MM}mm, body-indent: 0pt)",
     );
-    // Tables: rows never split across pages, header rows repeat, narrow text is hyphenated.
-    // Word sets a cell's line a whole single line high (with the font's line
-    // gap); Typst's text box has no gap: a cell padded less than half the gap
-    // (Word's own Table Grid pads 0) gets that much, or its text touches the rules.
-    let half_gap = (single - body) / 2.0 * f64::from(theme.font_size);
+    // Tables: rows never split across pages, header rows repeat, no hyphenation.
+    // Word's rules take room (half a rule above and below each row's text);
+    // Typst draws them over the cells' edges.
     let _ = writeln!(
         s,
-        "#set table(stroke: 0.5pt + {}, inset: (x: {}pt, y: {:.2}pt), align: left)",
+        "#set table(stroke: {RULE_PT}pt + {}, inset: (x: {}pt, y: {}pt), align: left)",
         rgb(theme, "linje"),
         sp.cell_h_pt,
-        f64::from(sp.cell_v_pt).max(half_gap)
+        sp.cell_v_pt + RULE_PT / 2.0
     );
-    s.push_str("#set table.cell(breakable: false)\n");
+    s.push_str("#set table.cell(breakable: false)\n#show table: set text(hyphenate: false)\n");
     for level in 1..=4u8 {
         let st = theme.heading(level);
-        let above = st.space_before_pt.unwrap_or(14.0) + sp.paragraph_pt;
-        let below = st.space_after_pt.unwrap_or(6.0).max(sp.paragraph_pt);
-        let set = format!("set text({}); {}", heading_text_args(theme, &st), par_rules(theme, &st));
+        let para = cx.model.heading(level, None);
+        let set = format!("set text({}); {}", heading_text_args(theme, &st), line_rules(&para, Some(&st)));
         let _ = writeln!(
             s,
-            "#show heading.where(level: {level}): it => {{ {set}set align({}); block(above: {above}pt, below: {below}pt, sticky: true, {}it.body) }}",
+            "#show heading.where(level: {level}): it => {{ {set}set text(hyphenate: false); set align({}); block(sticky: true, breakable: false, width: 100%, {}it.body) }}",
             align_of(st.align()),
             inset(&st),
         );
     }
-    let title = theme.classes.get("tittel").cloned().unwrap_or_default();
+    let title = theme.classes.get(spacing::TITLE).cloned().unwrap_or_default();
     let _ = writeln!(
         s,
-        "#show title: it => {{ set text({}); {}set align({}); block(above: {}pt, below: {}pt, sticky: true, {}it.body) }}",
+        "#show title: it => {{ set text({}); {}set text(hyphenate: false); set align({}); block(sticky: true, breakable: false, width: 100%, {}it.body) }}",
         heading_text_args(theme, &title),
-        par_rules(theme, &title),
+        line_rules(&cx.model.title(), Some(&title)),
         align_of(title.align()),
-        title.space_before_pt.unwrap_or(0.0) + sp.paragraph_pt,
-        title.space_after_pt.unwrap_or(sp.paragraph_pt).max(sp.paragraph_pt),
         inset(&title),
     );
     s.push('\n');
-    blocks(&mut s, theme, &doc.blocks);
+    cx.flow(&mut s, &doc.blocks, In::Body);
     s
 }
 

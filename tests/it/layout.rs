@@ -1,9 +1,10 @@
 //! Layout: every example document is checked as laid out, not as text alone —
 //! from Typst's laid-out pages (no heading at the foot of a page, no table row
-//! split across pages, no last page holding a line or two) and from the DOCX
-//! XML (headings and labels kept with the next paragraph, rows that cannot
-//! split, header rows that repeat, a footer in one size and colour). With
-//! LibreOffice, the DOCX paginates within one page of the PDF.
+//! split across pages, no last page holding a line or two, no hyphenated
+//! word) and from the DOCX XML (headings and labels kept with the next
+//! paragraph, rows that cannot split, header rows that repeat, a footer in one
+//! size and colour, no automatic hyphenation). With LibreOffice, the DOCX has
+//! the PDF's pages: as many, each with the same words.
 
 use std::io::Read;
 use std::process::Command;
@@ -174,39 +175,147 @@ fn every_table_has_header_cells_and_the_title_and_sub_headings_are_headings() {
     }
 }
 
-#[test]
-#[ignore = "needs soffice (LibreOffice) and pdfinfo (poppler-utils)"]
-fn docx_and_pdf_paginate_alike_within_one_page() {
-    common::need("soffice", &["--version"]);
-    common::need("pdfinfo", &["-v"]);
-    let dir = tempfile::tempdir().unwrap();
-    let docs = every_document();
-    let mut inputs = Vec::new();
-    for (i, (_, _, _, docx)) in docs.iter().enumerate() {
-        let path = dir.path().join(format!("d{i}.docx"));
-        std::fs::write(&path, docx).unwrap();
-        inputs.push(path);
+/// The laid-out lines of text: (page, the line's text), a line per baseline
+/// of the body or of one table cell, left to right.
+fn laid_lines(runs: &[pages::Run]) -> Vec<(usize, String)> {
+    let mut lines: std::collections::BTreeMap<(usize, Option<usize>, i64), Vec<&pages::Run>> =
+        Default::default();
+    for r in runs.iter().filter(|r| r.body) {
+        lines.entry((r.page, r.cell, (r.y * 2.0).round() as i64)).or_default().push(r);
     }
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
+    lines
+        .into_iter()
+        .map(|((page, _, _), mut rs)| {
+            rs.sort_by(|a, b| a.x.total_cmp(&b.x));
+            (page, rs.iter().map(|r| r.text.as_str()).collect())
+        })
+        .collect()
+}
+
+/// Lines that end in a word broken by hyphenation (Typst marks the break
+/// with a soft hyphen).
+fn hyphenated(runs: &[pages::Run]) -> Vec<String> {
+    laid_lines(runs).into_iter().filter(|(_, l)| l.trim_end().ends_with('\u{ad}')).map(|(_, l)| l).collect()
+}
+
+#[test]
+fn no_word_is_hyphenated_unless_the_house_style_asks() {
+    for (name, _, fitted, docx) in every_document() {
+        let runs = pages::runs(&fitted.pages, &fitted.theme);
+        let broken = hyphenated(&runs);
+        assert!(broken.is_empty(), "{name}: hyphenated in the PDF: {broken:?}");
+        let settings = part(&docx, "word/settings.xml");
+        assert!(!settings.contains("autoHyphenation"), "{name}: the DOCX hyphenates: {settings}");
+    }
+    // A house style that asks for it hyphenates running text, never a table cell.
+    let out = tempfile::tempdir().unwrap();
+    let project = common::project(out.path());
+    let p = project.prepare("stavanger", 2025).unwrap();
+    let report =
+        project.documents(&p).unwrap().into_iter().find(|m| m.stem.starts_with("arsrapport")).unwrap();
+    let mut theme = (*p.theme).clone();
+    theme.typography.hyphenate = true;
+    let laid = render::pdf::layout(&report.document, &theme, &p.assets).unwrap();
+    let runs = pages::runs(&laid, &theme);
+    assert!(!hyphenated(&runs).is_empty(), "hyphenation on: some word in running text is broken");
+    let in_cells: Vec<pages::Run> = runs.iter().filter(|r| r.cell.is_some()).cloned().collect();
+    assert!(hyphenated(&in_cells).is_empty(), "never in a table cell: {:?}", hyphenated(&in_cells));
+    let docx = render::render(&report.document, &theme, &p.assets, &[Format::Docx]).unwrap().remove(0).1;
+    assert!(part(&docx, "word/settings.xml").contains("<w:autoHyphenation/>"));
+    let doc = part(&docx, "word/document.xml");
+    let cells = doc.matches("<w:tc>").count();
+    assert!(
+        cells > 0 && doc.matches("<w:suppressAutoHyphens/>").count() >= cells,
+        "every cell paragraph suppresses it"
+    );
+}
+
+/// Converts DOCX files with LibreOffice into PDFs beside them (same stem).
+fn libreoffice_pdfs(dir: &std::path::Path, inputs: &[std::path::PathBuf]) {
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
     let out = Command::new("soffice")
         .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .args(&inputs)
+        .arg(dir)
+        .args(inputs)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The words of each page of a PDF (lowercase, as pdftotext reads them).
+fn page_words(pdf: &std::path::Path) -> Vec<std::collections::BTreeSet<String>> {
+    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let n: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .map(|n| n.trim().parse().unwrap())
+        .unwrap_or_else(|| panic!("{}: no PDF", pdf.display()));
+    (1..=n)
+        .map(|i| {
+            let page = i.to_string();
+            let out = Command::new("pdftotext")
+                .args(["-f", &page, "-l", &page, "-raw", "-enc", "UTF-8"])
+                .arg(pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() > 1)
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs soffice (LibreOffice), pdfinfo and pdftotext (poppler-utils)"]
+fn docx_and_pdf_have_the_same_pages_with_the_same_words() {
+    common::need("soffice", &["--version"]);
+    common::need("pdfinfo", &["-v"]);
+    common::need("pdftotext", &["-v"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let project = common::project(out.path());
+    let mut docs = Vec::new();
+    for (n, y) in project.targets(&Default::default()).unwrap() {
+        let p = project.prepare(&n, y).unwrap();
+        for m in project.documents(&p).unwrap() {
+            let both =
+                render::render(&m.document, &p.theme, &p.assets, &[Format::Pdf, Format::Docx]).unwrap();
+            let i = docs.len();
+            std::fs::write(dir.path().join(format!("p{i}.pdf")), &both[0].1).unwrap();
+            std::fs::write(dir.path().join(format!("d{i}.docx")), &both[1].1).unwrap();
+            docs.push(format!("{n}/{y}/{}", m.stem));
+        }
+    }
+    assert!(docs.len() >= 10, "every example document: {}", docs.len());
+    let inputs: Vec<_> = (0..docs.len()).map(|i| dir.path().join(format!("d{i}.docx"))).collect();
+    libreoffice_pdfs(dir.path(), &inputs);
     let mut report = Vec::new();
-    for (i, (name, _, fitted, _)) in docs.iter().enumerate() {
-        let info = Command::new("pdfinfo").arg(dir.path().join(format!("d{i}.pdf"))).output().unwrap();
-        let info = String::from_utf8_lossy(&info.stdout);
-        let docx_pages: usize = info
-            .lines()
-            .find_map(|l| l.strip_prefix("Pages:"))
-            .map(|n| n.trim().parse().unwrap())
-            .unwrap_or_else(|| panic!("{name}: LibreOffice made no PDF"));
-        let pdf_pages = fitted.pages.pages().len();
-        report.push(format!("{name}: PDF {pdf_pages}, DOCX {docx_pages}"));
-        assert!(pdf_pages.abs_diff(docx_pages) <= 1, "{}", report.join("\n"));
+    let mut failed = false;
+    for (i, name) in docs.iter().enumerate() {
+        let pdf = page_words(&dir.path().join(format!("p{i}.pdf")));
+        let docx = page_words(&dir.path().join(format!("d{i}.pdf")));
+        // Each page's words in both, as the share of all words on that page
+        // in either (Jaccard), page by page.
+        let alike: Vec<f64> = (0..pdf.len().max(docx.len()))
+            .map(|k| {
+                let empty = Default::default();
+                let (a, b) = (pdf.get(k).unwrap_or(&empty), docx.get(k).unwrap_or(&empty));
+                a.intersection(b).count() as f64 / a.union(b).count().max(1) as f64
+            })
+            .collect();
+        let worst = alike.iter().copied().fold(1.0, f64::min);
+        failed |= pdf.len() != docx.len() || worst < 0.9;
+        report.push(format!(
+            "{name}: PDF {} pages, DOCX {} pages; words alike per page: {}",
+            pdf.len(),
+            docx.len(),
+            alike.iter().map(|a| format!("{:.0} %", a * 100.0)).collect::<Vec<_>>().join(", ")
+        ));
     }
     println!("{}", report.join("\n"));
+    assert!(!failed, "every document: as many pages, each at least 90 % alike\n{}", report.join("\n"));
 }

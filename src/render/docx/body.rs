@@ -22,6 +22,7 @@ use super::{mm_twips, pt_twips, Ids, TWIPS_PER_MM};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Image, Inline, Table};
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
+use crate::render::spacing::{Model, Place};
 use crate::render::{image_size, Assets};
 use crate::theme::Theme;
 
@@ -250,7 +251,7 @@ impl<'a> Body<'a> {
 
     /// The facts the normalising pass applies to the body.
     pub fn facts(&self) -> Facts {
-        Facts { header_rows: self.tables.clone(), alts: self.pics.alts.clone(), section: Vec::new() }
+        Facts { header_rows: self.tables.clone(), alts: self.pics.alts.clone(), ..Facts::default() }
     }
 
     fn runs(&mut self, mut p: Para, inl: &[Inline], f: Fmt) -> Para {
@@ -355,23 +356,16 @@ impl<'a> Body<'a> {
         let after_table = std::mem::take(&mut self.after_table);
         self.block_inner(b, style, width, out)?;
         if after_table {
-            // The first paragraph after a table: its own space before, plus a paragraph's.
-            let p = self.theme.spacing.paragraph_pt;
+            // The first paragraph after a table (Word puts no space below one).
+            let model = Model::new(self.theme);
             let own = match b {
-                Block::Heading { level, class, .. } => class
-                    .as_ref()
-                    .and_then(|c| self.theme.classes.get(c))
-                    .cloned()
-                    .unwrap_or_else(|| self.theme.heading(*level))
-                    .space_before_pt
-                    .unwrap_or(0.0),
-                Block::Styled { class, .. } => {
-                    self.theme.classes.get(class).and_then(|st| st.space_before_pt).unwrap_or(0.0)
-                }
-                _ => 0.0,
+                Block::Title(_) => model.title(),
+                Block::Heading { level, class, .. } => model.heading(*level, class.as_deref()),
+                Block::Styled { class, .. } => model.class(class),
+                _ => model.normal(),
             };
             if let Some(Part::P(first)) = out.get_mut(start) {
-                first.ppr.before = Some(pt_twips(own + p));
+                first.ppr.before = Some(pt_twips(model.after_table(own).before));
             }
         }
         self.after_table = matches!(b, Block::Table(_));
@@ -407,9 +401,13 @@ impl<'a> Body<'a> {
                 let start = out.len();
                 self.list(*ordered, items, 0, style, width, out)?;
                 // The list's last item has a paragraph's space after.
+                let model = Model::new(self.theme);
+                let last = model.place(model.normal(), Place::Item { last: true });
                 if let Some(Part::P(p)) = out.get_mut(start..).and_then(|s| s.last_mut()) {
-                    p.ppr.before = None;
-                    p.ppr.after = Some(pt_twips(self.theme.spacing.paragraph_pt));
+                    if p.ppr.num.is_some() && !last.contextual {
+                        p.ppr.before = None;
+                        p.ppr.after = Some(pt_twips(last.after));
+                    }
                 }
             }
             Block::Table(t) => {
@@ -432,20 +430,36 @@ impl<'a> Body<'a> {
             Block::Styled { class, blocks } => {
                 let id = self.ids.classes.get(class).cloned();
                 let mut parts = self.blocks(blocks, id.as_deref().or(style), width)?;
-                // The style's space before and after belong to the group, as in
-                // the PDF's one block: inside it, paragraphs are a paragraph apart.
+                // The style's space before and after belong to the group;
+                // inside it, paragraphs are a paragraph apart (the model's Group).
                 let n = parts.len();
-                let p = pt_twips(self.theme.spacing.paragraph_pt);
+                let model = Model::new(self.theme);
+                let st = self.theme.classes.get(class).cloned().unwrap_or_default();
                 for (i, part) in parts.iter_mut().enumerate() {
                     let Part::P(para) = part else { continue };
-                    if n < 2 || para.ppr.num.is_some() {
+                    if para.ppr.num.is_some() {
                         continue;
                     }
-                    if i > 0 {
-                        para.ppr.before = Some(0);
+                    if n > 1 {
+                        let placed = model.place(model.class(class), Place::Group { i, n });
+                        if i > 0 {
+                            para.ppr.before = Some(pt_twips(placed.before));
+                        }
+                        if i + 1 < n {
+                            para.ppr.after = Some(pt_twips(placed.after));
+                        }
                     }
-                    if i + 1 < n {
-                        para.ppr.after = Some(p);
+                    // Kept together: every paragraph but the last keeps with the next.
+                    if st.keep_together {
+                        para.ppr.keep_lines = true;
+                        para.ppr.keep_next |= i + 1 < n;
+                    }
+                }
+                if st.keep_with_previous {
+                    // The paragraph before stays whole and with this group.
+                    if let Some(Part::P(prev)) = out.last_mut() {
+                        prev.ppr.keep_next = true;
+                        prev.ppr.keep_lines = true;
                     }
                 }
                 out.extend(parts);
@@ -475,7 +489,11 @@ impl<'a> Body<'a> {
             (self.ids.bullet_num, &self.ids.list_bullet)
         };
         let item_style = style.map(str::to_string).unwrap_or_else(|| list_style.clone());
-        let gap = pt_twips(self.theme.spacing.list_pt);
+        // Items as the paragraph model places them; with contextual spacing
+        // (no space between items) the list styles say it all.
+        let model = Model::new(self.theme);
+        let item = model.place(model.normal(), Place::Item { last: false });
+        let gap = (!item.contextual).then(|| pt_twips(item.after));
         for item in items {
             let mut first = true;
             for b in item {
@@ -487,7 +505,7 @@ impl<'a> Body<'a> {
                         let ppr = PPr {
                             style: Some(item_style.clone()),
                             num: Some((level, num)),
-                            after: Some(gap),
+                            after: gap,
                             ..PPr::default()
                         };
                         out.push(Part::P(Box::new(self.para(ppr, c))));
@@ -522,7 +540,7 @@ impl<'a> Body<'a> {
         let header_text = self.theme.color("tabellhode_tekst");
         let line = self.theme.color("linje");
         let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt) as usize, pt_twips(sp.cell_h_pt) as usize);
-        let list_pt = sp.list_pt;
+        let model = Model::new(self.theme);
         let mut rows = Vec::new();
         for (ri, row) in t.rows.iter().enumerate() {
             let head = ri < t.header_rows;
@@ -541,8 +559,9 @@ impl<'a> Body<'a> {
                 let n = parts.len();
                 for (i, part) in parts.iter_mut().enumerate() {
                     if let Part::P(p) = part {
-                        p.ppr.before = None;
-                        p.ppr.after = Some(pt_twips(if i + 1 == n { 0.0 } else { list_pt }));
+                        let placed = model.place(model.normal(), Place::Cell { last: i + 1 == n });
+                        p.ppr.before = Some(pt_twips(placed.before));
+                        p.ppr.after = Some(pt_twips(placed.after));
                     }
                 }
                 if !matches!(parts.last(), Some(Part::P(_))) {

@@ -406,6 +406,7 @@ fn fail(e: String) -> Error {
 
 /// Writes a document (or, with `as_template`, a Word template) in a house style.
 fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) -> Result<Vec<u8>> {
+    let doc = &super::typo::set(doc, theme);
     let tpl = theme.word_template.as_deref();
     let lang = if doc.meta.lang.is_empty() { "nb-NO" } else { doc.meta.lang.as_str() };
     let num = styles::numbering_ids(tpl);
@@ -488,7 +489,7 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
     d.document.section_property = sect;
     let built = d.build();
-    let facts = Facts { section: section_extra, ..b.facts() };
+    let facts = Facts { section: section_extra, hyphenate: theme.typography.hyphenate, ..b.facts() };
     let document = normalize(&built.document, &facts, &mut next_drawing).map_err(fail)?;
     out.put("word/document.xml", document, if as_template { CT_TEMPLATE } else { CT_MAIN });
     // Its pictures: docx-rs' image relationships, the media renamed in order.
@@ -533,7 +534,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     // Static parts.
     out.put("word/styles.xml", styles_xml.to_part(), CT_STYLES);
     out.put("word/numbering.xml", styles::numbering(tpl, &num, &b.ordered).to_part(), CT_NUMBERING);
-    out.put("word/settings.xml", styles::settings(tpl, lang, own).to_part(), CT_SETTINGS);
+    out.put(
+        "word/settings.xml",
+        styles::settings(tpl, lang, own, theme.typography.hyphenate).to_part(),
+        CT_SETTINGS,
+    );
     doc_rels.push(rel("rIdStyles", pkg::REL_STYLES, "styles.xml"));
     doc_rels.push(rel("rIdNumbering", pkg::REL_NUMBERING, "numbering.xml"));
     doc_rels.push(rel("rIdSettings", pkg::REL_SETTINGS, "settings.xml"));

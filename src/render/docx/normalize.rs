@@ -33,6 +33,8 @@ pub struct Facts {
     /// Section properties of the Word template the body's `w:sectPr` takes
     /// as they are (they replace docx-rs' own element of the same name).
     pub section: Vec<Elem>,
+    /// The document hyphenates its running text: table cells must not.
+    pub hyphenate: bool,
 }
 
 /// Schema sequences (ECMA-376 transitional, wml.xsd) of the elements docx-rs
@@ -100,6 +102,39 @@ fn drop_empty(e: &mut Elem, name: &str) {
     );
 }
 
+/// A run's no-break hyphens (U+2011, which the fonts lack) as Word's own
+/// `w:noBreakHyphen` between the run's texts.
+fn no_break_hyphens(run: &mut Elem) {
+    let nbhy = crate::render::typo::NBHY;
+    if !run
+        .elems()
+        .any(|t| t.name == "w:t" && t.children.iter().any(|n| matches!(n, Node::Text(x) if x.contains(nbhy))))
+    {
+        return;
+    }
+    let mut children = Vec::new();
+    for node in std::mem::take(&mut run.children) {
+        match node {
+            Node::Elem(t) if t.name == "w:t" => {
+                let text: String =
+                    t.children.iter().map(|n| if let Node::Text(x) = n { x.as_str() } else { "" }).collect();
+                for (i, piece) in text.split(nbhy).enumerate() {
+                    if i > 0 {
+                        children.push(Node::Elem(Elem::new("w:noBreakHyphen")));
+                    }
+                    if !piece.is_empty() {
+                        let mut t = Elem::new("w:t").with("xml:space", "preserve");
+                        t.children.push(Node::Text(piece.to_string()));
+                        children.push(Node::Elem(t));
+                    }
+                }
+            }
+            other => children.push(other),
+        }
+    }
+    run.children = children;
+}
+
 /// The walk's state: where it is and what it has numbered so far.
 struct Pass<'a> {
     facts: &'a Facts,
@@ -131,12 +166,10 @@ impl Pass<'_> {
             "w:p" => {
                 e.remove("w14:paraId");
                 e.remove("w14:textId");
-                if in_cell {
-                    // Table cells hyphenate though the document does not.
+                if in_cell && self.facts.hyphenate {
+                    // Table cells never hyphenate, though the running text does.
                     let ppr = leading(e, "w:pPr", &[]);
-                    let h = ppr.child_in_order("w:suppressAutoHyphens", PPR_ORDER);
-                    h.attrs.clear();
-                    h.set("w:val", "0");
+                    ppr.child_in_order("w:suppressAutoHyphens", PPR_ORDER).attrs.clear();
                 }
             }
             "w:tbl" => self.table(e),
@@ -160,7 +193,10 @@ impl Pass<'_> {
                 e.sort_children(PPR_ORDER);
             }
             // docx-rs writes empty properties for every run and paragraph.
-            "w:r" => drop_empty(e, "w:rPr"),
+            "w:r" => {
+                drop_empty(e, "w:rPr");
+                no_break_hyphens(e);
+            }
             "w:p" => drop_empty(e, "w:pPr"),
             "w:rPr" => e.sort_children(RPR_ORDER),
             "w:numPr" => e.sort_children(NUMPR_ORDER),
@@ -265,6 +301,7 @@ mod tests {
             header_rows: vec![1, 0],
             alts: [("rIdImg2".to_string(), "Søyler & linjer".to_string())].into(),
             section: vec![],
+            hyphenate: true,
         };
         let out = run(&xml, &facts).unwrap();
         assert_eq!(out.matches("<w:tblHeader/>").count(), 1, "{out}");
@@ -275,7 +312,7 @@ mod tests {
         );
         assert!(out.contains(r#"<w:tblLook w:val="0600" w:firstRow="0""#), "{out}");
         assert!(!out.contains("w:type"), "{out}");
-        assert_eq!(out.matches(r#"<w:suppressAutoHyphens w:val="0"/>"#).count(), 4, "{out}");
+        assert_eq!(out.matches(r#"<w:suppressAutoHyphens/>"#).count(), 4, "{out}");
         assert!(out.contains(r#"<wp:docPr id="5" name="Bilde 5" descr="Søyler &amp; linjer"/>"#), "{out}");
         // A table or a picture the writer did not describe is an error, not a guess.
         assert!(run(&xml, &Facts { header_rows: vec![1], ..facts.clone() }).is_err());
