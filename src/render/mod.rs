@@ -3,6 +3,7 @@
 //! so they paginate alike.
 
 pub mod arshjul;
+pub mod autofit;
 pub mod chart;
 pub mod docx;
 pub mod pages;
@@ -68,7 +69,13 @@ pub trait Renderer {
 }
 
 /// A last page must hold at least this many lines, or the spacing is tightened.
-pub const LAST_PAGE_MIN_LINES: usize = 3;
+pub const LAST_PAGE_MIN_LINES: usize = 6;
+
+/// A table of at most this many body rows is kept on one page.
+pub const KEEP_WHOLE_ROWS: usize = 8;
+
+/// A longer table leaves at least this many body rows on each side of a break.
+pub const MIN_ROWS_AT_BREAK: usize = 2;
 
 /// A document laid out in the style it is rendered in.
 pub struct Fitted {
@@ -78,24 +85,67 @@ pub struct Fitted {
     pub pages: PagedDocument,
     /// Whether the spacing was tightened (the style differs from the house style).
     pub tightened: bool,
+    /// Where tables were moved or broken to keep their rows together.
+    pub hints: pdf::Hints,
 }
 
 /// Lays a document out in its house style; when the last page would hold only
-/// a line or two, tries the style with a little less space between blocks and
+/// a few lines, tries the style with a little less space between blocks and
 /// keeps the first that fits. Both formats are then rendered in that style.
 pub fn fit(doc: &Document, theme: &Theme, assets: &Assets) -> Result<Fitted> {
-    let pages = pdf::layout(doc, theme, assets)?;
+    let (pages, hints) = keep_tables(doc, theme, assets)?;
     if !nearly_empty_last_page(&pages, theme) {
-        return Ok(Fitted { theme: theme.clone(), pages, tightened: false });
+        return Ok(Fitted { theme: theme.clone(), pages, tightened: false, hints });
     }
     for factor in [0.85, 0.7] {
         let tight = theme.tightened(factor);
-        let tried = pdf::layout(doc, &tight, assets)?;
+        let (tried, tried_hints) = keep_tables(doc, &tight, assets)?;
         if tried.pages().len() < pages.pages().len() {
-            return Ok(Fitted { theme: tight, pages: tried, tightened: true });
+            return Ok(Fitted { theme: tight, pages: tried, tightened: true, hints: tried_hints });
         }
     }
-    Ok(Fitted { theme: theme.clone(), pages, tightened: false })
+    Ok(Fitted { theme: theme.clone(), pages, tightened: false, hints })
+}
+
+/// Lays a document out, then again while a table breaks where it should not:
+/// a table of up to [`KEEP_WHOLE_ROWS`] body rows, or one that would leave
+/// fewer than [`MIN_ROWS_AT_BREAK`] on the first page, moves to the next page
+/// (with its heading); one that would leave fewer on its last page breaks a
+/// row earlier. The DOCX asks Word for the same with «keep with next» on
+/// those rows (`docx::body`).
+pub fn keep_tables(doc: &Document, theme: &Theme, assets: &Assets) -> Result<(PagedDocument, pdf::Hints)> {
+    let tables = pdf::tables(&doc.blocks);
+    let headers: Vec<usize> = tables.iter().map(|t| t.header_rows.min(t.rows.len())).collect();
+    let mut hints = pdf::Hints::default();
+    loop {
+        let pages = pdf::layout_with(doc, theme, assets, &hints)?;
+        let runs = pages::runs(&pages, theme);
+        // One table at a time, the first in the document: moving it moves
+        // everything after it.
+        let mut next = hints.clone();
+        for (number, frags) in pages::table_fragments(&runs, &headers) {
+            if next != hints {
+                break;
+            }
+            let (Some(first), Some(last)) = (frags.first(), frags.last()) else { continue };
+            if frags.len() < 2 {
+                continue;
+            }
+            let body = tables[number].rows.len() - headers[number];
+            if !next.move_whole.contains(&number)
+                && (body <= KEEP_WHOLE_ROWS || first.1.len() < MIN_ROWS_AT_BREAK)
+            {
+                next.move_whole.insert(number);
+            } else if last.1.len() < MIN_ROWS_AT_BREAK && !next.break_at.contains_key(&number) {
+                let start = last.1.iter().copied().min().unwrap_or(0);
+                next.break_at.insert(number, start.saturating_sub(MIN_ROWS_AT_BREAK - last.1.len()));
+            }
+        }
+        if next == hints {
+            return Ok((pages, hints));
+        }
+        hints = next;
+    }
 }
 
 /// Whether the last of several pages holds fewer than [`LAST_PAGE_MIN_LINES`] lines.

@@ -8,12 +8,14 @@
 //! space (a paragraph's space after plus the next one's space before), so the
 //! PDF and the DOCX paginate alike.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use typst::foundations::{Bytes, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::pages;
 use super::spacing::{self, FontMetrics, Model, Para, Place};
 use super::world::{self, lit};
 use super::{Assets, Renderer};
@@ -105,7 +107,7 @@ fn line_rules(p: &Para, st: Option<&ParaStyle>) -> String {
     let mut out = format!(
         "set text({}); set par(leading: {}); ",
         p.line.typst_edges(&font, p.size),
-        p.line.typst_leading(&font)
+        p.line.typst_leading(&font, p.size)
     );
     match st.and_then(|st| st.first_line_mm) {
         Some(f) if f > 0.0 => {
@@ -141,6 +143,11 @@ fn align_of(a: Align) -> &'static str {
 struct Cx<'a> {
     theme: &'a Theme,
     model: Model<'a>,
+    /// The width the current blocks have, in points (the page's text, a cell's).
+    width: std::cell::Cell<f64>,
+    /// The tables written so far (the next one's number).
+    tables: std::cell::Cell<usize>,
+    hints: &'a Hints,
 }
 
 /// The container a sequence of blocks stands in, which decides the spacing
@@ -241,6 +248,8 @@ impl Cx<'_> {
     fn flow(&self, out: &mut String, items: &[Block], inn: In) {
         let n = items.len();
         let mut parts: Vec<String> = Vec::new();
+        // Whether each part keeps with the next (headings, labels).
+        let mut sticky: Vec<bool> = Vec::new();
         let mut prev_last: Option<Edge> = None;
         for (i, b) in items.iter().enumerate() {
             let (first, last) = self.edges(b, inn, i, n);
@@ -267,8 +276,31 @@ impl Cx<'_> {
                     ));
                 }
             }
+            if matches!((b, inn), (Block::Table(_), In::Body))
+                && self.hints.move_whole.contains(&self.tables.get())
+            {
+                // The table starts a new page, with the headings that lead to it.
+                let mut at = parts.len();
+                while at > 0 && sticky[at - 1] {
+                    at -= 1;
+                }
+                parts.insert(
+                    at,
+                    "#pagebreak(weak: true)
+"
+                    .into(),
+                );
+                sticky.insert(at, false);
+            }
             self.block(&mut part, b, inn);
             parts.push(part);
+            sticky.push(match b {
+                Block::Title(_) | Block::Heading { .. } => true,
+                Block::Styled { class, .. } => {
+                    self.theme.classes.get(class).is_some_and(|st| st.keep_with_next)
+                }
+                _ => false,
+            });
             prev_last = last.or(prev_last);
         }
         for p in parts {
@@ -316,7 +348,7 @@ impl Cx<'_> {
                 self.list(out, *ordered, items, inn, gap);
                 out.push_str("\n\n");
             }
-            Block::Table(t) => self.table(out, t),
+            Block::Table(t) => self.table(out, t, matches!(inn, In::Body)),
             Block::Image(img) => {
                 // As Word shows a picture: in a line of its own, on the baseline.
                 let width = img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default();
@@ -327,10 +359,7 @@ impl Cx<'_> {
                     lit(&img.alt)
                 );
             }
-            Block::Chart(c) => {
-                out.push_str(&super::chart::typst(c, theme));
-                out.push('\n');
-            }
+            Block::Chart(c) => out.push_str(&super::chart::typst(c, theme, self.width.get())),
             Block::Styled { class, blocks: inner } => {
                 let st = theme.classes.get(class).cloned().unwrap_or_default();
                 let p = self.model.class(class);
@@ -393,41 +422,107 @@ impl Cx<'_> {
         out.push_str(")\n");
     }
 
-    fn table(&self, out: &mut String, t: &Table) {
+    /// A table, numbered in document order; at the body's level, split into
+    /// two at a page break when the hints say so (see [`Hints`]).
+    fn table(&self, out: &mut String, t: &Table, body: bool) {
         let theme = self.theme;
-        let cols: Vec<String> = t.widths.iter().map(|w| format!("{w}fr")).collect();
-        let _ = writeln!(
-            out,
-            "#table(columns: ({},), fill: (x, y) => if y < {} {{ {} }},",
-            cols.join(", "),
-            t.header_rows,
-            rgb(theme, "tabellhode")
-        );
-        let cell = |out: &mut String, c: &[Block], head: bool| {
+        let number = self.tables.get();
+        self.tables.set(number + 1);
+        // Columns fitted to their content, as in the DOCX (render::autofit).
+        let available = self.width.get();
+        let widths = super::autofit::widths(t, theme, available);
+        let cols: Vec<String> = widths.iter().map(|w| format!("{w:.3}pt")).collect();
+        let header = t.header_rows.min(t.rows.len());
+        let body_rows = t.rows.len() - header;
+        let split = self.hints.break_at.get(&number).copied().filter(|k| body && *k > 0 && *k < body_rows);
+        let pad = 2.0 * f64::from(theme.spacing.cell_h_pt);
+        let cell = |out: &mut String, c: &[Block], head: bool, col: usize| {
             out.push('[');
             if head {
                 let _ =
                     writeln!(out, "#set text(fill: {}, weight: \"bold\")", rgb(theme, "tabellhode_tekst"));
             }
+            let outer = self.width.replace(widths.get(col).copied().unwrap_or(available) - pad);
             self.flow(out, c, In::Cell);
+            self.width.set(outer);
             out.push_str("],\n");
         };
-        if t.header_rows > 0 {
-            out.push_str("table.header(repeat: true,\n");
-            for row in t.rows.iter().take(t.header_rows) {
-                for c in row {
-                    cell(out, c, true);
+        let parts = match split {
+            Some(k) => vec![(0, k), (k, body_rows)],
+            None => vec![(0, body_rows)],
+        };
+        for (i, (from, to)) in parts.into_iter().enumerate() {
+            if i > 0 {
+                // The rest of a split table starts the next page, its header first.
+                out.push_str("#pagebreak()\n");
+            }
+            // Word's rules take room: half a rule above and below each row's
+            // text, and a whole one at the table's top and bottom edges.
+            let (v, h, half) = (theme.spacing.cell_v_pt, theme.spacing.cell_h_pt, RULE_PT / 2.0);
+            let last = header + (to - from) - 1;
+            let _ = writeln!(
+                out,
+                "#table(columns: ({},), fill: (x, y) => if y < {header} {{ {} }}, inset: (x, y) => (x: {h}pt, top: if y == 0 {{ {}pt }} else {{ {}pt }}, bottom: if y == {last} {{ {}pt }} else {{ {}pt }}),",
+                cols.join(", "),
+                rgb(theme, "tabellhode"),
+                v + RULE_PT,
+                v + half,
+                v + RULE_PT,
+                v + half,
+            );
+            if header > 0 {
+                out.push_str("table.header(repeat: true,\n");
+                for row in t.rows.iter().take(header) {
+                    for (k, c) in row.iter().enumerate() {
+                        cell(out, c, true, k);
+                    }
+                }
+                out.push_str("),\n");
+            }
+            for row in &t.rows[header + from..header + to] {
+                for (k, c) in row.iter().enumerate() {
+                    cell(out, c, false, k);
                 }
             }
-            out.push_str("),\n");
+            let _ = write!(out, ") <{}{number}-r{from}-h{header}>\n\n", pages::TABLE_LABEL);
         }
-        for row in t.rows.iter().skip(t.header_rows) {
-            for c in row {
-                cell(out, c, false);
-            }
-        }
-        out.push_str(")\n\n");
     }
+}
+
+/// What a first layout found about its tables, for the next: which tables
+/// start on a new page, and where a long table breaks, by their number in
+/// document order (see `render::fit`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// Tables moved whole to the next page (with the headings that lead to them).
+    pub move_whole: BTreeSet<usize>,
+    /// Tables that break before this body row (counted from 0).
+    pub break_at: BTreeMap<usize, usize>,
+}
+
+/// Every table of some blocks, in the order the PDF's source numbers them.
+pub fn tables(blocks: &[Block]) -> Vec<&Table> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Table(t) => {
+                out.push(t);
+                for row in &t.rows {
+                    for cell in row {
+                        out.extend(tables(cell));
+                    }
+                }
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    out.extend(tables(item));
+                }
+            }
+            Block::Styled { blocks, .. } => out.extend(tables(blocks)),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A part of the flow split into its leading gap (`#v(..)`) and the rest.
@@ -579,6 +674,11 @@ fn footer(theme: &Theme) -> String {
 
 /// The Typst source of a document: preamble from the house style, then the body.
 pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
+    source_with(doc, theme, assets, &Hints::default())
+}
+
+/// The Typst source of a document, with what an earlier layout found.
+pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints) -> String {
     let doc = &super::typo::set(doc, theme);
     let mut s = String::new();
     let m = &doc.meta;
@@ -595,15 +695,22 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         chrono::Datelike::day(&m.date),
     );
     let (lang, region) = m.lang.split_once('-').unwrap_or((&m.lang, ""));
-    let sp = &theme.spacing;
-    let cx = Cx { theme, model: Model::new(theme) };
+    let (page_w, _) = theme.page.size_mm();
+    let text_w = f64::from(page_w - theme.page.margin_left_mm - theme.page.margin_right_mm) * 72.0 / 25.4;
+    let cx = Cx {
+        theme,
+        model: Model::new(theme),
+        width: std::cell::Cell::new(text_w),
+        tables: std::cell::Cell::new(0),
+        hints,
+    };
     let normal = cx.model.normal();
     let metrics = FontMetrics::of(&theme.font);
     // Lines as Word sets them (see render::spacing); no hyphenation unless the
     // house style asks for it, and then only in running text.
     let _ = writeln!(
         s,
-        "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: {}, fill: {}, {})",
+        "#set text(font: {}, size: {}pt, lang: {}, region: {}, hyphenate: {}, kerning: false, fill: {}, {})",
         lit(&theme.font),
         theme.font_size,
         lit(lang),
@@ -625,7 +732,8 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         theme.word_footer().map(|f| word_header_footer(theme, f)).unwrap_or_else(|| footer(theme)),
     );
     // Every gap between blocks is written where it stands (Cx::flow).
-    let _ = writeln!(s, "#set par(spacing: 0pt, leading: {})", normal.line.typst_leading(&metrics));
+    let _ =
+        writeln!(s, "#set par(spacing: 0pt, leading: {})", normal.line.typst_leading(&metrics, normal.size));
     s.push_str("#set block(spacing: 0pt)\n");
     let marker = |m: &str| format!("box(width: {LIST_MARKER_MM}mm, align(left)[{m}])");
     let _ = writeln!(
@@ -640,15 +748,7 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
         "#set enum(numbering: n => box(width: {LIST_MARKER_MM}mm, align(left)[#n.]), indent: {LIST_INDENT_MM}mm, body-indent: 0pt)",
     );
     // Tables: rows never split across pages, header rows repeat, no hyphenation.
-    // Word's rules take room (half a rule above and below each row's text);
-    // Typst draws them over the cells' edges.
-    let _ = writeln!(
-        s,
-        "#set table(stroke: {RULE_PT}pt + {}, inset: (x: {}pt, y: {}pt), align: left)",
-        rgb(theme, "linje"),
-        sp.cell_h_pt,
-        sp.cell_v_pt + RULE_PT / 2.0
-    );
+    let _ = writeln!(s, "#set table(stroke: {RULE_PT}pt + {}, align: left)", rgb(theme, "linje"));
     s.push_str("#set table.cell(breakable: false)\n#show table: set text(hyphenate: false)\n");
     for level in 1..=4u8 {
         let st = theme.heading(level);
@@ -677,6 +777,11 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
 
 /// Lays a document out with Typst (the PDF's pages before export).
 pub fn layout(doc: &Document, theme: &Theme, assets: &Assets) -> Result<PagedDocument> {
+    layout_with(doc, theme, assets, &Hints::default())
+}
+
+/// Lays a document out with what an earlier layout found (see [`Hints`]).
+pub fn layout_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints) -> Result<PagedDocument> {
     let styles = theme.headings.iter().chain(theme.classes.values());
     let fonts = std::iter::once(&theme.font).chain(styles.filter_map(|st| st.font.as_ref()));
     for font in fonts {
@@ -688,7 +793,7 @@ pub fn layout(doc: &Document, theme: &Theme, assets: &Assets) -> Result<PagedDoc
             .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
         }
     }
-    let text = source(doc, theme, assets);
+    let text = source_with(doc, theme, assets, hints);
     // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
     if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
         let _ = std::fs::write(path, &text);

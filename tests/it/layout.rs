@@ -96,6 +96,8 @@ fn the_layout_checks_find_what_they_look_for() {
         body: true,
         heading,
         cell,
+        table: None,
+        row: None,
     };
     let stranded = [run(0, 700.0, "Overskrift", Some(1), None), run(1, 80.0, "Tekst", None, None)];
     assert_eq!(pages::stranded_headings(&stranded), vec![(0, "Overskrift".to_string())]);

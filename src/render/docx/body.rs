@@ -21,9 +21,10 @@ use super::normalize::Facts;
 use super::{mm_twips, pt_twips, Ids, TWIPS_PER_MM};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Image, Inline, Table};
+use crate::render::autofit;
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
 use crate::render::spacing::{Model, Place};
-use crate::render::{image_size, Assets};
+use crate::render::{image_size, Assets, KEEP_WHOLE_ROWS, MIN_ROWS_AT_BREAK};
 use crate::theme::Theme;
 
 const EMU_PER_MM: f32 = 36_000.0;
@@ -214,7 +215,22 @@ pub struct Body<'a> {
     /// The last block was a table: Word adds no space after a table, the PDF a
     /// paragraph's, so the next paragraph gets it as space before.
     after_table: bool,
+    /// The Word charts, by the relationship id their drawing has.
+    pub charts: Vec<(String, crate::render::chart::WordChart)>,
 }
+
+/// The relationship ids of charts: `rIdChart1`, ...
+pub const CHART_REL: &str = "rIdChart";
+
+/// The picture docx-rs writes where a chart goes (a 1 × 1 white PNG, and the
+/// chart's id after its end); the package leaves it out.
+const PLACEHOLDER_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00,
+    0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xff, 0xff, 0x3f, 0x00, 0x05, 0xfe,
+    0x02, 0xfe, 0xdc, 0xcc, 0x59, 0xe7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
+    0x82,
+];
 
 impl<'a> Body<'a> {
     pub fn new(theme: &'a Theme, assets: &'a Assets, ids: &'a Ids, date: chrono::NaiveDate) -> Self {
@@ -229,6 +245,7 @@ impl<'a> Body<'a> {
             head_color: None,
             date,
             after_table: false,
+            charts: Vec::new(),
         }
     }
 
@@ -251,7 +268,12 @@ impl<'a> Body<'a> {
 
     /// The facts the normalising pass applies to the body.
     pub fn facts(&self) -> Facts {
-        Facts { header_rows: self.tables.clone(), alts: self.pics.alts.clone(), ..Facts::default() }
+        Facts {
+            header_rows: self.tables.clone(),
+            alts: self.pics.alts.clone(),
+            charts: self.charts.iter().map(|(id, _)| id.clone()).collect(),
+            ..Facts::default()
+        }
     }
 
     fn runs(&mut self, mut p: Para, inl: &[Inline], f: Fmt) -> Para {
@@ -420,11 +442,19 @@ impl<'a> Body<'a> {
                 out.push(Part::P(Box::new(p)));
             }
             Block::Chart(c) => {
-                let width_mm = width as f32 / TWIPS_PER_MM;
-                let png = crate::render::chart::png(c, self.theme, width_mm, self.date)?;
-                let img = Image { src: String::new(), alt: c.alt.clone(), width_mm: Some(width_mm) };
-                let mut p = self.picture_bytes(png, &img, width)?;
-                p.ppr.keep_lines = true;
+                // A real Word chart, the PDF's size; docx-rs writes a picture
+                // in its place, which the normalising pass turns into the chart.
+                let chart = crate::render::chart::word(c, self.theme, f64::from(width) / 20.0, self.date)?;
+                let id = format!("{}{}", CHART_REL, self.charts.len() + 1);
+                let (w, h) = ((chart.width * 12700.0) as u32, (chart.height * 12700.0) as u32);
+                // docx-rs keeps one picture per distinct bytes: each chart's are its own.
+                let mut bytes = PLACEHOLDER_PNG.to_vec();
+                bytes.extend_from_slice(id.as_bytes());
+                let pic = Pic::new_with_dimensions(bytes, 1, 1).size(w, h).id(id.clone());
+                self.pics.alts.insert(id.clone(), xml_text(&c.alt));
+                self.charts.push((id, chart));
+                let p =
+                    Para::new(PPr { keep_lines: true, ..PPr::default() }).add_run(Run::new().add_image(pic));
                 out.push(Part::P(Box::new(p)));
             }
             Block::Styled { class, blocks } => {
@@ -533,15 +563,29 @@ impl<'a> Body<'a> {
         // This table's place in document order comes before the tables in its cells.
         self.tables.push(t.header_rows.min(t.rows.len()));
         let sp = &self.theme.spacing;
-        let total: u32 = t.widths.iter().sum::<u32>().max(1);
-        let widths: Vec<usize> =
-            t.widths.iter().map(|w| (width as u64 * *w as u64 / total as u64) as usize).collect();
+        // Columns fitted to their content, as in the PDF (render::autofit).
+        let widths: Vec<usize> = autofit::widths(t, self.theme, f64::from(width) / 20.0)
+            .iter()
+            .map(|w| (w * 20.0).floor() as usize)
+            .collect();
         let header_fill = self.theme.color("tabellhode");
         let header_text = self.theme.color("tabellhode_tekst");
         let line = self.theme.color("linje");
         let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt) as usize, pt_twips(sp.cell_h_pt) as usize);
         let model = Model::new(self.theme);
         let mut rows = Vec::new();
+        // Rows kept with the next, as the PDF keeps them (render::keep_tables):
+        // a short table whole, a long one with two rows on each side of a break.
+        let header = t.header_rows.min(t.rows.len());
+        let body_rows = t.rows.len() - header;
+        let keep = |ri: usize| {
+            let k = ri.saturating_sub(header);
+            ri + 1 < t.rows.len()
+                && (ri < header
+                    || body_rows <= KEEP_WHOLE_ROWS
+                    || k + 1 < MIN_ROWS_AT_BREAK
+                    || k + MIN_ROWS_AT_BREAK >= body_rows)
+        };
         for (ri, row) in t.rows.iter().enumerate() {
             let head = ri < t.header_rows;
             let mut cells = Vec::new();
@@ -562,11 +606,13 @@ impl<'a> Body<'a> {
                         let placed = model.place(model.normal(), Place::Cell { last: i + 1 == n });
                         p.ppr.before = Some(pt_twips(placed.before));
                         p.ppr.after = Some(pt_twips(placed.after));
+                        p.ppr.keep_next |= keep(ri);
                     }
                 }
                 if !matches!(parts.last(), Some(Part::P(_))) {
                     // A cell ends with a paragraph.
-                    parts.push(Part::P(Box::new(Para::new(PPr { after: Some(0), ..PPr::default() }))));
+                    let end = PPr { after: Some(0), keep_next: keep(ri), ..PPr::default() };
+                    parts.push(Part::P(Box::new(Para::new(end))));
                 }
                 for part in parts {
                     c = match part {

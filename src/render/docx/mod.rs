@@ -53,6 +53,10 @@ const CT_FOOTER: &str = "application/vnd.openxmlformats-officedocument.wordproce
 const CT_CORE: &str = "application/vnd.openxmlformats-package.core-properties+xml";
 const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
 const CT_RELS: &str = "application/vnd.openxmlformats-package.relationships+xml";
+const CT_CHART: &str = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml";
+const CT_XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const REL_CHART: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart";
+const REL_PACKAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package";
 const REL_CORE: &str =
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const REL_APP: &str =
@@ -423,6 +427,7 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     // Drawing ids are unique in the package: after the template's, the body's, then the header's.
     let mut next_drawing = tpl.map(|t| t.max_drawing_id).unwrap_or(0) + 1;
     let mut media = 0usize;
+    let mut charts = 0usize;
 
     // Headers and footers: the template's, or arsplan's own.
     let mut refs: Vec<SectionRef> = Vec::new();
@@ -498,6 +503,17 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
         rels.children_named("Relationship").filter(|r| r.attr("Type").is_some_and(|t| t == pkg::REL_IMAGE))
     {
         let (Some(id), Some(target)) = (r.attr("Id"), r.attr("Target")) else { continue };
+        if let Some((_, chart)) = b.charts.iter().find(|(c, _)| *c == id) {
+            // A chart: its part, and the workbook its numbers come from.
+            charts += 1;
+            let part = format!("word/charts/chart{charts}.xml");
+            let book = format!("embeddings/Microsoft_Excel_Worksheet{charts}.xlsx");
+            out.put(&part, chart.xml.clone(), CT_CHART);
+            out.put(&format!("word/{book}"), chart.workbook.clone(), CT_XLSX);
+            out.rels(&part, &[rel(super::chart::WORKBOOK_REL, REL_PACKAGE, &format!("../{book}"))]);
+            doc_rels.push(rel(&id, REL_CHART, &format!("charts/chart{charts}.xml")));
+            continue;
+        }
         let bytes = built.media.iter().find(|(m, _)| format!("media/{m}.png") == *target);
         let Some((_, bytes)) = bytes else {
             return Err(fail(format!("bildet «{target}» mangler")));

@@ -35,6 +35,9 @@ pub struct Facts {
     pub section: Vec<Elem>,
     /// The document hyphenates its running text: table cells must not.
     pub hyphenate: bool,
+    /// The relationship ids of the pictures that stand for charts: each
+    /// becomes a Word chart with that id (`c:chart r:id`).
+    pub charts: std::collections::BTreeSet<String>,
 }
 
 /// Schema sequences (ECMA-376 transitional, wml.xsd) of the elements docx-rs
@@ -250,6 +253,10 @@ impl Pass<'_> {
         };
         let id = *self.next_drawing;
         *self.next_drawing += 1;
+        if let Some(rid) = embed.as_ref().filter(|e| self.facts.charts.contains(*e)) {
+            chart(d, rid, id, alt);
+            return;
+        }
         d.walk_mut(&mut |e| match e.name.as_str() {
             "wp:docPr" => {
                 e.set("id", &id.to_string());
@@ -263,6 +270,28 @@ impl Pass<'_> {
             _ => {}
         });
     }
+}
+
+/// A drawing that stands for a chart becomes one: the chart part's
+/// relationship id in a chart's graphic frame, its id and alternative text.
+fn chart(d: &mut Elem, rid: &str, id: u32, alt: &str) {
+    const C: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
+    d.walk_mut(&mut |e| match e.name.as_str() {
+        "wp:docPr" => {
+            e.set("id", &id.to_string());
+            e.set("name", &format!("Diagram {id}"));
+            e.set("descr", alt);
+        }
+        "wp:cNvGraphicFramePr" => e.children.clear(),
+        "a:graphic" => {
+            let frame = Elem::new("c:chart")
+                .with("xmlns:c", C)
+                .with("xmlns:r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
+                .with("r:id", rid);
+            e.children = vec![Node::Elem(Elem::new("a:graphicData").with("uri", C).push(frame))];
+        }
+        _ => {}
+    });
 }
 
 #[cfg(test)]
@@ -302,6 +331,7 @@ mod tests {
             alts: [("rIdImg2".to_string(), "Søyler & linjer".to_string())].into(),
             section: vec![],
             hyphenate: true,
+            ..Facts::default()
         };
         let out = run(&xml, &facts).unwrap();
         assert_eq!(out.matches("<w:tblHeader/>").count(), 1, "{out}");
