@@ -155,22 +155,92 @@ fn is_text(t: &Table, c: usize) -> bool {
     })
 }
 
-/// The widths of a table's columns in points, filling `available` points.
-pub fn widths(t: &Table, theme: &Theme, available: f64) -> Vec<f64> {
+/// A table's header, by which tables of one kind are known (each sub-goal's
+/// «Aktivitet | Status | Kommentar»).
+fn header(t: &Table) -> Vec<String> {
+    t.rows.iter().take(t.header_rows).flatten().map(|c| c.iter().map(Block::plain).collect()).collect()
+}
+
+/// Column widths for a document's tables: tables with the same header get
+/// the same widths (their columns measured over all of them), so a series of
+/// tables lines up.
+#[derive(Debug, Default)]
+pub struct Fitter {
+    kinds: std::collections::HashMap<Vec<String>, Columns>,
+}
+
+/// Columns' (minimum, preferred) widths, and whether each holds running text.
+type Columns = (Vec<(f64, f64)>, Vec<bool>);
+
+impl Fitter {
+    /// Measures every table of some blocks (the document's, as set).
+    pub fn new(tables: &[&Table], theme: &Theme) -> Fitter {
+        let mut kinds: std::collections::HashMap<Vec<String>, Columns> = Default::default();
+        for t in tables.iter().filter(|t| t.header_rows > 0) {
+            let (cols, text) = limits(t, theme);
+            let e = kinds
+                .entry(header(t))
+                .or_insert_with(|| (vec![(0.0, 0.0); cols.len()], vec![false; cols.len()]));
+            if e.0.len() != cols.len() {
+                continue;
+            }
+            for (k, c) in cols.iter().enumerate() {
+                e.0[k].0 = e.0[k].0.max(c.0);
+                e.0[k].1 = e.0[k].1.max(c.1);
+                e.1[k] |= text[k];
+            }
+        }
+        Fitter { kinds }
+    }
+
+    /// The widths of a table's columns in points, filling `available` points.
+    pub fn widths(&self, t: &Table, theme: &Theme, available: f64) -> Vec<f64> {
+        match self
+            .kinds
+            .get(&header(t))
+            .filter(|k| t.header_rows > 0 && k.0.len() == t.rows.first().map_or(0, Vec::len))
+        {
+            Some((cols, text)) => fit(cols, text, available),
+            None => widths(t, theme, available),
+        }
+    }
+}
+
+/// Each column's (minimum, preferred) width with padding, and whether it holds running text.
+fn limits(t: &Table, theme: &Theme) -> Columns {
     let look = Look { family: &theme.font, size: theme.font_size, bold: false };
     // Cell padding left and right, and a little for rounding and the rules.
     let padding = 2.0 * f64::from(theme.spacing.cell_h_pt) + 1.0;
     let cols = column_limits(t, look, padding);
-    fit(&cols, &(0..cols.len()).map(|c| is_text(t, c)).collect::<Vec<_>>(), available)
+    let text = (0..cols.len()).map(|c| is_text(t, c)).collect();
+    (cols, text)
 }
 
-/// Word's AutoFit over (minimum, preferred) widths, filling `available`.
+/// The widths of a table's columns in points, filling `available` points.
+pub fn widths(t: &Table, theme: &Theme, available: f64) -> Vec<f64> {
+    let (cols, text) = limits(t, theme);
+    fit(&cols, &text, available)
+}
+
+/// A short column (a number, a date, a status) is never made narrower than
+/// its widest value, when it takes at most this share of the width.
+const SHORT: f64 = 0.22;
+
+/// A table whose columns need at most this share of the width is set
+/// narrower than the page, as wide as its content (Word's AutoFit to contents).
+const NARROW: f64 = 0.5;
+
+/// Word's AutoFit over (minimum, preferred) widths, filling `available`
+/// (or less, for a table of short values).
 fn fit(cols: &[(f64, f64)], text: &[bool], available: f64) -> Vec<f64> {
     if cols.is_empty() {
         return Vec::new();
     }
     let min: f64 = cols.iter().map(|c| c.0).sum();
     let pref: f64 = cols.iter().map(|c| c.1).sum();
+    if pref <= available * NARROW && cols.len() <= 3 {
+        return cols.iter().map(|c| c.1).collect();
+    }
     if pref <= available {
         // Everything fits on one line: the room left goes to the text columns
         // (or to all, when none has running text), in proportion to their width.
@@ -183,13 +253,46 @@ fn fit(cols: &[(f64, f64)], text: &[bool], available: f64) -> Vec<f64> {
             .map(|(c, t)| if *t { c.1 + left * c.1 / share.max(1e-9) } else { c.1 })
             .collect();
     }
+    // Short columns keep their preferred width when the others can still
+    // have their minimum.
+    let short: Vec<bool> = cols.iter().map(|c| c.1 <= available * SHORT).collect();
+    let fixed: f64 = cols.iter().zip(&short).map(|(c, s)| if *s { c.1 } else { c.0 }).sum();
+    let short = if fixed <= available { short } else { vec![false; cols.len()] };
+    let floor: Vec<f64> = cols.iter().zip(&short).map(|(c, s)| if *s { c.1 } else { c.0 }).collect();
+    let min: f64 = if short.iter().any(|s| *s) { floor.iter().sum() } else { min };
     if min >= available {
-        return cols.iter().map(|c| c.0 * available / min).collect();
+        return floor.iter().map(|f| f * available / min).collect();
     }
-    // Each column its minimum, and the rest shared by how much more each would like.
-    let want = pref - min;
+    // Each column its floor, and the rest shared by how much more each would like.
+    let want: f64 = cols.iter().zip(&floor).map(|(c, f)| c.1 - f).sum();
     let left = available - min;
-    cols.iter().map(|c| c.0 + (c.1 - c.0) * left / want).collect()
+    cols.iter().zip(&floor).map(|(c, f)| f + (c.1 - f) * left / want.max(1e-9)).collect()
+}
+
+/// Every table of some blocks in document order (a table before the tables
+/// in its cells), as the PDF's source numbers them.
+pub fn tables(blocks: &[Block]) -> Vec<&Table> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Table(t) => {
+                out.push(t);
+                for row in &t.rows {
+                    for cell in row {
+                        out.extend(tables(cell));
+                    }
+                }
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    out.extend(tables(item));
+                }
+            }
+            Block::Styled { blocks, .. } => out.extend(tables(blocks)),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -83,6 +83,9 @@ pub struct Geometry {
 }
 
 const PITCH: f64 = 15.0;
+/// The category labels take at most this share of the chart's width; a
+/// longer label is set smaller (to 8 pt) to stay on its line.
+const LABELS_MAX: f64 = 0.6;
 const BAR: f64 = 10.0;
 const GUTTER: f64 = 6.0;
 
@@ -97,7 +100,7 @@ impl Geometry {
             .iter()
             .map(|(l, _)| text_width(l, &theme.font, false, false, LABEL_PT))
             .fold(0.0, f64::max);
-        let labels = widest.min(width * 0.45) + GUTTER;
+        let labels = widest.min(width * LABELS_MAX) + GUTTER;
         // Room after the longest bar for its value.
         let room = text_width(&unit(chart, 888.8), &theme.font, false, false, LABEL_PT) + 6.0;
         let title = if chart.title.is_empty() { 0.0 } else { f64::from(theme.font_size) * 1.22 + 4.0 };
@@ -198,11 +201,18 @@ pub fn typst(chart: &Chart, theme: &Theme, width: f64) -> String {
             Some(t) if *value < t => BELOW,
             _ => primary.as_str(),
         };
+        let room = g.labels - GUTTER;
+        let natural = text_width(label, &theme.font, false, false, LABEL_PT);
+        let size = if natural > room {
+            (f64::from(LABEL_PT) * room / natural).max(8.0)
+        } else {
+            f64::from(LABEL_PT)
+        };
         let _ = write!(
             s,
-            "place(dx: 0pt, dy: {}, box(width: {}, height: {}, align(right + horizon, text(size: {LABEL_PT}pt, {})))); ",
+            "place(dx: -1pt, dy: {}, box(width: {}, height: {}, align(right + horizon, text(size: {size:.2}pt, {})))); ",
             pt(y),
-            pt(g.labels - GUTTER),
+            pt(room + 1.0),
             pt(g.pitch),
             lit(label)
         );

@@ -114,7 +114,7 @@ pub fn fit(doc: &Document, theme: &Theme, assets: &Assets) -> Result<Fitted> {
 /// row earlier. The DOCX asks Word for the same with «keep with next» on
 /// those rows (`docx::body`).
 pub fn keep_tables(doc: &Document, theme: &Theme, assets: &Assets) -> Result<(PagedDocument, pdf::Hints)> {
-    let tables = pdf::tables(&doc.blocks);
+    let tables = autofit::tables(&doc.blocks);
     let headers: Vec<usize> = tables.iter().map(|t| t.header_rows.min(t.rows.len())).collect();
     let mut hints = pdf::Hints::default();
     loop {

@@ -227,3 +227,79 @@ pub fn table_fragments(runs: &[Run], header_rows: &[usize]) -> BTreeMap<usize, V
     }
     out
 }
+
+/// The marks of a chart as laid out: its text boxes and its dashed lines.
+#[derive(Debug, Clone, Default)]
+pub struct ChartMarks {
+    pub page: usize,
+    /// (left, top, right, bottom, text), in points on the page.
+    pub texts: Vec<(f64, f64, f64, f64, String)>,
+    /// Dashed lines: (x, top, bottom) of each vertical one, (left, right, y) of
+    /// each horizontal one, as ((x0, y0), (x1, y1)).
+    pub dashed: Vec<((f64, f64), (f64, f64))>,
+}
+
+/// Every chart (a figure of kind «diagram») of a laid-out document.
+pub fn charts(doc: &PagedDocument) -> Vec<ChartMarks> {
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let mut open: Vec<Location> = Vec::new();
+        let mut current: Option<ChartMarks> = None;
+        chart_frame(&page.frame, Transform::identity(), i, &mut open, &mut current, &mut out);
+    }
+    out
+}
+
+fn chart_frame(
+    frame: &Frame,
+    ts: Transform,
+    page: usize,
+    open: &mut Vec<Location>,
+    current: &mut Option<ChartMarks>,
+    out: &mut Vec<ChartMarks>,
+) {
+    for (pos, item) in frame.items() {
+        let at = Point::new(pos.x, pos.y).transform(ts);
+        match item {
+            FrameItem::Group(g) => {
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform);
+                chart_frame(&g.frame, inner, page, open, current, out);
+            }
+            FrameItem::Tag(Tag::Start(content, _)) if content.elem().name() == "figure" => {
+                if let Some(loc) = content.location() {
+                    open.push(loc);
+                    *current = Some(ChartMarks { page, ..ChartMarks::default() });
+                }
+            }
+            FrameItem::Tag(Tag::End(loc, _, _)) if open.last() == Some(loc) => {
+                open.pop();
+                if let Some(c) = current.take() {
+                    out.push(c);
+                }
+            }
+            FrameItem::Text(t) if current.is_some() => {
+                let size = t.size.to_pt();
+                let (x, y) = (at.x.to_pt(), at.y.to_pt());
+                if let Some(c) = current.as_mut() {
+                    c.texts.push((
+                        x,
+                        y - 0.75 * size,
+                        x + t.width().to_pt(),
+                        y + 0.25 * size,
+                        t.text.to_string(),
+                    ));
+                }
+            }
+            FrameItem::Shape(shape, _) if current.is_some() => {
+                let dashed = shape.stroke.as_ref().is_some_and(|s| s.dash.is_some());
+                if let (true, typst::visualize::Geometry::Line(end)) = (dashed, &shape.geometry) {
+                    let to = Point::new(pos.x + end.x, pos.y + end.y).transform(ts);
+                    if let Some(c) = current.as_mut() {
+                        c.dashed.push(((at.x.to_pt(), at.y.to_pt()), (to.x.to_pt(), to.y.to_pt())));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -29,6 +29,11 @@ pub struct Pdf;
 /// Where list markers sit and where the text of a list item starts, per level.
 pub const LIST_INDENT_MM: f32 = 1.5;
 pub const LIST_MARKER_MM: f32 = 5.0;
+/// How far the last line of a page may reach into the bottom margin, in
+/// points: LibreOffice (standing in for Word) lets it by about this much,
+/// measured on the example documents.
+const PAGE_FOOT_SLACK_PT: f32 = 0.3;
+
 /// The width of a table's rules, in points (Word's `w:sz="4"`, eighths of a point).
 pub const RULE_PT: f32 = 0.5;
 
@@ -145,6 +150,10 @@ struct Cx<'a> {
     model: Model<'a>,
     /// The width the current blocks have, in points (the page's text, a cell's).
     width: std::cell::Cell<f64>,
+    /// The tables' column widths (render::autofit).
+    fitter: super::autofit::Fitter,
+    /// The show rule that gives the document's title (a level-1 heading) its look.
+    title_look: String,
     /// The tables written so far (the next one's number).
     tables: std::cell::Cell<usize>,
     hints: &'a Hints,
@@ -262,10 +271,12 @@ impl Cx<'_> {
             }
             // A block that keeps the one before with it (a signature and the
             // closing paragraph): the one before is whole and sticks to it.
+            // So does a table the paragraph that introduces it.
             let keeps_previous = match b {
                 Block::Styled { class, .. } => {
                     self.theme.classes.get(class).is_some_and(|st| st.keep_with_previous)
                 }
+                Block::Table(_) => i > 0 && matches!(items[i - 1], Block::Paragraph(_)),
                 _ => false,
             };
             if keeps_previous {
@@ -274,6 +285,9 @@ impl Cx<'_> {
                     parts.push(format!(
                         "{gap}#block(sticky: true, breakable: false, width: 100%)[\n{body}]\n\n"
                     ));
+                    if let Some(s) = sticky.last_mut() {
+                        *s = true;
+                    }
                 }
             }
             if matches!((b, inn), (Block::Table(_), In::Body))
@@ -312,9 +326,11 @@ impl Cx<'_> {
         let theme = self.theme;
         match b {
             Block::Title(content) => {
-                out.push_str("#title[");
+                // The document's title: a level-1 heading (tagged H1; a PDF/UA-1
+                // Title would be mapped to a plain P) in the title's look.
+                let _ = write!(out, "#[{}\n#heading(level: 1)[", self.title_look);
                 inlines(out, content);
-                out.push_str("]\n\n");
+                out.push_str("]]\n\n");
             }
             Block::Heading { level, content, class } => {
                 match class.as_ref().and_then(|c| theme.classes.get(c)) {
@@ -430,7 +446,7 @@ impl Cx<'_> {
         self.tables.set(number + 1);
         // Columns fitted to their content, as in the DOCX (render::autofit).
         let available = self.width.get();
-        let widths = super::autofit::widths(t, theme, available);
+        let widths = self.fitter.widths(t, theme, available);
         let cols: Vec<String> = widths.iter().map(|w| format!("{w:.3}pt")).collect();
         let header = t.header_rows.min(t.rows.len());
         let body_rows = t.rows.len() - header;
@@ -498,31 +514,6 @@ pub struct Hints {
     pub move_whole: BTreeSet<usize>,
     /// Tables that break before this body row (counted from 0).
     pub break_at: BTreeMap<usize, usize>,
-}
-
-/// Every table of some blocks, in the order the PDF's source numbers them.
-pub fn tables(blocks: &[Block]) -> Vec<&Table> {
-    let mut out = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Table(t) => {
-                out.push(t);
-                for row in &t.rows {
-                    for cell in row {
-                        out.extend(tables(cell));
-                    }
-                }
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    out.extend(tables(item));
-                }
-            }
-            Block::Styled { blocks, .. } => out.extend(tables(blocks)),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// A part of the flow split into its leading gap (`#v(..)`) and the rest.
@@ -697,7 +688,17 @@ pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
     let (lang, region) = m.lang.split_once('-').unwrap_or((&m.lang, ""));
     let (page_w, _) = theme.page.size_mm();
     let text_w = f64::from(page_w - theme.page.margin_left_mm - theme.page.margin_right_mm) * 72.0 / 25.4;
+    let title = theme.classes.get(spacing::TITLE).cloned().unwrap_or_default();
+    let title_look = format!(
+        "#show heading: it => {{ set text({}); {}set text(hyphenate: false); set align({}); block(sticky: true, breakable: false, width: 100%, {}it.body) }}",
+        heading_text_args(theme, &title),
+        line_rules(&Model::new(theme).title(), Some(&title)),
+        align_of(title.align()),
+        inset(&title),
+    );
     let cx = Cx {
+        fitter: super::autofit::Fitter::new(&super::autofit::tables(&doc.blocks), theme),
+        title_look,
         theme,
         model: Model::new(theme),
         width: std::cell::Cell::new(text_w),
@@ -723,7 +724,7 @@ pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
     let (width, height) = p.size_mm();
     let _ = writeln!(
         s,
-        "#set page(width: {width}mm, height: {height}mm, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), header-ascent: 25%, footer-descent: 30%, header: {}, footer: {})",
+        "#set page(width: {width}mm, height: {height}mm, margin: (top: {}mm, bottom: {}mm - {PAGE_FOOT_SLACK_PT}pt, left: {}mm, right: {}mm), header-ascent: 25%, footer-descent: 30%, header: {}, footer: {})",
         p.margin_top_mm,
         p.margin_bottom_mm,
         p.margin_left_mm,
@@ -761,15 +762,6 @@ pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
             inset(&st),
         );
     }
-    let title = theme.classes.get(spacing::TITLE).cloned().unwrap_or_default();
-    let _ = writeln!(
-        s,
-        "#show title: it => {{ set text({}); {}set text(hyphenate: false); set align({}); block(sticky: true, breakable: false, width: 100%, {}it.body) }}",
-        heading_text_args(theme, &title),
-        line_rules(&cx.model.title(), Some(&title)),
-        align_of(title.align()),
-        inset(&title),
-    );
     s.push('\n');
     cx.flow(&mut s, &doc.blocks, In::Body);
     s

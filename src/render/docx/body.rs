@@ -215,6 +215,10 @@ pub struct Body<'a> {
     /// The last block was a table: Word adds no space after a table, the PDF a
     /// paragraph's, so the next paragraph gets it as space before.
     after_table: bool,
+    /// The last block was a paragraph (which keeps with a table after it).
+    after_paragraph: bool,
+    /// The tables' column widths (render::autofit), as in the PDF.
+    fitter: autofit::Fitter,
     /// The Word charts, by the relationship id their drawing has.
     pub charts: Vec<(String, crate::render::chart::WordChart)>,
 }
@@ -233,8 +237,15 @@ const PLACEHOLDER_PNG: &[u8] = &[
 ];
 
 impl<'a> Body<'a> {
-    pub fn new(theme: &'a Theme, assets: &'a Assets, ids: &'a Ids, date: chrono::NaiveDate) -> Self {
+    pub fn new(
+        theme: &'a Theme,
+        assets: &'a Assets,
+        ids: &'a Ids,
+        date: chrono::NaiveDate,
+        blocks: &[Block],
+    ) -> Self {
         Body {
+            fitter: autofit::Fitter::new(&autofit::tables(blocks), theme),
             theme,
             assets,
             ids,
@@ -245,6 +256,7 @@ impl<'a> Body<'a> {
             head_color: None,
             date,
             after_table: false,
+            after_paragraph: false,
             charts: Vec::new(),
         }
     }
@@ -376,6 +388,13 @@ impl<'a> Body<'a> {
     fn block(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
         let start = out.len();
         let after_table = std::mem::take(&mut self.after_table);
+        // The paragraph that introduces a table stays whole and with it (as in the PDF).
+        if matches!(b, Block::Table(_)) && std::mem::take(&mut self.after_paragraph) {
+            if let Some(Part::P(prev)) = out.last_mut() {
+                prev.ppr.keep_next = true;
+                prev.ppr.keep_lines = true;
+            }
+        }
         self.block_inner(b, style, width, out)?;
         if after_table {
             // The first paragraph after a table (Word puts no space below one).
@@ -391,6 +410,7 @@ impl<'a> Body<'a> {
             }
         }
         self.after_table = matches!(b, Block::Table(_));
+        self.after_paragraph = matches!(b, Block::Paragraph(_));
         Ok(())
     }
 
@@ -564,7 +584,9 @@ impl<'a> Body<'a> {
         self.tables.push(t.header_rows.min(t.rows.len()));
         let sp = &self.theme.spacing;
         // Columns fitted to their content, as in the PDF (render::autofit).
-        let widths: Vec<usize> = autofit::widths(t, self.theme, f64::from(width) / 20.0)
+        let widths: Vec<usize> = self
+            .fitter
+            .widths(t, self.theme, f64::from(width) / 20.0)
             .iter()
             .map(|w| (w * 20.0).floor() as usize)
             .collect();

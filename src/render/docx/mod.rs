@@ -490,7 +490,7 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     let (sect, section_extra) = section(theme, tpl.map(|t| &t.section), &refs, title_page);
 
     // The body, written by docx-rs.
-    let b = body::Body::new(theme, assets, &ids, doc.meta.date);
+    let b = body::Body::new(theme, assets, &ids, doc.meta.date, &doc.blocks);
     let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
     d.document.section_property = sect;
     let built = d.build();
