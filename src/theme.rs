@@ -69,6 +69,10 @@ pub struct Theme {
     /// Wording that arsplan writes outside the templates (footer, mail subject, ...).
     #[serde(rename = "tekster")]
     pub texts: Texts,
+    /// Where the årshjul goes in the årsplan: on a page of its own (`"side"`),
+    /// or only in its own file (`"ingen"`, the default).
+    #[serde(rename = "arshjul", default)]
+    pub wheel: WheelPlace,
     /// Typographic choices: hyphenation, words that stay on one line.
     #[serde(rename = "typografi", default)]
     pub typography: Typography,
@@ -160,6 +164,18 @@ pub struct Spacing {
     pub cell_v_pt: f32,
     #[serde(rename = "celle_side_pt")]
     pub cell_h_pt: f32,
+}
+
+/// Where a house style puts the årshjul in the årsplan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum WheelPlace {
+    /// Only as `arshjul-<år>.svg` (and where a plan row `blokk;arshjul` asks).
+    #[default]
+    #[serde(rename = "ingen")]
+    None,
+    /// On a page of its own at the end of the årsplan.
+    #[serde(rename = "side")]
+    Page,
 }
 
 /// Typographic choices of a house style (`[typografi]`).

@@ -400,7 +400,7 @@ pub fn build(
         mote => by_id,
         grupper => ser(&grupper),
         logo => logo,
-        stil => minijinja::context! { navn => theme.name.clone(), ekstra => ser(&theme.extra) },
+        stil => minijinja::context! { navn => theme.name.clone(), ekstra => ser(&theme.extra), arshjul => ser(&theme.wheel) },
         tekster => tekster,
         tabeller => tabeller,
         strategi => strategy.map(|s| strategy_value(py, s)),

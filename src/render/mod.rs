@@ -37,6 +37,44 @@ pub fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
     None
 }
 
+/// A picture's size on the page in millimetres, the same in both formats: the
+/// width asked for (or its own at 96 dpi), no wider than `max_w` and no higher
+/// than `max_h`, its proportions kept. PNG and SVG pictures (an SVG by its
+/// `width` and `height`); `None` for anything else.
+pub fn picture_size(bytes: &[u8], width_mm: Option<f32>, max_w: f32, max_h: f32) -> Option<(f32, f32)> {
+    let (pw, ph) = match image_size(bytes) {
+        Some((w, h)) => (w as f32, h as f32),
+        None => svg_size(bytes)?,
+    };
+    if pw <= 0.0 || ph <= 0.0 {
+        return None;
+    }
+    let mut w = width_mm.unwrap_or(pw * 25.4 / 96.0).min(max_w);
+    if w * ph / pw > max_h {
+        w = max_h * pw / ph;
+    }
+    Some((w, w * ph / pw))
+}
+
+/// The highest a picture may be on a page of the house style, in millimetres:
+/// the text's height less room for a heading above it.
+pub fn max_picture_height_mm(theme: &Theme) -> f32 {
+    let (_, h) = theme.page.size_mm();
+    (h - theme.page.margin_top_mm - theme.page.margin_bottom_mm) * 0.9
+}
+
+/// An SVG's `width` and `height` (plain numbers, as the årshjul's).
+fn svg_size(bytes: &[u8]) -> Option<(f32, f32)> {
+    let text = std::str::from_utf8(bytes.get(..bytes.len().min(2000))?).ok()?;
+    let tag = &text[text.find("<svg")?..];
+    let tag = &tag[..tag.find('>')?];
+    let attr = |name: &str| -> Option<f32> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[at..].split('"').next()?.trim_end_matches("px").parse().ok()
+    };
+    Some((attr("width")?, attr("height")?))
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -154,6 +154,8 @@ struct Cx<'a> {
     fitter: super::autofit::Fitter,
     /// The show rule that gives the document's title (a level-1 heading) its look.
     title_look: String,
+    /// The document's pictures.
+    assets: &'a Assets,
     /// The tables written so far (the next one's number).
     tables: std::cell::Cell<usize>,
     hints: &'a Hints,
@@ -366,11 +368,19 @@ impl Cx<'_> {
             }
             Block::Table(t) => self.table(out, t, matches!(inn, In::Body)),
             Block::Image(img) => {
-                // As Word shows a picture: in a line of its own, on the baseline.
-                let width = img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default();
+                // As Word shows a picture: in a line of its own, on the baseline,
+                // the size the DOCX gives it.
+                let max_w = (self.width.get() * 25.4 / 72.0) as f32;
+                let size = self.assets.images.get(&img.src).and_then(|b| {
+                    super::picture_size(b, img.width_mm, max_w, super::max_picture_height_mm(theme))
+                });
+                let size = match size {
+                    Some((w, h)) => format!(", width: {w:.2}mm, height: {h:.2}mm"),
+                    None => img.width_mm.map(|w| format!(", width: {w}mm")).unwrap_or_default(),
+                };
                 let _ = writeln!(
                     out,
-                    "#box(image({}, alt: {}{width}))\n",
+                    "#box(image({}, alt: {}{size}))\n",
                     lit(&asset_path("assets", &img.src)),
                     lit(&img.alt)
                 );
@@ -697,6 +707,7 @@ pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
         inset(&title),
     );
     let cx = Cx {
+        assets,
         fitter: super::autofit::Fitter::new(&super::autofit::tables(&doc.blocks), theme),
         title_look,
         theme,

@@ -262,12 +262,16 @@ fn page_words(pdf: &std::path::Path) -> Vec<std::collections::BTreeSet<String>> 
                 .arg("-")
                 .output()
                 .unwrap();
-            String::from_utf8_lossy(&out.stdout)
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| w.chars().count() > 1)
-                .map(str::to_lowercase)
-                .collect()
+            words(&String::from_utf8_lossy(&out.stdout)).into_iter().collect()
         })
+        .collect()
+}
+
+/// The words of a text, lowercase, of two letters or more.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_lowercase)
         .collect()
 }
 
@@ -281,14 +285,22 @@ fn docx_and_pdf_have_the_same_pages_with_the_same_words() {
     let out = tempfile::tempdir().unwrap();
     let project = common::project(out.path());
     let mut docs = Vec::new();
+    let mut pdf_words = Vec::new();
     for (n, y) in project.targets(&Default::default()).unwrap() {
         let p = project.prepare(&n, y).unwrap();
         for m in project.documents(&p).unwrap() {
-            let both =
-                render::render(&m.document, &p.theme, &p.assets, &[Format::Pdf, Format::Docx]).unwrap();
+            let both = render::render(&m.document, &p.theme, &p.assets, &[Format::Docx]).unwrap();
             let i = docs.len();
-            std::fs::write(dir.path().join(format!("p{i}.pdf")), &both[0].1).unwrap();
-            std::fs::write(dir.path().join(format!("d{i}.docx")), &both[1].1).unwrap();
+            std::fs::write(dir.path().join(format!("d{i}.docx")), &both[0].1).unwrap();
+            // The PDF's words as laid out, page by page (the text of a picture,
+            // such as the årshjul's, is the picture's, in either format).
+            let fitted = render::fit(&m.document, &p.theme, &p.assets).unwrap();
+            let mut pages: Vec<std::collections::BTreeSet<String>> =
+                vec![Default::default(); fitted.pages.pages().len()];
+            for r in pages::runs(&fitted.pages, &fitted.theme) {
+                pages[r.page].extend(words(&r.text));
+            }
+            pdf_words.push(pages);
             docs.push(format!("{n}/{y}/{}", m.stem));
         }
     }
@@ -298,7 +310,7 @@ fn docx_and_pdf_have_the_same_pages_with_the_same_words() {
     let mut report = Vec::new();
     let mut failed = false;
     for (i, name) in docs.iter().enumerate() {
-        let pdf = page_words(&dir.path().join(format!("p{i}.pdf")));
+        let pdf = &pdf_words[i];
         let docx = page_words(&dir.path().join(format!("d{i}.pdf")));
         // Each page's words in both, as the share of all words on that page
         // in either (Jaccard), page by page.
@@ -616,4 +628,100 @@ fn the_closing_paragraph_and_the_signature_stay_together() {
         );
     }
     assert!(seen >= 5, "documents with a signature: {seen}");
+}
+
+/// The centres of the årshjul's meeting dots, in the SVG's units.
+fn wheel_dots(svg: &str) -> Vec<(f64, f64)> {
+    svg.split("</title><circle ")
+        .skip(1)
+        .map(|rest| {
+            let attr = |name: &str| -> f64 {
+                let at = rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                rest[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            (attr("cx"), attr("cy"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_arshjul_dots_never_cover_each_other_and_its_key_is_whole() {
+    let out = tempfile::tempdir().unwrap();
+    let project = common::project(out.path());
+    let mut years = 0;
+    for (n, y) in project.targets(&Default::default()).unwrap() {
+        let p = project.prepare(&n, y).unwrap();
+        let svg = render::arshjul::svg(&p.year, &p.theme);
+        let dots = wheel_dots(&svg);
+        assert_eq!(dots.len(), p.year.meetings.len(), "{n} {y}: a dot per meeting");
+        for (i, a) in dots.iter().enumerate() {
+            for b in &dots[i + 1..] {
+                let d = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+                assert!(d >= 20.0, "{n} {y}: two dots {d:.1} apart cover each other");
+            }
+        }
+        // The key names every meeting whole: its text, tags taken out, holds each name.
+        let mut text = String::new();
+        let mut inside = false;
+        for c in svg.chars() {
+            match c {
+                '<' => {
+                    inside = true;
+                    text.push(' ');
+                }
+                '>' => inside = false,
+                c if !inside => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!text.contains('…'), "{n} {y}: nothing in the årshjul is cut");
+        for m in &p.year.meetings {
+            let name = m.group.clone().unwrap_or_else(|| m.title.clone());
+            let name = arsplan::xml::escape(&name);
+            assert!(
+                text.contains(&format!("{} {name}", m.date.format("%d.%m"))),
+                "{n} {y}: «{name}» whole in the key"
+            );
+        }
+        years += 1;
+    }
+    assert!(years >= 6);
+    // Spread along a ring: as little as they must, in order, about where they want to be.
+    let placed = render::arshjul::spread(&[0.10, 0.10, 0.101, 0.5], 0.01);
+    assert!((placed[1] - placed[0] - 0.01).abs() < 1e-9 && (placed[2] - placed[1] - 0.01).abs() < 1e-9);
+    let (mean, wanted) = ((placed[0] + placed[1] + placed[2]) / 3.0, (0.10 + 0.10 + 0.101) / 3.0);
+    assert!((mean - wanted).abs() < 1e-9, "{placed:?}");
+    assert_eq!(placed[3], 0.5);
+}
+
+#[test]
+fn a_house_style_can_put_the_arshjul_on_a_page_of_the_plan() {
+    for (name, doc, fitted, docx) in every_document() {
+        let on_page = name.starts_with("bergen/") && name.contains("arsplan");
+        let runs = pages::runs(&fitted.pages, &fitted.theme);
+        let last = fitted.pages.pages().len() - 1;
+        let heading =
+            runs.iter().any(|r| r.page == last && r.heading.is_some() && r.text.starts_with("Årshjul"));
+        let xml = part(&docx, "word/document.xml");
+        assert_eq!(heading, on_page, "{name}: the årshjul's page");
+        assert_eq!(
+            xml.contains("svgBlip"),
+            on_page,
+            "{name}: the årshjul as a picture (with its SVG) in the DOCX"
+        );
+        if on_page {
+            // Alone on its page: the heading is the first body text there, and Word starts the page at it.
+            let first = runs.iter().find(|r| r.page == last && r.body).unwrap();
+            assert!(first.text.starts_with("Årshjul"), "{name}: «{}»", first.text);
+            let at = xml.find("Årshjul").unwrap();
+            assert!(
+                xml[..at]
+                    .rfind("<w:pageBreakBefore/>")
+                    .is_some_and(|p| xml[p..at].matches("<w:p>").count() == 0),
+                "{name}"
+            );
+            assert!(doc.blocks.iter().any(|b| matches!(b, Block::Image(i) if i.src == "arshjul.svg")));
+        }
+    }
 }

@@ -53,6 +53,7 @@ pub struct PPr {
     pub after: Option<u32>,
     pub indent: Option<i32>,
     pub right: bool,
+    pub page_break_before: bool,
     pub outline: Option<usize>,
 }
 
@@ -124,6 +125,9 @@ impl Para {
         if ppr.keep_lines {
             p = p.keep_lines(true);
         }
+        if ppr.page_break_before {
+            p = p.page_break_before(true);
+        }
         if let Some((level, id)) = ppr.num {
             p = p.numbering(NumberingId::new(id as usize), IndentLevel::new(level));
         }
@@ -161,11 +165,25 @@ pub struct Pictures {
     /// `rIdImg1`, ... with their PNG bytes, in first-use order.
     pub images: Vec<(String, Vec<u8>)>,
     pub alts: std::collections::BTreeMap<String, String>,
+    /// The vector original of a picture (an SVG), by the PNG's relationship id:
+    /// Word 2016 and LibreOffice show it, older readers the PNG.
+    pub svgs: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
 impl Pictures {
     /// A run holding a picture (PNG bytes) at a size, with its alternative text.
     pub fn run(&mut self, bytes: Vec<u8>, alt: &str, width_mm: f32, height_mm: f32) -> Result<Run> {
+        self.run_with_id(bytes, alt, width_mm, height_mm).map(|(r, _)| r)
+    }
+
+    /// A run holding a picture, and the picture's relationship id.
+    pub fn run_with_id(
+        &mut self,
+        bytes: Vec<u8>,
+        alt: &str,
+        width_mm: f32,
+        height_mm: f32,
+    ) -> Result<(Run, String)> {
         let (w, h) = image_size(&bytes).ok_or_else(|| Error::msg("et bilde er ikke PNG"))?;
         let id = match self.images.iter().find(|(_, b)| *b == bytes) {
             Some((id, _)) => id.clone(),
@@ -179,8 +197,8 @@ impl Pictures {
         self.alts.entry(id.clone()).or_insert_with(|| xml_text(alt));
         let pic = Pic::new_with_dimensions(bytes, w, h)
             .size((width_mm * EMU_PER_MM) as u32, (height_mm * EMU_PER_MM) as u32)
-            .id(id);
-        Ok(Run::new().add_image(pic))
+            .id(id.clone());
+        Ok((Run::new().add_image(pic), id))
     }
 }
 
@@ -217,6 +235,8 @@ pub struct Body<'a> {
     after_table: bool,
     /// The last block was a paragraph (which keeps with a table after it).
     after_paragraph: bool,
+    /// The last block was a page break: the next paragraph starts a page.
+    page_break: bool,
     /// The tables' column widths (render::autofit), as in the PDF.
     fitter: autofit::Fitter,
     /// The Word charts, by the relationship id their drawing has.
@@ -257,6 +277,7 @@ impl<'a> Body<'a> {
             date,
             after_table: false,
             after_paragraph: false,
+            page_break: false,
             charts: Vec::new(),
         }
     }
@@ -283,6 +304,7 @@ impl<'a> Body<'a> {
         Facts {
             header_rows: self.tables.clone(),
             alts: self.pics.alts.clone(),
+            svgs: self.pics.svgs.keys().map(|id| (id.clone(), format!("{id}Svg"))).collect(),
             charts: self.charts.iter().map(|(id, _)| id.clone()).collect(),
             ..Facts::default()
         }
@@ -356,23 +378,24 @@ impl<'a> Body<'a> {
             Error::msg(format!("bildet «{}» finnes ikke", img.src))
                 .with_hint("bilder malen viser må ligge i husstilens mappe eller nettverkets datamappe")
         })?;
-        if img.src.ends_with(".svg") {
-            let width_mm = img.width_mm.unwrap_or(150.0).min(max_width_twips as f32 / TWIPS_PER_MM);
-            let png = crate::render::chart::svg_png(bytes, width_mm, self.date)?;
-            let img = Image { width_mm: Some(width_mm), ..img.clone() };
-            return self.picture_bytes(png, &img, max_width_twips);
+        // The size the PDF gives it too (render::picture_size).
+        let max_w = max_width_twips as f32 / TWIPS_PER_MM;
+        let (w, h) = crate::render::picture_size(
+            bytes,
+            img.width_mm,
+            max_w,
+            crate::render::max_picture_height_mm(self.theme),
+        )
+        .ok_or_else(|| Error::msg(format!("bildet «{}» er verken PNG eller SVG", img.src)))?;
+        let (png, svg) = if img.src.ends_with(".svg") {
+            (crate::render::chart::svg_png(bytes, w, self.date)?, Some(bytes.clone()))
+        } else {
+            (bytes.clone(), None)
+        };
+        let (run, id) = self.pics.run_with_id(png, &img.alt, w, h)?;
+        if let Some(svg) = svg {
+            self.pics.svgs.insert(id, svg);
         }
-        let bytes = bytes.clone();
-        self.picture_bytes(bytes, img, max_width_twips)
-    }
-
-    fn picture_bytes(&mut self, bytes: Vec<u8>, img: &Image, max_width_twips: u32) -> Result<Para> {
-        let (w, h) =
-            image_size(&bytes).ok_or_else(|| Error::msg(format!("bildet «{}» er ikke PNG", img.src)))?;
-        let max_mm = max_width_twips as f32 / TWIPS_PER_MM;
-        let width_mm = img.width_mm.unwrap_or(w as f32 * 25.4 / 96.0).min(max_mm);
-        let height_mm = width_mm * h as f32 / w.max(1) as f32;
-        let run = self.pics.run(bytes, &img.alt, width_mm, height_mm)?;
         Ok(Para::new(PPr::default()).add_run(run))
     }
 
@@ -388,6 +411,7 @@ impl<'a> Body<'a> {
     fn block(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
         let start = out.len();
         let after_table = std::mem::take(&mut self.after_table);
+        let page_break = std::mem::take(&mut self.page_break);
         // The paragraph that introduces a table stays whole and with it (as in the PDF).
         if matches!(b, Block::Table(_)) && std::mem::take(&mut self.after_paragraph) {
             if let Some(Part::P(prev)) = out.last_mut() {
@@ -409,6 +433,18 @@ impl<'a> Body<'a> {
                 first.ppr.before = Some(pt_twips(model.after_table(own).before));
             }
         }
+        if page_break {
+            // Word's way to start a page: the next paragraph starts it (a
+            // paragraph holding a break would leave an empty line there).
+            match out.get_mut(start) {
+                Some(Part::P(first)) => first.ppr.page_break_before = true,
+                _ => {
+                    let p = Para::new(PPr::default()).add_run(Run::new().add_break(BreakType::Page));
+                    out.insert(start, Part::P(Box::new(p)));
+                }
+            }
+        }
+        self.page_break = matches!(b, Block::PageBreak);
         self.after_table = matches!(b, Block::Table(_));
         self.after_paragraph = matches!(b, Block::Paragraph(_));
         Ok(())
@@ -514,10 +550,7 @@ impl<'a> Body<'a> {
                 }
                 out.extend(parts);
             }
-            Block::PageBreak => {
-                let p = Para::new(PPr::default()).add_run(Run::new().add_break(BreakType::Page));
-                out.push(Part::P(Box::new(p)));
-            }
+            Block::PageBreak => self.page_break = true,
         }
         Ok(())
     }

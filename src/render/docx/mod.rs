@@ -522,6 +522,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
         let name = format!("media/image{media}.png");
         out.put(&format!("word/{name}"), bytes.clone(), "image/png");
         doc_rels.push(rel(&id, pkg::REL_IMAGE, &name));
+        if let Some(svg) = b.pics.svgs.get(id.as_ref()) {
+            let name = format!("media/image{media}.svg");
+            out.put(&format!("word/{name}"), svg.clone(), "image/svg+xml");
+            doc_rels.push(rel(&format!("{id}Svg"), pkg::REL_IMAGE, &name));
+        }
     }
     for (i, url) in b.links.iter().enumerate() {
         doc_rels.push(Rel {

@@ -35,6 +35,8 @@ pub struct Facts {
     pub section: Vec<Elem>,
     /// The document hyphenates its running text: table cells must not.
     pub hyphenate: bool,
+    /// Pictures with a vector original: the PNG's relationship id → the SVG's.
+    pub svgs: BTreeMap<String, String>,
     /// The relationship ids of the pictures that stand for charts: each
     /// becomes a Word chart with that id (`c:chart r:id`).
     pub charts: std::collections::BTreeSet<String>,
@@ -257,7 +259,19 @@ impl Pass<'_> {
             chart(d, rid, id, alt);
             return;
         }
+        let svg = embed.as_ref().and_then(|e| self.facts.svgs.get(e)).cloned();
         d.walk_mut(&mut |e| match e.name.as_str() {
+            "a:blip" => {
+                if let Some(svg) = &svg {
+                    // The vector original beside the PNG (Office 2016's SVG extension).
+                    let ext = Elem::new("a:ext").with("uri", "{96DAC541-7B7A-43D3-8B79-37D633B846F1}").push(
+                        Elem::new("asvg:svgBlip")
+                            .with("xmlns:asvg", "http://schemas.microsoft.com/office/drawing/2016/SVG/main")
+                            .with("r:embed", svg),
+                    );
+                    e.children.push(Node::Elem(Elem::new("a:extLst").push(ext)));
+                }
+            }
             "wp:docPr" => {
                 e.set("id", &id.to_string());
                 e.set("name", &format!("Bilde {id}"));
