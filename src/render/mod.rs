@@ -6,6 +6,7 @@ pub mod arshjul;
 pub mod autofit;
 pub mod chart;
 pub mod docx;
+pub mod keep;
 pub mod pages;
 pub mod pdf;
 pub mod spacing;
@@ -109,11 +110,7 @@ pub trait Renderer {
 /// A last page must hold at least this many lines, or the spacing is tightened.
 pub const LAST_PAGE_MIN_LINES: usize = 6;
 
-/// A table of at most this many body rows is kept on one page.
-pub const KEEP_WHOLE_ROWS: usize = 8;
-
-/// A longer table leaves at least this many body rows on each side of a break.
-pub const MIN_ROWS_AT_BREAK: usize = 2;
+pub use keep::{KEEP_WHOLE_ROWS, MIN_ROWS_AT_BREAK};
 
 /// A document laid out in the style it is rendered in.
 pub struct Fitted {
@@ -186,10 +183,16 @@ pub fn keep_tables(doc: &Document, theme: &Theme, assets: &Assets) -> Result<(Pa
     }
 }
 
-/// Whether the last of several pages holds fewer than [`LAST_PAGE_MIN_LINES`] lines.
+/// Whether the last of several pages holds fewer than [`LAST_PAGE_MIN_LINES`]
+/// lines (a picture counts as the lines it is high).
 pub fn nearly_empty_last_page(pages: &PagedDocument, theme: &Theme) -> bool {
     let n = pages.pages().len();
-    n > 1 && pages::lines(&pages::runs(pages, theme), n - 1).len() < LAST_PAGE_MIN_LINES
+    let line = f64::from(theme.font_size) * 1.2;
+    let picture: f64 =
+        pages::pictures(pages, n.saturating_sub(1)).iter().map(|(top, bottom)| bottom - top).sum();
+    n > 1
+        && pages::lines(&pages::runs(pages, theme), n - 1).len() + ((picture / line) as usize)
+            < LAST_PAGE_MIN_LINES
 }
 
 /// The stack of each worker thread. Typst lays out recursively, and a worker

@@ -303,3 +303,28 @@ fn chart_frame(
         }
     }
 }
+
+/// The pictures on a page: the top and bottom of each, in points.
+pub fn pictures(doc: &PagedDocument, page: usize) -> Vec<(f64, f64)> {
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<(f64, f64)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(
+                    &g.frame,
+                    ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform),
+                    out,
+                ),
+                FrameItem::Image(_, size, _) => {
+                    let top = Point::new(pos.x, pos.y).transform(ts).y.to_pt();
+                    out.push((top, top + size.y.to_pt()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(p) = doc.pages().get(page) {
+        walk(&p.frame, Transform::identity(), &mut out);
+    }
+    out
+}

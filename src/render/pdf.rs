@@ -15,6 +15,7 @@ use typst::foundations::{Bytes, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::keep;
 use super::pages;
 use super::spacing::{self, FontMetrics, Model, Para, Place};
 use super::world::{self, lit};
@@ -266,22 +267,25 @@ impl Cx<'_> {
             let (first, last) = self.edges(b, inn, i, n);
             let mut part = String::new();
             if let (Some(p), Some(f)) = (&prev_last, &first) {
-                let g = self.gap(p, f);
+                // After a list kept whole, its last space after is already in
+                // its block (see Block::List).
+                let held = match (i.checked_sub(1).map(|k| &items[k]), p) {
+                    (Some(Block::List { items: li, .. }), Edge::Para(last))
+                        if keep::list_whole(li) && matches!(inn, In::Body) =>
+                    {
+                        f64::from(last.after)
+                    }
+                    _ => 0.0,
+                };
+                let g = self.gap(p, f) - held;
                 if g > 0.001 {
                     let _ = writeln!(part, "#v({g:.3}pt, weak: true)");
                 }
             }
             // A block that keeps the one before with it (a signature and the
-            // closing paragraph): the one before is whole and sticks to it.
-            // So does a table the paragraph that introduces it.
-            let keeps_previous = match b {
-                Block::Styled { class, .. } => {
-                    self.theme.classes.get(class).is_some_and(|st| st.keep_with_previous)
-                }
-                Block::Table(_) => i > 0 && matches!(items[i - 1], Block::Paragraph(_)),
-                _ => false,
-            };
-            if keeps_previous {
+            // closing paragraph, a table and the paragraph that introduces it):
+            // the one before is whole and sticks to it (render::keep).
+            if keep::keeps_previous(self.theme, items, i) {
                 if let Some(prevpart) = parts.pop() {
                     let (gap, body) = split_gap(&prevpart);
                     parts.push(format!(
@@ -308,15 +312,17 @@ impl Cx<'_> {
                 );
                 sticky.insert(at, false);
             }
+            let bridges = keep::bridges(self.theme, items, i);
+            if bridges {
+                // A heading's goal before a sub-heading: whole, and with them.
+                part.push_str("#block(sticky: true, breakable: false, width: 100%)[\n");
+            }
             self.block(&mut part, b, inn);
+            if bridges {
+                part.push_str("]\n\n");
+            }
             parts.push(part);
-            sticky.push(match b {
-                Block::Title(_) | Block::Heading { .. } => true,
-                Block::Styled { class, .. } => {
-                    self.theme.classes.get(class).is_some_and(|st| st.keep_with_next)
-                }
-                _ => false,
-            });
+            sticky.push(keep::sticky(self.theme, b) || bridges);
             prev_last = last.or(prev_last);
         }
         for p in parts {
@@ -363,7 +369,19 @@ impl Cx<'_> {
             }
             Block::List { ordered, items } => {
                 let gap = self.item_spacing();
+                // A short list is kept on one page (render::keep).
+                // (In a table's cell a row is whole anyway.)
+                let whole = keep::list_whole(items) && matches!(inn, In::Body);
+                if whole {
+                    // Word checks that a list kept together fits with its last
+                    // space after: so does this block (the gap after it is less).
+                    let after = self.model.place(self.model.normal(), Place::Item { last: true }).after;
+                    let _ = write!(out, "#block(breakable: false, width: 100%, inset: (bottom: {after}pt))[");
+                }
                 self.list(out, *ordered, items, inn, gap);
+                if whole {
+                    out.push(']');
+                }
                 out.push_str("\n\n");
             }
             Block::Table(t) => self.table(out, t, matches!(inn, In::Body)),

@@ -55,7 +55,7 @@ fn pages_have_no_stranded_heading_no_split_row_and_no_nearly_empty_last_page() {
         }
         let n = fitted.pages.pages().len();
         let last = pages::lines(&runs, n - 1).len();
-        if n > 1 && last < render::LAST_PAGE_MIN_LINES {
+        if render::nearly_empty_last_page(&fitted.pages, &fitted.theme) {
             problems.push(format!("{name}: the last page (page {n}) holds only {last} lines"));
         }
     }
@@ -504,9 +504,10 @@ fn no_table_leaves_a_row_alone_and_short_tables_stay_whole() {
         let bad = check(&fitted.pages, &fitted.theme);
         assert!(bad.is_empty(), "{name}: {bad:?}");
         // Without the rules (one plain layout), some example breaks a table badly.
-        unfixed +=
-            check(&render::pdf::layout(&doc, &fitted.theme, &Default::default()).unwrap(), &fitted.theme)
-                .len();
+        // (Documents with pictures are laid out in the build; these have none to give.)
+        if let Ok(plain) = render::pdf::layout(&doc, &fitted.theme, &Default::default()) {
+            unfixed += check(&plain, &fitted.theme).len();
+        }
         // The DOCX asks Word for the same: rows kept with the next.
         let xml = part(&docx, "word/document.xml");
         for tbl in xml.split("<w:tbl>").skip(1) {

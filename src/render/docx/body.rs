@@ -24,7 +24,7 @@ use crate::doc::{Block, Image, Inline, Table};
 use crate::render::autofit;
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
 use crate::render::spacing::{Model, Place};
-use crate::render::{image_size, Assets, KEEP_WHOLE_ROWS, MIN_ROWS_AT_BREAK};
+use crate::render::{image_size, keep, Assets};
 use crate::theme::Theme;
 
 const EMU_PER_MM: f32 = 36_000.0;
@@ -233,8 +233,6 @@ pub struct Body<'a> {
     /// The last block was a table: Word adds no space after a table, the PDF a
     /// paragraph's, so the next paragraph gets it as space before.
     after_table: bool,
-    /// The last block was a paragraph (which keeps with a table after it).
-    after_paragraph: bool,
     /// The last block was a page break: the next paragraph starts a page.
     page_break: bool,
     /// The tables' column widths (render::autofit), as in the PDF.
@@ -276,7 +274,6 @@ impl<'a> Body<'a> {
             head_color: None,
             date,
             after_table: false,
-            after_paragraph: false,
             page_break: false,
             charts: Vec::new(),
         }
@@ -402,8 +399,23 @@ impl<'a> Body<'a> {
     /// Renders blocks into body-level paragraphs and tables.
     fn blocks(&mut self, blocks: &[Block], style: Option<&str>, width: u32) -> Result<Vec<Part>> {
         let mut out = Vec::new();
-        for b in blocks {
+        for (i, b) in blocks.iter().enumerate() {
+            let start = out.len();
             self.block(b, style, width, &mut out)?;
+            // What stays together, as in the PDF (render::keep): a block kept
+            // whole and with the next, or a short list kept whole.
+            let with_next = keep::bridges(self.theme, blocks, i)
+                || (i + 1 < blocks.len() && keep::keeps_previous(self.theme, blocks, i + 1));
+            let whole_list = matches!(b, Block::List { items, .. } if keep::list_whole(items));
+            let n = out.len();
+            for (k, part) in out[start..].iter_mut().enumerate() {
+                if let Part::P(p) = part {
+                    if with_next || whole_list {
+                        p.ppr.keep_lines = true;
+                        p.ppr.keep_next |= with_next || start + k + 1 < n;
+                    }
+                }
+            }
         }
         Ok(out)
     }
@@ -412,13 +424,6 @@ impl<'a> Body<'a> {
         let start = out.len();
         let after_table = std::mem::take(&mut self.after_table);
         let page_break = std::mem::take(&mut self.page_break);
-        // The paragraph that introduces a table stays whole and with it (as in the PDF).
-        if matches!(b, Block::Table(_)) && std::mem::take(&mut self.after_paragraph) {
-            if let Some(Part::P(prev)) = out.last_mut() {
-                prev.ppr.keep_next = true;
-                prev.ppr.keep_lines = true;
-            }
-        }
         self.block_inner(b, style, width, out)?;
         if after_table {
             // The first paragraph after a table (Word puts no space below one).
@@ -446,7 +451,6 @@ impl<'a> Body<'a> {
         }
         self.page_break = matches!(b, Block::PageBreak);
         self.after_table = matches!(b, Block::Table(_));
-        self.after_paragraph = matches!(b, Block::Paragraph(_));
         Ok(())
     }
 
@@ -541,13 +545,6 @@ impl<'a> Body<'a> {
                         para.ppr.keep_next |= i + 1 < n;
                     }
                 }
-                if st.keep_with_previous {
-                    // The paragraph before stays whole and with this group.
-                    if let Some(Part::P(prev)) = out.last_mut() {
-                        prev.ppr.keep_next = true;
-                        prev.ppr.keep_lines = true;
-                    }
-                }
                 out.extend(parts);
             }
             Block::PageBreak => self.page_break = true,
@@ -631,16 +628,7 @@ impl<'a> Body<'a> {
         let mut rows = Vec::new();
         // Rows kept with the next, as the PDF keeps them (render::keep_tables):
         // a short table whole, a long one with two rows on each side of a break.
-        let header = t.header_rows.min(t.rows.len());
-        let body_rows = t.rows.len() - header;
-        let keep = |ri: usize| {
-            let k = ri.saturating_sub(header);
-            ri + 1 < t.rows.len()
-                && (ri < header
-                    || body_rows <= KEEP_WHOLE_ROWS
-                    || k + 1 < MIN_ROWS_AT_BREAK
-                    || k + MIN_ROWS_AT_BREAK >= body_rows)
-        };
+        let keep = |ri: usize| keep::row_keeps_next(t, ri);
         for (ri, row) in t.rows.iter().enumerate() {
             let head = ri < t.header_rows;
             let mut cells = Vec::new();
