@@ -46,10 +46,33 @@ fn inlines(out: &mut String, items: &[Inline]) {
     for i in items {
         match i {
             Inline::Text(t) if t.is_empty() => {}
+            Inline::Text(t) if t.contains(super::typo::NBHY) => {
+                // The fonts have no no-break hyphen: a word holding one is a box
+                // (no line breaks inside), with a hyphen.
+                let words: Vec<&str> = t.split(' ').collect();
+                let mut plain = String::new();
+                for (k, w) in words.iter().enumerate() {
+                    if w.contains(super::typo::NBHY) {
+                        if !plain.is_empty() {
+                            out.push('#');
+                            out.push_str(&lit(&std::mem::take(&mut plain)));
+                        }
+                        let _ = write!(out, "#box[#{}]", lit(&w.replace(super::typo::NBHY, "-")));
+                    } else {
+                        plain.push_str(w);
+                    }
+                    if k + 1 < words.len() {
+                        plain.push(' ');
+                    }
+                }
+                if !plain.is_empty() {
+                    out.push('#');
+                    out.push_str(&lit(&plain));
+                }
+            }
             Inline::Text(t) => {
                 out.push('#');
-                // The fonts have no no-break hyphen: a hyphen and a word joiner.
-                out.push_str(&lit(&t.replace(super::typo::NBHY, "-\u{2060}")));
+                out.push_str(&lit(t));
             }
             Inline::Strong(c) => {
                 out.push_str("#strong[");
