@@ -63,6 +63,11 @@ pub const MEETING_HELP: &[ColumnHelp] = &[
     help("Sted", "Sted", "Hvor møtet er (kan stå tomt)."),
     help("Start", "Start", "Klokkeslett tt:mm, for eksempel 09:00. Tom for et heldagsmøte."),
     help("Slutt", "Slutt", "Klokkeslett tt:mm, senere enn Start. Tom for et heldagsmøte."),
+    help(
+        "Periode",
+        "Periode",
+        "For et møte i en lokal nettverksgruppe: kolonnen møtet står i i tabellen over gruppene, for eksempel Vår eller Høst. Tom: hvert møte får en kolonne «Dato».",
+    ),
 ];
 
 /// The recipients' columns.
@@ -217,6 +222,7 @@ pub fn meetings_guide(year: i32) -> Vec<String> {
         "Gjelder: felles, sykepleier eller fysio/ergo.".into(),
         "Tittel, Tema, Sted: slik de skal stå i planen.".into(),
         "Start, Slutt: klokkeslett tt:mm for kalenderen, eller tomme for et heldagsmøte.".into(),
+        "Periode (om arket har den): kolonnen møtet står i i tabellen over nettverksgruppene, for eksempel Vår eller Høst.".into(),
         String::new(),
         "# Når du er ferdig".into(),
         "Lagre og lukk arket. Trykk «Bygg dokumentene» på nettsiden, eller kjør «arsplan bygg».".into(),

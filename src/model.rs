@@ -298,6 +298,9 @@ pub struct Meeting {
     pub title: String,
     pub topic: String,
     pub place: String,
+    /// The column of the local groups' table the meeting stands in («Vår»,
+    /// «Høst»; column `Periode`, may be empty).
+    pub period: String,
     /// Optional start and end time of day (Europe/Oslo).
     pub start: Option<chrono::NaiveTime>,
     pub end: Option<chrono::NaiveTime>,

@@ -765,8 +765,11 @@ fn write_like(read: &Table, book: &Guided, dst: &Path, stem: &str, made: &mut Ma
 /// The report's files, which a new year does not take over.
 const REPORT_ONLY: [&str; 3] = ["rapport", "deltakelse", "rapportering"];
 
+/// What `arsplan importer` said about the year it made: about that year only.
+const IMPORT_REPORT: &str = "importrapport.txt";
+
 /// Copies what else the year has (prose, årshjul, extra tables), not the plan,
-/// the meetings or the report's files.
+/// the meetings, the report's files or the import's report.
 fn copy_rest(src: &Path, dst: &Path, made: &mut Made) -> Result<()> {
     let entries = std::fs::read_dir(src)
         .map_err(|e| Error::at(Location::file(src), format!("kan ikke lese mappen: {}", io_text(&e))))?;
@@ -779,6 +782,7 @@ fn copy_rest(src: &Path, dst: &Path, made: &mut Made) -> Result<()> {
             || name.starts_with("~$")
             || ["plan", "moter"].contains(&stem)
             || REPORT_ONLY.contains(&stem)
+            || name.eq_ignore_ascii_case(IMPORT_REPORT)
         {
             continue;
         }

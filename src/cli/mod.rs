@@ -273,6 +273,15 @@ fn usage_error(e: clap::Error) -> ExitCode {
         }
         _ => "ugyldig bruk".to_string(),
     };
+    if e.kind() == ErrorKind::UnknownArgument {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        if let Some(name) = spaced_file_name(&args, &detail(C::InvalidArg)) {
+            eprintln!(
+                "feil: {msg}\n  hjelp: står det mellomrom i filnavnet? sett det i anførselstegn: \"{name}\""
+            );
+            return ExitCode::from(2);
+        }
+    }
     let suggestion = [C::SuggestedSubcommand, C::SuggestedArg]
         .into_iter()
         .find_map(|k| match e.get(k) {
@@ -284,4 +293,14 @@ fn usage_error(e: clap::Error) -> ExitCode {
         .unwrap_or_default();
     eprintln!("feil: {msg}\n  hjelp: {suggestion}kjør «arsplan hjelp» for kommandoene og valgene");
     ExitCode::from(2)
+}
+
+/// `arsplan importer Årsplan 2026 Helse Fonna.docx …`: a file name the shell
+/// split at its spaces, when the unknown argument is one of its words; the
+/// name as it was meant.
+fn spaced_file_name(args: &[String], unknown: &str) -> Option<String> {
+    let at = args.iter().position(|a| a == "importer" || a == "import")?;
+    let words: Vec<&str> =
+        args[at + 1..].iter().map(String::as_str).take_while(|a| !a.starts_with('-')).collect();
+    (words.len() >= 2 && words[1..].contains(&unknown)).then(|| words.join(" "))
 }

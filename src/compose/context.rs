@@ -255,6 +255,27 @@ struct Group {
     /// The second half of the year.
     #[serde(rename = "høst")]
     autumn: Vec<Value>,
+    /// The meetings under each of the table's columns (`gruppeperioder`).
+    #[serde(rename = "perioder")]
+    by_period: Vec<Vec<Value>>,
+}
+
+/// The columns of the local groups' table when the meetings name them
+/// (`Periode`: «Vår», «Høst»): each period once, in the order of its first
+/// meeting; none unless every group meeting has one.
+fn group_periods(py: &PlanYear) -> Vec<String> {
+    let own: Vec<&Meeting> = py.meetings.iter().filter(|m| m.group.is_some()).collect();
+    if own.is_empty() || own.iter().any(|m| m.period.trim().is_empty()) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for m in own {
+        let p = m.period.trim().to_string();
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// The strategy as templates see it, with what this plan covers.
@@ -378,6 +399,7 @@ pub fn build(
     let moter: Vec<Value> = py.meetings.iter().map(|m| meeting_value(theme, m)).collect();
     let by_id: BTreeMap<String, Value> =
         py.meetings.iter().map(|m| (m.id.clone(), meeting_value(theme, m))).collect();
+    let periods = group_periods(py);
     let grupper: Vec<Group> = p
         .groups
         .iter()
@@ -391,6 +413,7 @@ pub fn build(
                 meetings: vals(&|_| true),
                 spring: vals(&|m| m.date.month() <= 6),
                 autumn: vals(&|m| m.date.month() > 6),
+                by_period: periods.iter().map(|p| vals(&|m| m.period.trim() == p)).collect(),
             }
         })
         .collect();
@@ -404,6 +427,7 @@ pub fn build(
         moter => moter,
         mote => by_id,
         grupper => ser(&grupper),
+        gruppeperioder => periods,
         logo => logo,
         stil => minijinja::context! { navn => theme.name.clone(), ekstra => ser(&theme.extra), arshjul => ser(&theme.wheel) },
         ord => ser(&theme.words),

@@ -19,7 +19,7 @@ use crate::theme::Theme;
 
 /// A meeting as templates see it: prints as its date in the house style's
 /// text format, and has the attributes `id`, `dato` (ISO), `type`, `gruppe`,
-/// `gjelder`, `tittel`, `tema`, `sted`, `tid` (`09.00–15.00`), `ukedag`, `uke`, `maned`.
+/// `gjelder`, `tittel`, `tema`, `sted`, `periode`, `tid` (`09.00–15.00`), `ukedag`, `uke`, `maned`.
 #[derive(Debug, Clone)]
 pub struct MeetingValue {
     pub meeting: Meeting,
@@ -38,6 +38,7 @@ impl Object for MeetingValue {
             "tittel" => Value::from(m.title.clone()),
             "tema" => Value::from(m.topic.clone()),
             "sted" => Value::from(m.place.clone()),
+            "periode" => Value::from(m.period.clone()),
             // The time of day as Norwegian text: «09.00–15.00», «09.00», or empty (all day).
             "tid" => Value::from(match (m.start, m.end) {
                 (Some(s), Some(e)) => format!("{}–{}", s.format("%H.%M"), e.format("%H.%M")),

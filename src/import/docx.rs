@@ -112,6 +112,8 @@ struct Numbering {
     nums: BTreeMap<String, (String, BTreeMap<u8, i64>)>,
     /// abstract id → level → (format, level text, start)
     abstracts: BTreeMap<String, BTreeMap<u8, (String, String, i64)>>,
+    /// abstract id → level → left indent in twips, where the level sets one
+    indents: BTreeMap<String, BTreeMap<u8, i32>>,
 }
 
 fn local(name: &str) -> &str {
@@ -144,13 +146,22 @@ impl Numbering {
                 "abstractNum" => {
                     let Some(id) = attr_local(e, "abstractNumId") else { continue };
                     let mut levels = BTreeMap::new();
+                    let mut indents = BTreeMap::new();
                     for l in e.elems().filter(|c| local(&c.name) == "lvl") {
                         let ilvl = attr_local(l, "ilvl").and_then(|v| v.parse::<u8>().ok()).unwrap_or(0);
                         let fmt = child(l, "numFmt").and_then(val).unwrap_or_else(|| "decimal".into());
                         let text = child(l, "lvlText").and_then(val).unwrap_or_default();
                         let start = child(l, "start").and_then(val).and_then(|v| v.parse().ok()).unwrap_or(1);
                         levels.insert(ilvl, (fmt, text, start));
+                        if let Some(left) = child(l, "pPr")
+                            .and_then(|p| child(p, "ind"))
+                            .and_then(|i| attr_local(i, "left").or_else(|| attr_local(i, "start")))
+                            .and_then(|v| v.parse::<i32>().ok())
+                        {
+                            indents.insert(ilvl, left);
+                        }
                     }
+                    n.indents.insert(id.clone(), indents);
                     n.abstracts.insert(id, levels);
                 }
                 "num" => {
@@ -170,6 +181,12 @@ impl Numbering {
             }
         }
         n
+    }
+
+    /// The left indent a list's level gives its paragraphs, if it sets one.
+    fn indent(&self, num: &str, ilvl: u8) -> Option<i32> {
+        let (abs, _) = self.nums.get(num)?;
+        self.indents.get(abs)?.get(&ilvl).copied()
     }
 
     /// (format, level text, start) of a list's level.
@@ -411,12 +428,21 @@ impl Reader {
             .and_then(|v| v.parse::<u8>().ok())
             .unwrap_or(0)
             .min(8);
-        let list = num_id.filter(|n| n != "0").map(|num| self.list_item(&num, ilvl));
+        let num_id = num_id.filter(|n| n != "0");
+        let mut list = num_id.as_ref().map(|num| self.list_item(num, ilvl));
+        // Word's «List Bullet 2», «List Number 3» …: the level is in the style's name.
+        if let (Some(l), Some(n)) = (&mut list, style_level(&style_name)) {
+            l.level = l.level.max(n);
+        }
+        // The paragraph's own indent wins over its list level's, which wins over its style's.
+        let left = |i: &Elem| {
+            attr_local(i, "left").or_else(|| attr_local(i, "start")).and_then(|v| v.parse::<i32>().ok())
+        };
         let indent = ppr
             .and_then(|x| child(x, "ind"))
-            .or_else(|| self.style_ppr(style_id.as_deref(), "ind"))
-            .and_then(|i| attr_local(i, "left").or_else(|| attr_local(i, "start")))
-            .and_then(|v| v.parse::<i32>().ok())
+            .and_then(left)
+            .or_else(|| num_id.as_ref().and_then(|n| self.numbering.indent(n, ilvl)))
+            .or_else(|| self.style_ppr(style_id.as_deref(), "ind").and_then(left))
             .unwrap_or(0);
         let mut runs = Vec::new();
         let mut links = Vec::new();
@@ -591,6 +617,17 @@ impl Reader {
     }
 }
 
+/// The list level a built-in list style's name gives («list bullet 2» → 1).
+fn style_level(name: &str) -> Option<u8> {
+    let rest = name.strip_prefix("list")?;
+    let rest = ["bullet", "number", "continue"]
+        .iter()
+        .find_map(|k| rest.trim_start().strip_prefix(k))
+        .unwrap_or(rest);
+    let n: u8 = rest.trim().parse().ok()?;
+    (2..=9).contains(&n).then_some(n - 1)
+}
+
 /// Stands for a picture in a run's text while reading (counted, then removed).
 const PICTURE: char = '\u{E001}';
 
@@ -741,6 +778,22 @@ pub(crate) mod tests {
                 (None, 0, false)
             ]
         );
+    }
+
+    #[test]
+    fn a_list_style_of_the_second_level_is_the_second_level_and_the_list_gives_the_indent() {
+        // python-docx's and Word's «List Bullet 2»: its own list, at that list's first level.
+        let numbering = r#"<w:abstractNum w:abstractNumId="6"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/><w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="8"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="6"/></w:num>"#;
+        let styles = r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Punktliste2"><w:name w:val="List Bullet 2"/><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>"#;
+        let p = |style: &str, t: &str| {
+            format!(r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#)
+        };
+        let doc = [p("ListBullet", "Aktivitet"), p("Punktliste2", "Underpunkt")].concat();
+        let blocks = read(&docx(&doc, Some(numbering), Some(styles))).unwrap();
+        let got: Vec<(u8, i32)> =
+            paragraphs(&blocks).iter().map(|p| (p.list.as_ref().unwrap().level, p.indent)).collect();
+        assert_eq!(got, vec![(0, 360), (1, 720)]);
+        assert_eq!((style_level("list number 3"), style_level("list paragraph")), (Some(2), None));
     }
 
     #[test]

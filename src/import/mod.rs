@@ -76,7 +76,10 @@ fn guess_style(draft: &Draft, sources: &Sources) -> (String, String) {
             return (s.clone(), format!("den første husstilen som har malen for {}", draft.kind.label()));
         }
     }
-    ("felles".into(), "ingen husstil passet bedre".into())
+    match &draft.trust {
+        Some(t) => ("felles".into(), format!("det finnes ingen husstil for {t} ennå")),
+        None => ("felles".into(), "ingen husstil passet bedre".into()),
+    }
 }
 
 fn toml_string(s: &str) -> String {
@@ -97,9 +100,10 @@ fn toml_list(items: &[String]) -> String {
     out
 }
 
-/// The profile of a new network, from the document, with the same
-/// explanations `ny nettverk` gives.
-fn profile_toml(draft: &Draft, style: &str, source: &str, groups: &[String]) -> String {
+/// The profile of a new network, from the document: the same file, with
+/// the same explanations, as `ny nettverk` and the web page write.
+fn profile_toml(draft: &Draft, style: &str, source: &str, groups: &[String], styles: &[String]) -> String {
+    use crate::settings::Setting;
     let mut networks = vec!["sykepleiernettverket".to_string()];
     if draft.physio {
         networks.push("fysio- og ergoterapinettverket".into());
@@ -107,32 +111,26 @@ fn profile_toml(draft: &Draft, style: &str, source: &str, groups: &[String]) -> 
     let name =
         draft.name.clone().unwrap_or_else(|| "Nettverk i kreftomsorg og lindrende behandling i …".into());
     let trust = draft.trust.clone().unwrap_or_else(|| "…".into());
+    let values: crate::settings::Values = [
+        ("navn", Setting::Text(name)),
+        ("helseforetak", Setting::Text(trust)),
+        ("stil", Setting::Text(style.to_string())),
+        ("nettverk", Setting::Lines(networks)),
+        ("grupper", Setting::Lines(groups.to_vec())),
+        ("forside", Setting::Lines(draft.cover.clone())),
+        ("motto", Setting::Lines(draft.motto.clone())),
+        ("bygger_pa", Setting::Lines(draft.builds_on.clone())),
+        ("malsetting", Setting::Text(draft.aim.clone())),
+        ("kjennetegn", Setting::Text(draft.hallmarks.clone())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     format!(
-        "# Nettverkets profil, lest fra «{source}» av arsplan importer. Se over og rett det som ikke stemmer;\n\
+        "# Lest fra «{source}» av arsplan importer: se over og rett det som ikke stemmer.\n\
          # importrapport.txt i årsmappen sier hvor hver linje kom fra.\n\
-         navn = {}   # nettverkets fulle navn\n\
-         helseforetak = {}   # står i toppteksten når det ikke er noen logo\n\
-         stil = {}   # husstilen\n\
-         nettverk = {}\n\
-         grupper = {}   # de lokale nettverksgruppene\n\
-         forside = {}   # linjene øverst på forsiden\n\
-         motto = {}\n\
-         bygger_pa = {}   # dokumentene planen bygger på\n\
-         malsetting = {}\n\
-         kjennetegn = {}\n\
-         # strategi = \"helse-vest\"   # mappen med den regionale strategien planene følger\n\
-         # avsender = \"Driftsgruppen <nettverk@helseforetak.no>\"   # avsender når dokumentene sendes\n\
-         # Nettverkets egen logo: legg den som logo.png i denne mappen.\n",
-        toml_string(&name),
-        toml_string(&trust),
-        toml_string(style),
-        toml_list(&networks),
-        toml_list(groups),
-        toml_list(&draft.cover),
-        toml_list(&draft.motto),
-        toml_list(&draft.builds_on),
-        toml_string(&draft.aim),
-        toml_string(&draft.hallmarks),
+         {}",
+        crate::settings::new_network_toml(&values, styles)
     )
 }
 
@@ -206,11 +204,17 @@ fn meeting_order(draft: &Draft) -> Vec<usize> {
 }
 
 fn meetings_sheet(draft: &Draft, groups: &[String], excel: bool) -> Sheet {
+    // Periode only when the document's groups' table had period headings.
+    let periods = draft.meetings.iter().any(|m| !m.period.is_empty());
+    let mut columns = scaffold::meeting_columns(groups);
+    if periods {
+        columns.push(("Periode".into(), Kind::Text));
+    }
     let rows = meeting_order(draft)
         .into_iter()
         .map(|i| {
             let m = &draft.meetings[i];
-            vec![
+            let mut row = vec![
                 Cell::Text(m.id.clone()),
                 if excel { Cell::Date(m.date) } else { Cell::Text(m.date.format("%d.%m.%Y").to_string()) },
                 Cell::Text(m.kind.as_str().to_string()),
@@ -221,10 +225,14 @@ fn meetings_sheet(draft: &Draft, groups: &[String], excel: bool) -> Sheet {
                 Cell::Text(m.place.clone()),
                 Cell::Text(m.start.clone()),
                 Cell::Text(String::new()),
-            ]
+            ];
+            if periods {
+                row.push(Cell::Text(m.period.clone()));
+            }
+            row
         })
         .collect();
-    Sheet { name: "Møter".into(), columns: scaffold::meeting_columns(groups), rows }
+    Sheet { name: "Møter".into(), columns, rows }
 }
 
 /// Whether a network keeps its tables as CSV (its latest year's plan is a CSV).
@@ -293,10 +301,10 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
                 )
                 .hint("bytt husstil med stil i nettverk.toml"),
             );
-            (p.style.clone(), "nettverk.toml".to_string())
+            (p.style.clone(), "husstilen nettverket bruker".to_string())
         }
-        (Some(s), _) => (s.clone(), "--stil".to_string()),
-        (None, Some(p)) => (p.style.clone(), "nettverk.toml".to_string()),
+        (Some(s), _) => (s.clone(), "valgt ved importen".to_string()),
+        (None, Some(p)) => (p.style.clone(), "husstilen nettverket bruker".to_string()),
         (None, None) => guess_style(&draft, &sources),
     };
     if text_date(&style) != ropts.text_date {
@@ -355,7 +363,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         if new_network {
             scaffold::create(
                 &net_dir.join("nettverk.toml"),
-                profile_toml(&draft, &style, &file_name, &groups).as_bytes(),
+                profile_toml(&draft, &style, &file_name, &groups, &sources.styles()).as_bytes(),
                 &mut made,
             )?;
             scaffold::recipients(&net_dir, excel, &mut made)?;

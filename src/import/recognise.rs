@@ -65,6 +65,8 @@ pub enum Target {
     Extra(&'static str, usize),
     /// Written by the house style itself (a label, a table's title or header).
     Style(&'static str),
+    /// A column heading of the groups' table, kept as its meetings' `Periode`.
+    Period,
 }
 
 /// One line of the log: the source, its text, and what it became.
@@ -95,6 +97,8 @@ pub struct MeetingDraft {
     pub title: String,
     /// Place, time and theme, from a table's «Sted», «Tid» and «Tema» columns.
     pub place: String,
+    /// The groups' table's column heading over the date («Vår», «Høst»).
+    pub period: String,
     pub start: String,
     pub theme: String,
     pub source: Source,
@@ -176,6 +180,10 @@ struct Line {
     /// The number Word shows for a numbered list item.
     number: Option<u32>,
     links: Vec<(String, String)>,
+    /// The paragraph's left indent in twips.
+    indent: i32,
+    /// A paragraph of one of Word's lists (not a bullet typed by hand).
+    word_list: bool,
 }
 
 impl Line {
@@ -235,10 +243,19 @@ static NETWORK_NAME: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)nettverk (?:i|innen) kreftomsorg og lindrende behandling i [^.,;:\n]*?(?:foretaksområde|opptaksområde)",
     )
 });
+/// A line that names the network («Nettverk i kreftomsorg og lindrende
+/// behandling i Helse Fonna», «Kompetansenettverk i palliasjon for …»).
+static NAME_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^\w*nettverk(?:et)?\s+(?:i|innen|for)\s+\S"));
 static URL: LazyLock<Regex> = LazyLock::new(|| re(r"^(https?://|www\.)\S+$"));
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|våren|høsten|vår|høst|sommer|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|des)",
+    )
+});
+/// A word naming a part of the year: a season, a month, a half-year, a term.
+static PERIOD_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(?:vår|høst|sommer|vinter)\w*|\w*(?:halvår|semester|kvartal|tertial)|januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|jan|feb|apr|jun|jul|aug|sept?|okt|nov|des)\b",
     )
 });
 static TRUST: LazyLock<Regex> = LazyLock::new(|| {
@@ -246,6 +263,22 @@ static TRUST: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(Helse\s?region\s+Vest|Helse\s+(?:Stavanger|Bergen|Fonna|Førde|Vest|Sør-Øst|Nord|Midt-Norge|Møre og Romsdal|Nord-Trøndelag|Finnmark|Helgeland)|Ahus|Akershus universitetssykehus|Sykehuset [A-ZÆØÅ][a-zæøå]+(?:\s[A-ZÆØÅ][a-zæøå]+)?|[A-ZÆØÅ][a-zæøå]+ universitetssykehus|Universitetssykehuset [A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)",
     )
 });
+
+/// A line that is only a trust's name («Helse Fonna», «Helse Fonna HF»).
+static TRUST_LINE: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"^\s*(?:{})(?:\s+HF)?\s*$", TRUST.as_str().trim_start_matches(r"\b"))));
+
+/// A trust's name as the profile keeps it.
+fn trust_name(t: &str) -> String {
+    let t = t.trim().trim_end_matches(" HF").trim().to_string();
+    if t.starts_with("Helseregion") || t.starts_with("Helse region") {
+        "Helse Vest".to_string()
+    } else if t == "Akershus universitetssykehus" {
+        "Ahus".to_string()
+    } else {
+        t
+    }
+}
 
 /// The lines and tables of the document, with typed bullets read as list
 /// items, layout tables opened into their cells, and tab-separated lines
@@ -286,7 +319,31 @@ fn items(blocks: &[Block]) -> Vec<Item> {
             }
         }
     }
+    nest_by_indent(&mut out);
     tabbed_tables(out)
+}
+
+/// An item of Word's lists indented further than the first item of its list
+/// is a point under the one above it (a bullet moved right, or a list style
+/// of its own), though Word keeps it at the list's first level. (Bullets
+/// typed by hand have their own rule: see `lines_of`.)
+fn nest_by_indent(items: &mut [Item]) {
+    let mut base: Option<i32> = None;
+    for it in items.iter_mut() {
+        match it {
+            Item::Line(l) if !l.word_list => base = None,
+            Item::Line(l) => match &mut l.list {
+                Some((level, _)) => match base {
+                    None => base = Some(l.indent),
+                    Some(b) if *level == 0 && l.indent >= b + 200 => *level = 1,
+                    Some(_) => {}
+                },
+                None => base = None,
+            },
+            Item::Table(..) => base = None,
+            Item::Blank => {}
+        }
+    }
 }
 
 fn lines_of(p: &Para, out: &mut Vec<Item>) {
@@ -328,6 +385,8 @@ fn lines_of(p: &Para, out: &mut Vec<Item>) {
             list: if i == 0 { list } else { None },
             number: if i == 0 { number } else { None },
             links: p.links.clone(),
+            indent: p.indent,
+            word_list: p.list.is_some(),
         };
         if line.list.is_none() {
             if let Some((body, level)) = text::typed_bullet(&line.text) {
@@ -420,6 +479,16 @@ fn classify(t: &Table) -> TableKind {
         }
     }
     TableKind::Layout
+}
+
+/// A column heading that names a period of the year («Vår», «Dato høst»,
+/// «Høsten 2026», «1. halvår»), as written without the year; not «Dato»
+/// or «Møtedato».
+fn period_heading(heading: &str) -> Option<String> {
+    let t = YEAR.replace_all(heading, "");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.trim_end_matches(':').trim().to_string();
+    (PERIOD_WORD.is_match(&t) && t.split_whitespace().count() <= 3).then_some(t)
 }
 
 /// A cell that holds dates and little else (`16. april`, `30.01, 13.05`).
@@ -597,7 +666,12 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         front_start = i + 1;
         // A strategy's title is often the network's name with «Strategi 2025-2029» under it.
         let short_plan = |l: &Line| TITLE.is_match(&l.text) && l.words() <= 4;
-        if short_plan(l) {
+        // Only a strategy's or a handlingsplan's short line sits under a name;
+        // «Årsplan 2026» (and any line in Word's Title style) is the title itself.
+        let lower = l.text.to_lowercase();
+        let under_name =
+            l.heading != Some(0) && (lower.starts_with("strategi") || lower.starts_with("handlingsplan"));
+        if short_plan(l) && under_name {
             if let Some(prev) = content.iter().rev().copied().find(|&j| j < i).and_then(line) {
                 if prev.heading.is_some() || prev.bold {
                     d.subtitle = Some(l.text.clone());
@@ -669,19 +743,15 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         .collect::<Vec<_>>()
         .join("\n");
     d.physio = all_text.to_lowercase().contains("fysio") && all_text.to_lowercase().contains("ergo");
-    d.trust = TRUST.captures(&all_text).map(|c| {
-        let t = c[1].to_string();
-        if t.starts_with("Helseregion") || t.starts_with("Helse region") {
-            "Helse Vest".to_string()
-        } else if t == "Akershus universitetssykehus" {
-            "Ahus".to_string()
-        } else {
-            t
-        }
-    });
+    d.trust = TRUST.captures(&all_text).map(|c| trust_name(&c[1]));
     // Where the areas begin.
     let first_table = items.iter().position(|i| matches!(i, Item::Table(TableKind::Actions, _)));
-    let first_area = find_area(&items, front_start, 1)
+    // «1. Innledning» numbers the introduction with the areas: they start at 2.
+    let numbered_intro = items[front_start.min(items.len())..]
+        .iter()
+        .any(|i| matches!(i, Item::Line(l) if area_of(l).is_some_and(|(n, name)| n == 1 && is_intro(&name))));
+    let first_number = if numbered_intro { 2 } else { 1 };
+    let first_area = find_area(&items, front_start, first_number)
         .into_iter()
         .chain(first_table.filter(|&t| t >= front_start))
         .min()
@@ -702,7 +772,7 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         }
     }
     r.front(&items[front_start.min(first_area)..first_area]);
-    r.areas(&items[first_area..]);
+    r.areas(&items[first_area..], first_number - 1);
     for (source, n) in pictures {
         let what = if n == 1 { "et bilde".to_string() } else { format!("{n} bilder") };
         r.not_placed(
@@ -713,6 +783,12 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
     }
     r.finish();
     Ok(r.d)
+}
+
+/// Whether a heading's text names the introduction («Innledning», «1. Innledning:»).
+fn is_intro(text: &str) -> bool {
+    let t = text.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | ')' | ' ' | '\t'));
+    t.trim_end_matches([':', ' ']).eq_ignore_ascii_case("innledning")
 }
 
 /// The first area heading from `from` on, numbered `expected` (or, failing
@@ -740,7 +816,11 @@ fn is_area_start(items: &[Item], i: usize, expected: u32) -> Option<(u32, String
         .find(|x| !matches!(x, Item::Blank))
         .is_some_and(|x| matches!(x, Item::Table(TableKind::Actions, _)));
     if let Some((n, name)) = area_of(l) {
-        if n != expected || name.split_whitespace().count() > 10 || name.ends_with(['.', ';', ',']) {
+        if n != expected
+            || name.split_whitespace().count() > 10
+            || name.ends_with(['.', ';', ','])
+            || is_intro(&name)
+        {
             return None;
         }
         // A summary list of the areas (1. …, 2. …) is not the areas themselves.
@@ -853,9 +933,23 @@ impl Reader {
             }
         }
         groups.retain(|g| !g.is_empty());
+        // A line that is only the trust's name is the helseforetak (the house
+        // style prints it in the header), not a line of the cover.
+        if !styled {
+            groups.retain(|g| match g.as_slice() {
+                [l] if TRUST_LINE.is_match(&l.text) => {
+                    self.d.trust = Some(trust_name(&l.text));
+                    self.log(&l.source, &l.text, Target::Field("helseforetak", "nettverk.toml"));
+                    false
+                }
+                _ => true,
+            });
+        }
         for (n, g) in groups.iter().enumerate() {
+            // The line that names the network is the cover's, wherever it stands.
+            let names_network = g.iter().any(|l| NAME_LINE.is_match(&l.text));
             for l in g {
-                let motto = if styled { l.style == "motto" } else { n > 0 };
+                let motto = if styled { l.style == "motto" } else { n > 0 && !names_network };
                 if motto {
                     self.d.motto.push(l.text.clone());
                     self.log(&l.source, &l.text, Target::Field("motto", "nettverk.toml"));
@@ -903,7 +997,9 @@ impl Reader {
                     } else if has("kjennetegne") {
                         self.style_label(lead.as_ref());
                         self.d.hallmarks = self.joined(&body, "kjennetegn");
-                    } else if lead_text.starts_with("plan for arbeidet") {
+                    } else if lead_text.starts_with("plan for arbeidet")
+                        || lead.as_ref().is_some_and(|l| is_intro(&l.text))
+                    {
                         self.style_label(lead.as_ref());
                         self.intro(&body);
                     } else {
@@ -1252,6 +1348,7 @@ impl Reader {
             applies_to,
             title,
             place: String::new(),
+            period: String::new(),
             start: String::new(),
             theme: String::new(),
             source: source.clone(),
@@ -1275,9 +1372,10 @@ impl Reader {
     }
 
     /// The outline, from the first area on.
-    fn areas(&mut self, items: &[Item]) {
+    /// `before`: the number of the heading before the first area (1 after «1. Innledning»).
+    fn areas(&mut self, items: &[Item], before: u32) {
         let mut state = State::Goal;
-        let mut area: u32 = 0;
+        let mut area: u32 = before;
         let mut caption: Option<(Line, usize)> = None;
         let mut i = 0;
         while i < items.len() {
@@ -1513,6 +1611,28 @@ impl Reader {
             .is_some_and(|r| r.iter().skip(1).all(|c| text::find_dates(&cell_text(c)).is_empty()));
         let first_meeting = self.d.meetings.len();
         let details = if header_row { detail_columns(&header_words(&t.rows[0])) } else { [None; 3] };
+        // Columns headed by a period of the year («Vår», «Høst», «1. halvår»)
+        // keep their headings, as the meetings' Periode, when every column of
+        // dates has one.
+        let periods: Vec<Option<String>> = match t.rows.first() {
+            Some(first) if header_row => first.iter().map(|c| period_heading(&cell_text(c))).collect(),
+            _ => Vec::new(),
+        };
+        let date_columns: BTreeSet<usize> = t
+            .rows
+            .iter()
+            .skip(usize::from(header_row))
+            .flat_map(|r| {
+                r.iter()
+                    .enumerate()
+                    .skip(1)
+                    .filter(|(_, c)| !text::find_dates(&cell_text(c)).is_empty())
+                    .map(|(i, _)| i)
+            })
+            .filter(|c| !details.contains(&Some(*c)))
+            .collect();
+        let by_period = !date_columns.is_empty()
+            && date_columns.iter().all(|c| periods.get(*c).is_some_and(Option::is_some));
         // A group's later meetings may stand in rows of their own with the
         // group's cell left empty.
         let mut current: Option<String> = None;
@@ -1520,7 +1640,12 @@ impl Reader {
             if r == 0 && header_row {
                 for (c, cell) in row.iter().enumerate() {
                     let s = Source::Cell { table: t.number, row: 1, col: c + 1 };
-                    self.log(&s, &cell_text(cell), Target::Style("tabelloverskrift"));
+                    let target = if by_period && date_columns.contains(&c) {
+                        Target::Period
+                    } else {
+                        Target::Style("tabelloverskrift")
+                    };
+                    self.log(&s, &cell_text(cell), target);
                 }
                 continue;
             }
@@ -1543,23 +1668,28 @@ impl Reader {
                 self.log(&gs, &group, Target::Field("grupper", "nettverk.toml"));
             }
             let first_of_row = self.d.meetings.len();
-            let mut dated: Vec<(NaiveDate, String, Source, FoundDate)> = Vec::new();
+            let mut dated: Vec<(NaiveDate, String, Source, FoundDate, String)> = Vec::new();
             for (c, cell) in row.iter().enumerate().skip(1) {
                 if details.contains(&Some(c)) {
                     continue;
                 }
                 let s = Source::Cell { table: t.number, row: r + 1, col: c + 1 };
                 let text = cell_text(cell);
+                let period = if by_period {
+                    periods.get(c).cloned().flatten().unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 for f in text::find_dates(&text) {
                     if let Some(date) = f.date(self.d.year) {
-                        dated.push((date, text[f.start..f.end].to_string(), s.clone(), f));
+                        dated.push((date, text[f.start..f.end].to_string(), s.clone(), f, period.clone()));
                     }
                 }
             }
             dated.sort_by_key(|x| x.0);
-            for (date, written, s, f) in dated {
+            for (date, written, s, f, period) in dated {
                 let applies = Some(AppliesTo::Nurses);
-                self.meeting(
+                let i = self.meeting(
                     date,
                     MeetingKind::NetworkMeeting,
                     Some(group.clone()),
@@ -1570,6 +1700,7 @@ impl Reader {
                     "en tabell over nettverksgruppene",
                     &f,
                 );
+                self.d.meetings[i].period = period;
             }
             self.details(t, r, row, details, first_of_row);
         }
@@ -2032,6 +2163,74 @@ mod tests {
         assert_eq!(d.signature.as_deref(), Some("Driftsgruppen januar {{ år }}"));
         assert_eq!(d.signatories, vec!["Kari Nordmann, leder"]);
         assert!(d.not_placed.is_empty(), "{:?}", d.not_placed);
+    }
+
+    #[test]
+    fn the_trust_the_name_the_introduction_indented_bullets_and_season_columns_are_told_apart() {
+        let row =
+            |cells: &[&str]| format!("<w:tr>{}</w:tr>", cells.iter().map(|c| cell(c)).collect::<String>());
+        let numbering = r#"<w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum><w:num w:numId="4"><w:abstractNumId w:val="8"/></w:num>"#;
+        let bullet = |t: &str, indent: Option<u32>| {
+            let ind = indent.map(|i| format!(r#"<w:ind w:left="{i}"/>"#)).unwrap_or_default();
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="4"/></w:numPr>{ind}</w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+            )
+        };
+        let doc = [
+            p(&[("Helse Fonna HF", false)]),
+            p(&[("Nettverk i kreftomsorg og lindrende behandling i Helse Fonna", false)]),
+            p(&[("ÅRSPLAN 2027", true)]),
+            p(&[("1. Innledning", true)]),
+            p(&[("Nettverket samler ressurssykepleierne.", false)]),
+            p(&[("2. Kompetanse", true)]),
+            p(&[("Mål:", true), (" Bedre kompetanse", false)]),
+            p(&[("Delmål 1:", true), (" Økt kunnskap (sykepleier)", false)]),
+            bullet("Nettverksmøter", None),
+            bullet("Tema: smerte", Some(720)),
+            bullet("Fagdag", None),
+            p(&[("Møter i lokale nettverksgrupper:", false)]),
+            format!(
+                "<w:tbl>{}{}{}</w:tbl>",
+                row(&["Gruppe", "Vårsemester 2027", "Høstsemester 2027"]),
+                row(&["Haugesund", "11.03", "14.10"]),
+                row(&["Stord", "18.03", "21.10"])
+            ),
+        ]
+        .concat();
+        let blocks = docx::read(&docx(&doc, Some(numbering), None)).unwrap();
+        let d = recognise(&blocks, &Options { year: None, text_date: "d. MMMM".into() }).unwrap();
+        assert_eq!(d.trust.as_deref(), Some("Helse Fonna"));
+        assert_eq!(d.name.as_deref(), Some("Nettverk i kreftomsorg og lindrende behandling i Helse Fonna"));
+        assert_eq!((d.cover.len(), d.motto.len()), (1, 0));
+        assert_eq!(d.intro, vec!["Nettverket samler ressurssykepleierne."]);
+        let rows: Vec<(&str, &str)> = d.rows.iter().map(|r| (r.level.as_str(), r.text.as_str())).collect();
+        assert_eq!(
+            rows[..6],
+            [
+                ("område", "Kompetanse"),
+                ("mål", "Bedre kompetanse"),
+                ("delmål", "Økt kunnskap"),
+                ("aktivitet", "Nettverksmøter"),
+                ("underpunkt", "Tema: smerte"),
+                ("aktivitet", "Fagdag"),
+            ]
+        );
+        let periods: Vec<(&str, &str)> =
+            d.meetings.iter().map(|m| (m.id.as_str(), m.period.as_str())).collect();
+        assert_eq!(
+            periods,
+            [
+                ("haugesund_1", "Vårsemester"),
+                ("haugesund_2", "Høstsemester"),
+                ("stord_1", "Vårsemester"),
+                ("stord_2", "Høstsemester")
+            ]
+        );
+        // A column of dates under «Dato» is no period; «Dato vår» is.
+        assert_eq!(period_heading("Dato 2027"), None);
+        assert_eq!(period_heading("Møtedato"), None);
+        assert_eq!(period_heading("Dato våren 2027").as_deref(), Some("Dato våren"));
+        assert_eq!(period_heading("1. halvår:").as_deref(), Some("1. halvår"));
     }
 
     #[test]

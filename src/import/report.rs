@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::docx::{self, Block, Source};
-use super::recognise::{Draft, Kind, Target};
+use super::recognise::{Draft, Kind, MeetingDraft, Target};
 use super::text::words;
 use crate::build::Report;
 use crate::diag::{Diagnostic, Error};
@@ -131,7 +131,17 @@ pub fn not_placed(d: &Draft, compared: Option<&Compared>) -> Vec<(Vec<Source>, S
     if let Some(c) = compared {
         let meetings_from: Vec<&Source> =
             d.log.iter().filter(|e| matches!(e.target, Target::Meeting(_))).map(|e| &e.source).collect();
+        // The trust's name on the cover is the helseforetak, which the house style prints in the header.
+        let trust_lines: Vec<&Source> = d
+            .log
+            .iter()
+            .filter(|e| e.target == Target::Field("helseforetak", "nettverk.toml"))
+            .map(|e| &e.source)
+            .collect();
         for (src, text, missing) in &c.missing {
+            if trust_lines.contains(&src) {
+                continue;
+            }
             let note = if meetings_from.contains(&src) {
                 "; datoen er lest inn som møte og vises i husstilens datoformat"
             } else {
@@ -170,14 +180,226 @@ fn level_word(l: Level) -> &'static str {
     l.as_str()
 }
 
+/// The meetings whose dates the plan's texts now take from the meetings'
+/// table, in the order the texts name them.
+fn linked_meetings(d: &Draft) -> Vec<&MeetingDraft> {
+    let texts = d.rows.iter().map(|r| r.text.as_str()).chain(d.intro.iter().map(String::as_str));
+    let mut out: Vec<&MeetingDraft> = Vec::new();
+    for t in texts {
+        for part in t.split("{{").skip(1) {
+            let id: String =
+                part.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if let Some(m) = d.meetings.iter().find(|m| m.id == id) {
+                if !out.iter().any(|o| o.id == m.id) {
+                    out.push(m);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Quoted, as a Norwegian list: «a», «b» og «c» (the first `max`, then how many more).
+fn quoted_list(items: &[String], max: usize) -> String {
+    let mut shown: Vec<String> = items.iter().take(max).map(|t| format!("«{}»", short(t))).collect();
+    if items.len() > max {
+        shown.push(format!("{} til", items.len() - max));
+    }
+    crate::diag::and_list(&shown)
+}
+
+/// What a leader reads first: a few points in plain Norwegian on what the
+/// import did and what to look over, before the details.
+fn summary(d: &Draft, ctx: &Context) -> Vec<String> {
+    let ext = if ctx.excel { "xlsx" } else { "csv" };
+    let mut out = Vec::new();
+    if ctx.new_network {
+        let name = match (&d.name, &d.trust) {
+            (Some(n), Some(t)) => format!("Nettverkets navn er lest som «{n}», og helseforetaket som «{t}»."),
+            (Some(n), None) => {
+                format!("Nettverkets navn er lest som «{n}»; helseforetaket sto ikke i Word-filen.")
+            }
+            (None, Some(t)) => {
+                format!("Helseforetaket er lest som «{t}»; nettverkets fulle navn sto ikke i Word-filen.")
+            }
+            (None, None) => "Nettverkets navn og helseforetak sto ikke i Word-filen.".to_string(),
+        };
+        let mut cover = String::new();
+        if !d.cover.is_empty() && d.name.as_ref() == Some(&d.cover.join(" ")) {
+            cover = " Navnet står øverst på forsiden".into();
+            if !d.motto.is_empty() {
+                cover.push_str(&format!(", med mottoet {} under", quoted_list(&d.motto, 3)));
+            }
+            cover.push('.');
+        } else if !d.cover.is_empty() {
+            cover = format!(" Øverst på forsiden står {}", quoted_list(&d.cover, 3));
+            if !d.motto.is_empty() {
+                cover.push_str(&format!(", og mottoet {}", quoted_list(&d.motto, 3)));
+            }
+            cover.push('.');
+        } else if !d.motto.is_empty() {
+            cover = format!(" Mottoet er {}.", quoted_list(&d.motto, 3));
+        }
+        out.push(format!(
+            "{name}{cover} Stemmer det ikke, rett det i nettverkets innstillinger på nettsiden."
+        ));
+    }
+    out.push(format!("Dokumentene lages i husstilen «{}» ({}).", ctx.style, ctx.style_from));
+    if !d.yearless.is_empty() {
+        out.push(format!(
+            "{} sto uten årstall i Word-filen og er lest som {}: se at datoene i moter.{ext} stemmer.",
+            crate::diag::count(d.yearless.len(), "dato", "datoer"),
+            d.document_year.unwrap_or(d.year)
+        ));
+    }
+    if let Some(from) = d.document_year {
+        let holidays = d.moved.iter().filter(|(_, _, h)| h.is_some()).count();
+        let mut line = format!(
+            "Møtene er flyttet fra {from} til {}, til samme ukedag i samme uke som i {from}.",
+            d.year
+        );
+        if holidays > 0 {
+            line.push_str(&format!(
+                " {} havner på en helligdag: velg en annen dag (se «Møtene er flyttet» under).",
+                crate::diag::count(holidays, "møte", "møter")
+            ));
+        }
+        out.push(line);
+        if d.title.contains(&from.to_string()) {
+            out.push(format!("Tittelen nevner fortsatt {from}: rett den i årets innstillinger."));
+        }
+    }
+    let linked = linked_meetings(d);
+    if !linked.is_empty() {
+        let mut titles: Vec<String> = Vec::new();
+        for m in &linked {
+            if !titles.contains(&m.title) {
+                titles.push(m.title.clone());
+            }
+        }
+        let (date, texts) = if linked.len() == 1 { ("Datoen", "teksten") } else { ("Datoene", "tekstene") };
+        out.push(format!(
+            "{date} for {} står nå bare i møtetabellen (moter.{ext}); {texts} i planen henter {} derfra, så en ny dato skrives bare der.",
+            crate::diag::and_list(&titles),
+            if linked.len() == 1 { "den" } else { "dem" }
+        ));
+    }
+    let group_meetings: Vec<&MeetingDraft> = d.meetings.iter().filter(|m| m.group.is_some()).collect();
+    if !group_meetings.is_empty() {
+        let mut periods: Vec<String> = Vec::new();
+        for m in &group_meetings {
+            if !m.period.is_empty() && !periods.contains(&m.period) {
+                periods.push(m.period.clone());
+            }
+        }
+        let columns = if periods.is_empty() {
+            String::new()
+        } else {
+            format!(", i kolonnene {}", quoted_list(&periods, 4))
+        };
+        out.push(format!(
+            "{} i nettverksgruppene ({}) står i møtetabellen som nettverksmøter for sykepleierne{columns}.",
+            crate::diag::count(group_meetings.len(), "møte", "møter"),
+            crate::diag::and_list(&d.groups)
+        ));
+    }
+    let guessed: Vec<String> = ctx
+        .meeting_rows
+        .iter()
+        .map(|&i| &d.meetings[i])
+        .filter(|m| m.group.is_none())
+        .map(|m| m.title.clone())
+        .collect();
+    if !guessed.is_empty() {
+        out.push(format!(
+            "Hva slags møte {} er, og hvem {} gjelder, er gjettet ut fra ordene i Word-filen: se kolonnene Type, Gjelder og Tittel i moter.{ext}.",
+            quoted_list(&guessed, 4),
+            if guessed.len() == 1 { "det" } else { "de" }
+        ));
+    }
+    // What found no place, apart from headings the house style writes in its
+    // own words and dates it writes in its own format.
+    let logged = |f: fn(&Target) -> bool| -> Vec<&Source> {
+        d.log.iter().filter(|e| f(&e.target)).map(|e| &e.source).collect()
+    };
+    let styled = logged(|t| matches!(t, Target::Style(_)));
+    let dated = logged(|t| matches!(t, Target::Meeting(_)));
+    let entries = not_placed(d, ctx.compared);
+    let (own_words, rest): (Vec<_>, Vec<_>) =
+        entries.iter().partition(|(sources, _, _)| sources.iter().all(|s| styled.contains(&s)));
+    let (own_dates, lost): (Vec<_>, Vec<_>) =
+        rest.into_iter().partition(|(sources, _, _)| sources.iter().all(|s| dated.contains(&s)));
+    if lost.is_empty() {
+        out.push("Alt innhold i Word-filen har fått en plass i dataene.".into());
+    } else {
+        out.push(format!(
+            "{} fant ingen plass og står under «Ikke plassert» nedenfor: flytt teksten dit den hører hjemme.",
+            crate::diag::count(lost.len(), "avsnitt", "avsnitt")
+        ));
+    }
+    if !own_dates.is_empty() {
+        let texts: Vec<String> = own_dates.iter().map(|(_, t, _)| t.clone()).collect();
+        out.push(format!(
+            "{} skrives i husstilens datoformat, ikke slik Word-filen skrev {} ({}).",
+            if texts.len() == 1 { "Datoen" } else { "Datoene" },
+            if texts.len() == 1 { "den" } else { "dem" },
+            quoted_list(&texts, 3)
+        ));
+    }
+    if !own_words.is_empty() {
+        let texts: Vec<String> = own_words.iter().map(|(_, t, _)| t.clone()).collect();
+        out.push(format!(
+            "{} {} er byttet ut med husstilens egne ord.",
+            if texts.len() == 1 { "Overskriften" } else { "Overskriftene" },
+            quoted_list(&texts, 4)
+        ));
+    }
+    out.push(format!(
+        "Dokumentets dato er satt til {}: rett den i årets innstillinger.",
+        crate::dates::format(
+            chrono::NaiveDate::from_ymd_opt(d.year, 1, 15).unwrap_or_default(),
+            "d. MMMM yyyy"
+        )
+    ));
+    out.push(match ctx.check {
+        Ok((warnings, _)) if warnings.is_empty() => "Kontrollen fant ingen feil.".into(),
+        Ok((warnings, _)) => format!(
+            "Kontrollen fant ingen feil, men {}: se «Kontroll» nedenfor.",
+            crate::diag::count(warnings.len(), "advarsel", "advarsler")
+        ),
+        Err(e) => format!(
+            "Kontrollen fant {} som må rettes før dokumentene kan lages: se «Kontroll» nedenfor.",
+            crate::diag::count(e.0.iter().filter(|d| d.is_error()).count(), "feil", "feil")
+        ),
+    });
+    out
+}
+
 pub fn text(d: &Draft, ctx: &Context) -> String {
     let ext = if ctx.excel { "xlsx" } else { "csv" };
     let mut s = String::new();
     let _ = writeln!(s, "Importrapport: «{}» → {}", ctx.source, ctx.year_dir.display());
+    let _ = writeln!(s);
+
+    // The short version, in plain words.
+    let _ = writeln!(s, "KORT FORTALT");
     let _ = writeln!(
         s,
-        "Laget av arsplan importer. Ingenting her er endelig: se over plan.{ext} og moter.{ext} (og plan.toml{}) før du bygger.",
-        if ctx.new_network { ", nettverk.toml" } else { "" }
+        "Word-filen er lest som {} for {}. arsplan har laget {}. Ingenting er endelig: se over dette før du lager dokumentene.",
+        d.kind.label(),
+        d.period.clone().unwrap_or_else(|| d.year.to_string()),
+        if ctx.new_network {
+            format!("planen (plan.{ext}), møtene (moter.{ext}) og nettverkets innstillinger")
+        } else {
+            format!("planen (plan.{ext}) og møtene (moter.{ext})")
+        }
+    );
+    for (i, line) in summary(d, ctx).iter().enumerate() {
+        let _ = writeln!(s, "{}. {line}", i + 1);
+    }
+    let _ = writeln!(
+        s,
+        "Under står detaljene: hva arsplan gjettet, datoene uten årstall, det som ikke fikk plass, kontrollen, og hva hvert avsnitt og hver tabellcelle ble til."
     );
     let _ = writeln!(s);
 
@@ -191,7 +413,7 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
         d.year_from,
         d.period.as_ref().map(|p| format!(", perioden {p}")).unwrap_or_default()
     ));
-    checks.push(format!("Husstilen er {} (ut fra {}); velg en annen med --stil.", ctx.style, ctx.style_from));
+    checks.push(format!("Husstilen er {} ({}); velg en annen med --stil.", ctx.style, ctx.style_from));
     checks.push(format!("Dokumentets dato er satt til 15.01.{} (dato i plan.toml).", d.year));
     if let Some(from) = d.document_year {
         if d.title.contains(&from.to_string()) {
@@ -407,6 +629,9 @@ pub fn text(d: &Draft, ctx: &Context) -> String {
             Target::Prose(name) => format!("tekst (tekster/{name}.md)"),
             Target::Extra(table, i) => format!("{table}.{ext}, rad {}", i + 2),
             Target::Style(what) => format!("{what}, skrives av husstilen"),
+            Target::Period => {
+                format!("Periode (moter.{ext}): kolonneoverskrift i tabellen over nettverksgruppene")
+            }
         };
         let _ = writeln!(s, "- {}: «{}» → {what}", e.source, short(&e.text));
     }

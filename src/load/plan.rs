@@ -35,6 +35,7 @@ const MEETING_COLUMNS: &[Column] = &[
     col("Sted", false),
     col("Start", false),
     col("Slutt", false),
+    col("Periode", false),
 ];
 
 const WHEEL_COLUMNS: &[Column] = &[col("Måned", true), col("Tekst", true)];
@@ -223,6 +224,7 @@ fn meetings_rows(
                 title: r.get("Tittel").to_string(),
                 topic: r.get("Tema").to_string(),
                 place: r.get("Sted").to_string(),
+                period: r.get("Periode").to_string(),
                 start,
                 end,
                 date_loc: r.loc("Dato"),

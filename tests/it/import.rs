@@ -38,9 +38,12 @@ fn plan_docx(project: &Project, p: &Prepared) -> Vec<u8> {
         .bytes
 }
 
-/// Each outline row as a reader sees it: level, text with its templates
+/// An outline row as a reader sees it: level, text with its templates
 /// rendered, Gjelder, Ansvar and Frist.
-fn outline(p: &Prepared) -> Vec<(String, String, String, String, String)> {
+type Row = (String, String, String, String, String);
+
+/// Each outline row as a reader sees it.
+fn outline(p: &Prepared) -> Vec<Row> {
     let r = TextRenderer::new(&p.theme, p.year.year, &p.year.meetings);
     p.year
         .outline
@@ -257,6 +260,10 @@ fn seed_texts_laid_out_by_hand_come_back_as_the_seeds() {
     let mut failures = Vec::new();
     for (seed, file, network, style) in SEEDS {
         let seed_text = common::seed(file);
+        // Every layout of the same words is the same plan: levels (a List Bullet 2
+        // item is a point under its activity, as a bullet typed under one is), texts,
+        // Gjelder, Ansvar and Frist, row by row.
+        let mut first_outline: Option<(&str, Vec<Row>)> = None;
         for variant in VARIANTS {
             let what = format!("{seed} {variant}");
             let source = std::fs::read(made.path().join(format!("{seed}-{variant}.docx"))).unwrap();
@@ -277,6 +284,24 @@ fn seed_texts_laid_out_by_hand_come_back_as_the_seeds() {
                     continue;
                 }
             };
+            let rows = outline(&prepared);
+            match &first_outline {
+                None => first_outline = Some((variant, rows)),
+                Some((first, theirs)) if *theirs != rows => {
+                    let at = rows
+                        .iter()
+                        .zip(theirs)
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(rows.len().min(theirs.len()));
+                    failures.push(format!(
+                        "{what}: the outline differs from {first}'s at row {}: {:?} vs {:?}",
+                        at + 2,
+                        rows.get(at),
+                        theirs.get(at)
+                    ));
+                }
+                Some(_) => {}
+            }
             if prepared.year.profile.style != style {
                 failures.push(format!("{what}: style {} guessed, not {style}", prepared.year.profile.style));
             }
@@ -758,4 +783,156 @@ fn damaged_word_files_give_data_or_a_message_and_never_a_panic() {
         }
     }
     assert!(imported > 0 && refused > 0, "{imported} imported, {refused} refused");
+}
+
+/// Helse Fonna's plan as a network leader made it by hand in Word
+/// (tests/fixtures/import/lag_dokumenter.py, `fonna`), written to `dir`.
+fn fonna_docx(dir: &Path) -> PathBuf {
+    common::need("python3", &["-c", "import docx"]);
+    let script = common::root().join("tests/fixtures/import/lag_dokumenter.py");
+    let out = Command::new("python3").arg(&script).arg(dir).arg("fonna").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dir.join("fonna-2026.docx")
+}
+
+/// The report's first section: what a leader reads before the details.
+fn summary(report: &str) -> String {
+    let start = report.find("KORT FORTALT").unwrap_or_else(|| panic!("no summary:\n{report}"));
+    let end = report[start..].find("SJEKK DETTE").map(|e| start + e).unwrap_or(report.len());
+    report[start..end].to_string()
+}
+
+#[test]
+#[ignore = "needs python-docx"]
+fn a_plan_a_leader_made_by_hand_comes_in_as_she_meant_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = fonna_docx(tmp.path());
+    let root = tmp.path().join("prosjekt");
+    std::fs::create_dir_all(&root).unwrap();
+    let o = arsplan(&root, &["importer", source.to_str().unwrap(), "--nettverk", "fonna"]);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{out}\n{err}");
+    let project = common::with_data(root.join("data"), root.join("output"));
+    let p = project.prepare("fonna", 2026).unwrap();
+    let profile = &p.year.profile;
+
+    // The cover: the trust's name is the helseforetak, the line naming the
+    // network is its full name (and the cover's line), not a motto.
+    let full = "Nettverk i kreftomsorg og lindrende behandling i Helse Fonna";
+    assert_eq!((profile.name.as_str(), profile.trust.as_str()), (full, "Helse Fonna"));
+    assert_eq!(profile.cover, [full]);
+    assert!(profile.motto.is_empty(), "{:?}", profile.motto);
+    assert_eq!(p.year.meta.title, "Årsplan {{ år }}");
+
+    // «Innledning» and its paragraphs are the plan's introduction, not plan rows.
+    assert_eq!(
+        p.year.meta.intro,
+        [
+            "Nettverket skal bidra til at pasienter med behov for lindrende behandling og deres pårørende i Helse Fonna får trygge og gode tjenester der de bor.",
+            "Ressurssykepleierne lager sin egen arbeidsplan for {{ år }} sammen med nærmeste leder.",
+        ]
+    );
+    let rows = outline(&p);
+    assert!(
+        !rows.iter().any(|r| r.1.contains("Innledning") || r.1.contains("Nettverket skal bidra")),
+        "{rows:#?}"
+    );
+    let (warnings, _) =
+        project.check(&Selection { networks: vec!["fonna".into()], years: vec![2026] }).unwrap();
+    assert!(!warnings.iter().any(|w| w.message.contains("innledningen er tom")), "{warnings:#?}");
+
+    // A List Bullet 2 paragraph is a point under the activity above it.
+    let levels: Vec<(&str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
+    let at = levels.iter().position(|r| r.1 == "Nettverksmøter i de lokale gruppene vår og høst").unwrap();
+    assert_eq!(levels[at].0, "aktivitet");
+    assert_eq!(levels[at + 1], ("underpunkt", "Tema: smertebehandling og dokumentasjon"));
+    assert_eq!(levels[at + 2], ("aktivitet", "Årlig fagdag 19. november"));
+    assert!(levels.contains(&("underpunkt", "Erfaringer fra Odda og Stord")), "{levels:#?}");
+
+    // The groups' table keeps its columns «Vår» and «Høst».
+    let made = plan_docx(&project, &p);
+    let text = common::docx_text(&made);
+    assert!(text.contains("\nVår\nHøst\nHaugesund\n16. april\n15. oktober\nStord\n"), "{text}");
+    assert!(!text.contains("Dato 2026"), "{text}");
+    let report = std::fs::read_to_string(root.join("data/fonna/2026/importrapport.txt")).unwrap();
+    let list = not_placed(&report);
+    assert!(!list.contains("«Vår»") && !list.contains("«Høst»"), "{list}");
+
+    // The report opens with a short summary in plain Norwegian.
+    let first = summary(&report);
+    assert!(
+        report.trim_start().starts_with("Importrapport")
+            && report.find("KORT FORTALT") < report.find("SJEKK DETTE")
+    );
+    assert!(!first.contains("{{") && !first.contains(".toml"), "{first}");
+    for part in [
+        format!("Nettverkets navn er lest som «{full}», og helseforetaket som «Helse Fonna»"),
+        "Datoen for Årlig fagdag står nå bare i møtetabellen".to_string(),
+        "datoer sto uten årstall i Word-filen og er lest som 2026".to_string(),
+    ] {
+        assert!(first.contains(&part), "«{part}» not in:\n{first}");
+    }
+    assert!(first.lines().count() <= 20, "{first}");
+
+    // nettverk.toml explains itself as one made by `ny nettverk` or the page does.
+    let toml = std::fs::read_to_string(root.join("data/fonna/nettverk.toml")).unwrap();
+    let mut values =
+        arsplan::settings::read(&root.join("data/fonna/nettverk.toml"), arsplan::settings::NETWORK_FIELDS)
+            .unwrap();
+    values.retain(|_, v| !v.is_empty());
+    let made_so = arsplan::settings::new_network_toml(&values, &["felles".into()]);
+    for comment in
+        made_so.lines().filter(|l| l.starts_with('#') && !l.contains("Husstilen dokumentene lages i"))
+    {
+        assert!(toml.contains(comment), "«{comment}» not in:\n{toml}");
+    }
+
+    // Next year: the report stays behind, the columns come along.
+    let o = arsplan(&root, &["ny", "år", "--nettverk", "fonna", "--år", "2027"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!root.join("data/fonna/2027/importrapport.txt").exists());
+    let next = project.prepare("fonna", 2027).unwrap();
+    let text = common::docx_text(&plan_docx(&project, &next));
+    assert!(text.contains("\nVår\nHøst\nHaugesund\n"), "{text}");
+}
+
+#[test]
+fn a_file_name_with_spaces_typed_without_quotes_gets_a_hint_about_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    // What the shell passes for: arsplan importer Årsplan 2026 Helse Fonna.docx --nettverk fonna
+    let o =
+        arsplan(dir.path(), &["importer", "Årsplan", "2026", "Helse", "Fonna.docx", "--nettverk", "fonna"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("ukjent valg «2026»"), "{err}");
+    assert!(
+        err.contains(
+            "står det mellomrom i filnavnet? sett det i anførselstegn: \"Årsplan 2026 Helse Fonna.docx\""
+        ),
+        "{err}"
+    );
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    // Elsewhere an unknown argument gets no such hint.
+    let o = arsplan(dir.path(), &["sjekk", "2026"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("anførselstegn"));
+}
+
+#[test]
+fn the_first_screen_offers_the_word_import_before_there_is_a_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = std::fs::read(stavanger_docx(tmp.path())).unwrap();
+    let root = tmp.path().join("tom");
+    std::fs::create_dir_all(&root).unwrap();
+    let server = Serve::start(&root);
+    let (status, front) = server.send("GET", "/", None, true);
+    assert_eq!(status, 200);
+    assert!(front.contains("<h1>Kom i gang</h1>"), "{front}");
+    assert!(front.contains("<a href=\"/importer\">Start fra fjorårets plan i Word</a>"), "{front}");
+    // And the import itself starts the project there.
+    let csrf = server.csrf();
+    let (kind, body) =
+        multipart(&[("csrf", &csrf), ("nettverk", "stavanger")], Some(("arsplan-2026.docx", &source)));
+    let (status, page) = server.send("POST", "/importer", Some((&kind, &body)), true);
+    assert_eq!(status, 200, "{page}");
+    assert!(root.join("arsplan.toml").is_file() && root.join("data/stavanger/2026/plan.xlsx").is_file());
 }
