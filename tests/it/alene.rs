@@ -117,15 +117,14 @@ fn no_arguments_without_a_terminal_start_the_web_page_that_makes_a_network() {
     // A double-click: no terminal to type in; the page is the way in.
     let a = Alone::new();
     let root = a.root();
-    let mut child = Command::new(&a.exe)
-        .current_dir(&root)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        // No browser to open here (the warning goes to the closed stderr).
-        .env("PATH", "")
-        .spawn()
-        .unwrap();
+    let mut child = a.spawn(|c| {
+        c.current_dir(&root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            // No browser to open here (the warning goes to the closed stderr).
+            .env("PATH", "");
+    });
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     out.read_line(&mut line).unwrap();

@@ -31,30 +31,35 @@ impl Alone {
 
     /// Runs the program with `input` on its standard input (none: an empty one).
     pub fn run_with(&self, cwd: &Path, args: &[&str], input: Option<&str>) -> Output {
-        // A test thread that forks while the copy is still open for writing
-        // makes exec fail with ETXTBSY for a moment: try again.
-        for _ in 0..50 {
-            let spawned = Command::new(&self.exe)
-                .current_dir(cwd)
+        let mut child = self.spawn(|c| {
+            c.current_dir(cwd)
                 .args(args)
                 .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn();
-            match spawned {
+                .stderr(std::process::Stdio::piped());
+        });
+        let mut stdin = child.stdin.take().unwrap();
+        let text = input.unwrap_or("").to_string();
+        let writer = std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, text.as_bytes());
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        out
+    }
+
+    /// Starts the program as `set_up` prepares the command. A test thread
+    /// that forks while the copy is still open for writing makes exec fail
+    /// with ETXTBSY for a moment: try again.
+    pub fn spawn(&self, set_up: impl Fn(&mut Command)) -> std::process::Child {
+        for _ in 0..50 {
+            let mut cmd = Command::new(&self.exe);
+            set_up(&mut cmd);
+            match cmd.spawn() {
                 Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
                     std::thread::sleep(std::time::Duration::from_millis(50))
                 }
-                Ok(mut child) => {
-                    let mut stdin = child.stdin.take().unwrap();
-                    let text = input.unwrap_or("").to_string();
-                    let writer = std::thread::spawn(move || {
-                        let _ = std::io::Write::write_all(&mut stdin, text.as_bytes());
-                    });
-                    let out = child.wait_with_output().unwrap();
-                    writer.join().unwrap();
-                    return out;
-                }
+                Ok(child) => return child,
                 Err(e) => panic!("{e}"),
             }
         }
