@@ -340,20 +340,13 @@ fn section(
     if page.landscape {
         s.page_size = s.page_size.orient(PageOrientationType::Landscape);
     }
-    let tpl_mar = tpl.and_then(|s| s.child("w:pgMar"));
-    let distance = |k: &str, fallback: f32| {
-        tpl_mar
-            .and_then(|m| m.attr(k))
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or_else(|| mm_twips(fallback))
-    };
     s.page_margin = PageMargin::new()
         .top(mm_twips(page.margin_top_mm))
         .right(mm_twips(page.margin_right_mm))
         .bottom(mm_twips(page.margin_bottom_mm))
         .left(mm_twips(page.margin_left_mm))
-        .header(distance("w:header", page.margin_top_mm * 0.4))
-        .footer(distance("w:footer", page.margin_bottom_mm * 0.45))
+        .header(mm_twips(page.header_distance_mm()))
+        .footer(mm_twips(page.footer_distance_mm()))
         .gutter(0);
     // One column, Word's default gap (docx-rs' own is Japanese Word's).
     s.columns = 1;
