@@ -559,6 +559,12 @@ pub fn marginals(theme: &Theme, assets: &Assets) -> Marginals {
             (&own_footer, None, "assets")
         }
     };
+    // A first page of its own only when the template draws both, as in the DOCX.
+    let (first_header, first_footer) = if header_dir == "wordmal" && footer_dir == "wordmal" {
+        (first_header, first_footer)
+    } else {
+        (None, None)
+    };
     for (hf, dir) in [(header, header_dir), (footer, footer_dir)] {
         if dir == "wordmal" {
             files.extend(hf.images.iter().map(|(n, b)| (super::pdf::asset_path(dir, n), b.clone())));

@@ -442,8 +442,12 @@ impl Reader<'_> {
         };
         let header = hf(&header_refs, "default", &mut self);
         let footer = hf(&footer_refs, "default", &mut self);
+        // A first page of its own without its own header (footer) has an empty one, as in Word.
         let (first_header, first_footer) = if title_page {
-            (hf(&header_refs, "first", &mut self), hf(&footer_refs, "first", &mut self))
+            (
+                Some(hf(&header_refs, "first", &mut self).unwrap_or_default()),
+                Some(hf(&footer_refs, "first", &mut self).unwrap_or_default()),
+            )
         } else {
             (None, None)
         };

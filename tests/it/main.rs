@@ -22,3 +22,4 @@ mod strategy;
 mod trekk;
 mod web;
 mod wordmal;
+mod wordmal_layout;

@@ -17,17 +17,17 @@ use arsplan::theme::Theme;
 use crate::common;
 
 /// The repository's house styles.
-fn sources() -> Sources {
+pub(crate) fn sources() -> Sources {
     Sources::new(vec![common::root().join("templates")])
 }
 
 /// A house style written as a Word template by arsplan itself.
-fn exported(style: &str) -> Vec<u8> {
+pub(crate) fn exported(style: &str) -> Vec<u8> {
     let theme = Theme::load(&sources(), style).unwrap();
     render::docx::template(&theme, &Default::default()).unwrap()
 }
 
-fn parts(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn parts(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     (0..z.len())
         .map(|i| {
@@ -39,12 +39,12 @@ fn parts(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn part(zip: &[u8], name: &str) -> String {
+pub(crate) fn part(zip: &[u8], name: &str) -> String {
     let p = parts(zip).into_iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name} missing"));
     String::from_utf8(p.1).unwrap()
 }
 
-fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (n, b) in parts {
@@ -55,11 +55,11 @@ fn zip_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// A template with parts edited: `f` gets every part and returns the new list.
-fn edited(zip: &[u8], f: impl Fn(Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)>) -> Vec<u8> {
+pub(crate) fn edited(zip: &[u8], f: impl Fn(Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)>) -> Vec<u8> {
     zip_of(&f(parts(zip)))
 }
 
-fn replace_in(parts: &mut [(String, Vec<u8>)], name: &str, from: &str, to: &str) {
+pub(crate) fn replace_in(parts: &mut [(String, Vec<u8>)], name: &str, from: &str, to: &str) {
     let p = parts.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name} missing"));
     let text = String::from_utf8(p.1.clone()).unwrap();
     assert!(text.contains(from), "{name} has «{from}»");
@@ -68,12 +68,12 @@ fn replace_in(parts: &mut [(String, Vec<u8>)], name: &str, from: &str, to: &str)
 
 /// A copy of the Stavanger example whose network uses its own house style
 /// `husmal` (`arv = "helse-stavanger"`) with a Word template, and an earlier output.
-struct Case {
+pub(crate) struct Case {
     dir: tempfile::TempDir,
 }
 
 impl Case {
-    fn new(file: &str, template: &[u8], own: &str) -> Case {
+    pub(crate) fn new(file: &str, template: &[u8], own: &str) -> Case {
         let dir = tempfile::tempdir().unwrap();
         common::copy_examples(&dir.path().join("data"), &["stavanger"]);
         let style = dir.path().join("data/stavanger/maler/husmal");
@@ -96,11 +96,11 @@ impl Case {
         Case { dir }
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_arsplan"))
             .current_dir(self.dir.path())
             .arg("--maler")
@@ -110,7 +110,7 @@ impl Case {
             .unwrap()
     }
 
-    fn build(&self) -> String {
+    pub(crate) fn build(&self) -> String {
         let out = self.run(&["build", "--network", "stavanger", "--year", "2026"]);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(out.status.success(), "build failed:\n{stderr}");
@@ -118,7 +118,7 @@ impl Case {
     }
 
     /// Runs the build; it must fail with exit 1 and leave the earlier output as it was.
-    fn build_fails(&self) -> String {
+    pub(crate) fn build_fails(&self) -> String {
         let out = self.run(&["build", "--network", "stavanger", "--year", "2026"]);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert_eq!(out.status.code(), Some(1), "exit code; stderr:\n{stderr}");
@@ -130,17 +130,17 @@ impl Case {
         stderr
     }
 
-    fn output(&self, ext: &str) -> Vec<u8> {
+    pub(crate) fn output(&self, ext: &str) -> Vec<u8> {
         std::fs::read(self.path(&format!("output/stavanger/2026/arsplan-2026.{ext}"))).unwrap()
     }
 
-    fn theme(&self) -> Theme {
+    pub(crate) fn theme(&self) -> Theme {
         let roots = vec![self.path("data/stavanger/maler"), common::root().join("templates")];
         Theme::load(&Sources::new(roots), "husmal").unwrap()
     }
 }
 
-fn assert_has(text: &str, parts: &[&str]) {
+pub(crate) fn assert_has(text: &str, parts: &[&str]) {
     for p in parts {
         assert!(text.contains(p), "expected «{p}» in:\n{text}");
     }
@@ -660,7 +660,7 @@ fn with_a_template_docx_and_pdf_are_the_same_bytes_on_every_build() {
 // Templates made elsewhere, changed with python-docx, followed by both formats.
 // ---------------------------------------------------------------------------
 
-fn python(script: &str, args: &[&Path]) -> serde_json::Value {
+pub(crate) fn python(script: &str, args: &[&Path]) -> serde_json::Value {
     let out = Command::new("python3")
         .arg(common::root().join("tests/fixtures/wordmal").join(script))
         .args(args)
@@ -799,7 +799,7 @@ fn a_template_outside_the_style_folder_is_refused() {
 }
 
 /// Adds a part, or replaces it.
-fn put(parts: &mut Vec<(String, Vec<u8>)>, name: &str, bytes: impl Into<Vec<u8>>) {
+pub(crate) fn put(parts: &mut Vec<(String, Vec<u8>)>, name: &str, bytes: impl Into<Vec<u8>>) {
     parts.retain(|(n, _)| n != name);
     parts.push((name.to_string(), bytes.into()));
 }
