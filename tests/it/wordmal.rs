@@ -512,13 +512,14 @@ fn a_template_without_styles_is_refused() {
 
 #[test]
 fn a_huge_picture_is_refused() {
+    // 30.7 MB, as file sizes are shown (the message used to say «21 MB»: the
+    // bytes read up to the limit, in MiB).
     let tpl = edited(&exported("felles"), |mut p| {
-        p.push(("word/media/stort.png".into(), vec![0u8; 21 * 1024 * 1024]));
+        p.push(("word/media/stort.png".into(), vec![0u8; 30_700_000]));
         p
     });
     let case = Case::new("mal.dotx", &tpl, "");
-    // 21 MiB are 22.0 MB, as file sizes are shown (the old message said «21 MB»).
-    assert_has(&case.build_fails(), &["mal.dotx", "word/media/stort.png", "er 22,0 MB", "inntil 20 MB"]);
+    assert_has(&case.build_fails(), &["mal.dotx", "word/media/stort.png", "er 30,7 MB", "inntil 20 MB"]);
 }
 
 #[test]
@@ -693,6 +694,10 @@ fn followed(made: &Path, file: &str, header_text: &str, heading_font: &str) {
     assert_eq!(d["h1_theme_color"].as_bool(), Some(false), "no theme colour hides it: {d}");
     assert!(d["h1_paragraphs"].as_u64().unwrap() >= 3, "the areas are Heading 1: {d}");
     assert_eq!(d["normal_size"].as_f64(), Some(12.0), "{d}");
+    // Whatever made the template, Normal is the default paragraph style, and
+    // every paragraph (table cells too) has a style python-docx finds.
+    assert_eq!(d["default_para"].as_str(), Some("Normal"), "{d}");
+    assert!(d["cell_paragraphs"].as_u64().unwrap() > 0 && d["paragraphs_styled"] == true, "{d}");
     let m: Vec<f64> = d["margins_mm"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     for (got, want, what) in
         [(m[0], 28.0, "top"), (m[1], 26.0, "bottom"), (m[2], 31.0, "left"), (m[3], 17.0, "right")]
@@ -928,4 +933,155 @@ fn ids_at_the_top_of_their_range_in_a_template_are_refused_not_overflowed() {
     });
     let e = Case::new("mal.dotx", &tpl, "").build_fails();
     assert_has(&e, &["Word-malen har et nummer som er for stort", "4294967295", "topp- eller bunnteksten"]);
+}
+
+#[test]
+fn a_document_named_as_a_template_is_used_with_a_remark() {
+    // Last year's plan saved as mal.dotx: a document, not a template.
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        replace_in(
+            &mut p,
+            "[Content_Types].xml",
+            "wordprocessingml.template.main+xml",
+            "wordprocessingml.document.main+xml",
+        );
+        p
+    });
+    let case = Case::new("mal.dotx", &tpl, "");
+    let stderr = case.build();
+    assert_has(
+        &stderr,
+        &[
+            "advarsel: ",
+            "«mal.dotx» er et Word-dokument (.docx) med navnet til en Word-mal",
+            "ser bort fra teksten i dokumentet",
+            "Word-mal (.dotx)",
+        ],
+    );
+    // Its text stays out of the documents.
+    assert!(!common::docx_text(&case.output("docx")).contains("Teksten her brukes ikke"));
+    // The same file named .docx is what it says it is: no remark.
+    let case = Case::new("mal.docx", &tpl, "");
+    assert!(!case.build().contains("Word-dokument (.docx) med navnet"));
+}
+
+#[test]
+fn every_style_property_the_pdf_does_not_draw_is_named_once_with_its_style() {
+    // The Title with a rule under it, widened letters and kerning (as
+    // Word 2010's Title has them), Heading 1 underlined and justified body text.
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        let styles = part(&zip_of(&p), "word/styles.xml");
+        let title_at = styles.find("<w:name w:val=\"Title\"/>").unwrap();
+        let ppr = styles[title_at..].find("<w:pPr>").unwrap() + title_at;
+        let mut new = styles.clone();
+        new.replace_range(
+            ppr..ppr + "<w:pPr>".len(),
+            "<w:pPr><w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"4\" w:color=\"4F81BD\"/></w:pBdr>",
+        );
+        let rpr = new[title_at..].find("<w:rPr>").unwrap() + title_at;
+        new.replace_range(
+            rpr..rpr + "<w:rPr>".len(),
+            "<w:rPr><w:spacing w:val=\"5\"/><w:kern w:val=\"28\"/>",
+        );
+        let h1_at = new.find("<w:name w:val=\"heading 1\"/>").unwrap();
+        let rpr = new[h1_at..].find("<w:rPr>").unwrap() + h1_at;
+        new.replace_range(rpr..rpr + "<w:rPr>".len(), "<w:rPr><w:u w:val=\"single\"/>");
+        p.retain(|(n, _)| n != "word/styles.xml");
+        p.push(("word/styles.xml".into(), new.into_bytes()));
+        p
+    });
+    let case = Case::new("mal.dotx", &tpl, "");
+    let stderr = case.build();
+    for (style, what) in [
+        ("Tittel", "kantlinjer"),
+        ("Tittel", "tegnavstand (utvidet eller komprimert)"),
+        ("Tittel", "kerning (tegnknipning)"),
+        ("Overskrift 1", "understreking"),
+    ] {
+        let warning = format!("stilen «{style}» i Word-malen har {what}, som PDF-en ikke viser");
+        assert_eq!(stderr.matches(&warning).count(), 1, "«{warning}» once in:\n{stderr}");
+    }
+    // Heading 2 inherits Heading 1's underlining only if it is based on it: it is not.
+    assert!(!stderr.contains("«Overskrift 2» i Word-malen har"), "{stderr}");
+    // The DOCX keeps them.
+    let styles = part(&case.output("docx"), "word/styles.xml");
+    assert_has(&styles, &["<w:kern w:val=\"28\"/>", "<w:u w:val=\"single\"/>", "<w:pBdr>"]);
+}
+
+#[test]
+fn wordmal_bruk_gives_the_network_a_style_of_its_own_with_the_template() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger"]);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .current_dir(dir.path())
+            .arg("--maler")
+            .arg(common::root().join("templates"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let profile = dir.path().join("data/stavanger/nettverk.toml");
+    let before = std::fs::read_to_string(&profile).unwrap();
+    // The communication department's template: Helse Stavanger's, its Heading 1 in #8B1A4A.
+    let tpl = edited(&exported("helse-stavanger"), |mut p| {
+        let styles = part(&zip_of(&p), "word/styles.xml");
+        let at = styles.find("<w:name w:val=\"heading 1\"/>").unwrap();
+        let color = styles[at..].find("<w:color w:val=\"").unwrap() + at + "<w:color w:val=\"".len();
+        let mut new = styles.clone();
+        new.replace_range(color..color + 6, "8B1A4A");
+        p.retain(|(n, _)| n != "word/styles.xml");
+        p.push(("word/styles.xml".into(), new.into_bytes()));
+        p
+    });
+    std::fs::write(dir.path().join("Helse Stavanger mal.dotx"), &tpl).unwrap();
+
+    // Bad input first: nothing is written.
+    std::fs::write(dir.path().join("tull.dotx"), b"ingen Word-fil").unwrap();
+    let out = run(&["wordmal", "bruk", "tull.dotx", "--nettverk", "stavanger"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_has(&String::from_utf8_lossy(&out.stderr), &["tull.dotx", "er ikke en Word-fil"]);
+    let out = run(&["wordmal", "bruk", "Helse Stavanger mal.dotx", "--nettverk", "finnesikke"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_has(&String::from_utf8_lossy(&out.stderr), &["nettverket «finnesikke» finnes ikke"]);
+    assert!(!dir.path().join("data/stavanger/maler").exists());
+    assert_eq!(std::fs::read_to_string(&profile).unwrap(), before);
+
+    let out = run(&["wordmal", "bruk", "Helse Stavanger mal.dotx", "--nettverk", "stavanger"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_has(
+        &stdout,
+        &["ny husstil «stavanger» som arver «helse-stavanger»", "arsplan build --nettverk stavanger"],
+    );
+    let style = dir.path().join("data/stavanger/maler/stavanger");
+    assert_eq!(
+        std::fs::read(style.join("Helse Stavanger mal.dotx")).unwrap(),
+        tpl,
+        "the template, copied in"
+    );
+    let stil = std::fs::read_to_string(style.join("stil.toml")).unwrap();
+    assert_has(&stil, &["arv = \"helse-stavanger\"", "word_mal = \"Helse Stavanger mal.dotx\""]);
+    // nettverk.toml: the one line, nothing else.
+    let after = std::fs::read_to_string(&profile).unwrap();
+    let changed: Vec<(&str, &str)> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed, [("stil = \"helse-stavanger\"", "stil = \"stavanger\"")]);
+    assert_eq!(before.lines().count(), after.lines().count());
+
+    // The documents follow the template, without a warning.
+    let out = run(&["build", "--nettverk", "stavanger", "--år", "2026"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("advarsel"), "{stderr}");
+    let docx = std::fs::read(dir.path().join("output/stavanger/2026/arsplan-2026.docx")).unwrap();
+    assert_has(&part(&docx, "word/styles.xml"), &["<w:color w:val=\"8B1A4A\"/>"]);
+    assert_has(&part(&docx, "word/header1.xml"), &["Helse Stavanger"]);
+
+    // Again, with a template of another name: only word_mal changes, in the network's own style.
+    std::fs::write(dir.path().join("ny.dotx"), &tpl).unwrap();
+    let out = run(&["wordmal", "bruk", "ny.dotx", "--nettverk", "stavanger"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stil2 = std::fs::read_to_string(style.join("stil.toml")).unwrap();
+    let changed: Vec<(&str, &str)> = stil.lines().zip(stil2.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed, [("word_mal = \"Helse Stavanger mal.dotx\"", "word_mal = \"ny.dotx\"")]);
+    assert_eq!(std::fs::read_to_string(&profile).unwrap(), after);
 }

@@ -301,3 +301,128 @@ fn a_style_based_on_a_missing_style_is_warned_about_and_mended() {
         assert!(styles.contains(&format!("w:styleId=\"{id}\"")), "based on «{id}», which is missing");
     }
 }
+
+/// A copy of the Stavanger example whose network uses a house style of its
+/// own, `husstil` (`arv = "helse-stavanger"` and `own`), with `files` in its
+/// folder (and, for `data/…` names, in the data).
+fn own_style(own: &str, files: &[(&str, &Path)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger"]);
+    let style = dir.path().join("data/stavanger/maler/husstil");
+    std::fs::create_dir_all(&style).unwrap();
+    std::fs::write(style.join("stil.toml"), format!("arv = \"helse-stavanger\"\nnavn = \"Husstil\"\n{own}"))
+        .unwrap();
+    for (name, from) in files {
+        let to = match name.strip_prefix("data/") {
+            Some(rest) => dir.path().join("data").join(rest),
+            None => style.join(name),
+        };
+        std::fs::copy(from, to).unwrap();
+    }
+    let profile = dir.path().join("data/stavanger/nettverk.toml");
+    let text = std::fs::read_to_string(&profile)
+        .unwrap()
+        .replace("stil = \"helse-stavanger\"", "stil = \"husstil\"");
+    std::fs::write(&profile, text).unwrap();
+    dir
+}
+
+fn arsplan(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(dir)
+        .arg("--maler")
+        .arg(common::root().join("templates"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn built(dir: &Path) {
+    let out = arsplan(dir, &["build", "--network", "stavanger", "--year", "2026"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+#[ignore = "needs python3 with pdfplumber"]
+fn an_svg_logo_is_vector_in_the_pdf_and_a_picture_in_the_docx() {
+    common::need("python3", &["-c", "import pdfplumber"]);
+    let svg = common::root().join("tests/fixtures/logo-eksempel.svg");
+    let dir = own_style("logo = \"logo.svg\"\nlogo_bredde_mm = 60\n", &[("logo.svg", &svg)]);
+    built(dir.path());
+    let out = dir.path().join("output/stavanger/2026");
+    let page = &pages(&out.join("arsplan-2026.pdf"), 1)[0];
+    // No picture: the logo's shapes are drawn in the header (above the 25 mm margin).
+    assert!(page["images"].as_array().unwrap().is_empty(), "{}", page["images"]);
+    let header_paths = page["path_tops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t.as_f64().unwrap() < 25.0 * PT_PER_MM)
+        .count();
+    assert!(header_paths >= 3, "the logo's rectangles and cross in the header: {header_paths}");
+    // The mark gives way to the logo.
+    let words: Vec<&str> =
+        page["words"].as_array().unwrap().iter().map(|w| w["text"].as_str().unwrap()).collect();
+    assert!(!words.starts_with(&["Helse", "Stavanger"]), "{words:?}");
+    // The DOCX shows it as a picture 60 mm wide.
+    let docx = std::fs::read(out.join("arsplan-2026.docx")).unwrap();
+    let header = part(&docx, "word/header1.xml");
+    assert_has(&header, &["<a:blip r:embed=", &format!("cx=\"{}\"", 60 * 36_000)]);
+    assert!(parts(&docx).iter().any(|(n, b)| n.starts_with("word/media/") && b.starts_with(b"\x89PNG")));
+}
+
+#[test]
+#[ignore = "needs soffice (LibreOffice) and python3 with pdfplumber"]
+fn the_logo_stands_where_the_style_puts_it_in_both_formats() {
+    need_tools();
+    let png = common::root().join("tests/fixtures/logo-eksempel.png");
+    // The network's own logo, at the right, 40 mm wide; the header 15 mm below the page's top.
+    let own = "logo_plass = \"høyre\"\nlogo_bredde_mm = 40\n[side]\ntopptekst_mm = 15\n";
+    let dir = own_style(own, &[("data/stavanger/logo.png", &png)]);
+    built(dir.path());
+    let out = dir.path().join("output/stavanger/2026");
+    let lo = dir.path().join("lo");
+    std::fs::create_dir_all(&lo).unwrap();
+    convert(&out.join("arsplan-2026.docx"), "pdf", &lo);
+    let (a, b) = (pages(&out.join("arsplan-2026.pdf"), 2), pages(&lo.join("arsplan-2026.pdf"), 2));
+    let h = a[0]["height"].as_f64().unwrap();
+    for i in 0..2 {
+        alike(&a, &b, i, 25.0 * PT_PER_MM, h - 22.0 * PT_PER_MM, "a logo at the right");
+    }
+    let logo = boxes(&a[0]);
+    assert_eq!(logo.len(), 1);
+    let [x, top, w, _] = logo[0];
+    assert!((x + w - (210.0 - 25.0) * PT_PER_MM).abs() < 0.5, "at the right margin: {logo:?}");
+    assert!((w - 40.0 * PT_PER_MM).abs() < 0.5 && (top - 15.0 * PT_PER_MM).abs() < 0.5, "{logo:?}");
+    let doc = part(&std::fs::read(out.join("arsplan-2026.docx")).unwrap(), "word/document.xml");
+    assert_has(&doc, &[&format!("w:header=\"{}\"", (15.0f64 * 56.692_913).round())]);
+}
+
+#[test]
+fn kreftomsorg_rogaland_is_stavangers_not_helse_stavangers() {
+    // A new network on Helse Stavanger's style.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_examples(&dir.path().join("data"), &["stavanger"]);
+    let fonna = dir.path().join("data/fonna");
+    std::fs::create_dir_all(&fonna).unwrap();
+    let profile = std::fs::read_to_string(dir.path().join("data/stavanger/nettverk.toml")).unwrap();
+    let profile: String = profile
+        .lines()
+        .filter(|l| !l.starts_with("merke_hoyre") && !l.starts_with("strategi"))
+        .map(|l| if l.starts_with("helseforetak") { "helseforetak = \"Helse Fonna\"" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(fonna.join("nettverk.toml"), profile).unwrap();
+    let header = |network: &str| {
+        let out = arsplan(
+            dir.path(),
+            &["wordmal", "--stil", "helse-stavanger", "--ut", "x.dotx", "--network", network],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        part(&std::fs::read(dir.path().join("x.dotx")).unwrap(), "word/header1.xml")
+    };
+    let fonna = header("fonna");
+    assert!(fonna.contains("Helse Fonna") && !fonna.contains("Kreftomsorg"), "{fonna}");
+    let stavanger = header("stavanger");
+    assert_has(&stavanger, &["Helse Stavanger", "Kreftomsorg Rogaland"]);
+}
