@@ -12,7 +12,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::common;
-use crate::wordmal::{assert_has, edited, exported, part, parts, python, replace_in, Case};
+use crate::wordmal::{assert_has, part, parts, python, Case};
 
 const PT_PER_MM: f64 = 72.0 / 25.4;
 
