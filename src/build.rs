@@ -51,7 +51,14 @@ pub fn sources(project: &Project, py: &PlanYear) -> Sources {
 
 /// Loads and checks one network's year, with its house style, images and strategy.
 pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> {
-    let py = load::load_year(&project.data, network, year)?;
+    let py = load::load_year_checked(&project.data, network, year, &check::meetings).map_err(|mut e| {
+        // What the data hides until it can be read: the plan's texts and the templates.
+        e.0.push(Diagnostic::warning(
+            None,
+            format!("{network} {year}: planens tekster og malene (henvisninger som {{{{ fagdag }}}}) er ikke kontrollert ennå; det skjer når feilene over er rettet"),
+        ));
+        e
+    })?;
     let mut theme = Theme::load(&sources(project, &py), &py.profile.style).map_err(|mut e| {
         for d in &mut e.0 {
             if d.hint.is_none() {
@@ -77,12 +84,31 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
     let mut sink = Sink::default();
     py.warnings.iter().for_each(|d| sink.push(d.clone()));
     theme.warnings.iter().for_each(|d| sink.push(d.clone()));
-    check::check(&py).into_iter().for_each(|d| sink.push(d));
+    check::check(&py, &theme.words).into_iter().for_each(|d| sink.push(d));
     if let Some(s) = &strategy {
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
     }
-    let warnings = sink.finish()?;
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
+    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(&theme)) {
+        let named = report::figures(&py, data, &kommuner, &theme.texts).prize_count;
+        if named > 0 {
+            let at = match py.profile.prize_names {
+                Some(_) => py.data_dir.join("nettverk.toml"),
+                None => theme.find_file("stil.toml").unwrap_or_default(),
+            };
+            sink.push(
+                Diagnostic::warning(
+                    Some(Location::file(&at)),
+                    format!(
+                        "årsrapporten {} viser navnene på de {named} {} i premietrekningen (premieliste_med_navn = true): rapporten sendes til postmottaket i hver kommune, og navnene blir en del av kommunenes arkiv",
+                        py.year, theme.words.ressurspersonene
+                    ),
+                )
+                .hint("skriv premieliste_med_navn = false i nettverk.toml, så sier rapporten bare hvor mange de er"),
+            );
+        }
+    }
+    let warnings = sink.finish()?;
     let mut assets = logos(&theme, Some(&py.data_dir))?;
     let pictures = prose_images(&py, &mut assets)?;
     let wheel_svg = render::arshjul::svg(&py, &theme);
@@ -490,8 +516,8 @@ pub fn outputs(
     let old = manifest::read(&dir);
     let events = manifest::events(&p.year, old.as_ref());
     let sequence = events.iter().map(|(id, e)| (id.clone(), e.sequence)).collect();
-    let made = documents(p)?;
-    let mut artifacts = render(p, &made, formats, &dir)?;
+    let made_docs = documents(p)?;
+    let mut artifacts = render(p, &made_docs, formats, &dir)?;
     for (name, bytes) in calendar::calendars(&p.year, &sequence) {
         artifacts.push(Artifact::new(dir.join(name), bytes));
     }
@@ -530,15 +556,71 @@ pub fn outputs(
         warnings: p.warnings.iter().map(|d| manifest::Warning::new(d, |f| paths.show(f))).collect(),
     };
     let changes = old.as_ref().map(|o| manifest::changes(o, &new)).unwrap_or_default();
-    if note && !changes.is_empty() {
-        artifacts.push(Artifact::new(
-            dir.join(format!("endringsnotat-{}.txt", p.year.year)),
-            manifest::note(&p.year.profile.name, p.year.year, &changes).into_bytes(),
-        ));
+    if let (true, false, Some(old)) = (note, changes.is_empty(), &old) {
+        let titles: Vec<(String, String)> =
+            made_docs.iter().map(|m| (format!("{}.pdf", m.stem), m.document.meta.title.clone())).collect();
+        if let Some(text) = change_note(project, p, old, &new.outputs, &titles)? {
+            artifacts.push(Artifact::new(
+                dir.join(format!("endringsnotat-{}.txt", p.year.year)),
+                text.into_bytes(),
+            ));
+        }
     }
     let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::msg(format!("manifest: {e}")))?;
     artifacts.push(Artifact::new(dir.join(manifest::FILE), json));
     Ok((artifacts, changes))
+}
+
+/// The change note to send with a new version of a year's documents
+/// (`endringsnotat-<år>.txt`, from the house style's `endringsnotat.md.j2`),
+/// written for the municipality's reader: each meeting by its kind, title
+/// and group, old and new date with the weekday, the documents by their
+/// titles, never a file name. After a sending (the year's send ledger has
+/// one) it is a corrected version and lists what changed since the last
+/// sending; before, what changed since the last build. None when nothing a
+/// reader would see changed.
+pub fn change_note(
+    project: &Project,
+    p: &Prepared,
+    old: &Manifest,
+    outputs: &BTreeMap<String, String>,
+    titles: &[(String, String)],
+) -> Result<Option<String>> {
+    let py = &p.year;
+    let ledger_path = crate::send::dir(&project.output, &py.network, py.year).join("sendelogg.json");
+    let ledger = crate::send::Ledger::read(&ledger_path).unwrap_or_default();
+    let sent = ledger.sent.last().and_then(|s| ledger.versions.get(&s.version).map(|v| (s, v)));
+    // What the reader has: the last version sent, else the last build.
+    let (events, documents): (_, BTreeMap<String, String>) = match sent {
+        Some((_, v)) => {
+            (v.events.clone(), v.documents.iter().map(|d| (d.file.clone(), d.sha256.clone())).collect())
+        }
+        None => (old.events.clone(), old.outputs.clone()),
+    };
+    let now = manifest::events(py, None);
+    let mut differences = manifest::meeting_differences(&events, &now);
+    for (file, title) in titles {
+        if documents.get(file).is_some_and(|had| outputs.get(file) != Some(had)) {
+            differences.push(manifest::Difference::document("oppdatert", title));
+        }
+    }
+    if differences.is_empty() {
+        return Ok(None);
+    }
+    let sent_on = sent.map(|(s, _)| {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(s.time);
+        crate::send::oslo(at).date_naive().format("%Y-%m-%d").to_string()
+    });
+    // A meeting changed: the calendar files changed with it.
+    let calendar = !py.meetings.is_empty() && differences.iter().any(|d| !d.date.is_empty());
+    let notat = minijinja::context! {
+        sendt => sent_on,
+        endringer => minijinja::Value::from(minijinja::value::Serde(&differences)),
+        kalender => calendar,
+    };
+    let composer = Composer::new(py, &p.theme, p.strategy.as_ref())?;
+    let doc = composer.document("endringsnotat.md.j2", ("notat", notat), "Endringer")?;
+    Ok(Some(crate::doc::text(&doc.blocks) + "\n"))
 }
 
 /// What a build wrote and found.

@@ -6,17 +6,124 @@ use std::collections::BTreeMap;
 use chrono::Datelike;
 
 use crate::dates;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Location};
 use crate::model::{Level, Meeting, PlanYear, Strategy};
 
 /// Every rule over one network's year.
-pub fn check(py: &PlanYear) -> Vec<Diagnostic> {
-    meetings(py.year, &py.meetings)
+pub fn check(py: &PlanYear, words: &crate::vocabulary::Words) -> Vec<Diagnostic> {
+    let mut out = meetings_of(py.year, &py.meetings, &words.gruppene);
+    out.extend(unfilled(py));
+    out
+}
+
+/// The table file of a year (`plan.xlsx` or `plan.csv`), for messages.
+fn table_file(py: &PlanYear, stem: &str) -> std::path::PathBuf {
+    let xlsx = py.year_dir.join(format!("{stem}.xlsx"));
+    if xlsx.is_file() {
+        xlsx
+    } else {
+        py.year_dir.join(format!("{stem}.csv"))
+    }
+}
+
+/// Rows as a leader reads them: `rad 2`, `radene 2-7`, `radene 2, 5 og 9`.
+fn rows_text(rows: &[usize]) -> String {
+    match rows {
+        [] => String::new(),
+        [one] => format!("rad {one}"),
+        _ if rows.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!("radene {}-{}", rows[0], rows[rows.len() - 1])
+        }
+        _ => format!(
+            "radene {}",
+            crate::diag::and_list(&rows.iter().map(|r| r.to_string()).collect::<Vec<_>>())
+        ),
+    }
+}
+
+/// What is not filled in yet, said as warnings that say what to fill in: an
+/// empty plan or meetings table, the worked examples a new year starts with
+/// still in place, an introduction heading with no text under it.
+pub fn unfilled(py: &PlanYear) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let how = format!("se arket «Slik fyller du ut» i arbeidsboken, eller {}", crate::guide::GUIDE);
+    // A plan of the year has meetings; other documents (a strategy, an
+    // action plan for several years) may have none.
+    let plan_of_the_year = py.meta.kind == "arsplan";
+    if py.outline.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                Some(Location::file(&table_file(py, "plan"))),
+                "planen er tom, så dokumentet får bare forsiden og signaturen",
+            )
+            .hint(format!(
+                "skriv planen én linje per rad: Nivå (område, mål, delmål, aktivitet …) og Tekst; {how}"
+            )),
+        );
+    }
+    let examples: Vec<&crate::model::PlanRow> =
+        py.outline.iter().filter(|r| crate::guide::is_example_plan_row(r.level.as_str(), &r.text)).collect();
+    // One row like the example's («område: Kompetanse») is as likely her own; two are the example.
+    if let (Some(first), true) = (examples.first(), examples.len() >= 2) {
+        let rows: Vec<usize> = examples.iter().filter_map(|r| r.loc.row).collect();
+        out.push(
+            Diagnostic::warning(
+                Some(Location::file(&first.loc.file)),
+                format!("{} er fortsatt eksemplet arsplan la inn, og kommer med i planen", rows_text(&rows)),
+            )
+            .hint("skriv over eksempelradene med nettverkets egen plan, eller slett dem"),
+        );
+    }
+    if py.meetings.is_empty() && plan_of_the_year {
+        out.push(
+            Diagnostic::warning(
+                Some(Location::file(&table_file(py, "moter"))),
+                "møtetabellen er tom, så planen har ingen møtedatoer",
+            )
+            .hint(format!("skriv årets møter, én rad per møte: ID, Dato, Type, Tittel …; {how}")),
+        );
+    }
+    let examples: Vec<&Meeting> =
+        py.meetings.iter().filter(|m| crate::guide::is_example_meeting(&m.id, &m.title, &m.topic)).collect();
+    if let Some(first) = examples.first() {
+        let mut rows: Vec<usize> = examples.iter().filter_map(|m| m.date_loc.row).collect();
+        rows.sort();
+        let ids: Vec<&str> = examples.iter().map(|m| m.id.as_str()).collect();
+        out.push(
+            Diagnostic::warning(
+                Some(Location::file(&first.date_loc.file)),
+                format!(
+                    "{} ({}) er fortsatt eksempelmøtene arsplan la inn, og kommer med i planen",
+                    rows_text(&rows),
+                    ids.join(", ")
+                ),
+            )
+            .hint("skriv over eksemplene med nettverkets egne møter (behold gjerne ID-en fagdag for fagdagen), eller slett dem"),
+        );
+    }
+    if py.meta.kind == "arsplan" && py.meta.intro.iter().all(|p| p.trim().is_empty()) {
+        let path = py.year_dir.join("plan.toml");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        out.push(
+            Diagnostic::warning(
+                Some(Location { file: path, row: crate::load::key_row(&text, "innledning"), col: None }),
+                format!("innledningen er tom, så overskriften «Plan for arbeidet i {}» står uten tekst", py.year),
+            )
+            .hint("skriv avsnittene i innledning på nettsiden (årets innstillinger), eller i plan.toml: innledning = [\"Første avsnitt.\", \"Andre avsnitt.\"]"),
+        );
+    }
+    out
 }
 
 /// The rules over a plan year's meetings: in the year, on a working day, one
 /// meeting a day per network group.
 pub fn meetings(year: i32, meetings: &[Meeting]) -> Vec<Diagnostic> {
+    meetings_of(year, meetings, "gruppene")
+}
+
+/// [`meetings`], a hint naming the local groups as the house style does
+/// (`nettverksgruppene`, `de lokale områdene`).
+fn meetings_of(year: i32, meetings: &[Meeting], groups: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut by_group_day: BTreeMap<(String, chrono::NaiveDate), &str> = BTreeMap::new();
     for m in meetings {
@@ -51,7 +158,7 @@ pub fn meetings(year: i32, meetings: &[Meeting]) -> Vec<Diagnostic> {
                         Some(m.date_loc.clone()),
                         format!("«{g}» har to møter {shown} («{other}» og «{}»)", m.id),
                     )
-                    .hint("en nettverksgruppe møtes høyst én gang samme dag; rett datoen på ett av møtene"),
+                    .hint(format!("{groups} har høyst ett møte per dag; rett datoen på ett av møtene")),
                 );
             }
         }

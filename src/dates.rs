@@ -202,6 +202,21 @@ pub fn this_year() -> i32 {
     today().year()
 }
 
+/// The year being planned on a day: from 1 October the plan for next year is
+/// being made (and sent in January), before that this year's.
+pub fn planning_year_on(date: NaiveDate) -> i32 {
+    if date.month() >= 10 {
+        date.year() + 1
+    } else {
+        date.year()
+    }
+}
+
+/// The year being planned today in Norway (see [`planning_year_on`]).
+pub fn planning_year() -> i32 {
+    planning_year_on(today())
+}
+
 /// True on Saturdays and Sundays.
 pub fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
@@ -213,6 +228,14 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_planning_year_turns_on_the_first_of_october() {
+        assert_eq!(planning_year_on(d(2026, 1, 1)), 2026);
+        assert_eq!(planning_year_on(d(2026, 9, 30)), 2026);
+        assert_eq!(planning_year_on(d(2026, 10, 1)), 2027);
+        assert_eq!(planning_year_on(d(2026, 12, 31)), 2027);
     }
 
     #[test]

@@ -229,6 +229,17 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Items as a Norwegian sentence lists them: «a», «a og b», «a, b og c».
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            format!("{} og {}", rest.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", "), last.as_ref())
+        }
+    }
+}
+
 /// Collects diagnostics while a stage runs, so a leader sees every problem at once.
 #[derive(Debug, Default)]
 pub struct Sink {

@@ -112,7 +112,41 @@ impl Inline {
     }
 }
 
+/// Blocks as a plain text to read (an e-mail's body, a change note): a blank
+/// line between blocks, list items after `- ` or `1. `, nested ones indented,
+/// a table's values each after its column's heading.
+pub fn text(blocks: &[Block]) -> String {
+    blocks.iter().map(|b| b.text()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n\n")
+}
+
 impl Block {
+    /// The block as [`text`] writes it.
+    fn text(&self) -> String {
+        match self {
+            Block::List { ordered, items } => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let mark = if *ordered { format!("{}. ", i + 1) } else { "- ".to_string() };
+                    let pad = " ".repeat(mark.chars().count());
+                    let inner = item.iter().map(Block::text).filter(|t| !t.is_empty()).collect::<Vec<_>>();
+                    let inner = inner.join("\n");
+                    let mut lines = inner.lines();
+                    let first = lines.next().unwrap_or_default();
+                    std::iter::once(format!("{mark}{first}"))
+                        .chain(lines.map(|l| format!("{pad}{l}")))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::Styled { blocks, .. } => {
+                blocks.iter().map(Block::text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n")
+            }
+            other => other.plain(),
+        }
+    }
+
     /// The plain text of a block, paragraphs separated by newlines.
     pub fn plain(&self) -> String {
         match self {

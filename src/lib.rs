@@ -16,6 +16,7 @@ pub mod diag;
 pub mod doc;
 pub mod edit;
 pub mod fonts;
+pub mod guide;
 pub mod import;
 pub mod load;
 pub mod mailing;
@@ -28,13 +29,17 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod send;
+pub mod settings;
 pub mod templates;
 pub mod theme;
+pub mod vocabulary;
 pub mod watch;
 pub mod web;
 pub mod wordmal;
 pub mod workbook;
 pub mod xml;
+
+use std::path::PathBuf;
 
 use diag::{Error, Result};
 
@@ -75,14 +80,15 @@ impl Project {
         load::kommuner(&self.data)
     }
 
-    /// The year's prize list (who attended every meeting they were invited to).
-    pub fn prize_list(&self, network: &str, year: i32) -> Result<Vec<String>> {
+    /// The year's prize list (who attended every meeting they were invited to),
+    /// with the house style's words for its members.
+    pub fn prize_list(&self, network: &str, year: i32) -> Result<(Vec<String>, vocabulary::Words)> {
         let p = self.prepare(network, year)?;
         let data = p.year.report.as_ref().ok_or_else(|| {
             Error::msg(format!("{network} {year} har ingen årsrapport"))
                 .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml og deltakelse.csv i data/{network}/{year}/ og ressurspersoner.csv i data/{network}/"))
         })?;
-        Ok(report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list)
+        Ok((report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list, p.theme.words.clone()))
     }
 
     /// Reads last year's Word document and writes a new year (and, in a new
@@ -105,4 +111,84 @@ impl Project {
     pub fn mailing(&self, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
         mailing::prepare(self, network, year, opts)
     }
+
+    /// The house styles a network can use: its own (`maler/`), the
+    /// project's and the built-in ones.
+    pub fn styles(&self, network: Option<&str>) -> Vec<String> {
+        let mut roots: Vec<PathBuf> = network.map(|n| self.data.join(n).join("maler")).into_iter().collect();
+        roots.push(self.templates.clone());
+        templates::Sources::new(roots).styles()
+    }
+
+    /// A network's settings (its `nettverk.toml`), by field (see [`settings::NETWORK_FIELDS`]).
+    pub fn network_settings(&self, network: &str) -> Result<settings::Values> {
+        settings::read(&self.data.join(network).join("nettverk.toml"), settings::NETWORK_FIELDS)
+    }
+
+    /// Saves a network's settings in its `nettverk.toml`, changing only the
+    /// fields given (every comment and other key stays). Changed groups also
+    /// go into the drop-down list of each year's moter.xlsx.
+    pub fn save_network_settings(&self, network: &str, values: &settings::Values) -> Result<Saved> {
+        let path = self.data.join(network).join("nettverk.toml");
+        let cx = settings::Context { path: &path, styles: self.styles(Some(network)) };
+        let mut saved = Saved::default();
+        if settings::save_network(&path, values, &cx)? {
+            saved.changed.push(path);
+        }
+        if let Some(groups) = values.get("grupper") {
+            for y in load::years(&self.data, network)? {
+                let dir = self.data.join(network).join(y.to_string());
+                let book = dir.join("moter.xlsx");
+                if !book.is_file() {
+                    continue;
+                }
+                if dir.join("~$moter.xlsx").exists() || dir.join(".~lock.moter.xlsx#").exists() {
+                    saved.warnings.push(
+                        diag::Diagnostic::warning(
+                            Some(diag::Location::file(&book)),
+                            "arbeidsboken er åpen, så nedtrekkslisten for Gruppe er ikke oppdatert",
+                        )
+                        .hint("lukk arbeidsboken og lagre innstillingene på nytt"),
+                    );
+                    continue;
+                }
+                if workbook::refresh_list(&book, "Grupper", &groups.lines())? {
+                    saved.changed.push(book);
+                }
+            }
+        }
+        Ok(saved)
+    }
+
+    /// A year's settings (its `plan.toml`), by field (see [`settings::YEAR_FIELDS`]).
+    pub fn year_settings(&self, network: &str, year: i32) -> Result<settings::Values> {
+        let path = self.data.join(network).join(year.to_string()).join("plan.toml");
+        settings::read(&path, settings::YEAR_FIELDS)
+    }
+
+    /// Saves a year's settings in its `plan.toml`, changing only the fields given.
+    pub fn save_year_settings(&self, network: &str, year: i32, values: &settings::Values) -> Result<Saved> {
+        let path = self.data.join(network).join(year.to_string()).join("plan.toml");
+        let cx = settings::Context { path: &path, styles: self.styles(Some(network)) };
+        let changed = settings::save_year(&path, values, &cx)?;
+        Ok(Saved { changed: if changed { vec![path] } else { vec![] }, warnings: vec![] })
+    }
+
+    /// Makes a new network (see [`scaffold::network_with`]).
+    pub fn new_network(&self, n: &scaffold::NewNetwork) -> Result<scaffold::Made> {
+        scaffold::network_with(self, n)
+    }
+
+    /// Makes a network's next year from the latest one before it (see [`scaffold::year`]).
+    pub fn new_year(&self, network: &str, year: i32) -> Result<scaffold::Made> {
+        scaffold::year(self, network, year)
+    }
+}
+
+/// What saving settings changed, and what it could not.
+#[derive(Debug, Default)]
+pub struct Saved {
+    /// The files written.
+    pub changed: Vec<PathBuf>,
+    pub warnings: Vec<diag::Diagnostic>,
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::build::{self, BuildOptions, Built, Prepared};
 use crate::compose::Composer;
 use crate::diag::{Error, Location, Result};
-use crate::manifest::{self, Event};
+use crate::manifest::{self, Difference};
 use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
 use crate::render::{self, Format};
@@ -41,8 +41,8 @@ pub struct Mailing {
 #[derive(Debug, Clone, Default)]
 pub struct MailOptions {
     pub include_unverified: bool,
-    /// The letters' date; default the plan's date, and for a corrected
-    /// version the day of the correction.
+    /// The letters' date; default the day they are written. A correction is
+    /// never dated before the letter it corrects.
     pub date: Option<chrono::NaiveDate>,
     /// `Navn <adresse>`; default `avsender` in nettverk.toml.
     pub from: Option<String>,
@@ -61,20 +61,6 @@ pub struct Attachments {
     /// Each document: its file name, title and hash, and its bytes as read
     /// back from `output/<network>/<year>/`.
     pub documents: Vec<(Attached, Vec<u8>)>,
-}
-
-/// A document kind as a word in a sentence: `arsplan` → `Årsplan`.
-fn document_name(kind: &str) -> String {
-    let s = match kind {
-        "arsplan" => "årsplan",
-        "arsrapport" => "årsrapport",
-        other => other,
-    };
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// The year whose report goes with a year's plan: the year before if it has
@@ -97,6 +83,9 @@ fn read_back(path: &Path) -> Result<Vec<u8>> {
 /// `arsplan build --network <n> --year <år>` does, then reads the PDFs to
 /// attach back from `output/`.
 pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attachments> {
+    // The recipient register first: a bad one stops the run before the
+    // build writes anything (every earlier output file stays as it was).
+    send::recipients(&project.data.join(network))?;
     let report_year = report_year(project, network, year);
     let mut years = vec![year];
     if let Some(r) = report_year.filter(|r| *r != year) {
@@ -125,72 +114,54 @@ pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attach
         let bytes = read_back(&project.output.join(network).join(y.to_string()).join(&file))?;
         documents.push((Attached { file, title, sha256: manifest::sha256(&bytes) }, bytes));
     }
+    // The year's calendar, so a municipality can import the dates (unless the
+    // house style turns it off; a year without meetings has none).
+    let calendar = format!("kalender-{year}.ics");
+    let path = project.output.join(network).join(year.to_string()).join(&calendar);
+    if prepared.theme.sending.calendar && !prepared.year.meetings.is_empty() {
+        let bytes = read_back(&path)?;
+        let title = format!("Kalender med møtene i {year}");
+        documents.push((Attached { file: calendar, title, sha256: manifest::sha256(&bytes) }, bytes));
+    }
     Ok(Attachments { built, prepared, report_year, documents })
 }
 
-/// A meeting as a municipality names it: `Nettverksmøte for Sandnes + SUS`.
-fn meeting(e: &Event) -> String {
-    if e.group.is_empty() {
-        e.title.clone()
-    } else {
-        format!("{} for {}", e.title, e.group)
-    }
-}
-
-/// An ISO date as a letter says it: `torsdag 16. april`.
-fn day(iso: &str) -> String {
-    dates::parse(iso).map(|d| dates::format(d, "dddd d. MMMM")).unwrap_or_else(|_| iso.to_string())
-}
-
-/// What changed from a sent version to this one, in words a municipality
-/// reads: meetings moved, added, removed or changed (by date), then the
-/// documents by their titles. Never a file name of ours.
-pub fn changes(old: &Version, new: &Version) -> Vec<String> {
-    let mut meetings: Vec<(String, String)> = Vec::new();
-    for (id, e) in &new.events {
-        let line = match old.events.get(id) {
-            Some(p) if p.date != e.date => {
-                format!("{} er flyttet fra {} til {}", meeting(e), day(&p.date), day(&e.date))
-            }
-            Some(p) if p.time != e.time => {
-                let t = |t: &str| if t.is_empty() { "hele dagen".to_string() } else { format!("kl. {t}") };
-                format!("{} {}: nå {} (var {})", meeting(e), day(&e.date), t(&e.time), t(&p.time))
-            }
-            Some(p) if p.place != e.place => {
-                let s = |s: &str| if s.is_empty() { "ikke oppgitt".to_string() } else { s.to_string() };
-                format!("{} {}: nytt sted er {} (var {})", meeting(e), day(&e.date), s(&e.place), s(&p.place))
-            }
-            Some(p) if p.title != e.title => {
-                format!("{} {} heter nå «{}»", meeting(p), day(&e.date), e.title)
-            }
-            Some(_) => continue,
-            None => format!("Nytt møte: {} {}", meeting(e), day(&e.date)),
-        };
-        meetings.push((e.date.clone(), line));
-    }
-    for (id, p) in &old.events {
-        if !new.events.contains_key(id) {
-            meetings.push((p.date.clone(), format!("{} {} er tatt ut av planen", meeting(p), day(&p.date))));
-        }
-    }
-    meetings.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut lines: Vec<String> = meetings.into_iter().map(|(_, l)| l).collect();
+/// What changed from a sent version to this one, for a municipality's
+/// reader: meetings moved, added, removed or changed (in date order), then
+/// the documents by their titles. The letter's template words them
+/// (`endringer.md.j2`); never a file name of ours.
+pub fn changes(old: &Version, new: &Version) -> Vec<Difference> {
+    let mut out = manifest::meeting_differences(&old.events, &new.events);
     // A ledger of the first form did not record the documents: say nothing of them.
     if !old.documents.is_empty() {
         for d in &new.documents {
             match old.documents.iter().find(|o| o.file == d.file) {
-                None => lines.push(format!("Nytt vedlegg: {}", d.title)),
-                Some(o) if o.sha256 != d.sha256 => lines.push(format!("Oppdatert dokument: {}", d.title)),
+                None => out.push(Difference::document("nytt_vedlegg", &d.title)),
+                Some(o) if o.sha256 != d.sha256 => out.push(Difference::document("oppdatert", &d.title)),
                 Some(_) => {}
             }
         }
         for o in &old.documents {
             if !new.documents.iter().any(|d| d.file == o.file) {
-                lines.push(format!("Ikke lenger vedlagt: {}", o.title));
+                out.push(Difference::document("ikke_vedlagt", &o.title));
             }
         }
     }
-    lines
+    out
+}
+
+/// The date of a letter: the leader's date (`--dato`), else the day it is
+/// written. A correction is never dated before the letter it corrects.
+pub fn letter_date(
+    chosen: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+    corrects: Option<chrono::NaiveDate>,
+) -> chrono::NaiveDate {
+    let date = chosen.unwrap_or(today);
+    match corrects {
+        Some(earlier) if earlier > date => earlier,
+        _ => date,
+    }
 }
 
 /// Builds the documents, then prepares the mailing (see [`attachments`] and [`compose`]).
@@ -218,10 +189,10 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
         documents: att.documents.iter().map(|(a, _)| a.clone()).collect(),
     };
     let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
-    let (recipients, warnings) = send::recipients(&p.year.data_dir)?;
+    let (recipients, mut warnings) = send::recipients(&p.year.data_dir)?;
     let from_text = opts.from.clone().or(p.year.profile.sender.clone()).ok_or_else(|| {
-        Error::msg("avsenderen mangler")
-            .with_hint("skriv avsender = \"Navn <adresse>\" i nettverk.toml, eller bruk --fra")
+        Error::msg("nettverket har ingen avsender for e-postene")
+            .with_hint("skriv avsenderen i nettverkets innstillinger (nettsiden: nettverket → Innstillinger → Avsender ved utsending), eller avsender = \"Navn <adresse>\" i nettverk.toml; på kommandolinjen går også --fra")
     })?;
     let from: lettre::message::Mailbox = from_text.parse().map_err(|_| {
         Error::msg(format!("«{from_text}» er ikke en gyldig avsender"))
@@ -230,12 +201,27 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
     // The moment the messages are written (their Date:); sending sets it anew.
     let now = SystemTime::now();
     let today = send::oslo(now).date_naive();
+    if let Some(d) = opts.date.filter(|d| *d > today) {
+        warnings.push(
+            crate::diag::Diagnostic::warning(
+                None,
+                format!(
+                    "brevene er datert {}, som er fram i tid (i dag er det {})",
+                    dates::format(d, "d. MMMM yyyy"),
+                    dates::format(today, "d. MMMM yyyy")
+                ),
+            )
+            .hint("uten --dato dateres brevene den dagen de skrives og sendes"),
+        );
+    }
     let texts = &p.theme.texts;
+    let words = &p.theme.words;
     let base_subject = composer.wording(
         &texts.subject,
         minijinja::context! {
-            dokument => document_name(&p.year.meta.kind),
+            dokument => crate::vocabulary::capitalized(&words.document(&p.year.meta.kind)),
             år => year,
+            periode => p.year.period(),
             rapport_ar => att.report_year,
             nettverk => p.year.profile.name.clone(),
         },
@@ -274,19 +260,27 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
             }
         };
         let corrected = action == Action::Correction;
-        let changes: Vec<String> = match last.and_then(|s| ledger.versions.get(&s.version)) {
+        let changes: Vec<Difference> = match last.and_then(|s| ledger.versions.get(&s.version)) {
             Some(old) if corrected => changes(old, &held),
             _ => Vec::new(),
         };
         let sent_last = last
             .filter(|_| corrected)
             .map(|s| send::oslo(UNIX_EPOCH + Duration::from_secs(s.time)).date_naive());
-        let date = opts.date.unwrap_or(if corrected { today } else { p.year.date });
+        // The letter a correction corrects, by its own date (or the day it went).
+        let corrects = last.filter(|_| corrected).map(|s| {
+            s.letter_date
+                .as_deref()
+                .and_then(|d| dates::parse(d).ok())
+                .unwrap_or_else(|| send::oslo(UNIX_EPOCH + Duration::from_secs(s.time)).date_naive())
+        });
+        let date = letter_date(opts.date, today, corrects);
         let subject = if corrected { corrected_subject.clone() } else { base_subject.clone() };
         let stem = send::file_stem(&r);
         let letter_name = format!("folgebrev-{stem}.pdf");
         let mut vedlegg = vec![format!("Følgebrev ({letter_name})")];
         vedlegg.extend(att.documents.iter().map(|(a, _)| format!("{} ({})", a.title, a.file)));
+        let calendar = att.documents.iter().any(|(a, _)| a.file.ends_with(".ics"));
         let brev = minijinja::context! {
             mottaker => minijinja::context! {
                 kommune => r.municipality.clone(),
@@ -300,7 +294,9 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
             vedlegg => vedlegg,
             rettet => corrected,
             sendt_sist => sent_last.map(|d| d.format("%Y-%m-%d").to_string()),
-            endringer => changes,
+            endringer => minijinja::Value::from(minijinja::value::Serde(&changes)),
+            rapport_ar => att.report_year,
+            kalender => calendar,
         };
         let mut letter = composer.document("folgebrev.md.j2", ("brev", brev), &subject)?;
         letter.meta.date = date;
@@ -309,13 +305,7 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
         let (Some((_, letter_pdf)), Some((_, letter_docx))) = (both.next(), both.next()) else {
             return Err(Error::msg("følgebrevet ble ikke laget"));
         };
-        let body = letter
-            .blocks
-            .iter()
-            .map(doc::Block::plain)
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        let body = doc::text(&letter.blocks);
         let (message, message_id) = send::message(
             &r,
             &send::Compose {
@@ -360,6 +350,7 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
             body,
             message,
             drafted,
+            letter_date: date.format("%Y-%m-%d").to_string(),
         });
     }
     let bytes =
@@ -390,12 +381,57 @@ pub fn write(project: &Project, m: &Mailing) -> Result<Vec<Written>> {
                 version: m.version.clone(),
                 message_id: o.message_id.clone(),
                 time,
+                letter_date: Some(o.letter_date.clone()),
+                from_draft: false,
             });
         }
     }
     ledger.versions.entry(m.version.clone()).or_insert_with(|| m.held.clone());
     ledger.write(&path)?;
     Ok(written)
+}
+
+/// What confirming drafts as sent did.
+#[derive(Debug, Clone)]
+pub struct Confirmed {
+    /// The drafts now recorded as sent.
+    pub drafts: Vec<send::Sent>,
+    /// The documents of each confirmed version (file names).
+    pub documents: Vec<String>,
+    pub ledger: PathBuf,
+}
+
+/// Records the drafts of a network's year as sent from the leader's own
+/// mailbox (`send --utkast-sendt`): all not yet confirmed, or those to
+/// `numbers`. Under the output folder's lock. A later version then goes
+/// out as a correction that says what changed since.
+pub fn confirm_drafts(
+    project: &Project,
+    network: &str,
+    year: i32,
+    numbers: Option<&[String]>,
+) -> Result<Confirmed> {
+    let _lock = publish::lock(&project.output)?;
+    let path = send::dir(&project.output, network, year).join("sendelogg.json");
+    let mut ledger = send::Ledger::read(&path)?;
+    if ledger.drafts.is_empty() {
+        return Err(Error::msg(format!("{network} {year} har ingen utkast å bekrefte")).with_hint(format!(
+            "lag utkastene først med «arsplan send --nettverk {network} --år {year} --utkast»"
+        )));
+    }
+    let drafts = ledger.confirm_drafts(numbers, send::unix(SystemTime::now()))?;
+    let mut documents: Vec<String> = Vec::new();
+    for d in &drafts {
+        for a in ledger.versions.get(&d.version).map(|v| v.documents.clone()).unwrap_or_default() {
+            if !documents.contains(&a.file) {
+                documents.push(a.file);
+            }
+        }
+    }
+    if !drafts.is_empty() {
+        ledger.write(&path)?;
+    }
+    Ok(Confirmed { drafts, documents, ledger: path })
 }
 
 /// Sends a mailing over SMTP, recording every message in the ledger; under
@@ -414,6 +450,7 @@ pub fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::Event;
 
     fn ev(date: &str, title: &str, group: &str) -> Event {
         Event {
@@ -422,6 +459,7 @@ mod tests {
             title: title.into(),
             group: group.into(),
             place: String::new(),
+            kind: "nettverksmøte".into(),
             sequence: 0,
         }
     }
@@ -431,7 +469,7 @@ mod tests {
     }
 
     #[test]
-    fn changes_are_said_in_a_municipalitys_words() {
+    fn changes_are_the_meetings_in_date_order_then_the_documents() {
         let mut old = Version::default();
         old.events.insert("sandnes_var".into(), ev("2026-04-16", "Nettverksmøte", "Sandnes + SUS"));
         old.events.insert("fagdag".into(), ev("2026-11-12", "Årlig fagdag", ""));
@@ -445,15 +483,29 @@ mod tests {
         new.events.remove("kurs");
         new.events.insert("ekstra".into(), ev("2026-06-02", "Samling", ""));
         new.documents[0].sha256 = "c".into();
+        new.documents.push(doc("kalender-2026.ics", "Kalender med møtene i 2026", "d"));
+        let found = changes(&old, &new);
+        let said: Vec<(&str, &str, &str, &str)> =
+            found.iter().map(|d| (d.what, d.title.as_str(), d.from.as_str(), d.to.as_str())).collect();
         assert_eq!(
-            changes(&old, &new),
+            said,
             [
-                "Nettverksmøte for Sandnes + SUS er flyttet fra torsdag 16. april til torsdag 23. april",
-                "Nytt møte: Samling tirsdag 2. juni",
-                "Kurs tirsdag 1. september er tatt ut av planen",
-                "Oppdatert dokument: ÅRSPLAN 2026",
+                ("flyttet", "Nettverksmøte", "2026-04-16", "2026-04-23"),
+                ("nytt", "Samling", "", ""),
+                ("fjernet", "Kurs", "", ""),
+                ("oppdatert", "ÅRSPLAN 2026", "", ""),
+                ("nytt_vedlegg", "Kalender med møtene i 2026", "", ""),
             ]
         );
         assert!(changes(&new, &new).is_empty());
+    }
+
+    #[test]
+    fn a_letter_is_dated_today_or_as_asked_and_a_correction_never_before_what_it_corrects() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(letter_date(None, d(12, 7), None), d(12, 7));
+        assert_eq!(letter_date(Some(d(1, 15)), d(12, 7), None), d(1, 15));
+        assert_eq!(letter_date(None, d(12, 7), Some(d(12, 20))), d(12, 20));
+        assert_eq!(letter_date(None, d(12, 7), Some(d(11, 1))), d(12, 7));
     }
 }

@@ -129,6 +129,10 @@ pub struct Event {
     pub group: String,
     #[serde(rename = "sted", default)]
     pub place: String,
+    /// The meeting's kind (`Type` in moter.csv); empty in manifests and
+    /// ledgers written before it was recorded.
+    #[serde(rename = "type", default)]
+    pub kind: String,
     /// The iCalendar SEQUENCE: rises each time the event changes.
     #[serde(rename = "sekvens")]
     pub sequence: u32,
@@ -161,6 +165,7 @@ pub fn events(py: &PlanYear, old: Option<&Manifest>) -> BTreeMap<String, Event> 
                 title: m.title.clone(),
                 group: m.group.clone().unwrap_or_default(),
                 place: m.place.clone(),
+                kind: m.kind.as_str().to_string(),
                 sequence: 0,
             };
             if let Some(prev) = old.and_then(|o| o.events.get(&m.id)) {
@@ -225,6 +230,88 @@ pub fn event_changes(old: &BTreeMap<String, Event>, new: &BTreeMap<String, Event
     lines
 }
 
+/// One difference between two versions as a reader is told of it: a meeting
+/// moved, retimed, moved to another place, renamed, added or removed, or an
+/// attached document new, updated or gone. Templates word it
+/// (`endringer.md.j2`): the meeting by its kind, title and group, dates with
+/// their weekday, never a file name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// `flyttet`, `tid`, `sted`, `tittel`, `nytt`, `fjernet` (meetings);
+    /// `nytt_vedlegg`, `oppdatert`, `ikke_vedlagt` (documents).
+    #[serde(rename = "hva")]
+    pub what: &'static str,
+    /// The meeting's title (before a renaming), or the document's.
+    #[serde(rename = "tittel")]
+    pub title: String,
+    /// The meeting's kind (`nettverksmøte`, ...), its group.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(rename = "gruppe")]
+    pub group: String,
+    /// The meeting's date (ISO): where it is now, or was when removed.
+    #[serde(rename = "dato")]
+    pub date: String,
+    /// What it was and is: dates (ISO), times (`09:00-15:00`, empty: all day), places or titles.
+    #[serde(rename = "fra")]
+    pub from: String,
+    #[serde(rename = "til")]
+    pub to: String,
+}
+
+impl Difference {
+    fn meeting(what: &'static str, e: &Event, from: &str, to: &str) -> Difference {
+        Difference {
+            what,
+            title: e.title.clone(),
+            kind: e.kind.clone(),
+            group: e.group.clone(),
+            date: e.date.clone(),
+            from: from.to_string(),
+            to: to.to_string(),
+        }
+    }
+
+    /// A document's difference.
+    pub fn document(what: &'static str, title: &str) -> Difference {
+        Difference {
+            what,
+            title: title.to_string(),
+            kind: String::new(),
+            group: String::new(),
+            date: String::new(),
+            from: String::new(),
+            to: String::new(),
+        }
+    }
+}
+
+/// What happened to the meetings from `old` to `new`, in date order.
+pub fn meeting_differences(old: &BTreeMap<String, Event>, new: &BTreeMap<String, Event>) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for (id, e) in new {
+        let d = match old.get(id) {
+            // A meeting known before without its kind keeps the kind it has now.
+            Some(p) if p.date != e.date => Difference::meeting("flyttet", e, &p.date, &e.date),
+            Some(p) if p.time != e.time => Difference::meeting("tid", e, &p.time, &e.time),
+            Some(p) if p.place != e.place => Difference::meeting("sted", e, &p.place, &e.place),
+            Some(p) if p.title != e.title => {
+                Difference { title: p.title.clone(), ..Difference::meeting("tittel", e, &p.title, &e.title) }
+            }
+            Some(_) => continue,
+            None => Difference::meeting("nytt", e, "", ""),
+        };
+        out.push(d);
+    }
+    for (id, p) in old {
+        if !new.contains_key(id) {
+            out.push(Difference::meeting("fjernet", p, "", ""));
+        }
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out
+}
+
 /// What changed from `old` to `new`: moved, new and removed meetings, then the
 /// files that changed ("berører ...").
 pub fn changes(old: &Manifest, new: &Manifest) -> Vec<Change> {
@@ -254,17 +341,6 @@ pub fn changes(old: &Manifest, new: &Manifest) -> Vec<Change> {
         .collect()
 }
 
-/// A short note to send with a corrected version.
-pub fn note(network_name: &str, year: i32, changes: &[Change]) -> String {
-    let mut s = format!("Endringer i dokumentene for {network_name} {year}\n\n");
-    s.push_str("Vi sender en rettet versjon av dokumentene. Dette er endret siden forrige utsending:\n\n");
-    for c in changes {
-        s.push_str(&format!("- {}\n", c.text));
-    }
-    s.push_str("\nKalenderfilene er oppdatert: åpner du dem på nytt, flyttes avtalene som allerede ligger i kalenderen.\n");
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +352,7 @@ mod tests {
             title: "Nettverksmøte".into(),
             group: group.into(),
             place: String::new(),
+            kind: "nettverksmøte".into(),
             sequence,
         }
     }
@@ -296,7 +373,6 @@ mod tests {
             c[0].text,
             "Sandnes + SUS: 16. april → 23. april; berører arsplan-2026.docx, arsplan-2026.pdf"
         );
-        assert!(note("Nettverket", 2026, &c).contains("- Sandnes + SUS: 16. april → 23. april"));
     }
 
     #[test]

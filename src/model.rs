@@ -65,6 +65,12 @@ pub struct Table {
     /// The row the header is on (1 unless blank rows come first).
     pub header_row: usize,
     pub rows: Vec<Row>,
+    /// What reading it found to say (a stray cell far outside the table).
+    pub warnings: Vec<crate::diag::Diagnostic>,
+    /// Workbook cells that are numbers in a format that does not show them
+    /// exactly (General: «2.10» typed is 2.1), by (row, column): a column of
+    /// identifiers refuses them.
+    pub numbers: std::collections::BTreeMap<(usize, usize), String>,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +127,10 @@ pub struct Profile {
     /// `.png` in the network's folder stands in its place.
     #[serde(rename = "merke_hoyre", default, skip_serializing_if = "Option::is_none")]
     pub mark_right: Option<String>,
+    /// Whether the årsrapport names those in the prize draw (overrides the
+    /// house style's `premieliste_med_navn`).
+    #[serde(rename = "premieliste_med_navn", default)]
+    pub prize_names: Option<bool>,
 }
 
 /// A year's plan settings, `data/<network>/<year>/plan.toml`.
@@ -149,6 +159,10 @@ pub struct PlanMeta {
     pub signature: Option<String>,
     #[serde(rename = "signatarer", default)]
     pub signatories: Vec<String>,
+    /// The documents this year's plan builds on, instead of nettverk.toml's
+    /// (a year before a new strategy builds on the old one).
+    #[serde(rename = "bygger_pa", default)]
+    pub builds_on: Option<Vec<String>>,
 }
 
 fn default_document() -> String {
@@ -341,6 +355,12 @@ pub struct TextFile {
 }
 
 impl PlanYear {
+    /// Whether the årsrapport names those in the prize draw: the network's
+    /// `premieliste_med_navn`, else the house style's.
+    pub fn prize_names(&self, theme: &crate::theme::Theme) -> bool {
+        self.profile.prize_names.unwrap_or(theme.prize_names)
+    }
+
     /// The period the document covers: `periode` from plan.toml, else the year.
     pub fn period(&self) -> String {
         self.meta.period.clone().unwrap_or_else(|| self.year.to_string())

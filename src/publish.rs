@@ -96,13 +96,90 @@ fn make_dir(dir: &Path, made: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// (rw-r--r-- under the usual umask 022), not the temporary file's rw-------.
 fn new_temp(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
-    b.prefix(TEMP_PREFIX);
+    // The process's id in the name tells a temporary file of a process that
+    // is gone (killed) from one being written now.
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    b.prefix(&prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o666 & !umask()));
     }
     b.tempfile_in(dir)
+}
+
+/// A new temporary file in `dir`, named and made as arsplan's are.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    new_temp(dir)
+}
+
+/// For fault tests: when the environment variable `ARSPLAN_TEST_STOP` names
+/// this step, says so on stderr and waits to be killed there.
+pub fn pause(step: &str) {
+    if std::env::var_os("ARSPLAN_TEST_STOP").is_some_and(|v| v == step) {
+        eprintln!("arsplan-test-stop: {step}");
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
+    }
+}
+
+/// Whether the process with this id is gone (Unix); elsewhere unknown.
+fn gone(pid: u32) -> Option<bool> {
+    #[cfg(unix)]
+    {
+        let pid = i32::try_from(pid).ok()?;
+        // SAFETY: signal 0 only asks whether the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        Some(r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// Removes the temporary files in `dir` (not below it) that a killed
+/// arsplan left: those of a process that is gone, and any over an hour old.
+/// Safe without a lock: a file of a running process is left alone.
+pub fn clean_stale_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return removed };
+    let me = std::process::id();
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|a| a.as_secs() > 3600);
+        let dead = pid.is_some_and(|p| p != me && gone(p) == Some(true));
+        if (dead || old) && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(e.path());
+        }
+    }
+    removed
+}
+
+/// [`clean_stale_temp_files`] in `dir` and every folder below it (links
+/// to folders are not followed).
+pub fn clean_stale_temp_files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = clean_stale_temp_files(dir);
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(|e| e.ok()) {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                removed.extend(clean_stale_temp_files_below(&e.path()));
+            }
+        }
+    }
+    removed
 }
 
 /// The process's umask, read once (Linux shows it in /proc; else the usual 022).
@@ -157,6 +234,16 @@ struct Committed {
     existed: bool,
 }
 
+/// Copies a file with its modification time (versions are sorted by it).
+fn copy_keeping_time(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::copy(from, to)?;
+    if let Ok(t) = std::fs::metadata(from).and_then(|m| m.modified()) {
+        let f = std::fs::OpenOptions::new().write(true).open(to)?;
+        let _ = f.set_modified(t);
+    }
+    Ok(())
+}
+
 /// Writes every artifact as one unit; an unchanged file is not touched.
 pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     let mut out = Vec::new();
@@ -194,6 +281,7 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
     }
     let staged: Vec<(tempfile::TempPath, PathBuf)> =
         staged.into_iter().map(|(t, p)| (t.into_temp_path(), p)).collect();
+    pause("publish:staged");
     // 2. Commit: keep a second name for each old file, then rename the new one over it.
     let mut done: Vec<Committed> = Vec::new();
     for (tmp, path) in staged {
@@ -201,7 +289,9 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
         let backup = if existed {
             let b = path.with_file_name(format!("{TEMP_PREFIX}gammel-{}", file_name(&path)));
             let _ = std::fs::remove_file(&b);
-            std::fs::hard_link(&path, &b).ok().map(|_| b)
+            // Where the file system has no hard links (FAT and exFAT USB
+            // sticks, some network shares), a copy keeps the old bytes.
+            std::fs::hard_link(&path, &b).or_else(|_| copy_keeping_time(&path, &b)).ok().map(|_| b)
         } else {
             None
         };
@@ -215,7 +305,11 @@ pub fn publish(artifacts: &[Artifact]) -> Result<Vec<Written>> {
             return Err(err);
         }
         done.push(Committed { path, backup, existed });
+        if done.len() == 1 {
+            pause("publish:renamed-one");
+        }
     }
+    pause("publish:renamed");
     // 3. Every file is in place: sync each folder once, and drop the old files' second names.
     let mut dirs: Vec<&Path> = done.iter().filter_map(|c| c.path.parent()).collect();
     dirs.sort();
@@ -342,10 +436,21 @@ pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
     for e in entries.filter_map(|e| e.ok()) {
         let Ok(kind) = e.file_type() else { continue };
         let p = e.path();
+        let name = e.file_name().to_string_lossy().to_string();
         if kind.is_dir() {
             removed.extend(clean_temp_files(&p));
-        } else if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) && std::fs::remove_file(&p).is_ok()
-        {
+        } else if let Some(old) = name.strip_prefix(&format!("{TEMP_PREFIX}gammel-")) {
+            // The old file a killed build had renamed the new one over (maybe
+            // edited by hand): kept as an earlier version, never deleted.
+            let kept = version_path(&p.with_file_name(old));
+            let moved = kept.is_some_and(|to| {
+                to.parent().is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+                    && std::fs::rename(&p, &to).is_ok()
+            });
+            if moved {
+                removed.push(p);
+            }
+        } else if name.starts_with(TEMP_PREFIX) && std::fs::remove_file(&p).is_ok() {
             removed.push(p);
         }
     }

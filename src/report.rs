@@ -136,9 +136,13 @@ pub struct Figures {
     pub survey_percent: Option<u32>,
     #[serde(rename = "rapportering_under_mal")]
     pub survey_below_target: bool,
-    /// Names of those who attended every meeting they were invited to.
+    /// Names of those who attended every meeting they were invited to (for
+    /// the draw; a document shows them only when the style or network opts in).
     #[serde(rename = "premieliste")]
     pub prize_list: Vec<String>,
+    /// How many they are.
+    #[serde(rename = "premie_antall")]
+    pub prize_count: usize,
     pub status: Vec<Count>,
 }
 
@@ -257,7 +261,7 @@ pub fn figures(
             !mine.is_empty() && mine.iter().all(|m| present.contains(&(m.id.as_str(), p.id.as_str())))
         })
         .map(|p| p.name.clone())
-        .collect();
+        .collect::<Vec<_>>();
     let statuses = py
         .outline
         .iter()
@@ -283,6 +287,7 @@ pub fn figures(
         survey_asked: asked.len(),
         survey_percent,
         survey_below_target: below(survey_percent),
+        prize_count: prize_list.len(),
         prize_list,
         status: counts(statuses),
     }

@@ -134,9 +134,17 @@ pub struct Sent {
     pub version: String,
     #[serde(rename = "melding_id")]
     pub message_id: String,
-    /// Unix time of the send (of the writing, for a draft).
+    /// Unix time of the send (of the writing, for a draft; for a draft
+    /// confirmed as sent, of the confirmation).
     #[serde(rename = "tid")]
     pub time: u64,
+    /// The date the letter carried (ISO); absent in ledgers written before it was recorded.
+    #[serde(rename = "brevdato", default, skip_serializing_if = "Option::is_none")]
+    pub letter_date: Option<String>,
+    /// A draft the leader sent from her own mailbox and then confirmed as
+    /// sent (`send --utkast-sendt`), not a message arsplan sent itself.
+    #[serde(rename = "fra_utkast", default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_draft: bool,
 }
 
 /// One attached document of a version, by its file name and title.
@@ -226,6 +234,54 @@ impl Ledger {
     pub fn last_draft(&self, kommunenummer: &str) -> Option<&Sent> {
         self.drafts.iter().rev().find(|s| s.kommunenummer == kommunenummer)
     }
+
+    /// The drafts not yet confirmed as sent: each recipient's last draft,
+    /// unless what that recipient last got is that very version. In the
+    /// order they were written.
+    pub fn unconfirmed_drafts(&self) -> Vec<&Sent> {
+        let mut numbers: Vec<&str> = Vec::new();
+        for d in &self.drafts {
+            if !numbers.contains(&d.kommunenummer.as_str()) {
+                numbers.push(&d.kommunenummer);
+            }
+        }
+        numbers
+            .into_iter()
+            .filter_map(|n| self.last_draft(n))
+            .filter(|d| self.last(&d.kommunenummer).is_none_or(|s| s.version != d.version))
+            .collect()
+    }
+
+    /// Records drafts as sent at `time` (those of `numbers`, or all not yet
+    /// confirmed): from now on the recipient counts as having got that
+    /// version, and a later version goes out as a correction. Returns what
+    /// was confirmed; an unknown number is an error and changes nothing.
+    pub fn confirm_drafts(&mut self, numbers: Option<&[String]>, time: u64) -> Result<Vec<Sent>> {
+        let open: Vec<Sent> = self.unconfirmed_drafts().into_iter().cloned().collect();
+        if let Some(wanted) = numbers {
+            let unknown: Vec<&String> =
+                wanted.iter().filter(|n| !open.iter().any(|d| &d.kommunenummer == *n)).collect();
+            if !unknown.is_empty() {
+                let list: Vec<&str> = open.iter().map(|d| d.kommunenummer.as_str()).collect();
+                return Err(Error::msg(format!(
+                    "ingen ubekreftede utkast til {}",
+                    unknown.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ")
+                ))
+                .with_hint(if list.is_empty() {
+                    "alle utkastene er alt bekreftet som sendt".to_string()
+                } else {
+                    format!("utkastene som venter, er til kommunenummer {}", list.join(", "))
+                }));
+            }
+        }
+        let confirmed: Vec<Sent> = open
+            .into_iter()
+            .filter(|d| numbers.is_none_or(|w| w.contains(&d.kommunenummer)))
+            .map(|d| Sent { time, from_draft: true, ..d })
+            .collect();
+        self.sent.extend(confirmed.iter().cloned());
+        Ok(confirmed)
+    }
 }
 
 /// What happens to one recipient.
@@ -267,6 +323,8 @@ pub struct Outgoing {
     pub message: Message,
     /// A draft of this version was written for this recipient before (`--utkast`).
     pub drafted: bool,
+    /// The date the letter carries (ISO).
+    pub letter_date: String,
 }
 
 /// The parts of a message the caller provides.
@@ -300,8 +358,12 @@ pub fn message(r: &Recipient, c: &Compose) -> Result<(Message, String)> {
     let pdf = ContentType::parse("application/pdf").map_err(|e| Error::msg(e.to_string()))?;
     parts =
         parts.singlepart(Attachment::new(c.letter_pdf.0.clone()).body(c.letter_pdf.1.clone(), pdf.clone()));
+    // The year's calendar goes as an iCalendar file a mail program offers to import.
+    let ics = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+        .map_err(|e| Error::msg(e.to_string()))?;
     for (name, bytes) in c.documents {
-        parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), pdf.clone()));
+        let kind = if name.ends_with(".ics") { ics.clone() } else { pdf.clone() };
+        parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), kind));
     }
     let m = Message::builder()
         .from(c.from.clone())
@@ -530,6 +592,8 @@ pub fn send_all(
             version: version.to_string(),
             message_id: o.message_id.clone(),
             time: unix(now),
+            letter_date: Some(o.letter_date.clone()),
+            from_draft: false,
         });
         ledger.write(ledger_path)?;
         sent += 1;
@@ -567,6 +631,45 @@ mod tests {
         assert_eq!(oslo(at("2026-10-25 01:00:00")).to_rfc3339(), "2026-10-25T02:00:00+01:00");
         // Late evening in UTC is already the next day in Norway.
         assert_eq!(oslo(at("2026-06-30 22:30:00")).date_naive().to_string(), "2026-07-01");
+    }
+
+    fn entry(number: &str, version: &str, time: u64) -> Sent {
+        Sent {
+            kommunenummer: number.into(),
+            address: format!("post@{number}.example"),
+            version: version.into(),
+            message_id: format!("<{version}.{number}@arsplan.invalid>"),
+            time,
+            letter_date: None,
+            from_draft: false,
+        }
+    }
+
+    #[test]
+    fn drafts_confirmed_as_sent_count_as_what_each_recipient_got() {
+        let mut l = Ledger {
+            drafts: vec![entry("1103", "a", 1), entry("1108", "a", 1), entry("1103", "b", 2)],
+            ..Default::default()
+        };
+        // Each recipient's last draft waits.
+        let open: Vec<(&str, &str)> =
+            l.unconfirmed_drafts().iter().map(|d| (d.kommunenummer.as_str(), d.version.as_str())).collect();
+        assert_eq!(open, [("1103", "b"), ("1108", "a")]);
+        // An unknown number changes nothing.
+        assert!(l.confirm_drafts(Some(&["9999".to_string()]), 5).is_err());
+        assert!(l.sent.is_empty());
+        let done = l.confirm_drafts(Some(&["1103".to_string()]), 5).unwrap();
+        assert_eq!(done.len(), 1);
+        assert_eq!(l.last("1103").map(|s| (s.version.as_str(), s.time, s.from_draft)), Some(("b", 5, true)));
+        assert!(l.last("1108").is_none());
+        let done = l.confirm_drafts(None, 6).unwrap();
+        assert_eq!(done.iter().map(|d| d.kommunenummer.as_str()).collect::<Vec<_>>(), ["1108"]);
+        assert!(l.unconfirmed_drafts().is_empty() && l.confirm_drafts(None, 7).unwrap().is_empty());
+        // Recorded as such, and read back.
+        let json = serde_json::to_string(&l).unwrap();
+        assert!(json.contains("\"fra_utkast\":true"), "{json}");
+        let again: Ledger = serde_json::from_str(&json).unwrap();
+        assert_eq!(again.sent, l.sent);
     }
 
     #[test]

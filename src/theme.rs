@@ -73,6 +73,15 @@ pub struct Theme {
     /// Wording that arsplan writes outside the templates (footer, mail subject, ...).
     #[serde(rename = "tekster")]
     pub texts: Texts,
+    /// The style's own words (`[ord]`): level names, members, local groups, ...
+    #[serde(rename = "ord")]
+    pub words: crate::vocabulary::Words,
+    /// The årsrapport names those in the prize draw (opt-in; a warning at every build).
+    #[serde(rename = "premieliste_med_navn", default)]
+    pub prize_names: bool,
+    /// What a mailing to the municipalities attaches beside the documents.
+    #[serde(rename = "utsending", default)]
+    pub sending: Sending,
     /// Anything else the templates may read as `stil.ekstra.*`.
     #[serde(rename = "ekstra", default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -169,6 +178,25 @@ pub struct Spacing {
     pub cell_v_pt: f32,
     #[serde(rename = "celle_side_pt")]
     pub cell_h_pt: f32,
+}
+
+/// What `arsplan send` attaches beside the letter and the documents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sending {
+    /// The year's calendar (`kalender-<år>.ics`), so a municipality can import the dates.
+    #[serde(rename = "kalender", default = "yes")]
+    pub calendar: bool,
+}
+
+impl Default for Sending {
+    fn default() -> Self {
+        Sending { calendar: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Wording arsplan writes itself; the base style (`felles`) has every value.
@@ -418,6 +446,7 @@ impl Theme {
         if self.headings.is_empty() {
             errors.push("stilen har ingen [[overskrift]]".into());
         }
+        errors.extend(self.words.problems());
         invalid_values(path, errors)
     }
 

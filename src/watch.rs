@@ -94,7 +94,7 @@ fn watcher(project: &Project, tx: mpsc::Sender<notify::Result<notify::Event>>) -
     let config = notify::Config::default().with_poll_interval(POLL);
     let mut w = notify::PollWatcher::new(tx, config).map_err(|e| {
         Error::msg(format!("kan ikke følge med på filene: {e}"))
-            .with_hint("bygg med «arsplan build» etter hver endring i stedet")
+            .with_hint("bygg med «arsplan bygg» etter hver endring i stedet")
     })?;
     watch_all(&mut w).map_err(|e| {
         Error::msg(format!("kan ikke følge med på filene: {e}"))
@@ -141,8 +141,9 @@ pub fn run(
     for (n, y) in &targets {
         build(n, *y, &mut failed, report);
     }
-    // Events the first builds caused or met are old news.
-    while rx.try_recv().is_ok() {}
+    // Files saved during the first builds are not dropped: their events wait
+    // in the channel (the builds themselves write only to the output folder,
+    // whose events are passed over), and a year that read them is rebuilt.
     report(Event::Waiting);
     let mut done = 0;
     loop {

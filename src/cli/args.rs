@@ -1,4 +1,6 @@
-//! The command line's arguments: Norwegian names, help and defaults.
+//! The command line's arguments: Norwegian names first (the English ones of
+//! earlier versions stay as hidden aliases, so scripts keep working), and
+//! Norwegian help and defaults.
 
 use std::path::PathBuf;
 
@@ -19,7 +21,7 @@ Bruk: {usage}
 #[command(
     name = "arsplan",
     version,
-    about = "Lager årsplanen for nettverk i kreftomsorg og lindrende behandling i Word (DOCX) og PDF, fra regnearkdata og maler.",
+    about = "Lager årsplanen (og årsrapporten) for nettverk i kreftomsorg og lindrende behandling i Word og PDF, fra Excel-ark.",
     help_template = TEMPLATE,
     override_usage = "arsplan [VALG] <KOMMANDO>",
     subcommand_help_heading = "Kommandoer",
@@ -27,7 +29,7 @@ Bruk: {usage}
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "Eksempel: arsplan build --network stavanger --year 2026 --format pdf"
+    after_help = "Uten kommando: en kort veiledning i terminalen, eller nettsiden når arsplan startes med et dobbeltklikk.\nBrukerveiledningen står i README-filen, avsnittet «Brukerveiledning».\n\nEksempel: arsplan bygg --nettverk stavanger --år 2026 --format pdf"
 )]
 pub struct Cli {
     /// Mappen med nettverkenes data (standard: data/ i prosjektmappen)
@@ -39,20 +41,21 @@ pub struct Cli {
     /// Mappen dokumentene skrives til (standard: output/ i prosjektmappen)
     #[arg(long, global = true, value_name = "MAPPE")]
     pub utdata: Option<PathBuf>,
-    /// Vis bare feil og advarsler (også --stille)
+    /// Vis bare feil og advarsler
     #[arg(short = 'q', long = "stille", alias = "quiet", global = true, conflicts_with = "detaljert")]
     pub stille: bool,
-    /// Vis mer: også uendrede filer og tider (også --detaljert)
+    /// Vis mer: også uendrede filer og tider
     #[arg(short = 'v', long = "detaljert", alias = "verbose", global = true)]
     pub detaljert: bool,
-    /// Vis denne hjelpen (også --hjelp)
-    #[arg(short = 'h', long = "help", alias = "hjelp", action = ArgAction::Help, global = true)]
+    /// Vis denne hjelpen
+    #[arg(short = 'h', long = "hjelp", alias = "help", action = ArgAction::Help, global = true)]
     help: Option<bool>,
     /// Vis versjonen
-    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    #[arg(short = 'V', long = "versjon", alias = "version", action = ArgAction::Version)]
     version: Option<bool>,
+    /// Uten kommando: veiledningen (i en terminal) eller nettsiden (ellers).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// What `arsplan wordmal` can do besides writing a template.
@@ -69,7 +72,7 @@ pub enum WordmalCommand {
         /// Word-malen (.dotx, eller .docx)
         #[arg(value_name = "FIL.dotx")]
         fil: PathBuf,
-        /// Nettverket (mappen i data/) som skal bruke malen (også --network)
+        /// Nettverket (mappen i data/) som skal bruke malen
         #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
         nettverk: String,
     },
@@ -77,13 +80,14 @@ pub enum WordmalCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Lag dokumentene; uten valg alle nettverk og år i data/ (også: bygg)
+    /// Lag dokumentene; uten valg alle nettverk og år i data/
     #[command(
-        alias = "bygg",
+        name = "bygg",
+        alias = "build",
         help_template = TEMPLATE,
-        override_usage = "arsplan build [VALG]",
+        override_usage = "arsplan bygg [VALG]",
         next_help_heading = "Valg",
-        after_help = "Eksempler:\n  arsplan build\n  arsplan build --network stavanger --year 2026 --format pdf\n  arsplan build --notat\n  arsplan build --på-nytt"
+        after_help = "Eksempler:\n  arsplan bygg\n  arsplan bygg --nettverk stavanger --år 2026 --format pdf\n  arsplan bygg --notat\n  arsplan bygg --på-nytt"
     )]
     Build {
         #[command(flatten)]
@@ -94,25 +98,27 @@ pub enum Command {
         #[arg(long)]
         alle: bool,
     },
-    /// Kontroller dataene uten å skrive noe, og vis hvilke innsatsområder planene dekker (også: sjekk)
+    /// Kontroller dataene uten å skrive noe, og vis hvilke innsatsområder planene dekker
     #[command(
-        alias = "sjekk",
+        name = "sjekk",
+        alias = "check",
         help_template = TEMPLATE,
-        override_usage = "arsplan check [VALG]",
+        override_usage = "arsplan sjekk [VALG]",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan check --network stavanger"
+        after_help = "Eksempel: arsplan sjekk --nettverk stavanger"
     )]
     Check {
         #[command(flatten)]
         sel: Sel,
     },
-    /// Bygg på nytt hver gang en data- eller malfil lagres, bare det som berøres (også: folg)
+    /// Bygg på nytt hver gang en data- eller malfil lagres, bare det som berøres
     #[command(
-        alias = "folg",
+        name = "følg",
+        aliases = ["folg", "watch"],
         help_template = TEMPLATE,
-        override_usage = "arsplan watch [VALG]",
+        override_usage = "arsplan følg [VALG]",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan watch --network stavanger --year 2026"
+        after_help = "Eksempel: arsplan følg --nettverk stavanger --år 2026"
     )]
     Watch {
         #[command(flatten)]
@@ -123,43 +129,44 @@ pub enum Command {
         #[arg(long, hide = true)]
         runder: Option<usize>,
     },
-    /// Send årsplan og årsrapport med følgebrev til postmottak i alle kommunene (prøvekjøring er standard)
+    /// Send planen og årsrapporten med følgebrev til postmottaket i hver kommune (prøvekjøring er standard)
     #[command(
         help_template = TEMPLATE,
-        override_usage = "arsplan send --network <NETTVERK> [--year <ÅR>] [--utkast | --send --smtp-server <TJENER> ...]",
+        override_usage = "arsplan send [--nettverk <NETTVERK>] [--år <ÅR>] [--utkast | --utkast-sendt | --send --smtp-tjener <TJENER> ...]",
         next_help_heading = "Valg",
-        after_help = "Eksempler:\n  arsplan send --network stavanger --year 2026\n  arsplan send --network stavanger --year 2026 --utkast\n  arsplan send --network stavanger --year 2026 --send --smtp-server smtp.example.no --bruker nettverk"
+        after_help = "Eksempler:\n  arsplan send --nettverk stavanger --år 2026\n  arsplan send --nettverk stavanger --år 2026 --utkast\n  arsplan send --nettverk stavanger --år 2026 --utkast-sendt\n  arsplan send --nettverk stavanger --år 2026 --send --smtp-tjener smtp.example.no --bruker nettverk"
     )]
     Send(SendArgs),
-    /// Trekk premievinneren blant dem som møtte på alle møtene i året (også: draw)
+    /// Trekk premievinneren blant dem som møtte på alle møtene i året
     #[command(
         alias = "draw",
         help_template = TEMPLATE,
-        override_usage = "arsplan trekk --network <NETTVERK> --year <ÅR> [--seed <FRØ>] [--ny]",
+        override_usage = "arsplan trekk [--nettverk <NETTVERK>] [--år <ÅR>] [--frø <FRØ>] [--ny]",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan trekk --network stavanger --year 2025"
+        after_help = "Eksempel: arsplan trekk --nettverk stavanger --år 2025"
     )]
     Trekk {
-        /// Nettverket (mappenavnet i data/) (også --nettverk)
-        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
-        network: String,
-        /// Året (også --år)
-        #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
-        year: i32,
-        /// Frøet fra en tidligere trekning, for å gjenta den (også --fro)
-        #[arg(long, alias = "fro", value_name = "FRØ")]
+        /// Nettverket (mappenavnet i data/; standard: prosjektets eneste nettverk)
+        #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
+        network: Option<String>,
+        /// Året (standard: det siste året med årsrapport, til og med i år)
+        #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
+        year: Option<i32>,
+        /// Frøet fra en tidligere trekning, for å gjenta den
+        #[arg(long = "frø", aliases = ["fro", "seed"], value_name = "FRØ")]
         seed: Option<u64>,
         /// Trekk på nytt selv om det alt er trukket en vinner for året (begge trekningene lagres)
         #[arg(long)]
         ny: bool,
     },
-    /// Åpne nettsiden i nettleseren: se året, flytt en dato, se dokumentene, bygg, last ned og send (også: nettside)
+    /// Åpne nettsiden i nettleseren: lag et nettverk, se året, flytt en dato, bygg, last ned og send
     #[command(
-        alias = "nettside",
+        name = "nettside",
+        alias = "serve",
         help_template = TEMPLATE,
-        override_usage = "arsplan serve [--port <PORT>] [--ingen-nettleser]",
+        override_usage = "arsplan nettside [--port <PORT>] [--ingen-nettleser]",
         next_help_heading = "Valg",
-        after_help = "Nettsiden kjører bare på denne maskinen (127.0.0.1) og krever nøkkelen i adressen som skrives ut.\n\nEksempel: arsplan serve"
+        after_help = "Nettsiden kjører bare på denne maskinen (127.0.0.1) og krever nøkkelen i adressen som skrives ut.\n\nEksempel: arsplan nettside"
     )]
     Serve {
         /// Porten nettsiden lytter på (standard: en ledig port)
@@ -172,7 +179,7 @@ pub enum Command {
     /// Skriv en husstil som Word-mal (.dotx) med alle stilene dokumentene bruker, til å endre i Word; «wordmal bruk» tar en mal i bruk
     #[command(
         help_template = TEMPLATE,
-        override_usage = "arsplan wordmal --stil <STIL> --ut <FIL.dotx> [--network <NETTVERK>]\n       arsplan wordmal bruk <FIL.dotx> --nettverk <NETTVERK>",
+        override_usage = "arsplan wordmal --stil <STIL> --ut <FIL.dotx> [--nettverk <NETTVERK>]\n       arsplan wordmal bruk <FIL.dotx> --nettverk <NETTVERK>",
         next_help_heading = "Valg",
         subcommand_help_heading = "Kommandoer",
         subcommand_negates_reqs = true,
@@ -182,17 +189,17 @@ pub enum Command {
     Wordmal {
         #[command(subcommand)]
         command: Option<WordmalCommand>,
-        /// Husstilen (mappen i templates/, eller i nettverkets maler/ med --network)
+        /// Husstilen (mappen i templates/, eller i nettverkets maler/ med --nettverk)
         #[arg(long, value_name = "STIL", required = true)]
         stil: Option<String>,
         /// Filen malen skrives til (.dotx)
         #[arg(long, value_name = "FIL", required = true)]
         ut: Option<PathBuf>,
-        /// Ta med nettverkets egne husstiler (data/<nettverk>/maler/), navn og logo (også --nettverk)
-        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
+        /// Ta med nettverkets egne husstiler (data/<nettverk>/maler/), navn og logo
+        #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
         network: Option<String>,
     },
-    /// Les fjorårets plan fra Word (.docx) og lag et nytt år av den: plan, møter og tekster, med en rapport over hva som ble hva (også: import)
+    /// Les fjorårets plan fra Word (.docx) og lag et nytt år av den: plan, møter og tekster, med en rapport over hva som ble hva
     #[command(
         name = "importer",
         alias = "import",
@@ -205,10 +212,10 @@ pub enum Command {
         /// Word-filen med planen (.docx)
         #[arg(value_name = "FIL")]
         fil: PathBuf,
-        /// Nettverket (mappenavnet i data/); finnes det ikke, lages det (også --network)
+        /// Nettverket (mappenavnet i data/); finnes det ikke, lages det
         #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
         nettverk: String,
-        /// Året planen gjelder (standard: året i dokumentets tittel) (også --year)
+        /// Året planen gjelder (standard: året i dokumentets tittel)
         #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
         year: Option<i32>,
         /// Husstilen (standard: nettverkets, ellers gjettet fra dokumentet)
@@ -218,25 +225,25 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
-    /// Start et prosjekt, et nytt nettverk eller et nytt år
+    /// Lag eksempeldata, et nytt nettverk eller et nytt år
     #[command(
         help_template = TEMPLATE,
         override_usage = "arsplan ny <eksempel | nettverk | år> [VALG]",
         subcommand_help_heading = "Kommandoer",
         next_help_heading = "Valg",
-        after_help = "Eksempler:\n  arsplan ny eksempel\n  arsplan ny nettverk fonna --stil helse-stavanger\n  arsplan ny år --network stavanger --year 2027"
+        after_help = "Eksempler:\n  arsplan ny eksempel\n  arsplan ny nettverk\n  arsplan ny nettverk fonna --stil felles --helseforetak \"Helse Fonna\" --år 2027\n  arsplan ny år --nettverk stavanger --år 2027"
     )]
     Ny {
         #[command(subcommand)]
         command: NyCommand,
     },
-    /// Vis hjelpen for en kommando (også: help)
+    /// Vis hjelpen for en kommando
     #[command(
         alias = "help",
         help_template = TEMPLATE,
         override_usage = "arsplan hjelp [KOMMANDO]",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan hjelp build"
+        after_help = "Eksempel: arsplan hjelp bygg"
     )]
     Hjelp {
         /// Kommandoen du vil ha hjelp til
@@ -246,7 +253,7 @@ pub enum Command {
     /// Skriv fullføring av kommandoer for skallet (bash, zsh, fish, powershell, elvish)
     #[command(
         name = "fullforing",
-        alias = "completions",
+        aliases = ["fullføring", "completions"],
         help_template = TEMPLATE,
         override_usage = "arsplan fullforing <SKALL>",
         next_help_heading = "Valg",
@@ -254,7 +261,7 @@ pub enum Command {
     )]
     Fullforing {
         /// bash, zsh, fish, powershell eller elvish
-        #[arg(value_name = "SKALL")]
+        #[arg(value_name = "SKALL", hide_possible_values = true)]
         skall: Shell,
     },
 }
@@ -262,61 +269,86 @@ pub enum Command {
 /// What `arsplan ny` makes.
 #[derive(Subcommand, Debug)]
 pub enum NyCommand {
-    /// Skriv eksempelnettverkenes data i denne mappen, så noe kan bygges med én gang
+    /// Lag et eget prosjekt med eksempelnettverkene (mappen arsplan-eksempel), så noe kan bygges med én gang
     #[command(
         help_template = TEMPLATE,
         override_usage = "arsplan ny eksempel",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan ny eksempel && arsplan build"
+        after_help = "Eksemplene havner i sin egen mappe, arsplan-eksempel, og blandes aldri med ditt eget nettverk.\n\nEksempel: arsplan ny eksempel"
     )]
     Eksempel,
-    /// Lag et nytt nettverk med nettverk.toml og et tomt år å fylle ut
+    /// Lag et nytt nettverk: spør om det som trengs (navn, helseforetak, husstil, grupper, signatarer, avsender, logo) og lager et år å fylle ut
     #[command(
         help_template = TEMPLATE,
-        override_usage = "arsplan ny nettverk <NAVN> --stil <STIL> [--year <ÅR>] [--csv]",
+        override_usage = "arsplan ny nettverk [MAPPENAVN] [VALG]",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan ny nettverk fonna --stil helse-stavanger --year 2027"
+        after_help = "Det som ikke er gitt som valg, spørres om (trykk Enter for forslaget i [klammer]).\n\nEksempler:\n  arsplan ny nettverk\n  arsplan ny nettverk fonna --helseforetak \"Helse Fonna\" --grupper \"Haugesund, Stord, Odda\" --år 2027 --standard"
     )]
-    Nettverk {
-        /// Mappenavnet: små bokstaver, sifre og bindestrek, for eksempel fonna
-        #[arg(value_name = "NAVN")]
-        navn: String,
-        /// Husstilen nettverket skal bruke (for eksempel helse-stavanger, helse-bergen, ahus)
-        #[arg(long, value_name = "STIL")]
-        stil: String,
-        /// Året planen gjelder (standard: i år) (også --år)
-        #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
-        year: Option<i32>,
-        /// Lag tabellene som CSV i stedet for Excel-arbeidsbøker
-        #[arg(long)]
-        csv: bool,
-    },
+    Nettverk(NewNetworkArgs),
     /// Lag neste år fra det siste året før det: møtene flyttes til samme ukedag i samme uke
     #[command(
         name = "år",
         alias = "aar",
         help_template = TEMPLATE,
-        override_usage = "arsplan ny år --network <NETTVERK> --year <ÅR>",
+        override_usage = "arsplan ny år [--nettverk <NETTVERK>] [--år <ÅR>]",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan ny år --network stavanger --year 2027"
+        after_help = "Eksempel: arsplan ny år --nettverk stavanger --år 2027"
     )]
     Ar {
-        /// Nettverket (mappenavnet i data/) (også --nettverk)
-        #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
-        network: String,
-        /// Det nye året (også --år)
-        #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
-        year: i32,
+        /// Nettverket (mappenavnet i data/; standard: prosjektets eneste nettverk)
+        #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
+        network: Option<String>,
+        /// Det nye året (standard: året som planlegges, fra 1. oktober neste år)
+        #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
+        year: Option<i32>,
     },
+}
+
+/// The options of `arsplan ny nettverk`: each one not given is asked for.
+#[derive(Args, Debug, Default, Clone)]
+pub struct NewNetworkArgs {
+    /// Mappenavnet: små bokstaver, sifre og bindestrek, for eksempel fonna
+    #[arg(value_name = "MAPPENAVN")]
+    pub navn: Option<String>,
+    /// Nettverkets fulle navn, slik det står i dokumentene
+    #[arg(long = "fullt-navn", value_name = "NAVN")]
+    pub fullt_navn: Option<String>,
+    /// Helseforetaket, for eksempel «Helse Fonna»
+    #[arg(long, value_name = "NAVN")]
+    pub helseforetak: Option<String>,
+    /// Husstilen dokumentene lages i (for eksempel felles, helse-stavanger, helse-bergen, ahus)
+    #[arg(long, value_name = "STIL")]
+    pub stil: Option<String>,
+    /// Året planen gjelder (standard: året som planlegges, fra 1. oktober neste år)
+    #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
+    pub year: Option<i32>,
+    /// De lokale nettverksgruppene, med komma mellom: «Haugesund, Stord, Odda»
+    #[arg(long, value_name = "GRUPPER")]
+    pub grupper: Option<String>,
+    /// En som signerer planen, for eksempel «Kari Nordmann, leder av driftsgruppen»; kan gjentas
+    #[arg(long = "signatar", value_name = "NAVN OG ROLLE")]
+    pub signatarer: Vec<String>,
+    /// Avsenderen når planen sendes til kommunene: «Navn <adresse>» eller en e-postadresse
+    #[arg(long, value_name = "AVSENDER")]
+    pub avsender: Option<String>,
+    /// Nettverkets logo (en PNG-fil), som kopieres inn som logo.png
+    #[arg(long, value_name = "FIL")]
+    pub logo: Option<PathBuf>,
+    /// Lag tabellene som CSV i stedet for Excel-arbeidsbøker
+    #[arg(long)]
+    pub csv: bool,
+    /// Ikke spør: bruk forslagene for det som ikke er gitt som valg
+    #[arg(long)]
+    pub standard: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct Sel {
-    /// Bare dette nettverket (mappenavnet i data/); kan gjentas (også --nettverk)
-    #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
+    /// Bare dette nettverket (mappenavnet i data/); kan gjentas
+    #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
     pub network: Vec<String>,
-    /// Bare dette året; kan gjentas (også --år)
-    #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
+    /// Bare dette året; kan gjentas
+    #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
     pub year: Vec<i32>,
 }
 
@@ -335,7 +367,7 @@ pub struct Out {
     /// Skriv også et kort endringsnotat (endringsnotat-<år>.txt) der noe er endret
     #[arg(long)]
     pub notat: bool,
-    /// Lag dokumentene på nytt også der ingenting er endret siden forrige gang (også --pa-nytt)
+    /// Lag dokumentene på nytt også der ingenting er endret siden forrige gang
     #[arg(long = "på-nytt", alias = "pa-nytt")]
     pub again: bool,
 }
@@ -369,18 +401,27 @@ impl Sel {
 /// The options of `arsplan send`.
 #[derive(Args, Debug)]
 pub struct SendArgs {
-    /// Nettverket (mappenavnet i data/) (også --nettverk)
-    #[arg(long, alias = "nettverk", value_name = "NETTVERK")]
-    pub network: String,
-    /// Året planen gjelder (standard: det siste året nettverket har) (også --år)
-    #[arg(long, aliases = ["aar", "år"], value_name = "ÅR")]
+    /// Nettverket (mappenavnet i data/; standard: prosjektets eneste nettverk)
+    #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
+    pub network: Option<String>,
+    /// Året planen gjelder (standard: året som planlegges, fra 1. oktober neste år; ellers det siste året før)
+    #[arg(long = "år", aliases = ["aar", "year"], value_name = "ÅR")]
     pub year: Option<i32>,
     /// Bare skriv e-postene (.eml) og følgebrevene, send ingenting (standard)
-    #[arg(long, conflicts_with_all = ["send", "utkast"])]
+    #[arg(long = "prøve", aliases = ["prove", "dry-run"], conflicts_with_all = ["send", "utkast", "utkast_sendt"])]
     pub dry_run: bool,
     /// Skriv også utkast (utkast/<kommunenummer>.eml) som åpnes i Outlook og sendes fra din egen e-post
-    #[arg(long, conflicts_with = "send")]
+    #[arg(long, conflicts_with_all = ["send", "utkast_sendt"])]
     pub utkast: bool,
+    /// Bekreft at utkastene er sendt fra Outlook (alle, eller bare disse kommunenumrene, med komma mellom)
+    #[arg(
+        long = "utkast-sendt",
+        value_name = "KOMMUNENUMRE",
+        num_args = 0..,
+        value_delimiter = ',',
+        conflicts_with = "send"
+    )]
+    pub utkast_sendt: Option<Vec<String>>,
     /// Send e-postene over SMTP (spør først)
     #[arg(long)]
     pub send: bool,
@@ -388,7 +429,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub ja: bool,
     /// SMTP-tjeneren
-    #[arg(long, value_name = "TJENER", requires = "send")]
+    #[arg(long = "smtp-tjener", alias = "smtp-server", value_name = "TJENER", requires = "send")]
     pub smtp_server: Option<String>,
     /// Porten (standard: 587 for starttls, 465 for tls, 25 for ingen)
     #[arg(long, value_name = "PORT")]
@@ -408,7 +449,7 @@ pub struct SendArgs {
     /// Send også til adresser som ikke er verifisert
     #[arg(long)]
     pub ta_med_uverifiserte: bool,
-    /// Datoen i følgebrevene, dd.mm.åååå (standard: planens dato; for en rettet versjon dagens dato)
+    /// Datoen i følgebrevene, dd.mm.åååå (standard: dagens dato; en dato fram i tid gir en advarsel)
     #[arg(long, value_name = "DATO")]
     pub dato: Option<String>,
 }

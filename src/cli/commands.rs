@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use super::args::{Out, Sel, SendArgs};
-use super::{Cli, Failure, NyCommand, Outcome, Verbosity};
+use super::{ask, Cli, Failure, NyCommand, Outcome, Verbosity};
 use crate::build::{Built, Report};
 use crate::diag::count;
 use crate::diag::{Diagnostic, Error, Location};
@@ -119,8 +119,8 @@ fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
         return Ok(None);
     }
     let Some(host) = args.smtp_server.clone() else {
-        return Err(Error::msg("--send trenger --smtp-server")
-            .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-server smtp.office365.com"));
+        return Err(Error::msg("--send trenger --smtp-tjener")
+            .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-tjener smtp.office365.com"));
     };
     let port = args.smtp_port.unwrap_or(match args.sikkerhet.as_str() {
         "tls" => 465,
@@ -169,7 +169,52 @@ fn question(m: &Mailing) -> String {
         ));
     }
     let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
-    format!("Sender til {}{notes}. Fortsette? [j/N]", count(to_send, "mottaker", "mottakere"))
+    // What goes: the letter, and the documents by their file names.
+    let documents: Vec<String> = m.held.documents.iter().map(|d| d.file.clone()).collect();
+    let documents = crate::diag::and_list(&documents);
+    format!(
+        "Sender til {}{notes}: {} {}, følgebrev med {documents}. Fortsette? [j/N]",
+        count(to_send, "mottaker", "mottakere"),
+        m.network,
+        m.year
+    )
+}
+
+/// The network a command is about: the one named, or the project's only one.
+fn the_network(project: &Project, given: Option<&str>) -> Result<String, Error> {
+    if let Some(n) = given {
+        return Ok(n.to_string());
+    }
+    let all = load::networks(&project.data)?;
+    match all.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::msg(format!("prosjektet har ingen nettverk ennå ({})", project.data.display()))
+            .with_hint("lag ett med «arsplan ny nettverk», eller på nettsiden (arsplan nettside)")),
+        many => Err(Error::msg("prosjektet har flere nettverk; si hvilket med --nettverk")
+            .with_hint(format!("nettverkene er: {}", many.join(", ")))),
+    }
+}
+
+/// The year a command is about when none is named: the year being planned
+/// (from 1 October next year) if the network has it, else the latest before
+/// it, else its first. With the reason, for the message.
+fn default_year(project: &Project, network: &str) -> Result<(i32, String), Error> {
+    let years = load::years(&project.data, network)?;
+    let planning = crate::dates::planning_year();
+    if years.contains(&planning) {
+        return Ok((planning, format!("{planning}, året som planlegges")));
+    }
+    if let Some(y) = years.iter().rev().find(|y| **y < planning) {
+        return Ok((
+            *y,
+            format!("{y}, det siste året før {planning} (nettverket har ingen plan for {planning} ennå)"),
+        ));
+    }
+    match years.first() {
+        Some(y) => Ok((*y, format!("{y}, nettverkets første år"))),
+        None => Err(Error::msg(format!("nettverket «{network}» har ingen planer"))
+            .with_hint(format!("lag et år med «arsplan ny år --nettverk {network}»"))),
+    }
 }
 
 /// Asks before sending. `--ja` answers yes; without a terminal to ask in,
@@ -213,13 +258,18 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
         }
         None => None,
     };
-    let network = &args.network;
+    let network = &the_network(project, args.network.as_deref())?;
     let year = match args.year {
         Some(y) => y,
-        None => *load::years(&project.data, network)?
-            .last()
-            .ok_or_else(|| Error::msg(format!("nettverket «{network}» har ingen planer")))?,
+        None => {
+            let (y, why) = default_year(project, network)?;
+            println!("Året er {why}; et annet år velges med --år.");
+            y
+        }
     };
+    if let Some(numbers) = &args.utkast_sendt {
+        return confirm_drafts(project, network, year, numbers);
+    }
     let opts = MailOptions {
         include_unverified: args.ta_med_uverifiserte,
         date,
@@ -227,7 +277,17 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
         drafts: args.utkast,
     };
     let smtp = smtp(args)?;
-    let attachments = mailing::attachments(project, network, year)?;
+    let attachments = match mailing::attachments(project, network, year) {
+        Ok(a) => a,
+        Err(e) => {
+            print_diagnostics(&e.0);
+            eprintln!(
+                "\n{} feil. Ingen filer er endret: ingen følgebrev eller e-poster er skrevet, og ingenting er sendt.",
+                e.0.iter().filter(|d| d.is_error()).count()
+            );
+            return Err(Failure::Quiet(1));
+        }
+    };
     print_built(&attachments.built, false, Verbosity::Normal);
     let nothing =
         "Dokumentene er bygget, men ingen følgebrev eller e-poster er skrevet, og ingenting er sendt.";
@@ -259,7 +319,7 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     }
     let to_send = m.outgoing.iter().filter(|o| o.action.sends()).count();
     let attachments = m.outgoing.first().map(|o| o.attachments.join(", ")).unwrap_or_default();
-    println!("\nVedlegg: {attachments}");
+    println!("\n{network} {year}. Vedlegg: {attachments}");
     println!("E-postene og følgebrevene ligger i {}.", m.dir.display());
     if args.utkast {
         if m.drafts.is_empty() {
@@ -270,13 +330,15 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
                 count(m.drafts.len(), "e-post", "e-poster"),
                 m.dir.join("utkast").display()
             );
-            println!("Sendeloggen fører dem som utkast, ikke som sendt.");
+            println!(
+                "Sendeloggen fører dem som utkast. Når du har sendt dem fra Outlook, kjør «arsplan send --nettverk {network} --år {year} --utkast-sendt», så blir en senere endring sendt som rettet versjon."
+            );
         }
         return Ok(());
     }
     let Some(mut smtp) = smtp else {
         println!(
-            "Prøvekjøring: ingenting er sendt. {} ville fått e-post; send med --send --smtp-server <tjener>, eller lag utkast til Outlook med --utkast.",
+            "Prøvekjøring: ingenting er sendt. {} ville fått e-post; send med --send --smtp-tjener <tjener>, eller lag utkast til Outlook med --utkast.",
             count(to_send, "mottaker", "mottakere")
         );
         return Ok(());
@@ -339,6 +401,38 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     }
 }
 
+/// `send --utkast-sendt`: the drafts sent from Outlook recorded as sent.
+fn confirm_drafts(project: &Project, network: &str, year: i32, numbers: &[String]) -> Outcome {
+    let numbers: Vec<String> =
+        numbers.iter().map(|n| crate::load::kommunenummer(n)).filter(|n| !n.is_empty()).collect();
+    let wanted = if numbers.is_empty() { None } else { Some(numbers.as_slice()) };
+    let done = mailing::confirm_drafts(project, network, year, wanted)?;
+    if done.drafts.is_empty() {
+        println!("Ingen utkast å bekrefte i {network} {year}: alle utkastene er alt ført som sendt.");
+        return Ok(());
+    }
+    let names = crate::send::recipients(&project.data.join(network)).map(|(r, _)| r).unwrap_or_default();
+    let who: Vec<String> = done
+        .drafts
+        .iter()
+        .map(|d| match names.iter().find(|r| r.number == d.kommunenummer) {
+            Some(r) => format!("{} ({})", r.municipality, d.kommunenummer),
+            None => d.kommunenummer.clone(),
+        })
+        .collect();
+    println!(
+        "Ført som sendt fra Outlook, {network} {year} ({}): {}: {}.",
+        crate::diag::and_list(&done.documents),
+        count(done.drafts.len(), "utkast", "utkast"),
+        who.join(", ")
+    );
+    println!(
+        "Endres planen etter dette, sendes den neste gang som rettet versjon med det som er endret. Sendeloggen er {}.",
+        done.ledger.display()
+    );
+    Ok(())
+}
+
 /// `serve`: the local web page, until Ctrl+C.
 pub fn serve(project: &Project, port: Option<u16>, open_browser: bool) -> Outcome {
     crate::web::serve(project.clone(), &crate::web::Options { port, open_browser })?;
@@ -380,10 +474,38 @@ fn when(time: &str) -> String {
 /// `trekk`: the prize draw among those who attended every meeting. Every
 /// draw is recorded; a second draw for the year needs `--ny`, and `--seed`
 /// repeats a draw.
-pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>, new: bool) -> Outcome {
-    let list = project.prize_list(network, year)?;
+pub fn trekk(
+    project: &Project,
+    network: Option<&str>,
+    year: Option<i32>,
+    seed: Option<u64>,
+    new: bool,
+) -> Outcome {
+    let network = &the_network(project, network)?;
+    let year = match year {
+        Some(y) => y,
+        None => {
+            // The prize is drawn for a year that has ended or is ending: the
+            // latest with a report, up to this year.
+            let years = load::years(&project.data, network)?;
+            let this = crate::dates::this_year();
+            let reported = years.iter().rev().copied().find(|y| {
+                *y <= this && project.data.join(network).join(y.to_string()).join("rapport.toml").is_file()
+            });
+            let y = reported.ok_or_else(|| {
+                Error::msg(format!("nettverket «{network}» har ingen årsrapport å trekke fra"))
+                    .with_hint("trekningen bruker deltakelsen i årsrapporten; oppgi året med --år")
+            })?;
+            println!("Året er {y}, det siste året med årsrapport; et annet år velges med --år.");
+            y
+        }
+    };
+    let (list, words) = project.prize_list(network, year)?;
     if list.is_empty() {
-        eprintln!("Ingen ressurspersoner i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.");
+        eprintln!(
+            "Ingen {} i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.",
+            words.ressurspersoner
+        );
         return Err(Failure::Quiet(1));
     }
     let _lock = crate::publish::lock(&project.output)?;
@@ -453,7 +575,7 @@ pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>, new
     crate::publish::write_atomic(&path, &json)?;
     println!(
         "Trekning blant {} som møtte på alle møtene i {year}.",
-        count(list.len(), "ressursperson", "ressurspersoner")
+        count(list.len(), &words.ressursperson, &words.ressurspersoner)
     );
     println!("Frø: {seed}");
     println!("Vinner: {winner}");
@@ -466,7 +588,7 @@ pub fn trekk(project: &Project, network: &str, year: i32, seed: Option<u64>, new
             count(list.len(), "kandidat", "kandidater")
         );
     }
-    println!("Gjenta trekningen med: arsplan trekk --network {network} --year {year} --seed {seed}");
+    println!("Gjenta trekningen med: arsplan trekk --nettverk {network} --år {year} --frø {seed}");
     println!("Trekningen er lagret i {}.", path.display());
     Ok(())
 }
@@ -528,15 +650,69 @@ pub fn help(path: &[String]) -> Outcome {
     Ok(())
 }
 
-/// `ny eksempel | nettverk | år`: start a project, a network or a year.
-pub fn ny(project: &Project, command: &NyCommand, verbosity: Verbosity) -> Outcome {
+/// `ny eksempel | nettverk | år`: examples (in their own project folder),
+/// a network, or a year. `found` is the project around the current folder.
+pub fn ny(
+    found: Option<Project>,
+    here: &std::path::Path,
+    explicit_data: bool,
+    command: &NyCommand,
+    verbosity: Verbosity,
+) -> Outcome {
     let made = match command {
-        NyCommand::Eksempel => crate::scaffold::example(project)?,
-        NyCommand::Nettverk { navn, stil, year, csv } => {
-            let year = year.unwrap_or_else(crate::dates::this_year);
-            crate::scaffold::network(project, navn, stil, year, !*csv)?
+        NyCommand::Eksempel => {
+            // Examples get a project folder of their own, so they never mix
+            // with the leader's network (unless a data folder is named).
+            let root_of = |p: &Project| {
+                let r = p.data.parent().filter(|r| !r.as_os_str().is_empty()).unwrap_or(here);
+                std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf())
+            };
+            let project = match found {
+                Some(p) if explicit_data => p,
+                // Inside the example project already: that one.
+                Some(p) if root_of(&p).file_name().is_some_and(|n| n == crate::scaffold::EXAMPLE_FOLDER) => p,
+                Some(p) => Project::at(&root_of(&p).join(crate::scaffold::EXAMPLE_FOLDER)),
+                None => Project::at(&here.join(crate::scaffold::EXAMPLE_FOLDER)),
+            };
+            let mut made = crate::scaffold::example(&project)?;
+            if !explicit_data {
+                let root = project.data.parent().unwrap_or(here).to_path_buf();
+                made.next = vec![
+                    format!("Eksemplene ligger i sin egen mappe, {}, og blandes ikke med ditt eget nettverk.", root.display()),
+                    format!("Neste steg: gå til mappen (cd {}) og kjør «arsplan bygg» eller «arsplan nettside». Dokumentene havner i {}.", root.display(), root.join("output").display()),
+                    "Vil du bli kvitt eksemplene, slett mappen.".into(),
+                ];
+            }
+            made
         }
-        NyCommand::Ar { network, year } => crate::scaffold::year(project, network, *year)?,
+        NyCommand::Nettverk(args) => {
+            let project = found.unwrap_or_else(|| Project::at(here));
+            let n = ask::new_network(args, &project)?;
+            if !n.network.is_empty() && !ask::confirm(&n, &project, args.standard) {
+                eprintln!("Avbrutt: ingenting er laget.");
+                return Err(Failure::Quiet(1));
+            }
+            project.new_network(&n)?
+        }
+        NyCommand::Ar { network, year } => {
+            let project = found.ok_or_else(|| {
+                Error::msg(format!(
+                    "fant ingen arsplan-prosjektmappe i {} eller mappene over",
+                    here.display()
+                ))
+                .with_hint("gå til prosjektmappen, eller lag et nettverk med «arsplan ny nettverk»")
+            })?;
+            let network = the_network(&project, network.as_deref())?;
+            let year = match year {
+                Some(y) => *y,
+                None => {
+                    let y = crate::dates::planning_year();
+                    println!("Året er {y}, året som planlegges; et annet år velges med --år.");
+                    y
+                }
+            };
+            project.new_year(&network, year)?
+        }
     };
     print_diagnostics(&made.warnings);
     if verbosity != Verbosity::Quiet {
@@ -548,6 +724,38 @@ pub fn ny(project: &Project, command: &NyCommand, verbosity: Verbosity) -> Outco
         }
     }
     Ok(())
+}
+
+/// No command in a terminal: what arsplan is and how to begin.
+pub fn guide(project: Option<&Project>) {
+    println!("arsplan lager årsplanen (og årsrapporten) for nettverket ditt i Word og PDF, fra Excel-ark,");
+    println!("og sender den til kommunene.\n");
+    match project.map(|p| (p, load::networks(&p.data).unwrap_or_default())) {
+        Some((p, networks)) if !networks.is_empty() => {
+            let root = p.data.parent().map(|r| r.display().to_string()).unwrap_or_default();
+            let root = if root.is_empty() { ".".to_string() } else { root };
+            println!(
+                "Prosjektet i {root} har {}: {}.\n",
+                count(networks.len(), "nettverk", "nettverk"),
+                networks.join(", ")
+            );
+            println!("  arsplan nettside       åpne nettsiden: se året, flytt en dato, bygg og send");
+            println!("  arsplan bygg           lag dokumentene (de havner i output/)");
+            println!("  arsplan sjekk          kontroller dataene uten å lage noe");
+            println!("  arsplan ny år          lag neste år fra dette (møtene flyttes til samme ukedag)");
+            println!("  arsplan send           send planen til kommunene (prøvekjøring først)");
+        }
+        _ => {
+            println!("Kom i gang:\n");
+            println!("  arsplan nettside       åpne nettsiden og lag nettverket ditt der (det enkleste)");
+            println!("  arsplan ny nettverk    lag nettverket ditt her i terminalen: arsplan spør om det som trengs");
+            println!("  arsplan importer FIL.docx --nettverk NAVN");
+            println!("                         start fra fjorårets plan i Word: den blir nettverkets data");
+            println!("  arsplan ny eksempel    prøv med eksempeldata, i en egen mappe (arsplan-eksempel)");
+        }
+    }
+    println!("\n  arsplan hjelp          alle kommandoene; arsplan hjelp <kommando> for én av dem");
+    println!("\nBrukerveiledningen står i README-filen, avsnittet «Brukerveiledning».");
 }
 
 /// `wordmal`: a house style (whatever its source) as a Word template to edit

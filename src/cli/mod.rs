@@ -4,6 +4,7 @@
 //! one exit point.
 
 mod args;
+mod ask;
 mod commands;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 
-pub use args::{Cli, Command, NyCommand, WordmalCommand};
+pub use args::{Cli, Command, NewNetworkArgs, NyCommand, WordmalCommand};
 
 use crate::diag::Error;
 use crate::project::{self, Project};
@@ -45,6 +46,20 @@ pub enum Verbosity {
 /// and `--utdata`, else those of the project folder found from `here` upward
 /// (a folder with `data/` or `arsplan.toml`). None when there is none.
 pub fn locate(cli: &Cli, here: &Path) -> Result<Option<Project>, Error> {
+    for (option, dir) in [("--data", &cli.data), ("--maler", &cli.maler), ("--utdata", &cli.utdata)] {
+        if let Some(d) = dir.as_ref().filter(|d| d.is_file()) {
+            return Err(Error::msg(format!("{option} {} er en fil, ikke en mappe", d.display())).with_hint(
+                format!(
+                    "oppgi en mappe med {option}, for eksempel {option} {}",
+                    match option {
+                        "--data" => "data",
+                        "--maler" => "templates",
+                        _ => "output",
+                    }
+                ),
+            ));
+        }
+    }
     let base = match &cli.data {
         Some(d) => Some(Project { data: d.clone(), ..Project::at(d.parent().unwrap_or(Path::new("."))) }),
         None => project::find_root(here).map(|root| Project::open(&shortest(&root, here))).transpose()?,
@@ -77,7 +92,7 @@ fn required(cli: &Cli, here: &Path) -> Result<Project, Error> {
             "fant ingen arsplan-prosjektmappe i {} eller mappene over (en mappe med data/ eller arsplan.toml)",
             here.display()
         ))
-        .with_hint("gå til prosjektmappen, eller start et prosjekt her med «arsplan ny eksempel» (eksempeldata) eller «arsplan ny nettverk <navn> --stil <husstil>»")
+        .with_hint("gå til prosjektmappen, eller start et prosjekt her med «arsplan ny nettverk» (ditt eget nettverk) eller «arsplan nettside»; «arsplan ny eksempel» lager eksempeldata i en egen mappe")
     })
 }
 
@@ -91,7 +106,17 @@ pub fn run(cli: &Cli) -> Outcome {
     } else {
         Verbosity::Normal
     };
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        // No command: a short guide in a terminal; the web page for someone
+        // who started the program without one (a double-click).
+        if terminal() {
+            commands::guide(locate(cli, &here)?.as_ref());
+            return Ok(());
+        }
+        let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+        return commands::serve(&project, None, true);
+    };
+    match command {
         Command::Build { sel, out, alle } => commands::build(
             &required(cli, &here)?,
             sel,
@@ -103,10 +128,12 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Watch { sel, out, runder } => commands::watch(&required(cli, &here)?, sel, out, *runder),
         Command::Send(args) => commands::send(&required(cli, &here)?, args),
         Command::Serve { port, ingen_nettleser } => {
-            commands::serve(&required(cli, &here)?, *port, !*ingen_nettleser)
+            // Without a project the page starts one here (its first network).
+            let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+            commands::serve(&project, *port, !*ingen_nettleser)
         }
         Command::Trekk { network, year, seed, ny } => {
-            commands::trekk(&required(cli, &here)?, network, *year, *seed, *ny)
+            commands::trekk(&required(cli, &here)?, network.as_deref(), *year, *seed, *ny)
         }
         Command::Wordmal { command: Some(WordmalCommand::Bruk { fil, nettverk }), .. } => {
             commands::wordmal_bruk(&required(cli, &here)?, fil, nettverk)
@@ -126,8 +153,9 @@ pub fn run(cli: &Cli) -> Outcome {
         }
         Command::Ny { command } => {
             // A new project starts here; inside one, its folders are used.
-            let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
-            commands::ny(&project, command, verbosity)
+            let found = locate(cli, &here)?;
+            let explicit = cli.data.is_some();
+            commands::ny(found, &here, explicit, command, verbosity)
         }
         Command::Importer { fil, nettverk, year, stil, csv } => {
             // In an empty folder the import starts a project, as `ny nettverk` does.
@@ -148,6 +176,36 @@ pub fn run(cli: &Cli) -> Outcome {
     }
 }
 
+/// Whether arsplan runs in a terminal someone typed the command in. Not when
+/// neither its input nor its output is a terminal (started from a file
+/// manager), nor on Windows when the console window is its own (a
+/// double-click opens a console for the program alone).
+pub fn terminal() -> bool {
+    use std::io::IsTerminal;
+    let any = std::io::stdin().is_terminal() || std::io::stdout().is_terminal();
+    any && !own_console()
+}
+
+/// On Windows: whether the console belongs to this program alone (it was
+/// started with a double-click, and the window closes when it ends).
+#[cfg(windows)]
+pub fn own_console() -> bool {
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetConsoleProcessList(list: *mut u32, count: u32) -> u32;
+    }
+    let mut ids = [0u32; 4];
+    // SAFETY: the buffer holds `ids.len()` process ids, as the call is told.
+    let n = unsafe { GetConsoleProcessList(ids.as_mut_ptr(), ids.len() as u32) };
+    n == 1
+}
+
+/// Elsewhere a program never gets a console of its own.
+#[cfg(not(windows))]
+pub fn own_console() -> bool {
+    false
+}
+
 /// Parses the arguments, runs the command, and turns its outcome into an exit code.
 pub fn main() -> ExitCode {
     let parsed = Cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
@@ -155,16 +213,22 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Quiet(code)) => ExitCode::from(code),
+    let code = match run(&cli) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Quiet(code)) => code,
         Err(Failure::Errors(e)) => {
             commands::print_diagnostics(&e.0);
             let n = e.0.iter().filter(|d| d.is_error()).count();
             eprintln!("\n{n} feil. Ingen filer er endret.");
-            ExitCode::from(1)
+            1
         }
+    };
+    // A window that closes with the program would take the message with it.
+    if own_console() {
+        eprintln!("\nTrykk Enter for å lukke vinduet.");
+        let _ = std::io::stdin().read_line(&mut String::new());
     }
+    ExitCode::from(code)
 }
 
 /// Translates clap's parse errors into Norwegian, with its spelling suggestion.
@@ -178,12 +242,32 @@ fn usage_error(e: clap::Error) -> ExitCode {
         }
         ErrorKind::UnknownArgument => format!("ukjent valg «{}»", detail(C::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!("ukjent kommando «{}»", detail(C::InvalidSubcommand)),
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "mangler kommando".to_string()
+        // A command that needs one of its own (`arsplan ny`): its help, in Norwegian.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        ErrorKind::MissingSubcommand => match (e.get(C::InvalidSubcommand), e.get(C::ValidSubcommand)) {
+            (Some(ContextValue::String(parent)), Some(ContextValue::Strings(v))) => {
+                let mut names: Vec<&str> = v.iter().map(String::as_str).collect();
+                let last = names.pop().unwrap_or_default();
+                let list = if names.is_empty() {
+                    last.to_string()
+                } else {
+                    format!("{} eller {last}", names.join(", "))
+                };
+                format!("mangler kommando etter «{parent}»: {list}")
+            }
+            _ => "mangler kommando".to_string(),
+        },
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation if detail(C::InvalidValue).is_empty() => {
+            format!("{} mangler en verdi", detail(C::InvalidArg))
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let valid = match e.get(C::ValidValue) {
-                Some(ContextValue::Strings(v)) => format!(" (gyldige verdier: {})", v.join(", ")),
+                Some(ContextValue::Strings(v)) if !v.is_empty() => {
+                    format!(" (gyldige verdier: {})", v.join(", "))
+                }
                 _ => String::new(),
             };
             format!("ugyldig verdi «{}» for {}{valid}", detail(C::InvalidValue), detail(C::InvalidArg))

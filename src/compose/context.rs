@@ -268,7 +268,10 @@ pub fn build(
         grupper => p.groups.clone(),
         forside => p.cover.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
         motto => p.motto.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
-        bygger_pa => p.builds_on.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
+        bygger_pa => match &py.meta.builds_on {
+            Some(own) => own.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
+            None => p.builds_on.iter().map(|s| r(s, &toml_loc)).collect::<Vec<_>>(),
+        },
         malsetting => r(&p.aim, &toml_loc),
         kjennetegn => r(&p.hallmarks, &toml_loc),
     };
@@ -283,6 +286,8 @@ pub fn build(
         undertittel => m.subtitle.as_ref().map(|s| r(s, &plan_loc)),
         periode => py.period(),
         dokument => m.kind.clone(),
+        navn => theme.words.document(&m.kind),
+        navnet => theme.words.document_definite(&m.kind),
         fokusomrader => m.focus_areas.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
     };
     // Prose the leader writes in Markdown: inserted as markup, not escaped.
@@ -365,6 +370,7 @@ pub fn build(
         grupper => ser(&grupper),
         logo => logo,
         stil => minijinja::context! { navn => theme.name.clone(), ekstra => ser(&theme.extra) },
+        ord => ser(&theme.words),
         tekster => tekster,
         tabeller => tabeller,
         strategi => strategy.map(|s| strategy_value(py, s)),

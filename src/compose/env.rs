@@ -19,7 +19,7 @@ use crate::theme::Theme;
 
 /// A meeting as templates see it: prints as its date in the house style's
 /// text format, and has the attributes `id`, `dato` (ISO), `type`, `gruppe`,
-/// `gjelder`, `tittel`, `tema`, `sted`, `ukedag`, `uke`, `maned`.
+/// `gjelder`, `tittel`, `tema`, `sted`, `tid` (`09.00–15.00`), `ukedag`, `uke`, `maned`.
 #[derive(Debug, Clone)]
 pub struct MeetingValue {
     pub meeting: Meeting,
@@ -38,6 +38,12 @@ impl Object for MeetingValue {
             "tittel" => Value::from(m.title.clone()),
             "tema" => Value::from(m.topic.clone()),
             "sted" => Value::from(m.place.clone()),
+            // The time of day as Norwegian text: «09.00–15.00», «09.00», or empty (all day).
+            "tid" => Value::from(match (m.start, m.end) {
+                (Some(s), Some(e)) => format!("{}–{}", s.format("%H.%M"), e.format("%H.%M")),
+                (Some(s), None) => s.format("%H.%M").to_string(),
+                _ => String::new(),
+            }),
             "ukedag" => Value::from(dates::format(m.date, "dddd")),
             "uke" => Value::from(m.date.iso_week().week()),
             "maned" => Value::from(m.date.month()),
@@ -92,6 +98,18 @@ fn add_filters(env: &mut Environment<'static>, theme: &Arc<Theme>) {
             .map(|p| if safe { Value::from_safe_string(p.to_string()) } else { Value::from(p) })
             .collect()
     });
+    // `text|stor`: the first letter upper case, the rest as it is («lokalt område» → «Lokalt område»).
+    env.add_filter("stor", |v: Value| -> Value {
+        let s = crate::vocabulary::capitalized(&v.to_string());
+        if v.is_safe() {
+            Value::from_safe_string(s)
+        } else {
+            Value::from(s)
+        }
+    });
+    // `kind|motetype`: a meeting kind (Type in moter.csv) as the style's label.
+    let t = theme.clone();
+    env.add_filter("motetype", move |v: String| -> String { t.words.meeting_kind(&v) });
     let t = theme.clone();
     env.add_filter(
         "dato",
@@ -203,6 +221,17 @@ pub fn referenced_names(text: &str) -> Vec<String> {
         rest = &after[end..];
     }
     out
+}
+
+/// The environment for a line of wording from stil.toml: plain text out,
+/// with the filters templates have.
+pub fn wording(theme: &Arc<Theme>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(CELL_FUEL));
+    env.set_recursion_limit(RECURSION_LIMIT);
+    add_filters(&mut env, theme);
+    env
 }
 
 /// The environment for a house style's document templates.

@@ -68,12 +68,19 @@ impl<'a> Composer<'a> {
         let title = r(&data.meta.title);
         let signatur = data.meta.signature.as_deref().map(&mut r);
         let signatarer: Vec<String> = data.meta.signatories.iter().map(|s| r(s)).collect();
+        // Names of the prize draw's candidates only when the style or network opts in.
+        let named = py.prize_names(&self.theme);
+        let mut figures = figures.clone();
+        if !named {
+            figures.prize_list.clear();
+        }
         let rapport = minijinja::context! {
             tittel => title.clone(),
             dato => data.date.format("%Y-%m-%d").to_string(),
             signatur => signatur,
             signatarer => signatarer,
-            tall => context::ser(figures),
+            premieliste_med_navn => named,
+            tall => context::ser(&figures),
         };
         sink.finish()?;
         let ctx = minijinja::context! { rapport => rapport, ..self.context.clone() };
@@ -96,10 +103,11 @@ impl<'a> Composer<'a> {
         Ok(Document { meta, blocks })
     }
 
-    /// Renders one line of wording from stil.toml (`[tekster]`) with `ctx`.
+    /// Renders one line of wording from stil.toml (`[tekster]`) with `ctx`,
+    /// as plain text (a mail subject: nothing escaped for Markdown).
     pub fn wording(&self, template: &str, ctx: Value) -> Result<String> {
         let path = self.theme.find_file("stil.toml").unwrap_or_default();
-        self.env
+        env::wording(&self.theme)
             .render_str(template, ctx)
             .map(|s| one_line(&s))
             .map_err(|e| env::template_error(&self.theme, &path, &e))

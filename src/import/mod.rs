@@ -217,9 +217,9 @@ fn meetings_sheet(draft: &Draft, groups: &[String], excel: bool) -> Sheet {
                 Cell::Text(m.group.clone().unwrap_or_default()),
                 Cell::Text(m.applies_to.map(AppliesTo::as_str).unwrap_or("").to_string()),
                 Cell::Text(m.title.clone()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
+                Cell::Text(m.theme.clone()),
+                Cell::Text(m.place.clone()),
+                Cell::Text(m.start.clone()),
                 Cell::Text(String::new()),
             ]
         })
@@ -351,6 +351,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
     let new_network = existing.is_none();
     let written = (|| -> Result<()> {
         scaffold::mark(project, &mut made)?;
+        scaffold::guide_readme(project, &mut made)?;
         if new_network {
             scaffold::create(
                 &net_dir.join("nettverk.toml"),
@@ -370,16 +371,23 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         })?;
         scaffold::create(&year_dir.join("plan.toml"), plan_toml(&draft, &file_name).as_bytes(), &mut made)?;
         let ext = if excel { "xlsx" } else { "csv" };
+        // The same guided workbooks `ny nettverk` writes (help, drop-downs,
+        // «Slik fyller du ut»), holding what the document said.
         let plan = plan_sheet(&draft);
+        let mut plan = scaffold::plan_book(draft.year, plan.columns, plan.rows);
+        // What the document said, never the worked examples of an empty year.
+        plan.examples.clear();
         scaffold::create(
             &year_dir.join(format!("plan.{ext}")),
-            &scaffold::table_bytes(&plan, excel, b';')?,
+            &scaffold::guided_bytes(&plan, excel, b';')?,
             &mut made,
         )?;
         let meetings = meetings_sheet(&draft, &groups, excel);
+        let mut meetings = scaffold::meetings_book(draft.year, &groups, meetings.columns, meetings.rows);
+        meetings.examples.clear();
         scaffold::create(
             &year_dir.join(format!("moter.{ext}")),
-            &scaffold::table_bytes(&meetings, excel, b';')?,
+            &scaffold::guided_bytes(&meetings, excel, b';')?,
             &mut made,
         )?;
         for (name, md) in &draft.prose {
@@ -403,7 +411,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
             };
             scaffold::create(
                 &year_dir.join(format!("aktivitetsplan.{ext}")),
-                &scaffold::table_bytes(&sheet, excel, b';')?,
+                &scaffold::table_bytes(sheet, excel, b';')?,
                 &mut made,
             )?;
         }
@@ -419,7 +427,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
             };
             scaffold::create(
                 &year_dir.join(format!("dokumenter.{ext}")),
-                &scaffold::table_bytes(&sheet, excel, b';')?,
+                &scaffold::table_bytes(sheet, excel, b';')?,
                 &mut made,
             )?;
         }

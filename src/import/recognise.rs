@@ -93,6 +93,10 @@ pub struct MeetingDraft {
     pub group: Option<String>,
     pub applies_to: Option<AppliesTo>,
     pub title: String,
+    /// Place, time and theme, from a table's «Sted», «Tid» and «Tema» columns.
+    pub place: String,
+    pub start: String,
+    pub theme: String,
     pub source: Source,
     /// The date as the document wrote it.
     pub written: String,
@@ -352,6 +356,13 @@ fn collapse(s: &str) -> String {
 
 fn cell_text(c: &docx::Cell) -> String {
     docx::paragraphs(&c.blocks).iter().map(|p| p.text()).collect::<Vec<_>>().join("\n").trim().to_string()
+}
+
+/// A meeting table's columns for place, time and theme, by their headers
+/// («Sted», «Tid»/«Klokkeslett», «Tema»): (place, time, theme).
+fn detail_columns(header: &[String]) -> [Option<usize>; 3] {
+    let find = |words: &[&str]| header.iter().position(|h| words.contains(&h.as_str()));
+    [find(&["sted", "møtested"]), find(&["tid", "klokkeslett", "kl.", "kl"]), find(&["tema"])]
 }
 
 fn header_words(row: &[docx::Cell]) -> Vec<String> {
@@ -1238,6 +1249,9 @@ impl Reader {
             group,
             applies_to,
             title,
+            place: String::new(),
+            start: String::new(),
+            theme: String::new(),
             source: source.clone(),
             written: written.to_string(),
             kind_from: kind_from.to_string(),
@@ -1491,6 +1505,10 @@ impl Reader {
             .first()
             .is_some_and(|r| r.iter().skip(1).all(|c| text::find_dates(&cell_text(c)).is_empty()));
         let first_meeting = self.d.meetings.len();
+        let details = if header_row { detail_columns(&header_words(&t.rows[0])) } else { [None; 3] };
+        // A group's later meetings may stand in rows of their own with the
+        // group's cell left empty.
+        let mut current: Option<String> = None;
         for (r, row) in t.rows.iter().enumerate() {
             if r == 0 && header_row {
                 for (c, cell) in row.iter().enumerate() {
@@ -1500,17 +1518,29 @@ impl Reader {
                 continue;
             }
             let Some(name_cell) = row.first() else { continue };
-            let group = cell_text(name_cell).split_whitespace().collect::<Vec<_>>().join(" ");
-            if group.is_empty() {
-                continue;
-            }
+            let named = cell_text(name_cell).split_whitespace().collect::<Vec<_>>().join(" ");
+            let group = if named.is_empty() {
+                match &current {
+                    Some(g) => g.clone(),
+                    None => continue,
+                }
+            } else {
+                named.clone()
+            };
+            current = Some(group.clone());
             if !self.d.groups.contains(&group) {
                 self.d.groups.push(group.clone());
             }
-            let gs = Source::Cell { table: t.number, row: r + 1, col: 1 };
-            self.log(&gs, &group, Target::Field("grupper", "nettverk.toml"));
+            if !named.is_empty() {
+                let gs = Source::Cell { table: t.number, row: r + 1, col: 1 };
+                self.log(&gs, &group, Target::Field("grupper", "nettverk.toml"));
+            }
+            let first_of_row = self.d.meetings.len();
             let mut dated: Vec<(NaiveDate, String, Source, FoundDate)> = Vec::new();
             for (c, cell) in row.iter().enumerate().skip(1) {
+                if details.contains(&Some(c)) {
+                    continue;
+                }
                 let s = Source::Cell { table: t.number, row: r + 1, col: c + 1 };
                 let text = cell_text(cell);
                 for f in text::find_dates(&text) {
@@ -1534,6 +1564,7 @@ impl Reader {
                     &f,
                 );
             }
+            self.details(t, r, row, details, first_of_row);
         }
         if self.d.meetings.len() > first_meeting {
             let src = Source::Cell { table: t.number, row: 1, col: 1 };
@@ -1541,6 +1572,38 @@ impl Reader {
             let _ = i;
         }
         true
+    }
+
+    /// Place, time and theme from a row's detail columns, onto the meetings
+    /// read from that row (from index `first` on).
+    fn details(
+        &mut self,
+        t: &Table,
+        r: usize,
+        row: &[docx::Cell],
+        columns: [Option<usize>; 3],
+        first: usize,
+    ) {
+        for (field, col) in columns.into_iter().enumerate() {
+            let Some(c) = col else { continue };
+            let value = row.get(c).map(cell_text).unwrap_or_default().replace('\n', " ");
+            if value.is_empty() || first >= self.d.meetings.len() {
+                continue;
+            }
+            for m in &mut self.d.meetings[first..] {
+                let slot = match field {
+                    0 => &mut m.place,
+                    1 => &mut m.start,
+                    _ => &mut m.theme,
+                };
+                *slot = value.clone();
+            }
+            self.log(
+                &Source::Cell { table: t.number, row: r + 1, col: c + 1 },
+                &value,
+                Target::Meeting(first),
+            );
+        }
     }
 
     fn push_block(&mut self, name: &str, source: &Source) -> usize {
@@ -1561,9 +1624,13 @@ impl Reader {
         let caption_text = caption.map(|c| c.text.clone()).unwrap_or_default();
         let applies = text::network_of(&caption_text);
         let physio = applies == Some(AppliesTo::PhysioOt);
+        let mut details = [None; 3];
         for (r, row) in t.rows.iter().enumerate() {
             let texts: Vec<String> = row.iter().map(cell_text).collect();
             let date_col = texts.iter().position(|x| !text::find_dates(x).is_empty());
+            if date_col.is_none() && r == 0 {
+                details = detail_columns(&header_words(row));
+            }
             let Some(dc) = date_col else {
                 for (c, x) in texts.iter().enumerate() {
                     if !x.is_empty() {
@@ -1579,7 +1646,7 @@ impl Reader {
             let title: String = texts
                 .iter()
                 .enumerate()
-                .filter(|(c, x)| *c != dc && !x.is_empty())
+                .filter(|(c, x)| *c != dc && !details.contains(&Some(*c)) && !x.is_empty())
                 .map(|(_, x)| x.replace('\n', " "))
                 .collect::<Vec<_>>()
                 .join(" – ");
@@ -1595,6 +1662,7 @@ impl Reader {
                     let i = self.meeting(date, kind, None, who, title.clone(), &s, &written, &from, &f);
                     let ts = Source::Cell { table: t.number, row: r + 1, col: if dc == 0 { 2 } else { 1 } };
                     self.log(&ts, &title, Target::Meeting(i));
+                    self.details(t, r, row, details, i);
                 }
             }
         }

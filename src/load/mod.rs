@@ -3,6 +3,7 @@
 //! Layout: `data/<network>/nettverk.toml`, optional `logo.svg` or `logo.png`, and per year
 //! `data/<network>/<year>/plan.toml`, `plan.csv|xlsx`, `moter.csv|xlsx`.
 
+pub mod delimited;
 mod plan;
 pub mod reference;
 mod register;
@@ -19,6 +20,11 @@ use serde::de::DeserializeOwned;
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 use crate::model::*;
 pub use plan::meetings_of;
+
+/// Rules over a year's meetings (the check stage's), run by the loader on
+/// what it could read when it found errors, so a leader sees every problem
+/// of every file in one round.
+pub type MeetingRules<'a> = &'a dyn Fn(i32, &[Meeting]) -> Vec<Diagnostic>;
 pub use reference::kommuner;
 pub use walk::{files_below, files_in, hidden};
 
@@ -140,7 +146,7 @@ pub fn parse_toml<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
         let row = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
         let loc = Location { file: path.to_path_buf(), row, col: None };
         Error::at(loc, toml_message(e.message()))
-            .with_hint("se README.md, avsnittet «Data format», for feltene filen skal ha")
+            .with_hint(format!("se {} for feltene filen skal ha", crate::guide::GUIDE))
     })
 }
 
@@ -149,11 +155,22 @@ pub fn toml_message(raw: &str) -> String {
     if let Some(f) = between(raw, "missing field `", "`") {
         format!("feltet «{f}» mangler")
     } else if let Some(f) = between(raw, "unknown field `", "`") {
-        let known = between(raw, "expected one of ", "\u{0}").map(list_of_names).unwrap_or_default();
+        let expected = between(raw, "expected one of ", "\u{0}").unwrap_or("");
+        let known = list_of_names(expected);
+        // The known name a typo most likely meant: «mente du …?».
+        let near = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|k| (table::edit_distance(&k.to_lowercase(), &f.to_lowercase()), k))
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 4))
+            .min()
+            .map(|(_, k)| format!(" (mente du «{k}»?)"))
+            .unwrap_or_default();
         if known.is_empty() {
-            format!("ukjent felt «{f}»")
+            format!("ukjent felt «{f}»{near}")
         } else {
-            format!("ukjent felt «{f}»; kjente felt er {known}")
+            format!("ukjent felt «{f}»{near}; kjente felt er {known}")
         }
     } else if let Some(v) = between(raw, "unknown variant `", "`") {
         let known = between(raw, "expected one of ", "\u{0}")
@@ -421,6 +438,13 @@ fn check_groups(groups: &[String], path: &Path, sink: &mut Sink) {
 
 /// Loads one network's data for one year. Every problem found is reported at once.
 pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
+    load_year_checked(data, network, year, &|_, _| Vec::new())
+}
+
+/// Loads one network's year; when something is wrong, the meetings it could
+/// read (and the dates of rows with other errors) also go through `rules`,
+/// so the dates' problems come in the same round as the rest.
+pub fn load_year_checked(data: &Path, network: &str, year: i32, rules: MeetingRules) -> Result<PlanYear> {
     let data_dir = data.join(network);
     let year_dir = data_dir.join(year.to_string());
     let mut sink = Sink::default();
@@ -471,13 +495,19 @@ pub fn load_year(data: &Path, network: &str, year: i32) -> Result<PlanYear> {
     let groups = groups.as_deref();
 
     let outline = plan::outline(&year_dir, &mut sink);
-    let meetings = plan::meetings(&year_dir, groups, &mut sink);
+    let (meetings, dated) = plan::meetings_and_dated(&year_dir, groups, &mut sink);
     let wheel = plan::wheel(&year_dir, &mut sink);
     // The network's own logo: a drawing (SVG) before a picture (PNG).
     let logo = ["logo.svg", "logo.png"].iter().map(|n| data_dir.join(n)).find(|p| p.is_file());
     let texts = plan::texts(&year_dir.join("tekster"), &mut sink);
     let report = register::report(data, &data_dir, &year_dir, groups, &meetings, year, &mut sink);
     let tables = plan::extra_tables(&year_dir, &mut sink);
+    if sink.has_errors() {
+        let mut all = meetings.clone();
+        all.extend(dated);
+        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        rules(year, &all).into_iter().for_each(|d| sink.push(d));
+    }
 
     let warnings = sink.finish()?;
     match (profile, meta, date) {

@@ -42,10 +42,22 @@ const WHEEL_COLUMNS: &[Column] = &[col("Måned", true), col("Tekst", true)];
 /// The tables this module reads itself (not offered as extra tables).
 pub const OWN_TABLES: [&str; 5] = ["plan", "moter", "deltakelse", "rapportering", "arshjul"];
 
-/// A required table, bound to its columns; None with the errors reported.
+/// A required table, bound to its columns; None with the errors reported
+/// (saying that its rows are checked once the table can be read).
 fn bound(dir: &Path, stem: &str, sheet: &str, columns: &[Column], sink: &mut Sink) -> Option<Bound> {
-    let mut t =
-        table::require(dir, stem, sheet).and_then(|t| t.bind(columns)).map_err(|e| sink.extend(e)).ok()?;
+    let mut t = table::require(dir, stem, sheet)
+        .and_then(|t| t.bind(columns))
+        .map_err(|mut e| {
+            if let Some(last) = e.0.last_mut() {
+                let more = "radene i tabellen kontrolleres når dette er rettet, og kan ha flere feil";
+                last.hint = Some(match &last.hint {
+                    Some(h) => format!("{h} ({more})"),
+                    None => more.to_string(),
+                });
+            }
+            sink.extend(e)
+        })
+        .ok()?;
     t.warn(sink);
     Some(t)
 }
@@ -65,6 +77,8 @@ pub fn outline(dir: &Path, sink: &mut Sink) -> Vec<PlanRow> {
                 "la Status stå tom på denne raden",
             );
         }
+        // «2,10» typed in Excel is the number 2.1.
+        r.no_number("Innsatsområder", sink);
         // «2.6» typed in Excel becomes 2 June: a date where an innsatsområde was meant.
         for id in r.list("Innsatsområder", &[',', ' ']) {
             if crate::dates::parse(&id).is_ok() || looks_like_excel_date(&id) {
@@ -108,10 +122,20 @@ fn valid_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// `moter.csv|xlsx`: the year's meetings, sorted by date (then id).
-pub fn meetings(dir: &Path, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Meeting> {
-    let Some(t) = bound(dir, "moter", "Møter", MEETING_COLUMNS, sink) else { return Vec::new() };
-    meetings_in(&t, groups, sink)
+/// `moter.csv|xlsx`: the year's meetings, sorted by date (then id), and beside them every row that has a date but
+/// another error (its id, type or group), so the rules about dates can be
+/// checked for it in the same round.
+pub fn meetings_and_dated(
+    dir: &Path,
+    groups: Option<&[String]>,
+    sink: &mut Sink,
+) -> (Vec<Meeting>, Vec<Meeting>) {
+    let Some(t) = bound(dir, "moter", "Møter", MEETING_COLUMNS, sink) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut dated = Vec::new();
+    let all = meetings_rows(&t, groups, sink, &mut dated);
+    (all, dated)
 }
 
 /// The meetings of a table already read (a meetings table about to be
@@ -130,6 +154,15 @@ pub fn meetings_of(table: table::Table, groups: Option<&[String]>, sink: &mut Si
 }
 
 fn meetings_in(t: &Bound, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Meeting> {
+    meetings_rows(t, groups, sink, &mut Vec::new())
+}
+
+fn meetings_rows(
+    t: &Bound,
+    groups: Option<&[String]>,
+    sink: &mut Sink,
+    dated: &mut Vec<Meeting>,
+) -> Vec<Meeting> {
     let mut out: Vec<Meeting> = Vec::new();
     let mut seen = BTreeSet::new();
     for r in t.rows() {
@@ -180,11 +213,11 @@ fn meetings_in(t: &Bound, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Mee
                 "fyll ut begge, eller la begge stå tomme for et heldagsmøte",
             );
         }
-        if let (true, Some(date), Some(kind)) = (ok, date, kind) {
-            out.push(Meeting {
+        if let Some(date) = date {
+            let m = Meeting {
                 id,
                 date,
-                kind,
+                kind: kind.unwrap_or(MeetingKind::Meeting),
                 group,
                 applies_to,
                 title: r.get("Tittel").to_string(),
@@ -194,7 +227,12 @@ fn meetings_in(t: &Bound, groups: Option<&[String]>, sink: &mut Sink) -> Vec<Mee
                 end,
                 date_loc: r.loc("Dato"),
                 extra: r.extra(),
-            });
+            };
+            if ok && kind.is_some() {
+                out.push(m);
+            } else {
+                dated.push(m);
+            }
         }
     }
     out.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 
-use super::text;
+use super::{delimited, text};
 use crate::dates;
 use crate::diag::{Diagnostic, Error, Location, Result, Sink};
 pub use crate::model::{Named, Row, Table};
@@ -54,7 +54,7 @@ impl Table {
                 .with_hint(format!("første rad skal ha kolonneoverskriftene {known}")));
         }
         let mut errors = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = self.warnings.clone();
         for (i, h) in self.headers.iter().enumerate() {
             if h.is_empty() {
                 continue;
@@ -70,9 +70,9 @@ impl Table {
                 warnings.push(
                     crate::diag::Diagnostic::warning(
                         Some(Location::cell(&shown, self.header_row, i, h)),
-                        format!("kolonnen «{h}» er ikke en av arsplans; verdiene følger med til malene som ekstra"),
+                        format!("arsplan bruker ikke kolonnen «{h}»; den står urørt"),
                     )
-                    .hint(format!("{near}kjente kolonner er: {known}")),
+                    .hint(format!("{near}kolonnene arsplan bruker, er: {known}")),
                 );
             }
         }
@@ -108,7 +108,7 @@ fn excel_serial(v: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// How many single-letter edits turn one word into another (Levenshtein).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -168,6 +168,21 @@ impl Cells<'_> {
 
     pub fn number(&self) -> usize {
         self.row.number
+    }
+
+    /// A column of identifiers (innsatsområder): a workbook number shown
+    /// as General is refused, since Excel keeps «2.10» as 2.1 and shows it so.
+    pub fn no_number(&self, name: &str, sink: &mut Sink) -> bool {
+        let Some(i) = self.bound.col(name) else { return true };
+        let Some(v) = self.bound.table.numbers.get(&(self.row.number, i)) else { return true };
+        sink.error(
+            self.loc(name),
+            format!("«{v}» er lagret som et tall i regnearket, så Excel kan ha tatt bort nuller på slutten (2.10 blir 2.1)"),
+            format!(
+                "merk kolonnen {name} i Excel, velg formatet Tekst (Hjem → Tall → Tekst), og skriv verdiene på nytt slik de skal stå"
+            ),
+        );
+        false
     }
 
     /// The values of the columns arsplan does not know, by their header.
@@ -315,40 +330,38 @@ pub fn read_csv(path: &Path) -> Result<Table> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::at(Location::file(path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
     })?;
-    let text = text::decode(&bytes).map_err(|u| {
+    csv_from_bytes(path, &bytes)
+}
+
+/// Reads a CSV file's bytes (as [`read_csv`] reads the file).
+pub fn csv_from_bytes(path: &Path, bytes: &[u8]) -> Result<Table> {
+    let text = text::decode(bytes).map_err(|u| {
         // The column of a bad byte: the delimiters before it on its line.
         let at = u.offset.min(bytes.len());
-        let line_start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+        let line_start = bytes[..at].iter().rposition(|b| matches!(b, b'\n' | b'\r')).map_or(0, |i| i + 1);
+        let header = bytes.split(|b| matches!(b, b'\n' | b'\r')).next().unwrap_or_default();
         let count = |d: u8| header.iter().filter(|b| **b == d).count();
         let delim = if count(b',') > count(b';') { b',' } else { b';' };
         let col = bytes[line_start..at].iter().filter(|b| **b == delim).count();
-        Error::at(Location::cell(path, u.line(&bytes), col, ""), u.message.clone()).with_hint(u.hint.clone())
+        Error::at(Location::cell(path, u.line(bytes), col, ""), u.message.clone()).with_hint(u.hint.clone())
     })?;
-    parse_csv(path, &text)
+    table_of(path, &text, delimited::Encoding::of(bytes))
 }
 
-fn count_outside_quotes(line: &str, ch: char) -> usize {
-    let mut quoted = false;
-    let mut n = 0;
-    for c in line.chars() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c == ch && !quoted {
-            n += 1;
-        }
-    }
-    n
-}
-
-/// Parses CSV text already decoded.
+/// Parses CSV text already decoded (as UTF-8).
 pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
-    let text = text.trim_start_matches('\u{feff}');
-    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let semi = count_outside_quotes(header_line, ';');
-    let comma = count_outside_quotes(header_line, ',');
-    let delimiter = if semi == 0 && comma == 0 {
-        let other = ['\t', '|', ':'].into_iter().find(|c| count_outside_quotes(header_line, *c) > 0);
+    table_of(path, text, delimited::Encoding::Utf8 { bom: false })
+}
+
+/// The table of decoded CSV text, read by the one CSV codec.
+fn table_of(path: &Path, text: &str, enc: delimited::Encoding) -> Result<Table> {
+    let body = text.trim_start_matches('\u{feff}');
+    let header_line = delimited::header_line(body);
+    let semi = delimited::count_outside_quotes(header_line, ';');
+    let comma = delimited::count_outside_quotes(header_line, ',');
+    if semi == 0 && comma == 0 {
+        let other =
+            ['\t', '|', ':'].into_iter().find(|c| delimited::count_outside_quotes(header_line, *c) > 0);
         if let Some(c) = other {
             let name = match c {
                 '\t' => "tabulator".to_string(),
@@ -360,52 +373,18 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
             )
             .with_hint("skill kolonnene med semikolon (;) eller komma (,)"));
         }
-        b';'
-    } else if semi >= comma {
-        b';'
-    } else {
-        b','
-    };
-    let ncols = count_outside_quotes(header_line, delimiter as char) + 1;
-    if let Some(e) = quote_problem(path, text, delimiter as char, ncols) {
+    }
+    let delimiter = delimited::delimiter(header_line);
+    let ncols = delimited::count_outside_quotes(header_line, delimiter) + 1;
+    if let Some(e) = quote_problem(path, body, delimiter, ncols) {
         return Err(e);
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
     let mut header_row = 1;
     let mut rows = Vec::new();
-    // A spreadsheet row is a record: line breaks inside quoted cells do not
-    // start a new row, so row = text line - line breaks inside earlier records.
-    let mut inner_breaks = 0usize;
-    let bytes = text.as_bytes();
-    let (mut counted, mut newlines) = (0usize, 0usize);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            Error::at(
-                Location::row(path, line.saturating_sub(inner_breaks).max(1)),
-                "raden kan ikke leses som CSV",
-            )
-            .with_hint("sjekk at tekst med skilletegn eller anførselstegn står i doble anførselstegn (\")")
-        })?;
-        // The record's line, counted from its first character: the reader's
-        // position may still be on the line before (the \n of a CRLF, blank
-        // lines it skipped), and its own line count misses CRLF lines.
-        let mut start = record.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
-        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start > counted {
-            newlines += bytes[counted..start].iter().filter(|b| **b == b'\n').count();
-            counted = start;
-        }
-        let number = (1 + newlines).saturating_sub(inner_breaks);
-        inner_breaks += record.iter().map(|c| c.matches('\n').count()).sum::<usize>();
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+    for record in delimited::records(text, enc, delimiter) {
+        let number = record.row;
+        let cells: Vec<String> = record.fields.iter().map(|f| f.text.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -416,7 +395,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
             }
             Some(h) => {
                 if cells.len() > h.len() && cells[h.len()..].iter().any(|c| !c.is_empty()) {
-                    let sep = if delimiter == b';' { "semikolon" } else { "komma" };
+                    let sep = if delimiter == ';' { "semikolon" } else { "komma" };
                     return Err(Error::at(
                         Location::cell(path, number, h.len(), ""),
                         format!(
@@ -439,6 +418,8 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Table> {
         headers: headers.unwrap_or_default(),
         header_row,
         rows,
+        warnings: Vec::new(),
+        numbers: Default::default(),
     })
 }
 
@@ -480,15 +461,18 @@ fn quote_problem(path: &Path, text: &str, delim: char, ncols: usize) -> Option<E
                     "anførselstegnet som begynner cellen her, lukkes før cellen slutter (teksten «{shown}» står etter det)"
                 ));
             }
-            let swallowed =
-                inner.lines().skip(1).find(|l| ncols >= 3 && l.matches(delim).count() >= ncols - 1);
+            let swallowed = inner
+                .split("\r\n")
+                .flat_map(|l| l.split(['\n', '\r']))
+                .skip(1)
+                .find(|l| ncols >= 3 && l.matches(delim).count() >= ncols - 1);
             if let Some(l) = swallowed {
                 let shown: String = l.chars().take(40).collect();
                 return at(format!(
                     "anførselstegnet som begynner cellen her, lukkes ikke før flere rader senere, så raden «{shown}» ville blitt en del av cellen"
                 ));
             }
-            line += inner.matches('\n').count();
+            line += text::line_ends(inner.as_bytes());
             i = close + 1;
             field_start = false;
             continue;
@@ -496,7 +480,7 @@ fn quote_problem(path: &Path, text: &str, delim: char, ncols: usize) -> Option<E
         if c == delim {
             col += 1;
             field_start = true;
-        } else if c == '\n' {
+        } else if c == '\n' || (c == '\r' && chars.get(i + 1) != Some(&'\n')) {
             line += 1;
             col = 0;
             field_start = true;
@@ -549,6 +533,35 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::at(Location::file(path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
     })?;
+    xlsx_from_bytes(path, &bytes, sheet)
+}
+
+/// How far out a cell may lie and still be read (rows from the top, columns
+/// from A): a stray value far away (XFD1048576) is warned about and left
+/// out, so it neither costs time nor memory nor becomes part of the table.
+pub const MAX_ROWS: usize = 20_000;
+pub const MAX_COLUMNS: usize = 200;
+
+/// A number as its number format shows it, when the format pads with zeros
+/// (`0000` shows 301 as 0301) or fixes the decimals (`0.00` shows 2.1 as
+/// 2.10, written with a point as arsplan's files write it); None for any
+/// other format (General).
+fn shown_number(f: f64, code: &str) -> Option<String> {
+    let code = code.split(';').next().unwrap_or("").trim();
+    let (int, dec) = code.split_once('.').unwrap_or((code, ""));
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c == '0');
+    if !plain(int) || !(dec.is_empty() || plain(dec)) || !f.is_finite() || f.abs() >= 1e15 {
+        return None;
+    }
+    let text = format!("{:.*}", dec.len(), f.abs());
+    let (i, d) =
+        text.split_once('.').map(|(i, d)| (i.to_string(), format!(".{d}"))).unwrap_or((text, String::new()));
+    let sign = if f < 0.0 { "-" } else { "" };
+    Some(format!("{sign}{i:0>width$}{d}", width = int.len()))
+}
+
+/// Reads sheet `sheet` of a workbook's bytes (as [`read_xlsx`] reads the file).
+pub fn xlsx_from_bytes(path: &Path, bytes: &[u8], sheet: &str) -> Result<Table> {
     let not_workbook = |what: &str| {
         Error::at(Location::file(path), format!("kan ikke åpne regnearket: {what}"))
             .with_hint("åpne filen i Excel og lagre den som Excel-arbeidsbok (.xlsx), uten passord")
@@ -573,42 +586,110 @@ pub fn read_xlsx(path: &Path, sheet: &str) -> Result<Table> {
         )
         .with_hint(format!("arkene er: {}; gi arket med tabellen navnet «{sheet}»", names.join(", "))));
     };
-    let range = book.worksheet_range(name).map_err(|e| {
-        Error::at(Location::file(path), format!("kan ikke lese arket «{name}»: {}", xlsx_error(&e)))
-            .with_hint("åpne filen i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx)")
-    })?;
-    let (row0, col0) = range.start().unwrap_or((0, 0));
     let shown = PathBuf::from(format!("{} [ark {name}]", path.display()));
+    let cannot = |e: &calamine::XlsxError| {
+        Error::at(Location::file(path), format!("kan ikke lese arket «{name}»: {}", xlsx_error(e)))
+            .with_hint("åpne filen i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx)")
+    };
+    // Cell by cell (never the whole rectangle, which a stray far-away cell
+    // would make huge): (row, col) → text; numbers whose format does not
+    // show them exactly are remembered.
+    let mut cells: std::collections::BTreeMap<usize, Vec<(usize, String)>> = Default::default();
+    let mut numbers = std::collections::BTreeMap::new();
+    let mut far: Vec<(usize, usize)> = Vec::new();
+    {
+        let mut reader = book.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
+        while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(|e| cannot(&e))? {
+            let (r, c) = cell.get_position();
+            let (number, col) = (r as usize + 1, c as usize);
+            let value = cell.get_value();
+            if matches!(value, calamine::DataRef::Empty) {
+                continue;
+            }
+            let data: Data = value.clone().into();
+            let text = cell_text(&data).map_err(|m| Error::at(Location::cell(&shown, number, col, ""), m))?;
+            if text.is_empty() {
+                continue;
+            }
+            if number > MAX_ROWS || col >= MAX_COLUMNS {
+                far.push((number, col));
+                continue;
+            }
+            let code = reader
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.clone());
+            let text = match (
+                &data,
+                code.as_deref().and_then(|c| match &data {
+                    Data::Float(f) => shown_number(*f, c),
+                    Data::Int(i) => shown_number(*i as f64, c),
+                    _ => None,
+                }),
+            ) {
+                (_, Some(shown)) => shown,
+                (Data::Float(_) | Data::Int(_), None) => {
+                    numbers.insert((number, col), text.clone());
+                    text
+                }
+                _ => text,
+            };
+            cells.entry(number).or_default().push((col, text));
+        }
+    }
+    let mut warnings = Vec::new();
+    if let Some(&(r, c)) = far.first() {
+        let more = if far.len() > 1 { format!(" (og {} celler til)", far.len() - 1) } else { String::new() };
+        warnings.push(
+            Diagnostic::warning(
+                Some(Location::cell(&shown, r, c, "")),
+                format!(
+                    "cellen {}{r}{more} ligger langt utenfor tabellen og er ikke lest",
+                    crate::diag::column_letter(c)
+                ),
+            )
+            .hint(
+                "slett innholdet i cellen (Excel: merk den og trykk Delete), eller flytt det inn i tabellen",
+            ),
+        );
+    }
     let mut headers: Option<Vec<String>> = None;
     let mut header_row = 1;
     let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        let number = row0 as usize + i + 1;
-        // Cells left of the used range are empty, so column letters stay right.
-        let mut cells = vec![String::new(); col0 as usize];
-        for (j, cell) in r.iter().enumerate() {
-            let text = cell_text(cell)
-                .map_err(|m| Error::at(Location::cell(&shown, number, col0 as usize + j, ""), m))?;
-            cells.push(text);
-        }
-        if cells.iter().all(String::is_empty) {
-            continue;
+    for (number, row) in cells {
+        let width = row.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
+        let mut v = vec![String::new(); width];
+        for (c, t) in row {
+            v[c] = t;
         }
         match headers {
             None => {
-                headers = Some(cells);
+                headers = Some(v);
                 header_row = number;
             }
-            Some(_) => rows.push(Row { number, cells }),
+            Some(_) => rows.push(Row { number, cells: v }),
         }
     }
-    checked(Table {
+    // Every row as wide as the used range (as a rectangle of cells reads it):
+    // an empty cell at a row's end is "", not a missing cell.
+    let mut headers = headers.unwrap_or_default();
+    let width = rows.iter().map(|r| r.cells.len()).chain([headers.len()]).max().unwrap_or(0);
+    headers.resize(width, String::new());
+    for r in &mut rows {
+        r.cells.resize(width, String::new());
+    }
+    let mut t = checked(Table {
         path: path.to_path_buf(),
         sheet: Some(name.clone()),
-        headers: headers.unwrap_or_default(),
+        headers,
         header_row,
         rows,
-    })
+        warnings: Vec::new(),
+        numbers,
+    })?;
+    t.warnings = warnings;
+    Ok(t)
 }
 
 /// The xlsx reader's error (zip archive, XML parts) in Norwegian, keeping its detail.
@@ -725,6 +806,16 @@ mod tests {
     fn binary_is_not_text() {
         let e = decode_text(Path::new("a.csv"), b"\x89PNG\r\n\x1a\n\0\0").unwrap_err();
         assert!(e.to_string().contains("ikke en gyldig tekstfil"), "{e}");
+    }
+
+    #[test]
+    fn numbers_read_as_their_format_shows_them() {
+        assert_eq!(shown_number(301.0, "0000").as_deref(), Some("0301"));
+        assert_eq!(shown_number(2.1, "0.00").as_deref(), Some("2.10"));
+        assert_eq!(shown_number(-3.0, "00").as_deref(), Some("-03"));
+        assert_eq!(shown_number(2.1, "General"), None);
+        assert_eq!(shown_number(2.1, "#,##0.00"), None);
+        assert_eq!(shown_number(1103.0, "0"), Some("1103".into()));
     }
 
     #[test]

@@ -88,13 +88,22 @@ pub struct Undecodable {
 impl Undecodable {
     /// The 1-based line of the problem.
     pub fn line(&self, bytes: &[u8]) -> usize {
-        bytes[..self.offset.min(bytes.len())].iter().filter(|b| **b == b'\n').count() + 1
+        line_ends(&bytes[..self.offset.min(bytes.len())]) + 1
     }
+}
+
+/// How many line ends bytes hold: CR LF, LF, or a lone CR (Excel for Mac).
+pub fn line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// Whether the zero bytes of `bytes` say UTF-16 without a byte-order mark:
 /// `Some(true)` little-endian, `Some(false)` big-endian.
-fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
     let sample = &bytes[..bytes.len().min(2000) & !1];
     if sample.len() < 4 {
         return None;

@@ -251,15 +251,36 @@ pub fn start(
     }
     sending.progress.set_length(to_send as u64);
     let project = project.clone();
-    std::thread::spawn(move || {
+    in_background(sending, move |sending| {
         let paths = Paths::new(&project);
-        let r = mailing::send(&project, &m, &smtp, &sending.progress)
-            .map_err(|e| e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect());
-        if let Ok(mut slot) = sending.result.lock() {
-            *slot = Some(r);
-        }
+        mailing::send(&project, &m, &smtp, &sending.progress)
+            .map_err(|e| e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect())
     });
     Ok(())
+}
+
+/// Runs a send on its own thread; its outcome goes to `sending`, also when
+/// it panics (then as an error), so the page is never left «busy».
+fn in_background(
+    sending: Arc<Sending>,
+    work: impl FnOnce(&Sending) -> std::result::Result<crate::send::Done, Vec<DiagView>> + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&sending))).unwrap_or_else(|_| {
+            Err(vec![DiagView {
+                kind: "feil",
+                place: String::new(),
+                message: "sendingen stoppet på grunn av en feil i arsplan".into(),
+                hint: Some(
+                    "sendeloggen viser hvem som har fått e-post; lag oversikten på nytt og send igjen, så hoppes de over"
+                        .into(),
+                ),
+                row: None,
+            }])
+        });
+        let mut slot = sending.result.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(r);
+    })
 }
 
 /// The page's mailings and sends, per network's year.
@@ -317,5 +338,22 @@ impl Mailings {
                 map.remove(&key);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_that_panics_leaves_the_page_not_busy() {
+        let m = Mailings::default();
+        let s = m.claim("x", 2026).unwrap();
+        let t = in_background(s, |_| panic!("a bug while sending (this panic is the test)"));
+        let _ = t.join();
+        assert!(!m.busy("x", 2026), "the send is over");
+        let p = m.sending("x", 2026).unwrap().progress();
+        assert!(p.done && !p.ok && p.errors[0].message.contains("stoppet"), "{p:?}");
+        assert!(m.claim("x", 2026).is_some(), "a new send can start");
     }
 }

@@ -3,13 +3,18 @@
 //! network and year, a year's meetings edited in place with a preview of the
 //! documents' pages, building and downloading, and sending.
 //!
-//! Security (it runs on shared laptops): loopback only; a random token in
-//! the printed address is required on every request (kept in an HttpOnly
-//! SameSite=Strict cookie after the first); the Host header must name the
-//! loopback address and port (no DNS rebinding); every state-changing request
-//! is a POST with a CSRF token; bodies are size-limited; no path comes from a
-//! request (only network, year, row and names looked up in the project); and
-//! every value is escaped in HTML (minijinja's auto-escaping).
+//! Security (it runs on shared PCs): loopback only, on a random address of
+//! 127.0.0.0/8, so its cookie is its own (cookies are bound to a host, not a
+//! port: on 127.0.0.1 every local page would get it); a random token is
+//! required on every request, brought by a page only this user can read
+//! that posts it (never in a process argument, nor in the browser's
+//! history) and then kept in an HttpOnly SameSite=Strict cookie; the Host
+//! header must name the address and port (no DNS rebinding); every
+//! state-changing request is a POST with a CSRF token; bodies are
+//! size-limited, slow or idle connections are closed and their number is
+//! limited; no path comes from a request (only network, year, row and names
+//! looked up in the project, and files the build recorded); and every value
+//! is escaped in HTML (minijinja's auto-escaping).
 //!
 //! [`site`] and [`mail`] hold what the pages show and do, testable without
 //! HTTP; [`routes`] is the thin HTTP layer (with [`extract`]: axum's
@@ -21,6 +26,7 @@ mod import;
 pub mod mail;
 mod pages;
 mod routes;
+pub mod setup;
 pub mod site;
 
 use std::io::Write;
@@ -50,6 +56,8 @@ pub struct Flash {
 /// What every request shares.
 pub struct State {
     pub project: Project,
+    /// The loopback address the page listens on.
+    pub ip: std::net::Ipv4Addr,
     pub port: u16,
     /// The secret in the printed address and the cookie.
     pub token: String,
@@ -72,9 +80,10 @@ fn secret() -> Result<String> {
 }
 
 impl State {
-    pub fn new(project: Project, port: u16) -> Result<State> {
+    pub fn new(project: Project, ip: std::net::Ipv4Addr, port: u16) -> Result<State> {
         Ok(State {
             project,
+            ip,
             port,
             token: secret()?,
             csrf: secret()?,
@@ -107,8 +116,62 @@ impl State {
 
     /// The address with the token, as printed.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/?token={}", self.port, self.token)
+        format!("{}/?token={}", self.origin(), self.token)
     }
+
+    /// `http://<address>:<port>`.
+    pub fn origin(&self) -> String {
+        format!("http://{}:{}", self.ip, self.port)
+    }
+
+    /// The Host headers the page answers to.
+    pub fn hosts(&self) -> Vec<String> {
+        let mut v = vec![format!("{}:{}", self.ip, self.port)];
+        if self.ip == std::net::Ipv4Addr::LOCALHOST {
+            v.push(format!("localhost:{}", self.port));
+        }
+        v
+    }
+}
+
+/// A page only this user can read that opens the web page: it posts the
+/// token (so it is in no address, no argument and no history) and is
+/// removed when the server stops. Jupyter opens its page the same way.
+fn opening_page(state: &State) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(std::path::PathBuf::from)
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(std::env::temp_dir);
+    // tempfile makes it readable and writable by its owner only (0600).
+    let mut f = tempfile::Builder::new().prefix("arsplan-nettside-").suffix(".html").tempfile_in(dir)?;
+    let action = crate::xml::escape(&format!("{}{}", state.origin(), routes::LOGIN));
+    write!(
+        f,
+        "<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>arsplan</title></head>\
+         <body><form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
+         <p>Åpner arsplans nettside …</p><button type=\"submit\">Åpne nettsiden</button></form>\
+         <script>document.forms[0].submit()</script></body></html>",
+        state.token
+    )?;
+    f.as_file().sync_all()?;
+    Ok(f)
+}
+
+/// How long a client may take to send a request's headers, and may keep a
+/// connection open without sending one.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How many connections are served at once; more are closed at once.
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// A random address in 127.0.0.0/8 other than 127.0.0.1 (Linux and Windows
+/// answer on all of them; where binding it fails, 127.0.0.1 is used).
+fn random_loopback() -> std::net::Ipv4Addr {
+    let mut b = [0u8; 3];
+    if getrandom::fill(&mut b).is_err() {
+        return std::net::Ipv4Addr::LOCALHOST;
+    }
+    std::net::Ipv4Addr::new(127, b[0], b[1], b[2].clamp(2, 254))
 }
 
 /// Opens the default browser at `url`; a failure is said as a warning.
@@ -128,11 +191,15 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
-    if let Err(e) = opened {
-        eprintln!(
+    match opened {
+        // Reaped when it ends, so no finished opener lingers as a zombie.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!(
             "advarsel: nettleseren kunne ikke åpnes ({})\n  hjelp: åpne adressen over i nettleseren selv",
             crate::diag::io_text(&e)
-        );
+        ),
     }
 }
 
@@ -150,7 +217,12 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
         .map_err(|e| Error::msg(format!("nettsiden kunne ikke startes: {}", crate::diag::io_text(&e))))?;
     runtime.block_on(async {
         let port = opts.port.unwrap_or(0);
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+        let wanted = random_loopback();
+        let listener = match tokio::net::TcpListener::bind((wanted, port)).await {
+            Ok(l) => Ok(l),
+            Err(_) => tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await,
+        }
+        .map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
                 "porten er i bruk (kanskje av en annen arsplan nettside); velg en annen med --port, eller la arsplan velge en ledig"
             } else {
@@ -158,10 +230,13 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
             };
             Error::msg(format!("kan ikke lytte på 127.0.0.1:{port}: {}", crate::diag::io_text(&e))).with_hint(hint)
         })?;
-        let port = listener
+        let local = listener
             .local_addr()
-            .map_err(|e| Error::msg(format!("fant ikke porten: {}", crate::diag::io_text(&e))))?
-            .port();
+            .map_err(|e| Error::msg(format!("fant ikke porten: {}", crate::diag::io_text(&e))))?;
+        let (ip, port) = match local.ip() {
+            std::net::IpAddr::V4(ip) => (ip, local.port()),
+            std::net::IpAddr::V6(_) => (std::net::Ipv4Addr::LOCALHOST, local.port()),
+        };
         // Ctrl+C is caught from here on, before the address is printed (a
         // handler installed only when the server first polls it would let an
         // early Ctrl+C kill the process without its goodbye).
@@ -172,24 +247,47 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map_err(no_signal)?;
         #[cfg(windows)]
         let mut interrupt = tokio::signal::windows::ctrl_c().map_err(no_signal)?;
-        let state = Arc::new(State::new(project, port)?);
+        // Temporary files an edit killed midway left in the data folder.
+        crate::publish::clean_stale_temp_files_below(&project.data);
+        let state = Arc::new(State::new(project, ip, port)?);
         let url = state.url();
+        let page = opening_page(&state)
+            .map_err(|e| Error::msg(format!("nettsiden kunne ikke startes: {}", crate::diag::io_text(&e))))?;
         let mut out = std::io::stdout().lock();
         let _ = write!(
             out,
-            "Nettsiden kjører på {url}\nÅpne adressen i nettleseren (bare på denne maskinen). Avslutt med Ctrl+C.\n"
+            "Nettsiden kjører på {url}\nÅpne adressen i nettleseren (bare på denne maskinen), eller filen {}. La dette vinduet stå åpent mens du bruker nettsiden; avslutt med Ctrl+C eller ved å lukke vinduet.\n",
+            page.path().display()
         );
         let _ = out.flush();
         drop(out);
         if opts.open_browser {
-            open_browser(&url);
+            // The browser gets the page's file name, never the token.
+            open_browser(&page.path().display().to_string());
         }
-        axum::serve(listener, routes::router(state))
-            .with_graceful_shutdown(async move {
-                interrupt.recv().await;
-            })
-            .await
-            .map_err(|e| Error::msg(format!("nettsiden stoppet med en feil: {}", crate::diag::io_text(&e))))?;
+        let app = routes::router(state);
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+        loop {
+            let (stream, _) = tokio::select! {
+                _ = interrupt.recv() => break,
+                accepted = listener.accept() => match accepted {
+                    Ok(a) => a,
+                    Err(_) => continue,
+                },
+            };
+            // Over the limit: closed at once, so the page's own requests wait
+            // only until a slot is free.
+            let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            tokio::spawn(async move {
+                let mut http = hyper::server::conn::http1::Builder::new();
+                http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+                let _ = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                drop(slot);
+            });
+        }
+        drop(listener);
+        drop(page);
         println!("Nettsiden er stoppet.");
         Ok(())
     })

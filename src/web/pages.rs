@@ -27,6 +27,12 @@ pub(super) fn templates() -> Result<Environment<'static>> {
         ("send.html", include_str!("send.html")),
         ("message.html", include_str!("message.html")),
         ("import.html", include_str!("import.html")),
+        ("flash.html", include_str!("flash.html")),
+        ("form.html", include_str!("form.html")),
+        ("new.html", include_str!("new.html")),
+        ("new_form.html", include_str!("new_form.html")),
+        ("network.html", include_str!("network.html")),
+        ("year_settings.html", include_str!("year_settings.html")),
     ] {
         env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
     }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::extract::{Form, Path, Query};
 use super::pages::{message, page, v, wants_json};
+use super::setup::{self, Problem};
 use super::site::{self, DiagView};
 use super::{mail, Flash, State};
 use crate::build::Paths;
@@ -24,12 +25,16 @@ use crate::edit::{self, Refused};
 
 type S = Shared<Arc<State>>;
 
+/// Where the opening page posts the token.
+pub const LOGIN: &str = "/inngang";
+
 /// The largest request body taken (form posts are a few hundred bytes).
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 pub fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/", get(index))
+        .route(LOGIN, post(login))
         .route("/aar/{network}/{year}", get(year_page))
         .route("/aar/{network}/{year}/forhandsvisning.json", get(preview_json))
         .route("/aar/{network}/{year}/side/{doc}/{page}", get(preview_page))
@@ -51,6 +56,13 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/utsending/{network}/{year}/utkast", post(send_drafts))
         .route("/utsending/{network}/{year}/brev/{number}", get(send_letter))
         .route("/utsending/{network}/{year}/eml/{number}", get(send_eml))
+        .route("/utsending/{network}/{year}/utkast-sendt", post(drafts_sent))
+        .route("/nytt-nettverk", get(new_network_page).post(new_network))
+        .route("/nettverk/{network}", get(network_page))
+        .route("/nettverk/{network}/innstillinger", post(save_network))
+        .route("/nettverk/{network}/nytt-aar", post(new_year))
+        .route("/aar/{network}/{year}/innstillinger", get(year_settings_page).post(save_year_settings))
+        .route("/aar/{network}/{year}/apne", post(open_file))
         .route(
             "/static/style.css",
             get(|| async { asset("text/css; charset=utf-8", include_str!("style.css")) }),
@@ -81,16 +93,21 @@ fn cookie_name(s: &State) -> String {
     format!("arsplan_{}", s.port)
 }
 
-/// The cookie's value in a request, if it has it.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+/// Whether any cookie of this name in a request holds the token (a cookie
+/// planted by another page cannot hide the right one).
+fn has_cookie(headers: &HeaderMap, name: &str, token: &str) -> bool {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .any(|(k, v)| k == name && same(v, token))
+}
+
+/// The token's cookie, as set after the token came.
+fn token_cookie(s: &State) -> String {
+    format!("{}={}; HttpOnly; SameSite=Strict; Path=/", cookie_name(s), s.token)
 }
 
 /// The plain refusal the guard gives, in Norwegian.
@@ -108,12 +125,16 @@ fn refusal(status: StatusCode, text: &str) -> Response {
 /// gets headers that keep the page to itself.
 async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let allowed = [format!("127.0.0.1:{}", s.port), format!("localhost:{}", s.port)];
+    let allowed = s.hosts();
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
         return refusal(
             StatusCode::FORBIDDEN,
-            "Nettsiden svarer bare på adressen den ble startet med (127.0.0.1 eller localhost og porten).",
+            "Nettsiden svarer bare på adressen den ble startet med (adressen og porten arsplan skrev ut).",
         );
+    }
+    // The opening page posts the token from a file: its own check.
+    if req.uri().path() == LOGIN {
+        return next.run(req).await;
     }
     let in_query = req.uri().query().and_then(|q| {
         q.split('&')
@@ -130,7 +151,7 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
             );
         }
         // Keep the token in a cookie and drop it from the address (and the history).
-        let cookie = format!("{name}={}; HttpOnly; SameSite=Strict; Path=/", s.token);
+        let cookie = token_cookie(&s);
         let to = req.uri().path().to_string();
         return Response::builder()
             .status(StatusCode::SEE_OTHER)
@@ -141,7 +162,7 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
             .body(Body::empty())
             .unwrap_or_default();
     }
-    if !cookie(req.headers(), &name).is_some_and(|c| same(&c, &s.token)) {
+    if !has_cookie(req.headers(), &name, &s.token) {
         return refusal(
             StatusCode::FORBIDDEN,
             "Åpne adressen arsplan skrev ut da nettsiden ble startet (den med ?token=…), på denne maskinen.",
@@ -175,6 +196,33 @@ async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     res
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+/// The opening page's post: the right token sets the cookie, and a page of
+/// this site's own moves on to the front page (a redirect straight from the
+/// file's post would count as another site's, and the strict cookie would
+/// not go with it).
+async fn login(Shared(s): S, Form(f): Form<LoginForm>) -> Response {
+    if !same(&f.token, &s.token) {
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "Nøkkelen stemmer ikke. Start nettsiden på nytt med «arsplan serve».",
+        );
+    }
+    let page = "<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url=/\"><title>arsplan</title></head><body><main><p><a href=\"/\">Gå til nettsiden</a></p></main></body></html>";
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::SET_COOKIE, token_cookie(&s))
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::REFERRER_POLICY, "no-referrer")
+        .body(Body::from(page))
+        .unwrap_or_default()
 }
 
 async fn not_found(Shared(s): S) -> Response {
@@ -248,10 +296,12 @@ async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
     match blocking(move || site::overview(&st.project)).await {
         Some(Ok(networks)) => {
             let flash = q.melding.and_then(|id| s.take_flash(id));
+            let form =
+                networks.is_empty().then(|| setup::new_network_form(&s.project, &Default::default(), &[]));
             page(
                 &s,
                 "index.html",
-                context! { networks => v(&networks), flash => v(&flash), project => std::fs::canonicalize(&s.project.data).unwrap_or_else(|_| s.project.data.clone()).display().to_string() },
+                context! { networks => v(&networks), flash => v(&flash), form => v(&form), data_dir => shown_dir(&s), project => shown_dir(&s) },
             )
         }
         Some(Err(e)) => {
@@ -445,9 +495,9 @@ async fn build(
     let flash = match result {
         Some(Ok(b)) => {
             let mut text = if b.unchanged {
-                "Ingenting er endret siden forrige bygging; dokumentene er som de var.".to_string()
+                format!("{network} {year}: ingenting er endret siden forrige bygging; dokumentene er som de var (se «Dokumentene» lenger ned).")
             } else {
-                format!("Dokumentene er bygget ({} filer skrevet).", b.written)
+                format!("{network} {year}: dokumentene er bygget ({} skrevet). De ligger under «Dokumentene» lenger ned, klare til å lastes ned.", crate::diag::count(b.written, "fil", "filer"))
             };
             for c in &b.changes {
                 text.push_str(&format!(" Endret: {c}."));
@@ -456,12 +506,13 @@ async fn build(
         }
         Some(Err(e)) => Flash {
             kind: "feil",
-            text: "Dokumentene ble ikke bygget; de forrige filene står urørt.".into(),
+            text: format!("{network} {year}: dokumentene ble ikke bygget; de forrige filene står urørt. Rett feilene under og bygg igjen."),
             details: diags(&s, &e),
         },
         None => Flash { kind: "feil", text: "Noe gikk galt under byggingen.".into(), details: vec![] },
     };
-    back(&s, &format!("/aar/{network}/{year}#dokumenter"), flash)
+    // The result where the eye is: under the button that was pressed.
+    back(&s, &format!("/aar/{network}/{year}#resultat"), flash)
 }
 
 /// A file as a download under a safe name.
@@ -561,11 +612,28 @@ async fn send_page(
     let title = view.as_ref().map(|v| v.title.clone()).unwrap_or_default();
     let network_name = view.as_ref().map(|v| v.network_name.clone()).unwrap_or_else(|| network.clone());
     let errors = view.as_ref().map(|v| v.errors).unwrap_or(0);
+    let plan_word = view.as_ref().map(|v| v.plan_word.clone()).unwrap_or_else(|| "planen".into());
+    let report_year = view.as_ref().and_then(|v| v.report_year);
+    let recipients_file = view.as_ref().and_then(|v| v.recipients_file.clone());
+    // Only the files she has: the plan, the report if there is one, the recipient register as it is named.
+    let mut documents: Vec<String> = view.as_ref().and_then(|v| v.plan_pdf.clone()).into_iter().collect();
+    if let Some(r) = report_year {
+        documents.push(format!("arsrapport-{r}.pdf"));
+    }
+    let net_dir = s.project.data.join(&network);
+    let ledger = crate::send::Ledger::read(
+        &crate::send::dir(&s.project.output, &network, year).join("sendelogg.json"),
+    )
+    .unwrap_or_default();
+    let unconfirmed: Vec<String> =
+        ledger.unconfirmed_drafts().iter().map(|d| d.kommunenummer.clone()).collect();
+    let sender_missing = crate::load::read_toml::<crate::model::Profile>(&net_dir.join("nettverk.toml"))
+        .is_ok_and(|p| p.sender.is_none());
     page(
         &s,
         "send.html",
         context! {
-            network, year, title, network_name, errors,
+            network, year, title, network_name, errors, plan_word, report_year, recipients_file, documents, unconfirmed, sender_missing,
             flash => v(&flash), overview => v(&overview), shown => v(&shown), progress => v(&progress),
             password_in_env => std::env::var_os("ARSPLAN_SMTP_PASSORD").is_some(),
         },
@@ -771,4 +839,357 @@ async fn send_letter(Shared(s): S, Path((network, year, number)): Path<(String, 
 
 async fn send_eml(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
     send_file(s, network, year, number, true).await
+}
+
+/// The data folder as the page shows it.
+fn shown_dir(s: &State) -> String {
+    std::fs::canonicalize(&s.project.data).unwrap_or_else(|_| s.project.data.clone()).display().to_string()
+}
+
+/// A form posted as names and values, with its CSRF token checked.
+type Posted = std::collections::BTreeMap<String, String>;
+
+fn csrf_ok(s: &State, f: &Posted) -> bool {
+    f.get("csrf").is_some_and(|c| same(c, &s.csrf))
+}
+
+/// Whether the project has a network of this name (nothing else is looked up).
+fn known_network(s: &State, network: &str) -> bool {
+    crate::load::networks(&s.project.data).is_ok_and(|n| n.iter().any(|x| x == network))
+}
+
+fn unknown_network(s: &State, network: &str) -> Response {
+    message(
+        s,
+        StatusCode::NOT_FOUND,
+        "Nettverket finnes ikke",
+        &format!("Datamappen har ikke noe nettverk «{network}»."),
+        vec![],
+    )
+}
+
+/// The files a setup wrote, as a leader reads them.
+fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
+    let paths = Paths::new(&s.project);
+    files.iter().map(|f| paths.show(f)).collect::<Vec<_>>().join(", ")
+}
+
+async fn new_network_page(Shared(s): S) -> Response {
+    let form = setup::new_network_form(&s.project, &Default::default(), &[]);
+    page(&s, "new.html", context! { form => v(&form), data_dir => shown_dir(&s) })
+}
+
+async fn new_network(Shared(s): S, Form(f): Form<Posted>) -> Response {
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&s);
+    }
+    let st = s.clone();
+    let posted = f.clone();
+    let made = blocking(move || {
+        let _one = st.writing.lock();
+        setup::new_network(&st.project, &posted)
+    })
+    .await;
+    match made {
+        Some(Ok((folder, year, m))) => {
+            let dir = s.project.data.join(&folder).join(year.to_string());
+            let text = format!(
+                "Nettverket «{folder}» er laget for {year} ({}). Fyll ut planen og møtene: trykk «Planen i Excel» og «Møtene i Excel» under. Radene som står der, er eksempler du skriver over; arket «Slik fyller du ut» forklarer kolonnene. Lagre, og trykk «Bygg dokumentene». Filene ligger i {}.",
+                files_text(&s, &m.written),
+                std::fs::canonicalize(&dir).unwrap_or(dir).display()
+            );
+            back(&s, &format!("/aar/{folder}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
+        }
+        Some(Err(problems)) => {
+            let form = setup::new_network_form(&s.project, &f, &problems);
+            let mut r = page(&s, "new.html", context! { form => v(&form), data_dir => shown_dir(&s) });
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A network's page: its years, a new year, and its settings as a form.
+fn network_response(
+    s: &Arc<State>,
+    network: &str,
+    posted: Option<&Posted>,
+    problems: &[Problem],
+    flash: Option<Flash>,
+) -> Response {
+    let view = setup::network_view(&s.project, network);
+    let form = setup::network_form(&s.project, network, posted, problems);
+    match (view, form) {
+        (Ok(n), Ok(form)) => {
+            let file = Paths::new(&s.project).show(&s.project.data.join(network).join("nettverk.toml"));
+            let mut r =
+                page(s, "network.html", context! { n => v(&n), form => v(&form), flash => v(&flash), file });
+            if !problems.is_empty() {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            r
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            message(s, StatusCode::OK, "Innstillingene kan ikke vises", "", diags(s, &e))
+        }
+    }
+}
+
+async fn network_page(Shared(s): S, Path(network): Path<String>, Query(q): Query<FlashQuery>) -> Response {
+    if !known_network(&s, &network) {
+        return unknown_network(&s, &network);
+    }
+    let flash = q.melding.and_then(|id| s.take_flash(id));
+    let st = s.clone();
+    blocking(move || network_response(&st, &network, None, &[], flash))
+        .await
+        .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&s);
+    }
+    if !known_network(&s, &network) {
+        return unknown_network(&s, &network);
+    }
+    let st = s.clone();
+    let (n, posted) = (network.clone(), f.clone());
+    let saved = blocking(move || {
+        let _one = st.writing.lock();
+        setup::save_network(&st.project, &n, &posted)
+    })
+    .await;
+    match saved {
+        Some(Ok(saved)) => {
+            let text = if saved.changed.is_empty() {
+                format!("Innstillingene for {network} er uendret.")
+            } else {
+                format!("Innstillingene for {network} er lagret i {}.", files_text(&s, &saved.changed))
+            };
+            let paths = Paths::new(&s.project);
+            let details: Vec<DiagView> =
+                saved.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
+            let kind = if details.is_empty() { "ok" } else { "advarsel" };
+            back(&s, &format!("/nettverk/{network}#resultat"), Flash { kind, text, details })
+        }
+        Some(Err(problems)) => {
+            let st = s.clone();
+            let flash = Flash {
+                kind: "feil",
+                text: "Ikke lagret: se feilene ved feltene under.".into(),
+                details: vec![],
+            };
+            blocking(move || network_response(&st, &network, Some(&f), &problems, Some(flash)))
+                .await
+                .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&s);
+    }
+    if !known_network(&s, &network) {
+        return unknown_network(&s, &network);
+    }
+    let Some(year) = f.get("aar").and_then(|y| y.trim().parse::<i32>().ok()) else {
+        let text = format!(
+            "«{}» er ikke et årstall; ingenting er laget.",
+            f.get("aar").cloned().unwrap_or_default()
+        );
+        return back(
+            &s,
+            &format!("/nettverk/{network}#resultat"),
+            Flash { kind: "feil", text, details: vec![] },
+        );
+    };
+    let st = s.clone();
+    let n = network.clone();
+    let made = blocking(move || {
+        let _one = st.writing.lock();
+        setup::new_year(&st.project, &n, year)
+    })
+    .await;
+    match made {
+        Some(Ok(m)) => {
+            let paths = Paths::new(&s.project);
+            let text =
+                format!("{network} {year} er laget: {}. {}", files_text(&s, &m.written), m.next.join(" "));
+            let details = m.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect::<Vec<_>>();
+            let kind = if details.is_empty() { "ok" } else { "advarsel" };
+            back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind, text, details })
+        }
+        Some(Err(e)) => back(
+            &s,
+            &format!("/nettverk/{network}#resultat"),
+            Flash {
+                kind: "feil",
+                text: format!("{network} {year} ble ikke laget; ingenting er endret."),
+                details: diags(&s, &e),
+            },
+        ),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn year_settings_response(
+    s: &Arc<State>,
+    network: &str,
+    year: i32,
+    posted: Option<&Posted>,
+    problems: &[Problem],
+    flash: Option<Flash>,
+) -> Response {
+    match setup::year_form(&s.project, network, year, posted, problems) {
+        Ok(form) => {
+            let file = Paths::new(&s.project)
+                .show(&s.project.data.join(network).join(year.to_string()).join("plan.toml"));
+            let name = setup::network_view(&s.project, network)
+                .map(|n| n.name)
+                .unwrap_or_else(|_| network.to_string());
+            let mut r = page(
+                s,
+                "year_settings.html",
+                context! { network, year, name, file, form => v(&form), flash => v(&flash) },
+            );
+            if !problems.is_empty() {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            r
+        }
+        Err(e) => message(s, StatusCode::OK, "Innstillingene kan ikke vises", "", diags(s, &e)),
+    }
+}
+
+async fn year_settings_page(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Query(q): Query<FlashQuery>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let flash = q.melding.and_then(|id| s.take_flash(id));
+    let st = s.clone();
+    blocking(move || year_settings_response(&st, &network, year, None, &[], flash))
+        .await
+        .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn save_year_settings(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<Posted>,
+) -> Response {
+    if let Some(refused) =
+        posted_to_a_year(&s, f.get("csrf").map(String::as_str).unwrap_or(""), &network, year)
+    {
+        return refused;
+    }
+    let st = s.clone();
+    let (n, posted) = (network.clone(), f.clone());
+    let saved = blocking(move || {
+        let _one = st.writing.lock();
+        setup::save_year(&st.project, &n, year, &posted)
+    })
+    .await;
+    match saved {
+        Some(Ok(saved)) => {
+            let text = if saved.changed.is_empty() {
+                format!("Innstillingene for {network} {year} er uendret.")
+            } else {
+                format!("Innstillingene for {network} {year} er lagret i {}. Trykk «Bygg dokumentene» for å få dem med.", files_text(&s, &saved.changed))
+            };
+            back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
+        }
+        Some(Err(problems)) => {
+            let st = s.clone();
+            let flash = Flash {
+                kind: "feil",
+                text: "Ikke lagret: se feilene ved feltene under.".into(),
+                details: vec![],
+            };
+            blocking(move || year_settings_response(&st, &network, year, Some(&f), &problems, Some(flash)))
+                .await
+                .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn drafts_sent(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let done = blocking(move || {
+        let _one = st.writing.lock();
+        crate::mailing::confirm_drafts(&st.project, &n, year, None)
+    })
+    .await;
+    // The overview is out of date once the ledger changes.
+    if let Ok(mut m) = s.mailings.prepared.lock() {
+        m.remove(&(network.clone(), year));
+    }
+    let to = format!("/utsending/{network}/{year}#resultat");
+    let flash = match done {
+        Some(Ok(c)) if c.drafts.is_empty() => Flash { kind: "ok", text: "Ingen utkast å bekrefte: alle er alt ført som sendt.".into(), details: vec![] },
+        Some(Ok(c)) => Flash {
+            kind: "ok",
+            text: format!(
+                "{network} {year}: {} ført som sendt fra Outlook ({}), til kommunenummer {}. Endres planen etter dette, sendes den som rettet versjon.",
+                crate::diag::count(c.drafts.len(), "utkast", "utkast"),
+                crate::diag::and_list(&c.documents),
+                c.drafts.iter().map(|d| d.kommunenummer.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            details: vec![],
+        },
+        Some(Err(e)) => Flash { kind: "feil", text: "Ingenting er ført som sendt.".into(), details: diags(&s, &e) },
+        None => Flash { kind: "feil", text: "Noe gikk galt.".into(), details: vec![] },
+    };
+    back(&s, &to, flash)
+}
+
+#[derive(Deserialize)]
+struct OpenForm {
+    csrf: String,
+    fil: String,
+}
+
+/// Opens the year's workbook or folder on this machine (Excel, Explorer):
+/// the leader need not know where the files are.
+async fn open_file(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Form(f): Form<OpenForm>,
+) -> Response {
+    if let Some(refused) = posted_to_a_year(&s, &f.csrf, &network, year) {
+        return refused;
+    }
+    let to = format!("/aar/{network}/{year}#resultat");
+    let Some(path) = setup::openable(&s.project, &network, year, &f.fil) else {
+        let text = "Filen finnes ikke (ennå).".to_string();
+        return back(&s, &to, Flash { kind: "feil", text, details: vec![] });
+    };
+    let shown = std::fs::canonicalize(&path).unwrap_or(path.clone()).display().to_string();
+    let flash = match setup::open(&path) {
+        Ok(()) => Flash {
+            kind: "ok",
+            text: format!(
+                "Åpnet {shown}. Lagre og lukk den når du er ferdig, og trykk så «Bygg dokumentene»."
+            ),
+            details: vec![],
+        },
+        Err(e) => Flash { kind: "feil", text: format!("Kunne ikke åpne {shown}."), details: diags(&s, &e) },
+    };
+    back(&s, &to, flash)
 }

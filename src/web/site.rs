@@ -126,7 +126,15 @@ pub struct NetworkSummary {
 /// The front page: every network and year with its errors and warnings
 /// counted, when it was last built and what changed since.
 pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
-    let targets = project.targets(&Selection::default())?;
+    // No data folder yet: no networks (the page offers to make the first).
+    if !project.data.exists() {
+        return Ok(Vec::new());
+    }
+    let networks = crate::load::networks(&project.data)?;
+    let mut targets = Vec::new();
+    for n in &networks {
+        targets.extend(crate::load::years(&project.data, n)?.into_iter().map(|y| (n.clone(), y)));
+    }
     let years: Vec<YearSummary> = targets
         .par_iter()
         .map(|(n, y)| {
@@ -155,17 +163,18 @@ pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
             }
         })
         .collect();
-    let mut out: Vec<NetworkSummary> = Vec::new();
+    let mut out: Vec<NetworkSummary> = networks
+        .iter()
+        .map(|n| {
+            let name =
+                crate::load::read_toml::<crate::model::Profile>(&project.data.join(n).join("nettverk.toml"))
+                    .map(|p| p.name)
+                    .unwrap_or_else(|_| n.clone());
+            NetworkSummary { network: n.clone(), name, years: Vec::new() }
+        })
+        .collect();
     for y in years {
-        if out.last().is_none_or(|n| n.network != y.network) {
-            let name = crate::load::read_toml::<crate::model::Profile>(
-                &project.data.join(&y.network).join("nettverk.toml"),
-            )
-            .map(|p| p.name)
-            .unwrap_or_else(|_| y.network.clone());
-            out.push(NetworkSummary { network: y.network.clone(), name, years: Vec::new() });
-        }
-        if let Some(n) = out.last_mut() {
+        if let Some(n) = out.iter_mut().find(|n| n.network == y.network) {
             n.years.push(y);
         }
     }
@@ -289,7 +298,7 @@ pub fn table_view(project: &Project, t: &Table, diagnostics: &[Diagnostic]) -> R
 /// A row of the plan's outline.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineRow {
-    /// `område 1`, `delmål 2`, `aktivitet`.
+    /// `område 1`, `delmål 2`, `aktivitet`, in the house style's words (Ahus: `mål 2`, `tiltak`).
     pub label: String,
     pub text: String,
     /// 0 for an area, deeper for what lies under it.
@@ -303,7 +312,14 @@ pub fn outline(p: &Prepared) -> Vec<OutlineRow> {
     crate::model::numbered(&p.year.outline)
         .into_iter()
         .map(|n| {
-            let word = n.row.level.as_str();
+            let w = &p.theme.words;
+            let word = match n.row.level {
+                Level::Area => w.omrade.as_str(),
+                Level::Goal => w.mal.as_str(),
+                Level::SubGoal => w.delmal.as_str(),
+                Level::Activity => w.aktivitet.as_str(),
+                other => other.as_str(),
+            };
             let (label, depth) = match n.row.level {
                 Level::Area => (format!("{word} {}", n.nr), 0),
                 Level::SubGoal => (format!("{word} {}", n.nr), 1),
@@ -345,14 +361,37 @@ pub fn built_documents(project: &Project, network: &str, year: i32) -> Vec<FileV
         .collect()
 }
 
+/// Whether a name is a plain file name: no folder, no `..`, not hidden.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':', '\0'])
+        && std::path::Path::new(name).components().count() == 1
+}
+
 /// The bytes of a built file named by the manifest of its year; None for
-/// any other name (no path ever comes from the request).
+/// any other name (no path ever comes from the request). Only a plain file
+/// in the year's folder (no link), holding the bytes the build recorded for
+/// it, is given out: a manifest entry `../../x` or a link in `output/`
+/// reaches nothing outside.
 pub fn built_file(project: &Project, network: &str, year: i32, name: &str) -> Option<Vec<u8>> {
     let dir = year_dir(project, network, year);
-    let note = format!("endringsnotat-{year}.txt");
     let m = manifest::read(&dir)?;
-    let listed = m.made.iter().find(|n| *n == name).cloned().or_else(|| (name == note).then_some(note))?;
-    std::fs::read(dir.join(listed)).ok()
+    let note = name == format!("endringsnotat-{year}.txt");
+    let listed = m.made.iter().any(|n| n == name) || note;
+    if !listed || !plain_name(name) {
+        return None;
+    }
+    let path = dir.join(name);
+    if !std::fs::symlink_metadata(&path).ok()?.file_type().is_file() {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    match m.outputs.get(name) {
+        Some(recorded) => (manifest::sha256(&bytes) == *recorded).then_some(bytes),
+        // The change note is written beside the manifest, not recorded in it.
+        None => note.then_some(bytes),
+    }
 }
 
 /// Every built PDF and DOCX of a year in one zip.
@@ -374,7 +413,19 @@ pub fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let failed = |e: &dyn std::fmt::Display| Error::msg(format!("zip-filen kunne ikke lages: {e}"));
     for (name, bytes) in files {
-        w.start_file(name.as_str(), opts).map_err(|e| failed(&e))?;
+        // An entry's name is a plain file name: nothing unpacks outside its folder.
+        let safe: String = std::path::Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_control() || matches!(c, '\\' | ':') { '_' } else { c })
+            .collect();
+        let safe = safe.trim_start_matches('.').to_string();
+        if safe.is_empty() {
+            return Err(Error::msg(format!("«{name}» er ikke et filnavn")));
+        }
+        w.start_file(safe.as_str(), opts).map_err(|e| failed(&e))?;
         w.write_all(bytes).map_err(|e| failed(&e))?;
     }
     Ok(w.finish().map_err(|e| failed(&e))?.into_inner())
@@ -403,6 +454,16 @@ pub struct YearView {
     pub note: Option<String>,
     /// The change note the last build wrote, if any.
     pub note_file: Option<String>,
+    /// The plan as the house style names it in a sentence: `årsplanen`, `handlingsplanen`.
+    pub plan_word: String,
+    /// The year whose årsrapport a mailing attaches, if any.
+    pub report_year: Option<i32>,
+    /// The recipient register's file (`mottakere.csv` or `mottakere.xlsx`), if there is one.
+    pub recipients_file: Option<String>,
+    /// The plan's PDF as a mailing attaches it (`arsplan-2027.pdf`), when the year can be read.
+    pub plan_pdf: Option<String>,
+    /// The year's data folder, in full (where the workbooks are on this machine).
+    pub folder: String,
 }
 
 /// Everything the year page shows.
@@ -431,14 +492,11 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         Some(m) => changed_since(project, prepared.as_ref().ok(), m),
         None => (Vec::new(), Vec::new()),
     };
-    let note = (!meetings_changed.is_empty()).then(|| {
-        let changes: Vec<manifest::Change> = meetings_changed
-            .iter()
-            .map(|t| manifest::Change { network: network.to_string(), year, text: t.clone() })
-            .collect();
-        let name = profile.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| network.to_string());
-        manifest::note(&name, year, &changes)
-    });
+    // The note a reader would get: the meetings that changed, said as the build's note says them.
+    let note = match (&m, &prepared, meetings_changed.is_empty()) {
+        (Some(m), Ok(p), false) => build::change_note(project, p, m, &m.outputs, &[]).ok().flatten(),
+        _ => None,
+    };
     let note_name = format!("endringsnotat-{year}.txt");
     let note_file = year_dir(project, network, year).join(&note_name).is_file().then_some(note_name);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -458,6 +516,20 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         files_changed,
         note,
         note_file,
+        plan_word: match &prepared {
+            Ok(p) => p.theme.words.document_definite(&p.year.meta.kind),
+            Err(_) => "planen".to_string(),
+        },
+        report_year: crate::mailing::report_year(project, network, year),
+        recipients_file: ["mottakere.xlsx", "mottakere.csv"]
+            .into_iter()
+            .find(|f| project.data.join(network).join(f).is_file())
+            .map(str::to_string),
+        plan_pdf: prepared.as_ref().ok().map(|p| format!("{}.pdf", p.year.stem())),
+        folder: {
+            let d = project.data.join(network).join(year.to_string());
+            std::fs::canonicalize(&d).unwrap_or(d).display().to_string()
+        },
     })
 }
 

@@ -136,7 +136,7 @@ fn unknown_column() {
         &[
             "advarsel: ",
             "moter.csv, rad 1, kolonne G (Temaer)",
-            "kolonnen «Temaer» er ikke en av arsplans",
+            "arsplan bruker ikke kolonnen «Temaer»; den står urørt",
             "mente du «Tema»?",
         ],
     );
@@ -855,4 +855,120 @@ fn a_date_format_that_is_no_pattern_is_an_error() {
         &c.build_fails(),
         &["maler/min/stil.toml", "[dato] tekst = «» kan ikke brukes: datomønsteret er tomt"],
     );
+}
+
+#[test]
+fn a_mistyped_key_in_every_toml_file_is_named_with_a_suggestion() {
+    let cases: [(&str, &str, &str); 4] = [
+        ("nettverk.toml", "helseforetak = ", "helseforetk = "),
+        ("2026/plan.toml", "signatur = ", "sigantur = "),
+        ("2025/rapport.toml", "signatur = ", "signatru = "),
+        ("maler/egen/stil.toml", "", ""),
+    ];
+    for (file, from, to) in cases {
+        let c = Case::of("stavanger", if file.starts_with("2025") { 2025 } else { 2026 });
+        let want = if file.ends_with("stil.toml") {
+            c.write(file, "arv = \"helse-stavanger\"\nskriftstorelse = 12\n");
+            c.edit("nettverk.toml", |t| {
+                let line = t.lines().find(|l| l.starts_with("stil = ")).unwrap().to_string();
+                t.replace(&line, "stil = \"egen\"")
+            });
+            "«skriftstorelse» (mente du «skriftstorrelse»?)".to_string()
+        } else {
+            c.edit(file, |t| t.replacen(from, to, 1));
+            let (bad, good) = (to.trim_end_matches(" = "), from.trim_end_matches(" = "));
+            format!("ukjent felt «{bad}» (mente du «{good}»?)")
+        };
+        let e = c.build_fails();
+        assert_has(&e, &[file.rsplit('/').next().unwrap(), &want]);
+    }
+    // arsplan.toml, the project's own settings.
+    let c = Case::new();
+    std::fs::write(c.dir.path().join("arsplan.toml"), "utdatta = \"ut\"\n").unwrap();
+    let (code, e) = c.run(&[]);
+    assert_eq!(code, Some(1), "{e}");
+    assert_has(&e, &["arsplan.toml", "ukjent felt «utdatta» (mente du «utdata»?)"]);
+}
+
+#[test]
+fn maler_pointing_at_a_file_is_refused() {
+    let c = Case::new();
+    let o = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+        .current_dir(c.dir.path())
+        .arg("--maler")
+        .arg(c.file("nettverk.toml"))
+        .args(["build", "--network", "stavanger"])
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert_has(&e, &["--maler", "er en fil, ikke en mappe", "hjelp:"]);
+}
+
+/// A table file as a workbook (sheet `sheet`), every cell text but those
+/// `cell` writes otherwise.
+fn as_workbook(
+    csv: &std::path::Path,
+    sheet: &str,
+    cell: impl Fn(&mut rust_xlsxwriter::Worksheet, u32, u16, &str) -> bool,
+) -> Vec<u8> {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, line) in text.lines().enumerate() {
+        for (c, v) in line.split(';').enumerate() {
+            if !cell(ws, r as u32, c as u16, v) && !v.is_empty() {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn stray_cells_far_away_in_a_workbook_are_left_out_with_a_warning() {
+    let c = Case::new();
+    let csv = c.file("2026/moter.csv");
+    // The table, and stray values at XFD1048576 and at row 1,000,000.
+    let book = as_workbook(&csv, "Møter", |ws, r, c, _| {
+        if (r, c) == (1, 0) {
+            ws.write_string(1_048_575, 16_383, "glemt").unwrap();
+            ws.write_number(999_999, 2, 7).unwrap();
+        }
+        false
+    });
+    std::fs::remove_file(&csv).unwrap();
+    c.write("2026/moter.xlsx", &book);
+    let started = std::time::Instant::now();
+    let e = c.build_warns();
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_has(
+        &e,
+        &[
+            "moter.xlsx [ark Møter], rad 1000000",
+            "ligger langt utenfor tabellen og er ikke lest",
+            "(og 1 celler til)",
+        ],
+    );
+}
+
+#[test]
+fn a_number_in_the_innsatsomrader_column_of_a_workbook_is_refused() {
+    let c = Case::new();
+    let csv = c.file("2026/plan.csv");
+    let header = std::fs::read_to_string(&csv).unwrap().lines().next().unwrap().to_string();
+    let col = header.split(';').position(|h| h == "Innsatsområder").unwrap() as u16;
+    let book = as_workbook(&csv, "Plan", |ws, r, c, v| {
+        if c == col && r > 0 && v == "2.6" {
+            // Typed «2,10» in Norwegian Excel: the number 2.1, shown as General.
+            ws.write_number(r, c, 2.1).unwrap();
+            return true;
+        }
+        false
+    });
+    std::fs::remove_file(&csv).unwrap();
+    c.write("2026/plan.xlsx", &book);
+    let e = c.build_fails();
+    assert_has(&e, &["plan.xlsx [ark Plan]", "«2.1» er lagret som et tall", "velg formatet Tekst"]);
 }

@@ -91,7 +91,12 @@ fn a_moved_date_is_reported_with_the_files_it_touches_and_a_note() {
     );
     let note =
         std::fs::read_to_string(dir.path().join("output/stavanger/2026/endringsnotat-2026.txt")).unwrap();
-    assert!(note.contains("- Sandnes + SUS: 16. april → 23. april"), "{note}");
+    assert!(
+        note.contains(
+            "- Nettverksmøte for Sandnes + SUS er flyttet fra torsdag 16. april til torsdag 23. april"
+        ),
+        "{note}"
+    );
     let plan = common::docx_text(
         &std::fs::read(dir.path().join("output/stavanger/2026/arsplan-2026.docx")).unwrap(),
     );

@@ -225,3 +225,193 @@ fn a_failure_while_renaming_puts_the_old_files_back() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
 }
+
+/// An exFAT file system (as on a USB stick) mounted through FUSE on a loop
+/// device: it refuses hard links. Unmounted and detached when dropped.
+struct ExFat {
+    mnt: PathBuf,
+    loop_dev: String,
+}
+
+impl ExFat {
+    fn mount(dir: &Path) -> ExFat {
+        let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+        assert!(root, "this test mounts a file system and needs root (CI runs as root)");
+        common::need("which", &["mkfs.exfat", "mount.exfat-fuse", "losetup"]);
+        let img = dir.join("minnepinne.img");
+        std::fs::File::create(&img).unwrap().set_len(96 << 20).unwrap();
+        let o = Command::new("mkfs.exfat").arg(&img).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new("losetup").args(["-f", "--show"]).arg(&img).output().unwrap();
+        assert!(o.status.success(), "losetup: {}", String::from_utf8_lossy(&o.stderr));
+        let loop_dev = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let mnt = dir.join("minnepinne");
+        std::fs::create_dir_all(&mnt).unwrap();
+        let o = Command::new("mount.exfat-fuse").arg(&loop_dev).arg(&mnt).output().unwrap();
+        assert!(o.status.success(), "mount.exfat-fuse: {}", String::from_utf8_lossy(&o.stderr));
+        ExFat { mnt, loop_dev }
+    }
+}
+
+impl Drop for ExFat {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.mnt).status();
+        let _ = Command::new("losetup").arg("-d").arg(&self.loop_dev).status();
+    }
+}
+
+#[test]
+#[ignore = "needs root, a loop device, exfat-fuse and exfatprogs"]
+fn on_a_file_system_without_hard_links_a_hand_edited_document_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let fs = ExFat::mount(dir.path());
+    let a = fs.mnt.join("a");
+    std::fs::write(&a, b"x").unwrap();
+    assert!(std::fs::hard_link(&a, fs.mnt.join("b")).is_err(), "exFAT refuses hard links");
+    let project = fs.mnt.join("prosjekt");
+    common::copy_examples(&project.join("data"), &["stavanger"]);
+    let out = project.join("output");
+    ok(&build(&project, &out));
+    let docx = out.join("stavanger/2026/arsplan-2026.docx");
+    std::fs::write(&docx, b"edited by hand").unwrap();
+    // The date moved from the page (an edit on exFAT too), then a build.
+    let p = common::with_data(project.join("data"), &out);
+    let csv = project.join("data/stavanger/2026/moter.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let row = text.lines().position(|l| l.starts_with("fagdag;")).unwrap() + 1;
+    let sha = arsplan::manifest::sha256(text.as_bytes());
+    arsplan::edit::meeting(&p, "stavanger", 2026, row, "Dato", "19.11.2026", &sha).unwrap();
+    assert!(std::fs::read_to_string(&csv).unwrap().contains("fagdag;19.11.2026"));
+    let o = build(&project, &out);
+    ok(&o);
+    let said = String::from_utf8_lossy(&o.stderr).to_string() + &String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("arsplan-2026.docx var endret etter at arsplan laget den"), "{said}");
+    let kept: Vec<PathBuf> = std::fs::read_dir(docx.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("(redigert "))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), b"edited by hand");
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    let temps: Vec<_> = files(&out)
+        .into_keys()
+        .chain(files(&project.join("data")).into_keys())
+        .filter(|p| is_temp(p))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
+
+#[test]
+fn a_build_killed_at_every_step_of_writing_leaves_every_file_old_or_new_and_loses_none() {
+    use std::io::BufRead;
+    let dir = project();
+    let out = dir.path().join("output");
+    ok(&build(dir.path(), &out));
+    let old = files(&out);
+    second_version(dir.path());
+    ok(&build(dir.path(), &out));
+    let new = files(&out);
+    let old_pdf = &old[Path::new("stavanger/2026/arsplan-2026.pdf")];
+    for step in ["publish:staged", "publish:renamed-one", "publish:renamed"] {
+        restore(&out, &old);
+        let mut child = command(dir.path(), &out)
+            .env("ARSPLAN_TEST_STOP", step)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let reached = err.lines().any(|l| l.is_ok_and(|l| l.contains(&format!("arsplan-test-stop: {step}"))));
+        assert!(reached, "{step} was reached");
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = files(&out);
+        let (mut olds, mut news) = (0, 0);
+        for (p, bytes) in &now {
+            if is_temp(p) {
+                continue;
+            }
+            let (o, n) = (old.get(p), new.get(p));
+            assert!(o == Some(bytes) || n == Some(bytes), "{step}: {} is neither old nor new", p.display());
+            olds += usize::from(o == Some(bytes) && n != Some(bytes));
+            news += usize::from(n == Some(bytes) && o != Some(bytes));
+        }
+        for p in old.keys() {
+            assert!(now.contains_key(p), "{step}: {} disappeared", p.display());
+        }
+        eprintln!("{step}: {olds} files old, {news} new");
+        // The next build finishes the job: no temporary file, the new files,
+        // and the old document kept (among the earlier versions).
+        ok(&build(dir.path(), &out));
+        let after = files(&out);
+        assert!(after.keys().all(|p| !is_temp(p)), "{step}: temporary files left");
+        assert_eq!(after, new, "{step}");
+        let kept = std::fs::read_dir(out.join("stavanger/2026/tidligere"))
+            .map(|d| d.filter_map(|e| std::fs::read(e.unwrap().path()).ok()).any(|b| b == *old_pdf))
+            .unwrap_or(false);
+        assert!(kept || step == "publish:staged", "{step}: the old PDF is kept in tidligere/");
+    }
+}
+
+/// A tmpfs of `size` mounted in `dir`, unmounted when dropped.
+fn tmpfs(dir: &Path, size: &str) -> Mounted {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    assert!(root, "this test mounts a tmpfs and needs root (CI runs as root)");
+    let mnt = dir.join("disk");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(st.success(), "mount -t tmpfs failed");
+    Mounted(mnt)
+}
+
+/// The fagdag's row and the moter.csv of a project under `root`, and a
+/// project reading it.
+fn edit_setup(root: &Path) -> (arsplan::Project, PathBuf, usize, String) {
+    common::copy_examples(&root.join("data"), &["stavanger"]);
+    let p = common::with_data(root.join("data"), root.join("output"));
+    let csv = root.join("data/stavanger/2026/moter.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let row = text.lines().position(|l| l.starts_with("fagdag;")).unwrap() + 1;
+    (p, csv, row, arsplan::manifest::sha256(text.as_bytes()))
+}
+
+#[test]
+#[ignore = "needs root to mount a tmpfs"]
+fn an_edit_on_a_full_disk_or_a_read_only_folder_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = tmpfs(dir.path(), "8m");
+    let (p, csv, row, sha) = edit_setup(&disk.0);
+    let before = std::fs::read(&csv).unwrap();
+    let free = || {
+        let o = Command::new("df").args(["--output=avail", "-B1"]).arg(&disk.0).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).lines().nth(1).unwrap().trim().parse::<u64>().unwrap()
+    };
+    let filler = disk.0.join("fyll");
+    std::fs::write(&filler, vec![0u8; free() as usize]).unwrap();
+    let r = arsplan::edit::meeting(&p, "stavanger", 2026, row, "Tema", &"Etikk ".repeat(1000), &sha);
+    let e = format!("{r:?}");
+    assert!(matches!(r, Err(arsplan::edit::Refused::Failed(_))), "{e}");
+    assert!(e.contains("disken er full") && e.contains("filen er ikke endret"), "{e}");
+    assert_eq!(std::fs::read(&csv).unwrap(), before);
+    let temps: Vec<_> = files(&disk.0.join("data")).into_keys().filter(|p| is_temp(p)).collect();
+    assert!(temps.is_empty(), "{temps:?}");
+    std::fs::remove_file(&filler).unwrap();
+    // Read-only: the folder's file system mounted read-only.
+    let st = Command::new("mount").args(["-o", "remount,ro"]).arg(&disk.0).status().unwrap();
+    assert!(st.success());
+    let r = arsplan::edit::meeting(&p, "stavanger", 2026, row, "Dato", "19.11.2026", &sha);
+    let e = format!("{r:?}");
+    assert!(matches!(r, Err(arsplan::edit::Refused::Failed(_))), "{e}");
+    assert!(e.contains("skrivebeskyttet") && e.contains("filen er ikke endret"), "{e}");
+    assert_eq!(std::fs::read(&csv).unwrap(), before);
+    // A build reads a read-only data folder and writes its output elsewhere.
+    let out = dir.path().join("output");
+    let o = command(&disk.0, &out).output().unwrap();
+    ok(&o);
+    assert!(out.join("stavanger/2026/arsplan-2026.pdf").is_file());
+}

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The binary copied into a fresh folder, away from the repository and its templates.
-struct Alone {
+pub struct Alone {
     dir: tempfile::TempDir,
-    exe: PathBuf,
+    pub exe: PathBuf,
 }
 
 impl Alone {
-    fn new() -> Alone {
+    pub fn new() -> Alone {
         let dir = tempfile::tempdir().unwrap();
         let exe = dir.path().join("bin").join("arsplan");
         std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
@@ -21,25 +21,55 @@ impl Alone {
         Alone { dir, exe }
     }
 
-    fn root(&self) -> PathBuf {
+    pub fn root(&self) -> PathBuf {
         self.dir.path().join("prosjekt")
     }
 
-    fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+        self.run_with(cwd, args, None)
+    }
+
+    /// Runs the program with `input` on its standard input (none: an empty one).
+    pub fn run_with(&self, cwd: &Path, args: &[&str], input: Option<&str>) -> Output {
         // A test thread that forks while the copy is still open for writing
         // makes exec fail with ETXTBSY for a moment: try again.
         for _ in 0..50 {
-            match Command::new(&self.exe).current_dir(cwd).args(args).output() {
+            let spawned = Command::new(&self.exe)
+                .current_dir(cwd)
+                .args(args)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn();
+            match spawned {
                 Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
                     std::thread::sleep(std::time::Duration::from_millis(50))
                 }
-                other => return other.unwrap(),
+                Ok(mut child) => {
+                    let mut stdin = child.stdin.take().unwrap();
+                    let text = input.unwrap_or("").to_string();
+                    let writer = std::thread::spawn(move || {
+                        let _ = std::io::Write::write_all(&mut stdin, text.as_bytes());
+                    });
+                    let out = child.wait_with_output().unwrap();
+                    writer.join().unwrap();
+                    return out;
+                }
+                Err(e) => panic!("{e}"),
             }
         }
         panic!("{} stayed busy", self.exe.display())
     }
 
-    fn ok(&self, cwd: &Path, args: &[&str]) -> String {
+    /// Like [`Self::run_with`], and it must succeed: stdout and stderr.
+    pub fn ok_with(&self, cwd: &Path, args: &[&str], input: &str) -> String {
+        let o = self.run_with(cwd, args, Some(input));
+        let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(o.status.success(), "arsplan {args:?}:\n{out}\n{err}");
+        format!("{out}{err}")
+    }
+
+    pub fn ok(&self, cwd: &Path, args: &[&str]) -> String {
         let o = self.run_in(cwd, args);
         let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
         assert!(o.status.success(), "arsplan {args:?}:\n{out}\n{err}");
@@ -56,8 +86,16 @@ fn the_binary_alone_starts_a_project_and_builds_it() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("fant ingen arsplan-prosjektmappe") && err.contains("arsplan ny eksempel"), "{err}");
-    a.ok(&root, &["ny", "eksempel"]);
+    // The examples get a project folder of their own, beside nothing of hers.
+    let said = a.ok(&root, &["ny", "eksempel"]);
+    assert!(said.contains("arsplan-eksempel") && said.contains("egen mappe"), "{said}");
+    assert!(!root.join("data").exists(), "nothing of the examples in the folder it ran in");
+    let root = root.join("arsplan-eksempel");
     assert!(root.join("arsplan.toml").is_file() && root.join("data/stavanger/2026/moter.csv").is_file());
+    assert!(
+        std::fs::read_to_string(root.join("data/README.md")).unwrap().contains("Slik"),
+        "the data's guide is Norwegian"
+    );
     a.ok(&root, &["build", "--network", "stavanger", "--year", "2026"]);
     let pdf = std::fs::read(root.join("output/stavanger/2026/arsplan-2026.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
@@ -65,8 +103,11 @@ fn the_binary_alone_starts_a_project_and_builds_it() {
     let sub = root.join("data/stavanger/2026");
     let out = a.ok(&sub, &["build", "--network", "stavanger", "--year", "2026", "--alle"]);
     assert!(out.contains("uendret") && out.contains("arsplan-2026.pdf"), "{out}");
-    // Running it again writes nothing new over the example data.
+    // Running it again (here, or in the folder above) writes nothing new over the example data.
     let again = a.ok(&root, &["ny", "eksempel"]);
+    assert!(again.contains("finnes allerede"), "{again}");
+    assert!(!root.join("arsplan-eksempel").exists());
+    let again = a.ok(&a.root(), &["ny", "eksempel"]);
     assert!(again.contains("finnes allerede"), "{again}");
 }
 
@@ -112,8 +153,8 @@ fn workbooks_arsplan_writes_are_made_for_people() {
 
 /// The Stavanger example with a meeting on a day whose twin next year is a public holiday.
 fn example_with_holiday_twin(a: &Alone) -> PathBuf {
-    let root = a.root();
-    a.ok(&root, &["ny", "eksempel"]);
+    a.ok(&a.root(), &["ny", "eksempel"]);
+    let root = a.root().join("arsplan-eksempel");
     let moter = root.join("data/stavanger/2026/moter.csv");
     let text = std::fs::read_to_string(&moter).unwrap();
     // Thursday 30 April 2026 (week 18) → Thursday of week 18 in 2027: Kristi himmelfartsdag.
@@ -165,16 +206,19 @@ fn the_command_line_helps_in_norwegian() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("mente du «--format»?"));
     let help = a.ok(&root, &["hjelp", "build"]);
     assert!(
-        help.contains("Bruk: arsplan build") && help.contains("Eksempler:") && !help.contains("Print help"),
+        help.contains("Bruk: arsplan bygg") && help.contains("Eksempler:") && !help.contains("Print help"),
         "{help}"
     );
-    for cmd in ["build", "check", "watch", "send", "trekk", "ny", "fullforing"] {
+    for cmd in
+        ["build", "check", "watch", "send", "trekk", "ny", "fullforing", "bygg", "sjekk", "følg", "nettside"]
+    {
         let h = a.ok(&root, &["hjelp", cmd]);
         assert!(h.contains("Eksempel:") || h.contains("Eksempler:"), "an example in the help of {cmd}: {h}");
     }
     let bash = a.ok(&root, &["fullforing", "bash"]);
     assert!(bash.contains("_arsplan()") && bash.contains("ny"));
     a.ok(&root, &["ny", "eksempel"]);
+    let root = root.join("arsplan-eksempel");
     // -q says nothing when all is well; --format is not case sensitive; --år is --year.
     let quiet = a.ok(&root, &["-q", "build", "--network", "bergen", "--år", "2025", "--format", "PDF"]);
     assert!(quiet.trim().is_empty(), "{quiet}");
@@ -182,11 +226,12 @@ fn the_command_line_helps_in_norwegian() {
     assert!(check.contains("ingen feil (") && !check.contains("1 advarsler"), "{check}");
 }
 
-/// A project with the example data, run from its folder.
+/// A project with the example data (`ny eksempel` makes it in its own
+/// folder), run from its folder.
 fn examples() -> (Alone, PathBuf) {
     let a = Alone::new();
-    let root = a.root();
-    a.ok(&root, &["ny", "eksempel"]);
+    a.ok(&a.root(), &["ny", "eksempel"]);
+    let root = a.root().join("arsplan-eksempel");
     (a, root)
 }
 
@@ -305,7 +350,12 @@ fn a_column_of_ones_own_is_a_warning_and_reaches_the_templates() {
     let p = std::fs::read_to_string(&plan).unwrap() + "blokk;notater;;\n";
     std::fs::write(&plan, p).unwrap();
     let said = a.ok(&root, &["build", "--network", "stavanger", "--year", "2026"]);
-    assert!(said.contains("advarsel:") && said.contains("kolonnen «Notat» er ikke en av arsplans"), "{said}");
+    // Plain words: what arsplan does with the column, not how.
+    assert!(
+        said.contains("advarsel:") && said.contains("arsplan bruker ikke kolonnen «Notat»; den står urørt"),
+        "{said}"
+    );
+    assert!(!said.contains("ekstra") && !said.contains("er ikke en av arsplans"), "{said}");
     let docx = std::fs::read(root.join("output/stavanger/2026/arsplan-2026.docx")).unwrap();
     let text = crate::common::docx_text(&docx);
     assert!(text.contains("Notat til Årlig fagdag: Husk lunsj"), "{text}");

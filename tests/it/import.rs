@@ -130,7 +130,11 @@ fn every_example_year_comes_back_from_the_docx_arsplan_made() {
         let render =
             |r: &TextRenderer, v: &[String]| v.iter().map(|s| r.render(s, &loc).unwrap()).collect::<Vec<_>>();
         let (a, b) = (&original.year.profile, &back.year.profile);
-        assert_eq!((&b.cover, &b.motto, &b.builds_on), (&a.cover, &a.motto, &a.builds_on), "{what}: cover");
+        // What the plan builds on: the year's own list (plan.toml) where it has one.
+        let builds_on =
+            |p: &arsplan::Prepared| p.year.meta.builds_on.clone().unwrap_or(p.year.profile.builds_on.clone());
+        assert_eq!((&b.cover, &b.motto), (&a.cover, &a.motto), "{what}: cover");
+        assert_eq!(render(&r1, &builds_on(&back)), render(&r0, &builds_on(&original)), "{what}: bygger på");
         assert_eq!((&b.aim, &b.hallmarks), (&a.aim, &a.hallmarks), "{what}: aim");
         if original.year.outline.iter().any(|r| r.text == "nettverksgrupper") {
             assert_eq!(b.groups, a.groups, "{what}: groups");
@@ -490,7 +494,8 @@ fn what_is_not_a_word_plan_is_refused_in_norwegian_and_nothing_is_written() {
 /// `arsplan serve` on a project folder: its port, cookie and CSRF token.
 struct Serve {
     child: std::process::Child,
-    port: u16,
+    /// `ip:port`: a random address of 127.0.0.0/8.
+    host: String,
     cookie: String,
 }
 
@@ -509,19 +514,18 @@ impl Serve {
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let rest = line.trim().split("http://127.0.0.1:").nth(1).unwrap().to_string();
-        let (port, token) = rest.split_once("/?token=").unwrap();
-        let port: u16 = port.parse().unwrap();
-        Serve { child, port, cookie: format!("arsplan_{port}={token}") }
+        let rest = line.trim().split("http://").nth(1).unwrap().to_string();
+        let (host, token) = rest.split_once("/?token=").unwrap();
+        let port = host.rsplit_once(':').unwrap().1;
+        Serve { child, host: host.to_string(), cookie: format!("arsplan_{port}={token}") }
     }
 
     /// One request; `body` with its content type.
     fn send(&self, method: &str, path: &str, body: Option<(&str, &[u8])>, cookie: bool) -> (u16, String) {
         use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut s = std::net::TcpStream::connect(&self.host).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(120))).unwrap();
-        let mut head =
-            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", self.port);
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.host);
         if cookie {
             head.push_str(&format!("Cookie: {}\r\n", self.cookie));
         }

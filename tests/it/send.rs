@@ -102,7 +102,7 @@ print('ID', m['Message-ID'])
 print('DATE', m['Date'])
 print('X-UNSENT', m['X-Unsent'])
 for p in m.iter_attachments():
-    data = p.get_content()
+    data = p.get_payload(decode=True)
     print('ATTACHMENT', p.get_filename(), p.get_content_type(), p['Content-Transfer-Encoding'], data[:5])
     if len(sys.argv) > 2:
         open(os.path.join(sys.argv[2], p.get_filename()), 'wb').write(data)
@@ -159,9 +159,10 @@ fn dry_run_builds_first_and_writes_one_standard_message_and_letter_per_municipal
     assert!(!raw.contains("X-Unsent"), "a dry-run message is no draft");
     // Date: the moment the message was written, not the plan's date (15 January 2026).
     dated_between(&raw, before, after);
-    // The first letter carries the plan's date.
+    // The first letter is dated the day it is written, not the plan's date.
+    let (today, _) = today_in_norway();
     assert!(
-        letter(dir.path(), "1119").contains("15. januar 2026\nstavanger/2026/1119"),
+        letter(dir.path(), "1119").contains(&format!("{today}\nstavanger/2026/1119")),
         "{}",
         letter(dir.path(), "1119")
     );
@@ -271,6 +272,12 @@ fn send_attaches_exactly_what_build_wrote_also_after_a_moved_date() {
             == std::fs::read(utsending(sent.path()).join("folgebrev-1103.pdf")).unwrap(),
         "letter attachment"
     );
+    assert!(m.contains("ATTACHMENT kalender-2026.ics text/calendar"), "{m}");
+    assert!(
+        std::fs::read(saved.path().join("kalender-2026.ics")).unwrap()
+            == std::fs::read(out.join("2026/kalender-2026.ics")).unwrap(),
+        "calendar attachment"
+    );
 }
 
 #[test]
@@ -299,12 +306,14 @@ fn early_dates_work() {
     let raw = std::fs::read_to_string(utsending(dir.path()).join("1101.eml")).unwrap();
     dated_between(&raw, SystemTime::now() - Duration::from_secs(600), SystemTime::now());
 
+    // A plan dated before 1970 is sent with a letter of today.
     let dir = project_dir();
     edit(&dir.path().join("data/stavanger/2026/plan.toml"), "dato = 2026-01-15", "dato = 1969-01-15");
     let out = arsplan(dir.path(), &["send", "--network", "stavanger", "--year", "2026"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let today = arsplan::dates::format(arsplan::dates::oslo(SystemTime::now()).date_naive(), "d. MMMM yyyy");
     assert!(
-        letter(dir.path(), "1101").contains("15. januar 1969\nstavanger/2026/1101"),
+        letter(dir.path(), "1101").contains(&format!("{today}\nstavanger/2026/1101")),
         "{}",
         letter(dir.path(), "1101")
     );
@@ -345,8 +354,10 @@ for r in rows:
     let s = text(&out.stdout);
     assert!(s.starts_with("16 [7]\n"), "16 rows of 7 cells:\n{s}");
     assert!(s.contains("Kommunenummer|Kommune|Postmottak|Verifisert|Vedlegg|Brevdato|Status"), "{s}");
+    let (_, iso) = today_in_norway();
+    let today = format!("{}.{}.{}", &iso[8..10], &iso[5..7], &iso[..4]);
     assert!(
-        s.contains("1119|Hå; Nærbø \"sør\"|postmottak@ha.kommune.example|nei|folgebrev-1119.pdf + arsplan-2026.pdf + arsrapport-2025.pdf|15.01.2026|hoppes over"),
+        s.contains(&format!("1119|Hå; Nærbø \"sør\"|postmottak@ha.kommune.example|nei|folgebrev-1119.pdf + arsplan-2026.pdf + arsrapport-2025.pdf + kalender-2026.ics|{today}|hoppes over")),
         "{s}"
     );
 }
@@ -461,7 +472,7 @@ fn a_dropped_connection_is_resumed_and_every_recipient_gets_exactly_one_message(
     let err = text(&first.stderr);
     assert_eq!(first.status.code(), Some(1), "the dropped connection fails the run: {err}");
     assert!(text(&first.stdout)
-        .contains("Sender til 5 mottakere (1 uverifisert hoppes over). Fortsette? [j/N] ja (--ja)"));
+        .contains("Sender til 5 mottakere (1 uverifisert hoppes over): stavanger 2026, følgebrev med arsplan-2026.pdf, arsrapport-2025.pdf og kalender-2026.ics. Fortsette? [j/N] ja (--ja)"));
     assert!(err.contains("feilet") && err.contains("2 meldinger ble sendt før feilen"), "{err}");
     assert!(err.contains("Kjør samme kommando igjen"), "{err}");
     assert_eq!(server.messages().len(), 2);
@@ -569,11 +580,12 @@ fn unverified_addresses_are_refused_unless_asked() {
     let server = Server::start(&maildir, Opts::default());
     let out = send(dir.path(), server.port, &[]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("Sender til 1 mottaker (2 uverifiserte hoppes over). Fortsette?"));
+    assert!(text(&out.stdout)
+        .contains("Sender til 1 mottaker (2 uverifiserte hoppes over): stavanger 2026, følgebrev med"));
     assert_eq!(server.messages().len(), 1);
     let out = send(dir.path(), server.port, &["--ta-med-uverifiserte"]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("Sender til 2 mottakere. Fortsette?"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Sender til 2 mottakere: stavanger 2026, følgebrev med arsplan-2026.pdf, arsrapport-2025.pdf og kalender-2026.ics. Fortsette?"), "{}", text(&out.stdout));
     assert_eq!(server.messages().len(), 3);
 }
 
@@ -626,7 +638,7 @@ fn sending_asks_first_and_without_a_terminal_or_a_yes_sends_nothing() {
     let out = answering(dir.path(), "n", &args);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("Sender til 2 mottakere (1 uverifisert hoppes over). Fortsette? [j/N]"), "{err}");
+    assert!(err.contains("Sender til 2 mottakere (1 uverifisert hoppes over): stavanger 2026, følgebrev med arsplan-2026.pdf, arsrapport-2025.pdf og kalender-2026.ics. Fortsette? [j/N]"), "{err}");
     assert!(err.contains("Avbrutt: ingenting er sendt."), "{err}");
     assert!(server.messages().is_empty());
 
@@ -745,9 +757,13 @@ fn a_correction_is_dated_today_and_says_what_changed_in_plain_words() {
         assert!(corrected.contains(line), "«{line}» in:\n{corrected}");
     }
     assert!(!corrected.contains("Oppdatert dokument: ÅRSRAPPORT"), "the report did not change:\n{corrected}");
-    // The first letter to the newly verified municipality keeps the plan's date.
+    // The first letter to the newly verified municipality: dated today, no correction.
     let first = letter(dir.path(), "1103");
-    assert!(dated(&first, "15. januar 2026", "1103") && !first.contains("rettet versjon"), "{first}");
+    assert!(
+        (dated(&first, &today_before, "1103") || dated(&first, &today_after, "1103"))
+            && !first.contains("rettet versjon"),
+        "{first}"
+    );
 
     // The message a municipality reads: the change note, and none of our file names.
     let m = parse_eml(&utsending(dir.path()).join("1101.eml"), None);
@@ -757,10 +773,13 @@ fn a_correction_is_dated_today_and_says_what_changed_in_plain_words() {
     // The letter's date and reference each after its heading, not the headings then the values.
     assert!(body.contains("Vår referanse: stavanger/2026/1101"), "{body}");
     assert!(body.contains("Dato: ") && !body.contains("Dato Vår referanse"), "{body}");
-    for internal in [".ics", ".svg", "manifest", "berører", "moter.csv"] {
+    for internal in [".svg", "manifest", "berører", "moter.csv", "kalender-2026-"] {
         assert!(!body.contains(internal), "«{internal}» in the body: {body}");
         assert!(!corrected.contains(internal), "«{internal}» in the letter: {corrected}");
     }
+    // The one calendar file named is the attached one, in the list of attachments.
+    assert_eq!(corrected.matches(".ics").count(), 1, "{corrected}");
+    assert!(corrected.contains("Kalender med møtene i 2026 (kalender-2026.ics)"), "{corrected}");
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost, by the openssl CLI.
@@ -903,6 +922,12 @@ fn a_bad_certificate_file_is_refused_before_anything_is_built() {
 
 fn recipient_error(edit: impl Fn(String) -> String, expected: &[&str]) {
     let dir = project_dir();
+    // Built before; then a date moves, so a build would change the output.
+    let built = arsplan(dir.path(), &["build", "--network", "stavanger", "--year", "2026"]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let output = dir.path().join("output");
+    let before = files(&output);
+    move_fagdag(dir.path());
     let p = dir.path().join("data/stavanger/mottakere.csv");
     let t = std::fs::read_to_string(&p).unwrap();
     let new = edit(t.clone());
@@ -916,6 +941,15 @@ fn recipient_error(edit: impl Fn(String) -> String, expected: &[&str]) {
     }
     assert!(err.contains("ingen følgebrev eller e-poster er skrevet, og ingenting er sendt"), "{err}");
     assert!(!utsending(dir.path()).exists(), "nothing written");
+    assert!(files(&output) == before, "every earlier output file as it was, manifest.json included");
+}
+
+#[test]
+fn a_kommunenummer_with_a_path_is_refused() {
+    recipient_error(
+        |t| t.replace("1119;Hå;", "../1119;Hå;"),
+        &["mottakere.csv, rad 8, kolonne A (Kommunenummer)"],
+    );
 }
 
 #[test]

@@ -301,3 +301,35 @@ fn watch_follows_a_fix_in_a_file_the_failed_build_never_got_to_read() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn watch_keeps_a_file_saved_during_its_first_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy(dir.path());
+    let moter = dir.path().join("data/stavanger/2025/moter.csv");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let sel = arsplan::Selection { networks: vec!["stavanger".into()], years: vec![2025, 2026] };
+        let opts = arsplan::BuildOptions::formats(&["pdf"]);
+        let mut saved = false;
+        let r = arsplan::watch::run(&p, &sel, &opts, Some(1), &mut |e| {
+            // 2025 is built; while 2026 is being built, its file is saved.
+            if let arsplan::watch::Event::Built { year: 2025, .. } = e {
+                if !saved {
+                    saved = true;
+                    let t = std::fs::read_to_string(&moter).unwrap();
+                    let first = t.lines().nth(1).unwrap().split(';').nth(1).unwrap().to_string();
+                    std::fs::write(&moter, t.replacen(&first, "14.11.2025", 1)).unwrap();
+                }
+            }
+            if let arsplan::watch::Event::Changed(files) = e {
+                let _ = tx.send(files);
+            }
+        });
+        r.unwrap();
+    });
+    let changed = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the save during the first builds is seen");
+    assert!(changed.iter().any(|f| f.contains("2025/moter.csv")), "{changed:?}");
+}
