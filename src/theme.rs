@@ -82,6 +82,13 @@ pub struct Theme {
     /// What a mailing to the municipalities attaches beside the documents.
     #[serde(rename = "utsending", default)]
     pub sending: Sending,
+    /// Where the årshjul goes in the årsplan: on a page of its own (`"side"`),
+    /// or only in its own file (`"ingen"`, the default).
+    #[serde(rename = "arshjul", default)]
+    pub wheel: WheelPlace,
+    /// Typographic choices: hyphenation, words that stay on one line.
+    #[serde(rename = "typografi", default)]
+    pub typography: Typography,
     /// Anything else the templates may read as `stil.ekstra.*`.
     #[serde(rename = "ekstra", default)]
     pub extra: BTreeMap<String, toml::Value>,
@@ -199,6 +206,33 @@ fn yes() -> bool {
     true
 }
 
+/// Where a house style puts the årshjul in the årsplan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum WheelPlace {
+    /// Only as `arshjul-<år>.svg` (and where a plan row `blokk;arshjul` asks).
+    #[default]
+    #[serde(rename = "ingen")]
+    None,
+    /// On a page of its own at the end of the årsplan.
+    #[serde(rename = "side")]
+    Page,
+}
+
+/// Typographic choices of a house style (`[typografi]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Typography {
+    /// Hyphenate body text (Word's automatic hyphenation); off by default, as
+    /// in Word. Table cells, titles, headings, names, dates and numbers are
+    /// never hyphenated.
+    #[serde(rename = "orddeling", default)]
+    pub hyphenate: bool,
+    /// Names and phrases that are never broken across lines («Helse Vest»,
+    /// «Meld. St.»): their spaces become no-break spaces wherever they appear.
+    #[serde(rename = "hold_sammen", default)]
+    pub keep_together: Vec<String>,
+}
+
 /// Wording arsplan writes itself; the base style (`felles`) has every value.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -261,6 +295,13 @@ pub struct ParaStyle {
     /// Keep on the same page as what follows (captions, labels).
     #[serde(rename = "hold_med_neste", default)]
     pub keep_with_next: bool,
+    /// Keep the paragraphs of a group in this style on one page (a signature).
+    #[serde(rename = "hold_sammen", default)]
+    pub keep_together: bool,
+    /// Keep the paragraph before (the closing paragraph before a signature)
+    /// whole and on the same page as this one.
+    #[serde(rename = "hold_med_forrige", default)]
+    pub keep_with_previous: bool,
     /// A font of its own: the PDF's family (`Carlito`, `Liberation Sans`,
     /// `Caladea`) and the one Word uses (default: the PDF family's Word twin).
     #[serde(rename = "skrift", default)]

@@ -21,6 +21,14 @@ pub fn ser<T: Serialize>(x: &T) -> Value {
 }
 
 /// Text for document properties: one line, no control characters.
+/// The names a network's documents use (the network, its trust, its groups),
+/// whose capitals a title set in capitals keeps.
+pub fn names(p: &Profile) -> Vec<&str> {
+    let mut v = vec![p.name.as_str(), p.trust.as_str()];
+    v.extend(p.groups.iter().map(String::as_str));
+    v
+}
+
 pub fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -28,6 +36,42 @@ pub fn one_line(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A document's title as its properties carry it (the PDF's Title, Word's
+/// title): one line, a title set in capitals in ordinary case (names keep
+/// the capitals `names` give them), and after its subtitle when it has one
+/// («Strategi 2025-2029 – Nettverk i …»).
+pub fn document_title(title: &str, subtitle: Option<&str>, names: &[&str]) -> String {
+    let title = one_line(title);
+    let letters: Vec<char> = title.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouting = letters.len() > 3 && letters.iter().all(|c| c.is_uppercase());
+    let title = if shouting {
+        let known: Vec<&str> = names.iter().flat_map(|n| n.split_whitespace()).collect();
+        let words: Vec<String> = title
+            .split(' ')
+            .enumerate()
+            .map(|(i, w)| {
+                let lower = w.to_lowercase();
+                let named = known.iter().find(|k| k.to_lowercase() == lower);
+                match named {
+                    Some(k) => k.to_string(),
+                    None if i == 0 => {
+                        let mut c = lower.chars();
+                        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                    }
+                    None => lower,
+                }
+            })
+            .collect();
+        words.join(" ")
+    } else {
+        title
+    };
+    match subtitle.map(one_line).filter(|s| !s.is_empty() && !title.contains(s.as_str())) {
+        Some(sub) => format!("{sub} – {title}"),
+        None => title,
+    }
 }
 
 #[derive(Serialize)]
@@ -277,13 +321,14 @@ pub fn build(
     };
     let m = &py.meta;
     let title = r(&m.title, &plan_loc);
+    let subtitle = m.subtitle.as_ref().map(|s| r(s, &plan_loc));
     let plan = minijinja::context! {
         tittel => title.clone(),
         dato => py.date.format("%Y-%m-%d").to_string(),
         innledning => m.intro.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
         signatur => m.signature.as_ref().map(|s| r(s, &plan_loc)),
         signatarer => m.signatories.iter().map(|s| r(s, &plan_loc)).collect::<Vec<_>>(),
-        undertittel => m.subtitle.as_ref().map(|s| r(s, &plan_loc)),
+        undertittel => subtitle.clone(),
         periode => py.period(),
         dokument => m.kind.clone(),
         navn => theme.words.document(&m.kind),
@@ -369,7 +414,7 @@ pub fn build(
         mote => by_id,
         grupper => ser(&grupper),
         logo => logo,
-        stil => minijinja::context! { navn => theme.name.clone(), ekstra => ser(&theme.extra) },
+        stil => minijinja::context! { navn => theme.name.clone(), ekstra => ser(&theme.extra), arshjul => ser(&theme.wheel) },
         ord => ser(&theme.words),
         tekster => tekster,
         tabeller => tabeller,
@@ -378,7 +423,7 @@ pub fn build(
     prose_errors.into_iter().for_each(|d| sink.push(d));
     sink.finish()?;
     let meta = Meta {
-        title: one_line(&title),
+        title: document_title(&title, subtitle.as_deref(), &names(p)),
         author: one_line(&p.author.clone().unwrap_or_else(|| p.trust.clone())),
         subject: one_line(&p.name),
         keywords: vec![m.kind.clone(), py.period(), p.trust.clone()],

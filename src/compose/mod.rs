@@ -86,7 +86,7 @@ impl<'a> Composer<'a> {
         let ctx = minijinja::context! { rapport => rapport, ..self.context.clone() };
         let blocks = self.render("arsrapport.md.j2", ctx)?;
         let mut meta = self.meta.clone();
-        meta.title = one_line(&title);
+        meta.title = context::document_title(&title, None, &context::names(&py.profile));
         meta.date = data.date;
         meta.keywords = vec!["årsrapport".into(), py.year.to_string(), py.profile.trust.clone()];
         Ok(Document { meta, blocks })

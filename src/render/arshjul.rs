@@ -3,10 +3,12 @@
 //! document where a template asks (`![…](arshjul.svg "150mm")`): embedded as
 //! vector graphics in the PDF, rasterised by Typst for the DOCX.
 //!
-//! Every meeting is a numbered dot at its date (meetings on the same day stand
-//! side by side inward, never on top of each other) and the key under the
-//! wheel gives each number its date and name, so no label crosses the ring or
-//! hides under a dot. The legend names only the kinds of meeting the year has.
+//! Every meeting is a numbered dot on its kind's ring. Dots that would touch
+//! (meetings close in time) are spread along the ring, as little as they must
+//! ([`spread`]), and a leader line joins each moved dot to a tick at its date,
+//! so no dot hides another. The key under the wheel gives each number its
+//! date and whole name (wrapped, never cut), and the legend names only the
+//! kinds of meeting the year has.
 
 use std::fmt::Write;
 
@@ -17,6 +19,63 @@ use crate::model::{Meeting, MeetingKind, PlanYear};
 use crate::theme::Theme;
 
 const C: f64 = 400.0;
+/// A meeting's dot: its radius.
+const DOT: f64 = 10.0;
+/// The key's text size, line height and the width of its names.
+const KEY_SIZE: f32 = 15.0;
+const KEY_LINE: f64 = 24.0;
+const KEY_WIDTH: f64 = 330.0;
+
+/// The radius of a kind's ring.
+fn radius(t: Track) -> f64 {
+    match t {
+        Track::Common => 300.0,
+        Track::Groups => 268.0,
+        Track::Gatherings => 236.0,
+    }
+}
+
+/// Positions on a ring (shares of the year, in order) moved apart as little
+/// as they must to stand `gap` apart: runs of positions that would touch are
+/// spread evenly around the mean of where they want to be (the least squared
+/// displacement, found by merging runs from the left).
+pub fn spread(wanted: &[f64], gap: f64) -> Vec<f64> {
+    // Each run: (first index, count, its first position).
+    let mut runs: Vec<(usize, usize, f64)> = Vec::new();
+    for (i, w) in wanted.iter().enumerate() {
+        runs.push((i, 1, *w));
+        while runs.len() > 1 {
+            let (a, b) = (runs[runs.len() - 2], runs[runs.len() - 1]);
+            if a.2 + a.1 as f64 * gap <= b.2 + 1e-12 {
+                break;
+            }
+            // Merged: the first position that puts the run's mean where its members want it.
+            let n = a.1 + b.1;
+            let mean: f64 =
+                (a.0..a.0 + n).map(|k| wanted[k] - (k - a.0) as f64 * gap).sum::<f64>() / n as f64;
+            runs.truncate(runs.len() - 2);
+            runs.push((a.0, n, mean));
+        }
+    }
+    runs.iter().flat_map(|(_, n, start)| (0..*n).map(move |k| start + k as f64 * gap)).collect()
+}
+
+/// A text in lines of at most `width` (in the SVG's units at `size`), broken at spaces.
+fn wrap(text: &str, font: &str, size: f32, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l)
+                if super::autofit::text_width(&format!("{l} {word}"), font, false, false, size) <= width =>
+            {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
 /// Fonts to try, the house font first: the SVG file is also opened on its own.
 const FALLBACK: &str = "Calibri, 'Liberation Sans', Arial, Helvetica, sans-serif";
 
@@ -75,10 +134,28 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
         v.dedup();
         v
     };
-    // The key: two columns of «n  dd.mm  name» under the wheel, then the legend.
-    let key_rows = meetings.len().div_ceil(2);
+    // The key: two columns of «n  dd.mm  name» under the wheel (long names
+    // wrapped), then the legend.
+    let key_lines: Vec<Vec<String>> = meetings
+        .iter()
+        .map(|m| {
+            let label =
+                format!("{} {}", m.date.format("%d.%m"), m.group.clone().unwrap_or_else(|| m.title.clone()));
+            wrap(&label, &theme.font, KEY_SIZE, KEY_WIDTH)
+        })
+        .collect();
+    let total: usize = key_lines.iter().map(Vec::len).sum();
+    // The first column takes entries until it holds half the lines.
+    let mut split = 0;
+    let mut acc = 0;
+    while split < key_lines.len() && acc * 2 < total {
+        acc += key_lines[split].len();
+        split += 1;
+    }
+    let col_lines = |r: std::ops::Range<usize>| key_lines[r].iter().map(Vec::len).sum::<usize>();
+    let key_rows = col_lines(0..split).max(col_lines(split..key_lines.len()));
     let key_top = 830.0;
-    let legend_top = key_top + key_rows as f64 * 24.0 + 16.0;
+    let legend_top = key_top + key_rows as f64 * KEY_LINE + 16.0;
     let height = legend_top + present.len() as f64 * 26.0 + 10.0;
     let font = format!("{}, {FALLBACK}", esc(&theme.font));
     let name = esc(&py.profile.name);
@@ -120,46 +197,63 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
         s,
         "<circle cx=\"{C}\" cy=\"{C}\" r=\"325\" fill=\"none\" stroke=\"#{primary}\" stroke-width=\"1.5\"/>"
     );
-    // Recurring activities inside their month, nearer the hub than any dot.
+    // Recurring activities inside their month, nearer the hub than any dot,
+    // each wrapped to the sector's width.
     let mut per_month: Vec<Vec<String>> = vec![Vec::new(); 12];
     for item in &py.wheel {
         per_month[item.month].push(item.text.clone());
     }
     for (m, texts) in per_month.iter().enumerate() {
-        for (i, t) in texts.iter().take(3).enumerate() {
-            let (x, y) = at((m as f64 + 0.5) / 12.0, 185.0 - i as f64 * 20.0);
-            let short: String = t.chars().take(18).collect();
+        let lines: Vec<String> =
+            texts.iter().flat_map(|t| wrap(t, &theme.font, 13.0, 96.0)).take(5).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let (x, y) = at((m as f64 + 0.5) / 12.0, 200.0 - i as f64 * 16.0);
             let _ = writeln!(
                 s,
                 "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#333333\" text-anchor=\"middle\">{}</text>",
                 y + 4.0,
-                esc(&short)
+                esc(line)
             );
         }
     }
-    // Meetings as numbered dots on three tracks; on the same day and track,
-    // the next dot stands 20 units further in.
+    // Meetings as numbered dots on three rings, spread where they would touch.
     let days = if chrono::NaiveDate::from_ymd_opt(py.year, 12, 31).map(|d| d.ordinal()) == Some(366) {
         366.0
     } else {
         365.0
     };
-    let mut placed: Vec<(chrono::NaiveDate, Track)> = Vec::new();
+    let date_at = |m: &Meeting| (m.date.ordinal0() as f64 + 0.5) / days;
+    let mut placed: Vec<Option<f64>> = vec![None; meetings.len()];
+    for t in [Track::Common, Track::Groups, Track::Gatherings] {
+        let r = radius(t);
+        let mut on: Vec<usize> = (0..meetings.len()).filter(|i| track(&meetings[*i]) == t).collect();
+        on.sort_by(|a, b| date_at(&meetings[*a]).total_cmp(&date_at(&meetings[*b])).then(a.cmp(b)));
+        let wanted: Vec<f64> = on.iter().map(|i| date_at(&meetings[*i])).collect();
+        // Two dots' centres at least a dot and a little apart, as a share of the ring.
+        let gap = (2.0 * DOT + 3.0) / (2.0 * std::f64::consts::PI * r);
+        for (i, f) in on.iter().zip(spread(&wanted, gap)) {
+            placed[*i] = Some(f);
+        }
+    }
     for (i, m) in meetings.iter().enumerate() {
         let t = track(m);
-        let stacked = placed.iter().filter(|p| **p == (m.date, t)).count();
-        placed.push((m.date, t));
-        let r = match t {
-            Track::Common => 300.0,
-            Track::Groups => 268.0,
-            Track::Gatherings => 236.0,
-        } - stacked as f64 * 21.0;
-        let f = (m.date.ordinal0() as f64 + 0.5) / days;
+        let r = radius(t);
+        let f = placed[i].unwrap_or_else(|| date_at(m));
         let (x, y) = at(f, r);
+        // A dot moved from its date: a leader from the date, inside the ring, to the dot.
+        if (f - date_at(m)).abs() * 360.0 > 0.5 {
+            let (dx, dy) = at(date_at(m), r - DOT - 10.0);
+            let _ = writeln!(
+                s,
+                "<line x1=\"{dx:.1}\" y1=\"{dy:.1}\" x2=\"{x:.1}\" y2=\"{y:.1}\" stroke=\"#{}\" stroke-width=\"1.2\"/><circle cx=\"{dx:.1}\" cy=\"{dy:.1}\" r=\"2\" fill=\"#{}\"/>",
+                colour(t),
+                colour(t)
+            );
+        }
         let label = m.group.clone().unwrap_or_else(|| m.title.clone());
         let _ = writeln!(
             s,
-            "<g><title>{} {}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"#{}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\" fill=\"#ffffff\" text-anchor=\"middle\">{}</text></g>",
+            "<g><title>{} {}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{DOT}\" fill=\"#{}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\" fill=\"#ffffff\" text-anchor=\"middle\">{}</text></g>",
             m.date.format("%d.%m.%Y"),
             esc(&label),
             colour(t),
@@ -181,27 +275,26 @@ pub fn svg(py: &PlanYear, theme: &Theme) -> String {
         C + 34.0,
         py.year
     );
-    // The key: every meeting by its number.
+    // The key: every meeting by its number, its name whole.
+    let mut row = [0usize; 2];
     for (i, m) in meetings.iter().enumerate() {
-        let (col, row) = (i / key_rows.max(1), i % key_rows.max(1));
-        let (x, y) = (40.0 + col as f64 * 380.0, key_top + row as f64 * 24.0);
-        let label = m.group.clone().unwrap_or_else(|| m.title.clone());
-        let short: String = if label.chars().count() > 40 {
-            label.chars().take(39).collect::<String>().trim_end().to_string() + "…"
-        } else {
-            label
-        };
-        let _ = writeln!(
+        let col = usize::from(i >= split);
+        let (x, y) = (40.0 + col as f64 * 380.0, key_top + row[col] as f64 * KEY_LINE);
+        let _ = write!(
             s,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"#{}\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\" fill=\"#ffffff\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"15\" fill=\"#333333\">{} {}</text>",
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{DOT}\" fill=\"#{}\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"bold\" fill=\"#ffffff\" text-anchor=\"middle\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{KEY_SIZE}\" fill=\"#333333\">",
             colour(track(m)),
             y + 4.0,
             i + 1,
             x + 18.0,
             y + 5.0,
-            m.date.format("%d.%m"),
-            esc(&short)
         );
+        for (k, line) in key_lines[i].iter().enumerate() {
+            let dy = if k == 0 { 0.0 } else { KEY_LINE };
+            let _ = write!(s, "<tspan x=\"{:.1}\" dy=\"{dy}\">{}</tspan>", x + 18.0, esc(line));
+        }
+        s.push_str("</text>\n");
+        row[col] += key_lines[i].len();
     }
     // The legend: the kinds of meeting the year has.
     for (i, t) in present.iter().enumerate() {

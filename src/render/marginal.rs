@@ -621,7 +621,7 @@ pub struct OwnHeader {
 /// The size of the main logo (its width from the style, at most the text's)
 /// and of a second logo (10 mm high, at most half the text's width).
 fn logo_size(name: &str, bytes: &[u8], width_mm: Option<f32>, text_mm: f32) -> Option<(f32, f32)> {
-    let (w, h) = super::picture_size(name, bytes)?;
+    let (w, h) = super::picture_dimensions(name, bytes)?;
     let ratio = (h / w.max(1e-6)) as f32;
     Some(match width_mm {
         Some(wm) => {

@@ -27,14 +27,25 @@ pub struct Run {
     pub heading: Option<usize>,
     /// The table cell the run belongs to, if any (a number per cell).
     pub cell: Option<usize>,
+    /// The outermost table the run is in, by the number the PDF's source gave
+    /// it, and the row of its innermost cell counted in that table (see
+    /// [`TABLE_LABEL`]).
+    pub table: Option<usize>,
+    pub row: Option<usize>,
 }
+
+/// The label prefix the PDF's source gives each table: `<arsplan-t3-r12-h1>`
+/// is the table numbered 3 in document order, with one header row, whose
+/// body rows here start 12 rows further down (a table split at a page break
+/// continues as a second Typst table with the header rows again).
+pub const TABLE_LABEL: &str = "arsplan-t";
 
 /// Every run of text of a laid-out document, page by page, in reading order.
 pub fn runs(doc: &PagedDocument, theme: &Theme) -> Vec<Run> {
     let mm = |v: f32| f64::from(v) * 72.0 / 25.4;
     let mut out = Vec::new();
     let mut ids: HashMap<Location, usize> = HashMap::new();
-    let mut open: Vec<(Location, &'static str)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     for (i, page) in doc.pages().iter().enumerate() {
         let height = page.frame.height().to_pt();
         let (top, bottom) = (mm(theme.page.margin_top_mm), height - mm(theme.page.margin_bottom_mm));
@@ -44,13 +55,18 @@ pub fn runs(doc: &PagedDocument, theme: &Theme) -> Vec<Run> {
     out
 }
 
+/// An element the walk is inside: where it is, its kind, and for a table its
+/// number, how far its body rows are shifted and how many header rows it has
+/// (for a cell: its row).
+type Open = (Location, &'static str, Option<(usize, usize, usize)>);
+
 struct Walk<'a> {
     page: usize,
     top: f64,
     bottom: f64,
     out: &'a mut Vec<Run>,
     ids: &'a mut HashMap<Location, usize>,
-    open: &'a mut Vec<(Location, &'static str)>,
+    open: &'a mut Vec<Open>,
 }
 
 impl Walk<'_> {
@@ -60,8 +76,16 @@ impl Walk<'_> {
     }
 
     fn innermost(&mut self, kinds: &[&str]) -> Option<usize> {
-        let loc = self.open.iter().rev().find(|(_, k)| kinds.contains(k)).map(|(l, _)| *l)?;
+        let loc = self.open.iter().rev().find(|(_, k, _)| kinds.contains(k)).map(|(l, _, _)| *l)?;
         Some(self.id(loc))
+    }
+
+    /// The outermost table's number and the row in it of the run's cell.
+    fn table_row(&self) -> (Option<usize>, Option<usize>) {
+        let Some(i) = self.open.iter().position(|(_, k, _)| *k == "table") else { return (None, None) };
+        let Some((number, shift, header)) = self.open[i].2 else { return (None, None) };
+        let row = self.open[i..].iter().find(|(_, k, _)| *k == "cell").and_then(|(_, _, r)| *r);
+        (Some(number), row.map(|(y, _, _)| if y < header { y } else { y + shift }))
     }
 
     fn frame(&mut self, frame: &Frame, ts: Transform) {
@@ -74,6 +98,7 @@ impl Walk<'_> {
                 }
                 FrameItem::Text(t) => {
                     let y = at.y.to_pt();
+                    let (table, row) = self.table_row();
                     let run = Run {
                         page: self.page,
                         y,
@@ -82,12 +107,14 @@ impl Walk<'_> {
                         body: y > self.top && y < self.bottom,
                         heading: self.innermost(&["heading", "title"]),
                         cell: self.innermost(&["cell"]),
+                        table,
+                        row,
                     };
                     self.out.push(run);
                 }
                 FrameItem::Tag(Tag::Start(content, _)) => start(self, content),
                 FrameItem::Tag(Tag::End(loc, _, _)) => {
-                    if let Some(i) = self.open.iter().rposition(|(l, _)| l == loc) {
+                    if let Some(i) = self.open.iter().rposition(|(l, _, _)| l == loc) {
                         self.open.remove(i);
                     }
                 }
@@ -99,14 +126,27 @@ impl Walk<'_> {
 
 fn start(w: &mut Walk, content: &Content) {
     let name = content.elem().name();
-    let kind = match name {
-        "heading" => "heading",
-        "title" => "title",
-        "cell" => "cell",
+    let (kind, extra) = match name {
+        "heading" => ("heading", None),
+        "title" => ("title", None),
+        // A cell knows its row once the table is resolved.
+        "cell" => {
+            let y = content.get_by_name("y").ok().and_then(|v| v.cast::<i64>().ok());
+            ("cell", y.and_then(|y| usize::try_from(y).ok()).map(|y| (y, 0, 0)))
+        }
+        "table" => {
+            let label = content.label().map(|l| l.resolve().to_string()).unwrap_or_default();
+            let numbers = label.strip_prefix(TABLE_LABEL).and_then(|rest| {
+                let (n, rest) = rest.split_once("-r")?;
+                let (r, h) = rest.split_once("-h")?;
+                Some((n.parse().ok()?, r.parse().ok()?, h.parse().ok()?))
+            });
+            ("table", numbers)
+        }
         _ => return,
     };
     if let Some(loc) = content.location() {
-        w.open.push((loc, kind));
+        w.open.push((loc, kind, extra));
     }
 }
 
@@ -162,4 +202,129 @@ pub fn split_cells(runs: &[Run]) -> Vec<(usize, String)> {
         }
     }
     pages.into_values().filter(|(a, b, _)| a != b).map(|(a, _, t)| (a, t)).collect()
+}
+
+/// Where each numbered table's body rows were laid out: for each table
+/// number, its pages in order with the body rows (counted from 0) on each.
+/// `header_rows` gives each table's number of header rows, which repeat.
+pub fn table_fragments(runs: &[Run], header_rows: &[usize]) -> BTreeMap<usize, Vec<(usize, Vec<usize>)>> {
+    let mut out: BTreeMap<usize, Vec<(usize, Vec<usize>)>> = BTreeMap::new();
+    for r in runs.iter().filter(|r| r.body) {
+        let (Some(t), Some(row)) = (r.table, r.row) else { continue };
+        let header = header_rows.get(t).copied().unwrap_or(0);
+        if row < header {
+            continue;
+        }
+        let frags = out.entry(t).or_default();
+        match frags.last_mut() {
+            Some((page, rows)) if *page == r.page => {
+                if !rows.contains(&(row - header)) {
+                    rows.push(row - header);
+                }
+            }
+            _ => frags.push((r.page, vec![row - header])),
+        }
+    }
+    out
+}
+
+/// The marks of a chart as laid out: its text boxes and its dashed lines.
+#[derive(Debug, Clone, Default)]
+pub struct ChartMarks {
+    pub page: usize,
+    /// (left, top, right, bottom, text), in points on the page.
+    pub texts: Vec<(f64, f64, f64, f64, String)>,
+    /// Dashed lines: (x, top, bottom) of each vertical one, (left, right, y) of
+    /// each horizontal one, as ((x0, y0), (x1, y1)).
+    pub dashed: Vec<((f64, f64), (f64, f64))>,
+}
+
+/// Every chart (a figure of kind «diagram») of a laid-out document.
+pub fn charts(doc: &PagedDocument) -> Vec<ChartMarks> {
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let mut open: Vec<Location> = Vec::new();
+        let mut current: Option<ChartMarks> = None;
+        chart_frame(&page.frame, Transform::identity(), i, &mut open, &mut current, &mut out);
+    }
+    out
+}
+
+fn chart_frame(
+    frame: &Frame,
+    ts: Transform,
+    page: usize,
+    open: &mut Vec<Location>,
+    current: &mut Option<ChartMarks>,
+    out: &mut Vec<ChartMarks>,
+) {
+    for (pos, item) in frame.items() {
+        let at = Point::new(pos.x, pos.y).transform(ts);
+        match item {
+            FrameItem::Group(g) => {
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform);
+                chart_frame(&g.frame, inner, page, open, current, out);
+            }
+            FrameItem::Tag(Tag::Start(content, _)) if content.elem().name() == "figure" => {
+                if let Some(loc) = content.location() {
+                    open.push(loc);
+                    *current = Some(ChartMarks { page, ..ChartMarks::default() });
+                }
+            }
+            FrameItem::Tag(Tag::End(loc, _, _)) if open.last() == Some(loc) => {
+                open.pop();
+                if let Some(c) = current.take() {
+                    out.push(c);
+                }
+            }
+            FrameItem::Text(t) if current.is_some() => {
+                let size = t.size.to_pt();
+                let (x, y) = (at.x.to_pt(), at.y.to_pt());
+                if let Some(c) = current.as_mut() {
+                    c.texts.push((
+                        x,
+                        y - 0.75 * size,
+                        x + t.width().to_pt(),
+                        y + 0.25 * size,
+                        t.text.to_string(),
+                    ));
+                }
+            }
+            FrameItem::Shape(shape, _) if current.is_some() => {
+                let dashed = shape.stroke.as_ref().is_some_and(|s| s.dash.is_some());
+                if let (true, typst::visualize::Geometry::Line(end)) = (dashed, &shape.geometry) {
+                    let to = Point::new(pos.x + end.x, pos.y + end.y).transform(ts);
+                    if let Some(c) = current.as_mut() {
+                        c.dashed.push(((at.x.to_pt(), at.y.to_pt()), (to.x.to_pt(), to.y.to_pt())));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The pictures on a page: the top and bottom of each, in points.
+pub fn pictures(doc: &PagedDocument, page: usize) -> Vec<(f64, f64)> {
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<(f64, f64)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(
+                    &g.frame,
+                    ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform),
+                    out,
+                ),
+                FrameItem::Image(_, size, _) => {
+                    let top = Point::new(pos.x, pos.y).transform(ts).y.to_pt();
+                    out.push((top, top + size.y.to_pt()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(p) = doc.pages().get(page) {
+        walk(&p.frame, Transform::identity(), &mut out);
+    }
+    out
 }

@@ -48,7 +48,9 @@ pub fn docx_text(bytes: &[u8]) -> String {
     xml_text(&xml)
 }
 
-/// Text content of WordprocessingML: `w:t` runs, paragraphs and breaks as newlines.
+/// Text content of WordprocessingML: `w:t` runs, paragraphs and breaks as
+/// newlines, a no-break space as a space and Word's no-break hyphen as a
+/// hyphen (as a reader sees them).
 pub fn xml_text(xml: &str) -> String {
     let mut out = String::new();
     let mut rest = xml;
@@ -57,12 +59,15 @@ pub fn xml_text(xml: &str) -> String {
         let tag = &rest[i..tag_end];
         if tag.starts_with("<w:t>") || tag.starts_with("<w:t ") {
             let close = rest[tag_end..].find("</w:t>").map(|j| tag_end + j).unwrap_or(rest.len());
-            out.push_str(&unescape(&rest[tag_end..close]));
+            out.push_str(&unescape(&rest[tag_end..close]).replace('\u{a0}', " "));
             rest = &rest[close..];
             continue;
         }
         if tag == "</w:p>" || tag.starts_with("<w:br") || tag.starts_with("<w:tab") {
             out.push('\n');
+        }
+        if tag.starts_with("<w:noBreakHyphen") {
+            out.push('-');
         }
         rest = &rest[tag_end..];
     }

@@ -99,17 +99,62 @@ fn report_pdf_shows_figures_and_no_email() {
 }
 
 #[test]
-fn charts_are_described_pictures_in_the_docx() {
+fn charts_are_word_charts_with_their_numbers_and_alt_text() {
     let (docx, _) = report_docs();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
-    let media: Vec<String> =
-        zip.file_names().filter(|n| n.starts_with("word/media/")).map(str::to_string).collect();
-    // The two charts (the header shows the trust's name, not a picture).
-    assert_eq!(media.len(), 2, "{media:?}");
-    let mut doc = String::new();
-    zip.by_name("word/document.xml").unwrap().read_to_string(&mut doc).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    // No pictures: the two charts are Word charts, each with a workbook of its numbers.
+    assert!(!names.iter().any(|n| n.starts_with("word/media/")), "{names:?}");
+    for n in ["word/charts/chart1.xml", "word/charts/chart2.xml"] {
+        assert!(names.contains(&n.to_string()), "{n}: {names:?}");
+    }
+    assert_eq!(names.iter().filter(|n| n.starts_with("word/embeddings/") && n.ends_with(".xlsx")).count(), 2);
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<&Vec<u8>>>, n: &str| {
+        let mut s = String::new();
+        zip.by_name(n).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let doc = read(&mut zip, "word/document.xml");
+    assert_eq!(doc.matches("<c:chart ").count(), 2, "two chart frames");
     assert!(doc.contains("descr=\"Liggende søylediagram over fremmøtet i prosent"), "chart alt text in DOCX");
     assert!(doc.contains("descr=\"Liggende søylediagram over antall ressurspersoner"));
+    // The attendance chart holds the meetings' percentages (the hand count: 100, 50, 75)
+    // and names its workbook.
+    let chart = read(&mut zip, "word/charts/chart1.xml");
+    for v in ["<c:v>100</c:v>", "<c:v>50</c:v>", "<c:v>75</c:v>"] {
+        assert!(chart.contains(v), "{v} in the chart's numbers: {chart}");
+    }
+    assert!(chart.contains("<c:externalData r:id="), "{chart}");
+    let rels = read(&mut zip, "word/charts/_rels/chart1.xml.rels");
+    assert!(rels.contains("../embeddings/") && rels.contains("relationships/package"), "{rels}");
+    let types = read(&mut zip, "[Content_Types].xml");
+    assert!(types.contains("drawingml.chart+xml") && types.contains("spreadsheetml.sheet"), "{types}");
+}
+
+#[test]
+#[ignore = "needs soffice (LibreOffice) and pdftotext (poppler-utils)"]
+fn libreoffice_draws_the_word_charts_with_their_values() {
+    common::need("soffice", &["--version"]);
+    let (docx, _) = report_docs();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.docx");
+    std::fs::write(&path, &docx).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
+    let out = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text =
+        common::pdf_text(&std::fs::read(dir.path().join("rapport.pdf")).unwrap()).replace('\u{a0}', " ");
+    // The charts as LibreOffice draws them: their titles, categories and values.
+    for expected in
+        ["Fremmøte per møte", "Ressurspersoner per kommune", "Sandnes", "Stavanger", "50 %", "100 %", "75 %"]
+    {
+        assert!(text.contains(expected), "LibreOffice's chart lacks «{expected}»:\n{text}");
+    }
 }
 
 #[test]

@@ -34,8 +34,14 @@ fn check_docx(network: &str, year: i32, seed_file: &str) {
 fn check_pdf(network: &str, year: i32, seed_file: &str) {
     let (_, pdf) = build(network, year);
     // Page footers ("Side 1 av 4") and table header rows repeated on every
-    // page add words the seeds' extraction lacks.
-    assert_fidelity(&format!("{network} {year} PDF"), &seed(seed_file), &pdf_text(&pdf), 0.90);
+    // page add words the seeds' extraction lacks. A house style's årshjul page
+    // (the picture's own text; the DOCX shows it as a picture) is not in the seeds.
+    let text: Vec<String> = pdf_text(&pdf)
+        .split('\u{c}')
+        .filter(|page| !page.contains("Årshjul 20"))
+        .map(str::to_string)
+        .collect();
+    assert_fidelity(&format!("{network} {year} PDF"), &seed(seed_file), &text.join("\u{c}"), 0.90);
 }
 
 #[test]

@@ -21,8 +21,10 @@ use super::normalize::Facts;
 use super::{mm_twips, pt_twips, Ids, TWIPS_PER_MM};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Image, Inline, Table};
+use crate::render::autofit;
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
-use crate::render::{image_size, Assets};
+use crate::render::spacing::{Model, Place};
+use crate::render::{image_size, keep, Assets};
 use crate::theme::Theme;
 
 const EMU_PER_MM: f32 = 36_000.0;
@@ -53,6 +55,7 @@ pub struct PPr {
     pub after: Option<u32>,
     pub indent: Option<i32>,
     pub right: bool,
+    pub page_break_before: bool,
     pub outline: Option<usize>,
 }
 
@@ -124,6 +127,9 @@ impl Para {
         if ppr.keep_lines {
             p = p.keep_lines(true);
         }
+        if ppr.page_break_before {
+            p = p.page_break_before(true);
+        }
         if let Some((level, id)) = ppr.num {
             p = p.numbering(NumberingId::new(id as usize), IndentLevel::new(level));
         }
@@ -164,11 +170,25 @@ pub struct Pictures {
     /// `rIdImg1`, ... with their PNG bytes, in first-use order.
     pub images: Vec<(String, Vec<u8>)>,
     pub alts: std::collections::BTreeMap<String, String>,
+    /// The vector original of a picture (an SVG), by the PNG's relationship id:
+    /// Word 2016 and LibreOffice show it, older readers the PNG.
+    pub svgs: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
 impl Pictures {
     /// A run holding a picture (PNG bytes) at a size, with its alternative text.
     pub fn run(&mut self, bytes: Vec<u8>, alt: &str, width_mm: f32, height_mm: f32) -> Result<Run> {
+        self.run_with_id(bytes, alt, width_mm, height_mm).map(|(r, _)| r)
+    }
+
+    /// A run holding a picture, and the picture's relationship id.
+    pub fn run_with_id(
+        &mut self,
+        bytes: Vec<u8>,
+        alt: &str,
+        width_mm: f32,
+        height_mm: f32,
+    ) -> Result<(Run, String)> {
         let (w, h) = image_size(&bytes).ok_or_else(|| Error::msg("et bilde er ikke PNG"))?;
         let id = match self.images.iter().find(|(_, b)| *b == bytes) {
             Some((id, _)) => id.clone(),
@@ -182,8 +202,8 @@ impl Pictures {
         self.alts.entry(id.clone()).or_insert_with(|| xml_text(alt));
         let pic = Pic::new_with_dimensions(bytes, w, h)
             .size((width_mm * EMU_PER_MM) as u32, (height_mm * EMU_PER_MM) as u32)
-            .id(id);
-        Ok(Run::new().add_image(pic))
+            .id(id.clone());
+        Ok((Run::new().add_image(pic), id))
     }
 }
 
@@ -218,11 +238,37 @@ pub struct Body<'a> {
     /// The last block was a table: Word adds no space after a table, the PDF a
     /// paragraph's, so the next paragraph gets it as space before.
     after_table: bool,
+    /// The last block was a page break: the next paragraph starts a page.
+    page_break: bool,
+    /// The tables' column widths (render::autofit), as in the PDF.
+    fitter: autofit::Fitter,
+    /// The Word charts, by the relationship id their drawing has.
+    pub charts: Vec<(String, crate::render::chart::WordChart)>,
 }
 
+/// The relationship ids of charts: `rIdChart1`, ...
+pub const CHART_REL: &str = "rIdChart";
+
+/// The picture docx-rs writes where a chart goes (a 1 × 1 white PNG, and the
+/// chart's id after its end); the package leaves it out.
+const PLACEHOLDER_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00,
+    0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xff, 0xff, 0x3f, 0x00, 0x05, 0xfe,
+    0x02, 0xfe, 0xdc, 0xcc, 0x59, 0xe7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
+    0x82,
+];
+
 impl<'a> Body<'a> {
-    pub fn new(theme: &'a Theme, assets: &'a Assets, ids: &'a Ids, date: chrono::NaiveDate) -> Self {
+    pub fn new(
+        theme: &'a Theme,
+        assets: &'a Assets,
+        ids: &'a Ids,
+        date: chrono::NaiveDate,
+        blocks: &[Block],
+    ) -> Self {
         Body {
+            fitter: autofit::Fitter::new(&autofit::tables(blocks), theme),
             theme,
             assets,
             ids,
@@ -233,6 +279,8 @@ impl<'a> Body<'a> {
             head_color: None,
             date,
             after_table: false,
+            page_break: false,
+            charts: Vec::new(),
         }
     }
 
@@ -255,7 +303,13 @@ impl<'a> Body<'a> {
 
     /// The facts the normalising pass applies to the body.
     pub fn facts(&self) -> Facts {
-        Facts { header_rows: self.tables.clone(), alts: self.pics.alts.clone(), section: Vec::new() }
+        Facts {
+            header_rows: self.tables.clone(),
+            alts: self.pics.alts.clone(),
+            svgs: self.pics.svgs.keys().map(|id| (id.clone(), format!("{id}Svg"))).collect(),
+            charts: self.charts.iter().map(|(id, _)| id.clone()).collect(),
+            ..Facts::default()
+        }
     }
 
     fn runs(&mut self, mut p: Para, inl: &[Inline], f: Fmt) -> Para {
@@ -326,31 +380,47 @@ impl<'a> Body<'a> {
             Error::msg(format!("bildet «{}» finnes ikke", img.src))
                 .with_hint("bilder malen viser må ligge i husstilens mappe eller nettverkets datamappe")
         })?;
-        if img.src.ends_with(".svg") {
-            let width_mm = img.width_mm.unwrap_or(150.0).min(max_width_twips as f32 / TWIPS_PER_MM);
-            let png = crate::render::chart::svg_png(bytes, width_mm, self.date)?;
-            let img = Image { width_mm: Some(width_mm), ..img.clone() };
-            return self.picture_bytes(png, &img, max_width_twips);
+        // The size the PDF gives it too (render::picture_size).
+        let max_w = max_width_twips as f32 / TWIPS_PER_MM;
+        let (w, h) = crate::render::picture_size(
+            bytes,
+            img.width_mm,
+            max_w,
+            crate::render::max_picture_height_mm(self.theme),
+        )
+        .ok_or_else(|| Error::msg(format!("bildet «{}» er verken PNG eller SVG", img.src)))?;
+        let (png, svg) = if img.src.ends_with(".svg") {
+            (crate::render::chart::svg_png(bytes, w, self.date)?, Some(bytes.clone()))
+        } else {
+            (bytes.clone(), None)
+        };
+        let (run, id) = self.pics.run_with_id(png, &img.alt, w, h)?;
+        if let Some(svg) = svg {
+            self.pics.svgs.insert(id, svg);
         }
-        let bytes = bytes.clone();
-        self.picture_bytes(bytes, img, max_width_twips)
-    }
-
-    fn picture_bytes(&mut self, bytes: Vec<u8>, img: &Image, max_width_twips: u32) -> Result<Para> {
-        let (w, h) =
-            image_size(&bytes).ok_or_else(|| Error::msg(format!("bildet «{}» er ikke PNG", img.src)))?;
-        let max_mm = max_width_twips as f32 / TWIPS_PER_MM;
-        let width_mm = img.width_mm.unwrap_or(w as f32 * 25.4 / 96.0).min(max_mm);
-        let height_mm = width_mm * h as f32 / w.max(1) as f32;
-        let run = self.pics.run(bytes, &img.alt, width_mm, height_mm)?;
         Ok(Para::new(PPr::default()).add_run(run))
     }
 
     /// Renders blocks into body-level paragraphs and tables.
     fn blocks(&mut self, blocks: &[Block], style: Option<&str>, width: u32) -> Result<Vec<Part>> {
         let mut out = Vec::new();
-        for b in blocks {
+        for (i, b) in blocks.iter().enumerate() {
+            let start = out.len();
             self.block(b, style, width, &mut out)?;
+            // What stays together, as in the PDF (render::keep): a block kept
+            // whole and with the next, or a short list kept whole.
+            let with_next = keep::bridges(self.theme, blocks, i)
+                || (i + 1 < blocks.len() && keep::keeps_previous(self.theme, blocks, i + 1));
+            let whole_list = matches!(b, Block::List { items, .. } if keep::list_whole(items));
+            let n = out.len();
+            for (k, part) in out[start..].iter_mut().enumerate() {
+                if let Part::P(p) = part {
+                    if with_next || whole_list {
+                        p.ppr.keep_lines = true;
+                        p.ppr.keep_next |= with_next || start + k + 1 < n;
+                    }
+                }
+            }
         }
         Ok(out)
     }
@@ -358,27 +428,33 @@ impl<'a> Body<'a> {
     fn block(&mut self, b: &Block, style: Option<&str>, width: u32, out: &mut Vec<Part>) -> Result<()> {
         let start = out.len();
         let after_table = std::mem::take(&mut self.after_table);
+        let page_break = std::mem::take(&mut self.page_break);
         self.block_inner(b, style, width, out)?;
         if after_table {
-            // The first paragraph after a table: its own space before, plus a paragraph's.
-            let p = self.theme.spacing.paragraph_pt;
+            // The first paragraph after a table (Word puts no space below one).
+            let model = Model::new(self.theme);
             let own = match b {
-                Block::Heading { level, class, .. } => class
-                    .as_ref()
-                    .and_then(|c| self.theme.classes.get(c))
-                    .cloned()
-                    .unwrap_or_else(|| self.theme.heading(*level))
-                    .space_before_pt
-                    .unwrap_or(0.0),
-                Block::Styled { class, .. } => {
-                    self.theme.classes.get(class).and_then(|st| st.space_before_pt).unwrap_or(0.0)
-                }
-                _ => 0.0,
+                Block::Title(_) => model.title(),
+                Block::Heading { level, class, .. } => model.heading(*level, class.as_deref()),
+                Block::Styled { class, .. } => model.class(class),
+                _ => model.normal(),
             };
             if let Some(Part::P(first)) = out.get_mut(start) {
-                first.ppr.before = Some(pt_twips(own + p));
+                first.ppr.before = Some(pt_twips(model.after_table(own).before));
             }
         }
+        if page_break {
+            // Word's way to start a page: the next paragraph starts it (a
+            // paragraph holding a break would leave an empty line there).
+            match out.get_mut(start) {
+                Some(Part::P(first)) => first.ppr.page_break_before = true,
+                _ => {
+                    let p = Para::new(PPr::default()).add_run(Run::new().add_break(BreakType::Page));
+                    out.insert(start, Part::P(Box::new(p)));
+                }
+            }
+        }
+        self.page_break = matches!(b, Block::PageBreak);
         self.after_table = matches!(b, Block::Table(_));
         Ok(())
     }
@@ -412,9 +488,13 @@ impl<'a> Body<'a> {
                 let start = out.len();
                 self.list(*ordered, items, 0, style, width, out)?;
                 // The list's last item has a paragraph's space after.
+                let model = Model::new(self.theme);
+                let last = model.place(model.normal(), Place::Item { last: true });
                 if let Some(Part::P(p)) = out.get_mut(start..).and_then(|s| s.last_mut()) {
-                    p.ppr.before = None;
-                    p.ppr.after = Some(pt_twips(self.theme.spacing.paragraph_pt));
+                    if p.ppr.num.is_some() && !last.contextual {
+                        p.ppr.before = None;
+                        p.ppr.after = Some(pt_twips(last.after));
+                    }
                 }
             }
             Block::Table(t) => {
@@ -427,38 +507,52 @@ impl<'a> Body<'a> {
                 out.push(Part::P(Box::new(p)));
             }
             Block::Chart(c) => {
-                let width_mm = width as f32 / TWIPS_PER_MM;
-                let png = crate::render::chart::png(c, self.theme, width_mm, self.date)?;
-                let img = Image { src: String::new(), alt: c.alt.clone(), width_mm: Some(width_mm) };
-                let mut p = self.picture_bytes(png, &img, width)?;
-                p.ppr.keep_lines = true;
+                // A real Word chart, the PDF's size; docx-rs writes a picture
+                // in its place, which the normalising pass turns into the chart.
+                let chart = crate::render::chart::word(c, self.theme, f64::from(width) / 20.0, self.date)?;
+                let id = format!("{}{}", CHART_REL, self.charts.len() + 1);
+                let (w, h) = ((chart.width * 12700.0) as u32, (chart.height * 12700.0) as u32);
+                // docx-rs keeps one picture per distinct bytes: each chart's are its own.
+                let mut bytes = PLACEHOLDER_PNG.to_vec();
+                bytes.extend_from_slice(id.as_bytes());
+                let pic = Pic::new_with_dimensions(bytes, 1, 1).size(w, h).id(id.clone());
+                self.pics.alts.insert(id.clone(), xml_text(&c.alt));
+                self.charts.push((id, chart));
+                let p =
+                    Para::new(PPr { keep_lines: true, ..PPr::default() }).add_run(Run::new().add_image(pic));
                 out.push(Part::P(Box::new(p)));
             }
             Block::Styled { class, blocks } => {
                 let id = self.ids.classes.get(class).cloned();
                 let mut parts = self.blocks(blocks, id.as_deref().or(style), width)?;
-                // The style's space before and after belong to the group, as in
-                // the PDF's one block: inside it, paragraphs are a paragraph apart.
+                // The style's space before and after belong to the group;
+                // inside it, paragraphs are a paragraph apart (the model's Group).
                 let n = parts.len();
-                let p = pt_twips(self.theme.spacing.paragraph_pt);
+                let model = Model::new(self.theme);
+                let st = self.theme.classes.get(class).cloned().unwrap_or_default();
                 for (i, part) in parts.iter_mut().enumerate() {
                     let Part::P(para) = part else { continue };
-                    if n < 2 || para.ppr.num.is_some() {
+                    if para.ppr.num.is_some() {
                         continue;
                     }
-                    if i > 0 {
-                        para.ppr.before = Some(0);
+                    if n > 1 {
+                        let placed = model.place(model.class(class), Place::Group { i, n });
+                        if i > 0 {
+                            para.ppr.before = Some(pt_twips(placed.before));
+                        }
+                        if i + 1 < n {
+                            para.ppr.after = Some(pt_twips(placed.after));
+                        }
                     }
-                    if i + 1 < n {
-                        para.ppr.after = Some(p);
+                    // Kept together: every paragraph but the last keeps with the next.
+                    if st.keep_together {
+                        para.ppr.keep_lines = true;
+                        para.ppr.keep_next |= i + 1 < n;
                     }
                 }
                 out.extend(parts);
             }
-            Block::PageBreak => {
-                let p = Para::new(PPr::default()).add_run(Run::new().add_break(BreakType::Page));
-                out.push(Part::P(Box::new(p)));
-            }
+            Block::PageBreak => self.page_break = true,
         }
         Ok(())
     }
@@ -480,7 +574,11 @@ impl<'a> Body<'a> {
             (self.ids.bullet_num, &self.ids.list_bullet)
         };
         let item_style = style.map(str::to_string).unwrap_or_else(|| list_style.clone());
-        let gap = pt_twips(self.theme.spacing.list_pt);
+        // Items as the paragraph model places them; with contextual spacing
+        // (no space between items) the list styles say it all.
+        let model = Model::new(self.theme);
+        let item = model.place(model.normal(), Place::Item { last: false });
+        let gap = (!item.contextual).then(|| pt_twips(item.after));
         for item in items {
             let mut first = true;
             for b in item {
@@ -492,7 +590,7 @@ impl<'a> Body<'a> {
                         let ppr = PPr {
                             style: Some(item_style.clone()),
                             num: Some((level, num)),
-                            after: Some(gap),
+                            after: gap,
                             ..PPr::default()
                         };
                         out.push(Part::P(Box::new(self.para(ppr, c))));
@@ -520,15 +618,22 @@ impl<'a> Body<'a> {
         // This table's place in document order comes before the tables in its cells.
         self.tables.push(t.header_rows.min(t.rows.len()));
         let sp = &self.theme.spacing;
-        let total: u32 = t.widths.iter().sum::<u32>().max(1);
-        let widths: Vec<usize> =
-            t.widths.iter().map(|w| (width as u64 * *w as u64 / total as u64) as usize).collect();
+        // Columns fitted to their content, as in the PDF (render::autofit).
+        let widths: Vec<usize> = self
+            .fitter
+            .widths(t, self.theme, f64::from(width) / 20.0)
+            .iter()
+            .map(|w| (w * 20.0).floor() as usize)
+            .collect();
         let header_fill = self.theme.color("tabellhode");
         let header_text = self.theme.color("tabellhode_tekst");
         let line = self.theme.color("linje");
         let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt) as usize, pt_twips(sp.cell_h_pt) as usize);
-        let list_pt = sp.list_pt;
+        let model = Model::new(self.theme);
         let mut rows = Vec::new();
+        // Rows kept with the next, as the PDF keeps them (render::keep_tables):
+        // a short table whole, a long one with two rows on each side of a break.
+        let keep = |ri: usize| keep::row_keeps_next(t, ri);
         for (ri, row) in t.rows.iter().enumerate() {
             let head = ri < t.header_rows;
             let mut cells = Vec::new();
@@ -546,13 +651,16 @@ impl<'a> Body<'a> {
                 let n = parts.len();
                 for (i, part) in parts.iter_mut().enumerate() {
                     if let Part::P(p) = part {
-                        p.ppr.before = None;
-                        p.ppr.after = Some(pt_twips(if i + 1 == n { 0.0 } else { list_pt }));
+                        let placed = model.place(model.normal(), Place::Cell { last: i + 1 == n });
+                        p.ppr.before = Some(pt_twips(placed.before));
+                        p.ppr.after = Some(pt_twips(placed.after));
+                        p.ppr.keep_next |= keep(ri);
                     }
                 }
                 if !matches!(parts.last(), Some(Part::P(_))) {
                     // A cell ends with a paragraph.
-                    parts.push(Part::P(Box::new(Para::new(PPr { after: Some(0), ..PPr::default() }))));
+                    let end = PPr { after: Some(0), keep_next: keep(ri), ..PPr::default() };
+                    parts.push(Part::P(Box::new(Para::new(end))));
                 }
                 for part in parts {
                     c = match part {

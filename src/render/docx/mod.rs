@@ -53,6 +53,10 @@ const CT_FOOTER: &str = "application/vnd.openxmlformats-officedocument.wordproce
 const CT_CORE: &str = "application/vnd.openxmlformats-package.core-properties+xml";
 const CT_APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
 const CT_RELS: &str = "application/vnd.openxmlformats-package.relationships+xml";
+const CT_CHART: &str = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml";
+const CT_XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const REL_CHART: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart";
+const REL_PACKAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package";
 const REL_CORE: &str =
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
 const REL_APP: &str =
@@ -399,6 +403,7 @@ fn fail(e: String) -> Error {
 
 /// Writes a document (or, with `as_template`, a Word template) in a house style.
 fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) -> Result<Vec<u8>> {
+    let doc = &super::typo::set(doc, theme);
     let tpl = theme.word_template.as_deref();
     let lang = if doc.meta.lang.is_empty() { "nb-NO" } else { doc.meta.lang.as_str() };
     let num = styles::numbering_ids(tpl);
@@ -415,6 +420,7 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     // Drawing ids are unique in the package: after the template's, the body's, then the header's.
     let mut next_drawing = tpl.map(|t| t.max_drawing_id).unwrap_or(0) + 1;
     let mut media = 0usize;
+    let mut charts = 0usize;
 
     // Headers and footers: the template's, or arsplan's own.
     let mut refs: Vec<SectionRef> = Vec::new();
@@ -477,11 +483,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     let (sect, section_extra) = section(theme, tpl.map(|t| &t.section), &refs, title_page);
 
     // The body, written by docx-rs.
-    let b = body::Body::new(theme, assets, &ids, doc.meta.date);
+    let b = body::Body::new(theme, assets, &ids, doc.meta.date, &doc.blocks);
     let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
     d.document.section_property = sect;
     let built = d.build();
-    let facts = Facts { section: section_extra, ..b.facts() };
+    let facts = Facts { section: section_extra, hyphenate: theme.typography.hyphenate, ..b.facts() };
     let document = normalize(&built.document, &facts, &mut next_drawing).map_err(fail)?;
     out.put("word/document.xml", document, if as_template { CT_TEMPLATE } else { CT_MAIN });
     // Its pictures: docx-rs' image relationships, the media renamed in order.
@@ -490,6 +496,17 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
         rels.children_named("Relationship").filter(|r| r.attr("Type").is_some_and(|t| t == pkg::REL_IMAGE))
     {
         let (Some(id), Some(target)) = (r.attr("Id"), r.attr("Target")) else { continue };
+        if let Some((_, chart)) = b.charts.iter().find(|(c, _)| *c == id) {
+            // A chart: its part, and the workbook its numbers come from.
+            charts += 1;
+            let part = format!("word/charts/chart{charts}.xml");
+            let book = format!("embeddings/Microsoft_Excel_Worksheet{charts}.xlsx");
+            out.put(&part, chart.xml.clone(), CT_CHART);
+            out.put(&format!("word/{book}"), chart.workbook.clone(), CT_XLSX);
+            out.rels(&part, &[rel(super::chart::WORKBOOK_REL, REL_PACKAGE, &format!("../{book}"))]);
+            doc_rels.push(rel(&id, REL_CHART, &format!("charts/chart{charts}.xml")));
+            continue;
+        }
         let bytes = built.media.iter().find(|(m, _)| format!("media/{m}.png") == *target);
         let Some((_, bytes)) = bytes else {
             return Err(fail(format!("bildet «{target}» mangler")));
@@ -498,6 +515,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
         let name = format!("media/image{media}.png");
         out.put(&format!("word/{name}"), bytes.clone(), "image/png");
         doc_rels.push(rel(&id, pkg::REL_IMAGE, &name));
+        if let Some(svg) = b.pics.svgs.get(id.as_ref()) {
+            let name = format!("media/image{media}.svg");
+            out.put(&format!("word/{name}"), svg.clone(), "image/svg+xml");
+            doc_rels.push(rel(&format!("{id}Svg"), pkg::REL_IMAGE, &name));
+        }
     }
     for (i, url) in b.links.iter().enumerate() {
         doc_rels.push(Rel {
@@ -526,7 +548,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     // Static parts.
     out.put("word/styles.xml", styles_xml.to_part(), CT_STYLES);
     out.put("word/numbering.xml", styles::numbering(tpl, &num, &b.ordered).to_part(), CT_NUMBERING);
-    out.put("word/settings.xml", styles::settings(tpl, lang, own).to_part(), CT_SETTINGS);
+    out.put(
+        "word/settings.xml",
+        styles::settings(tpl, lang, own, theme.typography.hyphenate).to_part(),
+        CT_SETTINGS,
+    );
     doc_rels.push(rel("rIdStyles", pkg::REL_STYLES, "styles.xml"));
     doc_rels.push(rel("rIdNumbering", pkg::REL_NUMBERING, "numbering.xml"));
     doc_rels.push(rel("rIdSettings", pkg::REL_SETTINGS, "settings.xml"));

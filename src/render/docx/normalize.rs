@@ -33,6 +33,13 @@ pub struct Facts {
     /// Section properties of the Word template the body's `w:sectPr` takes
     /// as they are (they replace docx-rs' own element of the same name).
     pub section: Vec<Elem>,
+    /// The document hyphenates its running text: table cells must not.
+    pub hyphenate: bool,
+    /// Pictures with a vector original: the PNG's relationship id → the SVG's.
+    pub svgs: BTreeMap<String, String>,
+    /// The relationship ids of the pictures that stand for charts: each
+    /// becomes a Word chart with that id (`c:chart r:id`).
+    pub charts: std::collections::BTreeSet<String>,
 }
 
 /// Schema sequences (ECMA-376 transitional, wml.xsd) of the elements docx-rs
@@ -100,6 +107,39 @@ fn drop_empty(e: &mut Elem, name: &str) {
     );
 }
 
+/// A run's no-break hyphens (U+2011, which the fonts lack) as Word's own
+/// `w:noBreakHyphen` between the run's texts.
+fn no_break_hyphens(run: &mut Elem) {
+    let nbhy = crate::render::typo::NBHY;
+    if !run
+        .elems()
+        .any(|t| t.name == "w:t" && t.children.iter().any(|n| matches!(n, Node::Text(x) if x.contains(nbhy))))
+    {
+        return;
+    }
+    let mut children = Vec::new();
+    for node in std::mem::take(&mut run.children) {
+        match node {
+            Node::Elem(t) if t.name == "w:t" => {
+                let text: String =
+                    t.children.iter().map(|n| if let Node::Text(x) = n { x.as_str() } else { "" }).collect();
+                for (i, piece) in text.split(nbhy).enumerate() {
+                    if i > 0 {
+                        children.push(Node::Elem(Elem::new("w:noBreakHyphen")));
+                    }
+                    if !piece.is_empty() {
+                        let mut t = Elem::new("w:t").with("xml:space", "preserve");
+                        t.children.push(Node::Text(piece.to_string()));
+                        children.push(Node::Elem(t));
+                    }
+                }
+            }
+            other => children.push(other),
+        }
+    }
+    run.children = children;
+}
+
 /// The walk's state: where it is and what it has numbered so far.
 struct Pass<'a> {
     facts: &'a Facts,
@@ -131,12 +171,10 @@ impl Pass<'_> {
             "w:p" => {
                 e.remove("w14:paraId");
                 e.remove("w14:textId");
-                if in_cell {
-                    // Table cells hyphenate though the document does not.
+                if in_cell && self.facts.hyphenate {
+                    // Table cells never hyphenate, though the running text does.
                     let ppr = leading(e, "w:pPr", &[]);
-                    let h = ppr.child_in_order("w:suppressAutoHyphens", PPR_ORDER);
-                    h.attrs.clear();
-                    h.set("w:val", "0");
+                    ppr.child_in_order("w:suppressAutoHyphens", PPR_ORDER).attrs.clear();
                 }
             }
             "w:tbl" => self.table(e),
@@ -160,7 +198,10 @@ impl Pass<'_> {
                 e.sort_children(PPR_ORDER);
             }
             // docx-rs writes empty properties for every run and paragraph.
-            "w:r" => drop_empty(e, "w:rPr"),
+            "w:r" => {
+                drop_empty(e, "w:rPr");
+                no_break_hyphens(e);
+            }
             "w:p" => drop_empty(e, "w:pPr"),
             "w:rPr" => e.sort_children(RPR_ORDER),
             "w:numPr" => e.sort_children(NUMPR_ORDER),
@@ -214,7 +255,23 @@ impl Pass<'_> {
         };
         let id = *self.next_drawing;
         *self.next_drawing += 1;
+        if let Some(rid) = embed.as_ref().filter(|e| self.facts.charts.contains(*e)) {
+            chart(d, rid, id, alt);
+            return;
+        }
+        let svg = embed.as_ref().and_then(|e| self.facts.svgs.get(e)).cloned();
         d.walk_mut(&mut |e| match e.name.as_str() {
+            "a:blip" => {
+                if let Some(svg) = &svg {
+                    // The vector original beside the PNG (Office 2016's SVG extension).
+                    let ext = Elem::new("a:ext").with("uri", "{96DAC541-7B7A-43D3-8B79-37D633B846F1}").push(
+                        Elem::new("asvg:svgBlip")
+                            .with("xmlns:asvg", "http://schemas.microsoft.com/office/drawing/2016/SVG/main")
+                            .with("r:embed", svg),
+                    );
+                    e.children.push(Node::Elem(Elem::new("a:extLst").push(ext)));
+                }
+            }
             "wp:docPr" => {
                 e.set("id", &id.to_string());
                 e.set("name", &format!("Bilde {id}"));
@@ -227,6 +284,28 @@ impl Pass<'_> {
             _ => {}
         });
     }
+}
+
+/// A drawing that stands for a chart becomes one: the chart part's
+/// relationship id in a chart's graphic frame, its id and alternative text.
+fn chart(d: &mut Elem, rid: &str, id: u32, alt: &str) {
+    const C: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
+    d.walk_mut(&mut |e| match e.name.as_str() {
+        "wp:docPr" => {
+            e.set("id", &id.to_string());
+            e.set("name", &format!("Diagram {id}"));
+            e.set("descr", alt);
+        }
+        "wp:cNvGraphicFramePr" => e.children.clear(),
+        "a:graphic" => {
+            let frame = Elem::new("c:chart")
+                .with("xmlns:c", C)
+                .with("xmlns:r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
+                .with("r:id", rid);
+            e.children = vec![Node::Elem(Elem::new("a:graphicData").with("uri", C).push(frame))];
+        }
+        _ => {}
+    });
 }
 
 #[cfg(test)]
@@ -265,6 +344,8 @@ mod tests {
             header_rows: vec![1, 0],
             alts: [("rIdImg2".to_string(), "Søyler & linjer".to_string())].into(),
             section: vec![],
+            hyphenate: true,
+            ..Facts::default()
         };
         let out = run(&xml, &facts).unwrap();
         assert_eq!(out.matches("<w:tblHeader/>").count(), 1, "{out}");
@@ -275,7 +356,7 @@ mod tests {
         );
         assert!(out.contains(r#"<w:tblLook w:val="0600" w:firstRow="0""#), "{out}");
         assert!(!out.contains("w:type"), "{out}");
-        assert_eq!(out.matches(r#"<w:suppressAutoHyphens w:val="0"/>"#).count(), 4, "{out}");
+        assert_eq!(out.matches(r#"<w:suppressAutoHyphens/>"#).count(), 4, "{out}");
         assert!(out.contains(r#"<wp:docPr id="5" name="Bilde 5" descr="Søyler &amp; linjer"/>"#), "{out}");
         // A table or a picture the writer did not describe is an error, not a guess.
         assert!(run(&xml, &Facts { header_rows: vec![1], ..facts.clone() }).is_err());

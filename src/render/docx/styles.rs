@@ -104,9 +104,9 @@ fn jc(a: Align) -> &'static str {
     }
 }
 
-/// A paragraph style of stil.toml as Word should show it: space before as
-/// given, space after at least a paragraph's (as the PDF collapses spacing),
-/// kept with the next paragraph when asked (headings always).
+/// A paragraph style of stil.toml as Word should show it: space before and
+/// after as given (after: a body paragraph's when not given), kept with the
+/// next paragraph when asked (headings always); see `render::spacing`.
 fn want(theme: &Theme, st: &ParaStyle, outline: Option<usize>) -> Want {
     let p = theme.spacing.paragraph_pt;
     Want {
@@ -117,7 +117,7 @@ fn want(theme: &Theme, st: &ParaStyle, outline: Option<usize>) -> Want {
         color: st.color.as_ref().map(|c| theme.color(c)),
         jc: st.align.map(jc),
         before: Some(st.space_before_pt.unwrap_or(0.0)),
-        after: Some(st.space_after_pt.unwrap_or(p).max(p)),
+        after: Some(st.space_after_pt.unwrap_or(p)),
         line: st.line,
         indent_mm: st.indent_mm,
         first_line_mm: st.first_line_mm,
@@ -330,7 +330,7 @@ fn skeleton(theme: &Theme, lang: &str) -> Elem {
         .push(Elem::new("w:sz").with("w:val", &size))
         .push(Elem::new("w:szCs").with("w:val", &size))
         .push(Elem::new("w:lang").with("w:val", lang));
-    let ppr = Elem::new("w:pPr").push(Elem::new("w:suppressAutoHyphens")).push(
+    let ppr = Elem::new("w:pPr").push(
         Elem::new("w:spacing")
             .with("w:before", "0")
             .with("w:after", &pt_twips(sp.paragraph_pt).to_string())
@@ -393,17 +393,13 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
             (root, st)
         }
     };
-    // The document's language, and hyphenation only where a paragraph asks (table cells).
+    // The document's language; hyphenation as the settings say (see `settings`).
     {
         let dd = root.child_in_order("w:docDefaults", STYLES_ORDER);
         let rpr = dd.child_in_order("w:rPrDefault", DEFAULTS_ORDER).child_in_order("w:rPr", &["w:rPr"]);
         let l = rpr.child_in_order("w:lang", RPR_ORDER);
         l.attrs.clear();
         l.set("w:val", lang);
-        let dd = root.child_in_order("w:docDefaults", STYLES_ORDER);
-        let ppr = dd.child_in_order("w:pPrDefault", DEFAULTS_ORDER).child_in_order("w:pPr", &["w:pPr"]);
-        let s = ppr.child_in_order("w:suppressAutoHyphens", PPR_ORDER);
-        s.attrs.clear();
     }
     let theme_font = resolved.defaults.font.clone().unwrap_or_else(|| "Times New Roman".into());
     let mut added: BTreeMap<String, Elem> = BTreeMap::new();
@@ -506,7 +502,15 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
             }
             let n = if *id == list_bullet { num.bullet } else { num.number };
             let numpr = Elem::new("w:numPr").push(Elem::new("w:numId").with("w:val", &n.to_string()));
-            e.insert_in_order(Elem::new("w:pPr").push(numpr), STYLE_ORDER);
+            let mut ppr = Elem::new("w:pPr").push(numpr);
+            if theme.spacing.list_pt == 0.0 {
+                // Word's own list look: no space between the items (see render::spacing).
+                let after = pt_twips(theme.spacing.paragraph_pt).to_string();
+                ppr = ppr
+                    .push(Elem::new("w:spacing").with("w:before", "0").with("w:after", &after))
+                    .push(Elem::new("w:contextualSpacing"));
+            }
+            e.insert_in_order(ppr, STYLE_ORDER);
         } else if *id == hyperlink {
             let rpr = Elem::new("w:rPr")
                 .push(Elem::new("w:color").with("w:val", &theme.color("primar")))
@@ -518,19 +522,31 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
             table_style(theme, e);
         }
     }
-    for s in root.elems_mut().filter(|e| e.name == "w:style") {
-        let Some(id) = s.attr("w:styleId").map(|v| v.to_string()) else { continue };
-        if let Some((has, w)) = edits.get(&id) {
+    // With hyphenation on, only running text hyphenates: never the title,
+    // headings or the named styles (cover lines, signatures).
+    let unhyphenated: Vec<&String> = if theme.typography.hyphenate {
+        std::iter::once(&title).chain(headings.iter()).chain(classes.values()).collect()
+    } else {
+        Vec::new()
+    };
+    let finish = |s: &mut Elem, id: &str| {
+        if let Some((has, w)) = edits.get(id) {
             stamp(s, has, w, &theme_font);
         }
-        if let Some(n) = renamed.get(&id) {
+        if let Some(n) = renamed.get(id) {
             s.child_in_order("w:name", STYLE_ORDER).set("w:val", n);
         }
+        if unhyphenated.iter().any(|u| *u == id) {
+            let ppr = s.child_in_order("w:pPr", STYLE_ORDER);
+            ppr.child_in_order("w:suppressAutoHyphens", PPR_ORDER).attrs.clear();
+        }
+    };
+    for s in root.elems_mut().filter(|e| e.name == "w:style") {
+        let Some(id) = s.attr("w:styleId").map(|v| v.to_string()) else { continue };
+        finish(s, &id);
     }
     for (id, mut s) in added {
-        if let Some((has, w)) = edits.get(&id) {
-            stamp(&mut s, has, w, &theme_font);
-        }
+        finish(&mut s, &id);
         root.children.push(wordmal::tree::Node::Elem(s));
     }
     let ids = Ids {
@@ -570,8 +586,8 @@ fn table_style(theme: &Theme, e: &mut Elem) {
     }
     e.remove_children("w:qFormat");
     e.insert_in_order(Elem::new("w:uiPriority").with("w:val", "59"), STYLE_ORDER);
-    let ppr = Elem::new("w:pPr")
-        .push(Elem::new("w:spacing").with("w:after", "0").with("w:line", "240").with("w:lineRule", "auto"));
+    // Cells' paragraphs keep Normal's line spacing (as the PDF's do).
+    let ppr = Elem::new("w:pPr").push(Elem::new("w:spacing").with("w:after", "0"));
     e.insert_in_order(ppr, STYLE_ORDER);
     e.insert_in_order(Elem::new("w:tblPr").push(borders).push(mar), STYLE_ORDER);
     let first_row = Elem::new("w:tblStylePr")
@@ -663,9 +679,10 @@ pub fn numbering(tpl: Option<&Template>, ids: &NumberingIds, ordered: &[u32]) ->
 }
 
 /// The settings part: the template's without what points outside the
-/// package or locks the document, or arsplan's own; hyphenation on (table
-/// cells ask for it) and the language of the theme fonts.
-pub fn settings(tpl: Option<&Template>, lang: &str, own_header_or_footer: bool) -> Elem {
+/// package or locks the document, or arsplan's own; automatic hyphenation
+/// only when the house style asks for it (Word's default is none), and the
+/// language of the theme fonts.
+pub fn settings(tpl: Option<&Template>, lang: &str, own_header_or_footer: bool, hyphenate: bool) -> Elem {
     let mut root = tpl.and_then(|t| t.settings.clone()).unwrap_or_else(|| {
         Elem::new("w:settings")
             .with("xmlns:w", W)
@@ -693,8 +710,10 @@ pub fn settings(tpl: Option<&Template>, lang: &str, own_header_or_footer: bool) 
             DROPPED.contains(&e.name.as_str()) || (own_header_or_footer && e.name == "w:evenAndOddHeaders");
         !points_out && !dropped
     });
-    let h = root.child_in_order("w:autoHyphenation", SETTINGS_ORDER);
-    h.attrs.clear();
+    root.remove_children("w:autoHyphenation");
+    if hyphenate {
+        root.insert_in_order(Elem::new("w:autoHyphenation"), SETTINGS_ORDER);
+    }
     if root.child("w:themeFontLang").is_none() {
         root.insert_in_order(Elem::new("w:themeFontLang").with("w:val", lang), SETTINGS_ORDER);
     }

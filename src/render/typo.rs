@@ -1,0 +1,201 @@
+//! The typographic pass both renderers make over a document's text: what
+//! belongs together stays on one line, as Norwegian typesetting wants it.
+//! A no-break space joins a day and its month («29. januar»), a month and its
+//! year, an abbreviation and its number («Meld. St. 24», «kl. 10»), a number
+//! and its unit («80 %», «17 av 21»), a short word and the number it goes with
+//! («innen 2029», «Delmål 2»), and the words of the names the house style
+//! lists (`[typografi] hold_sammen`); a no-break hyphen joins short compounds
+//! («e-post»). In titles and headings a short word never ends a line.
+//!
+//! Data values reach the renderers as text, so every value gets this too. The
+//! no-break hyphen is U+2011 here; each renderer writes it as its format can
+//! (Word's `w:noBreakHyphen`, a hyphen and a word joiner in Typst), since the
+//! fonts have no glyph for it.
+
+use crate::dates::MONTHS;
+use crate::doc::{Block, Document, Inline};
+use crate::theme::Theme;
+
+/// The no-break space.
+pub const NBSP: char = '\u{a0}';
+/// The no-break hyphen.
+pub const NBHY: char = '\u{2011}';
+
+/// Abbreviations that go with the number or name after them.
+const BEFORE_NUMBER: &[&str] = &[
+    "Meld.", "St.", "nr.", "Nr.", "kap.", "Kap.", "s.", "kl.", "pkt.", "Prop.", "NOU", "Innst.", "jf.", "ca.",
+];
+
+/// Units and the like that go with the number before them.
+const UNITS: &[&str] = &["%", "‰", "prosent", "kr", "kroner", "mm", "cm", "m", "km", "kg", "min", "t", "pt"];
+
+/// The document with its text set (see the module's description).
+pub fn set(doc: &Document, theme: &Theme) -> Document {
+    let mut doc = doc.clone();
+    let keep: Vec<(String, String)> = theme
+        .typography
+        .keep_together
+        .iter()
+        .filter(|k| k.contains(' '))
+        .map(|k| (k.clone(), k.replace(' ', &NBSP.to_string())))
+        .collect();
+    let set = Setter { keep };
+    for b in &mut doc.blocks {
+        set.block(b, false);
+    }
+    doc
+}
+
+struct Setter {
+    /// The house style's names, with their no-break form.
+    keep: Vec<(String, String)>,
+}
+
+impl Setter {
+    fn block(&self, b: &mut Block, display: bool) {
+        match b {
+            Block::Title(c) | Block::Heading { content: c, .. } => self.inlines(c, true),
+            Block::Paragraph(c) => self.inlines(c, display),
+            Block::List { items, .. } => {
+                for item in items {
+                    for b in item {
+                        self.block(b, display);
+                    }
+                }
+            }
+            Block::Table(t) => {
+                for row in &mut t.rows {
+                    for cell in row {
+                        for b in cell {
+                            self.block(b, display);
+                        }
+                    }
+                }
+            }
+            Block::Styled { blocks, .. } => {
+                for b in blocks {
+                    self.block(b, true);
+                }
+            }
+            Block::Image(_) | Block::Chart(_) | Block::PageBreak => {}
+        }
+    }
+
+    fn inlines(&self, items: &mut [Inline], display: bool) {
+        for i in items {
+            match i {
+                Inline::Text(t) => *t = self.text(t, display),
+                Inline::Strong(c) | Inline::Emph(c) => self.inlines(c, display),
+                // A link's text is its address: left as it is.
+                Inline::Link { .. } | Inline::LineBreak => {}
+            }
+        }
+    }
+
+    /// One run of text, set.
+    pub fn text(&self, text: &str, display: bool) -> String {
+        let mut t = text.to_string();
+        for (from, to) in &self.keep {
+            if t.contains(from.as_str()) {
+                t = t.replace(from.as_str(), to);
+            }
+        }
+        // Words with the spaces after them, spaces kept as they are.
+        let words: Vec<&str> = t.split(' ').collect();
+        let mut out = String::with_capacity(t.len());
+        for (i, w) in words.iter().enumerate() {
+            out.push_str(&compound(w));
+            let Some(next) = words.get(i + 1) else { break };
+            out.push(if joins(w, next, display) { NBSP } else { ' ' });
+        }
+        out
+    }
+}
+
+/// A word without the punctuation around it.
+fn bare(w: &str) -> &str {
+    w.trim_matches(|c: char| matches!(c, '(' | ')' | '«' | '»' | '"' | ',' | ';' | ':' | '!' | '?'))
+}
+
+fn is_number(w: &str) -> bool {
+    let w = bare(w).trim_end_matches('.');
+    !w.is_empty()
+        && w.starts_with(|c: char| c.is_ascii_digit())
+        && w.chars().all(|c| c.is_ascii_digit() || ",.-–:/".contains(c))
+}
+
+/// A day or an ordinal («12.», «3.»), which goes with what follows it.
+fn is_ordinal(w: &str) -> bool {
+    w.len() <= 3 && w.ends_with('.') && w.len() > 1 && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())
+}
+
+fn is_month(w: &str) -> bool {
+    let w = bare(w).trim_end_matches('.').to_lowercase();
+    MONTHS.iter().any(|m| *m == w)
+}
+
+/// Whether the space between `w` and `next` must not break.
+fn joins(w: &str, next: &str, display: bool) -> bool {
+    if w.is_empty() || next.is_empty() {
+        return false;
+    }
+    let (wb, nb) = (bare(w), bare(next));
+    let letters = |s: &str| !s.is_empty() && s.chars().all(char::is_alphabetic);
+    // «29. januar», «januar 2026»
+    (is_ordinal(wb) && is_month(nb))
+        || (is_month(wb) && is_number(nb) && !w.ends_with([',', ';', ':']))
+        // «Meld. St. 24», «kl. 10», «nr. 5»
+        || (BEFORE_NUMBER.contains(&wb) && (is_number(nb) || BEFORE_NUMBER.contains(&nb)))
+        // «80 %», «12 kr», «17 av 21»
+        || (is_number(w) && !w.ends_with([',', ';', ':', '.']) && (UNITS.contains(&nb) || nb == "av"))
+        || (wb == "av" && is_number(next))
+        // «innen 2029», «Delmål 2», «i 2026»: a short word and its number
+        || (letters(wb) && wb.chars().count() <= 8 && !w.ends_with([',', ';', ':', '.']) && is_number(next) && !is_ordinal(nb))
+        // In titles and headings, no short word at a line's end.
+        || (display && letters(wb) && wb.chars().count() <= 2)
+}
+
+/// A short compound («e-post», «IT-avdeling»): its hyphen does not break.
+fn compound(w: &str) -> String {
+    if !w.contains('-') || w.contains("--") {
+        return w.to_string();
+    }
+    let parts: Vec<&str> = w.split('-').collect();
+    let short = |s: &str| {
+        let s = bare(s);
+        !s.is_empty() && s.chars().count() <= 2 && s.chars().all(char::is_alphabetic)
+    };
+    if parts.len() == 2 && (short(parts[0]) || short(parts[1])) && !parts.iter().any(|p| bare(p).is_empty()) {
+        parts.join(&NBHY.to_string())
+    } else {
+        w.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(t: &str, display: bool) -> String {
+        let s = Setter { keep: vec![("Helse Vest".into(), format!("Helse{NBSP}Vest"))] };
+        s.text(t, display).replace(NBSP, "~").replace(NBHY, "‑")
+    }
+
+    #[test]
+    fn what_belongs_together_is_joined() {
+        assert_eq!(set("holdes 29. januar 2026 i Stavanger", false), "holdes 29.~januar~2026 i Stavanger");
+        assert_eq!(set("jf. Meld. St. 24 (2019–2020)", false), "jf.~Meld.~St.~24 (2019–2020)");
+        assert_eq!(set("minst 80 % fremmøte, 17 av 21", false), "minst~80~% fremmøte, 17~av~21");
+        assert_eq!(set("innen 2029 skal Delmål 2 nås", false), "innen~2029 skal Delmål~2 nås");
+        assert_eq!(set("send e-post til Helse Vest", false), "send e‑post til Helse~Vest");
+        assert_eq!(set("fysio- og ergoterapi", false), "fysio- og ergoterapi");
+        assert_eq!(
+            set("Strategi for nettverket i Helseregion Vest", true),
+            "Strategi for nettverket i~Helseregion Vest"
+        );
+        assert_eq!(set("kl. 10.00, 1. mars", false), "kl.~10.00, 1.~mars");
+        assert_eq!(set("møtes 12. mars i 2026.", false), "møtes 12.~mars i~2026.");
+        // Not a date: a list number before a word that is no month.
+        assert_eq!(set("1. Pasient- og pårørendearbeid", false), "1. Pasient- og pårørendearbeid");
+    }
+}
