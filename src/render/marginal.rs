@@ -24,6 +24,7 @@ use crate::wordmal::{
 };
 
 const PT_PER_MM: f64 = 72.0 / 25.4;
+const TWIPS_PER_MM: f32 = 56.692_913;
 
 /// A font's vertical metrics (`hhea`), in ems: Word's single line is their sum,
 /// with the baseline the ascender and the gap below the line's top.
@@ -203,8 +204,11 @@ impl Page {
         }
     }
 
-    fn text_width(&self) -> f32 {
-        self.width - self.left - self.right
+    /// The text's width as Word has it, in whole twips (the DOCX's tab stops
+    /// at the right edge stand there), in millimetres.
+    fn word_text_width(&self) -> f32 {
+        let twips = |mm: f32| (mm * TWIPS_PER_MM).round();
+        (twips(self.width) - twips(self.left) - twips(self.right)) / TWIPS_PER_MM
     }
 
     /// A float's left edge from the page's left edge.
@@ -369,7 +373,7 @@ impl Writer<'_> {
             }
             let _ = write!(out, "{strut}; {}", self.pieces(&p.parts[0].pieces, p.line));
         } else {
-            let width = self.page.text_width();
+            let width = self.page.word_text_width();
             let stop = |s: &TabStop| {
                 let base = match s.from {
                     Edge::Start => 0.0,
@@ -547,7 +551,7 @@ pub fn marginals(theme: &Theme, assets: &Assets) -> Marginals {
     let (header, first_header, header_dir) = match theme.word_header() {
         Some((h, f)) => (h, f, "wordmal"),
         None => {
-            own_header = own_header_model(theme, assets, page.text_width());
+            own_header = own_header_model(theme, assets, page.word_text_width());
             (&own_header, None, "assets")
         }
     };
@@ -555,7 +559,7 @@ pub fn marginals(theme: &Theme, assets: &Assets) -> Marginals {
     let (footer, first_footer, footer_dir) = match theme.word_footer() {
         Some((h, f)) => (h, f, "wordmal"),
         None => {
-            own_footer = own_footer_model(theme, page.text_width());
+            own_footer = own_footer_model(theme, page.word_text_width());
             (&own_footer, None, "assets")
         }
     };

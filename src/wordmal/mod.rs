@@ -897,22 +897,22 @@ impl Reader<'_> {
         let mar = section.child("w:pgMar");
         let mut t = toml::Table::new();
         t.insert("liggende".into(), V::Boolean(landscape));
-        t.insert("bredde_mm".into(), num(w));
-        t.insert("hoyde_mm".into(), num(h));
+        t.insert("bredde_mm".into(), twips_mm(w * TWIPS_PER_MM));
+        t.insert("hoyde_mm".into(), twips_mm(h * TWIPS_PER_MM));
         for (key, attr, default) in [
             ("marg_topp_mm", "w:top", 25.0),
             ("marg_bunn_mm", "w:bottom", 25.0),
             ("marg_venstre_mm", "w:left", 25.0),
             ("marg_hoyre_mm", "w:right", 25.0),
         ] {
-            let mm = twips(mar, attr).map(|v| v.abs() / TWIPS_PER_MM).unwrap_or(default);
-            t.insert(key.into(), num(mm));
+            let v = twips(mar, attr).map(|v| v.abs()).unwrap_or(default * TWIPS_PER_MM);
+            t.insert(key.into(), twips_mm(v));
         }
         // Where the header starts below the page's top edge, and the footer
         // ends above its bottom edge.
         for (key, attr) in [("topptekst_mm", "w:header"), ("bunntekst_mm", "w:footer")] {
             if let Some(v) = twips(mar, attr) {
-                t.insert(key.into(), num((v.abs() / TWIPS_PER_MM).min(200.0)));
+                t.insert(key.into(), twips_mm(v.abs().min(200.0 * TWIPS_PER_MM)));
             }
         }
         Ok(t)
@@ -924,6 +924,19 @@ const TWIPS_PER_MM: f32 = 56.692_913;
 /// A number for a TOML value, rounded to hundredths.
 fn num(v: f32) -> toml::Value {
     toml::Value::Float((f64::from(v) * 100.0).round() / 100.0)
+}
+
+/// Millimetres from whole twips, as a person wrote them: the tenth of a
+/// millimetre that gives these twips again when there is one (1417 twips are
+/// 25 mm, not 24.99), else hundredths.
+fn twips_mm(twips: f32) -> toml::Value {
+    let mm = twips / TWIPS_PER_MM;
+    let tenth = (f64::from(mm) * 10.0).round() / 10.0;
+    if ((tenth as f32) * TWIPS_PER_MM).round() == twips.round() {
+        toml::Value::Float(tenth)
+    } else {
+        num(mm)
+    }
 }
 
 fn color_or_black(c: &Option<String>) -> String {
@@ -980,10 +993,10 @@ fn para_values(p: &Props, normal: &Props, fonts: &FontTable, used: &mut BTreeSet
         t.insert("linje".into(), num(line_multiple(p)));
     }
     if let Some(l) = p.indent_left.filter(|l| *l != 0.0) {
-        t.insert("innrykk_mm".into(), num(l / TWIPS_PER_MM));
+        t.insert("innrykk_mm".into(), twips_mm(l));
     }
     if let Some(f) = p.indent_first.filter(|f| *f != 0.0) {
-        t.insert("forste_linje_mm".into(), num(f / TWIPS_PER_MM));
+        t.insert("forste_linje_mm".into(), twips_mm(f));
     }
     t
 }

@@ -426,3 +426,135 @@ fn kreftomsorg_rogaland_is_stavangers_not_helse_stavangers() {
     let stavanger = header("stavanger");
     assert_has(&stavanger, &["Helse Stavanger", "Kreftomsorg Rogaland"]);
 }
+
+/// A project made of the examples, where `network` uses the house style
+/// `style`, or, with `round_trip`, a style of its own that inherits `style`
+/// and takes `style`'s own Word template, exported by arsplan and unchanged.
+fn round_trip_project(dir: &Path, network: &str, style: &str, round_trip: bool) -> arsplan::Project {
+    let data = dir.join("data");
+    common::copy_examples(&data, &[network]);
+    let profile = data.join(network).join("nettverk.toml");
+    let set_style = |s: &str| {
+        let text = std::fs::read_to_string(&profile).unwrap();
+        let text: Vec<String> = text
+            .lines()
+            .map(|l| if l.starts_with("stil =") { format!("stil = \"{s}\"") } else { l.to_string() })
+            .collect();
+        std::fs::write(&profile, text.join("\n") + "\n").unwrap();
+    };
+    set_style(style);
+    let project = common::with_data(data.clone(), dir.join("output"));
+    if round_trip {
+        let exported = project.word_template(style, Some(network)).unwrap();
+        let own = data.join(network).join("maler/rundtur");
+        std::fs::create_dir_all(&own).unwrap();
+        std::fs::write(own.join("mal.dotx"), &exported.bytes).unwrap();
+        std::fs::write(
+            own.join("stil.toml"),
+            format!("arv = \"{style}\"\nnavn = \"Rundtur\"\nword_mal = \"mal.dotx\"\n"),
+        )
+        .unwrap();
+        set_style("rundtur");
+    }
+    project
+}
+
+#[test]
+fn building_with_a_house_styles_unchanged_template_gives_the_same_pages() {
+    // Every built-in house style, exported as a Word template and taken back
+    // unchanged: the PDF's pages are the same, every run of text where it was.
+    for (network, style) in [
+        ("stavanger", "helse-stavanger"),
+        ("stavanger", "felles"),
+        ("bergen", "helse-bergen"),
+        ("ahus", "ahus"),
+        ("helse-vest", "helse-vest"),
+    ] {
+        let laid_out = |round_trip: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let project = round_trip_project(dir.path(), network, style, round_trip);
+            let years: Vec<i32> = std::fs::read_dir(project.data.join(network))
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect();
+            let mut out = Vec::new();
+            for year in years.iter().copied().collect::<std::collections::BTreeSet<i32>>() {
+                let p = project.prepare(network, year).unwrap();
+                assert!(p.warnings.is_empty(), "{network} {year} in {style}: {:?}", p.warnings);
+                for d in project.documents(&p).unwrap() {
+                    let fitted = arsplan::render::fit(&d.document, &p.theme, &p.assets).unwrap();
+                    let runs = arsplan::render::pages::runs(&fitted.pages, &fitted.theme);
+                    out.push((
+                        d.stem.clone(),
+                        runs.into_iter()
+                            .map(|r| {
+                                (r.page, (r.x * 100.0).round() as i64, (r.y * 100.0).round() as i64, r.text)
+                            })
+                            .collect::<Vec<_>>(),
+                    ));
+                }
+            }
+            out
+        };
+        let (without, with) = (laid_out(false), laid_out(true));
+        assert_eq!(without.len(), with.len());
+        for ((stem, a), (_, b)) in without.iter().zip(&with) {
+            let first = a.iter().zip(b).find(|(x, y)| x != y);
+            assert!(
+                a.len() == b.len() && first.is_none(),
+                "{style}: {stem} differs with its own template: {first:?} ({} and {} runs)",
+                a.len(),
+                b.len()
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs soffice (LibreOffice) and python3 with pdfplumber"]
+fn a_docx_made_with_a_house_styles_unchanged_template_is_laid_out_alike() {
+    need_tools();
+    // The DOCX as LibreOffice lays it out, with and without the template: every
+    // word where it was (within 0.5 pt), for one document of every style.
+    for (network, style, year) in [
+        ("stavanger", "helse-stavanger", 2026),
+        ("stavanger", "felles", 2026),
+        ("bergen", "helse-bergen", 2025),
+        ("ahus", "ahus", 2024),
+        ("helse-vest", "helse-vest", 2025),
+    ] {
+        let words = |round_trip: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let project = round_trip_project(dir.path(), network, style, round_trip);
+            let p = project.prepare(network, year).unwrap();
+            let made = project.render(&p, &["docx"]).unwrap().remove(0);
+            let docx = dir.path().join("dokument.docx");
+            std::fs::write(&docx, &made.bytes).unwrap();
+            convert(&docx, "pdf", dir.path());
+            let pages = pages(&dir.path().join("dokument.pdf"), 99);
+            let words: Vec<(usize, String, f64, f64)> = pages
+                .iter()
+                .enumerate()
+                .flat_map(|(i, pg)| {
+                    pg["words"].as_array().unwrap().iter().map(move |w| {
+                        (
+                            i,
+                            w["text"].as_str().unwrap().to_string(),
+                            w["x0"].as_f64().unwrap(),
+                            w["baseline"].as_f64().unwrap(),
+                        )
+                    })
+                })
+                .collect();
+            words
+        };
+        let (a, b) = (words(false), words(true));
+        assert_eq!(a.len(), b.len(), "{style}: words");
+        for (x, y) in a.iter().zip(&b) {
+            assert!(
+                x.0 == y.0 && x.1 == y.1 && (x.2 - y.2).abs() <= 0.5 && (x.3 - y.3).abs() <= 0.5,
+                "{style}: {x:?} without the template, {y:?} with it"
+            );
+        }
+    }
+}

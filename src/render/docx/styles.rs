@@ -509,6 +509,11 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
                 ppr = ppr
                     .push(Elem::new("w:spacing").with("w:before", "0").with("w:after", &after))
                     .push(Elem::new("w:contextualSpacing"));
+            } else {
+                // The space between the items is the list style's own, so that a
+                // template exported and read back has the lists it was made with.
+                let after = pt_twips(theme.spacing.list_pt).to_string();
+                ppr = ppr.push(Elem::new("w:spacing").with("w:before", "0").with("w:after", &after));
             }
             e.insert_in_order(ppr, STYLE_ORDER);
         } else if *id == hyperlink {
