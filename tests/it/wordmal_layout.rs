@@ -558,3 +558,76 @@ fn a_docx_made_with_a_house_styles_unchanged_template_is_laid_out_alike() {
         }
     }
 }
+
+/// On a laid-out document: the distances between the first bullets' baselines
+/// on page 1, and from the first area heading («… pårørendearbeid») to the
+/// next line, in points.
+fn list_and_heading_pitch(pages: &[Value]) -> (Vec<f64>, f64) {
+    let words = |p: &Value| p["words"].as_array().unwrap().clone();
+    let bullets: Vec<f64> = words(&pages[0])
+        .iter()
+        .filter(|w| w["text"].as_str().unwrap().starts_with('•'))
+        .map(|w| w["baseline"].as_f64().unwrap())
+        .collect();
+    let pitch: Vec<f64> = bullets.windows(2).skip(1).take(3).map(|w| w[1] - w[0]).collect();
+    for p in pages {
+        let ws = words(p);
+        let Some(h) = ws.iter().find(|w| w["text"].as_str().unwrap().contains("pårørendearbeid")) else {
+            continue;
+        };
+        let h = h["baseline"].as_f64().unwrap();
+        let next = ws
+            .iter()
+            .map(|w| w["baseline"].as_f64().unwrap())
+            .filter(|b| *b > h + 0.5)
+            .fold(f64::MAX, f64::min);
+        return (pitch, next - h);
+    }
+    panic!("no area heading");
+}
+
+#[test]
+#[ignore = "needs soffice (LibreOffice), python-docx and pdfplumber"]
+fn lists_and_headings_are_spaced_as_word_spaces_them_whatever_the_line_spacing() {
+    need_tools();
+    // Body text at 1.15 and 1.5 lines (and, without a template, 1.2), lists
+    // with or without contextual spacing, Heading 1 with less space after
+    // than Normal: the PDF spaces them as LibreOffice spaces the DOCX.
+    let mut cases: Vec<(String, tempfile::TempDir)> = Vec::new();
+    for line in ["1.15", "1.5"] {
+        let dir = tempfile::tempdir().unwrap();
+        let made = dir.path().join("mal.docx");
+        python("lag_avstand.py", &[&made, Path::new(line)]);
+        let case = own_style("word_mal = \"mal.docx\"\n", &[("mal.docx", &made)]);
+        cases.push((format!("python-docx, {line} lines"), case));
+        let lo = libreoffice_template(
+            "lo-avstand.fodt",
+            &[("@LINJE@", &format!("{}%", (line.parse::<f64>().unwrap() * 100.0).round()))],
+            dir.path(),
+        );
+        let case = own_style("word_mal = \"mal.dotx\"\n", &[("mal.dotx", &lo)]);
+        cases.push((format!("LibreOffice, {line} lines"), case));
+    }
+    cases.push(("stil.toml, 1.2 lines".into(), own_style("[avstand]\nlinje = 1.2\n", &[])));
+    for (what, dir) in &cases {
+        built(dir.path());
+        let out = dir.path().join("output/stavanger/2026");
+        let lo = dir.path().join("lo");
+        std::fs::create_dir_all(&lo).unwrap();
+        convert(&out.join("arsplan-2026.docx"), "pdf", &lo);
+        let (ours, theirs) =
+            (pages(&out.join("arsplan-2026.pdf"), 4), pages(&lo.join("arsplan-2026.pdf"), 4));
+        let ((a, ha), (b, hb)) = (list_and_heading_pitch(&ours), list_and_heading_pitch(&theirs));
+        assert_eq!(a.len(), 3, "{what}: {a:?}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!(
+                (x - y).abs() <= 1.0,
+                "{what}: list items {a:?} pt apart in the PDF, {b:?} by LibreOffice"
+            );
+        }
+        assert!(
+            (ha - hb).abs() <= 1.0,
+            "{what}: heading to text {ha:.1} pt in the PDF, {hb:.1} by LibreOffice"
+        );
+    }
+}
