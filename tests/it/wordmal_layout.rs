@@ -346,8 +346,8 @@ fn built(dir: &Path) {
 #[ignore = "needs python3 with pdfplumber"]
 fn an_svg_logo_is_vector_in_the_pdf_and_a_picture_in_the_docx() {
     common::need("python3", &["-c", "import pdfplumber"]);
-    let svg = common::root().join("tests/fixtures/logo-eksempel.svg");
-    let dir = own_style("logo = \"logo.svg\"\nlogo_bredde_mm = 60\n", &[("logo.svg", &svg)]);
+    let svg_file = common::root().join("tests/fixtures/logo-eksempel.svg");
+    let dir = own_style("logo = \"logo.svg\"\nlogo_bredde_mm = 60\n", &[("logo.svg", &svg_file)]);
     built(dir.path());
     let out = dir.path().join("output/stavanger/2026");
     let page = &pages(&out.join("arsplan-2026.pdf"), 1)[0];
@@ -364,11 +364,21 @@ fn an_svg_logo_is_vector_in_the_pdf_and_a_picture_in_the_docx() {
     let words: Vec<&str> =
         page["words"].as_array().unwrap().iter().map(|w| w["text"].as_str().unwrap()).collect();
     assert!(!words.starts_with(&["Helse", "Stavanger"]), "{words:?}");
-    // The DOCX shows it as a picture 60 mm wide.
+    // The DOCX shows it as Word keeps an SVG picture, 60 mm wide: the drawing
+    // (asvg:svgBlip) beside a PNG for older readers.
     let docx = std::fs::read(out.join("arsplan-2026.docx")).unwrap();
     let header = part(&docx, "word/header1.xml");
-    assert_has(&header, &["<a:blip r:embed=", &format!("cx=\"{}\"", 60 * 36_000)]);
-    assert!(parts(&docx).iter().any(|(n, b)| n.starts_with("word/media/") && b.starts_with(b"\x89PNG")));
+    assert_has(&header, &["<a:blip r:embed=", "<asvg:svgBlip", &format!("cx=\"{}\"", 60 * 36_000)]);
+    let rels = part(&docx, "word/_rels/header1.xml.rels");
+    let after =
+        |text: &str, from: &str| text.split(from).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let svg_id = after(header.split("<asvg:svgBlip").nth(1).unwrap(), "r:embed=\"");
+    let target = after(rels.split(&format!("Id=\"{svg_id}\"")).nth(1).unwrap(), "Target=\"");
+    let all = parts(&docx);
+    let svg = all.iter().find(|(n, _)| *n == format!("word/{target}")).expect("the SVG part");
+    assert_eq!(svg.1, std::fs::read(&svg_file).unwrap(), "the drawing as it is");
+    assert!(all.iter().any(|(n, b)| n.starts_with("word/media/") && b.starts_with(b"\x89PNG")));
+    assert_has(&part(&docx, "[Content_Types].xml"), &["Extension=\"svg\" ContentType=\"image/svg+xml\""]);
 }
 
 #[test]

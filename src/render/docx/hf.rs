@@ -29,7 +29,8 @@ fn small(theme: &Theme, size: usize) -> RPr {
     RPr { color: Some(theme.color("sekundar")), size: Some(size), ..RPr::default() }
 }
 
-/// A logo as a picture run: a PNG as it is, an SVG drawn as a PNG.
+/// A logo as a picture run: a PNG as it is; an SVG as Word 2016 and later
+/// keep one, the drawing beside a PNG of it for older readers.
 fn logo(
     pics: &mut Pictures,
     assets: &Assets,
@@ -39,8 +40,13 @@ fn logo(
     height_mm: f32,
 ) -> Result<Run> {
     let bytes = assets.images.get(name).cloned().unwrap_or_default();
-    let png = if crate::render::is_svg(name) { crate::render::svg_png(&bytes, width_mm)? } else { bytes };
-    pics.run(png, alt, width_mm, height_mm)
+    if !crate::render::is_svg(name) {
+        return pics.run(bytes, alt, width_mm, height_mm);
+    }
+    let png = crate::render::svg_png(&bytes, width_mm)?;
+    let (run, id) = pics.run_with_id(png, alt, width_mm, height_mm)?;
+    pics.svgs.insert(id, bytes);
+    Ok(run)
 }
 
 /// The header, and the pictures it shows: the marks where the house style

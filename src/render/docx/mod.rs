@@ -531,7 +531,9 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     }
     // arsplan's own header and footer, through the same pass.
     for (kind, xml, pics) in own_parts {
-        let facts = Facts { alts: pics.alts, ..Facts::default() };
+        // An SVG logo: the drawing beside its PNG, as in the body.
+        let svgs = pics.svgs.keys().map(|id| (id.clone(), format!("{id}Svg"))).collect();
+        let facts = Facts { alts: pics.alts, svgs, ..Facts::default() };
         let part = format!("word/{kind}1.xml");
         let xml = normalize(&xml, &facts, &mut next_drawing).map_err(fail)?;
         out.put(&part, xml, if kind == "header" { CT_HEADER } else { CT_FOOTER });
@@ -541,6 +543,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
             let name = format!("media/image{media}.png");
             out.put(&format!("word/{name}"), bytes, "image/png");
             rels.push(rel(&id, pkg::REL_IMAGE, &name));
+            if let Some(svg) = pics.svgs.get(&id) {
+                let name = format!("media/image{media}.svg");
+                out.put(&format!("word/{name}"), svg.clone(), "image/svg+xml");
+                rels.push(rel(&format!("{id}Svg"), pkg::REL_IMAGE, &name));
+            }
         }
         out.rels(&part, &rels);
     }
