@@ -470,8 +470,14 @@ impl Reader<'_> {
                 );
             }
         }
-        for (shown, id) in &used_styles {
-            for what in unfollowed(&styles, id) {
+        // Each at the style that sets it (the styles based on it have it too).
+        let mut said = BTreeSet::new();
+        for (_, id) in &used_styles {
+            for (what, at) in unfollowed(&styles, id) {
+                if !said.insert((what, at.clone())) {
+                    continue;
+                }
+                let shown = styles.by_id.get(&at).map(|s| names::shown_nb(&s.name)).unwrap_or(at);
                 self.warn(
                     format!("stilen «{shown}» i Word-malen har {what}, som PDF-en ikke viser (Word-filen har det)"),
                     "vil dere ha PDF-en og Word-filen like, ta det bort fra stilen i malen (Hjem → Stiler → høyreklikk → Endre)",
@@ -1021,8 +1027,9 @@ fn used_styles(styles: &Styles, classes: &[String]) -> Vec<(String, String)> {
 }
 
 /// What a style (with what it inherits) has that the PDF does not draw:
-/// each as the property's Norwegian name, once.
-fn unfollowed(styles: &Styles, id: &str) -> Vec<&'static str> {
+/// each as the property's Norwegian name, once, with the id of the style in
+/// its chain that sets it.
+fn unfollowed(styles: &Styles, id: &str) -> Vec<(&'static str, String)> {
     let mut chain = Vec::new();
     let mut next = Some(id.to_string());
     while let Some(i) = next.take() {
@@ -1034,12 +1041,7 @@ fn unfollowed(styles: &Styles, id: &str) -> Vec<&'static str> {
             chain.push(i);
         }
     }
-    let mut found: Vec<&'static str> = Vec::new();
-    let mut add = |w: &'static str| {
-        if !found.contains(&w) {
-            found.push(w);
-        }
-    };
+    let mut found: Vec<(&'static str, String)> = Vec::new();
     // Nearest first: a style that turns a property off wins over its parent.
     let mut decided: BTreeSet<&'static str> = BTreeSet::new();
     for i in &chain {
@@ -1087,7 +1089,7 @@ fn unfollowed(styles: &Styles, id: &str) -> Vec<&'static str> {
             };
             if let Some((w, on)) = what {
                 if decided.insert(w) && on {
-                    add(w);
+                    found.push((w, i.clone()));
                 }
             }
         }
