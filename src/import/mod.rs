@@ -122,7 +122,7 @@ fn profile_toml(draft: &Draft, style: &str, source: &str, groups: &[String]) -> 
          kjennetegn = {}\n\
          # strategi = \"helse-vest\"   # mappen med den regionale strategien planene følger\n\
          # avsender = \"Driftsgruppen <nettverk@helseforetak.no>\"   # avsender når dokumentene sendes\n\
-         # Nettverkets egen logo: legg den som logo.png i denne mappen.\n",
+         # Nettverkets egen logo: legg den som logo.svg eller logo.png i denne mappen.\n",
         toml_string(&name),
         toml_string(&trust),
         toml_string(style),
