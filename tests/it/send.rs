@@ -756,10 +756,7 @@ fn a_correction_is_dated_today_and_says_what_changed_in_plain_words() {
     ] {
         assert!(corrected.contains(line), "«{line}» in:\n{corrected}");
     }
-    for title in ["ÅRSRAPPORT", "Årsrapport"] {
-        let line = format!("Oppdatert dokument: {title}");
-        assert!(!corrected.contains(&line), "the report did not change:\n{corrected}");
-    }
+    assert!(!corrected.contains("Oppdatert dokument: Årsrapport"), "the report did not change:\n{corrected}");
     // The first letter to the newly verified municipality: dated today, no correction.
     let first = letter(dir.path(), "1103");
     assert!(
