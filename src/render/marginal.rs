@@ -15,6 +15,7 @@
 
 use std::fmt::Write;
 
+use super::spacing::{FontMetrics, LineRule};
 use super::world::lit;
 use super::Assets;
 use crate::theme::{Align, PagePart, Theme};
@@ -26,62 +27,31 @@ use crate::wordmal::{
 const PT_PER_MM: f64 = 72.0 / 25.4;
 const TWIPS_PER_MM: f32 = 56.692_913;
 
-/// A font's vertical metrics (`hhea`), in ems: Word's single line is their sum,
-/// with the baseline the ascender and the gap below the line's top.
-#[derive(Debug, Clone, Copy)]
-struct Metrics {
-    ascent: f64,
-    descent: f64,
-    gap: f64,
-}
-
-impl Metrics {
-    fn of(family: &str) -> Metrics {
-        let fonts = &crate::fonts::FONTS;
-        let font =
-            fonts.iter().find(|f| f.info().family.eq_ignore_ascii_case(family)).or_else(|| fonts.first());
-        font.and_then(|f| ttf_parser::Face::parse(f.data(), f.index()).ok())
-            .map(|face| {
-                let upem = f64::from(face.units_per_em().max(1));
-                Metrics {
-                    ascent: f64::from(face.ascender()) / upem,
-                    descent: -f64::from(face.descender()) / upem,
-                    gap: f64::from(face.line_gap()) / upem,
-                }
-            })
-            .unwrap_or(Metrics { ascent: 0.75, descent: 0.25, gap: 0.2 })
-    }
-
-    fn single(&self) -> f64 {
-        self.ascent + self.descent + self.gap
-    }
-
-    fn baseline(&self) -> f64 {
-        self.ascent + self.gap
-    }
-}
-
-/// A text look's line box: from the line's top to the baseline, and below it, in points.
-fn text_box(look: &Look, line: Line) -> (f64, f64) {
-    let m = Metrics::of(&look.font);
-    let size = f64::from(look.size);
-    let at_share = |h: f64| (h * m.baseline() / m.single(), h - h * m.baseline() / m.single());
+/// Word's line rule of a header or footer paragraph (the paragraph model's).
+fn rule(line: Line) -> LineRule {
     match line {
-        Line::Exact(h) => at_share(f64::from(h)),
-        Line::AtLeast(h) if f64::from(h) > m.single() * size => at_share(f64::from(h)),
-        _ => (m.baseline() * size, m.descent * size),
+        Line::Multiple(m) => LineRule::Multiple(m),
+        Line::Exact(h) => LineRule::Exact(h),
+        Line::AtLeast(h) => LineRule::AtLeast(h),
     }
+}
+
+/// A text look's line box as Word sets it (the paragraph model's): from the
+/// line's top to the baseline, and below it, in points; for «multiple» a
+/// single line (the rest stands below the line, see [`extra`]).
+fn text_box(look: &Look, line: Line) -> (f64, f64) {
+    let font = FontMetrics::of(&look.font);
+    let b = match rule(line) {
+        LineRule::Multiple(_) => LineRule::Multiple(1.0).line_box(&font, look.size),
+        r => r.line_box(&font, look.size),
+    };
+    (b.baseline, b.height - b.baseline)
 }
 
 /// The extra space below every line of a paragraph («multiple» line spacing), in points.
 fn extra(p: &HfPara) -> f64 {
-    match p.line {
-        Line::Multiple(m) if m > 1.0 => {
-            let look = first_look(p);
-            f64::from(m - 1.0) * Metrics::of(&look.font).single() * f64::from(look.size)
-        }
-        _ => 0.0,
-    }
+    let look = first_look(p);
+    rule(p.line).extra(&FontMetrics::of(&look.font), look.size)
 }
 
 fn first_look(p: &HfPara) -> &Look {
@@ -819,18 +789,18 @@ mod tests {
 
     #[test]
     fn a_line_is_as_high_as_its_tallest_text_or_picture() {
-        // Carlito 11 pt: a single line is 1.2207 em.
+        // Carlito 11 pt: a single line is 13.45 pt (1.2207 em in whole twips).
         let text = para(vec![(Piece::Text("a".into()), look(11.0))], Line::Multiple(1.0));
-        assert!((lines_height(&text) - 11.0 * 1.2207).abs() < 0.02, "{}", lines_height(&text));
+        assert!((lines_height(&text) - 13.45).abs() < 1e-9, "{}", lines_height(&text));
         let double = para(vec![(Piece::Text("a".into()), look(11.0))], Line::Multiple(2.0));
-        assert!((lines_height(&double) - 2.0 * 11.0 * 1.2207).abs() < 0.03);
+        assert!((lines_height(&double) - 2.0 * 13.45).abs() < 1e-9);
         let exact = para(vec![(Piece::Text("a".into()), look(11.0))], Line::Exact(20.0));
         assert!((lines_height(&exact) - 20.0).abs() < 0.001);
         // A 30 mm high logo: the picture above the baseline, the mark's depth below.
         let logo = Piece::Image { name: "l.png".into(), width_mm: 40.0, height_mm: 30.0 };
         let tall = para(vec![(logo, look(11.0))], Line::Multiple(1.0));
-        let depth = 11.0 * Metrics::of("Carlito").descent;
-        assert!((lines_height(&tall) - (30.0 * PT_PER_MM + depth)).abs() < 0.02, "{}", lines_height(&tall));
+        let depth = 13.45 - 10.7;
+        assert!((lines_height(&tall) - (30.0 * PT_PER_MM + depth)).abs() < 1e-9, "{}", lines_height(&tall));
     }
 
     #[test]
