@@ -212,6 +212,8 @@ static AREA_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^(?:fokus|satsnings|innsats)?område\s+(\d{1,2})(?:\s*[.:)]|\s+[-–])?\s*(\S.*)$")
 });
 static GOAL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:hoved)?mål\s*:\s*(.*)$"));
+/// The heading of the årshjul's page («Årshjul 2025»).
+static WHEEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^årshjul(?:\s+\d{4})?$"));
 static SUBGOAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^delmål\b\s*(\d{1,2})?(?:\s*[:.)]|\s+[-–])?\s*(.*)$"));
 static ACTIVITY_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(aktivitet(er)?|tiltak)\s*:?$"));
@@ -1300,6 +1302,11 @@ impl Reader {
                 }
                 Item::Line(l) => l,
             };
+            // The årshjul's page: arsplan draws the wheel from the meetings.
+            if WHEEL.is_match(&l.text) && (l.heading.is_some() || l.bold) {
+                self.log(&l.source, &l.text, Target::Style("årshjul"));
+                continue;
+            }
             if let Some((c, at)) = caption.take() {
                 // The caption was not a table's after all.
                 self.line_in_area(&c, &mut state, &mut area, items, at);

@@ -474,7 +474,7 @@ fn a_change_note_is_written_for_the_reader_and_says_rettet_only_after_a_sending(
         ),
         "{note}"
     );
-    assert!(note.contains("- Oppdatert dokument: ÅRSPLAN 2026 FOR SYKEPLEIERNETTVERKET"), "{note}");
+    assert!(note.contains("- Oppdatert dokument: Årsplan 2026 for sykepleiernettverket"), "{note}");
     assert!(!note.contains("rettet versjon"), "nothing was ever sent: {note}");
     for file in [".pdf", ".docx", ".ics", ".svg", "moter.csv", "berører"] {
         assert!(!note.contains(file), "«{file}» in the note: {note}");
