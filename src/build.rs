@@ -70,8 +70,12 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         }
         e
     })?;
-    // Without a logo picture the header shows the trust's name.
+    // Without a logo picture the header shows the trust's name, and the
+    // network's own second mark (a partner) at the right.
     theme.mark.get_or_insert_with(|| py.profile.trust.clone());
+    if let Some(m) = &py.profile.mark_right {
+        theme.mark_right = Some(m.clone());
+    }
     let theme = Arc::new(theme);
     let strategy = match &py.profile.strategy {
         Some(name) => Some(strategy(project, name, &py)?),
@@ -105,37 +109,51 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         }
     }
     let warnings = sink.finish()?;
-    let mut assets = Assets::default();
-    // A network's own logo files win over the style's (which may be built in).
-    let own = |name: &str| Some(py.data_dir.join(name)).filter(|p| p.is_file());
-    let from_style = |file: &Option<String>| file.as_ref().and_then(|l| theme.read_file(l));
-    let logos = [
-        (
-            "logo.png",
-            py.logo.clone().map(|p| std::fs::read(&p).map(|b| (p, b))).or_else(|| from_style(&theme.logo)),
-        ),
-        (
-            "logo-hoyre.png",
-            own("logo-hoyre.png")
-                .map(|p| std::fs::read(&p).map(|b| (p, b)))
-                .or_else(|| from_style(&theme.logo_right)),
-        ),
-    ];
-    for (name, read) in logos {
-        let Some(read) = read else { continue };
-        let (path, bytes) = read.map_err(|e| {
-            Error::msg(format!("kan ikke lese logoen «{name}»: {}", crate::diag::io_text(&e)))
-        })?;
-        if let Err(why) = render::world::check_png(&bytes) {
-            return Err(Error::at(Location::file(&path), format!("logoen {why}"))
-                .with_hint("lagre logoen på nytt som PNG, gjerne rundt 600 piksler bred"));
-        }
-        assets.images.insert(name.into(), bytes);
-    }
+    let mut assets = logos(&theme, Some(&py.data_dir))?;
     let pictures = prose_images(&py, &mut assets)?;
     let wheel_svg = render::arshjul::svg(&py, &theme);
     assets.images.insert("arshjul.svg".into(), wheel_svg.clone().into_bytes());
     Ok(Prepared { year: py, theme, assets, wheel_svg, warnings, strategy, kommuner, pictures })
+}
+
+/// The logos of a network's documents: the network's own `logo.svg` or
+/// `logo.png` (and `logo-hoyre.*`) in its data folder, else the house
+/// style's (`logo`, `logo_hoyre` in stil.toml), each checked; by the names
+/// `logo.svg`/`logo.png` and `logo-hoyre.svg`/`logo-hoyre.png`.
+pub fn logos(theme: &Theme, network_dir: Option<&Path>) -> Result<Assets> {
+    let mut assets = Assets::default();
+    // A network's own logo files win over the style's (which may be built in).
+    let own = |base: &str| {
+        let dir = network_dir?;
+        ["svg", "png"].iter().map(|e| dir.join(format!("{base}.{e}"))).find(|p| p.is_file())
+    };
+    for (base, of_style) in [("logo", &theme.logo), ("logo-hoyre", &theme.logo_right)] {
+        let read = own(base)
+            .map(|p| std::fs::read(&p).map(|b| (p, b)))
+            .or_else(|| of_style.as_ref().and_then(|l| theme.read_file(l)));
+        let Some(read) = read else { continue };
+        let (path, bytes) = read.map_err(|e| {
+            Error::msg(format!("kan ikke lese logoen «{base}»: {}", crate::diag::io_text(&e)))
+        })?;
+        let name = format!("{base}.{}", logo_kind(&path)?);
+        render::world::check_picture(&name, &bytes).map_err(|why| {
+            Error::at(Location::file(&path), format!("logoen {why}")).with_hint(
+                "lagre logoen på nytt som SVG (helst, da blir den skarp i alle størrelser) eller PNG, gjerne rundt 600 piksler bred",
+            )
+        })?;
+        assets.images.insert(name, bytes);
+    }
+    Ok(assets)
+}
+
+/// A logo file's kind by its name: `svg` or `png`; any other is refused.
+pub fn logo_kind(path: &Path) -> Result<&'static str> {
+    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("svg") => Ok("svg"),
+        Some("png") => Ok("png"),
+        _ => Err(Error::at(Location::file(path), "logoen må være en SVG- eller PNG-fil")
+            .with_hint("lagre logoen som SVG (for eksempel fra kommunikasjonsavdelingen) eller PNG, og skriv filnavnet med endelsen")),
+    }
 }
 
 /// The pictures the prose files show (`![tekst](bilde.png)`): PNG files in
@@ -152,7 +170,9 @@ fn prose_images(py: &PlanYear, assets: &mut Assets) -> Result<Vec<PathBuf>> {
         let mut srcs = Vec::new();
         images_in(&blocks, &mut srcs);
         for src in srcs {
-            if matches!(src.as_str(), "logo.png" | "arshjul.svg") || assets.images.contains_key(&src) {
+            if matches!(src.as_str(), "logo.png" | "logo.svg" | "arshjul.svg")
+                || assets.images.contains_key(&src)
+            {
                 continue;
             }
             let row = t.text.lines().position(|l| l.contains(&format!("({src}"))).map(|i| i + 1);

@@ -22,6 +22,7 @@ pub mod load;
 pub mod mailing;
 pub mod manifest;
 pub mod model;
+pub mod own_style;
 pub mod project;
 pub mod publish;
 pub mod render;
@@ -94,6 +95,16 @@ impl Project {
     /// network, the network) from it (see [`import::import`]).
     pub fn import(&self, docx: &[u8], source: &str, opts: &import::Options) -> Result<import::Imported> {
         import::import(self, docx, source, opts)
+    }
+
+    /// A house style as a Word template to edit (see [`own_style::export`]).
+    pub fn word_template(&self, style: &str, network: Option<&str>) -> Result<own_style::Exported> {
+        own_style::export(self, style, network)
+    }
+
+    /// Takes a trust's Word template into use for a network (see [`own_style::adopt`]).
+    pub fn use_word_template(&self, file: &std::path::Path, network: &str) -> Result<own_style::Adopted> {
+        own_style::adopt(self, file, network)
     }
 
     /// Prepares the mailing of a year's documents (see [`mailing::prepare`]).

@@ -122,6 +122,11 @@ pub struct Profile {
     /// Sender of mail to the postmottak: `Navn <adresse>`.
     #[serde(rename = "avsender", default)]
     pub sender: Option<String>,
+    /// A second mark at the right of the header (a partner such as Kreftomsorg
+    /// Rogaland), for this network's documents only; a `logo-hoyre.svg` or
+    /// `.png` in the network's folder stands in its place.
+    #[serde(rename = "merke_hoyre", default, skip_serializing_if = "Option::is_none")]
+    pub mark_right: Option<String>,
     /// Whether the årsrapport names those in the prize draw (overrides the
     /// house style's `premieliste_med_navn`).
     #[serde(rename = "premieliste_med_navn", default)]

@@ -300,7 +300,7 @@ pub struct NewNetwork {
     pub network: settings::Values,
     /// The year's `plan.toml` values (see [`settings::YEAR_FIELDS`]).
     pub plan: settings::Values,
-    /// A PNG to copy in as the network's logo.
+    /// An SVG or PNG file to copy in as the network's logo.
     pub logo: Option<PathBuf>,
 }
 
@@ -511,19 +511,27 @@ pub fn network_with(project: &Project, n: &NewNetwork) -> Result<Made> {
         &n.plan,
         &settings::Context { path: &plan_path, styles: styles.clone() },
     ));
+    // The logo: a drawing (SVG, sharp at any size) or a picture (PNG), kept as logo.svg or logo.png.
     let logo = match &n.logo {
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| {
                 Error::at(Location::file(p), format!("kan ikke lese logoen: {}", io_text(&e)))
-                    .with_hint("oppgi stien til en PNG-fil, eller la logoen vente (legg den senere som logo.png i nettverkets mappe)")
+                    .with_hint("oppgi stien til en SVG- eller PNG-fil, eller la logoen vente (legg den senere som logo.svg eller logo.png i nettverkets mappe)")
             })?;
-            if let Err(why) = crate::render::world::check_png(&bytes) {
+            let name = match crate::build::logo_kind(p) {
+                Ok(kind) => format!("logo.{kind}"),
+                Err(e) => {
+                    problems.extend(e.0);
+                    "logo.png".into()
+                }
+            };
+            if let Err(why) = crate::render::world::check_picture(&name, &bytes) {
                 problems.push(
                     Diagnostic::error(Some(Location::file(p)), format!("logoen {why}"))
-                        .hint("lagre logoen som PNG (for eksempel i Paint: Lagre som → PNG), gjerne rundt 600 piksler bred"),
+                        .hint("lagre logoen som SVG eller PNG (for eksempel i Paint: Lagre som → PNG), gjerne rundt 600 piksler bred"),
                 );
             }
-            Some(bytes)
+            Some((name, bytes))
         }
         None => None,
     };
@@ -535,8 +543,8 @@ pub fn network_with(project: &Project, n: &NewNetwork) -> Result<Made> {
     guide_readme(project, &mut made)?;
     let groups = n.network.get("grupper").map(|g| g.lines()).unwrap_or_default();
     create(&profile_path, settings::new_network_toml(&n.network, &styles).as_bytes(), &mut made)?;
-    if let Some(bytes) = logo {
-        create(&dir.join("logo.png"), &bytes, &mut made)?;
+    if let Some((name, bytes)) = logo {
+        create(&dir.join(name), &bytes, &mut made)?;
     }
     let year_dir = dir.join(n.year.to_string());
     let mut plan_values = n.plan.clone();

@@ -69,7 +69,7 @@ pub const NETWORK_FIELDS: &[Field] = &[
     field(
         "helseforetak",
         "Helseforetak",
-        "For eksempel «Helse Fonna». Står øverst på sidene når nettverket ikke har egen logo (logo.png i nettverkets mappe).",
+        "For eksempel «Helse Fonna». Står øverst på sidene når nettverket ikke har egen logo (logo.svg eller logo.png i nettverkets mappe).",
         Kind::Line,
         true,
     ),
@@ -518,7 +518,7 @@ pub fn new_network_toml(values: &Values, styles: &[String]) -> String {
          # Nettverkets fulle navn, slik det står i dokumentene.\n\
          {navn}\n\
          # Helseforetaket. Står øverst på sidene når nettverket ikke har egen logo\n\
-         # (legg logoen som logo.png i denne mappen).\n\
+         # (legg logoen som logo.svg eller logo.png i denne mappen).\n\
          {trust}\n\
          # Husstilen dokumentene lages i: {styles}.\n\
          {stil}\n\

@@ -54,6 +54,10 @@ pub struct Theme {
     pub mark_right: Option<String>,
     #[serde(rename = "logo_bredde_mm")]
     pub logo_width_mm: f32,
+    /// Where the logo (or the mark) stands in the header: `venstre` (the
+    /// default), `midt` or `høyre`; a second logo or mark takes the other side.
+    #[serde(rename = "logo_plass", default)]
+    pub logo_place: Option<Align>,
     /// Named date formats (`tekst`, `tabell`, `full`, ...): see `dates::format`.
     #[serde(rename = "dato")]
     pub date_formats: BTreeMap<String, String>,
@@ -153,6 +157,14 @@ pub struct Page {
     pub width_mm: Option<f32>,
     #[serde(rename = "hoyde_mm", default)]
     pub height_mm: Option<f32>,
+    /// From the page's top edge to the header (Word's header distance); by
+    /// default 40 % of the top margin.
+    #[serde(rename = "topptekst_mm", default)]
+    pub header_mm: Option<f32>,
+    /// From the page's bottom edge to the footer's last line; by default 45 %
+    /// of the bottom margin.
+    #[serde(rename = "bunntekst_mm", default)]
+    pub footer_mm: Option<f32>,
 }
 
 /// The vertical rhythm of a style, the same in the DOCX and the PDF.
@@ -369,6 +381,16 @@ impl ParaStyle {
 }
 
 impl Page {
+    /// From the page's top edge to the header, in millimetres.
+    pub fn header_distance_mm(&self) -> f32 {
+        self.header_mm.unwrap_or(self.margin_top_mm * 0.4)
+    }
+
+    /// From the page's bottom edge to the footer, in millimetres.
+    pub fn footer_distance_mm(&self) -> f32 {
+        self.footer_mm.unwrap_or(self.margin_bottom_mm * 0.45)
+    }
+
     /// The page's width and height in millimetres as it lies: the size given,
     /// or A4, turned to match `liggende`.
     pub fn size_mm(&self) -> (f32, f32) {
@@ -506,6 +528,9 @@ impl Theme {
         let p = &self.page;
         if [p.width_mm, p.height_mm].iter().flatten().any(|v| !(50.0..=1000.0).contains(v)) {
             errors.push("bredde_mm og hoyde_mm i [side] må være mellom 50 og 1000".to_string());
+        }
+        if [p.header_mm, p.footer_mm].iter().flatten().any(|v| !(0.0..=200.0).contains(v)) {
+            errors.push("topptekst_mm og bunntekst_mm i [side] må være mellom 0 og 200".to_string());
         }
         for (name, st) in self
             .classes
@@ -686,7 +711,8 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 }
 
 /// The keys that make a style draw its own header instead of its Word template's.
-const HEADER_KEYS: [&str; 6] = ["topptekst", "logo", "merke", "logo_hoyre", "merke_hoyre", "logo_bredde_mm"];
+const HEADER_KEYS: [&str; 7] =
+    ["topptekst", "logo", "merke", "logo_hoyre", "merke_hoyre", "logo_bredde_mm", "logo_plass"];
 
 /// A Word template's values merged in: as [`merge`], but the headings
 /// (`[[overskrift]]`) level by level, since a template may define only some.

@@ -58,6 +58,26 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// What `arsplan wordmal` can do besides writing a template.
+#[derive(Subcommand, Debug)]
+pub enum WordmalCommand {
+    /// Ta helseforetakets Word-mal i bruk for et nettverk: nettverket får en egen husstil som arver den det har, med malen kopiert inn og satt som word_mal
+    #[command(
+        help_template = TEMPLATE,
+        override_usage = "arsplan wordmal bruk <FIL.dotx> --nettverk <NETTVERK>",
+        next_help_heading = "Valg",
+        after_help = "Eksempel: arsplan wordmal bruk helse-stavanger.dotx --nettverk stavanger"
+    )]
+    Bruk {
+        /// Word-malen (.dotx, eller .docx)
+        #[arg(value_name = "FIL.dotx")]
+        fil: PathBuf,
+        /// Nettverket (mappen i data/) som skal bruke malen
+        #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
+        nettverk: String,
+    },
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lag dokumentene; uten valg alle nettverk og år i data/
@@ -156,20 +176,25 @@ pub enum Command {
         #[arg(long = "ingen-nettleser")]
         ingen_nettleser: bool,
     },
-    /// Skriv en husstil som Word-mal (.dotx) med alle stilene dokumentene bruker, til å endre i Word og bruke med word_mal i stil.toml
+    /// Skriv en husstil som Word-mal (.dotx) med alle stilene dokumentene bruker, til å endre i Word; «wordmal bruk» tar en mal i bruk
     #[command(
         help_template = TEMPLATE,
-        override_usage = "arsplan wordmal --stil <STIL> --ut <FIL.dotx> [--nettverk <NETTVERK>]",
+        override_usage = "arsplan wordmal --stil <STIL> --ut <FIL.dotx> [--nettverk <NETTVERK>]\n       arsplan wordmal bruk <FIL.dotx> --nettverk <NETTVERK>",
         next_help_heading = "Valg",
-        after_help = "Eksempel: arsplan wordmal --stil helse-stavanger --ut helse-stavanger.dotx"
+        subcommand_help_heading = "Kommandoer",
+        subcommand_negates_reqs = true,
+        args_conflicts_with_subcommands = true,
+        after_help = "Eksempel: arsplan wordmal --stil helse-stavanger --ut helse-stavanger.dotx\n          arsplan wordmal bruk helse-stavanger.dotx --nettverk stavanger"
     )]
     Wordmal {
+        #[command(subcommand)]
+        command: Option<WordmalCommand>,
         /// Husstilen (mappen i templates/, eller i nettverkets maler/ med --nettverk)
-        #[arg(long, value_name = "STIL")]
-        stil: String,
+        #[arg(long, value_name = "STIL", required = true)]
+        stil: Option<String>,
         /// Filen malen skrives til (.dotx)
-        #[arg(long, value_name = "FIL")]
-        ut: PathBuf,
+        #[arg(long, value_name = "FIL", required = true)]
+        ut: Option<PathBuf>,
         /// Ta med nettverkets egne husstiler (data/<nettverk>/maler/), navn og logo
         #[arg(long = "nettverk", alias = "network", value_name = "NETTVERK")]
         network: Option<String>,

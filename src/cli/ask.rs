@@ -274,7 +274,7 @@ pub fn new_network(args: &NewNetworkArgs, project: &Project) -> Result<NewNetwor
         Some(p) => Some(p.clone()),
         None => q
             .valid(
-                "Nettverkets logo: en PNG-fil (dra filen inn i vinduet, eller skriv stien), eller Enter for ingen",
+                "Nettverkets logo: en SVG- eller PNG-fil (dra filen inn i vinduet, eller skriv stien), eller Enter for ingen",
                 "",
                 |a| {
                     let p = unquoted(a);
@@ -286,7 +286,7 @@ pub fn new_network(args: &NewNetworkArgs, project: &Project) -> Result<NewNetwor
                         Ok(Some(path))
                     } else {
                         Err(Error::msg(format!("fant ingen fil «{p}»"))
-                            .with_hint("dra PNG-filen inn i vinduet, eller trykk Enter og legg logoen senere som logo.png i nettverkets mappe"))
+                            .with_hint("dra logofilen inn i vinduet, eller trykk Enter og legg logoen senere som logo.svg eller logo.png i nettverkets mappe"))
                     }
                 },
             )?,
@@ -315,8 +315,9 @@ pub fn confirm(n: &NewNetwork, project: &Project, standard: bool) -> bool {
         format!("{}/moter.{ext}", n.year),
         format!("mottakere.{ext}"),
     ];
-    if n.logo.is_some() {
-        files.push("logo.png".into());
+    if let Some(p) = &n.logo {
+        let svg = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+        files.push(if svg { "logo.svg" } else { "logo.png" }.into());
     }
     let name = n.network.get("navn").map(|v| v.text()).unwrap_or_default();
     let style = n.network.get("stil").map(|v| v.text()).unwrap_or_default();

@@ -759,7 +759,7 @@ pub fn guide(project: Option<&Project>) {
 }
 
 /// `wordmal`: a house style (whatever its source) as a Word template to edit
-/// in Word and hand back (`word_mal = "mal.dotx"` in the style's stil.toml).
+/// in Word and take into use with `arsplan wordmal bruk`.
 pub fn wordmal(project: &Project, style: &str, out: &std::path::Path, network: Option<&str>) -> Outcome {
     let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if ext != "dotx" {
@@ -767,45 +767,33 @@ pub fn wordmal(project: &Project, style: &str, out: &std::path::Path, network: O
             .with_hint("gi filen endelsen .dotx, for eksempel --ut mal.dotx")
             .into());
     }
-    let mut roots = Vec::new();
-    let mut profile: Option<crate::model::Profile> = None;
-    if let Some(n) = network {
-        let dir = project.data.join(n);
-        profile = Some(load::read_toml(&dir.join("nettverk.toml"))?);
-        roots.push(dir.join("maler"));
-    }
-    roots.push(project.templates.clone());
-    let mut theme = crate::theme::Theme::load(&crate::templates::Sources::new(roots), style)?;
-    print_diagnostics(&theme.warnings);
-    if let Some(p) = &profile {
-        theme.mark.get_or_insert_with(|| p.trust.clone());
-    }
-    // The logos: the network's own (with --network), else the style's.
-    let mut assets = crate::render::Assets::default();
-    for (name, of_style) in [("logo.png", theme.logo.clone()), ("logo-hoyre.png", theme.logo_right.clone())] {
-        let own = network.map(|n| project.data.join(n).join(name)).filter(|p| p.is_file());
-        let Some(path) = own.or_else(|| of_style.and_then(|l| theme.find_file(&l))) else { continue };
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Error::at(Location::file(&path), format!("kan ikke lese logoen: {}", crate::diag::io_text(&e)))
-        })?;
-        if crate::render::image_size(&bytes).is_none() {
-            return Err(Error::at(Location::file(&path), "logoen er ikke et PNG-bilde")
-                .with_hint("lagre logoen som PNG")
-                .into());
-        }
-        assets.images.insert(name.into(), bytes);
-    }
-    let bytes = crate::render::docx::template(&theme, &assets)?;
-    crate::publish::write_atomic(out, &bytes)?;
+    let made = project.word_template(style, network)?;
+    print_diagnostics(&made.warnings);
+    crate::publish::write_atomic(out, &made.bytes)?;
     println!(
         "skrev {} ({} kB): Word-malen for husstilen «{}»",
         out.display(),
-        bytes.len().div_ceil(1024),
-        theme.name
+        made.bytes.len().div_ceil(1024),
+        made.name
     );
+    let file = out.file_name().and_then(|n| n.to_str()).unwrap_or("mal.dotx");
     println!(
-        "Endre stilene, sidene og topp- og bunnteksten i Word, lagre som Word-mal (.dotx), legg filen i husstilens mappe og sett word_mal = \"{}\" i stil.toml.",
-        out.file_name().and_then(|n| n.to_str()).unwrap_or("mal.dotx")
+        "Endre stilene, sidene og topp- og bunnteksten i Word og lagre som Word-mal (.dotx). Ta den i bruk for et nettverk med:\n  arsplan wordmal bruk {file} --nettverk {}",
+        network.unwrap_or("<nettverk>")
+    );
+    Ok(())
+}
+
+/// `wordmal bruk`: a trust's Word template taken into use for a network.
+pub fn wordmal_bruk(project: &Project, file: &std::path::Path, network: &str) -> Outcome {
+    let done = project.use_word_template(file, network)?;
+    print_diagnostics(&done.warnings);
+    for (path, what) in &done.files {
+        println!("skrev {}: {what}", path.display());
+    }
+    println!(
+        "Nettverket «{network}» bruker nå husstilen «{}» (som arver «{}») med Word-malen. Lag dokumentene med:\n  arsplan build --nettverk {network}",
+        done.style, done.inherits
     );
     Ok(())
 }

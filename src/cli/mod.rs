@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 
-pub use args::{Cli, Command, NewNetworkArgs, NyCommand};
+pub use args::{Cli, Command, NewNetworkArgs, NyCommand, WordmalCommand};
 
 use crate::diag::Error;
 use crate::project::{self, Project};
@@ -135,11 +135,19 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Trekk { network, year, seed, ny } => {
             commands::trekk(&required(cli, &here)?, network.as_deref(), *year, *seed, *ny)
         }
-        Command::Wordmal { stil, ut, network } => {
+        Command::Wordmal { command: Some(WordmalCommand::Bruk { fil, nettverk }), .. } => {
+            commands::wordmal_bruk(&required(cli, &here)?, fil, nettverk)
+        }
+        Command::Wordmal { command: None, stil, ut, network } => {
             // A built-in style can be written anywhere; a network's needs its project.
             let project = match network {
                 Some(_) => required(cli, &here)?,
                 None => locate(cli, &here)?.unwrap_or_else(|| Project::at(&here)),
+            };
+            let (Some(stil), Some(ut)) = (stil, ut) else {
+                return Err(Error::msg("arsplan wordmal trenger --stil og --ut")
+                    .with_hint("for eksempel: arsplan wordmal --stil helse-stavanger --ut mal.dotx")
+                    .into());
             };
             commands::wordmal(&project, stil, ut, network.as_deref())
         }

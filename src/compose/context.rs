@@ -417,7 +417,16 @@ pub fn build(
             }
         })
         .collect();
-    let logo = if py.logo.is_some() || theme.logo.is_some() { Some("logo.png") } else { None };
+    // The logo's name as the document knows it: `logo.svg` or `logo.png`.
+    let file =
+        py.logo.as_deref().map(std::path::Path::new).or(theme.logo.as_deref().map(std::path::Path::new));
+    let logo = file.map(|f| {
+        if f.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+            "logo.svg"
+        } else {
+            "logo.png"
+        }
+    });
     let context = minijinja::context! {
         år => py.year,
         nettverk => nettverk,

@@ -778,7 +778,7 @@ pub fn recognise(blocks: &[Block], opts: &Options) -> Result<Draft, (String, Str
         r.not_placed(
             &source,
             &format!("({what})"),
-            "bilder tas ikke med; nettverkets logo legges som logo.png i nettverkets mappe",
+            "bilder tas ikke med; nettverkets logo legges som logo.svg eller logo.png i nettverkets mappe",
         );
     }
     r.finish();

@@ -1,6 +1,6 @@
 //! Stage 1, load: a network's data folder into typed records with source locations.
 //!
-//! Layout: `data/<network>/nettverk.toml`, optional `logo.png`, and per year
+//! Layout: `data/<network>/nettverk.toml`, optional `logo.svg` or `logo.png`, and per year
 //! `data/<network>/<year>/plan.toml`, `plan.csv|xlsx`, `moter.csv|xlsx`.
 
 pub mod delimited;
@@ -497,7 +497,8 @@ pub fn load_year_checked(data: &Path, network: &str, year: i32, rules: MeetingRu
     let outline = plan::outline(&year_dir, &mut sink);
     let (meetings, dated) = plan::meetings_and_dated(&year_dir, groups, &mut sink);
     let wheel = plan::wheel(&year_dir, &mut sink);
-    let logo = Some(data_dir.join("logo.png")).filter(|p| p.is_file());
+    // The network's own logo: a drawing (SVG) before a picture (PNG).
+    let logo = ["logo.svg", "logo.png"].iter().map(|n| data_dir.join(n)).find(|p| p.is_file());
     let texts = plan::texts(&year_dir.join("tekster"), &mut sink);
     let report = register::report(data, &data_dir, &year_dir, groups, &meetings, year, &mut sink);
     let tables = plan::extra_tables(&year_dir, &mut sink);

@@ -7,6 +7,7 @@ pub mod autofit;
 pub mod chart;
 pub mod docx;
 pub mod keep;
+pub mod marginal;
 pub mod pages;
 pub mod pdf;
 pub mod spacing;
@@ -27,6 +28,32 @@ pub struct Assets {
     pub images: BTreeMap<String, Vec<u8>>,
 }
 
+impl Assets {
+    /// A logo by its name without extension (`logo`, `logo-hoyre`): the
+    /// SVG or PNG picture the document has, and its bytes.
+    pub fn logo(&self, base: &str) -> Option<(String, &[u8])> {
+        ["svg", "png"].iter().find_map(|ext| {
+            let name = format!("{base}.{ext}");
+            self.images.get(&name).map(|b| (name, b.as_slice()))
+        })
+    }
+}
+
+/// Whether a picture is an SVG drawing (by its name).
+pub fn is_svg(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".svg")
+}
+
+/// The size of a picture in some unit (pixels, points): enough for its
+/// shape. PNG by its header, SVG by its own width and height (as Typst reads them).
+pub fn picture_dimensions(name: &str, bytes: &[u8]) -> Option<(f64, f64)> {
+    if is_svg(name) {
+        let svg = typst::visualize::SvgImage::new(typst::foundations::Bytes::new(bytes.to_vec())).ok()?;
+        return Some((svg.width(), svg.height())).filter(|(w, h)| *w > 0.0 && *h > 0.0);
+    }
+    image_size(bytes).map(|(w, h)| (f64::from(w), f64::from(h)))
+}
+
 /// The pixel size of a PNG, read from its header (the only picture format both
 /// renderers take as it is).
 pub fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
@@ -36,6 +63,19 @@ pub fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
         return Some((w, h));
     }
     None
+}
+
+/// An SVG picture drawn as a PNG for readers without SVG (Word before 2016),
+/// sharp at twice 150 dpi at `width_mm`.
+pub fn svg_png(svg: &[u8], width_mm: f32) -> Result<Vec<u8>> {
+    let source = format!(
+        "#set page(width: auto, height: auto, margin: 0pt)\n#image(\"/bilde.svg\", width: {}mm)\n",
+        width_mm.max(1.0) * 2.0
+    );
+    let mut files = world::Files::new();
+    files.insert(world::file_id("/bilde.svg"), typst::foundations::Bytes::new(svg.to_vec()));
+    let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
+    world::rasterise(source, files, date)
 }
 
 /// A picture's size on the page in millimetres, the same in both formats: the

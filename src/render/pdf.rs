@@ -22,8 +22,7 @@ use super::world::{self, lit};
 use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Document, Inline, Table};
-use crate::theme::{Align, PagePart, ParaStyle, Theme};
-use crate::wordmal::{HeaderFooter, Piece};
+use crate::theme::{Align, ParaStyle, Theme};
 
 pub struct Pdf;
 
@@ -575,13 +574,11 @@ fn split_gap(part: &str) -> (&str, &str) {
     }
 }
 
-/// The header: a logo picture or the typographic mark at the left; a second
-/// logo or mark and the style's header lines at the right.
 /// The path in the compiler's world of a picture named as the user or a Word
 /// template wrote it: the name itself when it is plain (`logo.png`,
 /// `bilder/kart.png`), else a name made from its bytes, so a `..` or an odd
 /// character can never leave the world's root.
-fn asset_path(dir: &str, name: &str) -> String {
+pub(crate) fn asset_path(dir: &str, name: &str) -> String {
     let plain_part = |p: &str| {
         !p.is_empty()
             && p != "."
@@ -599,121 +596,6 @@ fn asset_path(dir: &str, name: &str) -> String {
     }
 }
 
-fn header(theme: &Theme, assets: &Assets) -> String {
-    let mark = |text: &str| {
-        format!("text(size: 12pt, weight: \"bold\", fill: {})[#{}]", rgb(theme, "primar"), lit(text))
-    };
-    let left = if assets.images.contains_key("logo.png") {
-        format!(
-            "image(\"/assets/logo.png\", width: {}mm, alt: {})",
-            theme.logo_width_mm,
-            lit(&format!("Logo {}", theme.mark.as_deref().unwrap_or(&theme.name)))
-        )
-    } else {
-        mark(theme.mark.as_deref().unwrap_or(&theme.name))
-    };
-    let mut right = Vec::new();
-    if assets.images.contains_key("logo-hoyre.png") {
-        right.push(format!(
-            "image(\"/assets/logo-hoyre.png\", height: 10mm, alt: {})",
-            lit(&format!("Logo {}", theme.mark_right.as_deref().unwrap_or("")))
-        ));
-    } else if let Some(m) = &theme.mark_right {
-        right.push(mark(m));
-    }
-    if !theme.header_lines.is_empty() {
-        let lines: Vec<String> = theme.header_lines.iter().map(|l| lit(l)).collect();
-        right.push(format!(
-            "text(size: 8pt, fill: {})[#({},).join(linebreak())]",
-            rgb(theme, "sekundar"),
-            lines.join(", ")
-        ));
-    }
-    let right = if right.is_empty() {
-        "[]".to_string()
-    } else {
-        format!(
-            "stack(dir: ttb, spacing: 2pt, {})",
-            right.iter().map(|r| format!("align(right, {r})")).collect::<Vec<_>>().join(", ")
-        )
-    };
-    format!("grid(columns: (1fr, auto), align: (left + horizon, right + horizon), {left}, {right})")
-}
-
-/// A Word template's header or footer (and its first page's): each paragraph
-/// a row with its parts at the left, centre and right, as its tab stops put them.
-fn word_header_footer(theme: &Theme, hf: (&HeaderFooter, Option<&HeaderFooter>)) -> String {
-    let alt = lit(&format!("Logo {}", theme.mark.as_deref().unwrap_or(&theme.name)));
-    let content = |h: &HeaderFooter| {
-        let rows: Vec<String> = h
-            .paragraphs
-            .iter()
-            .map(|p| {
-                let mut slots = [String::new(), String::new(), String::new()];
-                for (align, items) in &p.columns {
-                    let slot = &mut slots[*align as usize];
-                    if !slot.is_empty() {
-                        slot.push_str("#h(1em)");
-                    }
-                    for (piece, look) in items {
-                        let text = |t: &str| {
-                            format!(
-                                "#text(font: {}, size: {}pt, fill: rgb(\"#{}\"), weight: \"{}\", style: \"{}\")[{t}]",
-                                lit(&look.font),
-                                look.size,
-                                look.color,
-                                if look.bold { "bold" } else { "regular" },
-                                if look.italic { "italic" } else { "normal" }
-                            )
-                        };
-                        slot.push_str(&match piece {
-                            Piece::Text(t) => text(&format!("#{}", lit(t))),
-                            Piece::LineBreak => "#linebreak()".into(),
-                            Piece::Page => text("#counter(page).display()"),
-                            Piece::Pages => text("#counter(page).final().first()"),
-                            Piece::Image { name, width_mm, height_mm } => format!(
-                                "#box(image({}, width: {width_mm}mm, height: {height_mm}mm, alt: {alt}))",
-                                lit(&asset_path("wordmal", name))
-                            ),
-                        });
-                    }
-                }
-                let [l, c, r] = slots;
-                format!("grid(columns: (1fr, auto, 1fr), align: (left + horizon, center + horizon, right + horizon), [{l}], [{c}], [{r}])")
-            })
-            .collect();
-        format!("stack(dir: ttb, spacing: 2pt, {})", rows.join(", "))
-    };
-    match hf.1 {
-        Some(first) => format!(
-            "context {{ if counter(page).get().first() == 1 {{ {} }} else {{ {} }} }}",
-            content(first),
-            content(hf.0)
-        ),
-        None => format!("context {{ {} }}", content(hf.0)),
-    }
-}
-
-/// The footer: the style's footer text at the left, the page number at the
-/// right, every part in one size and colour.
-fn footer(theme: &Theme) -> String {
-    let page: String = theme
-        .texts
-        .page_parts()
-        .iter()
-        .map(|part| match part {
-            PagePart::Text(t) => format!("#{}", lit(t)),
-            PagePart::Page => "#counter(page).display()".into(),
-            PagePart::Pages => "#counter(page).final().first()".into(),
-        })
-        .collect();
-    format!(
-        "context text(size: 8.5pt, fill: {})[#{} #h(1fr) {page}]",
-        rgb(theme, "sekundar"),
-        lit(&theme.footer_text)
-    )
-}
-
 /// The Typst source of a document: preamble from the house style, then the body.
 pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
     source_with(doc, theme, assets, &Hints::default())
@@ -721,6 +603,17 @@ pub fn source(doc: &Document, theme: &Theme, assets: &Assets) -> String {
 
 /// The Typst source of a document, with what an earlier layout found.
 pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints) -> String {
+    source_in(doc, theme, assets, &super::marginal::marginals(theme, assets), hints)
+}
+
+/// The Typst source of a document with its header and footer made.
+fn source_in(
+    doc: &Document,
+    theme: &Theme,
+    assets: &Assets,
+    marginals: &super::marginal::Marginals,
+    hints: &Hints,
+) -> String {
     let doc = &super::typo::set(doc, theme);
     let mut s = String::new();
     let m = &doc.meta;
@@ -774,15 +667,19 @@ pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
     );
     let p = &theme.page;
     let (width, height) = p.size_mm();
+    // Header and footer at their distances from the page's edges, as Word sets
+    // them: each is placed in an area from its edge of the page as large as
+    // the page, so that a tall logo is laid out whole.
+    s.push_str(&marginals.preamble);
     let _ = writeln!(
         s,
-        "#set page(width: {width}mm, height: {height}mm, margin: (top: {}mm, bottom: {}mm - {PAGE_FOOT_SLACK_PT}pt, left: {}mm, right: {}mm), header-ascent: 25%, footer-descent: 30%, header: {}, footer: {})",
-        p.margin_top_mm,
-        p.margin_bottom_mm,
+        "#set page(width: {width}mm, height: {height}mm, margin: (top: {:.3}mm, bottom: {:.3}mm - {PAGE_FOOT_SLACK_PT}pt, left: {}mm, right: {}mm), header-ascent: -{height}mm, footer-descent: -{height}mm, header: {}, footer: {})",
+        marginals.margin_top_mm,
+        marginals.margin_bottom_mm,
         p.margin_left_mm,
         p.margin_right_mm,
-        theme.word_header().map(|h| word_header_footer(theme, h)).unwrap_or_else(|| header(theme, assets)),
-        theme.word_footer().map(|f| word_header_footer(theme, f)).unwrap_or_else(|| footer(theme)),
+        marginals.header,
+        marginals.footer,
     );
     // Every gap between blocks is written where it stands (Cx::flow).
     let _ =
@@ -815,6 +712,9 @@ pub fn source_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
         );
     }
     s.push('\n');
+    if marginals.first_page_push_pt > 0.0005 {
+        let _ = writeln!(s, "#v({:.3}pt)", marginals.first_page_push_pt);
+    }
     cx.flow(&mut s, &doc.blocks, In::Body);
     s
 }
@@ -837,7 +737,8 @@ pub fn layout_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
             .with_hint(format!("bruk en av disse: {}", world::font_families().join(", "))));
         }
     }
-    let text = source_with(doc, theme, assets, hints);
+    let marginals = super::marginal::marginals(theme, assets);
+    let text = source_in(doc, theme, assets, &marginals, hints);
     // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
     if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
         let _ = std::fs::write(path, &text);
@@ -848,12 +749,8 @@ pub fn layout_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
         .map(|(name, bytes)| (world::file_id(&asset_path("assets", name)), Bytes::new(bytes.clone())))
         .collect();
     // The pictures of a Word template's header and footer.
-    for (hf, first) in [theme.word_header(), theme.word_footer()].into_iter().flatten() {
-        for h in std::iter::once(hf).chain(first) {
-            for (name, bytes) in &h.images {
-                files.insert(world::file_id(&asset_path("wordmal", name)), Bytes::new(bytes.clone()));
-            }
-        }
+    for (path, bytes) in marginals.files {
+        files.insert(world::file_id(&path), Bytes::new(bytes));
     }
     world::compile(text, files, doc.meta.date)
 }

@@ -188,6 +188,20 @@ pub fn rasterise(source: String, files: Files, today: chrono::NaiveDate) -> Resu
 pub const MAX_PIXELS_SIDE: u32 = 20_000;
 pub const MAX_PIXELS: u64 = 40_000_000;
 
+/// Checks a picture by its kind (its name's extension): an SVG drawing Typst
+/// can draw, or a whole PNG (see [`check_png`]).
+pub fn check_picture(name: &str, bytes: &[u8]) -> std::result::Result<(), String> {
+    if super::is_svg(name) {
+        let svg = typst::visualize::SvgImage::new(Bytes::new(bytes.to_vec()))
+            .map_err(|_| "er ikke en SVG-tegning arsplan kan lese".to_string())?;
+        if !(svg.width() > 0.0 && svg.height() > 0.0) {
+            return Err("er en SVG-tegning uten bredde eller høyde".into());
+        }
+        return Ok(());
+    }
+    check_png(bytes).map(|_| ())
+}
+
 /// Checks that bytes are a whole PNG picture of a sensible size, as Typst will
 /// decode it; the error says in Norwegian what is wrong with the picture,
 /// to follow its name («logoen …»).

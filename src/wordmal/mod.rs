@@ -13,6 +13,7 @@
 //! (Norwegian Word saves Heading 1 with the id `Overskrift1`).
 
 pub mod header;
+pub mod names;
 pub mod package;
 pub mod styles;
 pub mod tree;
@@ -21,7 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Error, Location, Result};
-pub use header::{HAlign, HeaderFooter, HfPara, Look, Piece};
+pub use header::{
+    Anchor, Edge, Float, FloatContent, From, HAlign, HeaderFooter, HfBlock, HfPara, Line, Look, Part, Piece,
+    TabStop,
+};
 use package::{Package, Refusal, Rel};
 use styles::{Props, StyleDef, Styles, ThemeInfo};
 use tree::{Elem, Node};
@@ -36,6 +40,10 @@ pub const TITLE: &str = "Title";
 pub const HEADINGS: [&str; 4] = ["heading 1", "heading 2", "heading 3", "heading 4"];
 pub const LIST_BULLET: &str = "List Bullet";
 pub const LIST_NUMBER: &str = "List Number";
+/// Word's own style for list items (Norwegian «Listeavsnitt»), which lists
+/// made with the toolbar use: the look of arsplan's lists when a template
+/// has it but not `List Bullet` and `List Number`.
+pub const LIST_PARAGRAPH: &str = "List Paragraph";
 pub const TABLE: &str = "Table Grid";
 pub const HYPERLINK: &str = "Hyperlink";
 
@@ -188,9 +196,9 @@ pub fn read(path: &Path, classes: &[String]) -> Result<Template> {
         Refusal::TooLarge { part, bytes, image: true } => err(
             path,
             format!(
-                "bildet «{part}» i Word-malen er {} MB; arsplan tar bilder på inntil {} MB",
-                bytes.div_ceil(1024 * 1024),
-                package::MAX_IMAGE_BYTES / (1024 * 1024)
+                "bildet «{part}» i Word-malen er {}; arsplan tar bilder på inntil {} MB",
+                package::megabytes(bytes),
+                package::MAX_IMAGE_BYTES / 1_000_000
             ),
             "gjør bildet mindre (i Word: Bildeformat → Komprimer bilder) og lagre malen på nytt",
         ),
@@ -250,6 +258,15 @@ impl Reader<'_> {
         if ct != CT_DOCUMENT && ct != CT_TEMPLATE {
             return Err(not_word());
         }
+        // A document saved under a template's name (last year's plan as mal.dotx).
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if ct == CT_DOCUMENT && ext == "dotx" {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("malen");
+            self.warn(
+                format!("«{name}» er et Word-dokument (.docx) med navnet til en Word-mal; arsplan bruker stilene, sidene og topp- og bunnteksten, men ser bort fra teksten i dokumentet"),
+                "lagre den i Word som Word-mal (Fil → Lagre som → Word-mal (.dotx)), eller gi filen endelsen .docx",
+            );
+        }
         let document = self.xml(&main)?.ok_or_else(not_word)?;
         if document.attr("xmlns:w").is_some_and(|w| w == STRICT_W) {
             return Err(err(
@@ -294,7 +311,7 @@ impl Reader<'_> {
                 "lag malen i Word (eller med «arsplan wordmal»), så får den stilene dokumentene trenger",
             ));
         };
-        let styles_xml = self.xml(&styles_part)?.ok_or_else(not_word)?;
+        let mut styles_xml = self.xml(&styles_part)?.ok_or_else(not_word)?;
         if styles_xml.attr("xmlns:w").is_none_or(|w| w != W_NS) {
             return Err(err(
                 path,
@@ -308,6 +325,7 @@ impl Reader<'_> {
             None => None,
         };
         let theme = theme_xml.as_ref().map(ThemeInfo::parse).unwrap_or_default();
+        self.repair_styles(&mut styles_xml);
         let styles = Styles::parse(&styles_xml, theme);
         let mut numbering = match part_of(package::REL_NUMBERING) {
             Some(p) => self.xml(&p)?,
@@ -408,25 +426,61 @@ impl Reader<'_> {
             ));
         }
         let mut fonts_used = BTreeSet::new();
+        // Word's default tab stops (half an inch unless the settings say otherwise).
+        let default_tab_mm = settings
+            .as_ref()
+            .and_then(|s| s.child("w:defaultTabStop"))
+            .and_then(|t| t.attr("w:val"))
+            .and_then(|v| v.parse::<f32>().ok())
+            .filter(|v| *v > 0.0)
+            .unwrap_or(720.0)
+            / TWIPS_PER_MM;
         let mut hf = |refs: &[(String, usize)], which: &str, me: &mut Self| {
-            refs.iter()
-                .find(|(w, _)| w == which)
-                .map(|(_, i)| me.header_footer(&stories[*i], &styles, &fonts, &media, &mut fonts_used))
+            refs.iter().find(|(w, _)| w == which).map(|(_, i)| {
+                me.header_footer(&stories[*i], &styles, &fonts, &media, default_tab_mm, &mut fonts_used)
+            })
         };
         let header = hf(&header_refs, "default", &mut self);
         let footer = hf(&footer_refs, "default", &mut self);
+        // A first page of its own without its own header (footer) has an empty one, as in Word.
         let (first_header, first_footer) = if title_page {
-            (hf(&header_refs, "first", &mut self), hf(&footer_refs, "first", &mut self))
+            (
+                Some(hf(&header_refs, "first", &mut self).unwrap_or_default()),
+                Some(hf(&footer_refs, "first", &mut self).unwrap_or_default()),
+            )
         } else {
             (None, None)
         };
         let values = self.values(&styles, &section, &fonts, classes, &mut fonts_used)?;
+        let used_styles = used_styles(&styles, classes);
         for f in fonts_used {
             let (pdf, same) = pdf_font(&f, fonts.generic(&f));
             if !same {
+                let mut where_: Vec<String> = used_styles
+                    .iter()
+                    .filter(|(_, id)| styles.resolve(id).font.as_deref() == Some(f.as_str()))
+                    .map(|(shown, _)| format!("«{shown}»"))
+                    .collect();
+                if where_.is_empty() {
+                    where_.push("topp- eller bunnteksten".into());
+                }
                 self.warn(
-                    format!("Word-malen bruker skriften «{f}», som ikke følger med arsplan; PDF-en bruker «{pdf}» i stedet (Word-filen beholder «{f}»)"),
+                    format!("Word-malen bruker skriften «{f}» (i {}), som ikke følger med arsplan; PDF-en bruker «{pdf}» i stedet (Word-filen beholder «{f}»)", and_list(&where_)),
                     "med Calibri, Arial eller Cambria i malen blir linjene like i Word og PDF (arsplan har Carlito, Liberation Sans og Caladea med samme mål)",
+                );
+            }
+        }
+        // Each at the style that sets it (the styles based on it have it too).
+        let mut said = BTreeSet::new();
+        for (_, id) in &used_styles {
+            for (what, at) in unfollowed(&styles, id) {
+                if !said.insert((what, at.clone())) {
+                    continue;
+                }
+                let shown = styles.by_id.get(&at).map(|s| names::shown_nb(&s.name)).unwrap_or(at);
+                self.warn(
+                    format!("stilen «{shown}» i Word-malen har {what}, som PDF-en ikke viser (Word-filen har det)"),
+                    "vil dere ha PDF-en og Word-filen like, ta det bort fra stilen i malen (Hjem → Stiler → høyreklikk → Endre)",
                 );
             }
         }
@@ -454,12 +508,117 @@ impl Reader<'_> {
         })
     }
 
+    /// Mends what Word itself would not write, so that every reader of the
+    /// DOCX sees the template's styles alike: a style based on a style the
+    /// template lacks (or on itself, round a circle) is based on Normal, with a
+    /// warning; a template without a default paragraph style (LibreOffice
+    /// writes none) gets Normal as its default.
+    fn repair_styles(&mut self, styles: &mut Elem) {
+        let ids: BTreeMap<String, (String, String, Option<String>)> = styles
+            .children_named("w:style")
+            .filter_map(|s| {
+                let id = s.attr("w:styleId")?.to_string();
+                let kind = s.attr("w:type").map(|v| v.to_string()).unwrap_or_else(|| "paragraph".into());
+                let name = s
+                    .child("w:name")
+                    .and_then(|n| n.attr("w:val"))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                let based = s.child("w:basedOn").and_then(|b| b.attr("w:val")).map(|v| v.to_string());
+                Some((id, (kind, name, based)))
+            })
+            .collect();
+        let is_default =
+            |s: &Elem| s.attr("w:default").is_some_and(|d| matches!(d.as_ref(), "1" | "true" | "on"));
+        let mut default_para = styles
+            .children_named("w:style")
+            .find(|s| s.attr("w:type").is_none_or(|t| t == "paragraph") && is_default(s))
+            .and_then(|s| s.attr("w:styleId").map(|v| v.to_string()));
+        if default_para.is_none() {
+            let normal = ids
+                .iter()
+                .find(|(_, (kind, name, _))| kind == "paragraph" && names::key(name) == "normal")
+                .map(|(id, _)| id.clone());
+            if let Some(n) = &normal {
+                for s in styles.elems_mut().filter(|e| e.name == "w:style") {
+                    if s.attr("w:styleId").is_some_and(|i| i == *n) {
+                        s.set("w:default", "1");
+                    }
+                }
+            }
+            default_para = normal;
+        }
+        // Where each chain leads: to a missing style, round a circle, or home.
+        let mut broken: BTreeMap<String, String> = BTreeMap::new();
+        for (id, (_, _, based)) in &ids {
+            let Some(parent) = based else { continue };
+            if !ids.contains_key(parent) {
+                broken.insert(id.clone(), parent.clone());
+                continue;
+            }
+            let mut seen = vec![id.clone()];
+            let mut next = Some(parent.clone());
+            while let Some(p) = next.take() {
+                if seen.contains(&p) {
+                    if p == *id {
+                        broken.insert(id.clone(), parent.clone());
+                    }
+                    break;
+                }
+                seen.push(p.clone());
+                next = ids.get(&p).and_then(|x| x.2.clone()).filter(|q| ids.contains_key(q));
+            }
+        }
+        for (id, parent) in &broken {
+            let (kind, name, _) = &ids[id];
+            let to = default_para.as_ref().filter(|d| kind == "paragraph" && *d != id);
+            let shown = |i: &str| ids.get(i).map(|x| names::shown_nb(&x.1)).unwrap_or_else(|| i.to_string());
+            let (what, hint) = if ids.contains_key(parent) {
+                (
+                    format!(
+                        "stilen «{}» i Word-malen bygger på seg selv (via «{}»)",
+                        names::shown_nb(name),
+                        shown(parent)
+                    ),
+                    "i Word: Endre stil → Stil basert på, og velg Normal (eller en annen stil)",
+                )
+            } else {
+                (
+                    format!(
+                        "stilen «{}» i Word-malen bygger på «{parent}», som ikke finnes i malen",
+                        names::shown_nb(name)
+                    ),
+                    "i Word: Endre stil → Stil basert på, og velg stilen den skal bygge på",
+                )
+            };
+            let fix = match to {
+                Some(d) => format!("arsplan lar den bygge på «{}»", shown(d)),
+                None => "arsplan lar den stå uten å bygge på noen".to_string(),
+            };
+            self.warn(format!("{what}; {fix}"), hint);
+            for s in styles.elems_mut().filter(|e| e.name == "w:style") {
+                if s.attr("w:styleId").is_some_and(|i| i == *id) {
+                    match to {
+                        Some(d) => {
+                            if let Some(b) = s.child_mut("w:basedOn") {
+                                b.set("w:val", d);
+                            }
+                        }
+                        None => s.remove_children("w:basedOn"),
+                    }
+                }
+            }
+        }
+    }
+
     /// One warning naming every style the documents use that the template lacks.
     fn missing_styles(&mut self, styles: &Styles, classes: &[String]) {
         let mut wanted: Vec<String> = vec![TITLE.into()];
         wanted.extend(HEADINGS[..3].iter().map(|h| h.to_string()));
-        wanted.push(LIST_BULLET.into());
-        wanted.push(LIST_NUMBER.into());
+        if styles.named("paragraph", LIST_PARAGRAPH).is_none() {
+            wanted.push(LIST_BULLET.into());
+            wanted.push(LIST_NUMBER.into());
+        }
         wanted.extend(classes.iter().filter(|c| *c != "tittel").cloned());
         let mut missing: Vec<String> =
             wanted.into_iter().filter(|name| styles.named("paragraph", name).is_none()).collect();
@@ -469,7 +628,8 @@ impl Reader<'_> {
         if missing.is_empty() {
             return;
         }
-        let names: Vec<String> = missing.iter().map(|n| format!("«{n}»")).collect();
+        // As Norwegian Word shows them («Overskrift 2», «Punktliste»).
+        let names: Vec<String> = missing.iter().map(|n| format!("«{}»", names::shown_nb(n))).collect();
         let list = match names.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} og {last}", rest.join(", ")),
             _ => names.join(""),
@@ -506,6 +666,18 @@ impl Reader<'_> {
                 "bruk vanlige bilder og tekst i topptekst og bunntekst",
             );
         }
+        // A picture in the line without its distances to the text (python-docx
+        // writes none): Word takes them as 0, LibreOffice as 0.32 cm. Written
+        // out, every reader sets the line as Word does.
+        xml.walk_mut(&mut |e| {
+            if e.name == "wp:inline" {
+                for k in ["distT", "distB", "distL", "distR"] {
+                    if e.attr(k).is_none() {
+                        e.set(k, "0");
+                    }
+                }
+            }
+        });
         let mut rels = Vec::new();
         let mut dropped = BTreeSet::new();
         for r in self.pkg.rels(part).map_err(|e| self.broken(e))? {
@@ -560,13 +732,23 @@ impl Reader<'_> {
         styles: &Styles,
         fonts: &FontTable,
         media: &BTreeMap<String, Vec<u8>>,
+        default_tab_mm: f32,
         used: &mut BTreeSet<String>,
     ) -> HeaderFooter {
-        let (hf, skipped) = header::read(story, styles, fonts, media, used);
-        for s in skipped {
+        let (hf, skipped) = header::read(story, styles, fonts, media, default_tab_mm, used);
+        for s in skipped.pictures {
             self.warn(
                 format!("bildet «{s}» i Word-malens topp- eller bunntekst vises ikke i PDF-en (bare PNG, JPEG, GIF og SVG)"),
                 "lagre logoen som PNG og sett den inn i malen på nytt",
+            );
+        }
+        if skipped.shapes > 0 {
+            self.warn(
+                format!(
+                    "{} i Word-malen har figurer (linjer, fylte former eller WordArt) som PDF-en ikke tegner; Word-filen har dem",
+                    if story.kind == "header" { "Toppteksten" } else { "Bunnteksten" }
+                ),
+                "vil dere ha figuren med i PDF-en, lagre den som bilde (PNG eller SVG) og sett bildet inn i stedet",
             );
         }
         hf
@@ -605,7 +787,9 @@ impl Reader<'_> {
         let mut spacing = toml::Table::new();
         spacing.insert("linje".into(), num(line_multiple(&normal)));
         spacing.insert("avsnitt_pt".into(), num(normal.after.unwrap_or(0.0).clamp(0.0, 40.0)));
-        if let Some(lb) = styles.named("paragraph", LIST_BULLET) {
+        if let Some(lb) =
+            styles.named("paragraph", LIST_BULLET).or_else(|| styles.named("paragraph", LIST_PARAGRAPH))
+        {
             let p = styles.resolve(&lb.id);
             let gap = if p.contextual == Some(true) { 0.0 } else { p.after.unwrap_or(0.0) };
             spacing.insert("liste_pt".into(), num(gap.clamp(0.0, 40.0)));
@@ -719,16 +903,23 @@ impl Reader<'_> {
         let mar = section.child("w:pgMar");
         let mut t = toml::Table::new();
         t.insert("liggende".into(), V::Boolean(landscape));
-        t.insert("bredde_mm".into(), num(w));
-        t.insert("hoyde_mm".into(), num(h));
+        t.insert("bredde_mm".into(), twips_mm(w * TWIPS_PER_MM));
+        t.insert("hoyde_mm".into(), twips_mm(h * TWIPS_PER_MM));
         for (key, attr, default) in [
             ("marg_topp_mm", "w:top", 25.0),
             ("marg_bunn_mm", "w:bottom", 25.0),
             ("marg_venstre_mm", "w:left", 25.0),
             ("marg_hoyre_mm", "w:right", 25.0),
         ] {
-            let mm = twips(mar, attr).map(|v| v.abs() / TWIPS_PER_MM).unwrap_or(default);
-            t.insert(key.into(), num(mm));
+            let v = twips(mar, attr).map(|v| v.abs()).unwrap_or(default * TWIPS_PER_MM);
+            t.insert(key.into(), twips_mm(v));
+        }
+        // Where the header starts below the page's top edge, and the footer
+        // ends above its bottom edge.
+        for (key, attr) in [("topptekst_mm", "w:header"), ("bunntekst_mm", "w:footer")] {
+            if let Some(v) = twips(mar, attr) {
+                t.insert(key.into(), twips_mm(v.abs().min(200.0 * TWIPS_PER_MM)));
+            }
         }
         Ok(t)
     }
@@ -739,6 +930,19 @@ const TWIPS_PER_MM: f32 = 56.692_913;
 /// A number for a TOML value, rounded to hundredths.
 fn num(v: f32) -> toml::Value {
     toml::Value::Float((f64::from(v) * 100.0).round() / 100.0)
+}
+
+/// Millimetres from whole twips, as a person wrote them: the tenth of a
+/// millimetre that gives these twips again when there is one (1417 twips are
+/// 25 mm, not 24.99), else hundredths.
+fn twips_mm(twips: f32) -> toml::Value {
+    let mm = twips / TWIPS_PER_MM;
+    let tenth = (f64::from(mm) * 10.0).round() / 10.0;
+    if ((tenth as f32) * TWIPS_PER_MM).round() == twips.round() {
+        toml::Value::Float(tenth)
+    } else {
+        num(mm)
+    }
 }
 
 fn color_or_black(c: &Option<String>) -> String {
@@ -795,12 +999,110 @@ fn para_values(p: &Props, normal: &Props, fonts: &FontTable, used: &mut BTreeSet
         t.insert("linje".into(), num(line_multiple(p)));
     }
     if let Some(l) = p.indent_left.filter(|l| *l != 0.0) {
-        t.insert("innrykk_mm".into(), num(l / TWIPS_PER_MM));
+        t.insert("innrykk_mm".into(), twips_mm(l));
     }
     if let Some(f) = p.indent_first.filter(|f| *f != 0.0) {
-        t.insert("forste_linje_mm".into(), num(f / TWIPS_PER_MM));
+        t.insert("forste_linje_mm".into(), twips_mm(f));
     }
     t
+}
+
+/// The styles of a template the documents use, as Norwegian Word shows
+/// them, with their ids: Normal, Title, Heading 1-3, the list styles and the
+/// house style's classes.
+fn used_styles(styles: &Styles, classes: &[String]) -> Vec<(String, String)> {
+    let mut wanted: Vec<String> = vec!["Normal".into(), TITLE.into()];
+    wanted.extend(HEADINGS[..3].iter().map(|h| h.to_string()));
+    wanted.extend([LIST_BULLET, LIST_NUMBER, LIST_PARAGRAPH].iter().map(|s| s.to_string()));
+    wanted.extend(classes.iter().filter(|c| *c != "tittel").cloned());
+    let mut out: Vec<(String, String)> = Vec::new();
+    for name in wanted {
+        if let Some(s) = styles.named("paragraph", &name) {
+            if !out.iter().any(|(_, id)| *id == s.id) {
+                out.push((names::shown_nb(&s.name), s.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// What a style (with what it inherits) has that the PDF does not draw:
+/// each as the property's Norwegian name, once, with the id of the style in
+/// its chain that sets it.
+fn unfollowed(styles: &Styles, id: &str) -> Vec<(&'static str, String)> {
+    let mut chain = Vec::new();
+    let mut next = Some(id.to_string());
+    while let Some(i) = next.take() {
+        if chain.len() > 16 || chain.contains(&i) {
+            break;
+        }
+        if let Some(s) = styles.by_id.get(&i) {
+            next = s.based_on.clone();
+            chain.push(i);
+        }
+    }
+    let mut found: Vec<(&'static str, String)> = Vec::new();
+    // Nearest first: a style that turns a property off wins over its parent.
+    let mut decided: BTreeSet<&'static str> = BTreeSet::new();
+    for i in &chain {
+        let s = &styles.by_id[i];
+        let mut props: Vec<&Elem> = Vec::new();
+        for part in ["w:pPr", "w:rPr"] {
+            if let Some(p) = s.elem.child(part) {
+                props.extend(p.elems());
+                if let Some(r) = p.child("w:rPr") {
+                    props.extend(r.elems());
+                }
+            }
+        }
+        for e in props {
+            let off = |v: Option<&str>| matches!(v, Some("0" | "false" | "off" | "none" | "nil" | "clear"));
+            let val = e.attr("w:val").map(|v| v.to_string());
+            let what = match e.name.as_str() {
+                "w:pBdr" => {
+                    let any = e.elems().any(|b| !off(b.attr("w:val").as_deref()));
+                    Some(("kantlinjer", any))
+                }
+                "w:shd" => {
+                    let fill = e.attr("w:fill").map(|f| f.to_ascii_lowercase());
+                    let shaded =
+                        !off(val.as_deref()) || fill.as_deref().is_some_and(|f| f != "auto" && f != "ffffff");
+                    Some(("skyggelegging", shaded))
+                }
+                "w:spacing" if e.attr("w:val").is_some() => {
+                    Some(("tegnavstand (utvidet eller komprimert)", val.as_deref() != Some("0")))
+                }
+                "w:kern" => Some(("kerning (tegnknipning)", val.as_deref() != Some("0"))),
+                "w:caps" => Some(("store bokstaver", !off(val.as_deref()))),
+                "w:smallCaps" => Some(("kapitéler", !off(val.as_deref()))),
+                "w:u" => Some(("understreking", !off(val.as_deref()))),
+                "w:strike" | "w:dstrike" => Some(("gjennomstreking", !off(val.as_deref()))),
+                "w:highlight" => Some(("utheving med farge", !off(val.as_deref()))),
+                "w:w" => Some(("skalert tegnbredde", val.as_deref().is_some_and(|v| v != "100"))),
+                "w:position" => Some(("hevet eller senket tekst", val.as_deref() != Some("0"))),
+                "w:jc" => Some(("blokkjustering", matches!(val.as_deref(), Some("both" | "distribute")))),
+                "w:tabs" => Some((
+                    "tabulatorfyll",
+                    e.elems().any(|t| t.attr("w:leader").is_some_and(|l| l != "none")),
+                )),
+                _ => None,
+            };
+            if let Some((w, on)) = what {
+                if decided.insert(w) && on {
+                    found.push((w, i.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// «a», «a og b», «a, b og c».
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} og {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
 }
 
 /// The table style the documents' tables use: Word's «Table Grid», or the
@@ -810,11 +1112,7 @@ pub fn table_style(styles: &Styles) -> Option<&StyleDef> {
         let own: Vec<&StyleDef> = styles
             .by_id
             .values()
-            .filter(|s| {
-                s.kind == "table"
-                    && !s.name.eq_ignore_ascii_case("normal table")
-                    && !s.name.eq_ignore_ascii_case("table normal")
-            })
+            .filter(|s| s.kind == "table" && !names::name_matches("Normal Table", &s.name))
             .collect();
         (own.len() == 1).then(|| own[0])
     })

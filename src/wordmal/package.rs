@@ -7,8 +7,8 @@ use std::io::{Cursor, Read};
 
 use super::tree::Elem;
 
-/// An embedded picture larger than this is refused.
-pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+/// An embedded picture larger than this (20 MB, as file sizes are shown) is refused.
+pub const MAX_IMAGE_BYTES: u64 = 20_000_000;
 /// Any other part larger than this is refused, as is a larger package in all.
 const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
@@ -31,6 +31,13 @@ pub const REL_FOOTNOTES: &str =
 pub const REL_ENDNOTES: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes";
 pub const REL_HEADER: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header";
 pub const REL_FOOTER: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer";
+
+/// A size in bytes as people read file sizes: megabytes (10^6 bytes) with one
+/// decimal and a decimal comma («30,7 MB»).
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{},{} MB", tenths / 10, tenths % 10)
+}
 
 /// Why a file could not be read as a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,9 +94,12 @@ impl Package {
             let limit = if image { MAX_IMAGE_BYTES } else { MAX_PART_BYTES };
             let mut buf = Vec::new();
             // The size in the zip's directory may lie: read at most one byte past the limit.
+            let declared = f.size();
             f.take(limit + 1).read_to_end(&mut buf).map_err(|e| Refusal::Broken(format!("{name}: {e}")))?;
             if buf.len() as u64 > limit {
-                return Err(Refusal::TooLarge { part: name, bytes: buf.len() as u64, image });
+                // Its size as the zip tells it, unless that is smaller than what was read.
+                let bytes = declared.max(buf.len() as u64);
+                return Err(Refusal::TooLarge { part: name, bytes, image });
             }
             total += buf.len() as u64;
             if total > MAX_TOTAL_BYTES {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::names;
 use super::tree::{on, Elem};
 
 /// Paragraph and run properties, each set or inherited (`None`).
@@ -27,6 +28,7 @@ pub struct Props {
     pub contextual: Option<bool>,
     /// Twips; the first line's indent is negative when hanging.
     pub indent_left: Option<f32>,
+    pub indent_right: Option<f32>,
     pub indent_first: Option<f32>,
     pub keep_next: Option<bool>,
     pub keep_lines: Option<bool>,
@@ -56,6 +58,7 @@ impl Props {
             line,
             contextual,
             indent_left,
+            indent_right,
             indent_first
         );
         take!(keep_next, keep_lines);
@@ -118,6 +121,10 @@ impl Props {
                 }
                 "w:ind" => {
                     p.indent_left = ["w:left", "w:start"]
+                        .iter()
+                        .find_map(|k| c.attr(k))
+                        .and_then(|v| v.parse::<f32>().ok());
+                    p.indent_right = ["w:right", "w:end"]
                         .iter()
                         .find_map(|k| c.attr(k))
                         .and_then(|v| v.parse::<f32>().ok());
@@ -294,12 +301,21 @@ impl Styles {
         st
     }
 
-    /// A style of a type by its name, as Word names built-in styles
+    /// A style of a type by its name, as Word stores built-in styles
     /// (`heading 1`, `Title`, `List Bullet`): case and spaces do not matter.
+    /// A built-in style is also found by the name Word shows for it in
+    /// Norwegian, Swedish, Danish or German («Overskrift 1», «Tittel»), and
+    /// then by its localised id (`Overskrift1`), in that order.
     pub fn named(&self, kind: &str, name: &str) -> Option<&StyleDef> {
-        let key = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-        let want = key(name);
-        self.by_id.values().find(|s| s.kind == kind && key(&s.name) == want)
+        let want = names::key(name);
+        let of_kind = || self.by_id.values().filter(move |s| s.kind == kind);
+        of_kind()
+            .find(|s| names::key(&s.name) == want)
+            .or_else(|| of_kind().find(|s| names::name_matches(name, &s.name)))
+            .or_else(|| {
+                let built_in = names::all_shown(name).len() > 1;
+                of_kind().find(|s| built_in && names::id_matches(name, &s.id))
+            })
     }
 
     /// The properties a style gives, with everything it inherits.

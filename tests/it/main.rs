@@ -25,3 +25,4 @@ mod strategy;
 mod trekk;
 mod web;
 mod wordmal;
+mod wordmal_layout;

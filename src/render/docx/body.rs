@@ -49,6 +49,8 @@ pub struct PPr {
     pub num: Option<(usize, u32)>,
     /// Right-aligned tab stops (twips).
     pub right_tabs: Vec<u32>,
+    /// Centred tab stops (twips).
+    pub center_tabs: Vec<u32>,
     pub before: Option<u32>,
     pub after: Option<u32>,
     pub indent: Option<i32>,
@@ -130,6 +132,9 @@ impl Para {
         }
         if let Some((level, id)) = ppr.num {
             p = p.numbering(NumberingId::new(id as usize), IndentLevel::new(level));
+        }
+        for pos in &ppr.center_tabs {
+            p = p.add_tab(Tab::new().val(TabValueType::Center).pos(*pos as usize));
         }
         for pos in &ppr.right_tabs {
             p = p.add_tab(Tab::new().val(TabValueType::Right).pos(*pos as usize));

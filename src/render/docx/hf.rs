@@ -1,8 +1,9 @@
 //! arsplan's own header and footer, written by docx-rs from the house style
 //! when there is no Word template header (footer) to use.
 //!
-//! Header: the logo or the typographic mark at the left, a second logo or
-//! mark at the right (a right tab stop), then the style's header lines.
+//! Header: the logo or the typographic mark where the style puts it (left,
+//! middle or right: tab stops), a second logo or mark at the other side, then
+//! the style's header lines.
 //! Footer: the style's footer text at the left, the page number at the right,
 //! every part in one size and colour; the page fields are written as Word
 //! writes them, one run per part (LibreOffice shows a field packed into one
@@ -12,9 +13,11 @@ use docx_rs::{FieldCharType, Footer, Header, InstrNUMPAGES, InstrPAGE, InstrText
 
 use super::body::{PPr, Para, Pictures, RPr};
 use super::pt_twips;
-use crate::diag::{Error, Result};
-use crate::render::{image_size, Assets};
+use crate::diag::Result;
+use crate::render::marginal::{self, Mark};
+use crate::render::Assets;
 use crate::theme::{PagePart, Theme};
+use crate::wordmal::HAlign;
 
 /// The typographic mark: the trust's name in the primary colour.
 fn mark(theme: &Theme) -> RPr {
@@ -26,39 +29,52 @@ fn small(theme: &Theme, size: usize) -> RPr {
     RPr { color: Some(theme.color("sekundar")), size: Some(size), ..RPr::default() }
 }
 
+/// A logo as a picture run: a PNG as it is; an SVG as Word 2016 and later
+/// keep one, the drawing beside a PNG of it for older readers.
 fn logo(
     pics: &mut Pictures,
     assets: &Assets,
     name: &str,
     alt: &str,
     width_mm: f32,
-    max_mm: f32,
+    height_mm: f32,
 ) -> Result<Run> {
     let bytes = assets.images.get(name).cloned().unwrap_or_default();
-    let (w, h) = image_size(&bytes).ok_or_else(|| Error::msg(format!("bildet «{name}» er ikke PNG")))?;
-    let width = width_mm.min(max_mm);
-    pics.run(bytes, alt, width, width * h as f32 / w.max(1) as f32)
+    if !crate::render::is_svg(name) {
+        return pics.run(bytes, alt, width_mm, height_mm);
+    }
+    let png = crate::render::svg_png(&bytes, width_mm)?;
+    let (run, id) = pics.run_with_id(png, alt, width_mm, height_mm)?;
+    pics.svgs.insert(id, bytes);
+    Ok(run)
 }
 
-/// The header, and the pictures it shows.
+/// The header, and the pictures it shows: the marks where the house style
+/// puts them (as the PDF does, `render::marginal::own_header`), then the
+/// style's header lines at the right.
 pub fn header(theme: &Theme, assets: &Assets, text_width: u32) -> Result<(Header, Pictures)> {
-    let max_mm = text_width as f32 / super::TWIPS_PER_MM;
+    let width_mm = text_width as f32 / super::TWIPS_PER_MM;
+    let own = marginal::own_header(theme, assets, width_mm);
     let mut pics = Pictures::default();
-    let mut top =
-        Para::new(PPr { right_tabs: vec![text_width], after: Some(pt_twips(2.0)), ..PPr::default() });
-    let mark_text = theme.mark.clone().unwrap_or_else(|| theme.name.clone());
-    if assets.images.contains_key("logo.png") {
-        let alt = format!("Logo {mark_text}");
-        top = top.add_run(logo(&mut pics, assets, "logo.png", &alt, theme.logo_width_mm, max_mm)?);
-    } else {
-        top = top.add_run(mark(theme).text(&mark_text));
+    let mut ppr = PPr { after: Some(pt_twips(2.0)), ..PPr::default() };
+    for (align, pos) in marginal::own_tab_stops(&own, width_mm) {
+        let at = super::mm_twips(pos).max(0) as u32;
+        match align {
+            HAlign::Center => ppr.center_tabs.push(at),
+            _ => ppr.right_tabs.push(at),
+        }
     }
-    if assets.images.contains_key("logo-hoyre.png") {
-        let alt = format!("Logo {}", theme.mark_right.clone().unwrap_or_default());
-        top = top.add_run(Run::new().add_tab());
-        top = top.add_run(logo(&mut pics, assets, "logo-hoyre.png", &alt, 30.0, max_mm)?);
-    } else if let Some(m) = &theme.mark_right {
-        top = top.add_run(Run::new().add_tab()).add_run(mark(theme).text(m));
+    let mut top = Para::new(ppr);
+    for (align, m) in &own.marks {
+        if *align != HAlign::Left {
+            top = top.add_run(Run::new().add_tab());
+        }
+        top = top.add_run(match m {
+            Mark::Logo { name, width_mm, height_mm, alt } => {
+                logo(&mut pics, assets, name, alt, *width_mm, *height_mm)?
+            }
+            Mark::Text(t) => mark(theme).text(t),
+        });
     }
     let mut h = Header::new().add_paragraph(top.into_docx());
     for line in &theme.header_lines {

@@ -344,20 +344,13 @@ fn section(
     if page.landscape {
         s.page_size = s.page_size.orient(PageOrientationType::Landscape);
     }
-    let tpl_mar = tpl.and_then(|s| s.child("w:pgMar"));
-    let distance = |k: &str, fallback: f32| {
-        tpl_mar
-            .and_then(|m| m.attr(k))
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or_else(|| mm_twips(fallback))
-    };
     s.page_margin = PageMargin::new()
         .top(mm_twips(page.margin_top_mm))
         .right(mm_twips(page.margin_right_mm))
         .bottom(mm_twips(page.margin_bottom_mm))
         .left(mm_twips(page.margin_left_mm))
-        .header(distance("w:header", page.margin_top_mm * 0.4))
-        .footer(distance("w:footer", page.margin_bottom_mm * 0.45))
+        .header(mm_twips(page.header_distance_mm()))
+        .footer(mm_twips(page.footer_distance_mm()))
         .gutter(0);
     // One column, Word's default gap (docx-rs' own is Japanese Word's).
     s.columns = 1;
@@ -538,7 +531,9 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     }
     // arsplan's own header and footer, through the same pass.
     for (kind, xml, pics) in own_parts {
-        let facts = Facts { alts: pics.alts, ..Facts::default() };
+        // An SVG logo: the drawing beside its PNG, as in the body.
+        let svgs = pics.svgs.keys().map(|id| (id.clone(), format!("{id}Svg"))).collect();
+        let facts = Facts { alts: pics.alts, svgs, ..Facts::default() };
         let part = format!("word/{kind}1.xml");
         let xml = normalize(&xml, &facts, &mut next_drawing).map_err(fail)?;
         out.put(&part, xml, if kind == "header" { CT_HEADER } else { CT_FOOTER });
@@ -548,6 +543,11 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
             let name = format!("media/image{media}.png");
             out.put(&format!("word/{name}"), bytes, "image/png");
             rels.push(rel(&id, pkg::REL_IMAGE, &name));
+            if let Some(svg) = pics.svgs.get(&id) {
+                let name = format!("media/image{media}.svg");
+                out.put(&format!("word/{name}"), svg.clone(), "image/svg+xml");
+                rels.push(rel(&format!("{id}Svg"), pkg::REL_IMAGE, &name));
+            }
         }
         out.rels(&part, &rels);
     }

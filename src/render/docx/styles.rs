@@ -282,15 +282,27 @@ fn new_style(kind: &str, id: &str, name: &str, normal: &str, heading: bool) -> E
     s.push(Elem::new("w:qFormat"))
 }
 
-/// An id no style has yet, as close to `preferred` as possible.
+/// An id no style has yet (Word compares ids without case), as close to
+/// `preferred` as possible.
 fn free_id(st: &Styles, preferred: &str) -> String {
+    let taken = |id: &str| st.by_id.keys().any(|k| k.eq_ignore_ascii_case(id));
     let mut id = preferred.to_string();
     let mut n = 2;
-    while st.by_id.contains_key(&id) {
+    while taken(&id) {
         id = format!("{preferred}{n}");
         n += 1;
     }
     id
+}
+
+/// The styles Word would show under the same name as a style called
+/// `name` (in any language Word shows built-in styles in).
+fn shown_alike<'a>(st: &'a Styles, name: &str) -> Vec<&'a wordmal::styles::StyleDef> {
+    let mine: Vec<String> = wordmal::names::all_shown(name).iter().map(|n| wordmal::names::key(n)).collect();
+    st.by_id
+        .values()
+        .filter(|s| wordmal::names::all_shown(&s.name).iter().any(|n| mine.contains(&wordmal::names::key(n))))
+        .collect()
 }
 
 /// The style id of a named class (`forside` → `StilForside`).
@@ -418,6 +430,7 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
     };
     edits.insert(normal.clone(), (normal_props.clone(), normal_want));
     let mut taken = resolved.clone();
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     // Finds a style by Word's name, or adds a new one; notes the look it should have.
     let mut role = |kind: &str, name: &str, preferred: &str, want: Option<Want>, heading: bool| -> String {
         if let Some(s) = resolved.named(kind, name) {
@@ -427,6 +440,18 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
             return s.id.clone();
         }
         let id = free_id(&taken, preferred);
+        // Never two styles Word shows under one name: a style of another kind
+        // the template has under this name keeps it, and ours is told apart
+        // (a built-in one must keep its name: the template's is renamed).
+        let mut name = name.to_string();
+        for other in shown_alike(&taken, &name) {
+            if wordmal::names::all_shown(&name).len() > 1 {
+                renamed.insert(other.id.clone(), format!("{} (mal)", other.name));
+            } else {
+                name = format!("{name} (arsplan)");
+            }
+        }
+        let name = name.as_str();
         taken.by_id.insert(
             id.clone(),
             wordmal::styles::StyleDef {
@@ -465,9 +490,16 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
         Some(s) => s.id.clone(),
         None => role("table", wordmal::TABLE, "TableGrid", None, false),
     };
-    // New list, link and table styles get the house style's look.
+    // New list, link and table styles get the house style's look; new list
+    // styles are based on the template's «Listeavsnitt» when it has one.
+    let list_paragraph = resolved.named("paragraph", wordmal::LIST_PARAGRAPH).map(|s| s.id.clone());
     for (id, e) in added.iter_mut() {
         if *id == list_bullet || *id == list_number {
+            if let Some(lp) = &list_paragraph {
+                if let Some(b) = e.child_mut("w:basedOn") {
+                    b.set("w:val", lp);
+                }
+            }
             let n = if *id == list_bullet { num.bullet } else { num.number };
             let numpr = Elem::new("w:numPr").push(Elem::new("w:numId").with("w:val", &n.to_string()));
             let mut ppr = Elem::new("w:pPr").push(numpr);
@@ -477,6 +509,11 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
                 ppr = ppr
                     .push(Elem::new("w:spacing").with("w:before", "0").with("w:after", &after))
                     .push(Elem::new("w:contextualSpacing"));
+            } else {
+                // The space between the items is the list style's own, so that a
+                // template exported and read back has the lists it was made with.
+                let after = pt_twips(theme.spacing.list_pt).to_string();
+                ppr = ppr.push(Elem::new("w:spacing").with("w:before", "0").with("w:after", &after));
             }
             e.insert_in_order(ppr, STYLE_ORDER);
         } else if *id == hyperlink {
@@ -500,6 +537,9 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
     let finish = |s: &mut Elem, id: &str| {
         if let Some((has, w)) = edits.get(id) {
             stamp(s, has, w, &theme_font);
+        }
+        if let Some(n) = renamed.get(id) {
+            s.child_in_order("w:name", STYLE_ORDER).set("w:val", n);
         }
         if unhyphenated.iter().any(|u| *u == id) {
             let ppr = s.child_in_order("w:pPr", STYLE_ORDER);
