@@ -33,6 +33,9 @@ pub(super) fn templates() -> Result<Environment<'static>> {
         ("new_form.html", include_str!("new_form.html")),
         ("network.html", include_str!("network.html")),
         ("year_settings.html", include_str!("year_settings.html")),
+        ("texts.html", include_str!("texts.html")),
+        ("text.html", include_str!("text.html")),
+        ("recipients.html", include_str!("recipients.html")),
     ] {
         env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
     }

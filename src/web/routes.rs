@@ -23,7 +23,7 @@ use crate::build::Paths;
 use crate::diag::{Error, Result};
 use crate::edit::{self, Refused};
 
-type S = Shared<Arc<State>>;
+pub(super) type S = Shared<Arc<State>>;
 
 /// Where the opening page posts the token.
 pub const LOGIN: &str = "/inngang";
@@ -72,6 +72,7 @@ pub fn router(state: Arc<State>) -> Router {
             get(|| async { asset("text/javascript; charset=utf-8", include_str!("app.js")) }),
         )
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .merge(super::editing::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
@@ -235,7 +236,7 @@ async fn not_found(Shared(s): S) -> Response {
     )
 }
 
-fn unknown_year(s: &State, network: &str, year: i32) -> Response {
+pub(super) fn unknown_year(s: &State, network: &str, year: i32) -> Response {
     message(
         s,
         StatusCode::NOT_FOUND,
@@ -245,18 +246,18 @@ fn unknown_year(s: &State, network: &str, year: i32) -> Response {
     )
 }
 
-fn diags(s: &State, e: &Error) -> Vec<DiagView> {
+pub(super) fn diags(s: &State, e: &Error) -> Vec<DiagView> {
     let paths = Paths::new(&s.project);
     e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect()
 }
 
 /// Runs blocking work (loading, rendering, writing) off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     tokio::task::spawn_blocking(f).await.ok()
 }
 
 /// After a form was posted without script: back to `to`, with the message.
-fn back(s: &State, to: &str, f: Flash) -> Response {
+pub(super) fn back(s: &State, to: &str, f: Flash) -> Response {
     let id = s.flash(f);
     let (path, anchor) = to.split_once('#').map(|(p, a)| (p, format!("#{a}"))).unwrap_or((to, String::new()));
     let location = format!("{path}?melding={id}{anchor}");
@@ -265,7 +266,7 @@ fn back(s: &State, to: &str, f: Flash) -> Response {
 
 /// A form posted to a year's page: refused unless it carries this server's
 /// CSRF token and names a year the project has.
-fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) -> Option<Response> {
+pub(super) fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) -> Option<Response> {
     if !same(csrf, &s.csrf) {
         return Some(csrf_refused(s));
     }
@@ -275,7 +276,7 @@ fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) -> Option<R
     None
 }
 
-fn csrf_refused(s: &State) -> Response {
+pub(super) fn csrf_refused(s: &State) -> Response {
     message(
         s,
         StatusCode::FORBIDDEN,
@@ -286,9 +287,11 @@ fn csrf_refused(s: &State) -> Response {
 }
 
 #[derive(Deserialize)]
-struct FlashQuery {
-    melding: Option<u64>,
+pub(super) struct FlashQuery {
+    pub(super) melding: Option<u64>,
     vis: Option<String>,
+    /// The form the message is about (it is shown beside it).
+    ved: Option<String>,
 }
 
 async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
@@ -842,23 +845,23 @@ async fn send_eml(Shared(s): S, Path((network, year, number)): Path<(String, i32
 }
 
 /// The data folder as the page shows it.
-fn shown_dir(s: &State) -> String {
+pub(super) fn shown_dir(s: &State) -> String {
     std::fs::canonicalize(&s.project.data).unwrap_or_else(|_| s.project.data.clone()).display().to_string()
 }
 
 /// A form posted as names and values, with its CSRF token checked.
-type Posted = std::collections::BTreeMap<String, String>;
+pub(super) type Posted = std::collections::BTreeMap<String, String>;
 
-fn csrf_ok(s: &State, f: &Posted) -> bool {
+pub(super) fn csrf_ok(s: &State, f: &Posted) -> bool {
     f.get("csrf").is_some_and(|c| same(c, &s.csrf))
 }
 
 /// Whether the project has a network of this name (nothing else is looked up).
-fn known_network(s: &State, network: &str) -> bool {
+pub(super) fn known_network(s: &State, network: &str) -> bool {
     crate::load::networks(&s.project.data).is_ok_and(|n| n.iter().any(|x| x == network))
 }
 
-fn unknown_network(s: &State, network: &str) -> Response {
+pub(super) fn unknown_network(s: &State, network: &str) -> Response {
     message(
         s,
         StatusCode::NOT_FOUND,
@@ -869,7 +872,7 @@ fn unknown_network(s: &State, network: &str) -> Response {
 }
 
 /// The files a setup wrote, as a leader reads them.
-fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
+pub(super) fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
     let paths = Paths::new(&s.project);
     files.iter().map(|f| paths.show(f)).collect::<Vec<_>>().join(", ")
 }
@@ -917,14 +920,22 @@ fn network_response(
     posted: Option<&Posted>,
     problems: &[Problem],
     flash: Option<Flash>,
+    ved: &str,
 ) -> Response {
     let view = setup::network_view(&s.project, network);
     let form = setup::network_form(&s.project, network, posted, problems);
     match (view, form) {
         (Ok(n), Ok(form)) => {
             let file = Paths::new(&s.project).show(&s.project.data.join(network).join("nettverk.toml"));
-            let mut r =
-                page(s, "network.html", context! { n => v(&n), form => v(&form), flash => v(&flash), file });
+            let logo = super::uploads::current_logo(&s.project, network)
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()));
+            let recipients = super::recipients::view(&s.project, network).ok();
+            let mut r = page(
+                s,
+                "network.html",
+                context! { n => v(&n), form => v(&form), flash => v(&flash), file, ved, logo, recipients => v(&recipients),
+                logo_mb => super::uploads::LOGO_LIMIT / (1024 * 1024), template_mb => super::uploads::TEMPLATE_LIMIT / (1024 * 1024) },
+            );
             if !problems.is_empty() {
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             }
@@ -942,7 +953,11 @@ async fn network_page(Shared(s): S, Path(network): Path<String>, Query(q): Query
     }
     let flash = q.melding.and_then(|id| s.take_flash(id));
     let st = s.clone();
-    blocking(move || network_response(&st, &network, None, &[], flash))
+    let ved: String = q
+        .ved
+        .filter(|v| v.len() < 40 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or_default();
+    blocking(move || network_response(&st, &network, None, &[], flash, &ved))
         .await
         .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
@@ -972,7 +987,12 @@ async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<P
             let details: Vec<DiagView> =
                 saved.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
             let kind = if details.is_empty() { "ok" } else { "advarsel" };
-            back(&s, &format!("/nettverk/{network}#resultat"), Flash { kind, text, details })
+            super::editing::back_at(
+                &s,
+                &format!("/nettverk/{network}"),
+                "innstillinger",
+                Flash { kind, text, details },
+            )
         }
         Some(Err(problems)) => {
             let st = s.clone();
@@ -981,9 +1001,11 @@ async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<P
                 text: "Ikke lagret: se feilene ved feltene under.".into(),
                 details: vec![],
             };
-            blocking(move || network_response(&st, &network, Some(&f), &problems, Some(flash)))
-                .await
-                .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            blocking(move || {
+                network_response(&st, &network, Some(&f), &problems, Some(flash), "innstillinger-feil")
+            })
+            .await
+            .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
@@ -1001,9 +1023,10 @@ async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Poste
             "«{}» er ikke et årstall; ingenting er laget.",
             f.get("aar").cloned().unwrap_or_default()
         );
-        return back(
+        return super::editing::back_at(
             &s,
-            &format!("/nettverk/{network}#resultat"),
+            &format!("/nettverk/{network}"),
+            "nytt-aar",
             Flash { kind: "feil", text, details: vec![] },
         );
     };
@@ -1023,9 +1046,10 @@ async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Poste
             let kind = if details.is_empty() { "ok" } else { "advarsel" };
             back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind, text, details })
         }
-        Some(Err(e)) => back(
+        Some(Err(e)) => super::editing::back_at(
             &s,
-            &format!("/nettverk/{network}#resultat"),
+            &format!("/nettverk/{network}"),
+            "nytt-aar",
             Flash {
                 kind: "feil",
                 text: format!("{network} {year} ble ikke laget; ingenting er endret."),

@@ -24,5 +24,6 @@ mod speed;
 mod strategy;
 mod trekk;
 mod web;
+mod web_tekst;
 mod wordmal;
 mod wordmal_layout;
