@@ -492,7 +492,9 @@ pub fn save(
                     .with_hint("bytt ut tegnet, eller lagre filen som UTF-8 i en teksteditor og prøv igjen"),
             )
         })?,
-        None => text.clone().into_bytes(),
+        // A new file ends its last line, as a text editor saves it.
+        None if text.is_empty() || text.ends_with('\n') => text.clone().into_bytes(),
+        None => format!("{text}\n").into_bytes(),
     };
     let change = Change {
         network,
