@@ -17,6 +17,7 @@ pub mod doc;
 pub mod edit;
 pub mod fonts;
 pub mod guide;
+pub mod history;
 pub mod import;
 pub mod load;
 pub mod mailing;

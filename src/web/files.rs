@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::diag::{Error, Location, Result};
 use crate::edit::save;
+use crate::history;
 use crate::manifest::sha256;
 use crate::project::Project;
 
@@ -33,6 +34,8 @@ pub struct Change<'a> {
     pub new: &'a [u8],
     /// What was done, in Norwegian, as the history shows it.
     pub what: String,
+    /// The file is removed (`new` is not used).
+    pub removed: bool,
 }
 
 /// Writes `c.new` to `c.path` if the file still holds `c.old` (or, for
@@ -137,14 +140,28 @@ impl Before {
             if old == Some(new.as_slice()) {
                 continue;
             }
-            record(project, &Change { network, year, path, old, new: &new, what: what.to_string() });
+            record(
+                project,
+                &Change { network, year, path, old, new: &new, what: what.to_string(), removed: false },
+            );
         }
     }
 }
 
-/// Notes a write in the history of edits (see the module).
+/// Notes a write in the history of edits ([`crate::history`]), so that it
+/// can be undone from the page. The file is written already: a history
+/// that cannot be written is said on the terminal, not as a failed save.
 fn record(project: &Project, c: &Change) {
-    let _ = (project, c);
+    let scope = match c.year {
+        Some(y) => history::Scope::Year(y),
+        None => history::Scope::Network,
+    };
+    let new = (!c.removed).then_some(c.new);
+    if let Err(e) = history::record_file(project, c.network, scope, c.path, c.old, new, &c.what) {
+        for d in e.0 {
+            eprintln!("advarsel: endringen av {} kom ikke i historikken: {}", c.path.display(), d.message);
+        }
+    }
 }
 
 /// A file's bytes, or None when it does not exist.
@@ -174,6 +191,7 @@ mod tests {
             old,
             new,
             what: "test".into(),
+            removed: false,
         };
         assert_eq!(write(&project, &change(None, b"en")).unwrap(), Wrote::Written);
         assert_eq!(std::fs::read(&path).unwrap(), b"en");

@@ -27,6 +27,7 @@ pub mod files;
 mod import;
 pub mod mail;
 mod pages;
+mod plan;
 pub mod recipients;
 mod routes;
 pub mod setup;

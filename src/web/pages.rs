@@ -36,6 +36,10 @@ pub(super) fn templates() -> Result<Environment<'static>> {
         ("texts.html", include_str!("texts.html")),
         ("text.html", include_str!("text.html")),
         ("recipients.html", include_str!("recipients.html")),
+        ("confirm.html", include_str!("confirm.html")),
+        ("year_plan.html", include_str!("year_plan.html")),
+        ("year_history.html", include_str!("year_history.html")),
+        ("year_meeting_new.html", include_str!("year_meeting_new.html")),
     ] {
         env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
     }

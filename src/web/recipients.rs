@@ -13,8 +13,9 @@ use super::files::{self, Change, Wrote};
 use super::site::DiagView;
 use crate::build::Paths;
 use crate::diag::{Error, Location, Result};
-use crate::edit;
-use crate::load::delimited::{self, Encoding};
+use crate::edit::rows::{self, Op};
+use crate::edit::{Refused, Value};
+use crate::history;
 use crate::load::table::{self, Table};
 use crate::manifest::sha256;
 use crate::project::Project;
@@ -216,45 +217,53 @@ pub struct Done {
     pub sha: String,
 }
 
+/// A row as the history shows it: `1103 Stavanger, postmottak@…, ja`.
+fn summary(t: &Table, cells: &[String]) -> String {
+    let get = |h: &str| column(t, h).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("");
+    format!("{} {}, {}, {}", get("Kommunenummer"), get("Kommune"), get("Postmottak"), get("Verifisert"))
+}
+
+fn refused(r: Refused) -> NotSaved {
+    match r {
+        Refused::Stale(_) => NotSaved::Stale,
+        Refused::Invalid(ds) => NotSaved::Failed(Error(ds)),
+        Refused::Failed(e) => NotSaved::Failed(e),
+    }
+}
+
 /// Makes a change to the register, if the file is still as the page read
-/// it (`sha`, "" when there was none).
+/// it (`sha`, "" when there was none): a row's cells set, a row inserted
+/// after the last or removed, through the same row operations and safe save
+/// as the meetings ([`rows`]), and recorded in the network's history.
 pub fn change(
     project: &Project,
     network: &str,
     action: &Action,
     sha: &str,
 ) -> std::result::Result<Done, NotSaved> {
-    let (path, _) = file(project, network);
-    let old = files::read(&path)?;
-    match (&old, sha) {
-        (Some(b), s) if sha256(b) == s => {}
-        (None, "") => {}
-        _ => return Err(NotSaved::Stale),
-    }
     if let Action::Add(v) | Action::Edit(_, v) = action {
         let problems = check_values(v);
         if !problems.is_empty() {
             return Err(NotSaved::Invalid(problems));
         }
     }
-    let Some(bytes) = old.clone() else {
+    let (path, exists) = file(project, network);
+    if !exists {
         // No register yet: a new mottakere.csv with this row.
         let Action::Add(v) = action else { return Err(NotSaved::Stale) };
+        if !sha.is_empty() {
+            return Err(NotSaved::Stale);
+        }
         let mut text = String::from("\u{feff}Kommunenummer;Kommune;Postmottak;Verifisert;Kontakt\r\n");
         let cells: Vec<String> = v.cells().iter().map(|(_, c)| quoted(c, ';')).collect();
         text.push_str(&cells.join(";"));
         text.push_str("\r\n");
-        return write(
-            project,
-            network,
-            &path,
-            None,
-            text.into_bytes(),
-            format!("La til {} i mottakerne", v.kommune.trim()),
-        );
-    };
-    let t = read_table(&path, &bytes)?;
-    let xlsx = t.sheet.clone();
+        let what = format!("Ny mottakerliste med {}", v.kommune.trim());
+        return write(project, network, &path, None, text.into_bytes(), what);
+    }
+    let found = table::find(&project.data.join(network), "mottakere", "Mottakere")?.ok_or(NotSaved::Stale)?;
+    let opened = rows::open(&found, sha).map_err(refused)?;
+    let t = opened.table.clone();
     let row_of = |n: usize| {
         t.rows.iter().find(|r| r.number == n).ok_or_else(|| {
             NotSaved::Failed(
@@ -273,10 +282,9 @@ pub fn change(
             format!("kommunenummer {knr} står alt på rad {}: hver kommune skal ha én rad", other.number),
         ))
     };
-    // The cells to set: (row, column index, value).
-    let set_cells = |row: usize, values: &[(&str, String)]| -> std::result::Result<Vec<u8>, NotSaved> {
-        let mut out = bytes.clone();
-        let r = t.rows.iter().find(|r| r.number == row);
+    // The cells to set, by column, where the file has the column.
+    let cells_of = |values: &[(&str, String)], now: Option<&Vec<String>>| {
+        let mut out: Vec<(usize, Value)> = Vec::new();
         for (header, value) in values {
             let Some(col) = column(&t, header) else {
                 if value.is_empty() {
@@ -290,102 +298,111 @@ pub fn change(
                     .with_hint(format!("legg til kolonnen «{header}» i mottakerlisten")),
                 ));
             };
-            let now = r.and_then(|r| r.cells.get(col)).map(String::as_str).unwrap_or("");
-            if now == value {
-                continue;
+            let was = now.and_then(|c| c.get(col)).map(String::as_str).unwrap_or("");
+            if now.is_none() || was != value {
+                out.push((col, Value::Text(value.clone())));
             }
-            out = match &xlsx {
-                Some(sheet) => {
-                    edit::xlsx_cell(&path, &out, sheet, row, col, &edit::Value::Text(value.clone()))?
-                }
-                None => edit::csv_cell(&out, row, col, value)?,
-            };
         }
         Ok(out)
     };
-    let (new, what) = match action {
+    let (op, what, old, new) = match action {
         Action::Edit(n, v) => {
-            row_of(*n)?;
+            let r = row_of(*n)?;
             if let Some(p) = duplicate(v, Some(*n)) {
                 return Err(NotSaved::Invalid(vec![p]));
             }
-            (set_cells(*n, &v.cells())?, format!("Endret mottakeren {} (rad {n})", v.kommune.trim()))
+            let cells = cells_of(&v.cells(), Some(&r.cells))?;
+            if cells.is_empty() {
+                return Ok(Done {
+                    text: format!("{} (rad {n}) er uendret", v.kommune.trim()),
+                    sha: sha.to_string(),
+                });
+            }
+            let after: Vec<String> = {
+                let mut c = r.cells.clone();
+                for (i, val) in &cells {
+                    if c.len() <= *i {
+                        c.resize(i + 1, String::new());
+                    }
+                    c[*i] = val.as_read();
+                }
+                c
+            };
+            (
+                Op::Set { row: *n, cells },
+                format!("Mottakeren {} (rad {n})", v.kommune.trim()),
+                summary(&t, &r.cells),
+                summary(&t, &after),
+            )
         }
         Action::Verify(n) => {
             let r = row_of(*n)?;
             let kommune = column(&t, "Kommune").and_then(|i| r.cells.get(i)).cloned().unwrap_or_default();
+            let cells = cells_of(&[("Verifisert", "ja".into())], Some(&r.cells))?;
+            if cells.is_empty() {
+                return Ok(Done {
+                    text: format!("{kommune} (rad {n}) er alt verifisert"),
+                    sha: sha.to_string(),
+                });
+            }
+            let was = column(&t, "Verifisert").and_then(|i| r.cells.get(i)).cloned().unwrap_or_default();
             (
-                set_cells(*n, &[("Verifisert", "ja".into())])?,
-                format!("Merket {kommune} (rad {n}) som verifisert"),
+                Op::Set { row: *n, cells },
+                format!("Mottakeren {kommune} (rad {n}): Verifisert"),
+                was,
+                "ja".to_string(),
             )
         }
         Action::Add(v) => {
             if let Some(p) = duplicate(v, None) {
                 return Err(NotSaved::Invalid(vec![p]));
             }
-            let new = match &xlsx {
-                Some(_) => {
-                    let last =
-                        t.rows.iter().map(|r| r.number).max().unwrap_or(t.header_row).max(t.header_row);
-                    set_cells(last + 1, &v.cells())?
+            let at = t.rows.iter().map(|r| r.number).max().unwrap_or(t.header_row).max(t.header_row) + 1;
+            let cells = cells_of(&v.cells(), None)?;
+            let shown: Vec<String> = {
+                let mut c = vec![String::new(); t.headers.len()];
+                for (i, val) in &cells {
+                    if let Some(x) = c.get_mut(*i) {
+                        *x = val.as_read();
+                    }
                 }
-                None => csv_append(&bytes, &t, &v.cells())
-                    .map_err(|m| NotSaved::Failed(Error::at(Location::file(&path), m)))?,
+                c
             };
-            (new, format!("La til {} i mottakerne", v.kommune.trim()))
+            (
+                Op::Insert { at, rows: vec![cells] },
+                format!("Ny mottaker {} (rad {at})", v.kommune.trim()),
+                String::new(),
+                summary(&t, &shown),
+            )
         }
         Action::Remove(n) => {
             let r = row_of(*n)?;
             let kommune = column(&t, "Kommune").and_then(|i| r.cells.get(i)).cloned().unwrap_or_default();
-            let new = match &xlsx {
-                // A workbook's row is emptied (the loader passes over an empty row).
-                Some(_) => {
-                    let blank: Vec<(&str, String)> =
-                        t.headers.iter().map(|h| (h.as_str(), String::new())).collect();
-                    set_cells(*n, &blank)?
-                }
-                None => csv_remove(&bytes, *n)
-                    .map_err(|m| NotSaved::Failed(Error::at(Location::file(&path), m)))?,
-            };
-            (new, format!("Fjernet {kommune} (rad {n}) fra mottakerne"))
-        }
-    };
-    // The loader must read the new file as the old one with only the concerned row changed.
-    let after = read_table(&path, &new)?;
-    let expect = |r: &table::Row| match action {
-        Action::Remove(n) | Action::Edit(n, _) | Action::Verify(n) => r.number != *n,
-        Action::Add(_) => true,
-    };
-    let kept_before: Vec<&Vec<String>> = t.rows.iter().filter(|r| expect(r)).map(|r| &r.cells).collect();
-    let kept_after: Vec<&Vec<String>> = after
-        .rows
-        .iter()
-        .filter(|r| match action {
-            Action::Edit(n, _) | Action::Verify(n) => r.number != *n,
-            Action::Add(_) => after.rows.last().is_none_or(|l| l.number != r.number),
-            Action::Remove(_) => true,
-        })
-        .map(|r| &r.cells)
-        .collect();
-    let trimmed = |v: &Vec<String>| {
-        let mut v = v.clone();
-        while v.last().is_some_and(String::is_empty) {
-            v.pop();
-        }
-        v
-    };
-    if kept_before.iter().map(|c| trimmed(c)).collect::<Vec<_>>()
-        != kept_after.iter().map(|c| trimmed(c)).collect::<Vec<_>>()
-    {
-        return Err(NotSaved::Failed(
-            Error::at(
-                Location::file(&path),
-                "endringen ville ikke blitt lest tilbake slik den ble skrevet; ingenting er lagret",
+            (
+                Op::Delete { row: *n, count: 1 },
+                format!("Fjernet mottakeren {kommune} (rad {n})"),
+                summary(&t, &r.cells),
+                String::new(),
             )
-            .with_hint("gjør endringen i regnearket i stedet"),
-        ));
+        }
+    };
+    let saved = rows::save(opened, &op).map_err(refused)?;
+    let said = history::Said { what: &what, old: &old, new: &new };
+    if let Err(e) = history::record_op(project, network, history::Scope::Network, &saved, &op, said) {
+        for d in e.0 {
+            eprintln!("advarsel: endringen av {} kom ikke i historikken: {}", path.display(), d.message);
+        }
     }
-    write(project, network, &path, Some(&bytes), new, what)
+    let text = match action {
+        Action::Add(v) => format!("La til {} i mottakerne", v.kommune.trim()),
+        Action::Edit(n, v) => format!("Endret {} (rad {n})", v.kommune.trim()),
+        Action::Verify(_) => format!(
+            "Merket {}",
+            what.trim_start_matches("Mottakeren ").replace(": Verifisert", " som verifisert")
+        ),
+        Action::Remove(_) => what.clone(),
+    };
+    Ok(Done { text, sha: sha256(&saved.new) })
 }
 
 fn write(
@@ -396,7 +413,7 @@ fn write(
     new: Vec<u8>,
     what: String,
 ) -> std::result::Result<Done, NotSaved> {
-    let c = Change { network, year: None, path, old, new: &new, what: what.clone() };
+    let c = Change { network, year: None, path, old, new: &new, what: what.clone(), removed: false };
     match files::write(project, &c)? {
         Wrote::Written => Ok(Done { text: what, sha: sha256(&new) }),
         Wrote::Changed => Err(NotSaved::Stale),
@@ -414,77 +431,6 @@ fn quoted(value: &str, delim: char) -> String {
     } else {
         value.to_string()
     }
-}
-
-/// The line end a CSV file uses (its first), CR LF when it has none.
-fn line_end(text: &str) -> &'static str {
-    match text.find(['\r', '\n']) {
-        Some(i) if text[i..].starts_with("\r\n") => "\r\n",
-        Some(i) if text[i..].starts_with('\r') => "\r",
-        Some(_) => "\n",
-        None => "\r\n",
-    }
-}
-
-/// A CSV file's bytes with a row added at the end, its fields in the
-/// file's column order; every byte before it kept.
-fn csv_append(bytes: &[u8], t: &Table, values: &[(&str, String)]) -> std::result::Result<Vec<u8>, String> {
-    let (csv, text) = delimited::parse(bytes).map_err(|u| u.message)?;
-    let nl = line_end(&text);
-    let width = t.headers.len();
-    let mut fields = vec![String::new(); width];
-    for (h, v) in values {
-        match column(t, h) {
-            Some(i) => fields[i] = quoted(v, csv.delimiter),
-            None if v.is_empty() => {}
-            None => {
-                return Err(format!("filen har ingen kolonne «{h}»; legg den til i mottakerlisten først"))
-            }
-        }
-    }
-    let mut line = String::new();
-    if !(text.ends_with('\n') || text.ends_with('\r') || text.is_empty()) {
-        line.push_str(nl);
-    }
-    line.push_str(&fields.join(&csv.delimiter.to_string()));
-    line.push_str(nl);
-    let enc = match csv.encoding {
-        // As a cell written into it: Norwegian Excel reads an ASCII file as Windows-1252.
-        Encoding::Ascii => Encoding::Windows1252,
-        e => e,
-    };
-    let encoded = enc
-        .encode(&line)
-        .ok_or_else(|| format!("raden har tegn som ikke kan lagres i filens tegnkoding ({})", enc.name()))?;
-    let mut out = bytes.to_vec();
-    out.extend(encoded);
-    Ok(out)
-}
-
-/// A CSV file's bytes without the record at spreadsheet row `row` (and its
-/// line end); every other byte kept.
-fn csv_remove(bytes: &[u8], row: usize) -> std::result::Result<Vec<u8>, String> {
-    let (csv, _) = delimited::parse(bytes).map_err(|u| u.message)?;
-    let rec = csv
-        .records
-        .iter()
-        .find(|r| r.row == row && !r.fields.is_empty())
-        .ok_or_else(|| format!("rad {row} finnes ikke i filen"))?;
-    let start = rec.fields.first().map(|f| f.bytes.start).unwrap_or(0);
-    let end = rec.fields.last().map(|f| f.bytes.end).unwrap_or(start);
-    let enc = csv.encoding;
-    let ends: Vec<Vec<u8>> = ["\r\n", "\n", "\r"].iter().filter_map(|e| enc.encode(e)).collect();
-    let (start, end) = match ends.iter().find(|e| bytes[end..].starts_with(e)) {
-        Some(e) => (start, end + e.len()),
-        // The last line, without a line end: the line end before it goes.
-        None => match ends.iter().find(|e| bytes[..start].ends_with(e)) {
-            Some(e) => (start - e.len(), end),
-            None => (start, end),
-        },
-    };
-    let mut out = bytes[..start].to_vec();
-    out.extend_from_slice(&bytes[end..]);
-    Ok(out)
 }
 
 /// The form's values for a row.
@@ -516,36 +462,6 @@ pub fn problems_view(problems: &[Problem]) -> Vec<DiagView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn table(bytes: &[u8]) -> Table {
-        table::csv_from_bytes(Path::new("mottakere.csv"), bytes).unwrap()
-    }
-
-    #[test]
-    fn a_row_is_added_and_removed_and_nothing_else_changes() {
-        let old = b"Kommunenummer;Kommune;Postmottak;Verifisert;Kontakt\r\n4601;Bergen;post@bergen.no;nei;\r\n4619;Eidfjord;post@eidfjord.no;ja;\r\n";
-        let v = Values {
-            kommunenummer: "4620".into(),
-            kommune: "Ulvik; indre".into(),
-            postmottak: "post@ulvik.no".into(),
-            verifisert: false,
-            kontakt: String::new(),
-        };
-        let added = csv_append(old, &table(old), &v.cells()).unwrap();
-        assert_eq!(added, [&old[..], b"4620;\"Ulvik; indre\";post@ulvik.no;nei;\r\n"].concat());
-        // Removing the middle row takes exactly its line.
-        let removed = csv_remove(&added, 3).unwrap();
-        assert_eq!(removed, b"Kommunenummer;Kommune;Postmottak;Verifisert;Kontakt\r\n4601;Bergen;post@bergen.no;nei;\r\n4620;\"Ulvik; indre\";post@ulvik.no;nei;\r\n");
-        // A last line without its line end: the one before goes with it.
-        let last = b"K;Kommune\n1;a\n2;b";
-        assert_eq!(csv_remove(last, 3).unwrap(), b"K;Kommune\n1;a");
-        // Windows-1252 stays; a file without a line end at the end gets one before the row.
-        let win = b"Kommunenummer;Kommune;Postmottak;Verifisert\n1103;Stavanger;p@s.no;ja";
-        let out =
-            csv_append(win, &table(win), &[("Kommune", "Bodø".into()), ("Kommunenummer", "1804".into())])
-                .unwrap();
-        assert_eq!(out, [&win[..], b"\n1804;Bod\xf8;;\n"].concat());
-    }
 
     #[test]
     fn typed_values_are_checked_as_the_sending_checks_them() {

@@ -39,6 +39,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/aar/{network}/{year}/forhandsvisning.json", get(preview_json))
         .route("/aar/{network}/{year}/side/{doc}/{page}", get(preview_page))
         .route("/aar/{network}/{year}/mote", post(edit_meeting))
+        .merge(super::plan::routes())
         .route("/aar/{network}/{year}/bygg", post(build))
         .route("/aar/{network}/{year}/fil/{name}", get(download))
         .route("/aar/{network}/{year}/dokumenter.zip", get(download_zip))
@@ -290,7 +291,8 @@ pub(super) fn csrf_refused(s: &State) -> Response {
 pub(super) struct FlashQuery {
     pub(super) melding: Option<u64>,
     vis: Option<String>,
-    /// The form the message is about (it is shown beside it).
+    /// Where on the page the message stands: beside the form it is about
+    /// (`moter`, `plan`, `historikk`, `logo`, `innstillinger`, …).
     ved: Option<String>,
 }
 
@@ -324,15 +326,20 @@ async fn year_page(
     }
     let st = s.clone();
     let (n, y) = (network.clone(), year);
-    match blocking(move || site::year_view(&st.project, &n, y)).await {
-        Some(Ok(view)) => {
+    match blocking(move || {
+        site::year_view(&st.project, &n, y).map(|v| (v, super::plan::extras(&st.project, &n, y)))
+    })
+    .await
+    {
+        Some(Ok((view, x))) => {
             let flash = q.melding.and_then(|id| s.take_flash(id));
             let note_text = view
                 .note_file
                 .as_ref()
                 .and_then(|n| site::built_file(&s.project, &network, year, n))
                 .map(|b| String::from_utf8_lossy(&b).to_string());
-            page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text })
+            let ved = q.ved.filter(|w| ["moter", "plan", "historikk"].contains(&w.as_str()));
+            page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text, x => v(&x), ved })
         }
         Some(Err(e)) => message(&s, StatusCode::OK, "Året kan ikke vises", "", diags(&s, &e)),
         None => message(&s, StatusCode::INTERNAL_SERVER_ERROR, "Noe gikk galt", "Prøv igjen.", vec![]),
@@ -401,7 +408,14 @@ async fn edit_meeting(
         (network.clone(), f.kolonne.clone(), f.verdi.clone(), f.sha.clone(), f.rad);
     let result = blocking(move || {
         let _one = st.writing.lock();
-        edit::meeting(&st.project, &n, year, row, &col, &value, &sha)
+        let mut r = edit::meeting(&st.project, &n, year, row, &col, &value, &sha);
+        if let Ok(e) = &mut r {
+            // Every save goes into the year's history, to be undone from the page.
+            if let Some(w) = super::plan::record_cell(&st.project, &n, year, e) {
+                e.warnings.push(w);
+            }
+        }
+        r
     })
     .await;
     let paths = Paths::new(&s.project);

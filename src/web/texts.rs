@@ -502,7 +502,8 @@ pub fn save(
         path: &path,
         old: old.as_deref(),
         new: &new,
-        what: if old.is_some() { format!("Endret teksten {name}") } else { format!("Ny tekst {name}") },
+        what: if old.is_some() { format!("Teksten {name}.md") } else { format!("Ny tekst {name}.md") },
+        removed: false,
     };
     match files::write(project, &change).map_err(NotSaved::Failed)? {
         Wrote::Written => Ok(sha256(&new)),

@@ -95,6 +95,7 @@ pub fn logo(project: &Project, network: &str, file_name: &str, bytes: &[u8]) -> 
         old: old.as_deref(),
         new: &stored,
         what: format!("Ny logo ({name}) fra «{shown}»"),
+        removed: false,
     };
     if files::write(project, &c)? == Wrote::Changed {
         return Err(refuse(format!("{name} ble endret samtidig"), "last siden på nytt og prøv igjen"));
@@ -112,6 +113,7 @@ pub fn logo(project: &Project, network: &str, file_name: &str, bytes: &[u8]) -> 
                 "Fjernet den gamle logoen {}",
                 other.file_name().and_then(|n| n.to_str()).unwrap_or("")
             ),
+            removed: true,
         };
         files::remove(project, &gone)?;
         text.push_str(&format!(

@@ -607,3 +607,85 @@ fn openpyxl(path: &Path, sheet: &str) -> Vec<Vec<String>> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Undoes the newest entry of a scope through the year page's «Angre».
+fn undo_newest(s: &Server, dir: &Path, scope: arsplan::history::Scope) -> String {
+    let project = common::with_data(dir.join("data"), dir.join("output"));
+    let newest = arsplan::history::list(&project, "stavanger", scope).first().unwrap().nr.to_string();
+    let r = s.post(&format!("{YEAR}/angre"), &[("nr", &newest), ("omfang", scope.word())]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = s.get(r.header("location").unwrap().split('#').next().unwrap()).text();
+    between(&page, "id=\"resultat\"", "</div>").to_string()
+}
+
+#[test]
+fn texts_recipients_and_logos_saved_on_the_page_can_be_undone() {
+    use arsplan::history::Scope;
+    let dir = project();
+    let text = text_path(dir.path(), "innledning");
+    std::fs::create_dir_all(text.parent().unwrap()).unwrap();
+    std::fs::write(&text, "En\r\nTo\r\n").unwrap();
+    let s = Server::start(dir.path());
+
+    // A text: saved, then undone to its old bytes; the undo undone again.
+    let sha = sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text());
+    assert_eq!(post_text(&s, "innledning", "En\nTo og tre\n", &sha, "lagre", false).status, 303);
+    let year_page = s.get(YEAR).text();
+    assert!(year_page.contains("Teksten innledning.md"), "the history lists it: {year_page}");
+    let said = undo_newest(&s, dir.path(), Scope::Year(2026));
+    assert!(!said.contains("ikke angret"), "{said}");
+    assert_eq!(std::fs::read(&text).unwrap(), b"En\r\nTo\r\n");
+    undo_newest(&s, dir.path(), Scope::Year(2026));
+    assert_eq!(std::fs::read(&text).unwrap(), b"En\r\nTo og tre\r\n");
+
+    // A recipient added and one edited: the older edit undone although the later one is there.
+    let path = recipients(dir.path());
+    let old = std::fs::read(&path).unwrap();
+    let r = post_recipient(
+        &s,
+        &[
+            ("handling", "lagre"),
+            ("rad", "2"),
+            ("kommunenummer", "1101"),
+            ("kommune", "Eigersund"),
+            ("postmottak", "post@eigersund.kommune.no"),
+            ("kontakt", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let r = post_recipient(
+        &s,
+        &[
+            ("handling", "ny"),
+            ("kommunenummer", "1135"),
+            ("kommune", "Sauda"),
+            ("postmottak", "post@sauda.no"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let project = common::with_data(dir.path().join("data"), dir.path().join("output"));
+    let entries = arsplan::history::list(&project, "stavanger", Scope::Network);
+    let edit = entries.iter().find(|e| e.what.contains("Eigersund")).unwrap().nr.to_string();
+    let r = s.post(&format!("{YEAR}/angre"), &[("nr", &edit), ("omfang", "nettverk")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        [&old[..], b"1135;Sauda;post@sauda.no;nei;\n"].concat(),
+        "Eigersund's address is back, Sauda stays"
+    );
+    // Sauda's row, added after the edit that is now undone: undone too.
+    let entries = arsplan::history::list(&project, "stavanger", Scope::Network);
+    let added = entries.iter().find(|e| e.what.contains("Ny mottaker Sauda")).unwrap().nr.to_string();
+    let r = s.post(&format!("{YEAR}/angre"), &[("nr", &added), ("omfang", "nettverk")]);
+    assert_eq!(r.status, 303);
+    assert_eq!(std::fs::read(&path).unwrap(), old);
+    assert!(!String::from_utf8_lossy(&std::fs::read(&path).unwrap()).contains("Sauda"));
+
+    // A logo uploaded over none: undoing it removes it again.
+    let csrf = s.csrf();
+    let r = upload(&s, "/nettverk/stavanger/logo", Some(&csrf), "logo.png", &png(10, 10));
+    assert_eq!(r.status, 303);
+    assert!(dir.path().join("data/stavanger/logo.png").is_file());
+    undo_newest(&s, dir.path(), Scope::Network);
+    assert!(!dir.path().join("data/stavanger/logo.png").exists());
+}
