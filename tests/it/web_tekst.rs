@@ -554,7 +554,15 @@ fn a_whole_year_from_the_page_alone() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert_eq!(
         r["steps"],
-        serde_json::json!(["nytt nettverk", "møter", "tekster", "mottakere", "bygg", "utkast"]),
+        serde_json::json!([
+            "nytt nettverk",
+            "disposisjon",
+            "møter",
+            "tekster",
+            "mottakere",
+            "bygg",
+            "utkast"
+        ]),
         "{r}"
     );
     assert!(r["network_made"].as_str().unwrap().contains("Nettverket «fonna» er laget for 2027"), "{r}");
@@ -562,6 +570,17 @@ fn a_whole_year_from_the_page_alone() {
     let data = dir.path().join("data/fonna");
 
     // The files on disk, read by other programs than arsplan.
+    // The plan workbook: the first item's new text, and the area added at the end (openpyxl).
+    let plan = openpyxl(&data.join("2027/plan.xlsx"), "Plan");
+    let tekst = plan[0].iter().position(|h| h == "Tekst").unwrap();
+    let texts: Vec<&str> = plan.iter().skip(1).map(|r| r[tekst].as_str()).filter(|t| !t.is_empty()).collect();
+    assert_eq!(texts.first(), Some(&"Kompetanse i kommunene"), "{plan:?}");
+    assert_eq!(texts.last(), Some(&"Samarbeid med fastlegene"), "{plan:?}");
+    // The meetings: the example deleted, the new one there with an id made from its title.
+    let moter = openpyxl(&data.join("2027/moter.xlsx"), "Møter");
+    let flat = format!("{moter:?}");
+    assert!(!flat.contains("nettverksmote_var\""), "{flat}");
+    assert!(flat.contains("Nettverksmøte våren") && flat.contains("2027-04-14 00:00:00"), "{flat}");
     // The meetings workbook: the date typed on the page is a date cell (openpyxl).
     let cell = r["meeting_cell"].as_str().unwrap(); // c-<row>-Dato
     let row: usize = cell.split('-').nth(1).unwrap().parse().unwrap();
@@ -592,6 +611,17 @@ fn a_whole_year_from_the_page_alone() {
         docs.iter().any(|d| d.ends_with(".pdf")) && docs.iter().any(|d| d.ends_with(".docx")),
         "{docs:?}"
     );
+    // The plan's PDF has the outline and the introduction written on the page (pdftotext).
+    let pdf = dir.path().join("output/fonna/2027/arsplan-2027.pdf");
+    let out = std::process::Command::new("pdftotext").args(["-raw"]).arg(&pdf).arg("-").output().unwrap();
+    let pdf_text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    for want in [
+        "Kompetanse i kommunene",
+        "Samarbeid med fastlegene",
+        "Planen beskriver arbeidet i nettverket i 2027.",
+    ] {
+        assert!(pdf_text.contains(want), "{want} in the PDF: {pdf_text}");
+    }
     // The drafts: one for the verified municipality only.
     let drafts: Vec<String> =
         r["drafts"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
