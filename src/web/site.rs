@@ -622,6 +622,8 @@ impl Previews {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // The server is long-running: each preview made is one round of Typst's caches.
+        render::world::forget_unused(render::world::ROUNDS_KEPT);
         let preview = Arc::new(Preview { key, docs });
         if let Ok(mut l) = self.latest.lock() {
             l.insert(slot, preview.clone());
@@ -706,6 +708,7 @@ pub struct BuildOutcome {
 pub fn build_year(project: &Project, network: &str, year: i32) -> Result<BuildOutcome> {
     let sel = Selection { networks: vec![network.to_string()], years: vec![year] };
     let built = project.build(&sel, &crate::BuildOptions::default().with_note())?;
+    render::world::forget_unused(render::world::ROUNDS_KEPT);
     let paths = Paths::new(project);
     Ok(BuildOutcome {
         written: built.written.iter().filter(|w| w.changed).count(),
