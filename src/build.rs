@@ -335,9 +335,10 @@ pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Pa
     Ok(out)
 }
 
-/// What `check` tells about one plan beside its diagnostics.
+/// How a plan covers the strategy its network follows: which innsatsområder
+/// its delmål serve (what `check` tells beside the diagnostics).
 #[derive(Debug, Clone)]
-pub struct Report {
+pub struct StrategyCoverage {
     pub network: String,
     pub period: String,
     pub strategy: Strategy,
@@ -346,38 +347,38 @@ pub struct Report {
 
 /// Checks a selection without writing anything: every document is made in
 /// memory, so whatever would stop a build stops the check.
-pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<Report>)> {
+pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<StrategyCoverage>)> {
     let mut sink = Sink::default();
-    let mut reports = Vec::new();
+    let mut coverages = Vec::new();
     let targets = project.targets(sel)?;
     project.skipped().into_iter().for_each(|d| sink.push(d));
     // Every year at once; what they found is said in the selection's order.
     render::threads();
-    let checked: Vec<Result<(Option<Report>, Vec<Diagnostic>)>> = targets
+    let checked: Vec<Result<(Option<StrategyCoverage>, Vec<Diagnostic>)>> = targets
         .par_iter()
         .map(|(n, y)| {
             let p = prepare(project, n, *y)?;
             let docs = documents(&p)?;
             render(&p, &docs, &crate::project::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
-            let report = p.strategy.as_ref().map(|s| Report {
+            let coverage = p.strategy.as_ref().map(|s| StrategyCoverage {
                 network: n.clone(),
                 period: p.year.period(),
                 strategy: s.clone(),
                 coverage: crate::model::Coverage::compute(&p.year, s),
             });
-            Ok((report, p.warnings))
+            Ok((coverage, p.warnings))
         })
         .collect();
     for c in checked {
         match c {
-            Ok((report, warnings)) => {
-                reports.extend(report);
+            Ok((coverage, warnings)) => {
+                coverages.extend(coverage);
                 push_new(&mut sink, warnings);
             }
             Err(e) => sink.extend(e),
         }
     }
-    Ok((sink.finish()?, reports))
+    Ok((sink.finish()?, coverages))
 }
 
 /// Adds the warnings not said yet: years sharing a house style (and its

@@ -66,7 +66,7 @@ impl Project {
 
     /// Checks a selection without writing anything; returns the warnings and,
     /// for plans that follow a strategy, which innsatsområder they serve.
-    pub fn check(&self, sel: &Selection) -> Result<(Vec<diag::Diagnostic>, Vec<build::Report>)> {
+    pub fn check(&self, sel: &Selection) -> Result<(Vec<diag::Diagnostic>, Vec<build::StrategyCoverage>)> {
         build::check(self, sel)
     }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::args::{Out, Sel, SendArgs};
 use super::{ask, Cli, Failure, NyCommand, Outcome, Verbosity};
-use crate::build::{Built, Report};
+use crate::build::{Built, StrategyCoverage};
 use crate::diag::count;
 use crate::diag::{Diagnostic, Error, Location};
 use crate::mailing::{self, MailOptions, Mailing};
@@ -594,7 +594,7 @@ pub fn trekk(
 }
 
 /// Which innsatsområder of the strategy a plan serves, area by area.
-fn print_coverage(r: &Report) {
+fn print_coverage(r: &StrategyCoverage) {
     let c = &r.coverage;
     println!(
         "\n{} {}: delmålene tjener {} av {} innsatsområder i {} ({}).",
@@ -671,8 +671,8 @@ pub fn ny(
                 Some(p) if explicit_data => p,
                 // Inside the example project already: that one.
                 Some(p) if root_of(&p).file_name().is_some_and(|n| n == crate::scaffold::EXAMPLE_FOLDER) => p,
-                Some(p) => Project::at(&root_of(&p).join(crate::scaffold::EXAMPLE_FOLDER)),
-                None => Project::at(&here.join(crate::scaffold::EXAMPLE_FOLDER)),
+                Some(p) => Project::default_layout(&root_of(&p).join(crate::scaffold::EXAMPLE_FOLDER)),
+                None => Project::default_layout(&here.join(crate::scaffold::EXAMPLE_FOLDER)),
             };
             let mut made = crate::scaffold::example(&project)?;
             if !explicit_data {
@@ -686,7 +686,7 @@ pub fn ny(
             made
         }
         NyCommand::Nettverk(args) => {
-            let project = found.unwrap_or_else(|| Project::at(here));
+            let project = found.unwrap_or_else(|| Project::default_layout(here));
             let n = ask::new_network(args, &project)?;
             if !n.network.is_empty() && !ask::confirm(&n, &project, args.standard) {
                 eprintln!("Avbrutt: ingenting er laget.");

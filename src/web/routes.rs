@@ -23,7 +23,8 @@ use crate::build::Paths;
 use crate::diag::{Error, Result};
 use crate::edit::{self, Refused};
 
-type S = Shared<Arc<State>>;
+/// The extractor of the server's shared state.
+type App = Shared<Arc<State>>;
 
 /// Where the opening page posts the token.
 pub const LOGIN: &str = "/inngang";
@@ -123,7 +124,7 @@ fn refusal(status: StatusCode, text: &str) -> Response {
 /// rebinding); the token must come in the address (then kept in a cookie)
 /// or in the cookie; a POST must come from this page itself. Every answer
 /// gets headers that keep the page to itself.
-async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
+async fn guard(Shared(s): App, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let allowed = s.hosts();
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
@@ -207,7 +208,7 @@ struct LoginForm {
 /// this site's own moves on to the front page (a redirect straight from the
 /// file's post would count as another site's, and the strict cookie would
 /// not go with it).
-async fn login(Shared(s): S, Form(f): Form<LoginForm>) -> Response {
+async fn login(Shared(s): App, Form(f): Form<LoginForm>) -> Response {
     if !same(&f.token, &s.token) {
         return refusal(
             StatusCode::FORBIDDEN,
@@ -225,7 +226,7 @@ async fn login(Shared(s): S, Form(f): Form<LoginForm>) -> Response {
         .unwrap_or_default()
 }
 
-async fn not_found(Shared(s): S) -> Response {
+async fn not_found(Shared(s): App) -> Response {
     message(
         &s,
         StatusCode::NOT_FOUND,
@@ -291,7 +292,7 @@ struct FlashQuery {
     vis: Option<String>,
 }
 
-async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
+async fn index(Shared(s): App, Query(q): Query<FlashQuery>) -> Response {
     let st = s.clone();
     match blocking(move || site::overview(&st.project)).await {
         Some(Ok(networks)) => {
@@ -312,7 +313,7 @@ async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
 }
 
 async fn year_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<FlashQuery>,
 ) -> Response {
@@ -336,7 +337,7 @@ async fn year_page(
     }
 }
 
-async fn preview_json(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn preview_json(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return (StatusCode::NOT_FOUND, Json(serde_json::json!({ "feil": "ukjent år" }))).into_response();
     }
@@ -354,7 +355,7 @@ struct Version {
 }
 
 async fn preview_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year, doc, page)): Path<(String, i32, usize, usize)>,
     Query(q): Query<Version>,
 ) -> Response {
@@ -385,7 +386,7 @@ struct EditForm {
 }
 
 async fn edit_meeting(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     headers: HeaderMap,
     Form(f): Form<EditForm>,
@@ -478,7 +479,7 @@ struct CsrfForm {
 }
 
 async fn build(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
@@ -542,7 +543,7 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-async fn download(Shared(s): S, Path((network, year, name)): Path<(String, i32, String)>) -> Response {
+async fn download(Shared(s): App, Path((network, year, name)): Path<(String, i32, String)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
@@ -554,7 +555,7 @@ async fn download(Shared(s): S, Path((network, year, name)): Path<(String, i32, 
     }
 }
 
-async fn download_zip(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn download_zip(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
@@ -567,7 +568,7 @@ async fn download_zip(Shared(s): S, Path((network, year)): Path<(String, i32)>) 
     }
 }
 
-async fn note(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn note(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
@@ -594,7 +595,7 @@ async fn note(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Respo
 }
 
 async fn send_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<FlashQuery>,
 ) -> Response {
@@ -657,7 +658,7 @@ async fn make_mailing<T: Send + 'static>(
     include_unverified: bool,
     drafts: bool,
     failed: &str,
-    then: impl FnOnce(&mail::Prepared) -> Result<T> + Send + 'static,
+    then: impl FnOnce(&mail::PreparedMailing) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, Response> {
     let to = format!("/utsending/{network}/{year}");
     let refuse = |text: String, details| back(s, &to, Flash { kind: "feil", text, details });
@@ -686,7 +687,7 @@ async fn make_mailing<T: Send + 'static>(
 }
 
 async fn send_prepare(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<PrepareForm>,
 ) -> Response {
@@ -726,7 +727,7 @@ struct SendForm {
 }
 
 async fn send_start(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<SendForm>,
 ) -> Response {
@@ -803,7 +804,7 @@ async fn send_start(
     }
 }
 
-async fn send_progress(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn send_progress(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     match s.mailings.sending(&network, year) {
         Some(x) => Json(x.progress()).into_response(),
         None => (StatusCode::NOT_FOUND, Json(serde_json::json!({ "feil": "ingen sending" }))).into_response(),
@@ -811,7 +812,7 @@ async fn send_progress(Shared(s): S, Path((network, year)): Path<(String, i32)>)
 }
 
 async fn send_drafts(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<PrepareForm>,
 ) -> Response {
@@ -833,11 +834,11 @@ async fn send_file(s: Arc<State>, network: String, year: i32, number: String, em
     }
 }
 
-async fn send_letter(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
+async fn send_letter(Shared(s): App, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
     send_file(s, network, year, number, false).await
 }
 
-async fn send_eml(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
+async fn send_eml(Shared(s): App, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
     send_file(s, network, year, number, true).await
 }
 
@@ -874,12 +875,12 @@ fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
     files.iter().map(|f| paths.show(f)).collect::<Vec<_>>().join(", ")
 }
 
-async fn new_network_page(Shared(s): S) -> Response {
+async fn new_network_page(Shared(s): App) -> Response {
     let form = setup::new_network_form(&s.project, &Default::default(), &[]);
     page(&s, "new.html", context! { form => v(&form), data_dir => shown_dir(&s) })
 }
 
-async fn new_network(Shared(s): S, Form(f): Form<Posted>) -> Response {
+async fn new_network(Shared(s): App, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -936,7 +937,7 @@ fn network_response(
     }
 }
 
-async fn network_page(Shared(s): S, Path(network): Path<String>, Query(q): Query<FlashQuery>) -> Response {
+async fn network_page(Shared(s): App, Path(network): Path<String>, Query(q): Query<FlashQuery>) -> Response {
     if !known_network(&s, &network) {
         return unknown_network(&s, &network);
     }
@@ -947,7 +948,7 @@ async fn network_page(Shared(s): S, Path(network): Path<String>, Query(q): Query
         .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -989,7 +990,7 @@ async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<P
     }
 }
 
-async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+async fn new_year(Shared(s): App, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -1066,7 +1067,7 @@ fn year_settings_response(
 }
 
 async fn year_settings_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<FlashQuery>,
 ) -> Response {
@@ -1081,7 +1082,7 @@ async fn year_settings_page(
 }
 
 async fn save_year_settings(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -1122,7 +1123,7 @@ async fn save_year_settings(
 }
 
 async fn drafts_sent(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
@@ -1168,7 +1169,7 @@ struct OpenForm {
 /// Opens the year's workbook or folder on this machine (Excel, Explorer):
 /// the leader need not know where the files are.
 async fn open_file(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<OpenForm>,
 ) -> Response {

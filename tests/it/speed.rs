@@ -15,7 +15,7 @@ use arsplan::{BuildOptions, Project, Selection};
 fn copy(dir: &Path) -> Project {
     common::copy_examples(&dir.join("data"), &["stavanger"]);
     common::copy_dir(&common::root().join("templates"), &dir.join("templates"));
-    Project::at(dir)
+    Project::default_layout(dir)
 }
 
 fn stavanger() -> Selection {
