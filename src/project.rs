@@ -46,7 +46,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// The formats made when none are named.
-pub const DEFAULT_FORMATS: [&str; 2] = ["docx", "pdf"];
+pub const DEFAULT_FORMATS: [crate::render::Format; 2] = crate::render::Format::DEFAULT;
 
 impl Project {
     /// The usual layout under one folder: `data/`, `templates/`, `output/`,

@@ -268,7 +268,7 @@ fn in_background(
     std::thread::spawn(move || {
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&sending))).unwrap_or_else(|_| {
             Err(vec![DiagView {
-                kind: "feil",
+                kind: crate::diag::Severity::Error,
                 place: String::new(),
                 message: "sendingen stoppet på grunn av en feil i arsplan".into(),
                 hint: Some(

@@ -18,7 +18,7 @@ use super::extract::{Form, Path, Query};
 use super::pages::{message, page, v, wants_json};
 use super::setup::{self, Problem};
 use super::site::{self, DiagView};
-use super::{mail, Flash, State};
+use super::{mail, Flash, FlashKind, State};
 use crate::build::Paths;
 use crate::diag::{Error, Result};
 use crate::edit::{self, Refused};
@@ -460,15 +460,7 @@ async fn edit_meeting(
         });
         return (status, Json(body)).into_response();
     }
-    let kind = if ok {
-        if warnings.is_empty() {
-            "ok"
-        } else {
-            "advarsel"
-        }
-    } else {
-        "feil"
-    };
+    let kind = if ok { FlashKind::done(&warnings) } else { FlashKind::Error };
     let details = if ok { warnings } else { errors };
     back(&s, &format!("/aar/{network}/{year}#rad-{row}"), Flash { kind, text, details })
 }
@@ -503,14 +495,14 @@ async fn build(
             for c in &b.changes {
                 text.push_str(&format!(" Endret: {c}."));
             }
-            Flash { kind: if b.warnings.is_empty() { "ok" } else { "advarsel" }, text, details: b.warnings }
+            Flash { kind: FlashKind::done(&b.warnings), text, details: b.warnings }
         }
         Some(Err(e)) => Flash {
-            kind: "feil",
+            kind: FlashKind::Error,
             text: format!("{network} {year}: dokumentene ble ikke bygget; de forrige filene står urørt. Rett feilene under og bygg igjen."),
             details: diags(&s, &e),
         },
-        None => Flash { kind: "feil", text: "Noe gikk galt under byggingen.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt under byggingen.".into(), details: vec![] },
     };
     // The result where the eye is: under the button that was pressed.
     back(&s, &format!("/aar/{network}/{year}#resultat"), flash)
@@ -636,7 +628,7 @@ async fn send_page(
         context! {
             network, year, title, network_name, errors, plan_word, report_year, recipients_file, documents, unconfirmed, sender_missing,
             flash => v(&flash), overview => v(&overview), shown => v(&shown), progress => v(&progress),
-            password_in_env => std::env::var_os("ARSPLAN_SMTP_PASSORD").is_some(),
+            password_in_env => crate::send::password_from_env().is_some(),
         },
     )
 }
@@ -661,7 +653,7 @@ async fn make_mailing<T: Send + 'static>(
     then: impl FnOnce(&mail::PreparedMailing) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, Response> {
     let to = format!("/utsending/{network}/{year}");
-    let refuse = |text: String, details| back(s, &to, Flash { kind: "feil", text, details });
+    let refuse = |text: String, details| back(s, &to, Flash { kind: FlashKind::Error, text, details });
     if s.mailings.busy(network, year) {
         return Err(refuse("En sending pågår; vent til den er ferdig.".into(), vec![]));
     }
@@ -705,7 +697,7 @@ async fn send_prepare(
         &s,
         &format!("/utsending/{network}/{year}"),
         Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: "Oversikten er laget (prøvekjøring: ingenting er sendt).".into(),
             details: vec![],
         },
@@ -736,7 +728,7 @@ async fn send_start(
     }
     let to = format!("/utsending/{network}/{year}");
     let refuse = |text: &str, details: Vec<DiagView>| {
-        back(&s, &to, Flash { kind: "feil", text: text.into(), details })
+        back(&s, &to, Flash { kind: FlashKind::Error, text: text.into(), details })
     };
     if f.bekreft.as_deref() != Some("ja") {
         return refuse("Kryss av for at du vil sende; ingenting er sendt.", vec![]);
@@ -747,25 +739,26 @@ async fn send_start(
     }
     let port = match f.port.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => match p.parse::<u16>() {
-            Ok(p) => p,
+            Ok(p) => Some(p),
             Err(_) => return refuse(&format!("«{p}» er ikke et portnummer; ingenting er sendt."), vec![]),
         },
-        None => match f.sikkerhet.as_str() {
-            "tls" => 465,
-            "ingen" => 25,
-            _ => 587,
-        },
+        None => None,
     };
     let user = f.bruker.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
     let password = match (&user, f.passord.filter(|p| !p.is_empty())) {
         (None, _) => None,
         (Some(_), Some(p)) => Some(p),
-        (Some(_), None) => std::env::var("ARSPLAN_SMTP_PASSORD").ok(),
+        (Some(_), None) => crate::send::password_from_env(),
     };
     if user.is_some() && password.is_none() {
         return refuse("Skriv inn passordet for innloggingen; ingenting er sendt.", vec![]);
     }
-    let smtp = crate::send::Smtp { host, port, security: f.sikkerhet.clone(), user, password, ca_file: None };
+    let security = match crate::send::Security::parse(&f.sikkerhet) {
+        Ok(security) => security,
+        Err(e) => return refuse("Ingenting er sendt.", diags(&s, &e)),
+    };
+    let port = port.unwrap_or(security.default_port());
+    let smtp = crate::send::Smtp { host, port, security, user, password, ca_file: None };
     let confirmed = mail::Confirmed {
         version: f.versjon.clone(),
         to_send: f.antall,
@@ -796,7 +789,7 @@ async fn send_start(
             back(
                 &s,
                 &format!("{to}#fremdrift"),
-                Flash { kind: "ok", text: "Sendingen er startet.".into(), details: vec![] },
+                Flash { kind: FlashKind::Ok, text: "Sendingen er startet.".into(), details: vec![] },
             )
         }
         Some(Err(e)) => refuse("Ingenting er sendt.", diags(&s, &e)),
@@ -899,7 +892,11 @@ async fn new_network(Shared(s): App, Form(f): Form<Posted>) -> Response {
                 files_text(&s, &m.written),
                 std::fs::canonicalize(&dir).unwrap_or(dir).display()
             );
-            back(&s, &format!("/aar/{folder}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
+            back(
+                &s,
+                &format!("/aar/{folder}/{year}#resultat"),
+                Flash { kind: FlashKind::Ok, text, details: vec![] },
+            )
         }
         Some(Err(problems)) => {
             let form = setup::new_network_form(&s.project, &f, &problems);
@@ -972,13 +969,13 @@ async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form
             let paths = Paths::new(&s.project);
             let details: Vec<DiagView> =
                 saved.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
-            let kind = if details.is_empty() { "ok" } else { "advarsel" };
+            let kind = FlashKind::done(&details);
             back(&s, &format!("/nettverk/{network}#resultat"), Flash { kind, text, details })
         }
         Some(Err(problems)) => {
             let st = s.clone();
             let flash = Flash {
-                kind: "feil",
+                kind: FlashKind::Error,
                 text: "Ikke lagret: se feilene ved feltene under.".into(),
                 details: vec![],
             };
@@ -1005,7 +1002,7 @@ async fn new_year(Shared(s): App, Path(network): Path<String>, Form(f): Form<Pos
         return back(
             &s,
             &format!("/nettverk/{network}#resultat"),
-            Flash { kind: "feil", text, details: vec![] },
+            Flash { kind: FlashKind::Error, text, details: vec![] },
         );
     };
     let st = s.clone();
@@ -1021,14 +1018,14 @@ async fn new_year(Shared(s): App, Path(network): Path<String>, Form(f): Form<Pos
             let text =
                 format!("{network} {year} er laget: {}. {}", files_text(&s, &m.written), m.next.join(" "));
             let details = m.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect::<Vec<_>>();
-            let kind = if details.is_empty() { "ok" } else { "advarsel" };
+            let kind = FlashKind::done(&details);
             back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind, text, details })
         }
         Some(Err(e)) => back(
             &s,
             &format!("/nettverk/{network}#resultat"),
             Flash {
-                kind: "feil",
+                kind: FlashKind::Error,
                 text: format!("{network} {year} ble ikke laget; ingenting er endret."),
                 details: diags(&s, &e),
             },
@@ -1105,12 +1102,16 @@ async fn save_year_settings(
             } else {
                 format!("Innstillingene for {network} {year} er lagret i {}. Trykk «Bygg dokumentene» for å få dem med.", files_text(&s, &saved.changed))
             };
-            back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
+            back(
+                &s,
+                &format!("/aar/{network}/{year}#resultat"),
+                Flash { kind: FlashKind::Ok, text, details: vec![] },
+            )
         }
         Some(Err(problems)) => {
             let st = s.clone();
             let flash = Flash {
-                kind: "feil",
+                kind: FlashKind::Error,
                 text: "Ikke lagret: se feilene ved feltene under.".into(),
                 details: vec![],
             };
@@ -1143,9 +1144,9 @@ async fn drafts_sent(
     }
     let to = format!("/utsending/{network}/{year}#resultat");
     let flash = match done {
-        Some(Ok(c)) if c.drafts.is_empty() => Flash { kind: "ok", text: "Ingen utkast å bekrefte: alle er alt ført som sendt.".into(), details: vec![] },
+        Some(Ok(c)) if c.drafts.is_empty() => Flash { kind: FlashKind::Ok, text: "Ingen utkast å bekrefte: alle er alt ført som sendt.".into(), details: vec![] },
         Some(Ok(c)) => Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: format!(
                 "{network} {year}: {} ført som sendt fra Outlook ({}), til kommunenummer {}. Endres planen etter dette, sendes den som rettet versjon.",
                 crate::diag::count(c.drafts.len(), "utkast", "utkast"),
@@ -1154,8 +1155,8 @@ async fn drafts_sent(
             ),
             details: vec![],
         },
-        Some(Err(e)) => Flash { kind: "feil", text: "Ingenting er ført som sendt.".into(), details: diags(&s, &e) },
-        None => Flash { kind: "feil", text: "Noe gikk galt.".into(), details: vec![] },
+        Some(Err(e)) => Flash { kind: FlashKind::Error, text: "Ingenting er ført som sendt.".into(), details: diags(&s, &e) },
+        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt.".into(), details: vec![] },
     };
     back(&s, &to, flash)
 }
@@ -1179,18 +1180,22 @@ async fn open_file(
     let to = format!("/aar/{network}/{year}#resultat");
     let Some(path) = setup::openable(&s.project, &network, year, &f.fil) else {
         let text = "Filen finnes ikke (ennå).".to_string();
-        return back(&s, &to, Flash { kind: "feil", text, details: vec![] });
+        return back(&s, &to, Flash { kind: FlashKind::Error, text, details: vec![] });
     };
     let shown = std::fs::canonicalize(&path).unwrap_or(path.clone()).display().to_string();
     let flash = match setup::open(&path) {
         Ok(()) => Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: format!(
                 "Åpnet {shown}. Lagre og lukk den når du er ferdig, og trykk så «Bygg dokumentene»."
             ),
             details: vec![],
         },
-        Err(e) => Flash { kind: "feil", text: format!("Kunne ikke åpne {shown}."), details: diags(&s, &e) },
+        Err(e) => Flash {
+            kind: FlashKind::Error,
+            text: format!("Kunne ikke åpne {shown}."),
+            details: diags(&s, &e),
+        },
     };
     back(&s, &to, flash)
 }
