@@ -44,11 +44,33 @@ pub struct Options {
     pub open_browser: bool,
 }
 
+/// What a flash message says happened; the serde names are the page's CSS
+/// classes (`ok`, `advarsel`, `feil`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum FlashKind {
+    #[serde(rename = "ok")]
+    Ok,
+    #[serde(rename = "advarsel")]
+    Warning,
+    #[serde(rename = "feil")]
+    Error,
+}
+
+impl FlashKind {
+    /// Done: `Ok`, or `Warning` when there is something to heed.
+    pub fn done<T>(warnings: &[T]) -> FlashKind {
+        if warnings.is_empty() {
+            FlashKind::Ok
+        } else {
+            FlashKind::Warning
+        }
+    }
+}
+
 /// A message for the next page (after a form was posted without script).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Flash {
-    /// `ok`, `feil` or `advarsel`.
-    pub kind: &'static str,
+    pub kind: FlashKind,
     pub text: String,
     pub details: Vec<site::DiagView>,
 }
