@@ -19,10 +19,10 @@ use super::extract::{Form, Path, Query};
 use super::pages::{message, page, v, wants_json};
 use super::routes::{
     blocking, csrf_ok, csrf_refused, diags, known_network, posted_to_a_year, same, unknown_network,
-    unknown_year, Posted, S,
+    unknown_year, App, Posted,
 };
 use super::site::{self, DiagView};
-use super::{recipients, texts, uploads, Flash, State};
+use super::{recipients, texts, uploads, Flash, FlashKind, State};
 use crate::build::Paths;
 
 /// The largest text form taken (a text of [`texts::MAX_BYTES`], encoded).
@@ -78,7 +78,7 @@ fn network_name(s: &State, network: &str) -> String {
 // ---- Texts ----
 
 async fn texts_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<Shown>,
 ) -> Response {
@@ -91,7 +91,7 @@ async fn texts_page(
             return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
         }
         let flash = Flash {
-            kind: "feil",
+            kind: FlashKind::Error,
             text: format!("«{name}» kan ikke være navnet på en tekst: bruk små bokstaver a-z, sifre og bindestrek, for eksempel veien-videre."),
             details: vec![],
         };
@@ -149,7 +149,7 @@ fn text_response(
 }
 
 async fn text_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year, name)): Path<(String, i32, String)>,
     Query(q): Query<Shown>,
 ) -> Response {
@@ -185,7 +185,7 @@ struct TextForm {
 }
 
 async fn text_post(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year, name)): Path<(String, i32, String)>,
     headers: HeaderMap,
     Form(f): Form<TextForm>,
@@ -229,7 +229,7 @@ async fn text_post(
             }
             Some(Ok(e)) => {
                 let flash = Flash {
-                    kind: if e.checked.errors > 0 { "feil" } else { "ok" },
+                    kind: if e.checked.errors > 0 { FlashKind::Error } else { FlashKind::Ok },
                     text: if e.checked.errors > 0 {
                         "Forhåndsvisningen er laget; teksten har feil (se under). Ingenting er lagret.".into()
                     } else {
@@ -282,7 +282,7 @@ async fn text_post(
         )
             .into_response();
     }
-    let kind = if ok { "ok" } else { "feil" };
+    let kind = if ok { FlashKind::Ok } else { FlashKind::Error };
     if ok {
         return back_at(
             &s,
@@ -324,7 +324,7 @@ fn recipients_response(
     r
 }
 
-async fn recipients_page(Shared(s): S, Path(network): Path<String>, Query(q): Query<Shown>) -> Response {
+async fn recipients_page(Shared(s): App, Path(network): Path<String>, Query(q): Query<Shown>) -> Response {
     if !known_network(&s, &network) {
         return unknown_network(&s, &network);
     }
@@ -340,7 +340,7 @@ async fn recipients_page(Shared(s): S, Path(network): Path<String>, Query(q): Qu
     }
 }
 
-async fn recipients_post(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+async fn recipients_post(Shared(s): App, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -381,23 +381,23 @@ async fn recipients_post(Shared(s): S, Path(network): Path<String>, Form(f): For
         Some(Ok(d)) => {
             // A removed row's place is gone: the message stands under the table.
             let at = if matches!(action, recipients::Action::Remove(_)) { "ny".to_string() } else { at };
-            back_at(&s, &to, &at, Flash { kind: "ok", text: format!("{}. Lagret.", d.text), details: vec![] })
+            back_at(&s, &to, &at, Flash { kind: FlashKind::Ok, text: format!("{}. Lagret.", d.text), details: vec![] })
         }
         Some(Err(recipients::NotSaved::Stale)) => back_at(
             &s,
             &to,
             "ny",
-            Flash { kind: "feil", text: "Ikke lagret: mottakerlisten er endret på disken siden siden ble lastet (kanskje i Excel). Her er den som den er nå; gjør endringen på nytt.".into(), details: vec![] },
+            Flash { kind: FlashKind::Error, text: "Ikke lagret: mottakerlisten er endret på disken siden siden ble lastet (kanskje i Excel). Her er den som den er nå; gjør endringen på nytt.".into(), details: vec![] },
         ),
         Some(Err(recipients::NotSaved::Invalid(problems))) => {
             let st = s.clone();
             let n = network.clone();
             let view = blocking(move || recipients::view(&st.project, &n)).await.and_then(|v| v.ok()).unwrap_or_default();
-            let flash = Flash { kind: "feil", text: "Ikke lagret: rett feilene under.".into(), details: recipients::problems_view(&problems) };
+            let flash = Flash { kind: FlashKind::Error, text: "Ikke lagret: rett feilene under.".into(), details: recipients::problems_view(&problems) };
             recipients_response(&s, &network, &view, Some(flash), &at, Some(&f), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Some(Err(recipients::NotSaved::Failed(e))) => {
-            back_at(&s, &to, &at, Flash { kind: "feil", text: "Ikke lagret.".into(), details: diags(&s, &e) })
+            back_at(&s, &to, &at, Flash { kind: FlashKind::Error, text: "Ikke lagret.".into(), details: diags(&s, &e) })
         }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
@@ -406,7 +406,7 @@ async fn recipients_post(Shared(s): S, Path(network): Path<String>, Form(f): For
 // ---- Uploads ----
 
 /// The network's logo as the documents show it (for the settings page).
-async fn logo_file(Shared(s): S, Path(network): Path<String>) -> Response {
+async fn logo_file(Shared(s): App, Path(network): Path<String>) -> Response {
     if !known_network(&s, &network) {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -470,7 +470,7 @@ async fn read_upload(
 }
 
 async fn logo_upload(
-    Shared(s): S,
+    Shared(s): App,
     Path(network): Path<String>,
     body: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -481,7 +481,9 @@ async fn logo_upload(
     let (file_name, bytes) = match read_upload(&s, body, uploads::LOGO_LIMIT, "Logoen").await {
         Ok(x) => x,
         Err(c) if c == "csrf" => return csrf_refused(&s),
-        Err(text) => return back_at(&s, &to, "logo", Flash { kind: "feil", text, details: vec![] }),
+        Err(text) => {
+            return back_at(&s, &to, "logo", Flash { kind: FlashKind::Error, text, details: vec![] })
+        }
     };
     let st = s.clone();
     let n = network.clone();
@@ -491,15 +493,17 @@ async fn logo_upload(
     })
     .await;
     let flash = match done {
-        Some(Ok(text)) => Flash { kind: "ok", text, details: vec![] },
-        Some(Err(e)) => Flash { kind: "feil", text: "Logoen er ikke lagret.".into(), details: diags(&s, &e) },
-        None => Flash { kind: "feil", text: "Noe gikk galt.".into(), details: vec![] },
+        Some(Ok(text)) => Flash { kind: FlashKind::Ok, text, details: vec![] },
+        Some(Err(e)) => {
+            Flash { kind: FlashKind::Error, text: "Logoen er ikke lagret.".into(), details: diags(&s, &e) }
+        }
+        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt.".into(), details: vec![] },
     };
     back_at(&s, &to, "logo", flash)
 }
 
 async fn template_upload(
-    Shared(s): S,
+    Shared(s): App,
     Path(network): Path<String>,
     body: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -510,7 +514,9 @@ async fn template_upload(
     let (file_name, bytes) = match read_upload(&s, body, uploads::TEMPLATE_LIMIT, "Word-malen").await {
         Ok(x) => x,
         Err(c) if c == "csrf" => return csrf_refused(&s),
-        Err(text) => return back_at(&s, &to, "wordmal", Flash { kind: "feil", text, details: vec![] }),
+        Err(text) => {
+            return back_at(&s, &to, "wordmal", Flash { kind: FlashKind::Error, text, details: vec![] })
+        }
     };
     let st = s.clone();
     let n = network.clone();
@@ -526,7 +532,7 @@ async fn template_upload(
                 a.files.iter().map(|(p, what)| format!("{} ({what})", paths.show(p))).collect();
             let details: Vec<DiagView> = a.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
             Flash {
-                kind: if details.is_empty() { "ok" } else { "advarsel" },
+                kind: FlashKind::done(&details),
                 text: format!(
                     "Nettverket bruker nå husstilen «{}» (som arver «{}») med Word-malen. Skrevet: {}. Trykk «Bygg dokumentene» på året for å lage dokumentene med den.",
                     a.style, a.inherits, files.join(", ")
@@ -535,11 +541,11 @@ async fn template_upload(
             }
         }
         Some(Err(e)) => Flash {
-            kind: "feil",
+            kind: FlashKind::Error,
             text: "Word-malen er ikke tatt i bruk; ingenting er endret.".into(),
             details: diags(&s, &e),
         },
-        None => Flash { kind: "feil", text: "Noe gikk galt.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt.".into(), details: vec![] },
     };
     back_at(&s, &to, "wordmal", flash)
 }

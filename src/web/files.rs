@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn a_file_changed_meanwhile_or_made_meanwhile_is_left_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let project = Project::at(dir.path());
+        let project = Project::default_layout(dir.path());
         let path = dir.path().join("a.md");
         let change = |old: Option<&'static [u8]>, new: &'static [u8]| Change {
             network: "n",

@@ -18,9 +18,9 @@ use serde::Serialize;
 
 use super::extract::{Form, Path};
 use super::pages::{page, v};
-use super::routes::{blocking, diags, posted_to_a_year, unknown_year};
+use super::routes::{blocking, diags, posted_to_a_year, unknown_year, App};
 use super::site::{self, DiagView};
-use super::{Flash, State};
+use super::{Flash, FlashKind, State};
 use crate::build::Paths;
 use crate::diag::Diagnostic;
 use crate::edit::{self, outline, Refused};
@@ -29,7 +29,6 @@ use crate::manifest;
 use crate::model::{AppliesTo, Level, MeetingKind, Named, Status};
 use crate::project::Project;
 
-type S = Shared<Arc<State>>;
 type Posted = BTreeMap<String, String>;
 
 pub fn routes() -> Router<Arc<State>> {
@@ -356,15 +355,19 @@ fn back_to(s: &State, network: &str, year: i32, place: &str, anchor: &str, f: Fl
 fn refused_flash(s: &State, r: Refused, what: &str) -> Flash {
     let paths = Paths::new(&s.project);
     match r {
-        Refused::Stale(why) => {
-            Flash { kind: "feil", text: format!("{why}. Siden er lastet på nytt."), details: vec![] }
-        }
+        Refused::Stale(why) => Flash {
+            kind: FlashKind::Error,
+            text: format!("{why}. Siden er lastet på nytt."),
+            details: vec![],
+        },
         Refused::Invalid(ds) => Flash {
-            kind: "feil",
+            kind: FlashKind::Error,
             text: format!("{what}: verdiene følger ikke reglene."),
             details: ds.iter().map(|d| DiagView::new(d, &paths, None)).collect(),
         },
-        Refused::Failed(e) => Flash { kind: "feil", text: format!("{what}."), details: diags(s, &e) },
+        Refused::Failed(e) => {
+            Flash { kind: FlashKind::Error, text: format!("{what}."), details: diags(s, &e) }
+        }
     }
 }
 
@@ -373,7 +376,7 @@ fn csrf_of(f: &Posted) -> &str {
 }
 
 async fn add_meeting(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -417,7 +420,7 @@ async fn add_meeting(
                 )
             }));
             Flash {
-                kind: if details.is_empty() { "ok" } else { "advarsel" },
+                kind: FlashKind::done(&details),
                 text: format!(
                     "Lagret: nytt møte på rad {} i {}, med ID «{}» (malene kan vise til det som {{{{ {} }}}}).",
                     a.row,
@@ -429,7 +432,7 @@ async fn add_meeting(
             }
         }
         Some(Err(r)) => refused_flash(&s, r, "Møtet ble ikke lagt til"),
-        None => Flash { kind: "feil", text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
     };
     back_to(&s, &network, year, "moter", "moter", flash)
 }
@@ -458,7 +461,7 @@ fn confirm(
 }
 
 async fn delete_meeting(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -472,7 +475,7 @@ async fn delete_meeting(
             year,
             "moter",
             "moter",
-            Flash { kind: "feil", text: "Ingen rad er valgt.".into(), details: vec![] },
+            Flash { kind: FlashKind::Error, text: "Ingen rad er valgt.".into(), details: vec![] },
         );
     };
     if f.get("bekreft").map(String::as_str) != Some("ja") {
@@ -525,7 +528,7 @@ async fn delete_meeting(
     .await;
     let flash = match done {
         Some(Ok((d, w))) => Flash {
-            kind: if w.is_some() { "advarsel" } else { "ok" },
+            kind: if w.is_some() { FlashKind::Warning } else { FlashKind::Ok },
             text: format!(
                 "Møtet «{}» er slettet fra {}. Angre det under «Historikk» om det var feil.{}",
                 d.id,
@@ -535,7 +538,9 @@ async fn delete_meeting(
             details: vec![],
         },
         Some(Err(r)) => refused_flash(&s, r, "Møtet ble ikke slettet"),
-        None => Flash { kind: "feil", text: "Ikke slettet: noe gikk galt.".into(), details: vec![] },
+        None => {
+            Flash { kind: FlashKind::Error, text: "Ikke slettet: noe gikk galt.".into(), details: vec![] }
+        }
     };
     back_to(&s, &network, year, "moter", "moter", flash)
 }
@@ -565,7 +570,7 @@ fn fields_of(f: &Posted) -> BTreeMap<String, String> {
 }
 
 async fn edit_outline(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -582,14 +587,18 @@ async fn edit_outline(
         ("flytt", Some(row)) => match f.get("til").and_then(|r| r.parse::<usize>().ok()) {
             Some(parent) => outline::Action::MoveTo { row, parent },
             None => {
-                let flash =
-                    Flash { kind: "feil", text: "Velg hvor punktet skal flyttes.".into(), details: vec![] };
+                let flash = Flash {
+                    kind: FlashKind::Error,
+                    text: "Velg hvor punktet skal flyttes.".into(),
+                    details: vec![],
+                };
                 return back_to(&s, &network, year, "plan", &format!("punkt-{row}"), flash);
             }
         },
         ("slett", Some(row)) => outline::Action::Delete { row },
         _ => {
-            let flash = Flash { kind: "feil", text: "Ukjent endring av planen.".into(), details: vec![] };
+            let flash =
+                Flash { kind: FlashKind::Error, text: "Ukjent endring av planen.".into(), details: vec![] };
             return back_to(&s, &network, year, "plan", "disposisjon", flash);
         }
     };
@@ -648,7 +657,7 @@ async fn edit_outline(
     let (flash, anchor) = match done {
         Some(Ok((d, w))) => (
             Flash {
-                kind: if w.is_some() { "advarsel" } else { "ok" },
+                kind: if w.is_some() { FlashKind::Warning } else { FlashKind::Ok },
                 text: format!(
                     "Lagret i {}: {}.{}",
                     d.saved.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
@@ -664,14 +673,14 @@ async fn edit_outline(
             row.map(|r| format!("punkt-{r}")).unwrap_or_else(|| "disposisjon".into()),
         ),
         None => (
-            Flash { kind: "feil", text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
+            Flash { kind: FlashKind::Error, text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
             "disposisjon".into(),
         ),
     };
     back_to(&s, &network, year, "plan", &anchor, flash)
 }
 
-async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f): Form<Posted>) -> Response {
+async fn undo(Shared(s): App, Path((network, year)): Path<(String, i32)>, Form(f): Form<Posted>) -> Response {
     if let Some(r) = posted_to_a_year(&s, csrf_of(&f), &network, year) {
         return r;
     }
@@ -689,7 +698,7 @@ async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f):
     .await;
     let flash = match done {
         Some(Ok(u)) => Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: format!(
                 "{} ({}). Vil du ha endringen tilbake, trykk «Angre» på den nye linjen øverst i historikken.",
                 u.what,
@@ -698,14 +707,14 @@ async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f):
             details: vec![],
         },
         Some(Err(r)) => refused_flash(&s, r, &format!("Endring nr. {nr} ble ikke angret")),
-        None => Flash { kind: "feil", text: "Ikke angret: noe gikk galt.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Ikke angret: noe gikk galt.".into(), details: vec![] },
     };
     back_to(&s, &network, year, "historikk", "historikk", flash)
 }
 
 /// The sha256 of the year's meetings and plan files: the page polls them
 /// and reloads the part whose file changed (another tab, Excel).
-async fn fingerprints(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn fingerprints(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }

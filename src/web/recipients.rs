@@ -450,7 +450,7 @@ pub fn problems_view(problems: &[Problem]) -> Vec<DiagView> {
     problems
         .iter()
         .map(|(field, m)| DiagView {
-            kind: "feil",
+            kind: crate::diag::Severity::Error,
             place: COLUMNS.iter().find(|(k, _)| k == field).map(|(_, h)| h.to_string()).unwrap_or_default(),
             message: m.clone(),
             hint: None,
