@@ -509,7 +509,7 @@ async fn delete_meeting(
             .rows
             .iter()
             .find(|r| r.number == row)
-            .map(|r| r.cells.join(" · "))
+            .map(|r| r.cells.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" · "))
             .unwrap_or_default();
         let w = history::record_op(
             &st.project,
