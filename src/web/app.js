@@ -389,7 +389,7 @@
       }
       var box = input.closest ? input.closest("fieldset.innsats") : null;
       if (box) liveCoverage(box);
-    });
+    }, true); // capturing: a change event that does not bubble counts too
     document.addEventListener("keydown", function (e) {
       var input = e.target;
       if (e.key === "Escape" && input.matches && input.matches("form.celle input[name=verdi]")) {

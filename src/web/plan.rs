@@ -115,8 +115,10 @@ pub struct ItemView {
     pub depth: usize,
     pub label: String,
     pub level: String,
-    /// The columns' values by name (Tekst, Gjelder, …).
+    /// The columns' values by name (Tekst, Gjelder, …), as in the file.
     pub cells: BTreeMap<String, String>,
+    /// The text as the documents show it (its `{{ fagdag }}` filled in).
+    pub shown: String,
     pub focus: Vec<String>,
     pub up: bool,
     pub down: bool,
@@ -227,6 +229,9 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
         .collect();
     let focus_col = col("Innsatsområder");
     let text_col = col("Tekst");
+    let renderer = prepared
+        .as_ref()
+        .map(|p| crate::compose::env::TextRenderer::new(&p.theme, p.year.year, &p.year.meetings));
     let views = items
         .iter()
         .enumerate()
@@ -245,8 +250,16 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
                     (x.row, format!("{}: {}", capital(&labels[j]), history::cut(&text)))
                 })
                 .collect();
+            let raw = text_col.and_then(|c| it.cells.get(c)).cloned().unwrap_or_default();
+            let shown = match (&renderer, text_col) {
+                (Some(r), Some(c)) => {
+                    r.render(&raw, &crate::diag::Location::cell(&t.path, it.row, c, "Tekst")).unwrap_or(raw)
+                }
+                _ => raw,
+            };
             ItemView {
                 row: it.row,
+                shown,
                 depth: r,
                 label: capital(&labels[i]),
                 level: it.level.map(|l| l.as_str().to_string()).unwrap_or_default(),

@@ -236,6 +236,19 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
     a.sort();
     b2.sort();
     assert_eq!(a, b2, "a move only reorders lines");
+    // And down again: the file as before the move.
+    let up = row_of_text("Det gode pasientforløpet");
+    let b = act(&[("handling", "ned"), ("rad", &up.to_string())]);
+    assert!(b.contains("flyttet ned"), "{b}");
+    assert_eq!(lines(&path), now);
+    // The first sub-goal under its goal cannot go further up; said so, nothing written.
+    let first = row_of_text("Styrke kompetansen i etiske og juridiske aspekter");
+    let b = act(&[("handling", "opp"), ("rad", &first.to_string())]);
+    assert!(b.contains("står alt øverst"), "{b}");
+    assert_eq!(lines(&path), now);
+    let b = act(&[("handling", "opp"), ("rad", &r.to_string())]);
+    assert!(b.contains("flyttet opp"), "{b}");
+    assert_eq!(lines(&path), moved);
 
     // Add an activity after the sub-goal (it becomes its last activity), then delete it after asking.
     let r = row_of_text("Det gode pasientforløpet");
@@ -349,6 +362,8 @@ fn the_new_forms_need_the_csrf_token_and_the_page_sees_a_file_changed_elsewhere(
     let page = follow(&s, &r);
     assert!(!page.contains("<script>alert(1)"), "escaped");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;"), "shown as text");
+    // «Legg til nederst»: the last line of the file.
+    assert_eq!(lines(&plan(dir.path())).last().unwrap(), "område;<script>alert(1)</script>;;");
 }
 
 /// plan.csv as a workbook (sheet «Plan», a second sheet, a validation over
