@@ -179,6 +179,18 @@ fn capital(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
+/// Whether an item of rank `parent` is where one of rank `child` can be
+/// moved to: an activity under a sub-goal, a sub-goal under a goal or an
+/// area, a goal under an area.
+fn parent_of(parent: usize, child: usize) -> bool {
+    match child {
+        0 => false,
+        1 => parent == 0,
+        2 => parent < 2,
+        c => parent + 1 == c,
+    }
+}
+
 /// The outline editor's view of a year's plan table.
 pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<OutlineEdit> {
     let t = outline::plan_table(project, network, year).ok()?;
@@ -244,10 +256,15 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
             let parents = items
                 .iter()
                 .enumerate()
-                .filter(|(j, x)| x.rank() < r && x.rank() + 2 >= r && !(i..i + n).contains(j))
+                .filter(|(j, x)| parent_of(x.rank(), r) && !(i..i + n).contains(j))
                 .map(|(j, x)| {
                     let text = text_col.and_then(|c| x.cells.get(c)).cloned().unwrap_or_default();
-                    (x.row, format!("{}: {}", capital(&labels[j]), history::cut(&text)))
+                    let text: String = if text.chars().count() > 60 {
+                        format!("{} …", text.chars().take(58).collect::<String>())
+                    } else {
+                        text
+                    };
+                    (x.row, format!("{}: {text}", capital(&labels[j])))
                 })
                 .collect();
             let raw = text_col.and_then(|c| it.cells.get(c)).cloned().unwrap_or_default();
