@@ -20,7 +20,7 @@ use super::extract::{Form, Path};
 use super::pages::{page, v};
 use super::routes::{blocking, diags, posted_to_a_year, unknown_year};
 use super::site::{self, DiagView};
-use super::{Flash, State};
+use super::{Flash, FlashKind, State};
 use crate::build::Paths;
 use crate::diag::Diagnostic;
 use crate::edit::{self, outline, Refused};
@@ -387,14 +387,14 @@ fn refused_flash(s: &State, r: Refused, what: &str) -> Flash {
     let paths = Paths::new(&s.project);
     match r {
         Refused::Stale(why) => {
-            Flash { kind: "feil", text: format!("{why}. Siden er lastet på nytt."), details: vec![] }
+            Flash { kind: FlashKind::Error, text: format!("{why}. Siden er lastet på nytt."), details: vec![] }
         }
         Refused::Invalid(ds) => Flash {
-            kind: "feil",
+            kind: FlashKind::Error,
             text: format!("{what}: verdiene følger ikke reglene."),
             details: ds.iter().map(|d| DiagView::new(d, &paths, None)).collect(),
         },
-        Refused::Failed(e) => Flash { kind: "feil", text: format!("{what}."), details: diags(s, &e) },
+        Refused::Failed(e) => Flash { kind: FlashKind::Error, text: format!("{what}."), details: diags(s, &e) },
     }
 }
 
@@ -447,7 +447,7 @@ async fn add_meeting(
                 )
             }));
             Flash {
-                kind: if details.is_empty() { "ok" } else { "advarsel" },
+                kind: FlashKind::done(&details),
                 text: format!(
                     "Lagret: nytt møte på rad {} i {}, med ID «{}» (malene kan vise til det som {{{{ {} }}}}).",
                     a.row,
@@ -459,7 +459,7 @@ async fn add_meeting(
             }
         }
         Some(Err(r)) => refused_flash(&s, r, "Møtet ble ikke lagt til"),
-        None => Flash { kind: "feil", text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
     };
     back_to(&s, &network, year, "moter", "moter", flash)
 }
@@ -502,7 +502,7 @@ async fn delete_meeting(
             year,
             "moter",
             "moter",
-            Flash { kind: "feil", text: "Ingen rad er valgt.".into(), details: vec![] },
+            Flash { kind: FlashKind::Error, text: "Ingen rad er valgt.".into(), details: vec![] },
         );
     };
     if f.get("bekreft").map(String::as_str) != Some("ja") {
@@ -555,7 +555,7 @@ async fn delete_meeting(
     .await;
     let flash = match done {
         Some(Ok((d, w))) => Flash {
-            kind: if w.is_some() { "advarsel" } else { "ok" },
+            kind: if w.is_some() { FlashKind::Warning } else { FlashKind::Ok },
             text: format!(
                 "Møtet «{}» er slettet fra {}. Angre det under «Historikk» om det var feil.{}",
                 d.id,
@@ -565,7 +565,7 @@ async fn delete_meeting(
             details: vec![],
         },
         Some(Err(r)) => refused_flash(&s, r, "Møtet ble ikke slettet"),
-        None => Flash { kind: "feil", text: "Ikke slettet: noe gikk galt.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Ikke slettet: noe gikk galt.".into(), details: vec![] },
     };
     back_to(&s, &network, year, "moter", "moter", flash)
 }
@@ -613,13 +613,13 @@ async fn edit_outline(
             Some(parent) => outline::Action::MoveTo { row, parent },
             None => {
                 let flash =
-                    Flash { kind: "feil", text: "Velg hvor punktet skal flyttes.".into(), details: vec![] };
+                    Flash { kind: FlashKind::Error, text: "Velg hvor punktet skal flyttes.".into(), details: vec![] };
                 return back_to(&s, &network, year, "plan", &format!("punkt-{row}"), flash);
             }
         },
         ("slett", Some(row)) => outline::Action::Delete { row },
         _ => {
-            let flash = Flash { kind: "feil", text: "Ukjent endring av planen.".into(), details: vec![] };
+            let flash = Flash { kind: FlashKind::Error, text: "Ukjent endring av planen.".into(), details: vec![] };
             return back_to(&s, &network, year, "plan", "disposisjon", flash);
         }
     };
@@ -678,7 +678,7 @@ async fn edit_outline(
     let (flash, anchor) = match done {
         Some(Ok((d, w))) => (
             Flash {
-                kind: if w.is_some() { "advarsel" } else { "ok" },
+                kind: if w.is_some() { FlashKind::Warning } else { FlashKind::Ok },
                 text: format!(
                     "Lagret i {}: {}.{}",
                     d.saved.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
@@ -694,7 +694,7 @@ async fn edit_outline(
             row.map(|r| format!("punkt-{r}")).unwrap_or_else(|| "disposisjon".into()),
         ),
         None => (
-            Flash { kind: "feil", text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
+            Flash { kind: FlashKind::Error, text: "Ikke lagret: noe gikk galt.".into(), details: vec![] },
             "disposisjon".into(),
         ),
     };
@@ -719,7 +719,7 @@ async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f):
     .await;
     let flash = match done {
         Some(Ok(u)) => Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: format!(
                 "{} ({}). Vil du ha endringen tilbake, trykk «Angre» på den nye linjen øverst i historikken.",
                 u.what,
@@ -728,7 +728,7 @@ async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f):
             details: vec![],
         },
         Some(Err(r)) => refused_flash(&s, r, &format!("Endring nr. {nr} ble ikke angret")),
-        None => Flash { kind: "feil", text: "Ikke angret: noe gikk galt.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Ikke angret: noe gikk galt.".into(), details: vec![] },
     };
     back_to(&s, &network, year, "historikk", "historikk", flash)
 }
