@@ -402,9 +402,12 @@
       if (f.type === "checkbox" || f.type === "radio") {
         if (f.checked !== f.defaultChecked) return true;
       } else if (f.tagName === "SELECT") {
-        for (var k = 0; k < f.options.length; k++) {
-          if (f.options[k].selected !== f.options[k].defaultSelected) return true;
+        // Without a «selected» attribute the first option is the default.
+        var def = 0;
+        for (var k = f.options.length - 1; k >= 0; k--) {
+          if (f.options[k].defaultSelected) def = k;
         }
+        if (f.selectedIndex !== def) return true;
       } else if (f.value !== (f.dataset.opprinnelig !== undefined ? f.dataset.opprinnelig : f.defaultValue)) {
         return true;
       }
@@ -509,7 +512,7 @@
       }
       var box = input.closest ? input.closest("fieldset.innsats") : null;
       if (box) liveCoverage(box);
-    });
+    }, true); // capturing: a change event that does not bubble counts too
     document.addEventListener("keydown", function (e) {
       var input = e.target;
       if (e.key === "Escape" && input.matches && input.matches("form.celle input[name=verdi]")) {

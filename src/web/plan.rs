@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::extract::{Form, Path};
 use super::pages::{page, v};
-use super::routes::{blocking, diags, posted_to_a_year, unknown_year, App};
+use super::routes::{blocking, diags, posted_to_a_year, unknown_year};
 use super::site::{self, DiagView};
 use super::{Flash, FlashKind, State};
 use crate::build::Paths;
@@ -29,6 +29,7 @@ use crate::manifest;
 use crate::model::{AppliesTo, Level, MeetingKind, Named, Status};
 use crate::project::Project;
 
+type S = Shared<Arc<State>>;
 type Posted = BTreeMap<String, String>;
 
 pub fn routes() -> Router<Arc<State>> {
@@ -114,8 +115,10 @@ pub struct ItemView {
     pub depth: usize,
     pub label: String,
     pub level: String,
-    /// The columns' values by name (Tekst, Gjelder, …).
+    /// The columns' values by name (Tekst, Gjelder, …), as in the file.
     pub cells: BTreeMap<String, String>,
+    /// The text as the documents show it (its `{{ fagdag }}` filled in).
+    pub shown: String,
     pub focus: Vec<String>,
     pub up: bool,
     pub down: bool,
@@ -176,6 +179,18 @@ fn capital(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
+/// Whether an item of rank `parent` is where one of rank `child` can be
+/// moved to: an activity under a sub-goal, a sub-goal under a goal or an
+/// area, a goal under an area.
+fn parent_of(parent: usize, child: usize) -> bool {
+    match child {
+        0 => false,
+        1 => parent == 0,
+        2 => parent < 2,
+        c => parent + 1 == c,
+    }
+}
+
 /// The outline editor's view of a year's plan table.
 pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<OutlineEdit> {
     let t = outline::plan_table(project, network, year).ok()?;
@@ -226,6 +241,9 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
         .collect();
     let focus_col = col("Innsatsområder");
     let text_col = col("Tekst");
+    let renderer = prepared
+        .as_ref()
+        .map(|p| crate::compose::env::TextRenderer::new(&p.theme, p.year.year, &p.year.meetings));
     let views = items
         .iter()
         .enumerate()
@@ -238,14 +256,27 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
             let parents = items
                 .iter()
                 .enumerate()
-                .filter(|(j, x)| x.rank() < r && x.rank() + 2 >= r && !(i..i + n).contains(j))
+                .filter(|(j, x)| parent_of(x.rank(), r) && !(i..i + n).contains(j))
                 .map(|(j, x)| {
                     let text = text_col.and_then(|c| x.cells.get(c)).cloned().unwrap_or_default();
-                    (x.row, format!("{}: {}", capital(&labels[j]), history::cut(&text)))
+                    let text: String = if text.chars().count() > 60 {
+                        format!("{} …", text.chars().take(58).collect::<String>())
+                    } else {
+                        text
+                    };
+                    (x.row, format!("{}: {text}", capital(&labels[j])))
                 })
                 .collect();
+            let raw = text_col.and_then(|c| it.cells.get(c)).cloned().unwrap_or_default();
+            let shown = match (&renderer, text_col) {
+                (Some(r), Some(c)) => {
+                    r.render(&raw, &crate::diag::Location::cell(&t.path, it.row, c, "Tekst")).unwrap_or(raw)
+                }
+                _ => raw,
+            };
             ItemView {
                 row: it.row,
+                shown,
                 depth: r,
                 label: capital(&labels[i]),
                 level: it.level.map(|l| l.as_str().to_string()).unwrap_or_default(),
@@ -376,7 +407,7 @@ fn csrf_of(f: &Posted) -> &str {
 }
 
 async fn add_meeting(
-    Shared(s): App,
+    Shared(s): S,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -461,7 +492,7 @@ fn confirm(
 }
 
 async fn delete_meeting(
-    Shared(s): App,
+    Shared(s): S,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -512,7 +543,7 @@ async fn delete_meeting(
             .rows
             .iter()
             .find(|r| r.number == row)
-            .map(|r| r.cells.join(" · "))
+            .map(|r| r.cells.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" · "))
             .unwrap_or_default();
         let w = history::record_op(
             &st.project,
@@ -570,7 +601,7 @@ fn fields_of(f: &Posted) -> BTreeMap<String, String> {
 }
 
 async fn edit_outline(
-    Shared(s): App,
+    Shared(s): S,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -680,7 +711,7 @@ async fn edit_outline(
     back_to(&s, &network, year, "plan", &anchor, flash)
 }
 
-async fn undo(Shared(s): App, Path((network, year)): Path<(String, i32)>, Form(f): Form<Posted>) -> Response {
+async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f): Form<Posted>) -> Response {
     if let Some(r) = posted_to_a_year(&s, csrf_of(&f), &network, year) {
         return r;
     }
@@ -714,7 +745,7 @@ async fn undo(Shared(s): App, Path((network, year)): Path<(String, i32)>, Form(f
 
 /// The sha256 of the year's meetings and plan files: the page polls them
 /// and reloads the part whose file changed (another tab, Excel).
-async fn fingerprints(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn fingerprints(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }

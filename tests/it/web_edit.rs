@@ -236,6 +236,19 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
     a.sort();
     b2.sort();
     assert_eq!(a, b2, "a move only reorders lines");
+    // And down again: the file as before the move.
+    let up = row_of_text("Det gode pasientforløpet");
+    let b = act(&[("handling", "ned"), ("rad", &up.to_string())]);
+    assert!(b.contains("flyttet ned"), "{b}");
+    assert_eq!(lines(&path), now);
+    // The first sub-goal under its goal cannot go further up; said so, nothing written.
+    let first = row_of_text("Styrke kompetansen i etiske og juridiske aspekter");
+    let b = act(&[("handling", "opp"), ("rad", &first.to_string())]);
+    assert!(b.contains("står alt øverst"), "{b}");
+    assert_eq!(lines(&path), now);
+    let b = act(&[("handling", "opp"), ("rad", &r.to_string())]);
+    assert!(b.contains("flyttet opp"), "{b}");
+    assert_eq!(lines(&path), moved);
 
     // Add an activity after the sub-goal (it becomes its last activity), then delete it after asking.
     let r = row_of_text("Det gode pasientforløpet");
@@ -349,6 +362,8 @@ fn the_new_forms_need_the_csrf_token_and_the_page_sees_a_file_changed_elsewhere(
     let page = follow(&s, &r);
     assert!(!page.contains("<script>alert(1)"), "escaped");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;"), "shown as text");
+    // «Legg til nederst»: the last line of the file.
+    assert_eq!(lines(&plan(dir.path())).last().unwrap(), "område;<script>alert(1)</script>;;");
 }
 
 /// plan.csv as a workbook (sheet «Plan», a second sheet, a validation over
@@ -403,25 +418,30 @@ fn the_outline_in_plan_xlsx_is_edited_row_by_row_keeping_the_rest() {
     // After the first area and all it owns.
     assert!(act(&[("handling", "legg_til"), ("rad", "2"), ("f_Nivå", "mål"), ("f_Tekst", "Et nytt mål")])
         .contains("lagt til"));
+    // What openpyxl reads: the rows, the header still bold, the other sheet
+    // and the validation kept (its range follows the rows).
+    let read = || -> serde_json::Value {
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import json, sys, openpyxl\n\
+                 wb = openpyxl.load_workbook(sys.argv[1])\n\
+                 ws = wb['Plan']\n\
+                 rows = [[c if c is not None else '' for c in r] for r in ws.iter_rows(values_only=True)]\n\
+                 print(json.dumps({'rows': [';'.join(r[:4]) for r in rows], 'bold': ws['A1'].font.b, 'sheets': wb.sheetnames,\n\
+                   'notes': wb['Notater']['A1'].value, 'dv': [str(d.sqref) for d in ws.data_validations.dataValidation]}))",
+            )
+            .arg(&xlsx)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // A row inserted inside the validated range widens it by one.
+    assert_eq!(read()["dv"], serde_json::json!(["A2:A302"]));
     let r = row("Tema for årlig fagdag");
     assert!(act(&[("handling", "slett"), ("rad", &r.to_string()), ("bekreft", "ja")]).contains("slettet"));
-    // What openpyxl reads: the rows as moved, added and deleted, the header
-    // still bold, the other sheet and the validation kept (it grew with the row).
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(
-            "import json, sys, openpyxl\n\
-             wb = openpyxl.load_workbook(sys.argv[1])\n\
-             ws = wb['Plan']\n\
-             rows = [[c if c is not None else '' for c in r] for r in ws.iter_rows(values_only=True)]\n\
-             print(json.dumps({'rows': [';'.join(r[:4]) for r in rows], 'bold': ws['A1'].font.b, 'sheets': wb.sheetnames,\n\
-               'notes': wb['Notater']['A1'].value, 'dv': [str(d.sqref) for d in ws.data_validations.dataValidation]}))",
-        )
-        .arg(&xlsx)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = read();
     let mut want: Vec<String> = rows.clone();
     let r = row("Det gode pasientforløp;");
     let p = row("Styrke kompetanse om palliasjon ved rusavhengighet");
@@ -441,8 +461,12 @@ fn the_outline_in_plan_xlsx_is_edited_row_by_row_keeping_the_rest() {
     assert_eq!(got["sheets"], serde_json::json!(["Plan", "Notater"]));
     assert_eq!(got["notes"], "Husk møtet");
     assert_eq!(got["dv"], serde_json::json!(["A2:A301"]));
-    // Undo everything: every part but the sheet byte for byte as before.
+    // Undo everything: the rows as they were, every part but the sheet byte for byte as before.
     undo_all(&s);
+    let back: Vec<String> =
+        read()["rows"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(back, rows);
+    assert_eq!(read()["dv"], serde_json::json!(["A2:A301"]));
     let zip_entries = |b: &[u8]| {
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(b.to_vec())).unwrap();
         (0..z.len())
@@ -545,4 +569,74 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
         assert!(std::fs::metadata(&p).unwrap().len() > 5_000, "{}", p.display());
         println!("screenshot: {}", p.display());
     }
+}
+
+#[test]
+#[ignore = "needs python3 with openpyxl"]
+fn a_meeting_added_to_and_deleted_from_moter_xlsx_keeps_the_rest_of_the_workbook() {
+    common::need("python3", &["-c", "import openpyxl"]);
+    let dir = project();
+    let csv = moter(dir.path());
+    let xlsx = csv.with_extension("xlsx");
+    meetings_workbook(&csv, &xlsx);
+    let fagdag = row_of(dir.path(), "fagdag");
+    std::fs::remove_file(&csv).unwrap();
+    let s = Server::start(dir.path());
+    let read = || -> serde_json::Value {
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import json, sys, openpyxl\n\
+                 wb = openpyxl.load_workbook(sys.argv[1])\n\
+                 ws = wb['Møter']\n\
+                 rows = [[str(c.value) if c.value is not None else '' for c in r] for r in ws.iter_rows()]\n\
+                 last = ws.max_row\n\
+                 print(json.dumps({'rows': rows, 'last_date_format': ws.cell(last, 2).number_format, 'last_is_date': ws.cell(last, 2).is_date,\n\
+                   'formula': wb['Notater']['A3'].value, 'dv': [str(d.sqref) for d in ws.data_validations.dataValidation]}))",
+            )
+            .arg(&xlsx)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = read();
+    let sha = sha_on(&s.get(year()).text());
+    let page = follow(
+        &s,
+        &post_form(
+            &s,
+            &format!("{}/mote/ny", year()),
+            &[("sha", &sha), ("Dato", "10.09.2026"), ("Type", "møte"), ("Tittel", "Ekstra møte")],
+        ),
+    );
+    assert!(banner(&page).contains("«ekstra_mote»"), "{}", banner(&page));
+    let added = read();
+    let rows = added["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), before["rows"].as_array().unwrap().len() + 1);
+    let last = rows.last().unwrap();
+    assert_eq!(last[0], "ekstra_mote");
+    assert_eq!(last[1], "2026-09-10 00:00:00", "a real date: {last}");
+    assert_eq!(added["last_is_date"], true);
+    assert_eq!(added["last_date_format"], "dd.mm.yyyy");
+    assert_eq!(added["formula"], "=A2*2");
+    assert_eq!(added["dv"], serde_json::json!(["C2:C502"]));
+    // Deleting a row in the middle moves the rows under it up, and the validation with them.
+    let sha = sha_on(&s.get(year()).text());
+    let page = follow(
+        &s,
+        &post_form(
+            &s,
+            &format!("{}/mote/slett", year()),
+            &[("sha", &sha), ("rad", &fagdag.to_string()), ("bekreft", "ja")],
+        ),
+    );
+    assert!(banner(&page).contains("«fagdag» er slettet"), "{}", banner(&page));
+    let deleted = read();
+    let mut want = added["rows"].as_array().unwrap().clone();
+    want.remove(fagdag - 1);
+    assert_eq!(deleted["rows"].as_array().unwrap(), &want);
+    assert_eq!(deleted["dv"], serde_json::json!(["C2:C501"]));
+    undo_all(&s);
+    assert_eq!(read()["rows"], before["rows"]);
 }
