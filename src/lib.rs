@@ -14,6 +14,7 @@ pub mod compose;
 pub mod dates;
 pub mod diag;
 pub mod doc;
+pub mod draw;
 pub mod edit;
 pub mod fonts;
 pub mod guide;
@@ -92,6 +93,11 @@ impl Project {
         Ok((report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list, p.theme.words.clone()))
     }
 
+    /// Draws the year's prize and records it (see [`draw::draw`]).
+    pub fn draw(&self, network: &str, year: i32, seed: Option<u64>, new: bool) -> Result<draw::Outcome> {
+        draw::draw(self, network, year, seed, new)
+    }
+
     /// Reads last year's Word document and writes a new year (and, in a new
     /// network, the network) from it (see [`import::import`]).
     pub fn import(&self, docx: &[u8], source: &str, opts: &import::Options) -> Result<import::Imported> {
@@ -111,6 +117,18 @@ impl Project {
     /// Prepares the mailing of a year's documents (see [`mailing::prepare`]).
     pub fn mailing(&self, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
         mailing::prepare(self, network, year, opts)
+    }
+
+    /// Sends a prepared mailing over SMTP, recording each message in the
+    /// year's send ledger: the one way a mailing is sent, from the command
+    /// line and the page alike (see [`mailing::send`]).
+    pub fn send(
+        &self,
+        m: &Mailing,
+        smtp: &send::Smtp,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<send::Done> {
+        mailing::send(self, m, smtp, progress)
     }
 
     /// The house styles a network can use: its own (`maler/`), the

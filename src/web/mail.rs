@@ -253,7 +253,8 @@ pub fn start(
     let project = project.clone();
     in_background(sending, move |sending| {
         let paths = Paths::new(&project);
-        mailing::send(&project, &m, &smtp, &sending.progress)
+        project
+            .send(&m, &smtp, &sending.progress)
             .map_err(|e| e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect())
     });
     Ok(())
