@@ -23,6 +23,28 @@ pub struct Selection {
     pub years: Vec<i32>,
 }
 
+/// Paths as the manifest shows them: relative to the project folder (the
+/// data folder's parent) where they are inside it, so a project can move.
+pub struct Paths {
+    root: PathBuf,
+}
+
+impl Paths {
+    pub fn new(project: &Project) -> Paths {
+        Paths { root: project.data.parent().unwrap_or(&project.data).to_path_buf() }
+    }
+
+    /// A path as the manifest shows it.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+
+    /// A path the manifest shows, found again.
+    pub fn find(&self, shown: &str) -> PathBuf {
+        self.root.join(shown)
+    }
+}
+
 /// Why [`Project::default_year`] chose its year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YearChoice {
@@ -112,6 +134,11 @@ impl Project {
             None => Err(Error::msg(format!("nettverket «{network}» har ingen planer"))
                 .with_hint(format!("lag et år med «arsplan ny år --nettverk {network}»"))),
         }
+    }
+
+    /// Paths as the manifest and the page show them.
+    pub fn paths(&self) -> Paths {
+        Paths::new(self)
     }
 
     /// Warnings about folders in `data/` a build passes over (no

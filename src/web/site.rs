@@ -75,11 +75,7 @@ fn built_at(project: &Project, network: &str, year: i32) -> Option<String> {
 /// What changed since the last build: moved, new and removed meetings, and
 /// the input files whose bytes changed. None when it was never built.
 pub fn changed_since(project: &Project, p: Option<&Prepared>, m: &Manifest) -> (Vec<String>, Vec<String>) {
-    let paths = Paths::new(project);
-    let now = build::read_inputs(&paths, &m.reads);
-    let mut files: Vec<String> =
-        now.iter().filter(|(k, v)| m.inputs.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
-    files.extend(m.inputs.keys().filter(|k| !now.contains_key(*k)).map(|k| format!("{k} (fjernet)")));
+    let files = manifest::changed_inputs(&project.paths(), m);
     let meetings = p
         .map(|p| manifest::event_changes(&m.events, &manifest::events(&p.year, Some(m))))
         .unwrap_or_default();
