@@ -77,6 +77,46 @@ impl Project {
         build::build(self, sel, opts)
     }
 
+    /// The networks of the project (folders of `data/` with a `nettverk.toml`).
+    pub fn networks(&self) -> Result<Vec<String>> {
+        load::networks(&self.data)
+    }
+
+    /// The plan years of a network (folders with a `plan.toml`).
+    pub fn years(&self, network: &str) -> Result<Vec<i32>> {
+        load::years(&self.data, network)
+    }
+
+    /// A network's profile: its `nettverk.toml`, read as a build reads it.
+    /// The one way its name, sender and groups are read.
+    pub fn profile(&self, network: &str) -> Result<model::Profile> {
+        load::read_toml(&self.data.join(network).join("nettverk.toml"))
+    }
+
+    /// A network's name as its documents give it (`navn`); its folder's
+    /// name when its `nettverk.toml` cannot be read.
+    pub fn network_name(&self, network: &str) -> String {
+        self.profile(network).map(|p| p.name).unwrap_or_else(|_| network.to_string())
+    }
+
+    /// A year's `plan.toml` as read before anything else of the year.
+    pub fn plan_meta(&self, network: &str, year: i32) -> Result<model::PlanMeta> {
+        load::read_toml(&self.data.join(network).join(year.to_string()).join("plan.toml"))
+    }
+
+    /// A year's meetings table (`moter.csv`, or the sheet «Møter» of
+    /// `moter.xlsx`), as read from its file; None when the year has none.
+    pub fn meetings_table(&self, network: &str, year: i32) -> Result<Option<model::Table>> {
+        load::table::find(&self.data.join(network).join(year.to_string()), "moter", "Møter")
+    }
+
+    /// The change note a reader would get now (see [`build::change_note`]):
+    /// the meetings changed since the build `last` records, said as the
+    /// build's note says them; None when nothing changed.
+    pub fn change_note(&self, p: &Prepared, last: &manifest::Manifest) -> Result<Option<String>> {
+        build::change_note(self, p, last, &last.outputs, &[])
+    }
+
     /// Municipality names by kommunenummer, from `data/kommuner.csv` (if present).
     pub fn kommuner(&self) -> Result<std::collections::BTreeMap<String, String>> {
         load::kommuner(&self.data)

@@ -78,11 +78,7 @@ pub fn prepare(
     let opts = MailOptions { include_unverified, drafts, ..Default::default() };
     let m = project.mailing(network, year, &opts)?;
     mailing::write(project, &m)?;
-    let from =
-        crate::load::read_toml::<crate::model::Profile>(&project.data.join(network).join("nettverk.toml"))
-            .ok()
-            .and_then(|p| p.sender)
-            .unwrap_or_default();
+    let from = project.profile(network).ok().and_then(|p| p.sender).unwrap_or_default();
     Ok(PreparedMailing { mailing: m, include_unverified, from })
 }
 
