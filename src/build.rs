@@ -89,7 +89,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
     }
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
-    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(&theme)) {
+    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(theme.prize_names)) {
         let named = report::figures(&py, data, &kommuner, &theme.texts).prize_count;
         if named > 0 {
             let at = match py.profile.prize_names {
@@ -277,6 +277,11 @@ fn strategy(project: &Project, name: &str, py: &PlanYear) -> Result<Strategy> {
     Err(Error::at(at, format!("«{name}» har ingen plan med dokument = \"strategi\"")))
 }
 
+/// The file stem of a year's årsrapport: `arsrapport-2025`.
+pub fn report_stem(year: i32) -> String {
+    format!("arsrapport-{year}")
+}
+
 /// The documents of one network's year: the plan, and the årsrapport when the
 /// year has a `rapport.toml`.
 pub fn documents(p: &Prepared) -> Result<Vec<Made>> {
@@ -284,7 +289,7 @@ pub fn documents(p: &Prepared) -> Result<Vec<Made>> {
     let mut out = vec![Made { stem: p.year.stem(), document: composer.plan()? }];
     if let Some(data) = &p.year.report {
         let figures = report::figures(&p.year, data, &p.kommuner, &p.theme.texts);
-        out.push(Made { stem: format!("arsrapport-{}", p.year.year), document: composer.report(&figures)? });
+        out.push(Made { stem: report_stem(p.year.year), document: composer.report(&figures)? });
     }
     // A picture a template names must be one the year has (prose pictures were checked in prepare).
     for (m, kind) in out.iter().zip([p.year.meta.kind.as_str(), "arsrapport"]) {

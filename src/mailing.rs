@@ -96,7 +96,7 @@ pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attach
     let prepared = build::prepare(project, network, year)?;
     let mut wanted = vec![(prepared.year.stem(), year)];
     if let Some(r) = report_year {
-        wanted.push((format!("arsrapport-{r}"), r));
+        wanted.push((build::report_stem(r), r));
     }
     let mut documents = Vec::new();
     for (stem, y) in wanted {

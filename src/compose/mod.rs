@@ -72,7 +72,7 @@ impl<'a> Composer<'a> {
         let signatur = data.meta.signature.as_deref().map(&mut r);
         let signatarer: Vec<String> = data.meta.signatories.iter().map(|s| r(s)).collect();
         // Names of the prize draw's candidates only when the style or network opts in.
-        let named = py.prize_names(&self.theme);
+        let named = py.prize_names(self.theme.prize_names);
         let mut figures = figures.clone();
         if !named {
             figures.prize_list.clear();

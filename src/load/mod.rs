@@ -566,7 +566,7 @@ pub fn kommunenummer(v: &str) -> String {
 }
 
 #[cfg(test)]
-mod toml_tests {
+mod tests {
     use super::*;
 
     /// What the Norwegian message says for a TOML text, read by the real parser.

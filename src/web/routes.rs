@@ -611,7 +611,7 @@ async fn send_page(
     // Only the files she has: the plan, the report if there is one, the recipient register as it is named.
     let mut documents: Vec<String> = view.as_ref().and_then(|v| v.plan_pdf.clone()).into_iter().collect();
     if let Some(r) = report_year {
-        documents.push(format!("arsrapport-{r}.pdf"));
+        documents.push(format!("{}.pdf", crate::build::report_stem(r)));
     }
     let ledger = crate::send::Ledger::read(
         &crate::send::dir(&s.project.output, &network, year).join("sendelogg.json"),
