@@ -198,22 +198,7 @@ fn random_loopback() -> std::net::Ipv4Addr {
 
 /// Opens the default browser at `url`; a failure is said as a warning.
 fn open_browser(url: &str) {
-    let mut cmd = if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let opened = cmd
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    match opened {
+    match setup::opener().arg(url).spawn() {
         // Reaped when it ends, so no finished opener lingers as a zombie.
         Ok(mut child) => {
             std::thread::spawn(move || child.wait());
