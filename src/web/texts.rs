@@ -67,11 +67,10 @@ impl Context {
     /// As the build has them; where the year cannot be read yet, its style
     /// and the meetings that can be read.
     pub fn of(project: &Project, network: &str, year: i32) -> Result<Context> {
-        if let Ok(p) = crate::build::prepare(project, network, year) {
+        if let Ok(p) = project.prepare(network, year) {
             return Ok(Context { theme: p.theme.clone(), year, meetings: p.year.meetings.clone() });
         }
-        let profile: Option<crate::model::Profile> =
-            crate::load::read_toml(&project.data.join(network).join("nettverk.toml")).ok();
+        let profile = project.profile(network).ok();
         let style = profile.as_ref().map(|p| p.style.clone()).unwrap_or_else(|| "felles".into());
         let sources = crate::templates::Sources::new(vec![
             project.data.join(network).join("maler"),
@@ -79,9 +78,12 @@ impl Context {
         ]);
         let theme = Theme::load(&sources, &style).or_else(|_| Theme::load(&sources, "felles"))?;
         let mut sink = Sink::default();
-        let meetings = crate::edit::meetings_table(project, network, year)
-            .map(|t| crate::load::meetings_of(t, profile.as_ref().map(|p| p.groups.as_slice()), &mut sink))
-            .unwrap_or_default();
+        let meetings = match project.meetings_table(network, year) {
+            Ok(Some(t)) => {
+                crate::load::meetings_of(t, profile.as_ref().map(|p| p.groups.as_slice()), &mut sink)
+            }
+            _ => Vec::new(),
+        };
         Ok(Context { theme: Arc::new(theme), year, meetings })
     }
 

@@ -435,7 +435,7 @@ fn a_word_template_uploaded_is_taken_into_use_as_wordmal_bruk_does() {
     assert!(profile.contains("stil = \"stavanger\""), "{profile}");
     // The year builds with it.
     let project = common::with_data(dir.path().join("data"), dir.path().join("output"));
-    assert!(arsplan::build::prepare(&project, "stavanger", 2026).is_ok());
+    assert!(project.prepare("stavanger", 2026).is_ok());
 
     // Not a Word file: refused before anything is written.
     let said =
