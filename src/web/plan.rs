@@ -195,7 +195,7 @@ fn parent_of(parent: usize, child: usize) -> bool {
 pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<OutlineEdit> {
     let t = outline::plan_table(project, network, year).ok()?;
     let bytes = std::fs::read(&t.path).ok()?;
-    let prepared = crate::build::prepare(project, network, year).ok();
+    let prepared = project.prepare(network, year).ok();
     let words = prepared.as_ref().map(|p| p.theme.words.clone());
     let word = |l: Option<Level>| -> String {
         match (l, &words) {
@@ -341,8 +341,7 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
 /// Everything the year page needs for its editing beyond the meeting cells.
 pub fn extras(project: &Project, network: &str, year: i32) -> Extras {
     let meetings = edit::meetings_table(project, network, year).ok();
-    let profile: Option<crate::model::Profile> =
-        crate::load::read_toml(&project.data.join(network).join("nettverk.toml")).ok();
+    let profile = project.profile(network).ok();
     let meeting_fields = meetings
         .as_ref()
         .map(|t| {
@@ -386,15 +385,19 @@ fn back_to(s: &State, network: &str, year: i32, place: &str, anchor: &str, f: Fl
 fn refused_flash(s: &State, r: Refused, what: &str) -> Flash {
     let paths = Paths::new(&s.project);
     match r {
-        Refused::Stale(why) => {
-            Flash { kind: FlashKind::Error, text: format!("{why}. Siden er lastet på nytt."), details: vec![] }
-        }
+        Refused::Stale(why) => Flash {
+            kind: FlashKind::Error,
+            text: format!("{why}. Siden er lastet på nytt."),
+            details: vec![],
+        },
         Refused::Invalid(ds) => Flash {
             kind: FlashKind::Error,
             text: format!("{what}: verdiene følger ikke reglene."),
             details: ds.iter().map(|d| DiagView::new(d, &paths, None)).collect(),
         },
-        Refused::Failed(e) => Flash { kind: FlashKind::Error, text: format!("{what}."), details: diags(s, &e) },
+        Refused::Failed(e) => {
+            Flash { kind: FlashKind::Error, text: format!("{what}."), details: diags(s, &e) }
+        }
     }
 }
 
@@ -565,7 +568,9 @@ async fn delete_meeting(
             details: vec![],
         },
         Some(Err(r)) => refused_flash(&s, r, "Møtet ble ikke slettet"),
-        None => Flash { kind: FlashKind::Error, text: "Ikke slettet: noe gikk galt.".into(), details: vec![] },
+        None => {
+            Flash { kind: FlashKind::Error, text: "Ikke slettet: noe gikk galt.".into(), details: vec![] }
+        }
     };
     back_to(&s, &network, year, "moter", "moter", flash)
 }
@@ -612,14 +617,18 @@ async fn edit_outline(
         ("flytt", Some(row)) => match f.get("til").and_then(|r| r.parse::<usize>().ok()) {
             Some(parent) => outline::Action::MoveTo { row, parent },
             None => {
-                let flash =
-                    Flash { kind: FlashKind::Error, text: "Velg hvor punktet skal flyttes.".into(), details: vec![] };
+                let flash = Flash {
+                    kind: FlashKind::Error,
+                    text: "Velg hvor punktet skal flyttes.".into(),
+                    details: vec![],
+                };
                 return back_to(&s, &network, year, "plan", &format!("punkt-{row}"), flash);
             }
         },
         ("slett", Some(row)) => outline::Action::Delete { row },
         _ => {
-            let flash = Flash { kind: FlashKind::Error, text: "Ukjent endring av planen.".into(), details: vec![] };
+            let flash =
+                Flash { kind: FlashKind::Error, text: "Ukjent endring av planen.".into(), details: vec![] };
             return back_to(&s, &network, year, "plan", "disposisjon", flash);
         }
     };

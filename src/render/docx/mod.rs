@@ -667,5 +667,6 @@ fn sample(theme: &Theme) -> Document {
             date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date"),
         },
         blocks,
+        origins: Default::default(),
     }
 }
