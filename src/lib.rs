@@ -18,6 +18,7 @@ pub mod draw;
 pub mod edit;
 pub mod fonts;
 pub mod guide;
+pub mod history;
 pub mod import;
 pub mod load;
 pub mod mailing;

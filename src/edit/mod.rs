@@ -11,6 +11,9 @@
 //! written, and the file is replaced only while it still holds the bytes the
 //! caller read ([`save`]): a save by Excel or OneDrive in the meantime wins.
 
+pub mod meetings;
+pub mod outline;
+pub mod rows;
 pub mod save;
 pub mod xlsx;
 
@@ -167,6 +170,13 @@ pub struct Edited {
     pub value: String,
     /// Warnings at the edited row (a holiday, a weekend).
     pub warnings: Vec<Diagnostic>,
+    /// The table as it was read before the edit, the cell's column and old
+    /// value, and the row's cells after it (for the history).
+    pub before: Table,
+    pub row: usize,
+    pub col: usize,
+    pub old: String,
+    pub row_after: Vec<String>,
 }
 
 /// A meeting cell's new value, as typed, turned into what is written:
@@ -254,20 +264,7 @@ pub fn meeting(
     // The table as these bytes read (the file may have changed since the
     // loader read it above; the bytes are what the edit starts from).
     let table = table_of(&table, &bytes)?;
-    // Open in a spreadsheet program (workbook or CSV): it would save its own
-    // copy over ours, or keep the file locked.
-    if let Some((lock, program)) = open_lock(&path).or_else(|| open_lock(&real)) {
-        return Err(Error::at(
-            Location::file(&lock),
-            format!("{} er åpen i {program}; arsplan skriver ikke i en fil som er åpen", file_name(&path)),
-        )
-        .with_hint(format!(
-            "lagre og lukk filen i LibreOffice eller Excel først, og prøv igjen; er programmet alt lukket \
-             (for eksempel etter at det krasjet), slett låsefilen {}",
-            file_name(&lock)
-        ))
-        .into());
-    }
+    refuse_open(&path, &real)?;
     let Some(col) = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column)) else {
         return Err(Error::at(
             Location::row(&table.display_path(), table.header_row),
@@ -331,7 +328,47 @@ pub fn meeting(
             )))
         }
     }
-    Ok(Edited { path, sha256: manifest::sha256(&new_bytes), value: read, warnings })
+    let old = table.rows[index].cells.get(col).cloned().unwrap_or_default();
+    let row_after = after_table.rows[index].cells.clone();
+    Ok(Edited {
+        path,
+        sha256: manifest::sha256(&new_bytes),
+        value: read,
+        warnings,
+        before: table,
+        row,
+        col,
+        old,
+        row_after,
+    })
+}
+
+/// Refused while a spreadsheet program has the file open (workbook or
+/// CSV): it would save its own copy over ours, or keep the file locked.
+fn refuse_open(path: &Path, real: &Path) -> Result<()> {
+    if let Some((lock, program)) = open_lock(path).or_else(|| open_lock(real)) {
+        return Err(Error::at(
+            Location::file(&lock),
+            format!("{} er åpen i {program}; arsplan skriver ikke i en fil som er åpen", file_name(path)),
+        )
+        .with_hint(format!(
+            "lagre og lukk filen i LibreOffice eller Excel først, og prøv igjen; er programmet alt lukket \
+             (for eksempel etter at det krasjet), slett låsefilen {}",
+            file_name(&lock)
+        )));
+    }
+    Ok(())
+}
+
+/// The value to write back for a cell's text as the loader read it: a
+/// meeting's date as a date (a date cell in a workbook), anything else as text.
+pub fn value_for(column: &str, text: &str) -> Value {
+    if column.eq_ignore_ascii_case("Dato") {
+        if let Ok(d) = crate::dates::parse(text) {
+            return Value::Date(d);
+        }
+    }
+    Value::Text(text.to_string())
 }
 
 fn file_name(path: &Path) -> String {

@@ -729,7 +729,13 @@ fn date_style(st: &Styles, sheet: &Sheet, col: usize, own: usize) -> R<(usize, O
 pub fn set_cell(bytes: &[u8], sheet: &str, row: usize, col: usize, value: &Cell) -> R<Vec<u8>> {
     let mut ar = Archive::open(bytes)?;
     let edited = edited_parts(&mut ar, sheet, row, col, value)?;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(bytes.len() + 1024)));
+    rewrite(&mut ar, bytes.len(), &edited)
+}
+
+/// The archive again with the edited parts' new bytes; every other entry
+/// copied as it was (compressed bytes and all).
+fn rewrite(ar: &mut Archive, size: usize, edited: &[(String, Vec<u8>)]) -> R<Vec<u8>> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size + 1024)));
     w.set_raw_comment(ar.zip.comment().into());
     let fail = |e: &dyn std::fmt::Display| broken(format!("zip: {e}"));
     for i in 0..ar.zip.len() {
@@ -754,6 +760,162 @@ pub fn set_cell(bytes: &[u8], sheet: &str, row: usize, col: usize, value: &Cell)
         }
     }
     Ok(w.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+/// A range list (`A2:C500 E4`) with each row number mapped; a range whose
+/// rows are all gone is left out. `keep_start`: a range starting at this
+/// row keeps starting there (a row inserted at the top of a range joins it,
+/// as a row inserted inside one does).
+fn map_ranges(list: &str, map: &dyn Fn(usize) -> Option<usize>, keep_start: Option<usize>) -> String {
+    let forward = |r: usize| (r..r + 100_000).find_map(map);
+    let backward = |r: usize| (1..=r).rev().find_map(map);
+    let one = |c: usize, r: usize| format!("{}{}", column_name(c), r);
+    list.split_whitespace()
+        .filter_map(|item| {
+            let (a, b) = item.split_once(':').unwrap_or((item, item));
+            let absolute = |s: &str| s.contains('$');
+            let (Some((c0, r0)), Some((c1, r1))) =
+                (parse_ref(&a.replace('$', "")), parse_ref(&b.replace('$', "")))
+            else {
+                return Some(item.to_string());
+            };
+            if absolute(a) || absolute(b) {
+                return Some(item.to_string());
+            }
+            let (s, e) = if r0 == r1 {
+                let m = map(r0)?;
+                (m, m)
+            } else {
+                let s = if keep_start == Some(r0) { r0 } else { forward(r0)? };
+                let e = backward(r1)?;
+                (s.min(e), s.max(e))
+            };
+            if r0 != r1 && e < s {
+                return None;
+            }
+            Some(if item.contains(':') { format!("{}:{}", one(c0, s), one(c1, e)) } else { one(c0, s) })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A start tag with the cell reference in attribute `name` (`r`) moved to `row`.
+fn with_row(tag: &str, name: &str, row: usize) -> String {
+    let Some(v) = between(tag, &format!(" {name}=\""), "\"") else { return tag.to_string() };
+    match parse_ref(v) {
+        Some((c, _)) => set_attr(tag, name, &format!("{}{row}", column_name(c))),
+        None if name == "r" && v.chars().all(|c| c.is_ascii_digit()) => set_attr(tag, name, &row.to_string()),
+        None => tag.to_string(),
+    }
+}
+
+/// A workbook's bytes with the rows of `sheet` renumbered by `map` (a row
+/// it maps to None is removed), and, when `insert` names a row, an empty
+/// row there whose cells take the styles of the row it pushed down (or of
+/// the one above, below the header). Only the sheet part changes: the rows
+/// and cells moved get their new references, and the ranges of the sheet's
+/// merged cells, validations, conditional formats, hyperlinks, filter and
+/// used range follow. A sheet with formulas or an Excel table is refused
+/// (their references would need rewriting too).
+pub fn move_rows(
+    bytes: &[u8],
+    sheet_name: &str,
+    map: &dyn Fn(usize) -> Option<usize>,
+    insert: Option<(usize, usize)>,
+) -> R<Vec<u8>> {
+    let mut ar = Archive::open(bytes)?;
+    let parts = parts(&mut ar, sheet_name)?;
+    let xml = ar.need(&parts.sheet)?;
+    let sheet = scan_sheet(&xml)?;
+    if let Some(f) = sheet.rows.iter().flat_map(|r| &r.cells).find_map(|c| c.formula.clone()) {
+        return Err(Problem::Formula(f));
+    }
+    let text = String::from_utf8_lossy(&xml).to_string();
+    if text.contains("<tablePart ") || text.contains(":tablePart ") {
+        return Err(broken("arket har en Excel-tabell (Formater som tabell); gjør endringen i Excel"));
+    }
+    let p = sheet.prefix.clone();
+    if sheet.data_empty {
+        return Err(broken("arket har ingen rader"));
+    }
+    // Each row element with the bytes after it up to the next.
+    let first = sheet.rows.first().map(|r| r.tag.start).unwrap_or(sheet.data_end);
+    let mut out_rows: Vec<(usize, Vec<u8>)> = Vec::new();
+    for (i, r) in sheet.rows.iter().enumerate() {
+        let next = sheet.rows.get(i + 1).map(|n| n.tag.start).unwrap_or(sheet.data_end);
+        let Some(new) = map(r.row) else { continue };
+        let whole = &xml[r.tag.start..next];
+        if new == r.row {
+            out_rows.push((new, whole.to_vec()));
+            continue;
+        }
+        let mut edits: Vec<(Range<usize>, Vec<u8>)> = Vec::new();
+        let tag = String::from_utf8_lossy(&xml[r.tag.clone()]).to_string();
+        edits.push((r.tag.clone(), set_attr(&tag, "r", &new.to_string()).into_bytes()));
+        for c in &r.cells {
+            let cell = &xml[c.span.clone()];
+            let tag_end = cell.iter().position(|b| *b == b'>').map(|i| i + 1).unwrap_or(cell.len());
+            let start = String::from_utf8_lossy(&cell[..tag_end]).to_string();
+            let at = c.span.start..c.span.start + tag_end;
+            edits.push((at, with_row(&start, "r", new).into_bytes()));
+        }
+        let moved = splice(&xml[..next], edits);
+        out_rows.push((new, moved[r.tag.start..].to_vec()));
+    }
+    if let Some((at0, count)) = insert {
+        let model = sheet
+            .rows
+            .iter()
+            .find(|r| r.row == at0)
+            .or_else(|| sheet.rows.iter().find(|r| r.row + 1 == at0 && r.row > 1));
+        for at in at0..at0 + count {
+            if out_rows.iter().any(|(n, _)| *n == at) {
+                return Err(broken(format!("rad {at} finnes alt")));
+            }
+            let cells: String = model
+                .map(|m| {
+                    m.cells
+                        .iter()
+                        .filter_map(|c| c.style.as_ref().map(|s| (c.col, s)))
+                        .map(|(col, s)| format!("<{p}c r=\"{}{at}\" s=\"{s}\"/>", column_name(col)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let row = if cells.is_empty() {
+                format!("<{p}row r=\"{at}\"/>")
+            } else {
+                format!("<{p}row r=\"{at}\">{cells}</{p}row>")
+            };
+            out_rows.push((at, row.into_bytes()));
+        }
+    }
+    out_rows.sort_by_key(|(n, _)| *n);
+    let mut data = xml[..first].to_vec();
+    for (_, b) in out_rows {
+        data.extend_from_slice(&b);
+    }
+    // The rest of the part, with its ranges following the rows.
+    let rest = String::from_utf8_lossy(&xml[sheet.data_end..]).to_string();
+    let head = String::from_utf8_lossy(&xml[..sheet.data_tag.start]).to_string();
+    let moved_refs = |s: &str| -> String {
+        let re = regex::Regex::new(
+            r#"<(?:[A-Za-z0-9_]+:)?(dimension|mergeCell|dataValidation|conditionalFormatting|hyperlink|autoFilter)\b[^>]*>"#,
+        )
+        .expect("a valid pattern");
+        let attr = regex::Regex::new(r#"\s(ref|sqref)="([^"]*)""#).expect("a valid pattern");
+        re.replace_all(s, |c: &regex::Captures| {
+            let tag = c[0].to_string();
+            attr.replace_all(&tag, |a: &regex::Captures| {
+                format!(" {}=\"{}\"", &a[1], map_ranges(&a[2], map, insert.map(|(at, _)| at)))
+            })
+            .to_string()
+        })
+        .to_string()
+    };
+    let mut new = moved_refs(&head).into_bytes();
+    new.extend_from_slice(&data[sheet.data_tag.start..]);
+    new.extend_from_slice(moved_refs(&rest).as_bytes());
+    rewrite(&mut ar, bytes.len(), &[(parts.sheet, new)])
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@
       .then(function (r) { return r.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["status-linje", "diagnoser", "disposisjon", "dokumenter"].forEach(function (id) {
+        ["status-linje", "diagnoser", "disposisjon", "dokumenter", "historikk"].forEach(function (id) {
           var old = document.getElementById(id);
           var now = fresh.getElementById(id);
           if (old && now) old.replaceWith(document.importNode(now, true));
@@ -202,7 +202,9 @@
           input.dataset.opprinnelig = res.verdi;
           input.removeAttribute("aria-invalid");
           if (form.dataset.iKo !== "ja") input.classList.add("lagret");
-          document.querySelectorAll('input[name="sha"]').forEach(function (s) { s.value = res.sha256; });
+          document.querySelectorAll('#moter input[name="sha"]').forEach(function (s) { s.value = res.sha256; });
+          var part = document.getElementById("moter");
+          if (part) part.dataset.sha = res.sha256;
           document.body.dataset.lagret = String(Number(document.body.dataset.lagret || "0") + 1);
           showCellDiags(form, res.advarsler || []);
           var note = (res.advarsler || []).map(diagText).join(" ");
@@ -265,23 +267,136 @@
     if (box.dataset.ferdig !== "ja") poll();
   }
 
+  // ---- Two windows, one truth ----
+  // The page asks every few seconds for the fingerprints of the meetings
+  // and plan files; when one changed on disk (another tab, Excel), that
+  // part of the page is read again, unless something typed in it is not
+  // saved yet (then it says so and waits).
+  function changedInside(el) {
+    var fields = el.querySelectorAll("input:not([type=hidden]), select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.type === "checkbox" || f.type === "radio") {
+        if (f.checked !== f.defaultChecked) return true;
+      } else if (f.tagName === "SELECT") {
+        // Without a «selected» attribute the first option is the default.
+        var def = 0;
+        for (var k = f.options.length - 1; k >= 0; k--) {
+          if (f.options[k].defaultSelected) def = k;
+        }
+        if (f.selectedIndex !== def) return true;
+      } else if (f.value !== (f.dataset.opprinnelig !== undefined ? f.dataset.opprinnelig : f.defaultValue)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function reloadParts(ids, then) {
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ids.forEach(function (id) {
+          var old = document.getElementById(id);
+          var now = fresh.getElementById(id);
+          if (old && now) old.replaceWith(document.importNode(now, true));
+        });
+        if (then) then();
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  function watchFiles() {
+    var meetings = document.getElementById("moter");
+    if (!meetings || !meetings.dataset.sha) return;
+    var url = window.location.pathname.replace(/\/$/, "") + "/filer.json";
+    var busy = false;
+    function poll() {
+      if (busy || document.hidden) return;
+      busy = true;
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (f) {
+          var ids = [];
+          var m = document.getElementById("moter");
+          var plan = document.querySelector(".plan-rediger");
+          var waiting = [];
+          if (m && f.moter && m.dataset.sha && f.moter !== m.dataset.sha) {
+            if (changedInside(m)) waiting.push("møtene"); else ids.push("moter");
+          }
+          if (plan && f.plan && f.plan !== plan.dataset.sha) {
+            var part = document.getElementById("disposisjon");
+            if (part && changedInside(part)) waiting.push("planen"); else ids.push("disposisjon");
+          }
+          var line = document.getElementById("endret-utenfor");
+          if (ids.length) {
+            ["status-linje", "diagnoser", "dokumenter", "historikk"].forEach(function (id) { ids.push(id); });
+            reloadParts(ids, function () {
+              document.body.dataset.lastetPaNytt = String(Number(document.body.dataset.lastetPaNytt || "0") + 1);
+              say(document.getElementById("endret-utenfor"),
+                "Filen ble endret utenfor denne siden (i en annen fane eller i Excel); siden viser nå det som står i filen.", "ok");
+              loadPreview(performance.now());
+              busy = false;
+            });
+            return;
+          }
+          if (waiting.length && line) {
+            say(line, "Filen med " + waiting.join(" og ") + " er endret utenfor denne siden. Lagre eller angre det du har skrevet (Esc), så vises den nye utgaven.", "feil");
+          }
+          busy = false;
+        })
+        .catch(function () { busy = false; });
+    }
+    setInterval(poll, 2000);
+  }
+
+  // ---- The strategy's coverage as the innsatsområder are ticked ----
+  function liveCoverage(box) {
+    var d = document.getElementById("dekning");
+    var total = d ? Number(d.dataset.total) : 0;
+    if (!total) return;
+    var served = {};
+    document.querySelectorAll('.plan-rediger li[data-niva="delmål"]').forEach(function (li) {
+      if (li.id === "punkt-" + box.dataset.rad) return;
+      li.dataset.innsats.split(" ").forEach(function (id) { if (id) served[id] = true; });
+    });
+    box.querySelectorAll("input[type=checkbox]:checked").forEach(function (c) {
+      served[c.name.replace(/^innsats_/, "")] = true;
+    });
+    var n = Object.keys(served).length;
+    var out = box.querySelector(".dekning-nå");
+    if (out) out.textContent = "Med denne endringen: " + n + " av " + total + " innsatsområder dekket.";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     statusLine = document.getElementById("lagring");
-    document.querySelectorAll("form.celle").forEach(function (form) {
-      form.addEventListener("submit", function (e) {
+    // Delegated, so a part of the page read again keeps working.
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      if (form.matches && form.matches("form.celle")) {
         e.preventDefault();
+        statusLine = document.getElementById("lagring");
         save(form);
-      });
-      var input = form.querySelector('input[name="verdi"]');
-      if (input) {
-        input.addEventListener("change", function () { save(form); });
-        input.addEventListener("keydown", function (e) {
-          if (e.key === "Escape") {
-            input.value = input.dataset.opprinnelig;
-          }
-        });
       }
     });
+    document.addEventListener("change", function (e) {
+      var input = e.target;
+      var form = input.closest ? input.closest("form.celle") : null;
+      if (form && input.name === "verdi") {
+        statusLine = document.getElementById("lagring");
+        save(form);
+      }
+      var box = input.closest ? input.closest("fieldset.innsats") : null;
+      if (box) liveCoverage(box);
+    }, true); // capturing: a change event that does not bubble counts too
+    document.addEventListener("keydown", function (e) {
+      var input = e.target;
+      if (e.key === "Escape" && input.matches && input.matches("form.celle input[name=verdi]")) {
+        input.value = input.dataset.opprinnelig;
+      }
+    });
+    watchFiles();
     // The send form goes once: a second press while the first is on its
     // way would ask for a second send.
     document.querySelectorAll("form[data-en-gang]").forEach(function (form) {

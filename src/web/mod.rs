@@ -25,6 +25,7 @@ mod extract;
 mod import;
 pub mod mail;
 mod pages;
+mod plan;
 mod routes;
 pub mod setup;
 pub mod site;

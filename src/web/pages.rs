@@ -33,6 +33,10 @@ pub(super) fn templates() -> Result<Environment<'static>> {
         ("new_form.html", include_str!("new_form.html")),
         ("network.html", include_str!("network.html")),
         ("year_settings.html", include_str!("year_settings.html")),
+        ("confirm.html", include_str!("confirm.html")),
+        ("year_plan.html", include_str!("year_plan.html")),
+        ("year_history.html", include_str!("year_history.html")),
+        ("year_meeting_new.html", include_str!("year_meeting_new.html")),
     ] {
         env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
     }

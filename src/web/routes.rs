@@ -40,6 +40,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/aar/{network}/{year}/forhandsvisning.json", get(preview_json))
         .route("/aar/{network}/{year}/side/{doc}/{page}", get(preview_page))
         .route("/aar/{network}/{year}/mote", post(edit_meeting))
+        .merge(super::plan::routes())
         .route("/aar/{network}/{year}/bygg", post(build))
         .route("/aar/{network}/{year}/fil/{name}", get(download))
         .route("/aar/{network}/{year}/dokumenter.zip", get(download_zip))
@@ -236,7 +237,7 @@ async fn not_found(Shared(s): App) -> Response {
     )
 }
 
-fn unknown_year(s: &State, network: &str, year: i32) -> Response {
+pub(super) fn unknown_year(s: &State, network: &str, year: i32) -> Response {
     message(
         s,
         StatusCode::NOT_FOUND,
@@ -246,13 +247,13 @@ fn unknown_year(s: &State, network: &str, year: i32) -> Response {
     )
 }
 
-fn diags(s: &State, e: &Error) -> Vec<DiagView> {
+pub(super) fn diags(s: &State, e: &Error) -> Vec<DiagView> {
     let paths = Paths::new(&s.project);
     e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect()
 }
 
 /// Runs blocking work (loading, rendering, writing) off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     tokio::task::spawn_blocking(f).await.ok()
 }
 
@@ -266,7 +267,7 @@ fn back(s: &State, to: &str, f: Flash) -> Response {
 
 /// A form posted to a year's page: refused unless it carries this server's
 /// CSRF token and names a year the project has.
-fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) -> Option<Response> {
+pub(super) fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) -> Option<Response> {
     if !same(csrf, &s.csrf) {
         return Some(csrf_refused(s));
     }
@@ -290,6 +291,8 @@ fn csrf_refused(s: &State) -> Response {
 struct FlashQuery {
     melding: Option<u64>,
     vis: Option<String>,
+    /// Where on the page the message stands (`moter`, `plan`, `historikk`).
+    ved: Option<String>,
 }
 
 async fn index(Shared(s): App, Query(q): Query<FlashQuery>) -> Response {
@@ -322,15 +325,20 @@ async fn year_page(
     }
     let st = s.clone();
     let (n, y) = (network.clone(), year);
-    match blocking(move || site::year_view(&st.project, &n, y)).await {
-        Some(Ok(view)) => {
+    match blocking(move || {
+        site::year_view(&st.project, &n, y).map(|v| (v, super::plan::extras(&st.project, &n, y)))
+    })
+    .await
+    {
+        Some(Ok((view, x))) => {
             let flash = q.melding.and_then(|id| s.take_flash(id));
             let note_text = view
                 .note_file
                 .as_ref()
                 .and_then(|n| site::built_file(&s.project, &network, year, n))
                 .map(|b| String::from_utf8_lossy(&b).to_string());
-            page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text })
+            let ved = q.ved.filter(|w| ["moter", "plan", "historikk"].contains(&w.as_str()));
+            page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text, x => v(&x), ved })
         }
         Some(Err(e)) => message(&s, StatusCode::OK, "Året kan ikke vises", "", diags(&s, &e)),
         None => message(&s, StatusCode::INTERNAL_SERVER_ERROR, "Noe gikk galt", "Prøv igjen.", vec![]),
@@ -399,7 +407,14 @@ async fn edit_meeting(
         (network.clone(), f.kolonne.clone(), f.verdi.clone(), f.sha.clone(), f.rad);
     let result = blocking(move || {
         let _one = st.writing.lock();
-        edit::meeting(&st.project, &n, year, row, &col, &value, &sha)
+        let mut r = edit::meeting(&st.project, &n, year, row, &col, &value, &sha);
+        if let Ok(e) = &mut r {
+            // Every save goes into the year's history, to be undone from the page.
+            if let Some(w) = super::plan::record_cell(&st.project, &n, year, e) {
+                e.warnings.push(w);
+            }
+        }
+        r
     })
     .await;
     let paths = Paths::new(&s.project);

@@ -1813,3 +1813,6 @@ fn the_page_opens_her_workbooks_and_folders_found_in_the_project() {
     let page = s.get(r.header("location").unwrap()).text();
     assert!(page.contains("Filen finnes ikke (ennå)."), "{page}");
 }
+
+#[path = "web_edit.rs"]
+mod web_edit;
