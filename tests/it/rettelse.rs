@@ -491,3 +491,91 @@ fn a_correction_after_two_moved_dates_and_a_new_activity_carries_an_endringsvers
     assert!(got.iter().any(|(n, _)| n == "arsplan-2026.pdf"), "{got:?}");
     assert!(!got.iter().any(|(n, _)| n.contains("endringer")), "turned off: {got:?}");
 }
+
+/// `arsplan serve` on loopback, and GET with its token (HTTP/1.0: the body as it is).
+struct Page {
+    child: Child,
+    host: String,
+    cookie: String,
+}
+
+impl Page {
+    fn start(dir: &Path) -> Page {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
+            .current_dir(dir)
+            .arg("--maler")
+            .arg(common::root().join("templates"))
+            .args(["serve", "--port", "0", "--ingen-nettleser"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let url = line.trim().strip_prefix("Nettsiden kjører på http://").unwrap_or_else(|| panic!("{line}"));
+        let (host, token) = url.split_once("/?token=").unwrap();
+        let port = host.rsplit_once(':').unwrap().1;
+        Page { child, host: host.to_string(), cookie: format!("arsplan_{port}={token}") }
+    }
+
+    /// (status, body)
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        use std::io::Read;
+        let mut s = std::net::TcpStream::connect(&self.host).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\nCookie: {}\r\n\r\n", self.host, self.cookie).unwrap();
+        let mut all = Vec::new();
+        s.read_to_end(&mut all).unwrap();
+        let split = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&all[..split]).to_string();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, all[split + 4..].to_vec())
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_year_page_offers_the_endringsversjon_after_a_sending_and_gives_it() {
+    let dir = project_dir();
+    let root = dir.path();
+    two_recipients(root);
+    // Sent from the leader's own mailbox: drafts, then confirmed as sent.
+    for flag in ["--utkast", "--utkast-sendt"] {
+        let out = arsplan(root, &["send", "--network", "stavanger", "--year", "2026", flag]);
+        assert!(out.status.success(), "{flag}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let page = Page::start(root);
+    let year = |p: &Page| String::from_utf8(p.get("/aar/stavanger/2026").1).unwrap();
+    let link = "/aar/stavanger/2026/endringsversjon/arsplan-2026-endringer.docx";
+    assert!(!year(&page).contains(link), "nothing changed yet");
+    change_the_year(&root.join("data"));
+    let shown = year(&page);
+    assert!(shown.contains(link), "{shown}");
+    assert!(shown.contains("/aar/stavanger/2026/endringsversjon/arsplan-2026-endringer.pdf"), "{shown}");
+    assert!(shown.contains("Endret siden utsendingen"), "{shown}");
+    let (status, docx) = page.get(link);
+    assert_eq!(status, 200);
+    let xml = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut x = String::new();
+        z.by_name("word/document.xml").unwrap().read_to_string(&mut x).unwrap();
+        x
+    };
+    assert!(xml.contains("<w:ins ") && xml.contains("<w:delText"), "tracked changes");
+    assert!(common::xml_text(&xml).contains(ACTIVITY));
+    let (status, pdf) = page.get("/aar/stavanger/2026/endringsversjon/arsplan-2026-endringer.pdf");
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+    // Only the endringsversjon's own names.
+    assert_eq!(page.get("/aar/stavanger/2026/endringsversjon/arsplan-2026.pdf").0, 404);
+    assert_eq!(page.get("/aar/stavanger/2026/endringsversjon/..%2Fsendelogg.json").0, 404);
+}
