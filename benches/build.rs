@@ -50,16 +50,22 @@ fn main() {
         || {
             // A fresh output folder each time, so every file is really written.
             let _ = std::fs::remove_dir_all(&project.output);
-            project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+            project
+                .build(&all, &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+                .unwrap();
         },
     );
-    project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+    project
+        .build(&all, &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+        .unwrap();
     measure("nothing changed: every year found unchanged (inputs and outputs hashed)", 50, || {
-        let built = project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+        let built = project
+            .build(&all, &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+            .unwrap();
         assert_eq!(built.unchanged.len(), targets.len());
     });
-    for fmt in ["docx", "pdf"] {
-        measure(&format!("all documents, {fmt} only, in memory"), 20, || {
+    for fmt in arsplan::Format::DEFAULT {
+        measure(&format!("all documents, {} only, in memory", fmt.extension()), 20, || {
             for (net, year) in &targets {
                 let p = project.prepare(net, *year).unwrap();
                 project.render(&p, &[fmt]).unwrap();
@@ -74,7 +80,9 @@ fn main() {
     });
 
     // One date moves: the rebuild of the affected year (what `watch` does).
-    project.build(&all, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+    project
+        .build(&all, &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+        .unwrap();
     let moter = project.data.join("stavanger/2026/moter.csv");
     let original = std::fs::read_to_string(&moter).unwrap();
     let one = Selection { networks: vec!["stavanger".into()], years: vec![2026] };
@@ -84,7 +92,9 @@ fn main() {
         let date = if flip { "23.04.2026" } else { "16.04.2026" };
         std::fs::write(&moter, original.replace("sandnes_var;16.04.2026", &format!("sandnes_var;{date}")))
             .unwrap();
-        let built = project.build(&one, &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+        let built = project
+            .build(&one, &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+            .unwrap();
         assert!(!built.changes.is_empty());
     });
 }

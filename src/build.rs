@@ -313,18 +313,16 @@ pub fn year_dir(project: &Project, py: &PlanYear) -> PathBuf {
 
 /// Renders documents in the named formats, into files of `dir`: every
 /// document at once, the files in the documents' order.
-pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Path) -> Result<Vec<Artifact>> {
-    let formats = formats
-        .iter()
-        .map(|f| {
-            Format::by_name(f)
-                .ok_or_else(|| Error::msg(format!("ukjent format «{f}»")).with_hint("bruk docx og/eller pdf"))
-        })
-        .collect::<Result<Vec<Format>>>()?;
+pub fn render(
+    p: &Prepared,
+    made: &[Made],
+    formats: &[Format],
+    dir: &std::path::Path,
+) -> Result<Vec<Artifact>> {
     render::threads();
     let rendered = made
         .par_iter()
-        .map(|m| render::render(&m.document, &p.theme, &p.assets, &formats))
+        .map(|m| render::render(&m.document, &p.theme, &p.assets, formats))
         .collect::<Vec<_>>();
     let mut out = Vec::new();
     for (m, files) in made.iter().zip(rendered) {
@@ -335,9 +333,10 @@ pub fn render(p: &Prepared, made: &[Made], formats: &[&str], dir: &std::path::Pa
     Ok(out)
 }
 
-/// What `check` tells about one plan beside its diagnostics.
+/// How a plan covers the strategy its network follows: which innsatsområder
+/// its delmål serve (what `check` tells beside the diagnostics).
 #[derive(Debug, Clone)]
-pub struct Report {
+pub struct StrategyCoverage {
     pub network: String,
     pub period: String,
     pub strategy: Strategy,
@@ -346,38 +345,38 @@ pub struct Report {
 
 /// Checks a selection without writing anything: every document is made in
 /// memory, so whatever would stop a build stops the check.
-pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<Report>)> {
+pub fn check(project: &Project, sel: &Selection) -> Result<(Vec<Diagnostic>, Vec<StrategyCoverage>)> {
     let mut sink = Sink::default();
-    let mut reports = Vec::new();
+    let mut coverages = Vec::new();
     let targets = project.targets(sel)?;
     project.skipped().into_iter().for_each(|d| sink.push(d));
     // Every year at once; what they found is said in the selection's order.
     render::threads();
-    let checked: Vec<Result<(Option<Report>, Vec<Diagnostic>)>> = targets
+    let checked: Vec<Result<(Option<StrategyCoverage>, Vec<Diagnostic>)>> = targets
         .par_iter()
         .map(|(n, y)| {
             let p = prepare(project, n, *y)?;
             let docs = documents(&p)?;
-            render(&p, &docs, &crate::project::DEFAULT_FORMATS, &year_dir(project, &p.year))?;
-            let report = p.strategy.as_ref().map(|s| Report {
+            render(&p, &docs, &Format::DEFAULT, &year_dir(project, &p.year))?;
+            let coverage = p.strategy.as_ref().map(|s| StrategyCoverage {
                 network: n.clone(),
                 period: p.year.period(),
                 strategy: s.clone(),
                 coverage: crate::model::Coverage::compute(&p.year, s),
             });
-            Ok((report, p.warnings))
+            Ok((coverage, p.warnings))
         })
         .collect();
     for c in checked {
         match c {
-            Ok((report, warnings)) => {
-                reports.extend(report);
+            Ok((coverage, warnings)) => {
+                coverages.extend(coverage);
                 push_new(&mut sink, warnings);
             }
             Err(e) => sink.extend(e),
         }
     }
-    Ok((sink.finish()?, reports))
+    Ok((sink.finish()?, coverages))
 }
 
 /// Adds the warnings not said yet: years sharing a house style (and its
@@ -472,14 +471,14 @@ pub struct Unchanged {
 /// says this very program made it in (at least) these formats, from the same
 /// templates folder, out of inputs that still hold the same bytes, and every
 /// file it made is still there as it made it. Then nothing is rendered.
-pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[&str]) -> Option<Unchanged> {
+pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[Format]) -> Option<Unchanged> {
     let dir = project.output.join(network).join(year.to_string());
     let m = manifest::read(&dir)?;
     let paths = Paths::new(project);
     if m.version != manifest::VERSION
         || m.templates != paths.show(&project.templates)
         || m.reads.is_empty()
-        || !formats.iter().all(|f| m.formats.iter().any(|g| g == f))
+        || !formats.iter().all(|f| m.formats.iter().any(|g| g == f.extension()))
     {
         return None;
     }
@@ -489,7 +488,7 @@ pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[&str])
     let mut written = Vec::new();
     for name in m.made.iter().map(String::as_str).chain([manifest::FILE]) {
         let format = name.rsplit_once('.').and_then(|(_, ext)| Format::by_name(ext));
-        if format.is_some_and(|f| !formats.contains(&f.extension())) {
+        if format.is_some_and(|f| !formats.contains(&f)) {
             continue;
         }
         let path = dir.join(name);
@@ -509,7 +508,7 @@ pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[&str])
 pub fn outputs(
     project: &Project,
     p: &Prepared,
-    formats: &[&str],
+    formats: &[Format],
     note: bool,
 ) -> Result<(Vec<Artifact>, Vec<Change>)> {
     let dir = year_dir(project, &p.year);
@@ -551,7 +550,7 @@ pub fn outputs(
         version: manifest::VERSION.to_string(),
         templates: paths.show(&project.templates),
         reads,
-        formats: formats.iter().map(|f| f.to_string()).collect(),
+        formats: formats.iter().map(|f| f.extension().to_string()).collect(),
         made,
         warnings: p.warnings.iter().map(|d| manifest::Warning::new(d, |f| paths.show(f))).collect(),
     };
@@ -637,7 +636,7 @@ pub struct Built {
 /// Options of a build.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    pub formats: Vec<String>,
+    pub formats: Vec<Format>,
     /// Also write `endringsnotat-<year>.txt` where something changed.
     pub note: bool,
     /// Make every year again, even one whose inputs did not change.
@@ -646,8 +645,8 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// These formats, no note.
-    pub fn formats(formats: &[&str]) -> Self {
-        BuildOptions { formats: formats.iter().map(|f| f.to_string()).collect(), ..Default::default() }
+    pub fn formats(formats: &[Format]) -> Self {
+        BuildOptions { formats: formats.to_vec(), ..Default::default() }
     }
 
     /// The same options, writing a change note.
@@ -665,11 +664,7 @@ impl BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions {
-            formats: crate::project::DEFAULT_FORMATS.map(String::from).to_vec(),
-            note: false,
-            again: false,
-        }
+        BuildOptions { formats: Format::DEFAULT.to_vec(), note: false, again: false }
     }
 }
 
@@ -681,7 +676,13 @@ enum Year {
     Made { artifacts: Vec<Artifact>, changes: Vec<Change>, warnings: Vec<Diagnostic> },
 }
 
-fn year(project: &Project, network: &str, year: i32, formats: &[&str], opts: &BuildOptions) -> Result<Year> {
+fn year(
+    project: &Project,
+    network: &str,
+    year: i32,
+    formats: &[Format],
+    opts: &BuildOptions,
+) -> Result<Year> {
     if !opts.again {
         if let Some(u) = up_to_date(project, network, year, formats) {
             return Ok(Year::Unchanged(u));
@@ -698,13 +699,12 @@ fn year(project: &Project, network: &str, year: i32, formats: &[&str], opts: &Bu
 /// lock in the output folder keeps two builds from interleaving their writes.
 pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<Built> {
     let targets = project.targets(sel)?;
-    let formats: Vec<&str> = opts.formats.iter().map(String::as_str).collect();
     let _lock = publish::lock(&project.output)?;
     let mut sink = Sink::default();
     project.skipped().into_iter().for_each(|d| sink.push(d));
     render::threads();
     let years: Vec<Result<Year>> =
-        targets.par_iter().map(|(n, y)| year(project, n, *y, &formats, opts)).collect();
+        targets.par_iter().map(|(n, y)| year(project, n, *y, &opts.formats, opts)).collect();
     let mut artifacts = Vec::new();
     let mut changes = Vec::new();
     let mut unchanged = Vec::new();

@@ -6,10 +6,23 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How bad a diagnostic is; the serde names are the words a leader reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum Severity {
+    #[serde(rename = "advarsel")]
     Warning,
+    #[serde(rename = "feil")]
     Error,
+}
+
+impl Severity {
+    /// The word a leader reads: `feil`, `advarsel`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "feil",
+            Severity::Warning => "advarsel",
+        }
+    }
 }
 
 /// A cell or line in an input file.
@@ -97,10 +110,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "feil",
-            Severity::Warning => "advarsel",
-        };
+        let kind = self.severity.word();
         let message = visible(&self.message);
         match &self.location {
             Some(loc) => write!(f, "{kind}: {}: {message}", visible(&loc.to_string()))?,

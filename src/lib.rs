@@ -47,6 +47,7 @@ use diag::{Error, Result};
 pub use build::{BuildOptions, Built, Made, Prepared};
 pub use mailing::{MailOptions, Mailing};
 pub use project::{Project, Selection, DEFAULT_FORMATS};
+pub use render::Format;
 
 /// The façade: each stage's entry point on a project.
 impl Project {
@@ -61,13 +62,13 @@ impl Project {
     }
 
     /// Makes every document of a prepared year in memory, in the named formats.
-    pub fn render(&self, p: &Prepared, formats: &[&str]) -> Result<Vec<publish::Artifact>> {
+    pub fn render(&self, p: &Prepared, formats: &[Format]) -> Result<Vec<publish::Artifact>> {
         build::render(p, &build::documents(p)?, formats, &build::year_dir(self, &p.year))
     }
 
     /// Checks a selection without writing anything; returns the warnings and,
     /// for plans that follow a strategy, which innsatsområder they serve.
-    pub fn check(&self, sel: &Selection) -> Result<(Vec<diag::Diagnostic>, Vec<build::Report>)> {
+    pub fn check(&self, sel: &Selection) -> Result<(Vec<diag::Diagnostic>, Vec<build::StrategyCoverage>)> {
         build::check(self, sel)
     }
 

@@ -46,11 +46,13 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// The formats made when none are named.
-pub const DEFAULT_FORMATS: [&str; 2] = ["docx", "pdf"];
+pub const DEFAULT_FORMATS: [crate::render::Format; 2] = crate::render::Format::DEFAULT;
 
 impl Project {
-    /// The usual layout under one folder: `data/`, `templates/`, `output/`.
-    pub fn at(root: &Path) -> Self {
+    /// The usual layout under one folder: `data/`, `templates/`, `output/`,
+    /// without reading an `arsplan.toml` (for a project being made; an
+    /// existing one is opened with [`Project::open`]).
+    pub fn default_layout(root: &Path) -> Self {
         Project { data: root.join("data"), templates: root.join("templates"), output: root.join("output") }
     }
 

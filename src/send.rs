@@ -399,13 +399,60 @@ pub fn unix(t: SystemTime) -> u64 {
 
 pub use crate::dates::oslo;
 
+/// How the connection to the SMTP server is encrypted, by the names the
+/// command line and the web page use (`starttls`, `tls`, `ingen`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    #[serde(rename = "starttls")]
+    StartTls,
+    /// TLS from the first byte (port 465).
+    #[serde(rename = "tls")]
+    Tls,
+    /// No encryption: only for a server on this machine (port 25).
+    #[serde(rename = "ingen")]
+    None,
+}
+
+impl Security {
+    /// The setting by its name; an unknown name is refused.
+    pub fn parse(name: &str) -> Result<Security> {
+        match name {
+            "starttls" => Ok(Security::StartTls),
+            "tls" => Ok(Security::Tls),
+            "ingen" => Ok(Security::None),
+            other => {
+                Err(Error::msg(format!("ukjent sikkerhet «{other}»"))
+                    .with_hint("bruk starttls, tls eller ingen"))
+            }
+        }
+    }
+
+    /// The port a server with this setting usually listens on.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Security::StartTls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        }
+    }
+}
+
+/// The environment variable a login's password may come from.
+pub const PASSWORD_VAR: &str = "ARSPLAN_SMTP_PASSORD";
+
+/// The password in [`PASSWORD_VAR`], if set.
+pub fn password_from_env() -> Option<String> {
+    std::env::var(PASSWORD_VAR).ok()
+}
+
 /// How to reach the SMTP server.
 #[derive(Debug, Clone)]
 pub struct Smtp {
     pub host: String,
     pub port: u16,
-    /// `starttls`, `tls` or `ingen` (only for a server on this machine).
-    pub security: String,
+    pub security: Security,
     pub user: Option<String>,
     pub password: Option<String>,
     /// A PEM file with root certificates to trust beside the usual ones
@@ -445,10 +492,12 @@ impl Smtp {
     /// The transport, checked but not connected: a bad `--ca-fil` or
     /// security setting is refused here, before anything else happens.
     pub fn transport(&self) -> Result<SmtpTransport> {
-        let builder = match self.security.as_str() {
-            "tls" => SmtpTransport::builder_dangerous(&self.host).tls(Tls::Wrapper(self.tls()?)),
-            "starttls" => SmtpTransport::builder_dangerous(&self.host).tls(Tls::Required(self.tls()?)),
-            "ingen" => {
+        let builder = match self.security {
+            Security::Tls => SmtpTransport::builder_dangerous(&self.host).tls(Tls::Wrapper(self.tls()?)),
+            Security::StartTls => {
+                SmtpTransport::builder_dangerous(&self.host).tls(Tls::Required(self.tls()?))
+            }
+            Security::None => {
                 let local = matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "::1");
                 if !local {
                     return Err(Error::msg("ukryptert SMTP er bare tillatt mot en tjener på denne maskinen")
@@ -459,10 +508,6 @@ impl Smtp {
                         .with_hint("bruk --sikkerhet starttls eller tls sammen med --ca-fil"));
                 }
                 SmtpTransport::builder_dangerous(&self.host)
-            }
-            other => {
-                return Err(Error::msg(format!("ukjent sikkerhet «{other}»"))
-                    .with_hint("bruk starttls, tls eller ingen"))
             }
         };
         let mut builder = builder.port(self.port).timeout(Some(Duration::from_secs(30)));
@@ -623,6 +668,22 @@ pub fn dir(output: &Path, network: &str, year: i32) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn security_by_its_name_with_its_usual_port() {
+        let by = |n: &str| Security::parse(n).map(|s| (s, s.default_port()));
+        assert_eq!(by("starttls").unwrap(), (Security::StartTls, 587));
+        assert_eq!(by("tls").unwrap(), (Security::Tls, 465));
+        assert_eq!(by("ingen").unwrap(), (Security::None, 25));
+        assert_eq!(Security::default(), Security::StartTls);
+        let e = Security::parse("ssl").unwrap_err().0.remove(0);
+        assert_eq!(
+            (e.message.as_str(), e.hint.as_deref()),
+            ("ukjent sikkerhet «ssl»", Some("bruk starttls, tls eller ingen"))
+        );
+        // The serde names are the ones the command line and the page use.
+        assert_eq!(serde_json::to_string(&Security::None).unwrap(), "\"ingen\"");
+    }
 
     fn at(iso: &str) -> SystemTime {
         let t = chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%d %H:%M:%S").unwrap().and_utc();

@@ -334,8 +334,67 @@ pub enum Align {
     Right,
 }
 
-/// The colour names a style may use instead of `#rrggbb`.
-pub const COLOR_NAMES: [&str; 6] = ["primar", "sekundar", "tekst", "tabellhode", "tabellhode_tekst", "linje"];
+/// A colour of the house style by what it is for (`[farger]` in stil.toml,
+/// by the serde names); a style class may name one instead of `#rrggbb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub enum ColorRole {
+    #[serde(rename = "primar")]
+    Primary,
+    #[serde(rename = "sekundar")]
+    Secondary,
+    #[serde(rename = "tekst")]
+    Text,
+    /// Background of table header rows.
+    #[serde(rename = "tabellhode")]
+    TableHeader,
+    #[serde(rename = "tabellhode_tekst")]
+    TableHeaderText,
+    #[serde(rename = "linje")]
+    Rule,
+}
+
+impl ColorRole {
+    /// Every role, in the order stil.toml lists them.
+    pub const ALL: [ColorRole; 6] = [
+        ColorRole::Primary,
+        ColorRole::Secondary,
+        ColorRole::Text,
+        ColorRole::TableHeader,
+        ColorRole::TableHeaderText,
+        ColorRole::Rule,
+    ];
+
+    /// The role's name in stil.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColorRole::Primary => "primar",
+            ColorRole::Secondary => "sekundar",
+            ColorRole::Text => "tekst",
+            ColorRole::TableHeader => "tabellhode",
+            ColorRole::TableHeaderText => "tabellhode_tekst",
+            ColorRole::Rule => "linje",
+        }
+    }
+
+    /// The role a style names, if the name is one.
+    pub fn by_name(name: &str) -> Option<ColorRole> {
+        ColorRole::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl Colors {
+    /// A role's value as stil.toml gives it (`#rrggbb`).
+    pub fn of(&self, role: ColorRole) -> &str {
+        match role {
+            ColorRole::Primary => &self.primary,
+            ColorRole::Secondary => &self.secondary,
+            ColorRole::Text => &self.text,
+            ColorRole::TableHeader => &self.table_header,
+            ColorRole::TableHeaderText => &self.table_header_text,
+            ColorRole::Rule => &self.rule,
+        }
+    }
+}
 
 /// A piece of the footer's page-number wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -419,10 +478,10 @@ impl Theme {
     /// Checks what the renderers rely on: colours, page margins, sizes.
     fn validate(&self, path: &Path) -> Result<()> {
         let mut errors = Vec::new();
-        for name in COLOR_NAMES {
-            let v = self.color_value(name);
+        for role in ColorRole::ALL {
+            let v = self.colors.of(role);
             if !is_hex(v) {
-                errors.push(format!("fargen {name} = «{v}» er ikke på formen #rrggbb"));
+                errors.push(format!("fargen {} = «{v}» er ikke på formen #rrggbb", role.name()));
             }
         }
         for (name, st) in self
@@ -432,10 +491,11 @@ impl Theme {
             .chain(self.headings.iter().map(|s| ("overskrift", s)))
         {
             if let Some(c) = &st.color {
-                if !is_hex(c) && !COLOR_NAMES.contains(&c.as_str()) {
+                if !is_hex(c) && ColorRole::by_name(c).is_none() {
+                    let names: Vec<&str> = ColorRole::ALL.iter().map(|r| r.name()).collect();
                     errors.push(format!(
                         "fargen «{c}» i {name} er verken #rrggbb eller en av {}",
-                        COLOR_NAMES.join(", ")
+                        names.join(", ")
                     ));
                 }
             }
@@ -496,16 +556,7 @@ impl Theme {
     }
 
     fn color_value<'a>(&'a self, name: &'a str) -> &'a str {
-        let c = &self.colors;
-        match name {
-            "primar" => &c.primary,
-            "sekundar" => &c.secondary,
-            "tekst" => &c.text,
-            "tabellhode" => &c.table_header,
-            "tabellhode_tekst" => &c.table_header_text,
-            "linje" => &c.rule,
-            other => other,
-        }
+        ColorRole::by_name(name).map(|r| self.colors.of(r)).unwrap_or(name)
     }
 
     /// The family Word uses for the body text.
@@ -552,9 +603,15 @@ impl Theme {
         invalid_values(path, errors)
     }
 
-    /// Resolves a colour name or `#rrggbb` to six lowercase hex digits.
+    /// Resolves a colour a style gives (a role's name or `#rrggbb`) to six
+    /// lowercase hex digits.
     pub fn color(&self, name: &str) -> String {
         self.color_value(name).trim_start_matches('#').to_lowercase()
+    }
+
+    /// A role's colour as six lowercase hex digits.
+    pub fn role(&self, role: ColorRole) -> String {
+        self.colors.of(role).trim_start_matches('#').to_lowercase()
     }
 
     /// The style of a heading level (1-based), the last one for deeper levels.

@@ -141,6 +141,7 @@ pub fn run(
     for (n, y) in &targets {
         build(n, *y, &mut failed, report);
     }
+    crate::render::world::forget_unused(crate::render::world::ROUNDS_KEPT);
     // Files saved during the first builds are not dropped: their events wait
     // in the channel (the builds themselves write only to the output folder,
     // whose events are passed over), and a year that read them is rebuilt.
@@ -197,6 +198,9 @@ pub fn run(
             build(&n, y, &mut failed, report);
             done += 1;
         }
+        // One round of rebuilds: what no round for a while used is forgotten,
+        // what the rebuilds use stays warm.
+        crate::render::world::forget_unused(crate::render::world::ROUNDS_KEPT);
         if rounds.is_some_and(|r| done >= r) {
             return Ok(());
         }

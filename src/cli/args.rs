@@ -363,7 +363,7 @@ pub struct Out {
         long,
         value_delimiter = ',',
         value_name = "FORMAT",
-        default_values_t = DEFAULT_FORMATS.map(String::from),
+        default_values_t = DEFAULT_FORMATS.map(|f| f.extension().to_string()),
         hide_default_value = true
     )]
     pub format: Vec<String>,
@@ -381,9 +381,7 @@ impl Out {
         let mut formats = Vec::new();
         for f in self.format.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
             match crate::render::Format::by_name(f) {
-                Some(f) if !formats.iter().any(|g| g == f.extension()) => {
-                    formats.push(f.extension().to_string())
-                }
+                Some(f) if !formats.contains(&f) => formats.push(f),
                 Some(_) => {}
                 None => {
                     return Err(Error::msg(format!("ukjent format «{f}»"))

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::args::{Out, Sel, SendArgs};
 use super::{ask, Cli, Failure, NyCommand, Outcome, Verbosity};
-use crate::build::{Built, Report};
+use crate::build::{Built, StrategyCoverage};
 use crate::diag::count;
 use crate::diag::{Diagnostic, Error, Location};
 use crate::mailing::{self, MailOptions, Mailing};
-use crate::send::{Action, Smtp};
+use crate::send::{Action, Security, Smtp};
 use crate::watch::{self, Event};
 use crate::{load, report, Project};
 
@@ -122,15 +122,11 @@ fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
         return Err(Error::msg("--send trenger --smtp-tjener")
             .with_hint("oppgi SMTP-tjeneren, for eksempel --smtp-tjener smtp.office365.com"));
     };
-    let port = args.smtp_port.unwrap_or(match args.sikkerhet.as_str() {
-        "tls" => 465,
-        "ingen" => 25,
-        _ => 587,
-    });
+    let security = Security::parse(&args.sikkerhet)?;
     let smtp = Smtp {
         host,
-        port,
-        security: args.sikkerhet.clone(),
+        port: args.smtp_port.unwrap_or(security.default_port()),
+        security,
         user: args.bruker.clone(),
         password: None,
         ca_file: args.ca_fil.clone(),
@@ -142,9 +138,9 @@ fn smtp(args: &SendArgs) -> Result<Option<Smtp>, Error> {
 /// The password of `--bruker`, from the environment or a prompt.
 fn password(smtp: &mut Smtp) -> Result<(), Error> {
     let Some(u) = &smtp.user else { return Ok(()) };
-    smtp.password = Some(match std::env::var("ARSPLAN_SMTP_PASSORD") {
-        Ok(p) => p,
-        Err(_) => rpassword::prompt_password(format!("Passord for {u}: ")).map_err(|_| {
+    smtp.password = Some(match crate::send::password_from_env() {
+        Some(p) => p,
+        None => rpassword::prompt_password(format!("Passord for {u}: ")).map_err(|_| {
             Error::msg("fant ikke passordet").with_hint(
                 "sett miljøvariabelen ARSPLAN_SMTP_PASSORD, eller kjør kommandoen i et terminalvindu",
             )
@@ -594,7 +590,7 @@ pub fn trekk(
 }
 
 /// Which innsatsområder of the strategy a plan serves, area by area.
-fn print_coverage(r: &Report) {
+fn print_coverage(r: &StrategyCoverage) {
     let c = &r.coverage;
     println!(
         "\n{} {}: delmålene tjener {} av {} innsatsområder i {} ({}).",
@@ -671,8 +667,8 @@ pub fn ny(
                 Some(p) if explicit_data => p,
                 // Inside the example project already: that one.
                 Some(p) if root_of(&p).file_name().is_some_and(|n| n == crate::scaffold::EXAMPLE_FOLDER) => p,
-                Some(p) => Project::at(&root_of(&p).join(crate::scaffold::EXAMPLE_FOLDER)),
-                None => Project::at(&here.join(crate::scaffold::EXAMPLE_FOLDER)),
+                Some(p) => Project::default_layout(&root_of(&p).join(crate::scaffold::EXAMPLE_FOLDER)),
+                None => Project::default_layout(&here.join(crate::scaffold::EXAMPLE_FOLDER)),
             };
             let mut made = crate::scaffold::example(&project)?;
             if !explicit_data {
@@ -686,7 +682,7 @@ pub fn ny(
             made
         }
         NyCommand::Nettverk(args) => {
-            let project = found.unwrap_or_else(|| Project::at(here));
+            let project = found.unwrap_or_else(|| Project::default_layout(here));
             let n = ask::new_network(args, &project)?;
             if !n.network.is_empty() && !ask::confirm(&n, &project, args.standard) {
                 eprintln!("Avbrutt: ingenting er laget.");

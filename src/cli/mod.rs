@@ -61,7 +61,9 @@ pub fn locate(cli: &Cli, here: &Path) -> Result<Option<Project>, Error> {
         }
     }
     let base = match &cli.data {
-        Some(d) => Some(Project { data: d.clone(), ..Project::at(d.parent().unwrap_or(Path::new("."))) }),
+        Some(d) => {
+            Some(Project { data: d.clone(), ..Project::default_layout(d.parent().unwrap_or(Path::new("."))) })
+        }
         None => project::find_root(here).map(|root| Project::open(&shortest(&root, here))).transpose()?,
     };
     Ok(base.map(|mut p| {
@@ -113,7 +115,7 @@ pub fn run(cli: &Cli) -> Outcome {
             commands::guide(locate(cli, &here)?.as_ref());
             return Ok(());
         }
-        let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+        let project = locate(cli, &here)?.unwrap_or_else(|| Project::default_layout(&here));
         return commands::serve(&project, None, true);
     };
     match command {
@@ -130,7 +132,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Send(args) => commands::send(&required(cli, &here)?, args),
         Command::Serve { port, ingen_nettleser } => {
             // Without a project the page starts one here (its first network).
-            let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+            let project = locate(cli, &here)?.unwrap_or_else(|| Project::default_layout(&here));
             commands::serve(&project, *port, !*ingen_nettleser)
         }
         Command::Trekk { network, year, seed, ny } => {
@@ -143,7 +145,7 @@ pub fn run(cli: &Cli) -> Outcome {
             // A built-in style can be written anywhere; a network's needs its project.
             let project = match network {
                 Some(_) => required(cli, &here)?,
-                None => locate(cli, &here)?.unwrap_or_else(|| Project::at(&here)),
+                None => locate(cli, &here)?.unwrap_or_else(|| Project::default_layout(&here)),
             };
             let (Some(stil), Some(ut)) = (stil, ut) else {
                 return Err(Error::msg("arsplan wordmal trenger --stil og --ut")
@@ -160,7 +162,7 @@ pub fn run(cli: &Cli) -> Outcome {
         }
         Command::Importer { fil, nettverk, year, stil, csv } => {
             // In an empty folder the import starts a project, as `ny nettverk` does.
-            let project = locate(cli, &here)?.unwrap_or_else(|| Project::at(&here));
+            let project = locate(cli, &here)?.unwrap_or_else(|| Project::default_layout(&here));
             let opts = crate::import::Options {
                 network: nettverk.clone(),
                 year: *year,

@@ -455,7 +455,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
     let check = project.check(&sel);
     let made_doc = project
         .prepare(&opts.network, year)
-        .and_then(|p| project.render(&p, &["docx"]))
+        .and_then(|p| project.render(&p, &[crate::render::Format::Docx]))
         .ok()
         .and_then(|a| a.into_iter().find(|a| a.path.extension().is_some_and(|e| e == "docx")))
         .and_then(|a| docx::read(&a.bytes).ok());

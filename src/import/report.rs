@@ -10,7 +10,7 @@ use std::path::Path;
 use super::docx::{self, Block, Source};
 use super::recognise::{Draft, Kind, MeetingDraft, Target};
 use super::text::words;
-use crate::build::Report;
+use crate::build::StrategyCoverage;
 use crate::diag::{Diagnostic, Error};
 use crate::model::{AppliesTo, Level};
 
@@ -161,7 +161,7 @@ pub struct Context<'a> {
     pub excel: bool,
     pub new_network: bool,
     pub unknown_groups: &'a [String],
-    pub check: &'a Result<(Vec<Diagnostic>, Vec<Report>), Error>,
+    pub check: &'a Result<(Vec<Diagnostic>, Vec<StrategyCoverage>), Error>,
     pub compared: Option<&'a Compared>,
     /// Meeting indices in the order of their rows.
     pub meeting_rows: Vec<usize>,

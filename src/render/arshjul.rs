@@ -118,8 +118,8 @@ fn track(m: &Meeting) -> Track {
 
 /// The årshjul of a year as an SVG document.
 pub fn svg(py: &PlanYear, theme: &Theme) -> String {
-    let primary = theme.color("primar");
-    let secondary = theme.color("sekundar");
+    let primary = theme.role(crate::theme::ColorRole::Primary);
+    let secondary = theme.role(crate::theme::ColorRole::Secondary);
     let common = "8b1a1a".to_string();
     let colour = |t: Track| match t {
         Track::Common => common.clone(),

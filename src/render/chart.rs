@@ -167,7 +167,7 @@ fn pt(v: f64) -> String {
 /// mean. It is a picture in a line of its own, as Word shows its chart.
 pub fn typst(chart: &Chart, theme: &Theme, width: f64) -> String {
     let g = Geometry::of(chart, theme, width);
-    let primary = theme.color("primar");
+    let primary = theme.role(crate::theme::ColorRole::Primary);
     let font = lit(&theme.font);
     let mut s = String::new();
     let _ = write!(
@@ -315,7 +315,7 @@ pub fn word(chart: &Chart, theme: &Theme, width: f64, date: chrono::NaiveDate) -
     book.set_properties(&DocProperties::new().set_creation_datetime(&fixed).set_author("arsplan"));
     let sheet = book.add_worksheet();
     sheet.set_name("Ark1").map_err(xlsx_error)?;
-    let primary = format!("#{}", theme.color("primar"));
+    let primary = format!("#{}", theme.role(crate::theme::ColorRole::Primary));
     let mut series: Vec<(String, String)> = Vec::new();
     match chart.target {
         Some(t) => {

@@ -650,14 +650,19 @@ pub fn own_header(theme: &Theme, assets: &Assets, text_width_mm: f32) -> OwnHead
 
 /// The look of the typographic mark and of the small lines.
 fn looks(theme: &Theme) -> (Look, Look, Look) {
-    let base = |size: f32, color: &str, bold: bool| Look {
+    use crate::theme::ColorRole;
+    let base = |size: f32, color: ColorRole, bold: bool| Look {
         font: theme.font.clone(),
         size,
-        color: theme.color(color),
+        color: theme.role(color),
         bold,
         italic: false,
     };
-    (base(12.0, "primar", true), base(8.0, "sekundar", false), base(theme.font_size, "tekst", false))
+    (
+        base(12.0, ColorRole::Primary, true),
+        base(8.0, ColorRole::Secondary, false),
+        base(theme.font_size, ColorRole::Text, false),
+    )
 }
 
 /// The house style's own header in the shape a Word template's is read in.
@@ -729,7 +734,7 @@ pub fn own_tab_stops(own: &OwnHeader, text_width_mm: f32) -> Vec<(HAlign, f32)> 
 /// right edge, in one size and colour.
 fn own_footer_model(theme: &Theme, text_width_mm: f32) -> HeaderFooter {
     let (_, _, normal) = looks(theme);
-    let look = Look { size: 8.5, color: theme.color("sekundar"), ..normal.clone() };
+    let look = Look { size: 8.5, color: theme.role(crate::theme::ColorRole::Secondary), ..normal.clone() };
     let mut first = Part::default();
     if !theme.footer_text.is_empty() {
         first.pieces.push((Piece::Text(theme.footer_text.clone()), look.clone()));

@@ -116,14 +116,18 @@ fn svg_size(bytes: &[u8]) -> Option<(f32, f32)> {
     Some((attr("width")?, attr("height")?))
 }
 
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An output format, by its file extension (`docx`, `pdf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Docx,
     Pdf,
 }
 
 impl Format {
+    /// The formats made when none are named.
+    pub const DEFAULT: [Format; 2] = [Format::Docx, Format::Pdf];
+
     /// The formats the command line knows, by name.
     pub fn by_name(name: &str) -> Option<Format> {
         match name.trim().to_ascii_lowercase().as_str() {

@@ -22,7 +22,7 @@ use super::world::{self, lit};
 use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
 use crate::doc::{Block, Change, Document, Inline, Table};
-use crate::theme::{Align, ParaStyle, Theme};
+use crate::theme::{Align, ColorRole, ParaStyle, Theme};
 
 pub struct Pdf;
 
@@ -37,8 +37,14 @@ const PAGE_FOOT_SLACK_PT: f32 = 0.3;
 /// The width of a table's rules, in points (Word's `w:sz="4"`, eighths of a point).
 pub const RULE_PT: f32 = 0.5;
 
+/// A colour a style gives (a role's name or `#rrggbb`) in Typst.
 fn rgb(theme: &Theme, name: &str) -> String {
     format!("rgb(\"#{}\")", theme.color(name))
+}
+
+/// A role's colour in Typst.
+fn rgb_role(theme: &Theme, role: ColorRole) -> String {
+    format!("rgb(\"#{}\")", theme.role(role))
 }
 
 fn inlines(out: &mut String, items: &[Inline]) {
@@ -154,7 +160,7 @@ fn heading_text_args(theme: &Theme, st: &ParaStyle) -> String {
         st.size.unwrap_or(theme.font_size),
         if st.bold { "bold" } else { "regular" },
         if st.italic { "italic" } else { "normal" },
-        rgb(theme, st.color.as_deref().unwrap_or("tekst"))
+        st.color.as_deref().map(|c| rgb(theme, c)).unwrap_or_else(|| rgb_role(theme, ColorRole::Text))
     )
 }
 
@@ -544,8 +550,11 @@ impl Cx<'_> {
         let cell = |out: &mut String, c: &[Block], head: bool, col: usize| {
             out.push('[');
             if head {
-                let _ =
-                    writeln!(out, "#set text(fill: {}, weight: \"bold\")", rgb(theme, "tabellhode_tekst"));
+                let _ = writeln!(
+                    out,
+                    "#set text(fill: {}, weight: \"bold\")",
+                    rgb_role(theme, ColorRole::TableHeaderText)
+                );
             }
             let outer = self.width.replace(widths.get(col).copied().unwrap_or(available) - pad);
             self.flow(out, c, In::Cell);
@@ -569,7 +578,7 @@ impl Cx<'_> {
                 out,
                 "#table(columns: ({},), fill: (x, y) => if y < {header} {{ {} }}, inset: (x, y) => (x: {h}pt, top: if y == 0 {{ {}pt }} else {{ {}pt }}, bottom: if y == {last} {{ {}pt }} else {{ {}pt }}),",
                 cols.join(", "),
-                rgb(theme, "tabellhode"),
+                rgb_role(theme, ColorRole::TableHeader),
                 v + RULE_PT,
                 v + half,
                 v + RULE_PT,
@@ -701,7 +710,7 @@ fn source_in(
         lit(lang),
         lit(region),
         theme.typography.hyphenate,
-        rgb(theme, "tekst"),
+        rgb_role(theme, ColorRole::Text),
         normal.line.typst_edges(&metrics, normal.size),
     );
     let p = &theme.page;
@@ -737,7 +746,8 @@ fn source_in(
         "#set enum(numbering: n => box(width: {LIST_MARKER_MM}mm, align(left)[#n.]), indent: {LIST_INDENT_MM}mm, body-indent: 0pt)",
     );
     // Tables: rows never split across pages, header rows repeat, no hyphenation.
-    let _ = writeln!(s, "#set table(stroke: {RULE_PT}pt + {}, align: left)", rgb(theme, "linje"));
+    let _ =
+        writeln!(s, "#set table(stroke: {RULE_PT}pt + {}, align: left)", rgb_role(theme, ColorRole::Rule));
     s.push_str("#set table.cell(breakable: false)\n#show table: set text(hyphenate: false)\n");
     for level in 1..=4u8 {
         let st = theme.heading(level);

@@ -149,9 +149,22 @@ pub fn compile(text: String, files: Files, today: chrono::NaiveDate) -> Result<P
     if !warned.warnings.is_empty() {
         return Err(internal("advarsel fra Typst", &warned.warnings));
     }
-    let paged = warned.output.map_err(|e| internal("setting", &e))?;
-    typst::comemo::evict(10);
-    Ok(paged)
+    warned.output.map_err(|e| internal("setting", &e))
+}
+
+/// How many of their rounds the long-running callers keep Typst's cache
+/// entries unused before they are forgotten.
+pub const ROUNDS_KEPT: usize = 10;
+
+/// Forgets what Typst's caches hold that the last `rounds` calls did not
+/// use. The caches are global to the process and make a layout after a
+/// small edit fast, so only the long-running callers (`watch` after each
+/// round of rebuilds, the web page after each build and preview) call this,
+/// once per round of their own; a one-shot command keeps everything it made
+/// until it exits.
+pub fn forget_unused(rounds: usize) {
+    // comemo ages every entry by one per call and drops those older than `rounds`.
+    typst::comemo::evict(rounds);
 }
 
 fn diag_text(world: &DocWorld, d: &SourceDiagnostic) -> String {

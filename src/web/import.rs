@@ -23,10 +23,11 @@ use crate::templates::Sources;
 /// The largest Word file taken (an årsplan is well under 5 MB; pictures can add some).
 pub const LIMIT: usize = 20 * 1024 * 1024;
 
-type S = Shared<Arc<State>>;
+/// The extractor of the server's shared state.
+type App = Shared<Arc<State>>;
 
 /// The form: a Word file, the network, and optionally the year and the style.
-pub async fn form(Shared(s): S) -> Response {
+pub async fn form(Shared(s): App) -> Response {
     let networks = crate::load::networks(&s.project.data).unwrap_or_default();
     let styles = Sources::new(vec![s.project.templates.clone()]).styles();
     page(&s, "import.html", context! { networks, styles, limit_mb => LIMIT / (1024 * 1024) })
@@ -37,7 +38,7 @@ fn refused(s: &State, status: StatusCode, text: &str) -> Response {
 }
 
 /// The upload: read, checked, imported, and the report shown.
-pub async fn upload(Shared(s): S, body: Result<Multipart, MultipartRejection>) -> Response {
+pub async fn upload(Shared(s): App, body: Result<Multipart, MultipartRejection>) -> Response {
     let Ok(mut parts) = body else {
         return refused(
             &s,

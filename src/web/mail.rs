@@ -60,7 +60,7 @@ pub struct Overview {
 }
 
 /// A mailing made for the page, with what it was made with.
-pub struct Prepared {
+pub struct PreparedMailing {
     pub mailing: Mailing,
     pub include_unverified: bool,
     pub from: String,
@@ -74,7 +74,7 @@ pub fn prepare(
     year: i32,
     include_unverified: bool,
     drafts: bool,
-) -> Result<Prepared> {
+) -> Result<PreparedMailing> {
     let opts = MailOptions { include_unverified, drafts, ..Default::default() };
     let m = project.mailing(network, year, &opts)?;
     mailing::write(project, &m)?;
@@ -83,10 +83,10 @@ pub fn prepare(
             .ok()
             .and_then(|p| p.sender)
             .unwrap_or_default();
-    Ok(Prepared { mailing: m, include_unverified, from })
+    Ok(PreparedMailing { mailing: m, include_unverified, from })
 }
 
-impl Prepared {
+impl PreparedMailing {
     pub fn overview(&self, project: &Project) -> Overview {
         let m = &self.mailing;
         let paths = Paths::new(project);
@@ -147,7 +147,7 @@ impl Prepared {
 }
 
 /// The drafts for Outlook of a mailing made with drafts, as one zip.
-pub fn drafts_zip(p: &Prepared) -> Result<Vec<u8>> {
+pub fn drafts_zip(p: &PreparedMailing) -> Result<Vec<u8>> {
     let files: Vec<(String, Vec<u8>)> = p
         .mailing
         .drafts
@@ -268,7 +268,7 @@ fn in_background(
     std::thread::spawn(move || {
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&sending))).unwrap_or_else(|_| {
             Err(vec![DiagView {
-                kind: "feil",
+                kind: crate::diag::Severity::Error,
                 place: String::new(),
                 message: "sendingen stoppet på grunn av en feil i arsplan".into(),
                 hint: Some(
@@ -286,12 +286,12 @@ fn in_background(
 /// The page's mailings and sends, per network's year.
 #[derive(Default)]
 pub struct Mailings {
-    pub prepared: Mutex<BTreeMap<(String, i32), Arc<Prepared>>>,
+    pub prepared: Mutex<BTreeMap<(String, i32), Arc<PreparedMailing>>>,
     pub sending: Mutex<BTreeMap<(String, i32), Arc<Sending>>>,
 }
 
 impl Mailings {
-    pub fn prepared(&self, network: &str, year: i32) -> Option<Arc<Prepared>> {
+    pub fn prepared(&self, network: &str, year: i32) -> Option<Arc<PreparedMailing>> {
         self.prepared.lock().ok()?.get(&(network.to_string(), year)).cloned()
     }
 

@@ -44,11 +44,33 @@ pub struct Options {
     pub open_browser: bool,
 }
 
+/// What a flash message says happened; the serde names are the page's CSS
+/// classes (`ok`, `advarsel`, `feil`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum FlashKind {
+    #[serde(rename = "ok")]
+    Ok,
+    #[serde(rename = "advarsel")]
+    Warning,
+    #[serde(rename = "feil")]
+    Error,
+}
+
+impl FlashKind {
+    /// Done: `Ok`, or `Warning` when there is something to heed.
+    pub fn done<T>(warnings: &[T]) -> FlashKind {
+        if warnings.is_empty() {
+            FlashKind::Ok
+        } else {
+            FlashKind::Warning
+        }
+    }
+}
+
 /// A message for the next page (after a form was posted without script).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Flash {
-    /// `ok`, `feil` or `advarsel`.
-    pub kind: &'static str,
+    pub kind: FlashKind,
     pub text: String,
     pub details: Vec<site::DiagView>,
 }
@@ -176,22 +198,7 @@ fn random_loopback() -> std::net::Ipv4Addr {
 
 /// Opens the default browser at `url`; a failure is said as a warning.
 fn open_browser(url: &str) {
-    let mut cmd = if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let opened = cmd
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    match opened {
+    match setup::opener().arg(url).spawn() {
         // Reaped when it ends, so no finished opener lingers as a zombie.
         Ok(mut child) => {
             std::thread::spawn(move || child.wait());

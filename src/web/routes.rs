@@ -18,12 +18,13 @@ use super::extract::{Form, Path, Query};
 use super::pages::{message, page, v, wants_json};
 use super::setup::{self, Problem};
 use super::site::{self, DiagView};
-use super::{mail, Flash, State};
+use super::{mail, Flash, FlashKind, State};
 use crate::build::Paths;
 use crate::diag::{Error, Result};
 use crate::edit::{self, Refused};
 
-type S = Shared<Arc<State>>;
+/// The extractor of the server's shared state.
+type App = Shared<Arc<State>>;
 
 /// Where the opening page posts the token.
 pub const LOGIN: &str = "/inngang";
@@ -124,7 +125,7 @@ fn refusal(status: StatusCode, text: &str) -> Response {
 /// rebinding); the token must come in the address (then kept in a cookie)
 /// or in the cookie; a POST must come from this page itself. Every answer
 /// gets headers that keep the page to itself.
-async fn guard(Shared(s): S, req: Request, next: Next) -> Response {
+async fn guard(Shared(s): App, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let allowed = s.hosts();
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
@@ -208,7 +209,7 @@ struct LoginForm {
 /// this site's own moves on to the front page (a redirect straight from the
 /// file's post would count as another site's, and the strict cookie would
 /// not go with it).
-async fn login(Shared(s): S, Form(f): Form<LoginForm>) -> Response {
+async fn login(Shared(s): App, Form(f): Form<LoginForm>) -> Response {
     if !same(&f.token, &s.token) {
         return refusal(
             StatusCode::FORBIDDEN,
@@ -226,7 +227,7 @@ async fn login(Shared(s): S, Form(f): Form<LoginForm>) -> Response {
         .unwrap_or_default()
 }
 
-async fn not_found(Shared(s): S) -> Response {
+async fn not_found(Shared(s): App) -> Response {
     message(
         &s,
         StatusCode::NOT_FOUND,
@@ -292,7 +293,7 @@ struct FlashQuery {
     vis: Option<String>,
 }
 
-async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
+async fn index(Shared(s): App, Query(q): Query<FlashQuery>) -> Response {
     let st = s.clone();
     match blocking(move || site::overview(&st.project)).await {
         Some(Ok(networks)) => {
@@ -313,7 +314,7 @@ async fn index(Shared(s): S, Query(q): Query<FlashQuery>) -> Response {
 }
 
 async fn year_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<FlashQuery>,
 ) -> Response {
@@ -337,7 +338,7 @@ async fn year_page(
     }
 }
 
-async fn preview_json(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn preview_json(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return (StatusCode::NOT_FOUND, Json(serde_json::json!({ "feil": "ukjent år" }))).into_response();
     }
@@ -355,7 +356,7 @@ struct Version {
 }
 
 async fn preview_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year, doc, page)): Path<(String, i32, usize, usize)>,
     Query(q): Query<Version>,
 ) -> Response {
@@ -386,7 +387,7 @@ struct EditForm {
 }
 
 async fn edit_meeting(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     headers: HeaderMap,
     Form(f): Form<EditForm>,
@@ -460,15 +461,7 @@ async fn edit_meeting(
         });
         return (status, Json(body)).into_response();
     }
-    let kind = if ok {
-        if warnings.is_empty() {
-            "ok"
-        } else {
-            "advarsel"
-        }
-    } else {
-        "feil"
-    };
+    let kind = if ok { FlashKind::done(&warnings) } else { FlashKind::Error };
     let details = if ok { warnings } else { errors };
     back(&s, &format!("/aar/{network}/{year}#rad-{row}"), Flash { kind, text, details })
 }
@@ -479,7 +472,7 @@ struct CsrfForm {
 }
 
 async fn build(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
@@ -503,14 +496,14 @@ async fn build(
             for c in &b.changes {
                 text.push_str(&format!(" Endret: {c}."));
             }
-            Flash { kind: if b.warnings.is_empty() { "ok" } else { "advarsel" }, text, details: b.warnings }
+            Flash { kind: FlashKind::done(&b.warnings), text, details: b.warnings }
         }
         Some(Err(e)) => Flash {
-            kind: "feil",
+            kind: FlashKind::Error,
             text: format!("{network} {year}: dokumentene ble ikke bygget; de forrige filene står urørt. Rett feilene under og bygg igjen."),
             details: diags(&s, &e),
         },
-        None => Flash { kind: "feil", text: "Noe gikk galt under byggingen.".into(), details: vec![] },
+        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt under byggingen.".into(), details: vec![] },
     };
     // The result where the eye is: under the button that was pressed.
     back(&s, &format!("/aar/{network}/{year}#resultat"), flash)
@@ -543,7 +536,7 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-async fn download(Shared(s): S, Path((network, year, name)): Path<(String, i32, String)>) -> Response {
+async fn download(Shared(s): App, Path((network, year, name)): Path<(String, i32, String)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
@@ -557,7 +550,7 @@ async fn download(Shared(s): S, Path((network, year, name)): Path<(String, i32, 
 
 /// An endringsversjon since the last sending, made on request.
 async fn download_revision(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year, name)): Path<(String, i32, String)>,
 ) -> Response {
     if !site::known(&s.project, &network, year) {
@@ -578,7 +571,7 @@ async fn download_revision(
     }
 }
 
-async fn download_zip(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn download_zip(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
@@ -591,7 +584,7 @@ async fn download_zip(Shared(s): S, Path((network, year)): Path<(String, i32)>) 
     }
 }
 
-async fn note(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn note(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     if !site::known(&s.project, &network, year) {
         return unknown_year(&s, &network, year);
     }
@@ -618,7 +611,7 @@ async fn note(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Respo
 }
 
 async fn send_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<FlashQuery>,
 ) -> Response {
@@ -659,7 +652,7 @@ async fn send_page(
         context! {
             network, year, title, network_name, errors, plan_word, report_year, recipients_file, documents, unconfirmed, sender_missing,
             flash => v(&flash), overview => v(&overview), shown => v(&shown), progress => v(&progress),
-            password_in_env => std::env::var_os("ARSPLAN_SMTP_PASSORD").is_some(),
+            password_in_env => crate::send::password_from_env().is_some(),
         },
     )
 }
@@ -681,10 +674,10 @@ async fn make_mailing<T: Send + 'static>(
     include_unverified: bool,
     drafts: bool,
     failed: &str,
-    then: impl FnOnce(&mail::Prepared) -> Result<T> + Send + 'static,
+    then: impl FnOnce(&mail::PreparedMailing) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, Response> {
     let to = format!("/utsending/{network}/{year}");
-    let refuse = |text: String, details| back(s, &to, Flash { kind: "feil", text, details });
+    let refuse = |text: String, details| back(s, &to, Flash { kind: FlashKind::Error, text, details });
     if s.mailings.busy(network, year) {
         return Err(refuse("En sending pågår; vent til den er ferdig.".into(), vec![]));
     }
@@ -710,7 +703,7 @@ async fn make_mailing<T: Send + 'static>(
 }
 
 async fn send_prepare(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<PrepareForm>,
 ) -> Response {
@@ -728,7 +721,7 @@ async fn send_prepare(
         &s,
         &format!("/utsending/{network}/{year}"),
         Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: "Oversikten er laget (prøvekjøring: ingenting er sendt).".into(),
             details: vec![],
         },
@@ -750,7 +743,7 @@ struct SendForm {
 }
 
 async fn send_start(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<SendForm>,
 ) -> Response {
@@ -759,7 +752,7 @@ async fn send_start(
     }
     let to = format!("/utsending/{network}/{year}");
     let refuse = |text: &str, details: Vec<DiagView>| {
-        back(&s, &to, Flash { kind: "feil", text: text.into(), details })
+        back(&s, &to, Flash { kind: FlashKind::Error, text: text.into(), details })
     };
     if f.bekreft.as_deref() != Some("ja") {
         return refuse("Kryss av for at du vil sende; ingenting er sendt.", vec![]);
@@ -770,25 +763,26 @@ async fn send_start(
     }
     let port = match f.port.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => match p.parse::<u16>() {
-            Ok(p) => p,
+            Ok(p) => Some(p),
             Err(_) => return refuse(&format!("«{p}» er ikke et portnummer; ingenting er sendt."), vec![]),
         },
-        None => match f.sikkerhet.as_str() {
-            "tls" => 465,
-            "ingen" => 25,
-            _ => 587,
-        },
+        None => None,
     };
     let user = f.bruker.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
     let password = match (&user, f.passord.filter(|p| !p.is_empty())) {
         (None, _) => None,
         (Some(_), Some(p)) => Some(p),
-        (Some(_), None) => std::env::var("ARSPLAN_SMTP_PASSORD").ok(),
+        (Some(_), None) => crate::send::password_from_env(),
     };
     if user.is_some() && password.is_none() {
         return refuse("Skriv inn passordet for innloggingen; ingenting er sendt.", vec![]);
     }
-    let smtp = crate::send::Smtp { host, port, security: f.sikkerhet.clone(), user, password, ca_file: None };
+    let security = match crate::send::Security::parse(&f.sikkerhet) {
+        Ok(security) => security,
+        Err(e) => return refuse("Ingenting er sendt.", diags(&s, &e)),
+    };
+    let port = port.unwrap_or(security.default_port());
+    let smtp = crate::send::Smtp { host, port, security, user, password, ca_file: None };
     let confirmed = mail::Confirmed {
         version: f.versjon.clone(),
         to_send: f.antall,
@@ -819,7 +813,7 @@ async fn send_start(
             back(
                 &s,
                 &format!("{to}#fremdrift"),
-                Flash { kind: "ok", text: "Sendingen er startet.".into(), details: vec![] },
+                Flash { kind: FlashKind::Ok, text: "Sendingen er startet.".into(), details: vec![] },
             )
         }
         Some(Err(e)) => refuse("Ingenting er sendt.", diags(&s, &e)),
@@ -827,7 +821,7 @@ async fn send_start(
     }
 }
 
-async fn send_progress(Shared(s): S, Path((network, year)): Path<(String, i32)>) -> Response {
+async fn send_progress(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
     match s.mailings.sending(&network, year) {
         Some(x) => Json(x.progress()).into_response(),
         None => (StatusCode::NOT_FOUND, Json(serde_json::json!({ "feil": "ingen sending" }))).into_response(),
@@ -835,7 +829,7 @@ async fn send_progress(Shared(s): S, Path((network, year)): Path<(String, i32)>)
 }
 
 async fn send_drafts(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<PrepareForm>,
 ) -> Response {
@@ -857,11 +851,11 @@ async fn send_file(s: Arc<State>, network: String, year: i32, number: String, em
     }
 }
 
-async fn send_letter(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
+async fn send_letter(Shared(s): App, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
     send_file(s, network, year, number, false).await
 }
 
-async fn send_eml(Shared(s): S, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
+async fn send_eml(Shared(s): App, Path((network, year, number)): Path<(String, i32, String)>) -> Response {
     send_file(s, network, year, number, true).await
 }
 
@@ -898,12 +892,12 @@ fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
     files.iter().map(|f| paths.show(f)).collect::<Vec<_>>().join(", ")
 }
 
-async fn new_network_page(Shared(s): S) -> Response {
+async fn new_network_page(Shared(s): App) -> Response {
     let form = setup::new_network_form(&s.project, &Default::default(), &[]);
     page(&s, "new.html", context! { form => v(&form), data_dir => shown_dir(&s) })
 }
 
-async fn new_network(Shared(s): S, Form(f): Form<Posted>) -> Response {
+async fn new_network(Shared(s): App, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -922,7 +916,11 @@ async fn new_network(Shared(s): S, Form(f): Form<Posted>) -> Response {
                 files_text(&s, &m.written),
                 std::fs::canonicalize(&dir).unwrap_or(dir).display()
             );
-            back(&s, &format!("/aar/{folder}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
+            back(
+                &s,
+                &format!("/aar/{folder}/{year}#resultat"),
+                Flash { kind: FlashKind::Ok, text, details: vec![] },
+            )
         }
         Some(Err(problems)) => {
             let form = setup::new_network_form(&s.project, &f, &problems);
@@ -960,7 +958,7 @@ fn network_response(
     }
 }
 
-async fn network_page(Shared(s): S, Path(network): Path<String>, Query(q): Query<FlashQuery>) -> Response {
+async fn network_page(Shared(s): App, Path(network): Path<String>, Query(q): Query<FlashQuery>) -> Response {
     if !known_network(&s, &network) {
         return unknown_network(&s, &network);
     }
@@ -971,7 +969,7 @@ async fn network_page(Shared(s): S, Path(network): Path<String>, Query(q): Query
         .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -995,13 +993,13 @@ async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<P
             let paths = Paths::new(&s.project);
             let details: Vec<DiagView> =
                 saved.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
-            let kind = if details.is_empty() { "ok" } else { "advarsel" };
+            let kind = FlashKind::done(&details);
             back(&s, &format!("/nettverk/{network}#resultat"), Flash { kind, text, details })
         }
         Some(Err(problems)) => {
             let st = s.clone();
             let flash = Flash {
-                kind: "feil",
+                kind: FlashKind::Error,
                 text: "Ikke lagret: se feilene ved feltene under.".into(),
                 details: vec![],
             };
@@ -1013,7 +1011,7 @@ async fn save_network(Shared(s): S, Path(network): Path<String>, Form(f): Form<P
     }
 }
 
-async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
+async fn new_year(Shared(s): App, Path(network): Path<String>, Form(f): Form<Posted>) -> Response {
     if !csrf_ok(&s, &f) {
         return csrf_refused(&s);
     }
@@ -1028,7 +1026,7 @@ async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Poste
         return back(
             &s,
             &format!("/nettverk/{network}#resultat"),
-            Flash { kind: "feil", text, details: vec![] },
+            Flash { kind: FlashKind::Error, text, details: vec![] },
         );
     };
     let st = s.clone();
@@ -1044,14 +1042,14 @@ async fn new_year(Shared(s): S, Path(network): Path<String>, Form(f): Form<Poste
             let text =
                 format!("{network} {year} er laget: {}. {}", files_text(&s, &m.written), m.next.join(" "));
             let details = m.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect::<Vec<_>>();
-            let kind = if details.is_empty() { "ok" } else { "advarsel" };
+            let kind = FlashKind::done(&details);
             back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind, text, details })
         }
         Some(Err(e)) => back(
             &s,
             &format!("/nettverk/{network}#resultat"),
             Flash {
-                kind: "feil",
+                kind: FlashKind::Error,
                 text: format!("{network} {year} ble ikke laget; ingenting er endret."),
                 details: diags(&s, &e),
             },
@@ -1090,7 +1088,7 @@ fn year_settings_response(
 }
 
 async fn year_settings_page(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Query(q): Query<FlashQuery>,
 ) -> Response {
@@ -1105,7 +1103,7 @@ async fn year_settings_page(
 }
 
 async fn save_year_settings(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<Posted>,
 ) -> Response {
@@ -1128,12 +1126,16 @@ async fn save_year_settings(
             } else {
                 format!("Innstillingene for {network} {year} er lagret i {}. Trykk «Bygg dokumentene» for å få dem med.", files_text(&s, &saved.changed))
             };
-            back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind: "ok", text, details: vec![] })
+            back(
+                &s,
+                &format!("/aar/{network}/{year}#resultat"),
+                Flash { kind: FlashKind::Ok, text, details: vec![] },
+            )
         }
         Some(Err(problems)) => {
             let st = s.clone();
             let flash = Flash {
-                kind: "feil",
+                kind: FlashKind::Error,
                 text: "Ikke lagret: se feilene ved feltene under.".into(),
                 details: vec![],
             };
@@ -1146,7 +1148,7 @@ async fn save_year_settings(
 }
 
 async fn drafts_sent(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<CsrfForm>,
 ) -> Response {
@@ -1166,9 +1168,9 @@ async fn drafts_sent(
     }
     let to = format!("/utsending/{network}/{year}#resultat");
     let flash = match done {
-        Some(Ok(c)) if c.drafts.is_empty() => Flash { kind: "ok", text: "Ingen utkast å bekrefte: alle er alt ført som sendt.".into(), details: vec![] },
+        Some(Ok(c)) if c.drafts.is_empty() => Flash { kind: FlashKind::Ok, text: "Ingen utkast å bekrefte: alle er alt ført som sendt.".into(), details: vec![] },
         Some(Ok(c)) => Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: format!(
                 "{network} {year}: {} ført som sendt fra Outlook ({}), til kommunenummer {}. Endres planen etter dette, sendes den som rettet versjon.",
                 crate::diag::count(c.drafts.len(), "utkast", "utkast"),
@@ -1177,8 +1179,8 @@ async fn drafts_sent(
             ),
             details: vec![],
         },
-        Some(Err(e)) => Flash { kind: "feil", text: "Ingenting er ført som sendt.".into(), details: diags(&s, &e) },
-        None => Flash { kind: "feil", text: "Noe gikk galt.".into(), details: vec![] },
+        Some(Err(e)) => Flash { kind: FlashKind::Error, text: "Ingenting er ført som sendt.".into(), details: diags(&s, &e) },
+        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt.".into(), details: vec![] },
     };
     back(&s, &to, flash)
 }
@@ -1192,7 +1194,7 @@ struct OpenForm {
 /// Opens the year's workbook or folder on this machine (Excel, Explorer):
 /// the leader need not know where the files are.
 async fn open_file(
-    Shared(s): S,
+    Shared(s): App,
     Path((network, year)): Path<(String, i32)>,
     Form(f): Form<OpenForm>,
 ) -> Response {
@@ -1202,18 +1204,22 @@ async fn open_file(
     let to = format!("/aar/{network}/{year}#resultat");
     let Some(path) = setup::openable(&s.project, &network, year, &f.fil) else {
         let text = "Filen finnes ikke (ennå).".to_string();
-        return back(&s, &to, Flash { kind: "feil", text, details: vec![] });
+        return back(&s, &to, Flash { kind: FlashKind::Error, text, details: vec![] });
     };
     let shown = std::fs::canonicalize(&path).unwrap_or(path.clone()).display().to_string();
     let flash = match setup::open(&path) {
         Ok(()) => Flash {
-            kind: "ok",
+            kind: FlashKind::Ok,
             text: format!(
                 "Åpnet {shown}. Lagre og lukk den når du er ferdig, og trykk så «Bygg dokumentene»."
             ),
             details: vec![],
         },
-        Err(e) => Flash { kind: "feil", text: format!("Kunne ikke åpne {shown}."), details: diags(&s, &e) },
+        Err(e) => Flash {
+            kind: FlashKind::Error,
+            text: format!("Kunne ikke åpne {shown}."),
+            details: diags(&s, &e),
+        },
     };
     back(&s, &to, flash)
 }

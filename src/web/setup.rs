@@ -404,9 +404,9 @@ pub fn openable(project: &Project, network: &str, year: i32, what: &str) -> Opti
     }
 }
 
-/// Opens a file or folder with the program the system uses for it (Excel
-/// for a workbook, Explorer or Finder for a folder).
-pub fn open(path: &std::path::Path) -> Result<()> {
+/// The command that hands a path or address to the program the system uses
+/// for it (`start` on Windows, `open` on macOS, `xdg-open` elsewhere).
+pub fn opener() -> std::process::Command {
     let mut cmd = if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);
@@ -416,16 +416,63 @@ pub fn open(path: &std::path::Path) -> Result<()> {
     } else {
         std::process::Command::new("xdg-open")
     };
-    let mut child = cmd
-        .arg(path)
-        .stdin(std::process::Stdio::null())
+    cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            Error::msg(format!("kunne ikke åpne {}: {}", path.display(), crate::diag::io_text(&e)))
-                .with_hint("åpne filen selv fra mappen som står over")
-        })?;
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+/// Opens a file or folder with the program the system uses for it (Excel
+/// for a workbook, Explorer or Finder for a folder).
+pub fn open(path: &std::path::Path) -> Result<()> {
+    launch(opener().arg(path), std::time::Duration::from_millis(1500)).map_err(|why| {
+        Error::msg(format!("kunne ikke åpne {}: {why}", path.display()))
+            .with_hint("åpne filen selv fra mappen som står over")
+    })
+}
+
+/// Starts an opener and waits up to `grace` for it: one that fails at once
+/// (xdg-open without a desktop, no program for the file type) is an error,
+/// one that ends well or is still running has handed the file on. It is
+/// reaped when it ends, so no finished opener lingers as a zombie.
+fn launch(cmd: &mut std::process::Command, grace: std::time::Duration) -> std::result::Result<(), String> {
+    let mut child = cmd.spawn().map_err(|e| crate::diag::io_text(&e))?;
+    let until = std::time::Instant::now() + grace;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => {
+                return Err(match status.code() {
+                    Some(code) => format!(
+                        "maskinen har ikke noe program som kan åpne den her (åpneren sluttet med kode {code})"
+                    ),
+                    None => "åpneren ble stoppet".to_string(),
+                })
+            }
+            Ok(None) if std::time::Instant::now() < until => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
     std::thread::spawn(move || child.wait());
     Ok(())
+}
+
+#[cfg(test)]
+mod opener_tests {
+    use super::launch;
+    use std::process::Command;
+    use std::time::Duration;
+
+    #[test]
+    fn an_opener_that_fails_at_once_is_an_error_not_a_success() {
+        let short = Duration::from_millis(1500);
+        let why = launch(Command::new("sh").args(["-c", "exit 3"]), short).unwrap_err();
+        assert!(why.contains("kode 3"), "{why}");
+        assert!(launch(&mut Command::new("true"), short).is_ok());
+        // Still running when the grace ends: it has the file, as Excel would.
+        assert!(launch(Command::new("sleep").arg("5"), Duration::from_millis(100)).is_ok());
+        assert!(launch(&mut Command::new("/nonexistent/opener"), short).is_err());
+    }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use typst_layout::PagedDocument;
 
 use crate::build::{self, Paths, Prepared};
-use crate::diag::{Diagnostic, Error, Location, Result};
+use crate::diag::{Diagnostic, Error, Location, Result, Severity};
 use crate::manifest::{self, Manifest};
 use crate::model::{Level, Table};
 use crate::project::{Project, Selection};
@@ -21,8 +21,8 @@ use crate::{edit, render};
 /// A diagnostic as a page shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DiagView {
-    /// `feil` or `advarsel`.
-    pub kind: &'static str,
+    /// Serialized as `feil` or `advarsel`.
+    pub kind: Severity,
     /// The file (relative to the project folder), row and column, in words.
     pub place: String,
     pub message: String,
@@ -42,7 +42,7 @@ impl DiagView {
             })
             .unwrap_or_default();
         DiagView {
-            kind: if d.is_error() { "feil" } else { "advarsel" },
+            kind: d.severity,
             place,
             message: crate::diag::visible(&d.message),
             hint: d.hint.as_deref().map(crate::diag::visible),
@@ -187,11 +187,23 @@ pub struct CellView {
     pub column: String,
     pub value: String,
     pub editable: bool,
-    /// `dato`, `tid` or `tekst`: how the field is typed.
-    pub kind: &'static str,
+    /// How the field is typed.
+    pub kind: FieldKind,
     pub diagnostics: Vec<DiagView>,
     /// Whether one of them is an error.
     pub error: bool,
+}
+
+/// How a cell of the meetings table is typed in; the serde names are the
+/// page's CSS classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FieldKind {
+    #[serde(rename = "dato")]
+    Date,
+    #[serde(rename = "tid")]
+    Time,
+    #[serde(rename = "tekst")]
+    Text,
 }
 
 /// A row of the meetings table.
@@ -257,11 +269,11 @@ pub fn table_view(project: &Project, t: &Table, diagnostics: &[Diagnostic]) -> R
                         value: r.cells.get(*i).cloned().unwrap_or_default(),
                         editable: edit::EDITABLE.contains(name),
                         kind: match *name {
-                            "Dato" => "dato",
-                            "Start" | "Slutt" => "tid",
-                            _ => "tekst",
+                            "Dato" => FieldKind::Date,
+                            "Start" | "Slutt" => FieldKind::Time,
+                            _ => FieldKind::Text,
                         },
-                        error: diagnostics.iter().any(|d| d.kind == "feil"),
+                        error: diagnostics.iter().any(|d| d.kind == Severity::Error),
                         diagnostics,
                     }
                 })
@@ -634,6 +646,8 @@ impl Previews {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // The server is long-running: each preview made is one round of Typst's caches.
+        render::world::forget_unused(render::world::ROUNDS_KEPT);
         let preview = Arc::new(Preview { key, docs });
         if let Ok(mut l) = self.latest.lock() {
             l.insert(slot, preview.clone());
@@ -718,6 +732,7 @@ pub struct BuildOutcome {
 pub fn build_year(project: &Project, network: &str, year: i32) -> Result<BuildOutcome> {
     let sel = Selection { networks: vec![network.to_string()], years: vec![year] };
     let built = project.build(&sel, &crate::BuildOptions::default().with_note())?;
+    render::world::forget_unused(render::world::ROUNDS_KEPT);
     let paths = Paths::new(project);
     Ok(BuildOutcome {
         written: built.written.iter().filter(|w| w.changed).count(),

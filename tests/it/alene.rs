@@ -433,7 +433,7 @@ if "Slik fyller du ut" in wb.sheetnames:
 fn groups_changed_through_the_settings_reach_the_drop_down_and_the_comments_stay() {
     let a = Alone::new();
     let root = fonna(&a);
-    let project = arsplan::Project::at(&root);
+    let project = arsplan::Project::default_layout(&root);
     let path = root.join("data/fonna/nettverk.toml");
     let before = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, before.replace("grupper = [", "# Våre grupper, fra 2027:\ngrupper = [")).unwrap();
@@ -693,7 +693,7 @@ fn a_leader_alone_from_the_downloaded_file_to_the_january_sending() {
             &["4618", "Ullensvang", "postmottak@ullensvang.kommune.example", "nei"],
         ],
     );
-    let project = arsplan::Project::at(&root);
+    let project = arsplan::Project::default_layout(&root);
     let mut intro = arsplan::settings::Values::new();
     intro.insert(
         "innledning".into(),

@@ -322,7 +322,7 @@ fn with_control_characters() -> Vec<u8> {
     let out = tempfile::tempdir().unwrap();
     let project = common::with_data(c.dir.path().join("data"), out.path().to_path_buf());
     let p = project.prepare("stavanger", 2026).unwrap();
-    let a = project.render(&p, &["docx", "pdf"]).unwrap();
+    let a = project.render(&p, &[arsplan::Format::Docx, arsplan::Format::Pdf]).unwrap();
     a[0].bytes.clone()
 }
 

@@ -63,17 +63,25 @@ fn holidays_weekends_and_double_bookings() {
 fn a_moved_date_is_reported_with_the_files_it_touches_and_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let project = stavanger_copy(dir.path());
-    let first = project.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+    let first = project
+        .build(&stavanger(), &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+        .unwrap();
     assert!(first.changes.is_empty(), "the first build has nothing to compare with");
-    let again = project.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+    let again = project
+        .build(&stavanger(), &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]))
+        .unwrap();
     assert!(
         again.changes.is_empty() && again.written.iter().all(|w| !w.changed),
         "nothing changed, nothing written"
     );
 
     set_date(dir.path(), "sandnes_var", "23.04.2026");
-    let moved =
-        project.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx", "pdf"]).with_note()).unwrap();
+    let moved = project
+        .build(
+            &stavanger(),
+            &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]).with_note(),
+        )
+        .unwrap();
     let texts: Vec<&str> = moved.changes.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -127,7 +135,7 @@ for e in cal.walk('VEVENT'):
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
-    project.build(&stavanger(), &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
+    project.build(&stavanger(), &arsplan::BuildOptions::formats(&[arsplan::Format::Pdf])).unwrap();
     let before = read("kalender-2026.ics");
     assert_eq!(before.lines().count(), 13, "{before}");
     assert!(
@@ -142,7 +150,7 @@ for e in cal.walk('VEVENT'):
     );
 
     set_date(dir.path(), "sandnes_var", "23.04.2026");
-    project.build(&stavanger(), &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
+    project.build(&stavanger(), &arsplan::BuildOptions::formats(&[arsplan::Format::Pdf])).unwrap();
     let after = read("kalender-2026.ics");
     assert!(after.contains("sandnes_var-2026@stavanger.arsplan 1 2026-04-23"), "{after}");
     assert!(
@@ -158,7 +166,8 @@ fn a_second_build_waits_for_the_lock() {
     let lock = arsplan::publish::lock(&project.output).unwrap();
     let p2 = project.clone();
     let handle = std::thread::spawn(move || {
-        p2.build(&stavanger(), &arsplan::BuildOptions::formats(&["docx"])).map(|b| b.written.len())
+        p2.build(&stavanger(), &arsplan::BuildOptions::formats(&[arsplan::Format::Docx]))
+            .map(|b| b.written.len())
     });
     std::thread::sleep(std::time::Duration::from_millis(400));
     assert!(!handle.is_finished(), "the build must wait while another holds the lock");

@@ -26,7 +26,7 @@ pub fn with_data(data: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Project {
 /// The Stavanger 2026 plan of a project, in DOCX and PDF (in memory).
 pub fn stavanger_2026(project: &Project) -> (Vec<u8>, Vec<u8>) {
     let p = project.prepare("stavanger", 2026).unwrap();
-    let mut a = project.render(&p, &["docx", "pdf"]).unwrap();
+    let mut a = project.render(&p, &[arsplan::Format::Docx, arsplan::Format::Pdf]).unwrap();
     let pdf = a.pop().unwrap().bytes;
     (a.pop().unwrap().bytes, pdf)
 }

@@ -30,7 +30,7 @@ fn options(network: &str) -> Options {
 fn plan_docx(project: &Project, p: &Prepared) -> Vec<u8> {
     let stem = p.year.stem();
     project
-        .render(p, &["docx"])
+        .render(p, &[arsplan::Format::Docx])
         .unwrap()
         .into_iter()
         .find(|a| a.path.file_stem().is_some_and(|s| s.to_string_lossy() == stem))

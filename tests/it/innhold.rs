@@ -298,7 +298,7 @@ fn prize_names_only_when_the_network_opts_in_with_a_warning_at_every_build() {
     assert!(named.contains("- Oddny Sæther"), "{named}");
     let sel = arsplan::Selection { networks: vec!["stavanger".into()], years: vec![2025] };
     for build in 0..2 {
-        let b = project.build(&sel, &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
+        let b = project.build(&sel, &arsplan::BuildOptions::formats(&[arsplan::Format::Pdf])).unwrap();
         assert_eq!(b.unchanged.len(), build, "the second build finds the year unchanged");
         let w: Vec<String> = b.warnings.iter().map(|d| d.to_string()).collect();
         assert!(
@@ -457,7 +457,7 @@ fn move_meeting(dir: &Path, network: &str, year: i32, from: &str, to: &str) {
 
 fn build_with_note(p: &Project, network: &str, year: i32) -> Option<String> {
     let sel = arsplan::Selection { networks: vec![network.into()], years: vec![year] };
-    p.build(&sel, &arsplan::BuildOptions::formats(&["pdf"]).with_note()).unwrap();
+    p.build(&sel, &arsplan::BuildOptions::formats(&[arsplan::Format::Pdf]).with_note()).unwrap();
     std::fs::read_to_string(p.output.join(format!("{network}/{year}/endringsnotat-{year}.txt"))).ok()
 }
 
@@ -816,7 +816,7 @@ fn nothing_sent_names_a_person_of_the_register_pdf() {
     let t = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(&toml, format!("premieliste_med_navn = true\n{t}")).unwrap();
     let pr = p.prepare("stavanger", 2025).unwrap();
-    let a = p.render(&pr, &["pdf"]).unwrap();
+    let a = p.render(&pr, &[arsplan::Format::Pdf]).unwrap();
     let report = a.iter().find(|a| a.path.ends_with("arsrapport-2025.pdf")).unwrap();
     assert_eq!(named("stavanger", &common::pdf_text(&report.bytes)).len(), 14);
 }

@@ -13,7 +13,12 @@ fn build_with(edit: impl Fn(&Path)) -> Vec<Vec<u8>> {
     edit(&data.join("stavanger/2026"));
     let project = common::with_data(data, dir.path().join("out"));
     let p = project.prepare("stavanger", 2026).unwrap();
-    project.render(&p, &["docx", "pdf"]).unwrap().into_iter().map(|a| a.bytes).collect()
+    project
+        .render(&p, &[arsplan::Format::Docx, arsplan::Format::Pdf])
+        .unwrap()
+        .into_iter()
+        .map(|a| a.bytes)
+        .collect()
 }
 
 fn records(path: &Path) -> Vec<Vec<String>> {

@@ -8,7 +8,10 @@ fn fixture_network_with_its_own_template_override() {
     let out = tempfile::tempdir().unwrap();
     let project = common::with_data(common::root().join("tests/fixtures/nettverk"), out.path().to_path_buf());
     let written = project
-        .build(&Default::default(), &arsplan::BuildOptions::formats(&["docx", "pdf"]))
+        .build(
+            &Default::default(),
+            &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]),
+        )
         .unwrap()
         .written;
     let names: Vec<String> =
@@ -55,7 +58,12 @@ fn fixture_network_with_its_own_template_override() {
 fn arshjul_is_an_svg_file_and_a_picture_in_both_formats() {
     let out = tempfile::tempdir().unwrap();
     let project = common::with_data(common::root().join("tests/fixtures/nettverk"), out.path().to_path_buf());
-    project.build(&Default::default(), &arsplan::BuildOptions::formats(&["docx", "pdf"])).unwrap();
+    project
+        .build(
+            &Default::default(),
+            &arsplan::BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf]),
+        )
+        .unwrap();
     let dir = out.path().join("fonna/2027");
     let svg = std::fs::read_to_string(dir.join("arshjul-2027.svg")).unwrap();
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -79,7 +87,7 @@ fn arshjul_is_an_svg_file_and_a_picture_in_both_formats() {
 fn arshjul_in_the_pdf_is_vector_graphics_with_real_text() {
     let out = tempfile::tempdir().unwrap();
     let project = common::with_data(common::root().join("tests/fixtures/nettverk"), out.path().to_path_buf());
-    project.build(&Default::default(), &arsplan::BuildOptions::formats(&["pdf"])).unwrap();
+    project.build(&Default::default(), &arsplan::BuildOptions::formats(&[arsplan::Format::Pdf])).unwrap();
     let text = common::pdf_text(&std::fs::read(out.path().join("fonna/2027/arsplan-2027.pdf")).unwrap());
     assert!(text.contains("Årshjul") && text.contains("desember"), "{text}");
 }

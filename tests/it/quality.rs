@@ -22,7 +22,7 @@ fn with_meta() -> Vec<(Artifact, arsplan::doc::Meta)> {
         let p = project.prepare(&n, y).unwrap();
         let metas: Vec<(String, arsplan::doc::Meta)> =
             project.documents(&p).unwrap().into_iter().map(|m| (m.stem, m.document.meta)).collect();
-        for a in project.render(&p, &["docx", "pdf"]).unwrap() {
+        for a in project.render(&p, &[arsplan::Format::Docx, arsplan::Format::Pdf]).unwrap() {
             let stem = a.path.file_stem().unwrap().to_string_lossy().to_string();
             let meta = metas.iter().find(|(s, _)| *s == stem).unwrap().1.clone();
             v.push((a, meta));

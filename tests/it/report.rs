@@ -22,7 +22,7 @@ fn report_docs() -> (Vec<u8>, Vec<u8>) {
     let out = tempfile::tempdir().unwrap();
     let project = fixture_project(&fixture(), out.path());
     let p = project.prepare("lite", 2025).unwrap();
-    let a = project.render(&p, &["docx", "pdf"]).unwrap();
+    let a = project.render(&p, &[arsplan::Format::Docx, arsplan::Format::Pdf]).unwrap();
     let find = |name: &str| a.iter().find(|a| a.path.ends_with(name)).unwrap().bytes.clone();
     (find("arsrapport-2025.docx"), find("arsrapport-2025.pdf"))
 }
@@ -272,7 +272,7 @@ fn attendance_as_rows_gives_the_same_report() {
     std::fs::write(dir.path().join("data/lite/2025/deltakelse.csv"), rows).unwrap();
     let project = fixture_project(&dir.path().join("data"), &dir.path().join("out"));
     let p = project.prepare("lite", 2025).unwrap();
-    let a = project.render(&p, &["docx"]).unwrap();
+    let a = project.render(&p, &[arsplan::Format::Docx]).unwrap();
     let docx = &a.iter().find(|a| a.path.ends_with("arsrapport-2025.docx")).unwrap().bytes;
     assert!(docx == &matrix_docx, "rows and matrix are two forms of the same attendance");
 }
@@ -295,7 +295,7 @@ fn answers_not_registered_are_said_so_not_counted_as_zero() {
     std::fs::write(dir.path().join("data/lite/2025/~$deltakelse.xlsx"), b"\0\0").unwrap();
     let project = fixture_project(&dir.path().join("data"), &dir.path().join("out"));
     let p = project.prepare("lite", 2025).unwrap();
-    let a = project.render(&p, &["docx"]).unwrap();
+    let a = project.render(&p, &[arsplan::Format::Docx]).unwrap();
     let text = common::docx_text(&a.iter().find(|a| a.path.ends_with("arsrapport-2025.docx")).unwrap().bytes);
     assert!(text.contains("Svarene på årlig rapportering er ikke registrert for 2025."), "{text}");
     assert!(!text.contains("0 av 4 ressurspersoner svarte"));

@@ -11,7 +11,7 @@ fn build(network: &str, year: i32) -> (Vec<u8>, Vec<u8>) {
     let out = tempfile::tempdir().unwrap();
     let project = common::project(out.path());
     let prepared = project.prepare(network, year).unwrap();
-    let artifacts = project.render(&prepared, &["docx", "pdf"]).unwrap();
+    let artifacts = project.render(&prepared, &[arsplan::Format::Docx, arsplan::Format::Pdf]).unwrap();
     let get =
         |ext: &str| artifacts.iter().find(|a| a.path.extension().unwrap() == ext).unwrap().bytes.clone();
     (get("docx"), get("pdf"))

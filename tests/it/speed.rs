@@ -15,7 +15,7 @@ use arsplan::{BuildOptions, Project, Selection};
 fn copy(dir: &Path) -> Project {
     common::copy_examples(&dir.join("data"), &["stavanger"]);
     common::copy_dir(&common::root().join("templates"), &dir.join("templates"));
-    Project::at(dir)
+    Project::default_layout(dir)
 }
 
 fn stavanger() -> Selection {
@@ -23,7 +23,7 @@ fn stavanger() -> Selection {
 }
 
 fn both() -> BuildOptions {
-    BuildOptions::formats(&["docx", "pdf"])
+    BuildOptions::formats(&[arsplan::Format::Docx, arsplan::Format::Pdf])
 }
 
 /// The years a build made again (not found unchanged).
@@ -119,10 +119,10 @@ fn a_damaged_output_another_program_or_another_format_makes_the_year_again() {
     let dir = tempfile::tempdir().unwrap();
     let p = copy(dir.path());
     let out = p.output.join("stavanger/2026");
-    p.build(&stavanger(), &BuildOptions::formats(&["docx"])).unwrap();
+    p.build(&stavanger(), &BuildOptions::formats(&[arsplan::Format::Docx])).unwrap();
     // Only DOCX was made: PDF too makes both years again; then PDF alone is made already.
     assert_eq!(remade(&p, &both()), vec![2025, 2026]);
-    let pdf_only = p.build(&stavanger(), &BuildOptions::formats(&["pdf"])).unwrap();
+    let pdf_only = p.build(&stavanger(), &BuildOptions::formats(&[arsplan::Format::Pdf])).unwrap();
     assert_eq!(pdf_only.unchanged.len(), 2);
     assert!(pdf_only.written.iter().all(|w| w.path.extension().unwrap() != "docx"), "{:?}", pdf_only.written);
     assert!(pdf_only.written.iter().any(|w| w.path.ends_with("stavanger/2026/arsplan-2026.pdf")));
@@ -310,7 +310,7 @@ fn watch_keeps_a_file_saved_during_its_first_builds() {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let sel = arsplan::Selection { networks: vec!["stavanger".into()], years: vec![2025, 2026] };
-        let opts = arsplan::BuildOptions::formats(&["pdf"]);
+        let opts = arsplan::BuildOptions::formats(&[arsplan::Format::Pdf]);
         let mut saved = false;
         let r = arsplan::watch::run(&p, &sel, &opts, Some(1), &mut |e| {
             // 2025 is built; while 2026 is being built, its file is saved.

@@ -19,7 +19,7 @@ fn a_template_block_shows_the_innsatsomrader_the_plan_serves() {
     text.push_str("blokk;strategidekning;;\n");
     std::fs::write(&plan, text).unwrap();
     let p = project.prepare("stavanger", 2026).unwrap();
-    let docx = &project.render(&p, &["docx"]).unwrap()[0].bytes;
+    let docx = &project.render(&p, &[arsplan::Format::Docx]).unwrap()[0].bytes;
     let t = common::docx_text(docx);
     assert!(t.contains("Innsatsområder i Strategi 2025-2029 som planen tjener (13 av 55)"), "{t}");
     // 2.6 (dødshjelp) is served by area 1's first sub-goal.
@@ -44,7 +44,7 @@ fn a_network_logo_in_its_data_folder_replaces_the_placeholder() {
     let own = std::fs::read(common::root().join("tests/fixtures/logo-eksempel.png")).unwrap();
     std::fs::write(dir.path().join("data/stavanger/logo.png"), &own).unwrap();
     let p = project.prepare("stavanger", 2026).unwrap();
-    let docx = &project.render(&p, &["docx"]).unwrap()[0].bytes;
+    let docx = &project.render(&p, &[arsplan::Format::Docx]).unwrap()[0].bytes;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut media = Vec::new();
     std::io::Read::read_to_end(&mut zip.by_name("word/media/image1.png").unwrap(), &mut media).unwrap();

@@ -1154,7 +1154,10 @@ fn the_pages_logic_works_without_http() {
     assert_eq!(table.file, "data/stavanger/2026/moter.csv");
     let fagdag = table.rows.iter().find(|r| r.id == "fagdag").unwrap();
     let date = fagdag.cells.iter().find(|c| c.column == "Dato").unwrap();
-    assert_eq!((date.value.as_str(), date.editable, date.kind), ("12.11.2026", true, "dato"));
+    assert_eq!(
+        (date.value.as_str(), date.editable, date.kind),
+        ("12.11.2026", true, arsplan::web::site::FieldKind::Date)
+    );
     assert!(!fagdag.cells.iter().find(|c| c.column == "ID").unwrap().editable);
     assert!(view.outline.iter().any(|o| o.label == "område 1"), "{:?}", view.outline);
     // The outline's small templates are filled in.

@@ -263,7 +263,7 @@ fn a_round_trip_through_wordmal_gives_the_same_house_style() {
     let out = tempfile::tempdir().unwrap();
     let project = common::project(out.path());
     let p = project.prepare("stavanger", 2026).unwrap();
-    let plain = project.render(&p, &["docx"]).unwrap().remove(0).bytes;
+    let plain = project.render(&p, &[arsplan::Format::Docx]).unwrap().remove(0).bytes;
     assert_eq!(common::docx_text(&plain), common::docx_text(&docx));
 }
 

@@ -537,7 +537,7 @@ fn a_docx_made_with_a_house_styles_unchanged_template_is_laid_out_alike() {
             let dir = tempfile::tempdir().unwrap();
             let project = round_trip_project(dir.path(), network, style, round_trip);
             let p = project.prepare(network, year).unwrap();
-            let made = project.render(&p, &["docx"]).unwrap().remove(0);
+            let made = project.render(&p, &[arsplan::Format::Docx]).unwrap().remove(0);
             let docx = dir.path().join("dokument.docx");
             std::fs::write(&docx, &made.bytes).unwrap();
             convert(&docx, "pdf", dir.path());

@@ -688,9 +688,9 @@ impl<'a> Body<'a> {
             .iter()
             .map(|w| (w * 20.0).floor() as usize)
             .collect();
-        let header_fill = self.theme.color("tabellhode");
-        let header_text = self.theme.color("tabellhode_tekst");
-        let line = self.theme.color("linje");
+        let header_fill = self.theme.role(crate::theme::ColorRole::TableHeader);
+        let header_text = self.theme.role(crate::theme::ColorRole::TableHeaderText);
+        let line = self.theme.role(crate::theme::ColorRole::Rule);
         let (pad_v, pad_h) = (pt_twips(sp.cell_v_pt) as usize, pt_twips(sp.cell_h_pt) as usize);
         let model = Model::new(self.theme);
         let mut rows = Vec::new();

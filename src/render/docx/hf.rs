@@ -21,12 +21,17 @@ use crate::wordmal::HAlign;
 
 /// The typographic mark: the trust's name in the primary colour.
 fn mark(theme: &Theme) -> RPr {
-    RPr { bold: true, color: Some(theme.color("primar")), size: Some(24), ..RPr::default() }
+    RPr {
+        bold: true,
+        color: Some(theme.role(crate::theme::ColorRole::Primary)),
+        size: Some(24),
+        ..RPr::default()
+    }
 }
 
 /// The look of the footer's words and fields, and of the header lines.
 fn small(theme: &Theme, size: usize) -> RPr {
-    RPr { color: Some(theme.color("sekundar")), size: Some(size), ..RPr::default() }
+    RPr { color: Some(theme.role(crate::theme::ColorRole::Secondary)), size: Some(size), ..RPr::default() }
 }
 
 /// A logo as a picture run: a PNG as it is; an SVG as Word 2016 and later

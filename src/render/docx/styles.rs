@@ -422,7 +422,7 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
     let normal_want = Want {
         font: Some(theme.word_font_name()),
         size: Some(theme.font_size),
-        color: Some(theme.color("tekst")),
+        color: Some(theme.role(crate::theme::ColorRole::Text)),
         before: None,
         after: Some(theme.spacing.paragraph_pt),
         line: Some(theme.spacing.line),
@@ -518,7 +518,7 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
             e.insert_in_order(ppr, STYLE_ORDER);
         } else if *id == hyperlink {
             let rpr = Elem::new("w:rPr")
-                .push(Elem::new("w:color").with("w:val", &theme.color("primar")))
+                .push(Elem::new("w:color").with("w:val", &theme.role(crate::theme::ColorRole::Primary)))
                 .push(Elem::new("w:u").with("w:val", "single"));
             e.insert_in_order(rpr, STYLE_ORDER);
             e.remove_children("w:qFormat");
@@ -573,7 +573,7 @@ pub fn styles(theme: &Theme, tpl: Option<&Template>, lang: &str, num: &Numbering
 /// colour, the cell padding, and a header row in the header colours.
 fn table_style(theme: &Theme, e: &mut Elem) {
     let sp = &theme.spacing;
-    let line = theme.color("linje");
+    let line = theme.role(crate::theme::ColorRole::Rule);
     let mut borders = Elem::new("w:tblBorders");
     for side in ["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"] {
         borders = borders.push(
@@ -595,22 +595,20 @@ fn table_style(theme: &Theme, e: &mut Elem) {
     let ppr = Elem::new("w:pPr").push(Elem::new("w:spacing").with("w:after", "0"));
     e.insert_in_order(ppr, STYLE_ORDER);
     e.insert_in_order(Elem::new("w:tblPr").push(borders).push(mar), STYLE_ORDER);
-    let first_row = Elem::new("w:tblStylePr")
-        .with("w:type", "firstRow")
-        .push(
-            Elem::new("w:rPr")
-                .push(Elem::new("w:b"))
-                .push(Elem::new("w:bCs"))
-                .push(Elem::new("w:color").with("w:val", &theme.color("tabellhode_tekst"))),
-        )
-        .push(
-            Elem::new("w:tcPr").push(
-                Elem::new("w:shd")
-                    .with("w:val", "clear")
-                    .with("w:color", "auto")
-                    .with("w:fill", &theme.color("tabellhode")),
-            ),
-        );
+    let first_row =
+        Elem::new("w:tblStylePr")
+            .with("w:type", "firstRow")
+            .push(Elem::new("w:rPr").push(Elem::new("w:b")).push(Elem::new("w:bCs")).push(
+                Elem::new("w:color").with("w:val", &theme.role(crate::theme::ColorRole::TableHeaderText)),
+            ))
+            .push(
+                Elem::new("w:tcPr").push(
+                    Elem::new("w:shd")
+                        .with("w:val", "clear")
+                        .with("w:color", "auto")
+                        .with("w:fill", &theme.role(crate::theme::ColorRole::TableHeader)),
+                ),
+            );
     e.children.push(wordmal::tree::Node::Elem(first_row));
 }
 
