@@ -18,6 +18,10 @@ pub struct Meta {
     /// The document's date (from the data, never the clock), for reproducible bytes.
     #[serde(with = "iso_date")]
     pub date: chrono::NaiveDate,
+    /// Who made the changes of an endringsversjon (the network), as Word's
+    /// tracked changes name them; `None` in every other document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -111,6 +111,8 @@ pub fn merged(old: &Document, new: &Document, date: NaiveDate) -> Option<Documen
     }
     let mut meta = new.meta.clone();
     meta.date = date;
+    // The network made the changes (the subject is its name).
+    meta.revised_by = Some(new.meta.subject.clone());
     meta.title = format!("{} (endringsversjon)", new.meta.title);
     Some(Document { meta, blocks })
 }

@@ -79,14 +79,10 @@ fn made() -> Made {
     let plain = |d: &Document| {
         arsplan::render::render(d, &p.theme, &p.assets, &[arsplan::render::Format::Docx]).unwrap().remove(0).1
     };
-    Made {
-        _dir: dir,
-        author: new.meta.author.clone(),
-        docx,
-        pdf,
-        old_docx: plain(&old),
-        new_docx: plain(&new),
-    }
+    // The network, by its name.
+    let author = p.year.profile.name.clone();
+    assert!(author.starts_with("Nettverk i kreftomsorg"), "{author}");
+    Made { _dir: dir, author, docx, pdf, old_docx: plain(&old), new_docx: plain(&new) }
 }
 
 /// What tests/fixtures/revisions.py (lxml) reads in a DOCX.
@@ -119,8 +115,11 @@ fn the_docx_has_exactly_the_changes_as_revisions_and_accepting_or_rejecting_give
     let m = made();
     let r = revisions(&m.docx);
     let (ins, del) = (texts(&r["ins"]), texts(&r["del"]));
-    // The moved meetings: their dates where the plan names them (the table
-    // of meetings and the text), the old one deleted and the new inserted.
+    // Exactly these, in the order of the document: the fagdag's date in
+    // the text, the activity added, the Sandnes meeting's date in the table.
+    assert_eq!(del, ["12. november", "16. april"]);
+    assert_eq!(ins, [ACTIVITY, "19. november", "23. april"]);
+    // The moved meetings: the old date deleted and the new inserted.
     for (old, new) in [("16. april", "23. april"), ("12. november", "19. november")] {
         assert!(del.iter().any(|t| t.contains(old)), "«{old}» deleted: {del:?}");
         assert!(ins.iter().any(|t| t.contains(new)), "«{new}» inserted: {ins:?}");

@@ -487,7 +487,7 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     // Tracked changes (an endringsversjon's) are the network's, made the day
     // the version is dated.
     b.revision = body::Revision {
-        author: doc.meta.author.clone(),
+        author: doc.meta.revised_by.clone().unwrap_or_else(|| doc.meta.author.clone()),
         date: format!("{}T00:00:00Z", doc.meta.date.format("%Y-%m-%d")),
     };
     let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
@@ -671,6 +671,7 @@ fn sample(theme: &Theme) -> Document {
             keywords: vec![],
             lang: "nb-NO".into(),
             date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date"),
+            revised_by: None,
         },
         blocks,
     }
