@@ -154,6 +154,66 @@ fn the_docx_has_exactly_the_changes_as_revisions_and_accepting_or_rejecting_give
     assert_ne!(strings(&new["shown"]), strings(&old["shown"]));
 }
 
+/// Checks a DOCX with openxml-audit: 0 errors.
+fn audit(docx: &[u8]) {
+    common::need("openxml-audit", &["--help"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("endringsversjon.docx");
+    std::fs::write(&path, docx).unwrap();
+    let out = Command::new("openxml-audit").args(["-m", "0"]).arg(&path).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && report.contains("Errors: 0"), "{report}");
+}
+
+#[test]
+#[ignore = "needs python3 with lxml, and openxml-audit (pip)"]
+fn a_row_and_a_paragraph_added_or_removed_are_whole_revisions_either_way() {
+    let dir = project_dir();
+    let project = common::with_data(dir.path().join("data"), dir.path().join("output"));
+    let plan = || {
+        let p = project.prepare("stavanger", 2026).unwrap();
+        let d = arsplan::build::documents(&p).unwrap().remove(0).document;
+        (p, d)
+    };
+    let (p, before) = plan();
+    // A new gathering for the physio-/ergotherapists (a row of its own in
+    // their table) and a new activity.
+    let year = dir.path().join("data/stavanger/2026");
+    edit(
+        &year.join("moter.csv"),
+        "fe_host;",
+        "fe_sommer;10.06.2026;samling;;fysio/ergo;Sommersamling digitalt;Lindrende behandling hjemme;\nfe_host;",
+    );
+    edit(
+        &year.join("plan.csv"),
+        "aktivitet;Tema for årlig fagdag;;\n",
+        &format!("aktivitet;Tema for årlig fagdag;;\naktivitet;{ACTIVITY};;\n"),
+    );
+    let (_, after) = plan();
+    let docx = |d: &Document| {
+        arsplan::render::render(d, &p.theme, &p.assets, &[arsplan::render::Format::Docx]).unwrap().remove(0).1
+    };
+    let (shown_before, shown_after) =
+        (strings(&revisions(&docx(&before))["shown"]), strings(&revisions(&docx(&after))["shown"]));
+    for (from, to, kind) in [(&before, &after, "inserted"), (&after, &before, "deleted")] {
+        let merged = revise::merged(from, to, day("2026-02-02")).unwrap();
+        let (bytes, _) = revise::render(&merged, Vec::new(), &p.theme, &p.assets).unwrap();
+        let r = revisions(&bytes);
+        let rows = strings(&r[format!("rows_{kind}").as_str()]);
+        assert_eq!(rows.len(), 1, "{kind}: {rows:?}");
+        let row = rows[0].replace('\u{a0}', " ");
+        assert!(row.contains("Sommersamling digitalt") && row.contains("10. juni"), "{rows:?}");
+        assert_eq!(strings(&r[format!("paragraphs_{kind}").as_str()]), [ACTIVITY], "{kind}");
+        let (accepted, rejected) = (strings(&r["accepted"]), strings(&r["rejected"]));
+        if kind == "inserted" {
+            assert!(accepted == shown_after && rejected == shown_before, "{kind}");
+        } else {
+            assert!(accepted == shown_before && rejected == shown_after, "{kind}");
+        }
+        audit(&bytes);
+    }
+}
+
 #[test]
 #[ignore = "needs openxml-audit (pip)"]
 fn the_docx_with_revisions_is_valid_ooxml() {
