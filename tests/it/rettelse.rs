@@ -637,4 +637,16 @@ fn the_year_page_offers_the_endringsversjon_after_a_sending_and_gives_it() {
     // Only the endringsversjon's own names.
     assert_eq!(page.get("/aar/stavanger/2026/endringsversjon/arsplan-2026.pdf").0, 404);
     assert_eq!(page.get("/aar/stavanger/2026/endringsversjon/..%2Fsendelogg.json").0, 404);
+    drop(page);
+
+    // A stored version that cannot be read: said in Norwegian, at the file, and nothing written.
+    let models = root.join("output/stavanger/2026/utsending/modeller");
+    let stored = std::fs::read_dir(&models).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&stored, b"{ ikke json").unwrap();
+    let out =
+        arsplan(root, &["bygg", "--nettverk", "stavanger", "--år", "2026", "--endringer-siden", "utsending"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("den lagrede versjonen kan ikke leses") && said.contains("modeller"), "{said}");
+    assert!(!root.join("output/stavanger/2026/arsplan-2026-endringer.docx").exists());
 }
