@@ -378,6 +378,32 @@ mod tests {
     }
 
     #[test]
+    fn tracked_changes_are_numbered_in_order_and_their_marks_placed_by_the_schema() {
+        let row = |mark: &str| {
+            format!(
+                r#"<w:tr><w:trPr>{mark}<w:cantSplit /></w:trPr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#
+            )
+        };
+        let xml = format!(
+            r#"<w:p><w:pPr><w:rPr><w:b /><w:ins w:id="91" w:author="N" w:date="d" /></w:rPr><w:pStyle w:val="A" /></w:pPr><w:del w:id="17" w:author="N" w:date="d"><w:r><w:delText>a</w:delText></w:r></w:del><w:ins w:id="3" w:author="N" w:date="d"><w:r><w:t>b</w:t></w:r></w:ins></w:p><w:tbl><w:tblPr /><w:tr><w:tc><w:p/></w:tc></w:tr>{}</w:tbl>"#,
+            row(r#"<w:ins w:id="40" w:author="N" w:date="d" />"#)
+        );
+        let facts = Facts { header_rows: vec![1], ..Facts::default() };
+        let out = run(&xml, &facts).unwrap();
+        // Ids from 0 in document order, whatever docx-rs' counter said.
+        let ids: Vec<&str> =
+            out.match_indices("w:id=\"").map(|(i, m)| &out[i + m.len()..i + m.len() + 1]).collect();
+        assert_eq!(ids, ["0", "1", "2", "3"], "{out}");
+        // A paragraph mark's change leads its properties; a row's follows the row's own.
+        assert!(out.contains(r#"<w:rPr><w:ins w:id="0" w:author="N" w:date="d"/><w:b/></w:rPr>"#), "{out}");
+        assert!(
+            out.contains(r#"<w:trPr><w:cantSplit/><w:ins w:id="3" w:author="N" w:date="d"/></w:trPr>"#),
+            "{out}"
+        );
+        assert!(out.contains("<w:trPr><w:tblHeader/></w:trPr>"), "{out}");
+    }
+
+    #[test]
     fn the_template_section_properties_join_the_section() {
         let facts = Facts {
             section: vec![
