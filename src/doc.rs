@@ -119,6 +119,22 @@ pub enum Change {
     Deleted,
 }
 
+impl Change {
+    /// The class of a group ([`Block::Styled`]) holding a chart or picture
+    /// added or removed as a whole (text changes are [`Inline::Changed`]).
+    pub fn class(self) -> &'static str {
+        match self {
+            Change::Inserted => "endring-lagt-til",
+            Change::Deleted => "endring-slettet",
+        }
+    }
+
+    /// The change a group's class stands for, if any.
+    pub fn of_class(class: &str) -> Option<Change> {
+        [Change::Inserted, Change::Deleted].into_iter().find(|c| c.class() == class)
+    }
+}
+
 /// A date as ISO text (`2026-01-15`) in a serialized document.
 mod iso_date {
     use serde::{Deserialize, Deserializer, Serializer};

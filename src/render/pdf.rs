@@ -471,6 +471,20 @@ impl Cx<'_> {
                 self.flow(out, inner, In::Group(class));
                 out.push_str("]\n\n");
             }
+            Block::Styled { class, blocks: inner } if Change::of_class(class).is_some() => {
+                // A chart or picture added or removed: a line in the margin's
+                // colour beside it, after the word that says which.
+                let (colour, label) = match Change::of_class(class) {
+                    Some(Change::Deleted) => (REV_DEL, "Slettet:"),
+                    _ => (REV_INS, "Lagt til:"),
+                };
+                let _ = writeln!(
+                    out,
+                    "#block(width: 100%, breakable: false, stroke: (left: 2pt + {colour}), inset: (left: 2mm), outset: (left: 4mm))[#text(size: 0.8em, fill: {colour})[{label}]\n"
+                );
+                self.flow(out, inner, In::Group(class));
+                out.push_str("]\n\n");
+            }
             Block::Styled { class, blocks: inner } => {
                 let st = theme.classes.get(class).cloned().unwrap_or_default();
                 let p = self.model.class(class);

@@ -117,7 +117,7 @@ pub fn has_changes(blocks: &[Block]) -> bool {
         Block::Title(c) | Block::Heading { content: c, .. } | Block::Paragraph(c) => inl(c),
         Block::List { items, .. } => items.iter().any(|i| has_changes(i)),
         Block::Table(t) => t.rows.iter().flatten().any(|c| has_changes(c)),
-        Block::Styled { blocks, .. } => has_changes(blocks),
+        Block::Styled { class, blocks } => Change::of_class(class).is_some() || has_changes(blocks),
         Block::Image(_) | Block::Chart(_) | Block::PageBreak => false,
     })
 }
@@ -219,8 +219,8 @@ fn mark_cells(row: &[Vec<Block>], change: Change) -> Vec<Vec<Block>> {
     row.iter().map(|c| c.iter().flat_map(|b| mark(b, change)).collect()).collect()
 }
 
-/// A whole block added or gone: its text all changed. A picture or chart
-/// that is gone is left out (its text is its description).
+/// A whole block added or gone: its text all changed; a chart, or a picture
+/// added, in a group of the change's class ([`Change::class`]).
 fn mark(b: &Block, change: Change) -> Option<Block> {
     let wrap = |c: &Vec<Inline>| -> Vec<Inline> {
         if c.is_empty() {
@@ -248,7 +248,14 @@ fn mark(b: &Block, change: Change) -> Option<Block> {
             class: class.clone(),
             blocks: blocks.iter().filter_map(|b| mark(b, change)).collect(),
         },
-        Block::Image(_) | Block::Chart(_) | Block::PageBreak => match change {
+        // A chart (its data is in the model) added or gone, a picture added.
+        Block::Chart(_) => Block::Styled { class: change.class().into(), blocks: vec![b.clone()] },
+        Block::Image(_) if change == Change::Inserted => {
+            Block::Styled { class: change.class().into(), blocks: vec![b.clone()] }
+        }
+        // A picture gone is left out: only the new version's pictures are at
+        // hand (the same name may hold the new picture).
+        Block::Image(_) | Block::PageBreak => match change {
             Change::Inserted => b.clone(),
             Change::Deleted => return None,
         },

@@ -650,3 +650,60 @@ fn the_year_page_offers_the_endringsversjon_after_a_sending_and_gives_it() {
     assert!(said.contains("den lagrede versjonen kan ikke leses") && said.contains("modeller"), "{said}");
     assert!(!root.join("output/stavanger/2026/arsplan-2026-endringer.docx").exists());
 }
+
+/// The `w:ins` or `w:del` elements (run level) of a DOCX body that hold a drawing.
+fn drawings_in(docx: &[u8], kind: &str) -> usize {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let (open, close) = (format!("<w:{kind} "), format!("</w:{kind}>"));
+    xml.match_indices(&open)
+        .filter(|(i, _)| {
+            let rest = &xml[*i..];
+            let end = rest.find(&close).unwrap_or(0);
+            rest[..end].contains("<w:drawing")
+        })
+        .count()
+}
+
+#[test]
+#[ignore = "needs python3 with lxml, and openxml-audit (pip)"]
+fn a_changed_chart_in_the_report_is_the_old_one_deleted_and_the_new_one_inserted() {
+    let dir = project_dir();
+    let project = common::with_data(dir.path().join("data"), dir.path().join("output"));
+    let report = || {
+        let p = project.prepare("stavanger", 2025).unwrap();
+        let d =
+            arsplan::build::documents(&p).unwrap().into_iter().find(|m| m.stem == "arsrapport-2025").unwrap();
+        (p, d.document)
+    };
+    let (p, before) = report();
+    // A correction of the register: a resource person works in Stavanger,
+    // not Sandnes (the chart of resource persons per municipality changes).
+    edit(
+        &dir.path().join("data/stavanger/ressurspersoner.csv"),
+        "r002;Torunn Bakken;sykepleier;Lunde bo- og aktivitetssenter;1108;",
+        "r002;Torunn Bakken;sykepleier;Lunde bo- og aktivitetssenter;1103;",
+    );
+    let (_, after) = report();
+    let merged = revise::merged(&before, &after, day("2026-02-02")).expect("the report changed");
+    let (docx, pdf) = revise::render(&merged, Vec::new(), &p.theme, &p.assets).unwrap();
+    assert!(drawings_in(&docx, "del") >= 1 && drawings_in(&docx, "ins") >= 1, "a chart deleted and inserted");
+    assert_eq!(drawings_in(&docx, "del"), drawings_in(&docx, "ins"), "each changed chart both ways");
+    let plain = |d: &Document| {
+        arsplan::render::render(d, &p.theme, &p.assets, &[arsplan::render::Format::Docx]).unwrap().remove(0).1
+    };
+    let r = revisions(&docx);
+    assert_eq!(strings(&r["accepted"]), strings(&revisions(&plain(&after))["shown"]));
+    assert_eq!(strings(&r["rejected"]), strings(&revisions(&plain(&before))["shown"]));
+    audit(&docx);
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("arsrapport-2025-endringer.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    pictures(&path, "rettelse-pdf-diagram", 2, 4);
+    let words = common::pdf_text(&pdf);
+    assert!(words.contains("Slettet:") && words.contains("Lagt til:"), "{words}");
+}

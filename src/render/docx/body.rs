@@ -289,6 +289,8 @@ pub struct Body<'a> {
     pub revision: Revision,
     /// How deep in table cells the writer is (a cell's paragraph marks are never changes).
     cells: usize,
+    /// A chart or picture added or removed as a whole is being written.
+    block_change: Option<Change>,
 }
 
 /// The relationship ids of charts: `rIdChart1`, ...
@@ -328,6 +330,7 @@ impl<'a> Body<'a> {
             charts: Vec::new(),
             revision: Revision::default(),
             cells: 0,
+            block_change: None,
         }
     }
 
@@ -461,7 +464,17 @@ impl<'a> Body<'a> {
         if let Some(svg) = svg {
             self.pics.svgs.insert(id, svg);
         }
-        Ok(Para::new(PPr::default()).add_run(run))
+        Ok(self.changed_para(PPr::default(), run))
+    }
+
+    /// A paragraph of one run (a picture, a chart), a tracked change as a
+    /// whole when it is added or removed.
+    fn changed_para(&self, mut ppr: PPr, run: Run) -> Para {
+        let change = self.block_change;
+        if self.cells == 0 {
+            ppr.mark = change.map(|c| (c, self.revision.clone()));
+        }
+        Para::new(ppr).add_changed(run, change, &self.revision)
     }
 
     /// Renders blocks into body-level paragraphs and tables.
@@ -582,8 +595,15 @@ impl<'a> Body<'a> {
                 self.pics.alts.insert(id.clone(), xml_text(&c.alt));
                 self.charts.push((id, chart));
                 let p =
-                    Para::new(PPr { keep_lines: true, ..PPr::default() }).add_run(Run::new().add_image(pic));
+                    self.changed_para(PPr { keep_lines: true, ..PPr::default() }, Run::new().add_image(pic));
                 out.push(Part::P(Box::new(p)));
+            }
+            Block::Styled { class, blocks } if Change::of_class(class).is_some() => {
+                // A chart or picture added or removed: a tracked change as a whole.
+                let outer = std::mem::replace(&mut self.block_change, Change::of_class(class));
+                let parts = self.blocks(blocks, style, width);
+                self.block_change = outer;
+                out.extend(parts?);
             }
             Block::Styled { class, blocks } => {
                 let id = self.ids.classes.get(class).cloned();
