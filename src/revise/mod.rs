@@ -205,7 +205,7 @@ fn pick<'l>(ledger: &'l send::Ledger, spec: &str) -> Result<Option<(&'l send::Se
 }
 
 /// A year's documents now and as a sending had them: what an endringsversjon compares.
-pub struct Since {
+pub struct Since<'p> {
     /// The day the sending went.
     pub sent: NaiveDate,
     pub old: Models,
@@ -213,10 +213,27 @@ pub struct Since {
     pub new: Vec<(String, Document)>,
     /// The meetings that changed since, for the notice.
     pub changes: Vec<Difference>,
-    pub prepared: build::Prepared,
+    pub prepared: Held<'p>,
 }
 
-impl Since {
+/// The plan's year, prepared here or by the caller (the year page has it already).
+pub enum Held<'p> {
+    Own(Box<build::Prepared>),
+    Lent(&'p build::Prepared),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = build::Prepared;
+
+    fn deref(&self) -> &build::Prepared {
+        match self {
+            Held::Own(p) => p,
+            Held::Lent(p) => p,
+        }
+    }
+}
+
+impl Since<'_> {
     /// The documents that changed: (stem, title), without rendering anything.
     pub fn changed(&self) -> Vec<(String, String)> {
         let day = self.sent;
@@ -239,12 +256,14 @@ impl Since {
 /// What a year's endringsversjon compares with: the sending `spec` names
 /// (`utsending`, or a date). `Ok(None)` when the year was never sent;
 /// `Err(text)` inside when it cannot be made, saying why in Norwegian.
-pub fn since_sending(
+/// `prepared` is the year prepared already, if the caller has it.
+pub fn since_sending<'p>(
     project: &Project,
     network: &str,
     year: i32,
     spec: &str,
-) -> Result<Option<std::result::Result<Since, String>>> {
+    prepared: Option<&'p build::Prepared>,
+) -> Result<Option<std::result::Result<Since<'p>, String>>> {
     let dir = send::dir(&project.output, network, year);
     let ledger = send::Ledger::read(&dir.join("sendelogg.json"))?;
     if ledger.sent.is_empty() {
@@ -259,7 +278,10 @@ pub fn since_sending(
             "{network} {year}: utsendingen {when} ble gjort før arsplan tok vare på dokumentene; ingen endringsversjon"
         ))));
     };
-    let p = build::prepare(project, network, year)?;
+    let p = match prepared {
+        Some(p) => Held::Lent(p),
+        None => Held::Own(Box::new(build::prepare(project, network, year)?)),
+    };
     if !p.theme.sending.revision {
         return Ok(Some(Err(format!(
             "{network} {year}: husstilen har endringsversjon = false; ingen endringsversjon"
@@ -297,7 +319,7 @@ pub fn since(
     let mut said = Vec::new();
     let mut any_sent = false;
     for (network, year) in project.targets(sel)? {
-        let s = match since_sending(project, &network, year, spec)? {
+        let s = match since_sending(project, &network, year, spec, None)? {
             None => continue,
             Some(Err(why)) => {
                 any_sent = true;
@@ -330,9 +352,11 @@ pub fn since(
 
 /// What the year's web page offers: the day of the last sending and the
 /// endringsversjon files of the documents changed since; `None` when there
-/// is nothing to offer (never sent, nothing changed, turned off).
-pub fn offered(project: &Project, network: &str, year: i32) -> Option<(NaiveDate, Vec<String>)> {
-    let s = since_sending(project, network, year, "utsending").ok()??.ok()?;
+/// is nothing to offer (never sent, nothing changed, turned off). The page
+/// has the year prepared already.
+pub fn offered(project: &Project, p: &build::Prepared) -> Option<(NaiveDate, Vec<String>)> {
+    let (network, year) = (p.year.network.as_str(), p.year.year);
+    let s = since_sending(project, network, year, "utsending", Some(p)).ok()??.ok()?;
     let files: Vec<String> = s
         .changed()
         .into_iter()
@@ -353,7 +377,7 @@ pub fn download(
     name: &str,
     today: NaiveDate,
 ) -> Option<Vec<u8>> {
-    let mut s = since_sending(project, network, year, "utsending").ok()??.ok()?;
+    let mut s = since_sending(project, network, year, "utsending", None).ok()??.ok()?;
     s.new.retain(|(stem, _)| {
         let (d, p) = file_names(stem);
         name == d || name == p

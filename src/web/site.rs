@@ -548,7 +548,10 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
             .find(|f| project.data.join(network).join(f).is_file())
             .map(str::to_string),
         plan_pdf: prepared.as_ref().ok().map(|p| format!("{}.pdf", p.year.stem())),
-        revision: crate::revise::offered(project, network, year)
+        revision: prepared
+            .as_ref()
+            .ok()
+            .and_then(|p| crate::revise::offered(project, p))
             .map(|(sent, files)| RevisionView { sent: crate::dates::format(sent, "d. MMMM yyyy"), files }),
         folder: {
             let d = project.data.join(network).join(year.to_string());

@@ -449,7 +449,8 @@ fn a_correction_after_two_moved_dates_and_a_new_activity_carries_an_endringsvers
     assert!(built.join("arsplan-2026-endringer.pdf").is_file());
     // The web page's offer and download: the same files.
     let project = common::with_data(root.join("data"), root.join("output"));
-    let (sent, files) = revise::offered(&project, "stavanger", 2026).expect("offered");
+    let prepared = project.prepare("stavanger", 2026).unwrap();
+    let (sent, files) = revise::offered(&project, &prepared).expect("offered");
     assert_eq!(files, ["arsplan-2026-endringer.docx", "arsplan-2026-endringer.pdf"]);
     assert!(sent >= day("2026-01-01"), "{sent}");
     let got = revise::download(&project, "stavanger", 2026, "arsplan-2026-endringer.docx", sent).unwrap();
