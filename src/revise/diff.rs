@@ -132,7 +132,24 @@ fn alike(a: &[String], b: &[String]) -> bool {
     if a.is_empty() || b.is_empty() {
         return a.is_empty() && b.is_empty();
     }
-    // Dice's coefficient 2c / (|a| + |b|) at least one half.
+    // Dice's coefficient 2c / (|a| + |b|) at least one half. The words in
+    // common regardless of order bound the common subsequence: most
+    // unrelated blocks are told apart by them alone.
+    let mut bag: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    a.iter().for_each(|w| *bag.entry(w.as_str()).or_default() += 1);
+    let shared = b
+        .iter()
+        .filter(|w| match bag.get_mut(w.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        })
+        .count();
+    if shared * 4 < a.len() + b.len() {
+        return false;
+    }
     let common = lcs(a, b, &|x, y| x == y).len();
     common * 4 >= a.len() + b.len()
 }
