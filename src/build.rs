@@ -89,7 +89,7 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
     }
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
-    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(&theme)) {
+    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(theme.prize_names)) {
         let named = report::figures(&py, data, &kommuner, &theme.texts).prize_count;
         if named > 0 {
             let at = match py.profile.prize_names {
@@ -277,6 +277,11 @@ fn strategy(project: &Project, name: &str, py: &PlanYear) -> Result<Strategy> {
     Err(Error::at(at, format!("«{name}» har ingen plan med dokument = \"strategi\"")))
 }
 
+/// The file stem of a year's årsrapport: `arsrapport-2025`.
+pub fn report_stem(year: i32) -> String {
+    format!("arsrapport-{year}")
+}
+
 /// The documents of one network's year: the plan, and the årsrapport when the
 /// year has a `rapport.toml`.
 pub fn documents(p: &Prepared) -> Result<Vec<Made>> {
@@ -284,7 +289,7 @@ pub fn documents(p: &Prepared) -> Result<Vec<Made>> {
     let mut out = vec![Made { stem: p.year.stem(), document: composer.plan()? }];
     if let Some(data) = &p.year.report {
         let figures = report::figures(&p.year, data, &p.kommuner, &p.theme.texts);
-        out.push(Made { stem: format!("arsrapport-{}", p.year.year), document: composer.report(&figures)? });
+        out.push(Made { stem: report_stem(p.year.year), document: composer.report(&figures)? });
     }
     // A picture a template names must be one the year has (prose pictures were checked in prepare).
     for (m, kind) in out.iter().zip([p.year.meta.kind.as_str(), "arsrapport"]) {
@@ -389,117 +394,12 @@ fn push_new(sink: &mut Sink, warnings: Vec<Diagnostic>) {
     }
 }
 
-/// Paths as the manifest shows them: relative to the project folder (the
-/// data folder's parent) where they are inside it, so a project can move.
-pub struct Paths {
-    root: PathBuf,
-}
+/// Paths as the manifest shows them (they belong to the project).
+pub use crate::project::Paths;
 
-impl Paths {
-    pub fn new(project: &Project) -> Paths {
-        Paths { root: project.data.parent().unwrap_or(&project.data).to_path_buf() }
-    }
-
-    /// A path as the manifest shows it.
-    pub fn show(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
-    }
-
-    /// A path the manifest shows, found again.
-    pub fn find(&self, shown: &str) -> PathBuf {
-        self.root.join(shown)
-    }
-}
-
-/// What a prepared year reads: its network's own files, its year and
-/// templates folders, the strategy it follows, the reference data, and
-/// every folder its house style may come from.
+/// What a prepared year reads (see [`manifest::reads`]).
 pub fn reads(project: &Project, p: &Prepared) -> Vec<Read> {
-    let paths = Paths::new(project);
-    let show = |path: &Path| paths.show(path);
-    let d = &p.year.data_dir;
-    let mut v = vec![
-        Read::FilesIn(show(d)),
-        Read::Folder(show(&d.join("maler"))),
-        Read::Folder(show(&p.year.year_dir)),
-    ];
-    if let Some(s) = &p.strategy {
-        v.push(Read::Folder(show(&project.data.join(&s.network))));
-    }
-    if p.year.report.is_some() {
-        v.push(Read::File(show(&project.data.join("kommuner.csv"))));
-    }
-    v.extend(p.pictures.iter().map(|f| Read::File(show(f))));
-    // A style folder that appears in any root takes the place of the one
-    // used (or of the built-in one), so every root's folder is read.
-    for name in &p.theme.chain {
-        for root in &p.theme.sources.roots {
-            v.push(Read::Folder(show(&root.join(name))));
-        }
-    }
-    v.sort();
-    v.dedup();
-    v
-}
-
-/// The files `reads` names, as the manifest shows them, with their sha256.
-pub fn read_inputs(paths: &Paths, reads: &[Read]) -> BTreeMap<String, String> {
-    let mut files = Vec::new();
-    for r in reads {
-        match r {
-            Read::Folder(f) => files.extend(load::files_below(&paths.find(f))),
-            Read::FilesIn(f) => files.extend(load::files_in(&paths.find(f))),
-            Read::File(f) => files.push(paths.find(f)),
-        }
-    }
-    files
-        .into_iter()
-        .filter_map(|f| {
-            let bytes = std::fs::read(&f).ok()?;
-            Some((paths.show(&f), manifest::sha256(&bytes)))
-        })
-        .collect()
-}
-
-/// A year that need not be made again: what its last build wrote and said.
-pub struct Unchanged {
-    pub written: Vec<Written>,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// Whether a network's year is made already: the manifest of its last build
-/// says this very program made it in (at least) these formats, from the same
-/// templates folder, out of inputs that still hold the same bytes, and every
-/// file it made is still there as it made it. Then nothing is rendered.
-pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[Format]) -> Option<Unchanged> {
-    let dir = project.output.join(network).join(year.to_string());
-    let m = manifest::read(&dir)?;
-    let paths = Paths::new(project);
-    if m.version != manifest::VERSION
-        || m.templates != paths.show(&project.templates)
-        || m.reads.is_empty()
-        || !formats.iter().all(|f| m.formats.iter().any(|g| g == f.extension()))
-    {
-        return None;
-    }
-    if read_inputs(&paths, &m.reads) != m.inputs {
-        return None;
-    }
-    let mut written = Vec::new();
-    for name in m.made.iter().map(String::as_str).chain([manifest::FILE]) {
-        let format = name.rsplit_once('.').and_then(|(_, ext)| Format::by_name(ext));
-        if format.is_some_and(|f| !formats.contains(&f)) {
-            continue;
-        }
-        let path = dir.join(name);
-        let bytes = std::fs::read(&path).ok()?;
-        if name != manifest::FILE && m.outputs.get(name) != Some(&manifest::sha256(&bytes)) {
-            return None;
-        }
-        written.push(Written { path, size: bytes.len(), changed: false, kept: None });
-    }
-    let warnings = m.warnings.iter().map(|w| w.diagnostic(|f| paths.find(f))).collect();
-    Some(Unchanged { written, warnings })
+    manifest::reads(project, &p.year, &p.theme, p.strategy.as_ref(), &p.pictures)
 }
 
 /// Everything one network's year publishes, in memory: documents, calendars,
@@ -538,13 +438,13 @@ pub fn outputs(
         let name = a.path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         outputs.insert(name, manifest::sha256(&a.bytes));
     }
-    let paths = Paths::new(project);
+    let paths = project.paths();
     let reads = reads(project, p);
     let made = artifacts.iter().filter_map(|a| Some(a.path.file_name()?.to_str()?.to_string())).collect();
     let new = Manifest {
         network: p.year.network.clone(),
         year: p.year.year,
-        inputs: read_inputs(&paths, &reads),
+        inputs: manifest::fingerprints(&paths, &reads),
         outputs,
         events,
         version: manifest::VERSION.to_string(),
@@ -671,7 +571,7 @@ impl Default for BuildOptions {
 /// One year of a build, before anything is written.
 enum Year {
     /// Made already from the same inputs.
-    Unchanged(Unchanged),
+    Unchanged(manifest::Unchanged),
     /// Made now, in memory.
     Made { artifacts: Vec<Artifact>, changes: Vec<Change>, warnings: Vec<Diagnostic> },
 }
@@ -684,7 +584,7 @@ fn year(
     opts: &BuildOptions,
 ) -> Result<Year> {
     if !opts.again {
-        if let Some(u) = up_to_date(project, network, year, formats) {
+        if let Some(u) = manifest::up_to_date(project, network, year, formats) {
             return Ok(Year::Unchanged(u));
         }
     }
@@ -714,7 +614,13 @@ pub fn build(project: &Project, sel: &Selection, opts: &BuildOptions) -> Result<
         match made {
             Ok(Year::Unchanged(u)) => {
                 push_new(&mut sink, u.warnings);
-                parts.push(Ok(u.written));
+                let written = u.files.into_iter().map(|(path, size)| Written {
+                    path,
+                    size,
+                    changed: false,
+                    kept: None,
+                });
+                parts.push(Ok(written.collect()));
                 unchanged.push((n, y));
             }
             Ok(Year::Made { artifacts: a, changes: c, warnings }) => {

@@ -28,6 +28,46 @@ pub struct Meta {
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
+    /// Where its text came from, to point a later error at the place to fix.
+    pub origins: Origins,
+}
+
+/// Where a document's text came from: each text the data or the template put
+/// into it, with the place it stands (a data cell, a line of a prose file or
+/// of the template). A renderer's error about some text is said at its
+/// origin, as the data's own errors are, rather than at generated code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origins(pub Vec<(String, crate::diag::Location)>);
+
+impl Origins {
+    /// The origin of a text: the longest recorded text found in it (or, for
+    /// a short text, the one it is part of), compared by letters and digits
+    /// only, so typographic changes (quotes, dashes, spaces) do not matter.
+    /// Earlier entries win a tie.
+    pub fn find(&self, text: &str) -> Option<&crate::diag::Location> {
+        let key = |s: &str| {
+            s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>()
+        };
+        let wanted = key(text);
+        if wanted.chars().count() < 4 {
+            return None;
+        }
+        let mut best: Option<(usize, &crate::diag::Location)> = None;
+        for (t, loc) in &self.0 {
+            let k = key(t);
+            let n = k.chars().count();
+            if n >= 4 && (wanted.contains(&k) || k.contains(&wanted)) && best.is_none_or(|(m, _)| n > m) {
+                best = Some((n, loc));
+            }
+        }
+        best.map(|(_, loc)| loc)
+    }
+
+    /// These origins, then `more`.
+    pub fn with(mut self, more: &Origins) -> Origins {
+        self.0.extend(more.0.iter().cloned());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ pub mod compose;
 pub mod dates;
 pub mod diag;
 pub mod doc;
+pub mod draw;
 pub mod edit;
 pub mod fonts;
 pub mod guide;
@@ -77,6 +78,46 @@ impl Project {
         build::build(self, sel, opts)
     }
 
+    /// The networks of the project (folders of `data/` with a `nettverk.toml`).
+    pub fn networks(&self) -> Result<Vec<String>> {
+        load::networks(&self.data)
+    }
+
+    /// The plan years of a network (folders with a `plan.toml`).
+    pub fn years(&self, network: &str) -> Result<Vec<i32>> {
+        load::years(&self.data, network)
+    }
+
+    /// A network's profile: its `nettverk.toml`, read as a build reads it.
+    /// The one way its name, sender and groups are read.
+    pub fn profile(&self, network: &str) -> Result<model::Profile> {
+        load::read_toml(&self.data.join(network).join("nettverk.toml"))
+    }
+
+    /// A network's name as its documents give it (`navn`); its folder's
+    /// name when its `nettverk.toml` cannot be read.
+    pub fn network_name(&self, network: &str) -> String {
+        self.profile(network).map(|p| p.name).unwrap_or_else(|_| network.to_string())
+    }
+
+    /// A year's `plan.toml` as read before anything else of the year.
+    pub fn plan_meta(&self, network: &str, year: i32) -> Result<model::PlanMeta> {
+        load::read_toml(&self.data.join(network).join(year.to_string()).join("plan.toml"))
+    }
+
+    /// A year's meetings table (`moter.csv`, or the sheet «Møter» of
+    /// `moter.xlsx`), as read from its file; None when the year has none.
+    pub fn meetings_table(&self, network: &str, year: i32) -> Result<Option<model::Table>> {
+        load::table::find(&self.data.join(network).join(year.to_string()), "moter", "Møter")
+    }
+
+    /// The change note a reader would get now (see [`build::change_note`]):
+    /// the meetings changed since the build `last` records, said as the
+    /// build's note says them; None when nothing changed.
+    pub fn change_note(&self, p: &Prepared, last: &manifest::Manifest) -> Result<Option<String>> {
+        build::change_note(self, p, last, &last.outputs, &[])
+    }
+
     /// Municipality names by kommunenummer, from `data/kommuner.csv` (if present).
     pub fn kommuner(&self) -> Result<std::collections::BTreeMap<String, String>> {
         load::kommuner(&self.data)
@@ -91,6 +132,11 @@ impl Project {
                 .with_hint(format!("trekningen bruker deltakelsen i årsrapporten: legg rapport.toml og deltakelse.csv i data/{network}/{year}/ og ressurspersoner.csv i data/{network}/"))
         })?;
         Ok((report::figures(&p.year, data, &p.kommuner, &p.theme.texts).prize_list, p.theme.words.clone()))
+    }
+
+    /// Draws the year's prize and records it (see [`draw::draw`]).
+    pub fn draw(&self, network: &str, year: i32, seed: Option<u64>, new: bool) -> Result<draw::Outcome> {
+        draw::draw(self, network, year, seed, new)
     }
 
     /// Reads last year's Word document and writes a new year (and, in a new
@@ -112,6 +158,18 @@ impl Project {
     /// Prepares the mailing of a year's documents (see [`mailing::prepare`]).
     pub fn mailing(&self, network: &str, year: i32, opts: &MailOptions) -> Result<Mailing> {
         mailing::prepare(self, network, year, opts)
+    }
+
+    /// Sends a prepared mailing over SMTP, recording each message in the
+    /// year's send ledger: the one way a mailing is sent, from the command
+    /// line and the page alike (see [`mailing::send`]).
+    pub fn send(
+        &self,
+        m: &Mailing,
+        smtp: &send::Smtp,
+        progress: &indicatif::ProgressBar,
+    ) -> Result<send::Done> {
+        mailing::send(self, m, smtp, progress)
     }
 
     /// The house styles a network can use: its own (`maler/`), the

@@ -102,7 +102,7 @@ pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attach
     let prepared = build::prepare(project, network, year)?;
     let mut wanted = vec![(prepared.year.stem(), year)];
     if let Some(r) = report_year {
-        wanted.push((format!("arsrapport-{r}"), r));
+        wanted.push((build::report_stem(r), r));
     }
     let mut documents = Vec::new();
     let mut models = Vec::new();
@@ -169,6 +169,19 @@ pub fn letter_date(
         Some(earlier) if earlier > date => earlier,
         _ => date,
     }
+}
+
+/// The date a leader gives the letters (`--dato`, dd.mm.åååå): any real
+/// day of a year a letter could have (a year like 0026 is a typing error).
+pub fn parse_letter_date(text: &str) -> Result<chrono::NaiveDate> {
+    let date = dates::parse(text).map_err(|_| {
+        Error::msg(format!("«{text}» er ingen dato")).with_hint("skriv datoen som dd.mm.åååå")
+    })?;
+    if !(1900..2200).contains(&chrono::Datelike::year(&date)) {
+        return Err(Error::msg(format!("«{text}» er neppe datoen på et brev"))
+            .with_hint("skriv året med fire sifre, for eksempel --dato 15.01.2026"));
+    }
+    Ok(date)
 }
 
 /// Builds the documents, then prepares the mailing (see [`attachments`] and [`compose`]).

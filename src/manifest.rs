@@ -10,14 +10,17 @@
 //! made again.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::dates;
 use crate::diag::{Diagnostic, Location, Severity};
-use crate::model::PlanYear;
+use crate::model::{PlanYear, Strategy};
+use crate::project::{Paths, Project};
+use crate::render::Format;
+use crate::theme::Theme;
 
 pub const FILE: &str = "manifest.json";
 
@@ -72,6 +75,144 @@ pub enum Read {
     /// One file, which may be missing.
     #[serde(rename = "fil")]
     File(String),
+}
+
+impl Read {
+    /// The same read with its path made absolute (found from the project
+    /// folder, as the manifest shows paths relative to it).
+    pub fn absolute(&self, paths: &Paths) -> Read {
+        let abs = |shown: &str| {
+            let p = paths.find(shown);
+            std::path::absolute(&p).unwrap_or(p).display().to_string()
+        };
+        match self {
+            Read::Folder(f) => Read::Folder(abs(f)),
+            Read::FilesIn(f) => Read::FilesIn(abs(f)),
+            Read::File(f) => Read::File(abs(f)),
+        }
+    }
+
+    /// Whether a changed file (with a path as this read's) is one it reads.
+    pub fn covers(&self, changed: &Path) -> bool {
+        match self {
+            Read::Folder(f) => changed.starts_with(f),
+            Read::FilesIn(f) => changed.parent() == Some(Path::new(f)),
+            Read::File(f) => changed == Path::new(f),
+        }
+    }
+
+    /// The files it reads now.
+    fn files(&self, paths: &Paths) -> Vec<PathBuf> {
+        match self {
+            Read::Folder(f) => crate::load::files_below(&paths.find(f)),
+            Read::FilesIn(f) => crate::load::files_in(&paths.find(f)),
+            Read::File(f) => vec![paths.find(f)],
+        }
+    }
+}
+
+/// What a network's year reads: its network's own files, its year and
+/// templates folders, the strategy it follows, the reference data, the
+/// pictures its prose shows, and every folder its house style may come
+/// from. A new kind of input is added here, and nowhere else: the
+/// fingerprints, the up-to-date check, `watch` and the page's «changed
+/// since» all follow what this says.
+pub fn reads(
+    project: &Project,
+    year: &PlanYear,
+    theme: &Theme,
+    strategy: Option<&Strategy>,
+    pictures: &[PathBuf],
+) -> Vec<Read> {
+    let paths = project.paths();
+    let show = |path: &Path| paths.show(path);
+    let d = &year.data_dir;
+    let mut v = vec![
+        Read::FilesIn(show(d)),
+        Read::Folder(show(&d.join("maler"))),
+        Read::Folder(show(&year.year_dir)),
+    ];
+    if let Some(s) = strategy {
+        v.push(Read::Folder(show(&project.data.join(&s.network))));
+    }
+    if year.report.is_some() {
+        v.push(Read::File(show(&project.data.join("kommuner.csv"))));
+    }
+    v.extend(pictures.iter().map(|f| Read::File(show(f))));
+    // A style folder that appears in any root takes the place of the one
+    // used (or of the built-in one), so every root's folder is read.
+    for name in &theme.chain {
+        for root in &theme.sources.roots {
+            v.push(Read::Folder(show(&root.join(name))));
+        }
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The files `reads` names, as the manifest shows them, with their sha256.
+pub fn fingerprints(paths: &Paths, reads: &[Read]) -> BTreeMap<String, String> {
+    reads
+        .iter()
+        .flat_map(|r| r.files(paths))
+        .filter_map(|f| {
+            let bytes = std::fs::read(&f).ok()?;
+            Some((paths.show(&f), sha256(&bytes)))
+        })
+        .collect()
+}
+
+/// The input files whose bytes changed since the build `m` records, and
+/// those removed (marked `(fjernet)`), as the manifest shows them.
+pub fn changed_inputs(paths: &Paths, m: &Manifest) -> Vec<String> {
+    let now = fingerprints(paths, &m.reads);
+    let mut files: Vec<String> =
+        now.iter().filter(|(k, v)| m.inputs.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+    files.extend(m.inputs.keys().filter(|k| !now.contains_key(*k)).map(|k| format!("{k} (fjernet)")));
+    files
+}
+
+/// A year that need not be made again: the files its last build wrote
+/// (with their sizes) and the warnings it gave.
+pub struct Unchanged {
+    pub files: Vec<(PathBuf, usize)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Whether a network's year is made already: the manifest of its last build
+/// says this very program made it in (at least) these formats, from the same
+/// templates folder, out of inputs that still hold the same bytes, and every
+/// file it made is still there as it made it. Then nothing is rendered.
+pub fn up_to_date(project: &Project, network: &str, year: i32, formats: &[Format]) -> Option<Unchanged> {
+    let dir = project.output.join(network).join(year.to_string());
+    let m = read(&dir)?;
+    let paths = project.paths();
+    if m.version != VERSION
+        || m.templates != paths.show(&project.templates)
+        || m.reads.is_empty()
+        || !formats.iter().all(|f| m.formats.iter().any(|g| g == f.extension()))
+    {
+        return None;
+    }
+    if fingerprints(&paths, &m.reads) != m.inputs {
+        return None;
+    }
+    let mut files = Vec::new();
+    for name in m.made.iter().map(String::as_str).chain([FILE]) {
+        let format = name.rsplit_once('.').and_then(|(_, ext)| Format::by_name(ext));
+        if format.is_some_and(|f| !formats.contains(&f)) {
+            continue;
+        }
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).ok()?;
+        if name != FILE && m.outputs.get(name) != Some(&sha256(&bytes)) {
+            return None;
+        }
+        files.push((path, bytes.len()));
+    }
+    let warnings = m.warnings.iter().map(|w| w.diagnostic(|f| paths.find(f))).collect();
+    Some(Unchanged { files, warnings })
 }
 
 /// A warning as the manifest keeps it.

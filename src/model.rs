@@ -359,9 +359,9 @@ pub struct TextFile {
 
 impl PlanYear {
     /// Whether the årsrapport names those in the prize draw: the network's
-    /// `premieliste_med_navn`, else the house style's.
-    pub fn prize_names(&self, theme: &crate::theme::Theme) -> bool {
-        self.profile.prize_names.unwrap_or(theme.prize_names)
+    /// `premieliste_med_navn`, else the house style's (`of_style`).
+    pub fn prize_names(&self, of_style: bool) -> bool {
+        self.profile.prize_names.unwrap_or(of_style)
     }
 
     /// The period the document covers: `periode` from plan.toml, else the year.

@@ -23,6 +23,39 @@ pub struct Selection {
     pub years: Vec<i32>,
 }
 
+/// Paths as the manifest shows them: relative to the project folder (the
+/// data folder's parent) where they are inside it, so a project can move.
+pub struct Paths {
+    root: PathBuf,
+}
+
+impl Paths {
+    pub fn new(project: &Project) -> Paths {
+        Paths { root: project.data.parent().unwrap_or(&project.data).to_path_buf() }
+    }
+
+    /// A path as the manifest shows it.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+
+    /// A path the manifest shows, found again.
+    pub fn find(&self, shown: &str) -> PathBuf {
+        self.root.join(shown)
+    }
+}
+
+/// Why [`Project::default_year`] chose its year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearChoice {
+    /// The year being planned.
+    Planning,
+    /// The latest year before the one being planned (which the network lacks).
+    LatestBefore(i32),
+    /// The network's first year (all its years lie after the one being planned).
+    First,
+}
+
 /// The file that marks a project folder, with optional settings.
 pub const MARKER: &str = "arsplan.toml";
 
@@ -67,6 +100,45 @@ impl Project {
             templates: at(settings.maler, "templates"),
             output: at(settings.utdata, "output"),
         })
+    }
+
+    /// The network a command is about: the one named, or the project's only one.
+    pub fn the_network(&self, given: Option<&str>) -> Result<String> {
+        if let Some(n) = given {
+            return Ok(n.to_string());
+        }
+        let all = load::networks(&self.data)?;
+        match all.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(Error::msg(format!("prosjektet har ingen nettverk ennå ({})", self.data.display()))
+                .with_hint("lag ett med «arsplan ny nettverk», eller på nettsiden (arsplan nettside)")),
+            many => Err(Error::msg("prosjektet har flere nettverk; si hvilket med --nettverk")
+                .with_hint(format!("nettverkene er: {}", many.join(", ")))),
+        }
+    }
+
+    /// The year a command is about when none is named: the year being
+    /// planned (from 1 October the next year) if the network has it, else the
+    /// latest before it, else its first; with why.
+    pub fn default_year(&self, network: &str) -> Result<(i32, YearChoice)> {
+        let years = load::years(&self.data, network)?;
+        let planning = crate::dates::planning_year();
+        if years.contains(&planning) {
+            return Ok((planning, YearChoice::Planning));
+        }
+        if let Some(y) = years.iter().rev().find(|y| **y < planning) {
+            return Ok((*y, YearChoice::LatestBefore(planning)));
+        }
+        match years.first() {
+            Some(y) => Ok((*y, YearChoice::First)),
+            None => Err(Error::msg(format!("nettverket «{network}» har ingen planer"))
+                .with_hint(format!("lag et år med «arsplan ny år --nettverk {network}»"))),
+        }
+    }
+
+    /// Paths as the manifest and the page show them.
+    pub fn paths(&self) -> Paths {
+        Paths::new(self)
     }
 
     /// Warnings about folders in `data/` a build passes over (no

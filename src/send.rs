@@ -518,53 +518,157 @@ impl Smtp {
     }
 
     /// A failure talking to the server, said in Norwegian with what to do.
+    /// The failure is told by its kind (the TLS library's certificate error,
+    /// the server's reply code, lettre's error kind), never by its English
+    /// text, which is shown only as the technical detail.
     pub fn failure(&self, e: &lettre::transport::smtp::Error) -> Diagnostic {
         let detail = e.to_string();
         let server = format!("SMTP-tjeneren {}:{}", self.host, self.port);
-        let has = |s: &str| detail.contains(s);
-        let (what, hint) = if has("certificate") || has("Certificate") {
-            let why = if has("UnknownIssuer") {
-                "ikke er utstedt av noen arsplan stoler på"
-            } else if has("NotValidForName") {
-                "ikke gjelder for dette tjenernavnet"
-            } else if has("Expired") {
-                "er utløpt"
-            } else if has("NotValidYet") {
-                "ikke er gyldig ennå"
-            } else {
-                "ikke kan godkjennes"
-            };
-            let hint = if self.ca_file.is_some() {
-                format!("sertifikatet er ikke utstedt av rotsertifikatet i --ca-fil, eller navnet «{}» står ikke i det; sjekk med IT-avdelingen at både fil og tjenernavn er riktige", self.host)
-            } else {
-                "bruker helseforetaket egne sertifikater, oppgi rotsertifikatet med --ca-fil <fil.pem> (få det fra IT-avdelingen)".to_string()
-            };
-            (format!("{server} viste et sertifikat som {why}; ingenting er sendt"), hint)
-        } else if has("(535)") || has("(530)") || has("uthentication") {
-            (
+        let (what, hint) = match Failure::of(self, e) {
+            Failure::Certificate(why) => {
+                let why = match why {
+                    CertificateProblem::UnknownIssuer => "ikke er utstedt av noen arsplan stoler på",
+                    CertificateProblem::OtherName => "ikke gjelder for dette tjenernavnet",
+                    CertificateProblem::Expired => "er utløpt",
+                    CertificateProblem::NotYetValid => "ikke er gyldig ennå",
+                    CertificateProblem::Other => "ikke kan godkjennes",
+                };
+                let hint = if self.ca_file.is_some() {
+                    format!("sertifikatet er ikke utstedt av rotsertifikatet i --ca-fil, eller navnet «{}» står ikke i det; sjekk med IT-avdelingen at både fil og tjenernavn er riktige", self.host)
+                } else {
+                    "bruker helseforetaket egne sertifikater, oppgi rotsertifikatet med --ca-fil <fil.pem> (få det fra IT-avdelingen)".to_string()
+                };
+                (format!("{server} viste et sertifikat som {why}; ingenting er sendt"), hint)
+            }
+            Failure::Login => (
                 format!("{server} avviste innloggingen"),
-                "sjekk brukernavnet (--bruker) og passordet (ARSPLAN_SMTP_PASSORD)".to_string(),
-            )
-        } else if has("STARTTLS") || has("starttls") {
-            (
+                format!("sjekk brukernavnet (--bruker) og passordet ({PASSWORD_VAR})"),
+            ),
+            Failure::NoStartTls => (
                 format!("{server} tilbyr ikke STARTTLS"),
                 "bruk --sikkerhet tls (port 465) hvis tjeneren krypterer fra start".to_string(),
-            )
-        } else if e.is_tls() {
-            (
+            ),
+            Failure::Tls => (
                 format!("{server}: den krypterte forbindelsen kunne ikke settes opp"),
                 "sjekk --sikkerhet (starttls på port 587, tls på port 465) og --smtp-port".to_string(),
-            )
-        } else if e.is_permanent() || e.is_transient() {
-            (format!("{server} avviste meldingen"), "se svaret fra tjeneren i parentes".to_string())
-        } else {
-            (
+            ),
+            Failure::Refused => {
+                (format!("{server} avviste meldingen"), "se svaret fra tjeneren i parentes".to_string())
+            }
+            Failure::Unreachable => (
                 format!("får ikke kontakt med {server}"),
                 "sjekk tjenernavnet, porten og nettverket (VPN); prøv igjen senere".to_string(),
-            )
+            ),
         };
         Diagnostic::error(None, format!("{what} (teknisk: {detail})")).hint(hint)
     }
+
+    /// Whether the server offers STARTTLS, asked over a plain connection
+    /// (None when it cannot be reached).
+    fn offers_starttls(&self) -> Option<bool> {
+        use lettre::transport::smtp::client::SmtpConnection;
+        use lettre::transport::smtp::extension::ClientId;
+        let hello = ClientId::default();
+        let mut c = SmtpConnection::connect(
+            (self.host.as_str(), self.port),
+            Some(Duration::from_secs(10)),
+            &hello,
+            None,
+            None,
+        )
+        .ok()?;
+        let offers = c.can_starttls();
+        c.quit().ok();
+        Some(offers)
+    }
+}
+
+/// What went wrong talking to an SMTP server, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Certificate(CertificateProblem),
+    /// The server refused the login (a 530, 534, 535 or 538 reply, or no
+    /// login method both sides know).
+    Login,
+    /// STARTTLS is required but the server does not offer it.
+    NoStartTls,
+    /// The encrypted connection failed otherwise.
+    Tls,
+    /// The server refused a command (any other 4xx or 5xx reply).
+    Refused,
+    /// No answer: the name, the port, the network.
+    Unreachable,
+}
+
+/// Why a server's certificate was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CertificateProblem {
+    UnknownIssuer,
+    OtherName,
+    Expired,
+    NotYetValid,
+    Other,
+}
+
+/// SMTP reply codes about the login: authentication required (530), the
+/// mechanism too weak (534), the credentials refused (535), encryption
+/// required for the mechanism (538).
+const LOGIN_CODES: [u16; 4] = [530, 534, 535, 538];
+
+impl Failure {
+    fn of(smtp: &Smtp, e: &lettre::transport::smtp::Error) -> Failure {
+        if let Some(rustls::Error::InvalidCertificate(c)) = rustls_error(e) {
+            use rustls::CertificateError as C;
+            return Failure::Certificate(match c {
+                C::UnknownIssuer => CertificateProblem::UnknownIssuer,
+                C::NotValidForName | C::NotValidForNameContext { .. } => CertificateProblem::OtherName,
+                C::Expired | C::ExpiredContext { .. } => CertificateProblem::Expired,
+                C::NotValidYet | C::NotValidYetContext { .. } => CertificateProblem::NotYetValid,
+                _ => CertificateProblem::Other,
+            });
+        }
+        if e.status().is_some_and(|code| LOGIN_CODES.contains(&u16::from(code))) {
+            return Failure::Login;
+        }
+        // lettre refuses on its own (a client error) when STARTTLS is
+        // required and not offered, or when no login method fits: asked
+        // plainly, the server tells which.
+        if e.is_client() {
+            return match (smtp.security, smtp.offers_starttls()) {
+                (Security::StartTls, Some(false)) => Failure::NoStartTls,
+                _ if smtp.user.is_some() => Failure::Login,
+                _ => Failure::Unreachable,
+            };
+        }
+        if e.is_tls() {
+            Failure::Tls
+        } else if e.is_permanent() || e.is_transient() {
+            Failure::Refused
+        } else {
+            Failure::Unreachable
+        }
+    }
+}
+
+/// The TLS library's error behind a transport error, if there is one: in
+/// the error's chain, or inside an I/O error of it (as the TLS stream
+/// reports a failed handshake).
+fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut at: Option<&'a (dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = at {
+        if let Some(r) = err.downcast_ref::<rustls::Error>() {
+            return Some(r);
+        }
+        if let Some(r) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|i| i.downcast_ref::<rustls::Error>())
+        {
+            return Some(r);
+        }
+        at = err.source();
+    }
+    None
 }
 
 /// What a send did.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::build::{self, BuildOptions, Built, Paths};
+use crate::build::{self, BuildOptions, Built};
 use crate::diag::{Error, Result};
 use crate::load;
 use crate::manifest::{self, Read};
@@ -44,15 +44,8 @@ fn reads(project: &Project, network: &str, year: i32, failed: bool) -> Vec<Read>
     let dir = project.output.join(network).join(year.to_string());
     match manifest::read(&dir) {
         Some(m) if !m.reads.is_empty() && !failed => {
-            let paths = Paths::new(project);
-            m.reads
-                .into_iter()
-                .map(|r| match r {
-                    Read::Folder(f) => Read::Folder(absolute(&paths.find(&f))),
-                    Read::FilesIn(f) => Read::FilesIn(absolute(&paths.find(&f))),
-                    Read::File(f) => Read::File(absolute(&paths.find(&f))),
-                })
-                .collect()
+            let paths = project.paths();
+            m.reads.iter().map(|r| r.absolute(&paths)).collect()
         }
         _ => vec![Read::Folder(absolute(&project.data)), Read::Folder(absolute(&project.templates))],
     }
@@ -70,11 +63,7 @@ fn hidden(p: &Path, root: &Path) -> bool {
 
 /// Whether a changed file (an absolute path) is one of `reads`.
 fn affects(reads: &[Read], changed: &Path) -> bool {
-    reads.iter().any(|r| match r {
-        Read::Folder(f) => changed.starts_with(f),
-        Read::FilesIn(f) => changed.parent() == Some(Path::new(f)),
-        Read::File(f) => changed == Path::new(f),
-    })
+    reads.iter().any(|r| r.covers(changed))
 }
 
 /// Watches the data and templates folders: file events where the system

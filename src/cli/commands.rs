@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use serde::{Deserialize, Serialize};
-
 use super::args::{Out, Sel, SendArgs};
 use super::{ask, Cli, Failure, NyCommand, Outcome, Verbosity};
 use crate::build::{Built, StrategyCoverage};
@@ -13,7 +11,7 @@ use crate::diag::{Diagnostic, Error, Location};
 use crate::mailing::{self, MailOptions, Mailing};
 use crate::send::{Action, Security, Smtp};
 use crate::watch::{self, Event};
-use crate::{load, report, Project};
+use crate::{load, Project};
 
 pub fn print_diagnostics(ds: &[Diagnostic]) {
     for d in ds {
@@ -176,41 +174,21 @@ fn question(m: &Mailing) -> String {
     )
 }
 
-/// The network a command is about: the one named, or the project's only one.
-fn the_network(project: &Project, given: Option<&str>) -> Result<String, Error> {
-    if let Some(n) = given {
-        return Ok(n.to_string());
-    }
-    let all = load::networks(&project.data)?;
-    match all.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => Err(Error::msg(format!("prosjektet har ingen nettverk ennå ({})", project.data.display()))
-            .with_hint("lag ett med «arsplan ny nettverk», eller på nettsiden (arsplan nettside)")),
-        many => Err(Error::msg("prosjektet har flere nettverk; si hvilket med --nettverk")
-            .with_hint(format!("nettverkene er: {}", many.join(", ")))),
-    }
-}
-
-/// The year a command is about when none is named: the year being planned
-/// (from 1 October next year) if the network has it, else the latest before
-/// it, else its first. With the reason, for the message.
+/// The year a command is about when none is named, with the reason (see
+/// [`Project::default_year`]), for the message.
 fn default_year(project: &Project, network: &str) -> Result<(i32, String), Error> {
-    let years = load::years(&project.data, network)?;
-    let planning = crate::dates::planning_year();
-    if years.contains(&planning) {
-        return Ok((planning, format!("{planning}, året som planlegges")));
-    }
-    if let Some(y) = years.iter().rev().find(|y| **y < planning) {
-        return Ok((
-            *y,
-            format!("{y}, det siste året før {planning} (nettverket har ingen plan for {planning} ennå)"),
-        ));
-    }
-    match years.first() {
-        Some(y) => Ok((*y, format!("{y}, nettverkets første år"))),
-        None => Err(Error::msg(format!("nettverket «{network}» har ingen planer"))
-            .with_hint(format!("lag et år med «arsplan ny år --nettverk {network}»"))),
-    }
+    use crate::project::YearChoice;
+    let (y, why) = project.default_year(network)?;
+    Ok((
+        y,
+        match why {
+            YearChoice::Planning => format!("{y}, året som planlegges"),
+            YearChoice::LatestBefore(planning) => {
+                format!("{y}, det siste året før {planning} (nettverket har ingen plan for {planning} ennå)")
+            }
+            YearChoice::First => format!("{y}, nettverkets første år"),
+        },
+    ))
 }
 
 /// Asks before sending. `--ja` answers yes; without a terminal to ask in,
@@ -239,22 +217,8 @@ fn confirm(question: &str, yes: bool) -> Result<bool, Error> {
 /// (and drafts with `--utkast`), prints who gets what, and sends when asked
 /// and confirmed.
 pub fn send(project: &Project, args: &SendArgs) -> Outcome {
-    let date = match args.dato.as_deref() {
-        Some(d) => {
-            let date = crate::dates::parse(d).map_err(|_| {
-                Error::msg(format!("«{d}» er ingen dato")).with_hint("skriv datoen som dd.mm.åååå")
-            })?;
-            // Any real day works; a year like 0026 is a typing error, not a letter's date.
-            if !(1900..2200).contains(&chrono::Datelike::year(&date)) {
-                return Err(Error::msg(format!("«{d}» er neppe datoen på et brev"))
-                    .with_hint("skriv året med fire sifre, for eksempel --dato 15.01.2026")
-                    .into());
-            }
-            Some(date)
-        }
-        None => None,
-    };
-    let network = &the_network(project, args.network.as_deref())?;
+    let date = args.dato.as_deref().map(mailing::parse_letter_date).transpose()?;
+    let network = &project.the_network(args.network.as_deref())?;
     let year = match args.year {
         Some(y) => y,
         None => {
@@ -367,7 +331,7 @@ pub fn send(project: &Project, args: &SendArgs) -> Outcome {
     );
     let ledger = m.dir.join("sendelogg.json");
     let sent_before = crate::send::Ledger::read(&ledger).map(|l| l.sent.len()).unwrap_or(0);
-    let result = mailing::send(project, &m, &smtp, &progress);
+    let result = project.send(&m, &smtp, &progress);
     progress.finish_and_clear();
     match result {
         Ok(done) => {
@@ -435,41 +399,8 @@ pub fn serve(project: &Project, port: Option<u16>, open_browser: bool) -> Outcom
     Ok(())
 }
 
-/// One prize draw as `trekning.json` records it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Draw {
-    /// When, in Norwegian time (RFC 3339 with offset).
-    #[serde(rename = "tid")]
-    time: String,
-    #[serde(rename = "fro")]
-    seed: u64,
-    /// How many were eligible (attended every meeting they were invited to).
-    #[serde(rename = "kandidater")]
-    eligible: usize,
-    #[serde(rename = "vinner")]
-    winner: String,
-    /// `trekning`, `ny trekning` (with --ny) or `gjentakelse` (a recorded seed again).
-    #[serde(rename = "type")]
-    kind: String,
-}
-
-/// Every draw of a network's year: `output/<network>/<year>/trekning.json`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Draws {
-    #[serde(rename = "trekninger")]
-    draws: Vec<Draw>,
-}
-
-/// A recorded time as a leader reads it: `02.03.2026 kl. 10.15`.
-fn when(time: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(time)
-        .map(|t| t.format("%d.%m.%Y kl. %H.%M").to_string())
-        .unwrap_or_else(|_| time.to_string())
-}
-
-/// `trekk`: the prize draw among those who attended every meeting. Every
-/// draw is recorded; a second draw for the year needs `--ny`, and `--seed`
-/// repeats a draw.
+/// `trekk`: the prize draw among those who attended every meeting (see
+/// [`crate::draw`]): prints the winner and how to repeat the draw.
 pub fn trekk(
     project: &Project,
     network: Option<&str>,
@@ -477,115 +408,43 @@ pub fn trekk(
     seed: Option<u64>,
     new: bool,
 ) -> Outcome {
-    let network = &the_network(project, network)?;
+    let network = &project.the_network(network)?;
     let year = match year {
         Some(y) => y,
         None => {
-            // The prize is drawn for a year that has ended or is ending: the
-            // latest with a report, up to this year.
-            let years = load::years(&project.data, network)?;
-            let this = crate::dates::this_year();
-            let reported = years.iter().rev().copied().find(|y| {
-                *y <= this && project.data.join(network).join(y.to_string()).join("rapport.toml").is_file()
-            });
-            let y = reported.ok_or_else(|| {
-                Error::msg(format!("nettverket «{network}» har ingen årsrapport å trekke fra"))
-                    .with_hint("trekningen bruker deltakelsen i årsrapporten; oppgi året med --år")
-            })?;
+            let y = crate::draw::default_year(project, network)?;
             println!("Året er {y}, det siste året med årsrapport; et annet år velges med --år.");
             y
         }
     };
-    let (list, words) = project.prize_list(network, year)?;
-    if list.is_empty() {
-        eprintln!(
-            "Ingen {} i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.",
-            words.ressurspersoner
-        );
-        return Err(Failure::Quiet(1));
-    }
-    let _lock = crate::publish::lock(&project.output)?;
-    let path = project.output.join(network).join(year.to_string()).join("trekning.json");
-    let mut record: Draws = match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-            Error::at(Location::file(&path), format!("trekningsloggen kan ikke leses: {e}"))
-                .with_hint("filen skrives av arsplan trekk; gjenopprett den fra sikkerhetskopi")
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Draws::default(),
-        Err(e) => {
-            return Err(Error::at(
-                Location::file(&path),
-                format!("trekningsloggen kan ikke leses: {}", crate::diag::io_text(&e)),
-            )
-            .into())
+    let d = match project.draw(network, year, seed, new)? {
+        crate::draw::Outcome::Drawn(d) => d,
+        crate::draw::Outcome::NoOne { words } => {
+            eprintln!(
+                "Ingen {} i {network} møtte på alle møtene de var invitert til i {year}; det er ingen å trekke blant.",
+                words.ressurspersoner
+            );
+            return Err(Failure::Quiet(1));
         }
     };
-    let earlier = seed.and_then(|s| record.draws.iter().find(|d| d.seed == s)).cloned();
-    if let (Some(first), None, false) = (record.draws.first(), &earlier, new) {
-        let more = match record.draws.len() {
-            1 => String::new(),
-            n => format!(
-                " (og {} etter den; den siste vant {})",
-                count(n - 1, "trekning", "trekninger"),
-                record.draws[n - 1].winner
-            ),
-        };
-        return Err(Error::at(
-            Location::file(&path),
-            format!(
-                "det er alt trukket en vinner i {network} {year}: {} ble trukket {} blant {} med frø {}{more}",
-                first.winner,
-                when(&first.time),
-                count(first.eligible, "kandidat", "kandidater"),
-                first.seed
-            ),
-        )
-        .with_hint(format!(
-            "vil du trekke på nytt, bruk --ny (alle trekningene står i {}); vil du gjenta den første, bruk --seed {}",
-            path.display(),
-            first.seed
-        ))
-        .into());
-    }
-    let seed = seed.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
-    });
-    let winner = report::draw(&list, seed).unwrap_or_default();
-    let kind = match (&earlier, record.draws.is_empty()) {
-        (Some(_), _) => "gjentakelse",
-        (None, true) => "trekning",
-        (None, false) => "ny trekning",
-    };
-    let now = crate::send::oslo(std::time::SystemTime::now());
-    record.draws.push(Draw {
-        time: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        seed,
-        eligible: list.len(),
-        winner: winner.clone(),
-        kind: kind.to_string(),
-    });
-    let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::msg(e.to_string()))?;
-    crate::publish::write_atomic(&path, &json)?;
+    let (seed, winner, words) = (d.seed, &d.winner, &d.words);
     println!(
         "Trekning blant {} som møtte på alle møtene i {year}.",
-        count(list.len(), &words.ressursperson, &words.ressurspersoner)
+        count(d.eligible, &words.ressursperson, &words.ressurspersoner)
     );
     println!("Frø: {seed}");
     println!("Vinner: {winner}");
-    if let Some(e) = earlier.filter(|e| e.winner != winner || e.eligible != list.len()) {
+    if let Some(e) = d.earlier.as_ref().filter(|e| e.winner != *winner || e.eligible != d.eligible) {
         println!(
             "Merk: {} ble {} trukket blant {}; nå er det {}, så dataene er endret siden.",
             e.winner,
-            when(&e.time),
+            crate::draw::when(&e.time),
             count(e.eligible, "kandidat", "kandidater"),
-            count(list.len(), "kandidat", "kandidater")
+            count(d.eligible, "kandidat", "kandidater")
         );
     }
     println!("Gjenta trekningen med: arsplan trekk --nettverk {network} --år {year} --frø {seed}");
-    println!("Trekningen er lagret i {}.", path.display());
+    println!("Trekningen er lagret i {}.", d.path.display());
     Ok(())
 }
 
@@ -698,7 +557,7 @@ pub fn ny(
                 ))
                 .with_hint("gå til prosjektmappen, eller lag et nettverk med «arsplan ny nettverk»")
             })?;
-            let network = the_network(&project, network.as_deref())?;
+            let network = project.the_network(network.as_deref())?;
             let year = match year {
                 Some(y) => *y,
                 None => {

@@ -287,8 +287,7 @@ pub fn meeting(
     }
     // The rules, on the table as it will read: errors at this row that the
     // edit would bring refuse it.
-    let profile: Option<crate::model::Profile> =
-        crate::load::read_toml(&project.data.join(network).join("nettverk.toml")).ok();
+    let profile = project.profile(network).ok();
     let groups = profile.as_ref().map(|p| p.groups.as_slice());
     let before = diagnostics(&table, groups, year);
     let mut after_table = table.clone();

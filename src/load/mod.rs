@@ -279,7 +279,10 @@ fn type_name(t: &str) -> &str {
     let t = t.trim();
     if t.starts_with("string") || t.starts_with("a string") {
         "tekst"
-    } else if t.starts_with("integer") || t.starts_with("an integer") {
+    } else if t.starts_with("integer")
+        || t.starts_with("an integer")
+        || matches!(t, "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize")
+    {
         "et heltall"
     } else if t.starts_with("float") || t.starts_with("f32") || t.starts_with("f64") {
         "et tall"
@@ -559,5 +562,86 @@ pub fn kommunenummer(v: &str) -> String {
     match v.len() {
         3 | 5 if v.chars().all(|c| c.is_ascii_digit()) => format!("0{v}"),
         _ => v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the Norwegian message says for a TOML text, read by the real parser.
+    fn said<T: DeserializeOwned>(text: &str) -> String {
+        match parse_toml::<T>(Path::new("x.toml"), text.as_bytes()) {
+            Ok(_) => "ok".into(),
+            Err(e) => e.0[0].message.clone(),
+        }
+    }
+
+    /// The parser's messages are read for their meaning (toml gives no
+    /// kinds): every phrase arsplan words in Norwegian is pinned here against
+    /// the toml crate in use, so an upgrade that words one differently fails
+    /// this test instead of silently giving the leader the English text.
+    #[test]
+    fn every_toml_syntax_error_arsplan_words_is_worded() {
+        let cases = [
+            ("a = \"abc", "teksten i anførselstegn er ikke avsluttet på samme linje; forventet «\"»"),
+            ("a = \"\"\"abc", "teksten i tre anførselstegn (\"\"\") er ikke avsluttet"),
+            ("a = 'abc", "teksten i enkle anførselstegn (') er ikke avsluttet på samme linje"),
+            ("a = '''abc", "teksten i tre enkle anførselstegn (''') er ikke avsluttet"),
+            ("a = abc", "tekst må stå i anførselstegn; forventet tekst i anførselstegn"),
+            ("a", "feltet mangler verdi (eller teksten over fortsetter på denne linjen); forventet «=»"),
+            ("a = \"\\q\"", "etter \\ i en tekst må det stå en gyldig kode; forventet «b», «e»"),
+            ("a = [1, 2", "listen er ikke lukket med ]; forventet «]»"),
+            ("[abc", "tabellnavnet er ikke lukket med ]"),
+            ("a = {b = 1", "tabellen { … } er ikke lukket med }"),
+            (
+                "a = 1 b = 2",
+                "det står noe etter verdien; hvert felt skal stå på sin egen linje; forventet linjeskift eller «#»",
+            ),
+            ("= 1", "feltnavnet mangler foran =; forventet bokstaver, tall, «-» eller «_»"),
+            ("a = 2026-13-01", "datoen er ugyldig; forventet en måned mellom 01 og 12"),
+            ("a = 2026-02-30", "datoen er ugyldig; forventet en dag mellom 01 og 28"),
+            ("a = 25:00:00", "klokkeslettet er ugyldig"),
+        ];
+        for (text, words) in cases {
+            let said = said::<toml::Table>(text);
+            assert!(said.starts_with(&format!("filen er ikke gyldig TOML: {words}")), "{text}: {said}");
+        }
+        assert_eq!(
+            said::<toml::Table>("a = 1\na = 2"),
+            "et felt står to ganger; hvert felt kan bare stå én gang"
+        );
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Shape {
+        navn: String,
+        antall: u32,
+        #[serde(default)]
+        plass: Option<crate::theme::Align>,
+    }
+
+    /// The same for what serde says of a file's shape.
+    #[test]
+    fn every_shape_error_is_worded() {
+        assert_eq!(said::<Shape>("antall = 1"), "feltet «navn» mangler");
+        assert_eq!(
+            said::<Shape>("navn = \"a\"\nantal = 1"),
+            "ukjent felt «antal» (mente du «antall»?); kjente felt er «navn», «antall» eller «plass»"
+        );
+        assert_eq!(
+            said::<Shape>("navn = \"a\"\nantall = 1\nplass = \"sentrert\""),
+            "ukjent verdi «sentrert»; bruk «venstre», «midt» eller «høyre»"
+        );
+        assert_eq!(
+            said::<Shape>("navn = 1\nantall = 1"),
+            "feil type verdi: et heltall der det skal være tekst"
+        );
+        assert_eq!(
+            said::<Shape>("navn = \"a\"\nantall = \"x\""),
+            "feil type verdi: tekst der det skal være et heltall"
+        );
     }
 }

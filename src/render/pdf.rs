@@ -818,7 +818,7 @@ pub fn layout_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
     for (path, bytes) in marginals.files {
         files.insert(world::file_id(&path), Bytes::new(bytes));
     }
-    world::compile(text, files, doc.meta.date)
+    world::compile_from(text, files, doc.meta.date, &doc.origins)
 }
 
 /// Exports laid-out pages as tagged PDF/A-2a and PDF/UA-1.

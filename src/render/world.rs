@@ -14,7 +14,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
-use crate::diag::{Error, Result};
+use crate::diag::{Error, Location, Result};
+use crate::doc::Origins;
 
 use crate::fonts::FONTS;
 
@@ -138,13 +139,32 @@ pub fn date(d: chrono::NaiveDate) -> Option<Datetime> {
 /// Compiles generated Typst source in the closed world: the source, the given
 /// files, the embedded fonts, and `today` as the date. Any warning is an error.
 pub fn compile(text: String, files: Files, today: chrono::NaiveDate) -> Result<PagedDocument> {
+    compile_from(text, files, today, &Origins::default())
+}
+
+/// [`compile`] for a document's source: an error about text of the
+/// document is said at the text's origin (a data cell, a line of a prose
+/// file or of the template) when `origins` knows it, else at the generated
+/// source's line.
+pub fn compile_from(
+    text: String,
+    files: Files,
+    today: chrono::NaiveDate,
+    origins: &Origins,
+) -> Result<PagedDocument> {
     let main = Source::new(file_id("/main.typ"), text);
     let world = DocWorld { main, files, today: date(today) };
     let warned = typst::compile::<PagedDocument>(&world);
     let internal = |what: &str, ds: &[SourceDiagnostic]| {
-        let msgs: Vec<String> = ds.iter().map(|d| diag_text(&world, d)).collect();
-        Error::msg(format!("PDF-en kunne ikke lages ({what}): {}", msgs.join("; ")))
-            .with_hint("dette er en feil i arsplan eller i husstilen; meld den gjerne med datafilene")
+        let said: Vec<(String, Option<Location>)> =
+            ds.iter().map(|d| diag_text(&world, d, origins)).collect();
+        let msgs: Vec<&str> = said.iter().map(|(m, _)| m.as_str()).collect();
+        let msg = format!("PDF-en kunne ikke lages ({what}): {}", msgs.join("; "));
+        match said.into_iter().find_map(|(_, at)| at) {
+            Some(at) => Error::at(at, msg),
+            None => Error::msg(msg),
+        }
+        .with_hint("dette er en feil i arsplan eller i husstilen; meld den gjerne med datafilene")
     };
     if !warned.warnings.is_empty() {
         return Err(internal("advarsel fra Typst", &warned.warnings));
@@ -167,20 +187,67 @@ pub fn forget_unused(rounds: usize) {
     typst::comemo::evict(rounds);
 }
 
-fn diag_text(world: &DocWorld, d: &SourceDiagnostic) -> String {
+/// A diagnostic of Typst in words, and where the text it is about came from.
+fn diag_text(world: &DocWorld, d: &SourceDiagnostic, origins: &Origins) -> (String, Option<Location>) {
     use typst::WorldExt;
     let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
     let mut msg = d.message.to_string();
+    let mut at = None;
     if let Some(range) = world.range(d.span) {
         let text = world.main.text();
-        let line = text[..range.start.min(text.len())].lines().count();
-        let snippet: String = text.get(range.clone()).unwrap_or("").chars().take(60).collect();
-        msg = format!("{msg} [generert kilde, linje {line}: «{snippet}»]");
+        let start = range.start.min(text.len());
+        let line = text[..start].lines().count();
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let literals = literals(&text[line_start..line_end]);
+        // The text the error is about: the string it is in, else its line's.
+        let at_error =
+            literals.iter().find(|(r, _)| r.contains(&(start - line_start))).map(|(_, t)| t.clone());
+        let about = at_error
+            .unwrap_or_else(|| literals.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" "));
+        at = origins.find(&about).cloned();
+        if at.is_some() {
+            let shown: String = about.chars().take(60).collect();
+            msg = format!("{msg} [teksten «{shown}»]");
+        } else {
+            let snippet: String = text.get(range.clone()).unwrap_or("").chars().take(60).collect();
+            msg = format!("{msg} [generert kilde, linje {line}: «{snippet}»]");
+        }
     }
     if !hints.is_empty() {
         msg = format!("{msg} ({})", hints.join("; "));
     }
-    msg
+    (msg, at)
+}
+
+/// The string literals of a line of generated source (as [`lit`] writes
+/// them), unescaped, with their byte ranges in the line.
+fn literals(line: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut chars = line.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut value = String::new();
+        let mut end = line.len();
+        while let Some((j, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => value.push('\n'),
+                    Some((_, other)) => value.push(other),
+                    None => {}
+                },
+                '"' => {
+                    end = j + 1;
+                    break;
+                }
+                c => value.push(c),
+            }
+        }
+        out.push((i..end, value));
+    }
+    out
 }
 
 /// Compiles a one-page Typst source and renders its first page as a PNG at 150 dpi.
@@ -238,6 +305,39 @@ pub fn check_png(bytes: &[u8]) -> std::result::Result<(u32, u32), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typst_error_about_text_is_said_where_the_text_came_from() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let cell = Location::cell(std::path::Path::new("data/x/2026/moter.csv"), 5, 7, "Tittel");
+        let origins = Origins(vec![
+            ("Nettverksmøte".into(), Location::row(std::path::Path::new("maler/arsplan.md.j2"), 3)),
+            ("Årlig fagdag på Sola".into(), cell.clone()),
+        ]);
+        // Typography changes nothing: the text is found by its letters.
+        let source = format!("#let x = {} + 1\n", lit("Årlig fagdag\u{a0}på «Sola»"));
+        let e = compile_from(source.clone(), Files::default(), day, &origins).unwrap_err();
+        let d = &e.0[0];
+        assert_eq!(d.location.as_ref(), Some(&cell), "{d}");
+        assert!(d.message.contains("[teksten «Årlig fagdag\u{a0}på «Sola»»]"), "{d}");
+        assert!(!d.message.contains("generert kilde"), "{d}");
+        // Text of no known origin: said at the generated line, as before.
+        let e = compile_from(source, Files::default(), day, &Origins::default()).unwrap_err();
+        assert!(
+            e.0[0].location.is_none() && e.0[0].message.contains("[generert kilde, linje 1: «"),
+            "{}",
+            e.0[0]
+        );
+    }
+
+    #[test]
+    fn literals_of_a_generated_line_are_read_back() {
+        let line = format!("#strong[#{}]#{}", lit("a \"b\" \\ c"), lit("x\ny"));
+        let found: Vec<String> = literals(&line).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(found, ["a \"b\" \\ c", "x\ny"]);
+    }
+
     #[test]
     fn single_lines_as_word_measures_them() {
         // Carlito has Calibri's metrics: a single line is 1.22 em.

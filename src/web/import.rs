@@ -28,7 +28,7 @@ type App = Shared<Arc<State>>;
 
 /// The form: a Word file, the network, and optionally the year and the style.
 pub async fn form(Shared(s): App) -> Response {
-    let networks = crate::load::networks(&s.project.data).unwrap_or_default();
+    let networks = s.project.networks().unwrap_or_default();
     let styles = Sources::new(vec![s.project.templates.clone()]).styles();
     page(&s, "import.html", context! { networks, styles, limit_mb => LIMIT / (1024 * 1024) })
 }

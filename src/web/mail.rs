@@ -78,11 +78,7 @@ pub fn prepare(
     let opts = MailOptions { include_unverified, drafts, ..Default::default() };
     let m = project.mailing(network, year, &opts)?;
     mailing::write(project, &m)?;
-    let from =
-        crate::load::read_toml::<crate::model::Profile>(&project.data.join(network).join("nettverk.toml"))
-            .ok()
-            .and_then(|p| p.sender)
-            .unwrap_or_default();
+    let from = project.profile(network).ok().and_then(|p| p.sender).unwrap_or_default();
     Ok(PreparedMailing { mailing: m, include_unverified, from })
 }
 
@@ -253,7 +249,8 @@ pub fn start(
     let project = project.clone();
     in_background(sending, move |sending| {
         let paths = Paths::new(&project);
-        mailing::send(&project, &m, &smtp, &sending.progress)
+        project
+            .send(&m, &smtp, &sending.progress)
             .map_err(|e| e.0.iter().map(|d| DiagView::new(d, &paths, None)).collect())
     });
     Ok(())

@@ -635,17 +635,15 @@ async fn send_page(
     // Only the files she has: the plan, the report if there is one, the recipient register as it is named.
     let mut documents: Vec<String> = view.as_ref().and_then(|v| v.plan_pdf.clone()).into_iter().collect();
     if let Some(r) = report_year {
-        documents.push(format!("arsrapport-{r}.pdf"));
+        documents.push(format!("{}.pdf", crate::build::report_stem(r)));
     }
-    let net_dir = s.project.data.join(&network);
     let ledger = crate::send::Ledger::read(
         &crate::send::dir(&s.project.output, &network, year).join("sendelogg.json"),
     )
     .unwrap_or_default();
     let unconfirmed: Vec<String> =
         ledger.unconfirmed_drafts().iter().map(|d| d.kommunenummer.clone()).collect();
-    let sender_missing = crate::load::read_toml::<crate::model::Profile>(&net_dir.join("nettverk.toml"))
-        .is_ok_and(|p| p.sender.is_none());
+    let sender_missing = s.project.profile(&network).is_ok_and(|p| p.sender.is_none());
     page(
         &s,
         "send.html",
@@ -873,7 +871,7 @@ fn csrf_ok(s: &State, f: &Posted) -> bool {
 
 /// Whether the project has a network of this name (nothing else is looked up).
 fn known_network(s: &State, network: &str) -> bool {
-    crate::load::networks(&s.project.data).is_ok_and(|n| n.iter().any(|x| x == network))
+    s.project.networks().is_ok_and(|n| n.iter().any(|x| x == network))
 }
 
 fn unknown_network(s: &State, network: &str) -> Response {

@@ -356,7 +356,7 @@ pub struct NetworkView {
 }
 
 pub fn network_view(project: &Project, network: &str) -> Result<NetworkView> {
-    let years = crate::load::years(&project.data, network)?;
+    let years = project.years(network)?;
     let planning = crate::dates::planning_year();
     let next_year =
         if years.contains(&planning) { years.last().map(|y| y + 1).unwrap_or(planning) } else { planning };
@@ -376,7 +376,7 @@ pub fn new_year(project: &Project, network: &str, year: i32) -> Result<scaffold:
     if !(1900..=2200).contains(&year) {
         return Err(Error::msg(format!("«{year}» er ikke et planår")).with_hint("skriv året med fire sifre"));
     }
-    let years = crate::load::years(&project.data, network)?;
+    let years = project.years(network)?;
     if years.iter().any(|y| *y < year) {
         return project.new_year(network, year);
     }

@@ -11,12 +11,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use typst_layout::PagedDocument;
 
-use crate::build::{self, Paths, Prepared};
 use crate::diag::{Diagnostic, Error, Location, Result, Severity};
 use crate::manifest::{self, Manifest};
 use crate::model::{Level, Table};
-use crate::project::{Project, Selection};
+use crate::project::{Paths, Project, Selection};
 use crate::{edit, render};
+use crate::{Made, Prepared};
 
 /// A diagnostic as a page shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -75,11 +75,7 @@ fn built_at(project: &Project, network: &str, year: i32) -> Option<String> {
 /// What changed since the last build: moved, new and removed meetings, and
 /// the input files whose bytes changed. None when it was never built.
 pub fn changed_since(project: &Project, p: Option<&Prepared>, m: &Manifest) -> (Vec<String>, Vec<String>) {
-    let paths = Paths::new(project);
-    let now = build::read_inputs(&paths, &m.reads);
-    let mut files: Vec<String> =
-        now.iter().filter(|(k, v)| m.inputs.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
-    files.extend(m.inputs.keys().filter(|k| !now.contains_key(*k)).map(|k| format!("{k} (fjernet)")));
+    let files = manifest::changed_inputs(&project.paths(), m);
     let meetings = p
         .map(|p| manifest::event_changes(&m.events, &manifest::events(&p.year, Some(m))))
         .unwrap_or_default();
@@ -89,14 +85,13 @@ pub fn changed_since(project: &Project, p: Option<&Prepared>, m: &Manifest) -> (
 /// The plan's title as its document shows it (a title may be a template:
 /// `ÅRSPLAN {{ år }}`); from plan.toml when the year cannot be prepared.
 fn title(project: &Project, p: Option<&Prepared>, network: &str, year: i32) -> String {
-    if let Some(doc) = p.and_then(|p| build::documents(p).ok()).and_then(|d| d.into_iter().next()) {
+    if let Some(doc) = p.and_then(|p| project.documents(p).ok()).and_then(|d| d.into_iter().next()) {
         return doc.document.meta.title;
     }
-    crate::load::read_toml::<crate::model::PlanMeta>(
-        &project.data.join(network).join(year.to_string()).join("plan.toml"),
-    )
-    .map(|m| m.title.replace("{{ år }}", &year.to_string()))
-    .unwrap_or_default()
+    project
+        .plan_meta(network, year)
+        .map(|m| m.title.replace("{{ år }}", &year.to_string()))
+        .unwrap_or_default()
 }
 
 /// One network's year on the front page.
@@ -130,15 +125,15 @@ pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
     if !project.data.exists() {
         return Ok(Vec::new());
     }
-    let networks = crate::load::networks(&project.data)?;
+    let networks = project.networks()?;
     let mut targets = Vec::new();
     for n in &networks {
-        targets.extend(crate::load::years(&project.data, n)?.into_iter().map(|y| (n.clone(), y)));
+        targets.extend(project.years(n)?.into_iter().map(|y| (n.clone(), y)));
     }
     let years: Vec<YearSummary> = targets
         .par_iter()
         .map(|(n, y)| {
-            let prepared = build::prepare(project, n, *y);
+            let prepared = project.prepare(n, *y);
             let (errors, warnings) = match &prepared {
                 Ok(p) => (0, p.warnings.len()),
                 Err(e) => {
@@ -165,13 +160,7 @@ pub fn overview(project: &Project) -> Result<Vec<NetworkSummary>> {
         .collect();
     let mut out: Vec<NetworkSummary> = networks
         .iter()
-        .map(|n| {
-            let name =
-                crate::load::read_toml::<crate::model::Profile>(&project.data.join(n).join("nettverk.toml"))
-                    .map(|p| p.name)
-                    .unwrap_or_else(|_| n.clone());
-            NetworkSummary { network: n.clone(), name, years: Vec::new() }
-        })
+        .map(|n| NetworkSummary { network: n.clone(), name: project.network_name(n), years: Vec::new() })
         .collect();
     for y in years {
         if let Some(n) = out.iter_mut().find(|n| n.network == y.network) {
@@ -240,7 +229,7 @@ fn in_table(d: &Diagnostic, t: &Table) -> bool {
 
 /// The meetings table with every diagnostic at its row and cell.
 pub fn table_view(project: &Project, t: &Table, diagnostics: &[Diagnostic]) -> Result<TableView> {
-    let paths = Paths::new(project);
+    let paths = project.paths();
     let bytes = std::fs::read(&t.path).map_err(|e| {
         Error::at(Location::file(&t.path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
     })?;
@@ -490,14 +479,13 @@ pub struct RevisionView {
 
 /// Everything the year page shows.
 pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView> {
-    let paths = Paths::new(project);
-    let prepared = build::prepare(project, network, year);
+    let paths = project.paths();
+    let prepared = project.prepare(network, year);
     let diagnostics: Vec<Diagnostic> = match &prepared {
         Ok(p) => p.warnings.clone(),
         Err(e) => e.0.clone(),
     };
-    let table =
-        crate::load::table::find(&project.data.join(network).join(year.to_string()), "moter", "Møter");
+    let table = project.meetings_table(network, year);
     let table_view = match &table {
         Ok(Some(t)) => Some(table_view(project, t, &diagnostics)?),
         _ => None,
@@ -506,8 +494,6 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
         Ok(Some(t)) if in_table(d, t) => d.location.as_ref().and_then(|l| l.row),
         _ => None,
     };
-    let profile: Option<crate::model::Profile> =
-        crate::load::read_toml(&project.data.join(network).join("nettverk.toml")).ok();
     let title = title(project, prepared.as_ref().ok(), network, year);
     let m = manifest::read(&year_dir(project, network, year));
     let (meetings_changed, files_changed) = match &m {
@@ -516,7 +502,7 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
     };
     // The note a reader would get: the meetings that changed, said as the build's note says them.
     let note = match (&m, &prepared, meetings_changed.is_empty()) {
-        (Some(m), Ok(p), false) => build::change_note(project, p, m, &m.outputs, &[]).ok().flatten(),
+        (Some(m), Ok(p), false) => project.change_note(p, m).ok().flatten(),
         _ => None,
     };
     let note_name = format!("endringsnotat-{year}.txt");
@@ -524,7 +510,7 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     Ok(YearView {
         network: network.to_string(),
-        network_name: profile.map(|p| p.name).unwrap_or_else(|| network.to_string()),
+        network_name: project.network_name(network),
         year,
         title,
         table: table_view,
@@ -590,7 +576,7 @@ fn png(page: &typst_layout::Page) -> Vec<u8> {
 
 /// What the preview is made from: a hash over each document's generated
 /// Typst source and the pictures it shows.
-fn preview_key(p: &Prepared, made: &[build::Made]) -> String {
+fn preview_key(p: &Prepared, made: &[Made]) -> String {
     let mut all = String::new();
     for m in made {
         all.push_str(&m.stem);
@@ -620,8 +606,8 @@ impl Previews {
     /// The preview of a year as its data is now: the cached one if nothing
     /// changed, else laid out again.
     pub fn current(&self, project: &Project, network: &str, year: i32) -> Result<Arc<Preview>> {
-        let p = build::prepare(project, network, year)?;
-        let made = build::documents(&p)?;
+        let p = project.prepare(network, year)?;
+        let made = project.documents(&p)?;
         let key = preview_key(&p, &made);
         let slot = (network.to_string(), year);
         if let Some(old) = self.latest.lock().ok().and_then(|l| l.get(&slot).cloned()) {
@@ -736,7 +722,7 @@ pub fn build_year(project: &Project, network: &str, year: i32) -> Result<BuildOu
     let sel = Selection { networks: vec![network.to_string()], years: vec![year] };
     let built = project.build(&sel, &crate::BuildOptions::default().with_note())?;
     render::world::forget_unused(render::world::ROUNDS_KEPT);
-    let paths = Paths::new(project);
+    let paths = project.paths();
     Ok(BuildOutcome {
         written: built.written.iter().filter(|w| w.changed).count(),
         unchanged: !built.unchanged.is_empty(),

@@ -870,6 +870,28 @@ fn tls_round(security: &str) {
     assert_eq!(ledger(dir.path())["sendt"].as_array().unwrap().len(), 2);
 }
 
+/// A server that offers no STARTTLS, asked for it: said so (the server is
+/// asked, not lettre's English message searched), with what to do, and
+/// nothing sent.
+#[test]
+#[ignore = "needs python3 with aiosmtpd"]
+fn a_server_without_starttls_is_said_to_offer_none() {
+    let dir = project_dir();
+    recipients(dir.path(), 3, 2);
+    let maildir = dir.path().join("mail");
+    let server = Server::start(&maildir, Opts::default());
+    let port = server.port.to_string();
+    let mut args = smtp_args(&port);
+    args.extend_from_slice(&["--sikkerhet", "starttls", "--ja"]);
+    let out = arsplan(dir.path(), &args);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("SMTP-tjeneren 127.0.0.1:{port} tilbyr ikke STARTTLS")), "{err}");
+    assert!(err.contains("bruk --sikkerhet tls (port 465)"), "{err}");
+    assert!(err.contains("Ingenting er sendt."), "{err}");
+    assert!(server.messages().is_empty());
+}
+
 #[test]
 #[ignore = "needs openssl and python3 with aiosmtpd"]
 fn starttls_with_a_trusts_own_certificate_and_login() {

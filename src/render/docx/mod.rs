@@ -674,5 +674,6 @@ fn sample(theme: &Theme) -> Document {
             revised_by: None,
         },
         blocks,
+        origins: Default::default(),
     }
 }
