@@ -28,7 +28,9 @@ pub struct Meta {
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
-    /// Where its text came from, to point a later error at the place to fix.
+    /// Where its text came from, to point a later error at the place to fix
+    /// (not kept with a sent version's stored model: places of this machine).
+    #[serde(skip)]
     pub origins: Origins,
 }
 

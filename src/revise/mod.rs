@@ -114,7 +114,7 @@ pub fn merged(old: &Document, new: &Document, date: NaiveDate) -> Option<Documen
     // The network made the changes (the subject is its name).
     meta.revised_by = Some(new.meta.subject.clone());
     meta.title = format!("{} (endringsversjon)", new.meta.title);
-    Some(Document { meta, blocks })
+    Some(Document { meta, blocks, origins: new.origins.clone() })
 }
 
 /// What the box on the PDF's first page says: «Endret siden versjonen sendt
