@@ -4,8 +4,10 @@
 //! `render::docx` and `render::pdf` turn it into bytes. Nothing here knows about
 //! Word or Typst, so both formats carry the same content by construction.
 
+use serde::{Deserialize, Serialize};
+
 /// Metadata written into the document properties of every format.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub title: String,
     pub author: String,
@@ -14,14 +16,21 @@ pub struct Meta {
     /// BCP 47 language tag, `nb-NO` for every document we make.
     pub lang: String,
     /// The document's date (from the data, never the clock), for reproducible bytes.
+    #[serde(with = "iso_date")]
     pub date: chrono::NaiveDate,
+    /// Who made the changes of an endringsversjon (the network), as Word's
+    /// tracked changes name them; `None` in every other document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
-    /// Where its text came from, to point a later error at the place to fix.
+    /// Where its text came from, to point a later error at the place to fix
+    /// (not kept with a sent version's stored model: places of this machine).
+    #[serde(skip)]
     pub origins: Origins,
 }
 
@@ -63,7 +72,7 @@ impl Origins {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Block {
     /// The document's title (once, at the top): Word's Title style, a PDF Title tag.
     Title(Vec<Inline>),
@@ -92,7 +101,7 @@ pub enum Block {
     PageBreak,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// Relative column widths; their sum need not be 100.
     pub widths: Vec<u32>,
@@ -101,7 +110,7 @@ pub struct Table {
     pub rows: Vec<Vec<Vec<Block>>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Image {
     /// Path relative to the image store the renderers receive (see `render::Assets`).
     pub src: String,
@@ -111,7 +120,7 @@ pub struct Image {
 }
 
 /// A horizontal bar chart with an optional target line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
     pub title: String,
     /// (label, value)
@@ -126,13 +135,60 @@ pub struct Chart {
     pub alt: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Inline {
     Text(String),
     Strong(Vec<Inline>),
     Emph(Vec<Inline>),
-    Link { url: String, content: Vec<Inline> },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
     LineBreak,
+    /// Text changed since an earlier version of the document: only in an
+    /// endringsversjon (see `crate::revise`), where Word shows it as a
+    /// tracked change and the PDF marks it.
+    Changed {
+        change: Change,
+        content: Vec<Inline>,
+    },
+}
+
+/// How a stretch of an endringsversjon differs from the version it is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    Inserted,
+    Deleted,
+}
+
+impl Change {
+    /// The class of a group ([`Block::Styled`]) holding a chart or picture
+    /// added or removed as a whole (text changes are [`Inline::Changed`]).
+    pub fn class(self) -> &'static str {
+        match self {
+            Change::Inserted => "endring-lagt-til",
+            Change::Deleted => "endring-slettet",
+        }
+    }
+
+    /// The change a group's class stands for, if any.
+    pub fn of_class(class: &str) -> Option<Change> {
+        [Change::Inserted, Change::Deleted].into_iter().find(|c| c.class() == class)
+    }
+}
+
+/// A date as ISO text (`2026-01-15`) in a serialized document.
+mod iso_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &chrono::NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.format("%Y-%m-%d").to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+        let text = String::deserialize(d)?;
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(serde::de::Error::custom)
+    }
 }
 
 impl Inline {
@@ -146,6 +202,11 @@ impl Inline {
                     out.push_str(&Inline::plain(c))
                 }
                 Inline::LineBreak => out.push('\n'),
+                // What the reader of the current version reads.
+                Inline::Changed { change: Change::Inserted, content } => {
+                    out.push_str(&Inline::plain(content))
+                }
+                Inline::Changed { change: Change::Deleted, .. } => {}
             }
         }
         out

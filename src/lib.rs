@@ -29,6 +29,7 @@ pub mod project;
 pub mod publish;
 pub mod render;
 pub mod report;
+pub mod revise;
 pub mod scaffold;
 pub mod send;
 pub mod settings;

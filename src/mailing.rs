@@ -5,6 +5,7 @@
 //! written as files (a dry run, or drafts for the leader's own mailbox) or
 //! sent over SMTP.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,7 +17,7 @@ use crate::project::{Project, Selection};
 use crate::publish::{self, Artifact, Written};
 use crate::render::{self, Format};
 use crate::send::{self, Action, Attached, Outgoing, Version};
-use crate::{dates, doc};
+use crate::{dates, doc, revise};
 
 /// Everything a mailing to the postmottak of a network's municipalities needs.
 pub struct Mailing {
@@ -35,6 +36,9 @@ pub struct Mailing {
     pub drafts: Vec<Artifact>,
     /// Warnings about the recipient register.
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// The models of the attached documents, stored when the version is
+    /// recorded, so that a later correction can show what changed.
+    pub models: revise::Models,
 }
 
 /// Options of a mailing.
@@ -61,6 +65,8 @@ pub struct Attachments {
     /// Each document: its file name, title and hash, and its bytes as read
     /// back from `output/<network>/<year>/`.
     pub documents: Vec<(Attached, Vec<u8>)>,
+    /// The model of each attached document (not the calendar), by file stem.
+    pub models: Vec<(String, doc::Document)>,
 }
 
 /// The year whose report goes with a year's plan: the year before if it has
@@ -99,17 +105,18 @@ pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attach
         wanted.push((build::report_stem(r), r));
     }
     let mut documents = Vec::new();
+    let mut models = Vec::new();
     for (stem, y) in wanted {
         let made = if y == year {
             build::documents(&prepared)?
         } else {
             build::documents(&build::prepare(project, network, y)?)?
         };
-        let title = made
-            .iter()
-            .find(|m| m.stem == stem)
-            .map(|m| m.document.meta.title.clone())
-            .unwrap_or_else(|| stem.clone());
+        let model = made.into_iter().find(|m| m.stem == stem).map(|m| m.document);
+        let title = model.as_ref().map(|d| d.meta.title.clone()).unwrap_or_else(|| stem.clone());
+        if let Some(d) = model {
+            models.push((stem.clone(), d));
+        }
         let file = format!("{stem}.pdf");
         let bytes = read_back(&project.output.join(network).join(y.to_string()).join(&file))?;
         documents.push((Attached { file, title, sha256: manifest::sha256(&bytes) }, bytes));
@@ -123,7 +130,7 @@ pub fn attachments(project: &Project, network: &str, year: i32) -> Result<Attach
         let title = format!("Kalender med møtene i {year}");
         documents.push((Attached { file: calendar, title, sha256: manifest::sha256(&bytes) }, bytes));
     }
-    Ok(Attachments { built, prepared, report_year, documents })
+    Ok(Attachments { built, prepared, report_year, documents, models })
 }
 
 /// What changed from a sent version to this one, for a municipality's
@@ -241,8 +248,11 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
     )?;
     let corrected_subject =
         composer.wording(&texts.corrected_subject, minijinja::context! { emne => base_subject.clone() })?;
-    let doc_names: Vec<String> = documents.iter().map(|(n, _)| n.clone()).collect();
     let mut outgoing = Vec::new();
+    // Endringsversjoner by what they compare with (the version, the day it
+    // was sent, the letter's date): made once for all who got that version.
+    let mut revised: BTreeMap<(String, chrono::NaiveDate, chrono::NaiveDate), Vec<revise::Revised>> =
+        BTreeMap::new();
     let mut files = Vec::new();
     let mut drafts = Vec::new();
     let mut summary = csv::WriterBuilder::new()
@@ -288,11 +298,40 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
                 .unwrap_or_else(|| send::oslo(UNIX_EPOCH + Duration::from_secs(s.time)).date_naive())
         });
         let date = letter_date(opts.date, today, corrects);
+        // With a correction, the documents that changed since the version the
+        // municipality got, with the changes shown (unless the house style
+        // says no, or that version was sent before arsplan kept its models).
+        let mut this_revised: &[revise::Revised] = &[];
+        if let (true, Some(s), Some(sent)) = (p.theme.sending.revision, last.filter(|_| corrected), sent_last)
+        {
+            let key = (s.version.clone(), sent, date);
+            if !revised.contains_key(&key) {
+                let made = match revise::Models::read(&dir, &s.version)? {
+                    Some(old) => {
+                        let notice = revise::notice(&composer, sent, &changes)?;
+                        revise::revise_all(&old, &att.models, date, &notice, &p.theme, &p.assets)?
+                    }
+                    None => Vec::new(),
+                };
+                revised.insert(key.clone(), made);
+            }
+            this_revised = revised.get(&key).map(Vec::as_slice).unwrap_or_default();
+        }
+        let mut documents = documents.clone();
+        for rv in this_revised {
+            documents.extend(rv.files());
+        }
+        let doc_names: Vec<String> = documents.iter().map(|(n, _)| n.clone()).collect();
         let subject = if corrected { corrected_subject.clone() } else { base_subject.clone() };
         let stem = send::file_stem(&r);
         let letter_name = format!("folgebrev-{stem}.pdf");
         let mut vedlegg = vec![format!("Følgebrev ({letter_name})")];
         vedlegg.extend(att.documents.iter().map(|(a, _)| format!("{} ({})", a.title, a.file)));
+        for rv in this_revised {
+            let (docx, pdf) = revise::file_names(&rv.stem);
+            vedlegg.push(format!("{}, endringsversjon i Word med sporede endringer ({docx})", rv.title));
+            vedlegg.push(format!("{}, endringsversjon i PDF med endringene merket ({pdf})", rv.title));
+        }
         let calendar = att.documents.iter().any(|(a, _)| a.file.ends_with(".ics"));
         let brev = minijinja::context! {
             mottaker => minijinja::context! {
@@ -310,6 +349,7 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
             endringer => minijinja::Value::from(minijinja::value::Serde(&changes)),
             rapport_ar => att.report_year,
             kalender => calendar,
+            endringsversjon => !this_revised.is_empty(),
         };
         let mut letter = composer.document("folgebrev.md.j2", ("brev", brev), &subject)?;
         letter.meta.date = date;
@@ -369,7 +409,8 @@ pub fn compose(project: &Project, att: &Attachments, opts: &MailOptions) -> Resu
     let bytes =
         summary.into_inner().map_err(|e| Error::msg(format!("oversikt.csv kunne ikke lages: {e}")))?;
     files.push(Artifact::new(dir.join("oversikt.csv"), bytes));
-    Ok(Mailing { network, year, dir, version, held, outgoing, files, drafts, warnings })
+    let models = revise::Models { documents: att.models.iter().cloned().collect() };
+    Ok(Mailing { network, year, dir, version, held, outgoing, files, drafts, warnings, models })
 }
 
 /// Writes a mailing's letters, messages and summary (the dry run), and its
@@ -381,6 +422,7 @@ pub fn write(project: &Project, m: &Mailing) -> Result<Vec<Written>> {
         return Ok(written);
     }
     written.extend(publish::publish(&m.drafts)?);
+    m.models.store(&m.dir, &m.version)?;
     let path = m.dir.join("sendelogg.json");
     let mut ledger = send::Ledger::read(&path)?;
     let time = send::unix(SystemTime::now());
@@ -457,6 +499,9 @@ pub fn send(
     progress: &indicatif::ProgressBar,
 ) -> Result<send::Done> {
     let _lock = publish::lock(&project.output)?;
+    if m.outgoing.iter().any(|o| o.action.sends()) {
+        m.models.store(&m.dir, &m.version)?;
+    }
     send::send_all(&m.outgoing, (&m.version, &m.held), smtp, &m.dir.join("sendelogg.json"), progress)
 }
 

@@ -372,8 +372,16 @@ pub fn message(r: &Recipient, c: &Compose) -> Result<(Message, String)> {
     // The year's calendar goes as an iCalendar file a mail program offers to import.
     let ics = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
         .map_err(|e| Error::msg(e.to_string()))?;
+    let docx = ContentType::parse("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        .map_err(|e| Error::msg(e.to_string()))?;
     for (name, bytes) in c.documents {
-        let kind = if name.ends_with(".ics") { ics.clone() } else { pdf.clone() };
+        let kind = if name.ends_with(".ics") {
+            ics.clone()
+        } else if name.ends_with(".docx") {
+            docx.clone()
+        } else {
+            pdf.clone()
+        };
         parts = parts.singlepart(Attachment::new(name.clone()).body(bytes.clone(), kind));
     }
     let m = Message::builder()

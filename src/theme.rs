@@ -194,11 +194,15 @@ pub struct Sending {
     /// The year's calendar (`kalender-<år>.ics`), so a municipality can import the dates.
     #[serde(rename = "kalender", default = "yes")]
     pub calendar: bool,
+    /// With a correction, an endringsversjon of each changed document: the
+    /// DOCX with tracked changes and the PDF with the changes marked.
+    #[serde(rename = "endringsversjon", default = "yes")]
+    pub revision: bool,
 }
 
 impl Default for Sending {
     fn default() -> Self {
-        Sending { calendar: true }
+        Sending { calendar: true, revision: true }
     }
 }
 

@@ -87,7 +87,7 @@ pub enum Command {
         help_template = TEMPLATE,
         override_usage = "arsplan bygg [VALG]",
         next_help_heading = "Valg",
-        after_help = "Eksempler:\n  arsplan bygg\n  arsplan bygg --nettverk stavanger --år 2026 --format pdf\n  arsplan bygg --notat\n  arsplan bygg --på-nytt"
+        after_help = "Eksempler:\n  arsplan bygg\n  arsplan bygg --nettverk stavanger --år 2026 --format pdf\n  arsplan bygg --notat\n  arsplan bygg --på-nytt\n  arsplan bygg --nettverk stavanger --år 2026 --endringer-siden utsending"
     )]
     Build {
         #[command(flatten)]
@@ -97,6 +97,9 @@ pub enum Command {
         /// Vis også filene som ikke ble endret
         #[arg(long)]
         alle: bool,
+        /// Lag også en endringsversjon (Word med sporede endringer, PDF med endringene merket) av hvert dokument som er endret siden en utsending: «utsending» for den siste, eller en dato
+        #[arg(long = "endringer-siden", value_name = "DATO|utsending")]
+        endringer_siden: Option<String>,
     },
     /// Kontroller dataene uten å skrive noe, og vis hvilke innsatsområder planene dekker
     #[command(

@@ -119,13 +119,14 @@ pub fn run(cli: &Cli) -> Outcome {
         return commands::serve(&project, None, true);
     };
     match command {
-        Command::Build { sel, out, alle } => commands::build(
-            &required(cli, &here)?,
-            sel,
-            out,
-            *alle || verbosity == Verbosity::Verbose,
-            verbosity,
-        ),
+        Command::Build { sel, out, alle, endringer_siden } => {
+            let project = required(cli, &here)?;
+            commands::build(&project, sel, out, *alle || verbosity == Verbosity::Verbose, verbosity)?;
+            match endringer_siden {
+                Some(spec) => crate::revise::command(&project, &sel.selection(), spec),
+                None => Ok(()),
+            }
+        }
         Command::Check { sel } => commands::check(&required(cli, &here)?, sel),
         Command::Watch { sel, out, runder } => commands::watch(&required(cli, &here)?, sel, out, *runder),
         Command::Send(args) => commands::send(&required(cli, &here)?, args),

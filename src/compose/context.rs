@@ -453,6 +453,7 @@ pub fn build(
         keywords: vec![m.kind.clone(), py.period(), p.trust.clone()],
         lang: "nb-NO".into(),
         date: py.date,
+        revised_by: None,
     };
     Ok((context, meta))
 }

@@ -118,7 +118,9 @@ fn runs(items: &[Inline], bold: bool) -> Vec<(String, bool)> {
         match i {
             Inline::Text(t) => out.push((t.clone(), bold)),
             Inline::Strong(c) => out.extend(runs(c, true)),
-            Inline::Emph(c) | Inline::Link { content: c, .. } => out.extend(runs(c, bold)),
+            Inline::Emph(c) | Inline::Link { content: c, .. } | Inline::Changed { content: c, .. } => {
+                out.extend(runs(c, bold))
+            }
             Inline::LineBreak => out.push(("\n".into(), bold)),
         }
     }

@@ -21,7 +21,7 @@ use super::spacing::{self, FontMetrics, Model, Para, Place};
 use super::world::{self, lit};
 use super::{Assets, Renderer};
 use crate::diag::{Error, Result};
-use crate::doc::{Block, Document, Inline, Table};
+use crate::doc::{Block, Change, Document, Inline, Table};
 use crate::theme::{Align, ColorRole, ParaStyle, Theme};
 
 pub struct Pdf;
@@ -95,8 +95,39 @@ fn inlines(out: &mut String, items: &[Inline]) {
                 out.push(']');
             }
             Inline::LineBreak => out.push_str("#linebreak()"),
+            // A change of an endringsversjon (see REVISION_PREAMBLE).
+            Inline::Changed { change, content } => {
+                out.push_str(match change {
+                    Change::Inserted => "#rev-ins[",
+                    Change::Deleted => "#rev-del[",
+                });
+                inlines(out, content);
+                out.push(']');
+            }
         }
     }
+}
+
+/// The class of the box on an endringsversjon's first page that lists what
+/// changed (`crate::revise`).
+pub const REVISION_BOX: &str = "endringsboks";
+/// The colours of what was added and what was removed: text in them has a
+/// contrast of at least 4.5:1 on white (WCAG 2.1 AA).
+const REV_INS: &str = "rgb(\"#1b6e34\")";
+const REV_DEL: &str = "rgb(\"#b3261e\")";
+
+/// What an endringsversjon's marks are in Typst: added text underlined on a
+/// green ground, removed text struck through, each after a small word that
+/// says which («Lagt til:», «Slettet:», real text a screen reader reads, in
+/// the reading order), with a change bar in the left margin (an artifact).
+fn revision_preamble(theme: &Theme) -> String {
+    let bar_x = theme.page.margin_left_mm - 4.0;
+    format!(
+        "#let rev-bar(col) = box(width: 0pt, context {{ let x = here().position().x; place(dx: {bar_x}mm - x, dy: -0.85em, pdf.artifact(line(angle: 90deg, length: 1.15em, stroke: 2pt + col))) }})
+#let rev-ins(body) = {{ h(0.3em, weak: true); rev-bar({REV_INS}); text(size: 0.7em, fill: {REV_INS}, weight: \"regular\", style: \"normal\")[Lagt til: ]; underline(stroke: 0.8pt + {REV_INS}, highlight(fill: rgb(\"#e2f3e6\"), body)) }}
+#let rev-del(body) = {{ h(0.3em, weak: true); rev-bar({REV_DEL}); text(size: 0.7em, fill: {REV_DEL}, weight: \"regular\", style: \"normal\")[Slettet: ]; strike(stroke: 0.8pt + {REV_DEL}, body) }}
+"
+    )
 }
 
 /// The `text(..)` arguments of a paragraph style, empty when it sets none.
@@ -432,6 +463,28 @@ impl Cx<'_> {
                 );
             }
             Block::Chart(c) => out.push_str(&super::chart::typst(c, theme, self.width.get())),
+            Block::Styled { class, blocks: inner } if class == REVISION_BOX => {
+                let _ = write!(
+                    out,
+                    "#block(width: 100%, breakable: false, inset: 3mm, stroke: 1pt + {REV_DEL}, fill: rgb(\"#fdf1f0\"))["
+                );
+                self.flow(out, inner, In::Group(class));
+                out.push_str("]\n\n");
+            }
+            Block::Styled { class, blocks: inner } if Change::of_class(class).is_some() => {
+                // A chart or picture added or removed: a line in the margin's
+                // colour beside it, after the word that says which.
+                let (colour, label) = match Change::of_class(class) {
+                    Some(Change::Deleted) => (REV_DEL, "Slettet:"),
+                    _ => (REV_INS, "Lagt til:"),
+                };
+                let _ = writeln!(
+                    out,
+                    "#block(width: 100%, breakable: false, stroke: (left: 2pt + {colour}), inset: (left: 2mm), outset: (left: 4mm))[#text(size: 0.8em, fill: {colour})[{label}]\n"
+                );
+                self.flow(out, inner, In::Group(class));
+                out.push_str("]\n\n");
+            }
             Block::Styled { class, blocks: inner } => {
                 let st = theme.classes.get(class).cloned().unwrap_or_default();
                 let p = self.model.class(class);
@@ -720,6 +773,9 @@ fn source_in(
             align_of(st.align()),
             inset(&st),
         );
+    }
+    if crate::revise::diff::has_changes(&doc.blocks) {
+        s.push_str(&revision_preamble(theme));
     }
     s.push('\n');
     if marginals.first_page_push_pt > 0.0005 {

@@ -85,7 +85,9 @@ impl Setter {
         for i in items {
             match i {
                 Inline::Text(t) => *t = self.text(t, display),
-                Inline::Strong(c) | Inline::Emph(c) => self.inlines(c, display),
+                Inline::Strong(c) | Inline::Emph(c) | Inline::Changed { content: c, .. } => {
+                    self.inlines(c, display)
+                }
                 // A link's text is its address: left as it is.
                 Inline::Link { .. } | Inline::LineBreak => {}
             }

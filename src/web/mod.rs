@@ -216,6 +216,54 @@ fn open_browser(url: &str) {
     }
 }
 
+/// The signals that end the server: Ctrl+C, the terminal window closed and
+/// a polite kill on Unix; Ctrl+C and the console window closed on Windows.
+struct Stop {
+    #[cfg(unix)]
+    signals: [tokio::signal::unix::Signal; 3],
+    #[cfg(windows)]
+    ctrl_c: tokio::signal::windows::CtrlC,
+    #[cfg(windows)]
+    close: tokio::signal::windows::CtrlClose,
+}
+
+impl Stop {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Stop> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Stop {
+            signals: [
+                signal(SignalKind::interrupt())?,
+                signal(SignalKind::terminate())?,
+                signal(SignalKind::hangup())?,
+            ],
+        })
+    }
+
+    #[cfg(windows)]
+    fn new() -> std::io::Result<Stop> {
+        Ok(Stop { ctrl_c: tokio::signal::windows::ctrl_c()?, close: tokio::signal::windows::ctrl_close()? })
+    }
+
+    #[cfg(unix)]
+    async fn recv(&mut self) {
+        let [a, b, c] = &mut self.signals;
+        tokio::select! {
+            _ = a.recv() => {},
+            _ = b.recv() => {},
+            _ = c.recv() => {},
+        }
+    }
+
+    #[cfg(windows)]
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.ctrl_c.recv() => {},
+            _ = self.close.recv() => {},
+        }
+    }
+}
+
 /// Runs the server until Ctrl+C: prints the address (with its token) and
 /// opens the browser at it.
 pub fn serve(project: Project, opts: &Options) -> Result<()> {
@@ -250,16 +298,12 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
             std::net::IpAddr::V4(ip) => (ip, local.port()),
             std::net::IpAddr::V6(_) => (std::net::Ipv4Addr::LOCALHOST, local.port()),
         };
-        // Ctrl+C is caught from here on, before the address is printed (a
-        // handler installed only when the server first polls it would let an
-        // early Ctrl+C kill the process without its goodbye).
-        let no_signal =
-            |e: std::io::Error| Error::msg(format!("nettsiden kunne ikke startes: {}", crate::diag::io_text(&e)));
-        #[cfg(unix)]
-        let mut interrupt =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map_err(no_signal)?;
-        #[cfg(windows)]
-        let mut interrupt = tokio::signal::windows::ctrl_c().map_err(no_signal)?;
+        // Ctrl+C, closing the window (SIGHUP) and a polite kill (SIGTERM) are
+        // caught from here on, before the address is printed (a handler
+        // installed only when the server first polls it would let an early
+        // one kill the process without its goodbye and leave the login file).
+        let mut stop = Stop::new()
+            .map_err(|e| Error::msg(format!("nettsiden kunne ikke startes: {}", crate::diag::io_text(&e))))?;
         // Temporary files an edit killed midway left in the data folder.
         crate::publish::clean_stale_temp_files_below(&project.data);
         let state = Arc::new(State::new(project, ip, port)?);
@@ -282,7 +326,7 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
         let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         loop {
             let (stream, _) = tokio::select! {
-                _ = interrupt.recv() => break,
+                _ = stop.recv() => break,
                 accepted = listener.accept() => match accepted {
                     Ok(a) => a,
                     Err(_) => continue,
@@ -301,7 +345,8 @@ pub fn serve(project: Project, opts: &Options) -> Result<()> {
         }
         drop(listener);
         drop(page);
-        println!("Nettsiden er stoppet.");
+        // The window may be gone (SIGHUP): a goodbye nobody reads is no error.
+        let _ = writeln!(std::io::stdout(), "Nettsiden er stoppet.");
         Ok(())
     })
 }

@@ -195,7 +195,7 @@ fn parent_of(parent: usize, child: usize) -> bool {
 pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<OutlineEdit> {
     let t = outline::plan_table(project, network, year).ok()?;
     let bytes = std::fs::read(&t.path).ok()?;
-    let prepared = crate::build::prepare(project, network, year).ok();
+    let prepared = project.prepare(network, year).ok();
     let words = prepared.as_ref().map(|p| p.theme.words.clone());
     let word = |l: Option<Level>| -> String {
         match (l, &words) {
@@ -341,8 +341,7 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
 /// Everything the year page needs for its editing beyond the meeting cells.
 pub fn extras(project: &Project, network: &str, year: i32) -> Extras {
     let meetings = edit::meetings_table(project, network, year).ok();
-    let profile: Option<crate::model::Profile> =
-        crate::load::read_toml(&project.data.join(network).join("nettverk.toml")).ok();
+    let profile = project.profile(network).ok();
     let meeting_fields = meetings
         .as_ref()
         .map(|t| {

@@ -45,6 +45,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/aar/{network}/{year}/fil/{name}", get(download))
         .route("/aar/{network}/{year}/dokumenter.zip", get(download_zip))
         .route("/aar/{network}/{year}/endringsnotat.txt", get(note))
+        .route("/aar/{network}/{year}/endringsversjon/{name}", get(download_revision))
         .route(
             "/importer",
             get(super::import::form)
@@ -561,6 +562,29 @@ async fn download(Shared(s): App, Path((network, year, name)): Path<(String, i32
     match blocking(move || site::built_file(&st.project, &network, year, &n)).await.flatten() {
         Some(bytes) => attachment(&name, content_type(&name), bytes),
         None => message(&s, StatusCode::NOT_FOUND, "Filen finnes ikke", "Bygg dokumentene først.", vec![]),
+    }
+}
+
+/// An endringsversjon since the last sending, made on request.
+async fn download_revision(
+    Shared(s): App,
+    Path((network, year, name)): Path<(String, i32, String)>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = name.clone();
+    let today = crate::send::oslo(std::time::SystemTime::now()).date_naive();
+    match blocking(move || crate::revise::download(&st.project, &network, year, &n, today)).await.flatten() {
+        Some(bytes) => attachment(&name, content_type(&name), bytes),
+        None => message(
+            &s,
+            StatusCode::NOT_FOUND,
+            "Ingen endringsversjon",
+            "Ingenting i dokumentet er endret siden utsendingen, eller året er ikke sendt ennå.",
+            vec![],
+        ),
     }
 }
 

@@ -465,6 +465,16 @@ pub struct YearView {
     pub plan_pdf: Option<String>,
     /// The year's data folder, in full (where the workbooks are on this machine).
     pub folder: String,
+    /// The endringsversjon since the last sending, when a document changed since.
+    pub revision: Option<RevisionView>,
+}
+
+/// The endringsversjon the year page offers: since which sending, and its files.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    /// The day of the sending, in words (`15. januar 2026`).
+    pub sent: String,
+    pub files: Vec<String>,
 }
 
 /// Everything the year page shows.
@@ -524,6 +534,11 @@ pub fn year_view(project: &Project, network: &str, year: i32) -> Result<YearView
             .find(|f| project.data.join(network).join(f).is_file())
             .map(str::to_string),
         plan_pdf: prepared.as_ref().ok().map(|p| format!("{}.pdf", p.year.stem())),
+        revision: prepared
+            .as_ref()
+            .ok()
+            .and_then(|p| crate::revise::offered(project, p))
+            .map(|(sent, files)| RevisionView { sent: crate::dates::format(sent, "d. MMMM yyyy"), files }),
         folder: {
             let d = project.data.join(network).join(year.to_string());
             std::fs::canonicalize(&d).unwrap_or(d).display().to_string()

@@ -18,6 +18,7 @@ mod layout;
 mod new_network;
 mod quality;
 mod report;
+mod rettelse;
 mod seeds;
 mod send;
 mod speed;

@@ -1212,8 +1212,12 @@ fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
     let dir = project();
     // No xdg-open on the PATH: the browser cannot be opened.
     let empty = tempfile::tempdir().unwrap();
-    // Ctrl+C at once after the address is printed, and after a request.
-    for at_once in [true, false] {
+    // Ctrl+C at once after the address is printed, and after a request; the
+    // window closed (SIGHUP) and a polite kill (SIGTERM) stop it as well, and
+    // every way leaves no login file behind.
+    for (signal, at_once) in
+        [(libc::SIGINT, true), (libc::SIGINT, false), (libc::SIGTERM, true), (libc::SIGHUP, false)]
+    {
         let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
             .current_dir(dir.path())
             .env("PATH", empty.path())
@@ -1228,13 +1232,16 @@ fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
+        out.read_line(&mut line).unwrap();
         let addr = between(&line, "http://", "/").to_string();
+        let login = PathBuf::from(between(&line, "eller filen ", ". La dette"));
+        assert!(login.is_file(), "{line}");
         if !at_once {
             let host = vec![("Host".to_string(), addr.clone())];
             assert_eq!(raw(&addr, "GET", "/", &host, None).status, 403, "it runs");
         }
-        // SAFETY: sending SIGINT (Ctrl+C) to the child this test started.
-        assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+        // SAFETY: sending a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
         let started = Instant::now();
         let status = loop {
             if let Some(s) = child.try_wait().unwrap() {
@@ -1243,7 +1250,8 @@ fn ctrl_c_stops_the_server_and_a_missing_browser_is_only_a_warning() {
             assert!(started.elapsed() < Duration::from_secs(20), "the server stops on Ctrl+C");
             std::thread::sleep(Duration::from_millis(50));
         };
-        assert!(status.success(), "at once: {at_once}; {status:?}");
+        assert!(status.success(), "signal {signal}, at once: {at_once}; {status:?}");
+        assert!(!login.exists(), "signal {signal}: {} left behind", login.display());
         let mut rest = String::new();
         out.read_to_string(&mut rest).unwrap();
         assert!(rest.contains("Nettsiden er stoppet."), "{rest}");

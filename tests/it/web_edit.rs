@@ -531,6 +531,11 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert_eq!(n(cov[1].as_str().unwrap()), n(cov[0].as_str().unwrap()) + 1, "{r}");
     assert!(text("plan_edited").contains("Innsatsområder"), "{r}");
     assert!(text("moved").contains("flyttet opp"), "{r}");
+    assert!(text("moved_down").contains("flyttet ned"), "{r}");
+    // The sub-goal chosen by arrow key is the one the activity went to.
+    let choice = text("move_to_choice");
+    let to = choice.split_once(": ").unwrap().1.trim_end_matches(" …").to_string();
+    assert!(text("moved_to").contains("flyttet til delmål") && text("moved_to").contains(&to[..20]), "{r}");
     assert!(text("added_activity").contains("Aktivitet lagt til"), "{r}");
     assert!(text("deleted_activity").contains("slettet fra planen"), "{r}");
     assert!(text("refused").contains("nå «Bryne»"), "{r}");

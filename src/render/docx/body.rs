@@ -12,15 +12,15 @@
 //! a table are spaced so that Word's additive spacing matches Typst's.
 
 use docx_rs::{
-    AlignmentType, BreakType, Hyperlink, HyperlinkData, IndentLevel, LineSpacing, NumberingId, Paragraph,
-    Pic, Run, Shading, ShdType, Tab, TabValueType, Table as DTable, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, Delete, Hyperlink, HyperlinkData, IndentLevel, Insert, LineSpacing,
+    NumberingId, Paragraph, Pic, Run, Shading, ShdType, Tab, TabValueType, Table as DTable, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 
 use super::normalize::Facts;
 use super::{mm_twips, pt_twips, Ids, TWIPS_PER_MM};
 use crate::diag::{Error, Result};
-use crate::doc::{Block, Image, Inline, Table};
+use crate::doc::{Block, Change, Image, Inline, Table};
 use crate::render::autofit;
 use crate::render::pdf::{LIST_INDENT_MM, LIST_MARKER_MM};
 use crate::render::spacing::{Model, Place};
@@ -57,6 +57,25 @@ pub struct PPr {
     pub right: bool,
     pub page_break_before: bool,
     pub outline: Option<usize>,
+    /// The paragraph mark added or deleted (an endringsversjon): the change, by whom, when.
+    pub mark: Option<(Change, Revision)>,
+}
+
+/// Who made the tracked changes of an endringsversjon, and when (`w:author`, `w:date`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revision {
+    pub author: String,
+    pub date: String,
+}
+
+impl Revision {
+    fn insert(&self, run: Run) -> Insert {
+        Insert::new(run).author(&self.author).date(&self.date)
+    }
+
+    fn delete(&self, run: Run) -> Delete {
+        Delete::new().add_run(run).author(&self.author).date(&self.date)
+    }
 }
 
 /// Run properties.
@@ -96,6 +115,11 @@ impl RPr {
     pub fn text(&self, text: &str) -> Run {
         self.run().add_text(xml_text(text))
     }
+
+    /// A run of deleted text (`w:delText`) in this look.
+    pub fn deleted_text(&self, text: &str) -> Run {
+        self.run().add_delete_text(xml_text(text))
+    }
 }
 
 /// A paragraph: its properties and its runs.
@@ -112,6 +136,16 @@ impl Para {
 
     pub fn add_run(mut self, r: Run) -> Para {
         self.runs = self.runs.add_run(r);
+        self
+    }
+
+    /// A run, inserted or deleted as a tracked change when `change` says so.
+    fn add_changed(mut self, r: Run, change: Option<Change>, rev: &Revision) -> Para {
+        self.runs = match change {
+            None => self.runs.add_run(r),
+            Some(Change::Inserted) => self.runs.add_insert(rev.insert(r)),
+            Some(Change::Deleted) => self.runs.add_delete(rev.delete(r)),
+        };
         self
     }
 
@@ -157,6 +191,11 @@ impl Para {
         }
         if let Some(o) = ppr.outline {
             p = p.outline_lvl(o);
+        }
+        match ppr.mark {
+            Some((Change::Inserted, rev)) => p = p.insert(rev.author, rev.date),
+            Some((Change::Deleted, rev)) => p = p.delete(rev.author, rev.date),
+            None => {}
         }
         p
     }
@@ -218,6 +257,8 @@ pub enum Part {
 struct Fmt {
     bold: bool,
     italic: bool,
+    /// Inside a tracked change.
+    change: Option<Change>,
 }
 
 pub struct Body<'a> {
@@ -244,6 +285,12 @@ pub struct Body<'a> {
     fitter: autofit::Fitter,
     /// The Word charts, by the relationship id their drawing has.
     pub charts: Vec<(String, crate::render::chart::WordChart)>,
+    /// Who made and when the tracked changes (an endringsversjon's) were made.
+    pub revision: Revision,
+    /// How deep in table cells the writer is (a cell's paragraph marks are never changes).
+    cells: usize,
+    /// A chart or picture added or removed as a whole is being written.
+    block_change: Option<Change>,
 }
 
 /// The relationship ids of charts: `rIdChart1`, ...
@@ -281,6 +328,9 @@ impl<'a> Body<'a> {
             after_table: false,
             page_break: false,
             charts: Vec::new(),
+            revision: Revision::default(),
+            cells: 0,
+            block_change: None,
         }
     }
 
@@ -323,11 +373,20 @@ impl<'a> Body<'a> {
                         color: self.head_color.clone(),
                         ..RPr::default()
                     };
-                    p = p.add_run(rpr.text(t));
+                    let run =
+                        if f.change == Some(Change::Deleted) { rpr.deleted_text(t) } else { rpr.text(t) };
+                    p = p.add_changed(run, f.change, &self.revision);
                 }
                 Inline::Strong(c) => p = self.runs(p, c, Fmt { bold: true, ..f }),
                 Inline::Emph(c) => p = self.runs(p, c, Fmt { italic: true, ..f }),
-                Inline::LineBreak => p = p.add_run(Run::new().add_break(BreakType::TextWrapping)),
+                Inline::LineBreak => {
+                    p = p.add_changed(Run::new().add_break(BreakType::TextWrapping), f.change, &self.revision)
+                }
+                Inline::Changed { change, content } => {
+                    p = self.runs(p, content, Fmt { change: Some(*change), ..f })
+                }
+                // A link's text that changed is text (Word tracks runs, not links).
+                Inline::Link { content, .. } if f.change.is_some() => p = self.runs(p, content, f),
                 Inline::Link { url, content } => {
                     self.links.push(url.clone());
                     // The relationship id is arsplan's (docx-rs would number links
@@ -365,13 +424,20 @@ impl<'a> Body<'a> {
                 Inline::Strong(c) => out.extend(self.link_runs(c, Fmt { bold: true, ..f })),
                 Inline::Emph(c) => out.extend(self.link_runs(c, Fmt { italic: true, ..f })),
                 Inline::LineBreak => out.push(Run::new().add_break(BreakType::TextWrapping)),
-                Inline::Link { content, .. } => out.extend(self.link_runs(content, f)),
+                Inline::Link { content, .. } | Inline::Changed { content, .. } => {
+                    out.extend(self.link_runs(content, f))
+                }
             }
         }
         out
     }
 
-    fn para(&mut self, ppr: PPr, inl: &[Inline]) -> Para {
+    fn para(&mut self, mut ppr: PPr, inl: &[Inline]) -> Para {
+        // A paragraph added or removed as a whole: its mark too (not in a
+        // table cell, whose row is what is added or removed).
+        if self.cells == 0 {
+            ppr.mark = crate::revise::diff::whole_change(inl).map(|c| (c, self.revision.clone()));
+        }
         self.runs(Para::new(ppr), inl, Fmt::default())
     }
 
@@ -398,7 +464,17 @@ impl<'a> Body<'a> {
         if let Some(svg) = svg {
             self.pics.svgs.insert(id, svg);
         }
-        Ok(Para::new(PPr::default()).add_run(run))
+        Ok(self.changed_para(PPr::default(), run))
+    }
+
+    /// A paragraph of one run (a picture, a chart), a tracked change as a
+    /// whole when it is added or removed.
+    fn changed_para(&self, mut ppr: PPr, run: Run) -> Para {
+        let change = self.block_change;
+        if self.cells == 0 {
+            ppr.mark = change.map(|c| (c, self.revision.clone()));
+        }
+        Para::new(ppr).add_changed(run, change, &self.revision)
     }
 
     /// Renders blocks into body-level paragraphs and tables.
@@ -519,8 +595,15 @@ impl<'a> Body<'a> {
                 self.pics.alts.insert(id.clone(), xml_text(&c.alt));
                 self.charts.push((id, chart));
                 let p =
-                    Para::new(PPr { keep_lines: true, ..PPr::default() }).add_run(Run::new().add_image(pic));
+                    self.changed_para(PPr { keep_lines: true, ..PPr::default() }, Run::new().add_image(pic));
                 out.push(Part::P(Box::new(p)));
+            }
+            Block::Styled { class, blocks } if Change::of_class(class).is_some() => {
+                // A chart or picture added or removed: a tracked change as a whole.
+                let outer = std::mem::replace(&mut self.block_change, Change::of_class(class));
+                let parts = self.blocks(blocks, style, width);
+                self.block_change = outer;
+                out.extend(parts?);
             }
             Block::Styled { class, blocks } => {
                 let id = self.ids.classes.get(class).cloned();
@@ -644,7 +727,10 @@ impl<'a> Body<'a> {
                     c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill(&header_fill));
                 }
                 self.head_color = if head { Some(header_text.clone()) } else { None };
-                let mut parts = self.blocks(cell, None, cw.saturating_sub(2 * pad_h) as u32)?;
+                self.cells += 1;
+                let parts = self.blocks(cell, None, cw.saturating_sub(2 * pad_h) as u32);
+                self.cells -= 1;
+                let mut parts = parts?;
                 self.head_color = None;
                 // Inside a cell, paragraphs are spaced like list items and the
                 // last has none after.
@@ -671,7 +757,16 @@ impl<'a> Body<'a> {
                 cells.push(c);
             }
             // A row never breaks across pages (header rows repeat: see Facts).
-            rows.push(TableRow::new(cells).cant_split());
+            let mut tr = TableRow::new(cells).cant_split();
+            let rev = &self.revision;
+            match crate::revise::diff::whole_change_of_row(row) {
+                Some(Change::Inserted) => {
+                    tr = tr.insert(Insert::new_with_empty().author(&rev.author).date(&rev.date))
+                }
+                Some(Change::Deleted) => tr = tr.delete(Delete::new().author(&rev.author).date(&rev.date)),
+                None => {}
+            }
+            rows.push(tr);
         }
         let mut borders = TableBorders::new();
         for side in [

@@ -483,7 +483,13 @@ fn package(doc: &Document, theme: &Theme, assets: &Assets, as_template: bool) ->
     let (sect, section_extra) = section(theme, tpl.map(|t| &t.section), &refs, title_page);
 
     // The body, written by docx-rs.
-    let b = body::Body::new(theme, assets, &ids, doc.meta.date, &doc.blocks);
+    let mut b = body::Body::new(theme, assets, &ids, doc.meta.date, &doc.blocks);
+    // Tracked changes (an endringsversjon's) are the network's, made the day
+    // the version is dated.
+    b.revision = body::Revision {
+        author: doc.meta.revised_by.clone().unwrap_or_else(|| doc.meta.author.clone()),
+        date: format!("{}T00:00:00Z", doc.meta.date.format("%Y-%m-%d")),
+    };
     let (mut d, b) = b.write(&doc.blocks, width, docx_rs::Docx::new())?;
     d.document.section_property = sect;
     let built = d.build();
@@ -665,6 +671,7 @@ fn sample(theme: &Theme) -> Document {
             keywords: vec![],
             lang: "nb-NO".into(),
             date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date"),
+            revised_by: None,
         },
         blocks,
         origins: Default::default(),

@@ -56,13 +56,19 @@ pub const PPR_ORDER: &[&str] = &[
 ];
 #[rustfmt::skip]
 pub const RPR_ORDER: &[&str] = &[
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+    "w:ins", "w:del", "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
     "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
     "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
     "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
     "w:eastAsianLayout", "w:specVanish", "w:oMath",
 ];
 const NUMPR_ORDER: &[&str] = &["w:ilvl", "w:numId"];
+/// A row's properties, then whether it was added or deleted (a tracked change).
+#[rustfmt::skip]
+const TRPR_ORDER: &[&str] = &[
+    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange",
+];
 #[rustfmt::skip]
 const TBLPR_ORDER: &[&str] = &[
     "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
@@ -145,6 +151,9 @@ struct Pass<'a> {
     facts: &'a Facts,
     tables: usize,
     next_drawing: &'a mut u32,
+    /// Tracked changes numbered so far (docx-rs numbers them with a counter
+    /// shared by the whole process).
+    revisions: u32,
     error: Option<String>,
 }
 
@@ -152,7 +161,7 @@ struct Pass<'a> {
 /// drawing id of the package (ids are unique across all its parts).
 pub fn normalize(part: &[u8], facts: &Facts, next_drawing: &mut u32) -> Result<Vec<u8>, String> {
     let mut root = Elem::parse(part)?;
-    let mut pass = Pass { facts, tables: 0, next_drawing, error: None };
+    let mut pass = Pass { facts, tables: 0, next_drawing, revisions: 0, error: None };
     pass.walk(&mut root, false);
     if let Some(e) = pass.error {
         return Err(e);
@@ -179,6 +188,10 @@ impl Pass<'_> {
             }
             "w:tbl" => self.table(e),
             "w:gridCol" => e.remove("w:type"),
+            "w:ins" | "w:del" => {
+                e.set("w:id", &self.revisions.to_string());
+                self.revisions += 1;
+            }
             "w:drawing" => self.drawing(e),
             "w:sectPr" => {
                 for s in &self.facts.section {
@@ -205,6 +218,7 @@ impl Pass<'_> {
             "w:p" => drop_empty(e, "w:pPr"),
             "w:rPr" => e.sort_children(RPR_ORDER),
             "w:numPr" => e.sort_children(NUMPR_ORDER),
+            "w:trPr" => e.sort_children(TRPR_ORDER),
             "w:tblPr" => e.sort_children(TBLPR_ORDER),
             "w:tcPr" => e.sort_children(TCPR_ORDER),
             "w:tblBorders" | "w:tcBorders" | "w:tblCellMar" | "w:tcMar" => e.sort_children(BORDERS_ORDER),
@@ -361,6 +375,32 @@ mod tests {
         // A table or a picture the writer did not describe is an error, not a guess.
         assert!(run(&xml, &Facts { header_rows: vec![1], ..facts.clone() }).is_err());
         assert!(run(&xml, &Facts { alts: BTreeMap::new(), ..facts }).is_err());
+    }
+
+    #[test]
+    fn tracked_changes_are_numbered_in_order_and_their_marks_placed_by_the_schema() {
+        let row = |mark: &str| {
+            format!(
+                r#"<w:tr><w:trPr>{mark}<w:cantSplit /></w:trPr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#
+            )
+        };
+        let xml = format!(
+            r#"<w:p><w:pPr><w:rPr><w:b /><w:ins w:id="91" w:author="N" w:date="d" /></w:rPr><w:pStyle w:val="A" /></w:pPr><w:del w:id="17" w:author="N" w:date="d"><w:r><w:delText>a</w:delText></w:r></w:del><w:ins w:id="3" w:author="N" w:date="d"><w:r><w:t>b</w:t></w:r></w:ins></w:p><w:tbl><w:tblPr /><w:tr><w:tc><w:p/></w:tc></w:tr>{}</w:tbl>"#,
+            row(r#"<w:ins w:id="40" w:author="N" w:date="d" />"#)
+        );
+        let facts = Facts { header_rows: vec![1], ..Facts::default() };
+        let out = run(&xml, &facts).unwrap();
+        // Ids from 0 in document order, whatever docx-rs' counter said.
+        let ids: Vec<&str> =
+            out.match_indices("w:id=\"").map(|(i, m)| &out[i + m.len()..i + m.len() + 1]).collect();
+        assert_eq!(ids, ["0", "1", "2", "3"], "{out}");
+        // A paragraph mark's change leads its properties; a row's follows the row's own.
+        assert!(out.contains(r#"<w:rPr><w:ins w:id="0" w:author="N" w:date="d"/><w:b/></w:rPr>"#), "{out}");
+        assert!(
+            out.contains(r#"<w:trPr><w:cantSplit/><w:ins w:id="3" w:author="N" w:date="d"/></w:trPr>"#),
+            "{out}"
+        );
+        assert!(out.contains("<w:trPr><w:tblHeader/></w:trPr>"), "{out}");
     }
 
     #[test]
