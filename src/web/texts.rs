@@ -224,6 +224,9 @@ fn inline_html(xs: &[Inline], out: &mut String) {
                 out.push_str(&format!("</span> <span class=\"stille\">({})</span>", esc(url)));
             }
             Inline::LineBreak => out.push_str("<br>"),
+            // A text as the reader of the current version reads it (prose has no marked changes).
+            Inline::Changed { change: crate::doc::Change::Inserted, content } => inline_html(content, out),
+            Inline::Changed { change: crate::doc::Change::Deleted, .. } => {}
         }
     }
 }
