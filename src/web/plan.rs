@@ -124,6 +124,10 @@ pub struct ItemView {
     pub down: bool,
     /// Where it can be moved: (row, label) of the items above its level.
     pub parents: Vec<(usize, String)>,
+    /// The row of the item it stands under now (preselected in «Flytt til»).
+    pub parent: Option<usize>,
+    /// The errors and warnings building the documents would report at this item.
+    pub problems: Vec<DiagView>,
 }
 
 /// The outline editor.
@@ -244,6 +248,16 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
     let renderer = prepared
         .as_ref()
         .map(|p| crate::compose::env::TextRenderer::new(&p.theme, p.year.year, &p.year.meetings));
+    let paths = Paths::new(project);
+    // The outline's rows are the plan table's (its path may be said from the project's folder).
+    let same_file = |f: &std::path::Path| f.file_name() == t.path.file_name();
+    let problems: Vec<Diagnostic> = match (&prepared, &renderer) {
+        (Some(p), Some(r)) => crate::compose::outline_problems(&p.year, r)
+            .into_iter()
+            .filter(|d| d.location.as_ref().is_some_and(|l| l.row.is_some() && same_file(&l.file)))
+            .collect(),
+        _ => Vec::new(),
+    };
     let views = items
         .iter()
         .enumerate()
@@ -267,6 +281,12 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
                     (x.row, format!("{}: {text}", capital(&labels[j])))
                 })
                 .collect();
+            let parent = items[..i]
+                .iter()
+                .rev()
+                .find(|x| x.rank() < r)
+                .filter(|x| parent_of(x.rank(), r))
+                .map(|x| x.row);
             let raw = text_col.and_then(|c| it.cells.get(c)).cloned().unwrap_or_default();
             let shown = match (&renderer, text_col) {
                 (Some(r), Some(c)) => {
@@ -291,6 +311,12 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
                 up: prev_sibling,
                 down: next_sibling,
                 parents,
+                parent,
+                problems: problems
+                    .iter()
+                    .filter(|d| d.location.as_ref().and_then(|l| l.row) == Some(it.row))
+                    .map(|d| DiagView::new(d, &paths, None))
+                    .collect(),
             }
         })
         .collect();
@@ -707,7 +733,9 @@ async fn edit_outline(
             "disposisjon".into(),
         ),
     };
-    back_to(&s, &network, year, "plan", &anchor, flash)
+    // The message stands at the item the page scrolls to.
+    let place = if anchor.starts_with("punkt-") { anchor.clone() } else { "plan".to_string() };
+    back_to(&s, &network, year, &place, &anchor, flash)
 }
 
 async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f): Form<Posted>) -> Response {

@@ -338,7 +338,11 @@ async fn year_page(
                 .as_ref()
                 .and_then(|n| site::built_file(&s.project, &network, year, n))
                 .map(|b| String::from_utf8_lossy(&b).to_string());
-            let ved = q.ved.filter(|w| ["moter", "plan", "historikk"].contains(&w.as_str()));
+            let ved = q.ved.filter(|w| {
+                ["moter", "plan", "historikk"].contains(&w.as_str())
+                    || w.strip_prefix("punkt-")
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
             page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text, x => v(&x), ved })
         }
         Some(Err(e)) => message(&s, StatusCode::OK, "Året kan ikke vises", "", diags(&s, &e)),

@@ -645,3 +645,102 @@ fn a_meeting_added_to_and_deleted_from_moter_xlsx_keeps_the_rest_of_the_workbook
     undo_all(&s);
     assert_eq!(read()["rows"], before["rows"]);
 }
+
+/// The part of the year page that is the plan item at `row`.
+fn item_at(page: &str, row: usize) -> String {
+    let start = format!("<li id=\"punkt-{row}\"");
+    let i = page.find(&start).unwrap_or_else(|| panic!("no item at row {row}"));
+    let rest = &page[i..];
+    rest[..rest.find("</li>\n").unwrap_or(rest.len())].to_string()
+}
+
+#[test]
+fn an_outline_save_is_checked_at_once_its_message_stands_at_the_item_and_adding_after_offers_the_level_below()
+{
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let page = s.get(year()).text();
+    assert!(page.contains("Ingen feil"), "the fixture starts without errors");
+    // «Legg til etter» on a goal offers a sub-goal first, chosen.
+    let goal = row_of_text("mål;Bidra til at helse- og omsorgstilbudet");
+    let levels = between(&item_at(&page, goal), &format!("id=\"l{goal}-niva\""), "</select>").to_string();
+    let first = between(&levels, "<option", "</option>");
+    assert!(first.contains("value=\"delmål\" selected"), "{levels}");
+
+    // A sub-goal made a goal: its activities stand under no sub-goal. The page
+    // says so at once, at the activity, naming it.
+    let sub = row_of_text("Styrke kompetansen i etiske og juridiske aspekter");
+    let r = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[
+            ("sha", &plan_sha(&page)),
+            ("handling", "endre"),
+            ("rad", &sub.to_string()),
+            ("f_Nivå", "mål"),
+            ("f_Tekst", "Styrke kompetansen i etiske og juridiske aspekter"),
+            ("innsats", ""),
+        ],
+    );
+    let page = follow(&s, &r);
+    assert!(!page.contains("Ingen feil"), "the badge must not promise no errors");
+    assert!(page.contains("<span class=\"merke feil\">2 feil</span>"));
+    let at = item_at(&page, sub + 1);
+    assert!(
+        at.contains("aktiviteten «Tema for årlig fagdag» står ikke under et delmål"),
+        "{at}\n{}",
+        between(&page, "id=\"diagnoser\"", "</section>")
+    );
+    // The result banner stands at the item, where the page scrolls.
+    assert!(r.header("location").unwrap().ends_with(&format!("#punkt-{sub}")));
+    assert!(item_at(&page, sub).contains("id=\"resultat\""));
+
+    // Following the help: a sub-goal added after that goal goes right under it and owns the activities.
+    let r = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[
+            ("sha", &plan_sha(&page)),
+            ("handling", "legg_til"),
+            ("rad", &sub.to_string()),
+            ("f_Nivå", "delmål"),
+            ("f_Tekst", "Nytt delmål"),
+        ],
+    );
+    let page = follow(&s, &r);
+    assert_eq!(row_of_text("Nytt delmål"), sub + 1);
+    assert!(page.contains("Ingen feil"), "{}", banner(&page));
+    let at = item_at(&page, sub + 1);
+    assert!(at.contains("id=\"resultat\"") && at.contains("Delmål lagt til"), "{at}");
+}
+
+#[test]
+fn flytt_til_preselects_where_the_item_stands_and_moving_there_changes_nothing() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let page = s.get(year()).text();
+    let activity = row_of_text("Kreftkoordinator deler erfaringer");
+    let sub_goal = row_of_text("delmål;Det gode pasientforløp;");
+    let select = between(&page, &format!("id=\"til-{activity}\""), "</select>").to_string();
+    let chosen = between(&select, "selected>", "</option>");
+    assert!(chosen.contains("Det gode pasientforløp") && chosen.contains("(der det står nå)"), "{select}");
+    assert!(select.contains(&format!("value=\"{sub_goal}\" selected")), "{select}");
+    let before = std::fs::read(&path).unwrap();
+    let r = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[
+            ("sha", &plan_sha(&page)),
+            ("handling", "flytt"),
+            ("rad", &activity.to_string()),
+            ("til", &sub_goal.to_string()),
+        ],
+    );
+    let b = banner(&follow(&s, &r));
+    assert!(b.contains("ingenting er flyttet") && b.contains("Det gode pasientforløp"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
