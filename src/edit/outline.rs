@@ -282,7 +282,14 @@ pub fn apply(
             };
             let what = format!("{} «{}» flyttet opp", level_word(&all[i]), text_of(&table, &all[i]));
             let to = all[p].row;
-            (Op::Move { from: *row, count: n, to }, what, format!("rad {row}"), format!("rad {to}"), Some(to))
+            let other = text_of(&table, &all[p]);
+            (
+                Op::Move { from: *row, count: n, to },
+                what,
+                format!("etter «{other}»"),
+                format!("foran «{other}»"),
+                Some(to),
+            )
         }
         Action::Down { row } => {
             let i = index(*row)?;
@@ -297,11 +304,12 @@ pub fn apply(
             let m = whole(j)?;
             let what = format!("{} «{}» flyttet ned", level_word(&all[i]), text_of(&table, &all[i]));
             let new_row = row + m;
+            let other = text_of(&table, &all[j]);
             (
                 Op::Move { from: all[j].row, count: m, to: *row },
                 what,
-                format!("rad {row}"),
-                format!("rad {new_row}"),
+                format!("foran «{other}»"),
+                format!("etter «{other}»"),
                 Some(new_row),
             )
         }
@@ -338,7 +346,9 @@ pub fn apply(
                 level_word(&all[p]).to_lowercase(),
                 text_of(&table, &all[p])
             );
-            (Op::Move { from: *row, count: n, to }, what, format!("rad {row}"), format!("rad {to}"), Some(to))
+            let under = |x: &Item| format!("under {} «{}»", level_word(x).to_lowercase(), text_of(&table, x));
+            let old = current.map(|c| under(&all[c])).unwrap_or_else(|| "øverst i planen".into());
+            (Op::Move { from: *row, count: n, to }, what, old, under(&all[p]), Some(to))
         }
         Action::Delete { row } => {
             let i = index(*row)?;

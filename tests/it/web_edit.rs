@@ -744,3 +744,81 @@ fn flytt_til_preselects_where_the_item_stands_and_moving_there_changes_nothing()
     assert!(b.contains("ingenting er flyttet") && b.contains("Det gode pasientforløp"), "{b}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn undoing_an_added_area_that_later_items_stand_under_is_refused_and_the_history_says_what_moved() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let act = |fields: &[(&str, &str)]| {
+        let sha = plan_sha(&s.get(year()).text());
+        let mut all = vec![("sha", sha.as_str())];
+        all.extend_from_slice(fields);
+        follow(&s, &post_form(&s, &format!("{}/plan", year()), &all))
+    };
+    let undo =
+        |nr: &str| follow(&s, &post_form(&s, &format!("{}/angre", year()), &[("nr", nr), ("omfang", "aar")]));
+    let original = std::fs::read(&path).unwrap();
+    act(&[("handling", "legg_til"), ("f_Nivå", "område"), ("f_Tekst", "Samhandling")]);
+    let area_entry = newest_entry(&s.get(year()).text());
+    let area = row_of_text("område;Samhandling");
+    act(&[
+        ("handling", "legg_til"),
+        ("rad", &area.to_string()),
+        ("f_Nivå", "mål"),
+        ("f_Tekst", "Bedre overganger"),
+    ]);
+    let goal_entry = newest_entry(&s.get(year()).text());
+    let with_goal = std::fs::read(&path).unwrap();
+    // Undoing the area alone would put the goal under the area before it: refused, said why.
+    let page = undo(&area_entry);
+    let b = banner(&page);
+    assert!(b.contains("«Samhandling» har fått 1 underpunkt senere"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), with_goal);
+    // The goal first, then the area: the file as it was.
+    undo(&goal_entry);
+    let b = banner(&undo(&area_entry));
+    assert!(b.contains("Angret: Område lagt til"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    // Undoing the undo brings it back, said so.
+    let page = s.get(year()).text();
+    let b = banner(&undo(&newest_entry(&page)));
+    assert!(b.contains("Gjort igjen: Område lagt til") && !b.contains("Angret: Angret"), "{b}");
+
+    // A move says what moved and where, not row numbers.
+    let sub = row_of_text("Det gode pasientforløp;");
+    let page = act(&[("handling", "opp"), ("rad", &sub.to_string())]);
+    let history = between(&page, "id=\"historikk\"", "</section>").to_string();
+    assert!(
+        history.contains("etter «Styrke kompetanse om palliasjon ved rusavhengighet»")
+            && history.contains("foran «Styrke kompetanse om palliasjon ved rusavhengighet»"),
+        "{history}"
+    );
+    assert!(!history.contains("<td>rad "), "{history}");
+}
+
+#[test]
+fn the_years_settings_saved_from_the_page_are_in_the_history_and_undone() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let toml = dir.path().join("data/stavanger/2026/plan.toml");
+    let before = std::fs::read(&toml).unwrap();
+    let (tittel, dato) = ("ÅRSPLAN {{ år }}", "15.01.2026");
+    let r = post_form(
+        &s,
+        &format!("{}/innstillinger", year()),
+        &[("tittel", tittel), ("dato", dato), ("innledning", "Et nytt avsnitt fra nettsiden.")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_ne!(std::fs::read(&toml).unwrap(), before);
+    let page = s.get(year()).text();
+    let history = between(&page, "id=\"historikk\"", "</section>").to_string();
+    assert!(history.contains("Innstillinger for 2026"), "{history}");
+    let b = banner(&follow(
+        &s,
+        &post_form(&s, &format!("{}/angre", year()), &[("nr", &newest_entry(&page)), ("omfang", "aar")]),
+    ));
+    assert!(b.contains("Angret: Innstillinger for 2026"), "{b}");
+    assert_eq!(std::fs::read(&toml).unwrap(), before);
+}
