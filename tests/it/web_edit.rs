@@ -273,7 +273,7 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
         &format!("{}/plan", year()),
         &[("sha", &sha), ("handling", "slett"), ("rad", &added.to_string())],
     );
-    assert!(ask.text().contains("Slette «Ny aktivitet fra nettsiden» fra planen?"), "{}", ask.text());
+    assert!(follow(&s, &ask).contains("Slette «Ny aktivitet fra nettsiden» fra planen?"), "{}", ask.text());
     let b = act(&[("handling", "slett"), ("rad", &added.to_string()), ("bekreft", "ja")]);
     assert!(b.contains("slettet fra planen"), "{b}");
     assert!(!std::fs::read_to_string(&path).unwrap().contains("Ny aktivitet"));
@@ -345,7 +345,7 @@ fn the_new_forms_need_the_csrf_token_and_the_page_sees_a_file_changed_elsewhere(
     let sha = f["plan"].as_str().unwrap();
     let changed = std::fs::read(plan(dir.path())).unwrap();
     let r = post_form(&s, &format!("{}/plan", year()), &[("sha", sha), ("handling", "opp"), ("rad", "5")]);
-    assert!(banner(&follow(&s, &r)).contains("endret på disken"));
+    assert!(banner(&follow(&s, &r)).contains("endret et annet sted"));
     assert_eq!(std::fs::read(plan(dir.path())).unwrap(), changed);
     // Markup typed in a plan's text is shown as text.
     let sha = plan_sha(&s.get(year()).text());
@@ -821,4 +821,46 @@ fn the_years_settings_saved_from_the_page_are_in_the_history_and_undone() {
     ));
     assert!(b.contains("Angret: Innstillinger for 2026"), "{b}");
     assert_eq!(std::fs::read(&toml).unwrap(), before);
+}
+
+#[test]
+fn a_delete_question_reached_again_by_back_or_reload_refers_to_the_same_item_or_says_it_is_gone() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let page = s.get(year()).text();
+    let row = row_of_text("Kreftkoordinator deler erfaringer");
+    let key = between(&item_at(&page, row), "name=\"punkt\" value=\"", "\"").to_string();
+    assert_eq!(key.len(), 16);
+    // The first post redirects to the question (a GET: Back and reload do not resubmit).
+    let ask = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[("sha", &plan_sha(&page)), ("handling", "slett"), ("rad", &row.to_string()), ("punkt", &key)],
+    );
+    let question_url = ask.header("location").unwrap().to_string();
+    assert!(question_url.starts_with(&format!("{}/plan/slett?", year())), "{question_url}");
+    let question = s.get(&question_url).text();
+    assert!(question.contains("Slette «Kreftkoordinator deler erfaringer"), "{question}");
+    let confirm_fields: Vec<(String, String)> = question
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|p| {
+            let name = p.split('"').next().unwrap().to_string();
+            (name, between(p, "value=\"", "\"").to_string())
+        })
+        .filter(|(n, _)| n != "csrf")
+        .collect();
+    let fields: Vec<(&str, &str)> = confirm_fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let b = banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &fields)));
+    assert!(b.contains("slettet fra planen"), "{b}");
+    let after = std::fs::read(&path).unwrap();
+    // Back to the question: the row now holds another item; the page says the item is gone.
+    let again = s.get(&question_url).text();
+    assert!(again.contains("står ikke lenger på denne plassen") && !again.contains("Ja, slett"), "{again}");
+    // And «Ja, slett» posted again from a stale page is refused, nothing deleted.
+    let b = banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &fields)));
+    assert!(b.contains("står ikke lenger på denne plassen"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), after);
 }
