@@ -44,10 +44,21 @@ fn header_safe(v: &str) -> bool {
     !v.chars().any(|c| c.is_control())
 }
 
+/// Whether a text is an e-mail address a message can be sent to, as the
+/// register's Postmottak is checked.
+pub fn valid_address(v: &str) -> bool {
+    header_safe(v) && v.parse::<Address>().is_ok()
+}
+
 /// Reads and checks the recipient register; returns the recipients and the
 /// warnings (columns of one's own).
 pub fn recipients(network_dir: &Path) -> Result<(Vec<Recipient>, Vec<Diagnostic>)> {
-    let mut t = table::require(network_dir, "mottakere", "Mottakere")?.bind(COLUMNS)?;
+    recipients_in(table::require(network_dir, "mottakere", "Mottakere")?)
+}
+
+/// Checks a recipient register as read (see [`recipients`]).
+pub fn recipients_in(t: table::Table) -> Result<(Vec<Recipient>, Vec<Diagnostic>)> {
+    let mut t = t.bind(COLUMNS)?;
     let mut sink = Sink::default();
     t.warn(&mut sink);
     let mut out: Vec<Recipient> = Vec::new();

@@ -170,8 +170,13 @@ impl TextRenderer {
         for name in referenced_names(text) {
             if !self.ctx.contains_key(&name) {
                 let ids: Vec<&str> = self.ctx.keys().map(String::as_str).filter(|k| *k != "år").collect();
+                // In a text of many lines (a prose file), the line that names it.
+                let mut at = loc.clone();
+                if at.row.is_none() && text.contains('\n') {
+                    at.row = text.lines().position(|l| referenced_names(l).contains(&name)).map(|i| i + 1);
+                }
                 return Err(Error::at(
-                    loc.clone(),
+                    at,
                     format!(
                         "teksten viser til møtet «{name}», men møtetabellen har ingen møte med den id-en"
                     ),
@@ -191,8 +196,11 @@ impl TextRenderer {
                 }
                 _ => "en henvisning skrives {{ møte-id }}, for eksempel {{ fagdag }}",
             };
-            Error::at(loc.clone(), format!("teksten kan ikke settes sammen: {}", jinja_text(&e)))
-                .with_hint(hint)
+            let mut at = loc.clone();
+            if at.row.is_none() && text.contains('\n') {
+                at.row = e.line();
+            }
+            Error::at(at, format!("teksten kan ikke settes sammen: {}", jinja_text(&e))).with_hint(hint)
         })?;
         // What the small template made must meet the same rules as typed text
         // (control characters aside: the Markdown escaper turns them into breaks or drops them).

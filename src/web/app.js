@@ -267,6 +267,129 @@
     if (box.dataset.ferdig !== "ja") poll();
   }
 
+
+  // ---- A text in the editor ----
+  // Names are inserted where the cursor stands; the preview and the checks
+  // follow the text as it is typed (nothing is saved until «Lagre teksten»).
+  function textEditor(form) {
+    var area = document.getElementById("tekst");
+    var shown = document.getElementById("tekst-visning");
+    var problems = document.getElementById("tekst-feil");
+    if (!area || !shown || !problems) return;
+    var run = 0;
+    var timer = null;
+    function refresh() {
+      var mine = ++run;
+      var body = new URLSearchParams(new FormData(form));
+      body.set("handling", "vis");
+      fetch(form.action, { method: "POST", headers: { Accept: "application/json" }, body: body, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (res) {
+          if (mine !== run) return;
+          problems.textContent = "";
+          var list = res.feil || [];
+          if (list.length) {
+            var ul = document.createElement("ul");
+            ul.className = "diagliste";
+            list.forEach(function (d) {
+              var li = document.createElement("li");
+              li.className = "diag " + d.kind;
+              li.textContent = (d.place ? d.place + ": " : "") + diagText(d);
+              ul.appendChild(li);
+            });
+            problems.appendChild(ul);
+          }
+          var errors = list.filter(function (d) { return d.kind === "feil"; }).length;
+          if (errors) area.setAttribute("aria-invalid", "true");
+          else area.removeAttribute("aria-invalid");
+          // The server made this HTML from the text and escaped every character of it.
+          if (res.html) shown.innerHTML = res.html;
+          else {
+            shown.textContent = "";
+            var p = document.createElement("p");
+            p.className = "stille";
+            p.textContent = errors ? "Forhåndsvisningen kommer når feilene er rettet." : "Teksten er tom.";
+            shown.appendChild(p);
+          }
+          document.body.dataset.tekstvisning = String(Number(document.body.dataset.tekstvisning || "0") + 1);
+        })
+        .catch(function () { /* the button «Vis forhåndsvisningen» still works */ });
+    }
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    document.querySelectorAll("code[data-navn]").forEach(function (code) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "smal";
+      b.textContent = "Sett inn";
+      var hidden = document.createElement("span");
+      hidden.className = "skjult";
+      hidden.textContent = " " + code.textContent;
+      b.appendChild(hidden);
+      b.addEventListener("click", function () {
+        var text = "{{ " + code.dataset.navn + " }}";
+        var start = area.selectionStart, end = area.selectionEnd;
+        area.focus();
+        area.setRangeText(text, start, end, "end");
+        area.dispatchEvent(new Event("input"));
+      });
+      code.parentNode.insertBefore(b, code.parentNode.firstChild);
+      code.parentNode.insertBefore(document.createTextNode(" "), b.nextSibling);
+    });
+  }
+
+  // ---- An e-mail address checked as it is typed ----
+  var EMAIL = /^[^\s@<>()\[\],;:"]+@[^\s@<>()\[\],;:"]+\.[^\s@<>()\[\],;:".]{2,}$/;
+
+  function emailField(input) {
+    var out = document.getElementById(input.getAttribute("aria-describedby"));
+    function check(final) {
+      var v = input.value.trim();
+      var bad = v !== "" && !EMAIL.test(v);
+      if (bad && (final || v.indexOf("@") >= 0 && v.indexOf(".", v.indexOf("@")) >= 0)) {
+        input.setAttribute("aria-invalid", "true");
+        if (out) out.textContent = "«" + v + "» er ikke en gyldig e-postadresse: skriv den som postmottak@kommune.no";
+      } else if (!bad) {
+        input.removeAttribute("aria-invalid");
+        if (out) out.textContent = v === "" ? "" : "Gyldig adresse.";
+      }
+      return !bad;
+    }
+    input.addEventListener("input", function () { check(false); });
+    input.addEventListener("blur", function () { check(true); });
+    if (input.form) {
+      input.form.addEventListener("submit", function (e) {
+        var b = e.submitter;
+        if (b && b.value === "verifiser") return;
+        if (!check(true)) {
+          e.preventDefault();
+          input.focus();
+        }
+      });
+    }
+  }
+
+  // ---- A file too large is said before it is sent ----
+  function fileField(input) {
+    var max = Number(input.dataset.maks || "0");
+    var out = document.createElement("p");
+    out.className = "diag feil";
+    out.setAttribute("aria-live", "polite");
+    input.parentNode.appendChild(out);
+    input.addEventListener("change", function () {
+      var f = input.files && input.files[0];
+      var tooBig = !!(f && max && f.size > max);
+      out.textContent = tooBig ? "«" + f.name + "» er " + (f.size / 1048576).toFixed(1) + " MB; høyst " + Math.round(max / 1048576) + " MB kan lastes opp." : "";
+      if (tooBig) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      if (input.form) {
+        input.form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = tooBig; });
+      }
+    });
+  }
+
   // ---- Two windows, one truth ----
   // The page asks every few seconds for the fingerprints of the meetings
   // and plan files; when one changed on disk (another tab, Excel), that
@@ -419,6 +542,10 @@
         if (b.dataset.tekst) b.textContent = b.dataset.tekst;
       });
     });
+    var textForm = document.getElementById("tekstskjema");
+    if (textForm) textEditor(textForm);
+    document.querySelectorAll("input[data-epost]").forEach(emailField);
+    document.querySelectorAll("input[type=file][data-maks]").forEach(fileField);
     loadPreview(null);
     var box = document.getElementById("fremdrift");
     if (box) followSend(box);

@@ -21,14 +21,19 @@
 //! extractors refusing in Norwegian); the templates, the stylesheet and
 //! the script are files beside this one, compiled in.
 
+mod editing;
 mod extract;
+pub mod files;
 mod import;
 pub mod mail;
 mod pages;
 mod plan;
+pub mod recipients;
 mod routes;
 pub mod setup;
 pub mod site;
+pub mod texts;
+pub mod uploads;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

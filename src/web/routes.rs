@@ -24,7 +24,7 @@ use crate::diag::{Error, Result};
 use crate::edit::{self, Refused};
 
 /// The extractor of the server's shared state.
-type App = Shared<Arc<State>>;
+pub(super) type App = Shared<Arc<State>>;
 
 /// Where the opening page posts the token.
 pub const LOGIN: &str = "/inngang";
@@ -75,6 +75,7 @@ pub fn router(state: Arc<State>) -> Router {
             get(|| async { asset("text/javascript; charset=utf-8", include_str!("app.js")) }),
         )
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .merge(super::editing::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
@@ -259,7 +260,7 @@ pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + '
 }
 
 /// After a form was posted without script: back to `to`, with the message.
-fn back(s: &State, to: &str, f: Flash) -> Response {
+pub(super) fn back(s: &State, to: &str, f: Flash) -> Response {
     let id = s.flash(f);
     let (path, anchor) = to.split_once('#').map(|(p, a)| (p, format!("#{a}"))).unwrap_or((to, String::new()));
     let location = format!("{path}?melding={id}{anchor}");
@@ -278,7 +279,7 @@ pub(super) fn posted_to_a_year(s: &State, csrf: &str, network: &str, year: i32) 
     None
 }
 
-fn csrf_refused(s: &State) -> Response {
+pub(super) fn csrf_refused(s: &State) -> Response {
     message(
         s,
         StatusCode::FORBIDDEN,
@@ -289,10 +290,11 @@ fn csrf_refused(s: &State) -> Response {
 }
 
 #[derive(Deserialize)]
-struct FlashQuery {
-    melding: Option<u64>,
+pub(super) struct FlashQuery {
+    pub(super) melding: Option<u64>,
     vis: Option<String>,
-    /// Where on the page the message stands (`moter`, `plan`, `historikk`).
+    /// Where on the page the message stands: beside the form it is about
+    /// (`moter`, `plan`, `historikk`, `logo`, `innstillinger`, …).
     ved: Option<String>,
 }
 
@@ -877,23 +879,23 @@ async fn send_eml(Shared(s): App, Path((network, year, number)): Path<(String, i
 }
 
 /// The data folder as the page shows it.
-fn shown_dir(s: &State) -> String {
+pub(super) fn shown_dir(s: &State) -> String {
     std::fs::canonicalize(&s.project.data).unwrap_or_else(|_| s.project.data.clone()).display().to_string()
 }
 
 /// A form posted as names and values, with its CSRF token checked.
-type Posted = std::collections::BTreeMap<String, String>;
+pub(super) type Posted = std::collections::BTreeMap<String, String>;
 
-fn csrf_ok(s: &State, f: &Posted) -> bool {
+pub(super) fn csrf_ok(s: &State, f: &Posted) -> bool {
     f.get("csrf").is_some_and(|c| same(c, &s.csrf))
 }
 
 /// Whether the project has a network of this name (nothing else is looked up).
-fn known_network(s: &State, network: &str) -> bool {
+pub(super) fn known_network(s: &State, network: &str) -> bool {
     s.project.networks().is_ok_and(|n| n.iter().any(|x| x == network))
 }
 
-fn unknown_network(s: &State, network: &str) -> Response {
+pub(super) fn unknown_network(s: &State, network: &str) -> Response {
     message(
         s,
         StatusCode::NOT_FOUND,
@@ -904,7 +906,7 @@ fn unknown_network(s: &State, network: &str) -> Response {
 }
 
 /// The files a setup wrote, as a leader reads them.
-fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
+pub(super) fn files_text(s: &State, files: &[std::path::PathBuf]) -> String {
     let paths = Paths::new(&s.project);
     files.iter().map(|f| paths.show(f)).collect::<Vec<_>>().join(", ")
 }
@@ -956,14 +958,22 @@ fn network_response(
     posted: Option<&Posted>,
     problems: &[Problem],
     flash: Option<Flash>,
+    ved: &str,
 ) -> Response {
     let view = setup::network_view(&s.project, network);
     let form = setup::network_form(&s.project, network, posted, problems);
     match (view, form) {
         (Ok(n), Ok(form)) => {
             let file = Paths::new(&s.project).show(&s.project.data.join(network).join("nettverk.toml"));
-            let mut r =
-                page(s, "network.html", context! { n => v(&n), form => v(&form), flash => v(&flash), file });
+            let logo = super::uploads::current_logo(&s.project, network)
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()));
+            let recipients = super::recipients::view(&s.project, network).ok();
+            let mut r = page(
+                s,
+                "network.html",
+                context! { n => v(&n), form => v(&form), flash => v(&flash), file, ved, logo, recipients => v(&recipients),
+                logo_mb => super::uploads::LOGO_LIMIT / (1024 * 1024), template_mb => super::uploads::TEMPLATE_LIMIT / (1024 * 1024) },
+            );
             if !problems.is_empty() {
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             }
@@ -981,7 +991,11 @@ async fn network_page(Shared(s): App, Path(network): Path<String>, Query(q): Que
     }
     let flash = q.melding.and_then(|id| s.take_flash(id));
     let st = s.clone();
-    blocking(move || network_response(&st, &network, None, &[], flash))
+    let ved: String = q
+        .ved
+        .filter(|v| v.len() < 40 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or_default();
+    blocking(move || network_response(&st, &network, None, &[], flash, &ved))
         .await
         .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
@@ -1011,7 +1025,12 @@ async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form
             let details: Vec<DiagView> =
                 saved.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
             let kind = FlashKind::done(&details);
-            back(&s, &format!("/nettverk/{network}#resultat"), Flash { kind, text, details })
+            super::editing::back_at(
+                &s,
+                &format!("/nettverk/{network}"),
+                "innstillinger",
+                Flash { kind, text, details },
+            )
         }
         Some(Err(problems)) => {
             let st = s.clone();
@@ -1020,9 +1039,11 @@ async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form
                 text: "Ikke lagret: se feilene ved feltene under.".into(),
                 details: vec![],
             };
-            blocking(move || network_response(&st, &network, Some(&f), &problems, Some(flash)))
-                .await
-                .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            blocking(move || {
+                network_response(&st, &network, Some(&f), &problems, Some(flash), "innstillinger-feil")
+            })
+            .await
+            .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
@@ -1040,9 +1061,10 @@ async fn new_year(Shared(s): App, Path(network): Path<String>, Form(f): Form<Pos
             "«{}» er ikke et årstall; ingenting er laget.",
             f.get("aar").cloned().unwrap_or_default()
         );
-        return back(
+        return super::editing::back_at(
             &s,
-            &format!("/nettverk/{network}#resultat"),
+            &format!("/nettverk/{network}"),
+            "nytt-aar",
             Flash { kind: FlashKind::Error, text, details: vec![] },
         );
     };
@@ -1062,9 +1084,10 @@ async fn new_year(Shared(s): App, Path(network): Path<String>, Form(f): Form<Pos
             let kind = FlashKind::done(&details);
             back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind, text, details })
         }
-        Some(Err(e)) => back(
+        Some(Err(e)) => super::editing::back_at(
             &s,
-            &format!("/nettverk/{network}#resultat"),
+            &format!("/nettverk/{network}"),
+            "nytt-aar",
             Flash {
                 kind: FlashKind::Error,
                 text: format!("{network} {year} ble ikke laget; ingenting er endret."),

@@ -25,5 +25,6 @@ mod speed;
 mod strategy;
 mod trekk;
 mod web;
+mod web_tekst;
 mod wordmal;
 mod wordmal_layout;

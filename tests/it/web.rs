@@ -17,17 +17,17 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `arsplan serve` on a project folder.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     /// The loopback address it listens on (a random one of 127.0.0.0/8).
-    ip: String,
-    port: u16,
-    token: String,
-    dir: PathBuf,
+    pub(crate) ip: String,
+    pub(crate) port: u16,
+    pub(crate) token: String,
+    pub(crate) dir: PathBuf,
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
+    pub(crate) fn start(dir: &Path) -> Server {
         Server::start_with(dir, &[], Stdio::null())
     }
 
@@ -63,16 +63,22 @@ impl Server {
         }
     }
 
-    fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         format!("{}:{}", self.ip, self.port)
     }
 
-    fn cookie(&self) -> String {
+    pub(crate) fn cookie(&self) -> String {
         format!("arsplan_{}={}", self.port, self.token)
     }
 
     /// A request with the cookie and the right Host, plus `extra` headers.
-    fn request(&self, method: &str, path: &str, extra: &[(&str, &str)], body: Option<&str>) -> Reply {
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
         let mut headers = vec![("Host".to_string(), self.host()), ("Cookie".to_string(), self.cookie())];
         for (k, v) in extra {
             headers.retain(|(h, _)| !h.eq_ignore_ascii_case(k));
@@ -81,18 +87,18 @@ impl Server {
         raw(&self.host(), method, path, &headers, body)
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         self.request("GET", path, &[], None)
     }
 
     /// The CSRF token the pages carry.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let page = self.get("/").text();
         between(&page, "<meta name=\"csrf\" content=\"", "\"").to_string()
     }
 
     /// Posts a form with the CSRF token, asking for JSON.
-    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+    pub(crate) fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let mut all = vec![("csrf", self.csrf())];
         all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
         let body = form(&all);
@@ -122,27 +128,27 @@ impl Drop for Server {
 }
 
 /// An HTTP answer.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).to_string()
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
     }
 }
 
-fn form(fields: &[(&str, String)]) -> String {
+pub(crate) fn form(fields: &[(&str, String)]) -> String {
     fn enc(s: &str) -> String {
         s.bytes()
             .map(|b| match b {
@@ -156,7 +162,13 @@ fn form(fields: &[(&str, String)]) -> String {
 }
 
 /// One HTTP/1.1 request over a fresh connection, exactly these headers.
-fn raw(addr: &str, method: &str, path: &str, headers: &[(String, String)], body: Option<&str>) -> Reply {
+pub(crate) fn raw(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
     let mut req = format!("{method} {path} HTTP/1.1\r\n");
@@ -194,7 +206,7 @@ fn raw(addr: &str, method: &str, path: &str, headers: &[(String, String)], body:
     Reply { status, headers, body }
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
+pub(crate) fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
     let i = s.find(start).unwrap_or_else(|| panic!("«{start}» in page")) + start.len();
     let j = s[i..].find(end).unwrap() + i;
     &s[i..j]
@@ -206,7 +218,7 @@ fn sha_on(page: &str) -> String {
 }
 
 /// A project with the Stavanger example (and what it follows).
-fn project() -> tempfile::TempDir {
+pub(crate) fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     common::copy_examples(&dir.path().join("data"), &["stavanger"]);
     dir
