@@ -543,6 +543,7 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert!(text("other_window").contains("endret utenfor denne siden"), "{r}");
     assert_eq!(r["zoom_page_overflows"], false, "{r}");
     assert_eq!(r["zoom_history_together"], true, "{r}");
+    assert_eq!(r["row_named_at_slett"], true, "{r}");
     assert_eq!(r["stale_shows_typed"], true, "{r}");
     assert_eq!(r["stale_stays_after_enter"], true, "{r}");
     assert_eq!(r["stale_not_excel_only"], true, "{r}");
