@@ -597,7 +597,7 @@ fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
     assert_eq!(r.status, 409, "{}", r.text());
     let j = r.json();
     assert_eq!(j["last_pa_nytt"], true);
-    assert!(j["melding"].as_str().unwrap().contains("endret på disken"), "{j}");
+    assert!(j["melding"].as_str().unwrap().contains("endret et annet sted"), "{j}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "the file as the leader saved it");
 }
 
