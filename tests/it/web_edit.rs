@@ -491,6 +491,7 @@ fn the_outline_in_plan_xlsx_is_edited_row_by_row_keeping_the_rest() {
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     common::need("chromium", &["--version"]);
+    let _one = common::one_browser_at_a_time();
     common::need("chromedriver", &["--version"]);
     common::need("python3", &["-c", "import selenium"]);
     let axe = std::env::var("ARSPLAN_AXE")
