@@ -245,26 +245,11 @@ pub fn meeting(
     let Some(column) = EDITABLE.iter().find(|c| c.eq_ignore_ascii_case(column)).copied() else {
         return Err(Error::msg(format!("kolonnen «{column}» kan ikke endres her")).into());
     };
-    let table = meetings_table(project, network, year)?;
-    let path = table.path.clone();
-    // A linked moter.csv is written where the link points, and stays a link.
-    let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-    if let Some(dir) = real.parent() {
-        crate::publish::clean_stale_temp_files(dir);
-    }
-    let bytes = std::fs::read(&real).map_err(|e| {
-        Error::at(Location::file(&path), format!("kan ikke lese filen: {}", crate::diag::io_text(&e)))
-    })?;
-    if manifest::sha256(&bytes) != expected_sha256 {
-        return Err(Refused::Stale(format!(
-            "{} er endret et annet sted – i en annen fane eller i Excel – etter at siden ble lastet; ingenting er lagret",
-            file_name(&path)
-        )));
-    }
-    // The table as these bytes read (the file may have changed since the
-    // loader read it above; the bytes are what the edit starts from).
-    let table = table_of(&table, &bytes)?;
-    refuse_open(&path, &real)?;
+    // A linked moter.csv is written where the link points, and stays a link;
+    // the table is the one these bytes read as (the file may have changed
+    // since the loader read it; the bytes are what the edit starts from).
+    let rows::Opened { path, real, bytes, table } =
+        rows::open(&meetings_table(project, network, year)?, expected_sha256)?;
     let Some(col) = table.headers.iter().position(|h| h.eq_ignore_ascii_case(column)) else {
         return Err(Error::at(
             Location::row(&table.display_path(), table.header_row),
