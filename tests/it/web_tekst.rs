@@ -803,3 +803,54 @@ fn each_text_the_page_offers_is_in_the_document_it_names() {
         }
     }
 }
+
+/// A municipality added without its number gets it from the shipped
+/// kommuner.csv by its name; one the list does not know is refused with a
+/// hint where the number is found; the form marks what must be filled in.
+#[test]
+fn a_recipient_without_a_number_gets_it_from_the_municipality_list() {
+    let dir = project();
+    let path = recipients(dir.path());
+    let s = Server::start(dir.path());
+    let page = s.get("/nettverk/stavanger/mottakere").text();
+    assert!(page.contains("Kommune <span class=\"stille\">(må fylles ut)</span>"), "{page}");
+    assert!(
+        page.contains("1106 for Haugesund") && page.contains("aria-describedby=\"ny-knr-hjelp\""),
+        "{page}"
+    );
+
+    let r = post_recipient(
+        &s,
+        &[
+            ("handling", "ny"),
+            ("kommunenummer", ""),
+            ("kommune", "Bergen"),
+            ("postmottak", "post@bergen.kommune.no"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).to_string();
+    assert!(
+        text.ends_with("4601;Bergen;post@bergen.kommune.no;nei;\r\n")
+            || text.ends_with("4601;Bergen;post@bergen.kommune.no;nei;\n"),
+        "{text}"
+    );
+
+    let before = std::fs::read(&path).unwrap();
+    let r = post_recipient(
+        &s,
+        &[
+            ("handling", "ny"),
+            ("kommunenummer", ""),
+            ("kommune", "Haugesund"),
+            ("postmottak", "post@haugesund.kommune.no"),
+        ],
+    );
+    let shown = if r.status == 303 {
+        s.get(r.header("location").unwrap().split('#').next().unwrap()).text()
+    } else {
+        r.text()
+    };
+    assert!(shown.contains("skriv kommunenummeret (fire sifre"), "{shown}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing is written");
+}
