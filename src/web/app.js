@@ -502,6 +502,14 @@
         statusLine = document.getElementById("lagring");
         save(form);
       }
+      // The drafts' zip downloads without leaving the page: the button
+      // that records them as sent is shown as the download starts.
+      if (form.matches && form.matches("form[data-utkast]")) {
+        var after = document.getElementById(form.getAttribute("data-utkast"));
+        var note = document.getElementById("utkast-uten-skript");
+        if (after) after.hidden = false;
+        if (note) note.hidden = true;
+      }
     });
     document.addEventListener("change", function (e) {
       var input = e.target;
