@@ -499,6 +499,7 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     assert_eq!(r["email_invalid"], "true", "{r}");
     assert_eq!(r["bad_email_not_sent"], true, "{r}");
     assert!(r["verified_saved"].as_str().unwrap().contains("Merket Sauda"), "{r}");
+    assert_eq!(r["old_banner_gone"], true, "one banner at a time: {r}");
     // Read back with Python's csv module, not ours.
     let rows = python_csv(&dir.path().join("data/stavanger/mottakere.csv"));
     assert_eq!(
