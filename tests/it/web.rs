@@ -1660,6 +1660,9 @@ fn a_network_is_made_and_set_up_from_the_page_without_touching_toml() {
     assert!(to.starts_with("/aar/fonna/2027?melding=") && to.ends_with("#resultat"), "{to}");
     let page = s.get(&to).text();
     assert!(page.contains("Nettverket «fonna» er laget for 2027"), "{page}");
+    // A short sentence, not a list of file paths.
+    let said = between(&page, "id=\"resultat\"", "</div>");
+    assert!(!said.contains("moter.xlsx") && !said.contains("nettverk.toml") && said.len() < 600, "{said}");
     let (buttons, banner, diagnostics) = (
         page.find("class=\"knapper\"").unwrap(),
         page.find("id=\"resultat\"").unwrap(),
