@@ -1663,6 +1663,13 @@ fn a_network_is_made_and_set_up_from_the_page_without_touching_toml() {
     // A short sentence, not a list of file paths.
     let said = between(&page, "id=\"resultat\"", "</div>");
     assert!(!said.contains("moter.xlsx") && !said.contains("nettverk.toml") && said.len() < 600, "{said}");
+    // A warning about a setting names the field of the settings form, not a TOML row.
+    assert!(
+        page.contains("Innstillinger for 2027 → «Innledning»:</span>")
+            && page.contains("innledningen er tom"),
+        "{page}"
+    );
+    assert!(!page.contains("plan.toml, rad"), "{page}");
     let (buttons, banner, diagnostics) = (
         page.find("class=\"knapper\"").unwrap(),
         page.find("id=\"resultat\"").unwrap(),
