@@ -557,6 +557,33 @@ fn value(column: &str, text: &str) -> Value {
     edit::value_for(column, text)
 }
 
+/// In a plan's outline: refused when rows added later stand under the
+/// inserted item (an area given goals after it was added), since deleting
+/// the item alone would put them under the item before it.
+fn adopted(t: &Table, at: usize, rows: &[Vec<String>]) -> std::result::Result<(), Refused> {
+    let Some(level) = t.headers.iter().position(|h| h.eq_ignore_ascii_case("Nivå")) else { return Ok(()) };
+    let rank = |cells: &[String]| {
+        edit::outline::rank(cells.get(level).and_then(|l| crate::model::Level::parse(l.trim())))
+    };
+    let Some(first) = rows.first() else { return Ok(()) };
+    let own = rank(first);
+    let Some(next) = t.rows.iter().find(|r| r.number == at + rows.len()) else { return Ok(()) };
+    if rank(&next.cells) <= own {
+        return Ok(());
+    }
+    let under =
+        t.rows.iter().filter(|r| r.number >= at + rows.len()).take_while(|r| rank(&r.cells) > own).count();
+    let text = t.headers.iter().position(|h| h.eq_ignore_ascii_case("Tekst"));
+    let name = text.and_then(|c| first.get(c)).map(|s| cut(s.trim())).unwrap_or_default();
+    Err(refused(
+        format!(
+            "kan ikke angres: «{name}» har fått {} senere, og de ville havnet under punktet foran",
+            crate::diag::count(under, "underpunkt", "underpunkter")
+        ),
+        "slett eller flytt underpunktene først (eller angre dem først), eller slett punktet med underpunktene i «Planens innhold»",
+    ))
+}
+
 /// The operation that reverses a table change in the table as it is now,
 /// and the words for its entry.
 fn inverse(t: &Table, change: &Change) -> std::result::Result<Op, Refused> {
@@ -566,7 +593,10 @@ fn inverse(t: &Table, change: &Change) -> std::result::Result<Op, Refused> {
             Ok(Op::Set { row: at, cells: cells.iter().map(|c| (c.col, value(&c.column, &c.old))).collect() })
         }
         Change::Inserted { row, rows } => match find_block(t, *row, rows) {
-            Some(at) => Ok(Op::Delete { row: at, count: rows.len() }),
+            Some(at) => {
+                adopted(t, at, rows)?;
+                Ok(Op::Delete { row: at, count: rows.len() })
+            }
             None => {
                 Err(refused("kan ikke angres: raden som ble lagt til, er endret eller flyttet senere", LATER))
             }
@@ -625,7 +655,14 @@ pub fn undo(project: &Project, network: &str, scope: Scope, nr: u32) -> std::res
         ));
     }
     let path = resolve(project, network, scope, &e.file)?;
-    let what = format!("Angret: {}", e.what);
+    // Undoing an undo brings the change back: said so, not «Angret: Angret: …».
+    let base =
+        e.what.strip_prefix("Angret: ").or_else(|| e.what.strip_prefix("Gjort igjen: ")).unwrap_or(&e.what);
+    let what = if e.undoes.is_some() && e.what.starts_with("Angret: ") {
+        format!("Gjort igjen: {base}")
+    } else {
+        format!("Angret: {base}")
+    };
     let new_nr = match &e.change {
         Change::File { old_sha256, new_sha256 } => {
             let current = std::fs::read(&path).ok();

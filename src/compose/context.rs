@@ -151,6 +151,15 @@ struct Area {
     focus: Vec<Focus>,
 }
 
+/// The problems of the outline's shape (an activity not under a sub-goal,
+/// a goal before the first area, …) as building the documents would find
+/// them: the year page shows them as soon as the plan is saved.
+pub fn outline_problems(py: &PlanYear, texts: &TextRenderer) -> Vec<crate::diag::Diagnostic> {
+    let mut sink = Sink::default();
+    outline(py, texts, &mut sink);
+    sink.items
+}
+
 /// Turns the outline rows into areas with goals, sub-goals and activities;
 /// texts and blocks before the first area come first.
 fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, Vec<Area>) {
@@ -221,12 +230,12 @@ fn outline(py: &PlanYear, texts: &TextRenderer, sink: &mut Sink) -> (Vec<Item>, 
                     }
                     (Level::SubItem, _) => sink.error(
                         row.loc.clone(),
-                        "underpunktet står ikke under en aktivitet",
+                        format!("underpunktet «{}» står ikke under en aktivitet", crate::history::cut(&text)),
                         "sett en rad med nivå «aktivitet» foran underpunktet",
                     ),
                     _ => sink.error(
                         row.loc.clone(),
-                        "aktiviteten står ikke under et delmål",
+                        format!("aktiviteten «{}» står ikke under et delmål", crate::history::cut(&text)),
                         "sett en rad med nivå «delmål» foran aktiviteten",
                     ),
                 }

@@ -7,6 +7,7 @@
 //! meeting with id `fagdag` in the house style's text format.
 
 mod context;
+pub use context::outline_problems;
 pub mod env;
 pub mod markdown;
 

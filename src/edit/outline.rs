@@ -225,15 +225,25 @@ pub fn apply(
     };
     let (op, what, old, new, row) = match action {
         Action::Add { after, fields } => {
+            let level = fields.get("Nivå").and_then(|l| Level::parse(l));
             let at = match after {
+                // After all the item owns; but a deeper level that rows
+                // right under the item would belong under (a sub-goal after
+                // a goal followed by activities) goes right under the item
+                // and takes them as its own.
                 Some(r) => {
                     let i = index(*r)?;
-                    all[i].row + whole(i)?
+                    let new = rank(level);
+                    let orphans = all.get(i + 1).is_some_and(|x| x.row == all[i].row + 1 && x.rank() > new);
+                    if new > all[i].rank() && new < rank(None) && orphans {
+                        all[i].row + 1
+                    } else {
+                        all[i].row + whole(i)?
+                    }
                 }
                 None => end,
             };
             let cells = cells_of(&table, fields, at)?;
-            let level = fields.get("Nivå").and_then(|l| Level::parse(l));
             let item = Item { row: at, level, cells: vec![] };
             let text = fields.get("Tekst").map(|s| crate::history::cut(s.trim())).unwrap_or_default();
             let what = format!("{} lagt til i planen (rad {at})", level_word(&item));
@@ -272,7 +282,14 @@ pub fn apply(
             };
             let what = format!("{} «{}» flyttet opp", level_word(&all[i]), text_of(&table, &all[i]));
             let to = all[p].row;
-            (Op::Move { from: *row, count: n, to }, what, format!("rad {row}"), format!("rad {to}"), Some(to))
+            let other = text_of(&table, &all[p]);
+            (
+                Op::Move { from: *row, count: n, to },
+                what,
+                format!("etter «{other}»"),
+                format!("foran «{other}»"),
+                Some(to),
+            )
         }
         Action::Down { row } => {
             let i = index(*row)?;
@@ -287,11 +304,12 @@ pub fn apply(
             let m = whole(j)?;
             let what = format!("{} «{}» flyttet ned", level_word(&all[i]), text_of(&table, &all[i]));
             let new_row = row + m;
+            let other = text_of(&table, &all[j]);
             (
                 Op::Move { from: all[j].row, count: m, to: *row },
                 what,
-                format!("rad {row}"),
-                format!("rad {new_row}"),
+                format!("foran «{other}»"),
+                format!("etter «{other}»"),
                 Some(new_row),
             )
         }
@@ -308,6 +326,17 @@ pub fn apply(
             if (i..i + n).contains(&p) {
                 return Err(Refused::Failed(Error::msg("et punkt kan ikke flyttes inn under seg selv")));
             }
+            let current = all[..i].iter().rposition(|x| x.rank() < all[i].rank());
+            if current == Some(p) {
+                return Err(Refused::Failed(
+                    Error::msg(format!(
+                        "ingenting er flyttet: punktet står alt under {} «{}»",
+                        level_word(&all[p]).to_lowercase(),
+                        text_of(&table, &all[p])
+                    ))
+                    .with_hint("velg et annet sted i listen «Flytt til» først"),
+                ));
+            }
             let parent_end = all[p].row + whole(p)?;
             let to = if *row < parent_end { parent_end - n } else { parent_end };
             let what = format!(
@@ -317,7 +346,9 @@ pub fn apply(
                 level_word(&all[p]).to_lowercase(),
                 text_of(&table, &all[p])
             );
-            (Op::Move { from: *row, count: n, to }, what, format!("rad {row}"), format!("rad {to}"), Some(to))
+            let under = |x: &Item| format!("under {} «{}»", level_word(x).to_lowercase(), text_of(&table, x));
+            let old = current.map(|c| under(&all[c])).unwrap_or_else(|| "øverst i planen".into());
+            (Op::Move { from: *row, count: n, to }, what, old, under(&all[p]), Some(to))
         }
         Action::Delete { row } => {
             let i = index(*row)?;

@@ -354,7 +354,7 @@ pub fn open(t: &Table, expected_sha256: &str) -> std::result::Result<Opened, Ref
     })?;
     if manifest::sha256(&bytes) != expected_sha256 {
         return Err(Refused::Stale(format!(
-            "{} er endret på disken siden siden ble lastet (kanskje i Excel); ingenting er lagret",
+            "{} er endret et annet sted – i en annen fane eller i Excel – etter at siden ble lastet; ingenting er lagret",
             super::file_name(&path)
         )));
     }

@@ -7,6 +7,7 @@
 //! A date in Norwegian words («torsdag 16. april 2026») counts as one word,
 //! so a moved meeting reads as one date deleted and one inserted.
 
+use crate::dates::{MONTHS, WEEKDAYS};
 use crate::doc::{Block, Change, Inline, Table};
 
 /// A sequence step of [`walk`].
@@ -333,22 +334,6 @@ enum Atom {
     Text(String, Look),
     Break(Look),
 }
-
-const MONTHS: &[&str] = &[
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-const WEEKDAYS: &[&str] = &["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
 
 /// Splits text into words and the spaces between them; a date in words
 /// (weekday, day, month and year as they come) is one word.

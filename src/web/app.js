@@ -224,7 +224,9 @@
           var why = (res.feil || []).map(diagText).join(" ");
           say(statusLine, res.melding + (why ? " " + why : ""), "feil");
           if (res.last_pa_nytt) {
-            setTimeout(function () { window.location.reload(); }, 2500);
+            // Changed elsewhere (another tab, Excel): what she typed is not
+            // thrown away by a reload; it stays shown until she reloads.
+            staleAt(form, input.value);
           }
         }
       })
@@ -233,6 +235,36 @@
         input.classList.remove("lagrer");
         say(statusLine, "Ikke lagret: nettsiden svarer ikke. Kjører arsplan fortsatt?", "feil");
       });
+  }
+
+  // A message at the edited field that the file changed elsewhere: it
+  // shows what she typed (to copy) and reloads only when she asks.
+  function staleAt(field, typed) {
+    var anchor = field.closest("form") || field;
+    var box = anchor.parentNode.querySelector(".endret-her");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "endret-her melding feil";
+      box.setAttribute("role", "alert");
+      anchor.parentNode.insertBefore(box, anchor.nextSibling);
+    }
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = "Ikke lagret: filen er endret et annet sted – i en annen fane eller i Excel – mens du skrev. " +
+      "Det du skrev, står under; kopier det om du vil beholde det, og last så siden på nytt for å se den nye utgaven.";
+    box.appendChild(p);
+    if (typed) {
+      var q = document.createElement("p");
+      q.className = "skrevet";
+      q.textContent = typed;
+      box.appendChild(q);
+    }
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Last siden på nytt";
+    b.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(b);
+    return box;
   }
 
   // ---- A send's progress ----
@@ -403,24 +435,25 @@
   // and plan files; when one changed on disk (another tab, Excel), that
   // part of the page is read again, unless something typed in it is not
   // saved yet (then it says so and waits).
+  // The first field in `el` changed and not saved (null: none).
   function changedInside(el) {
     var fields = el.querySelectorAll("input:not([type=hidden]), select, textarea");
     for (var i = 0; i < fields.length; i++) {
       var f = fields[i];
       if (f.type === "checkbox" || f.type === "radio") {
-        if (f.checked !== f.defaultChecked) return true;
+        if (f.checked !== f.defaultChecked) return f;
       } else if (f.tagName === "SELECT") {
         // Without a «selected» attribute the first option is the default.
         var def = 0;
         for (var k = f.options.length - 1; k >= 0; k--) {
           if (f.options[k].defaultSelected) def = k;
         }
-        if (f.selectedIndex !== def) return true;
+        if (f.selectedIndex !== def) return f;
       } else if (f.value !== (f.dataset.opprinnelig !== undefined ? f.dataset.opprinnelig : f.defaultValue)) {
-        return true;
+        return f;
       }
     }
-    return false;
+    return null;
   }
 
   function reloadParts(ids, then) {
@@ -454,11 +487,13 @@
           var plan = document.querySelector(".plan-rediger");
           var waiting = [];
           if (m && f.moter && m.dataset.sha && f.moter !== m.dataset.sha) {
-            if (changedInside(m)) waiting.push("møtene"); else ids.push("moter");
+            var typedM = changedInside(m);
+            if (typedM) waiting.push(typedM); else ids.push("moter");
           }
           if (plan && f.plan && f.plan !== plan.dataset.sha) {
             var part = document.getElementById("disposisjon");
-            if (part && changedInside(part)) waiting.push("planen"); else ids.push("disposisjon");
+            var typedP = part && changedInside(part);
+            if (typedP) waiting.push(typedP); else ids.push("disposisjon");
           }
           var line = document.getElementById("endret-utenfor");
           if (ids.length) {
@@ -472,8 +507,15 @@
             });
             return;
           }
+          // Typed and not saved while the file changed: said at the field
+          // (not at the top, out of sight), with her text, until she reloads.
+          waiting.forEach(function (field) {
+            if (!field.closest("form") || !field.closest("form").parentNode.querySelector(".endret-her")) {
+              staleAt(field, field.value);
+            }
+          });
           if (waiting.length && line) {
-            say(line, "Filen med " + waiting.join(" og ") + " er endret utenfor denne siden. Lagre eller angre det du har skrevet (Esc), så vises den nye utgaven.", "feil");
+            say(line, "En fil er endret et annet sted – i en annen fane eller i Excel – mens du skrev; se meldingen ved feltet.", "feil");
           }
           busy = false;
         })

@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use minijinja::context;
 use serde::Serialize;
 
-use super::extract::{Form, Path};
+use super::extract::{Form, Path, Query};
 use super::pages::{page, v};
 use super::routes::{blocking, diags, posted_to_a_year, unknown_year};
 use super::site::{self, DiagView};
@@ -37,6 +37,7 @@ pub fn routes() -> Router<Arc<State>> {
         .route("/aar/{network}/{year}/mote/ny", post(add_meeting))
         .route("/aar/{network}/{year}/mote/slett", post(delete_meeting))
         .route("/aar/{network}/{year}/plan", post(edit_outline))
+        .route("/aar/{network}/{year}/plan/slett", get(confirm_delete_item))
         .route("/aar/{network}/{year}/angre", post(undo))
         .route("/aar/{network}/{year}/filer.json", get(fingerprints))
 }
@@ -142,6 +143,9 @@ pub struct FocusGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemView {
     pub row: usize,
+    /// The item's fingerprint (its cells): a delete asked about it must find
+    /// the same item at its row, not whatever stands there now.
+    pub key: String,
     pub depth: usize,
     pub label: String,
     pub level: String,
@@ -154,6 +158,10 @@ pub struct ItemView {
     pub down: bool,
     /// Where it can be moved: (row, label) of the items above its level.
     pub parents: Vec<(usize, String)>,
+    /// The row of the item it stands under now (preselected in «Flytt til»).
+    pub parent: Option<usize>,
+    /// The errors and warnings building the documents would report at this item.
+    pub problems: Vec<DiagView>,
 }
 
 /// The outline editor.
@@ -274,6 +282,16 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
     let renderer = prepared
         .as_ref()
         .map(|p| crate::compose::env::TextRenderer::new(&p.theme, p.year.year, &p.year.meetings));
+    let paths = Paths::new(project);
+    // The outline's rows are the plan table's (its path may be said from the project's folder).
+    let same_file = |f: &std::path::Path| f.file_name() == t.path.file_name();
+    let problems: Vec<Diagnostic> = match (&prepared, &renderer) {
+        (Some(p), Some(r)) => crate::compose::outline_problems(&p.year, r)
+            .into_iter()
+            .filter(|d| d.location.as_ref().is_some_and(|l| l.row.is_some() && same_file(&l.file)))
+            .collect(),
+        _ => Vec::new(),
+    };
     let views = items
         .iter()
         .enumerate()
@@ -297,6 +315,12 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
                     (x.row, format!("{}: {text}", capital(&labels[j])))
                 })
                 .collect();
+            let parent = items[..i]
+                .iter()
+                .rev()
+                .find(|x| x.rank() < r)
+                .filter(|x| parent_of(x.rank(), r))
+                .map(|x| x.row);
             let raw = text_col.and_then(|c| it.cells.get(c)).cloned().unwrap_or_default();
             let shown = match (&renderer, text_col) {
                 (Some(r), Some(c)) => {
@@ -306,6 +330,7 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
             };
             ItemView {
                 row: it.row,
+                key: fingerprint(&it.cells),
                 shown,
                 depth: r,
                 label: capital(&labels[i]),
@@ -321,6 +346,12 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
                 up: prev_sibling,
                 down: next_sibling,
                 parents,
+                parent,
+                problems: problems
+                    .iter()
+                    .filter(|d| d.location.as_ref().and_then(|l| l.row) == Some(it.row))
+                    .map(|d| DiagView::new(d, &paths, None))
+                    .collect(),
             }
         })
         .collect();
@@ -366,6 +397,96 @@ pub fn outline_edit(project: &Project, network: &str, year: i32) -> Option<Outli
         total,
         strategy,
     })
+}
+
+/// A plan item's fingerprint: a short hash of its cells.
+pub fn fingerprint(cells: &[String]) -> String {
+    let mut cells: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
+    while cells.last().is_some_and(|c| c.is_empty()) {
+        cells.pop();
+    }
+    manifest::sha256(cells.join("\u{1f}").as_bytes())[..16].to_string()
+}
+
+/// What a delete of the item at `row` would take, if that row still holds
+/// the item with fingerprint `key` (any item when `key` is empty): its text
+/// and how many sub-items.
+fn item_to_delete(
+    project: &Project,
+    network: &str,
+    year: i32,
+    row: usize,
+    key: &str,
+) -> Option<(String, usize)> {
+    let t = outline::plan_table(project, network, year).ok()?;
+    let items = outline::items(&t);
+    let i = items.iter().position(|x| x.row == row)?;
+    if !key.is_empty() && fingerprint(&items[i].cells) != key {
+        return None;
+    }
+    let text = t
+        .headers
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("Tekst"))
+        .and_then(|c| items[i].cells.get(c))
+        .cloned()
+        .unwrap_or_default();
+    Some((text, outline::block(&items, i) - 1))
+}
+
+const GONE: &str = "Punktet du ville slette, står ikke lenger på denne plassen i planen (det er kanskje alt slettet, eller planen er endret etterpå). Ingenting er slettet.";
+
+#[derive(Debug, serde::Deserialize)]
+struct DeleteQuery {
+    rad: usize,
+    #[serde(default)]
+    punkt: String,
+    #[serde(default)]
+    sha: String,
+}
+
+/// The question before a plan item is deleted, as a page of its own (the
+/// delete's first post redirects here, so Back and reload show it again
+/// without resubmitting a form); it asks about the item the page showed,
+/// found by its fingerprint, or says it is gone.
+async fn confirm_delete_item(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Query(q): Query<DeleteQuery>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let (n, row, key) = (network.clone(), q.rad, q.punkt.clone());
+    let described = blocking(move || item_to_delete(&st.project, &n, year, row, &key)).await.flatten();
+    let question = match described {
+        Some((text, 0)) => {
+            format!("Slette «{}» fra planen? Du kan angre det i historikken etterpå.", history::cut(&text))
+        }
+        Some((text, under)) => format!(
+            "Slette «{}» og {} fra planen? Du kan angre det i historikken etterpå.",
+            history::cut(&text),
+            crate::diag::count(under, "underpunkt", "underpunkter")
+        ),
+        None => {
+            let back = format!("/aar/{network}/{year}#disposisjon");
+            return page(
+                &s,
+                "confirm.html",
+                context! { network, year, question => GONE, gone => true, back },
+            );
+        }
+    };
+    let fields: Posted = [
+        ("handling".to_string(), "slett".to_string()),
+        ("rad".to_string(), row.to_string()),
+        ("punkt".to_string(), q.punkt),
+        ("sha".to_string(), q.sha),
+    ]
+    .into_iter()
+    .collect();
+    confirm(&s, &network, year, "plan", &question, &fields, &format!("punkt-{row}"))
 }
 
 /// Everything the year page needs for its editing beyond the meeting cells.
@@ -662,45 +783,28 @@ async fn edit_outline(
             return back_to(&s, &network, year, "plan", "disposisjon", flash);
         }
     };
-    if let (outline::Action::Delete { row }, false) =
-        (&action, f.get("bekreft").map(String::as_str) == Some("ja"))
-    {
-        let st = s.clone();
-        let (n, row) = (network.clone(), *row);
-        let described = blocking(move || {
-            let t = outline::plan_table(&st.project, &n, year).ok()?;
-            let items = outline::items(&t);
-            let i = items.iter().position(|x| x.row == row)?;
-            let text = t
-                .headers
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case("Tekst"))
-                .and_then(|c| items[i].cells.get(c))
-                .cloned()
-                .unwrap_or_default();
-            let n = outline::block(&items, i);
-            Some((text, n - 1))
-        })
-        .await
-        .flatten();
-        let question = match described {
-            Some((text, 0)) => format!(
-                "Slette «{}» fra planen? Du kan angre det i historikken etterpå.",
-                history::cut(&text)
-            ),
-            Some((text, under)) => format!(
-                "Slette «{}» og {} fra planen? Du kan angre det i historikken etterpå.",
-                history::cut(&text),
-                crate::diag::count(under, "underpunkt", "underpunkter")
-            ),
-            None => format!("Slette rad {row} fra planen?"),
-        };
-        return confirm(&s, &network, year, "plan", &question, &f, &format!("punkt-{row}"));
+    let key = f.get("punkt").cloned().unwrap_or_default();
+    if let outline::Action::Delete { row } = &action {
+        if f.get("bekreft").map(String::as_str) != Some("ja") {
+            // Both are hex; anything else is dropped rather than put in the address.
+            let enc = |v: &str| v.chars().filter(char::is_ascii_hexdigit).collect::<String>();
+            let location = format!(
+                "/aar/{network}/{year}/plan/slett?rad={row}&punkt={}&sha={}",
+                enc(&key),
+                enc(f.get("sha").map(String::as_str).unwrap_or(""))
+            );
+            return (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, location)]).into_response();
+        }
     }
     let st = s.clone();
     let (n, sha) = (network.clone(), f.get("sha").cloned().unwrap_or_default());
     let done = blocking(move || {
         let _one = st.writing.lock();
+        if let outline::Action::Delete { row } = &action {
+            if item_to_delete(&st.project, &n, year, *row, &key).is_none() {
+                return Err(Refused::Failed(crate::diag::Error::msg(GONE)));
+            }
+        }
         let d = outline::apply(&st.project, &n, year, &action, &sha)?;
         let w = history::record_op(
             &st.project,
@@ -737,7 +841,9 @@ async fn edit_outline(
             "disposisjon".into(),
         ),
     };
-    back_to(&s, &network, year, "plan", &anchor, flash)
+    // The message stands at the item the page scrolls to.
+    let place = if anchor.starts_with("punkt-") { anchor.clone() } else { "plan".to_string() };
+    back_to(&s, &network, year, &place, &anchor, flash)
 }
 
 async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f): Form<Posted>) -> Response {

@@ -340,7 +340,11 @@ async fn year_page(
                 .as_ref()
                 .and_then(|n| site::built_file(&s.project, &network, year, n))
                 .map(|b| String::from_utf8_lossy(&b).to_string());
-            let ved = q.ved.filter(|w| ["moter", "plan", "historikk"].contains(&w.as_str()));
+            let ved = q.ved.filter(|w| {
+                ["moter", "plan", "historikk"].contains(&w.as_str())
+                    || w.strip_prefix("punkt-")
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            });
             page(&s, "year.html", context! { y => v(&view), flash => v(&flash), note_text, x => v(&x), ved })
         }
         Some(Err(e)) => message(&s, StatusCode::OK, "Året kan ikke vises", "", diags(&s, &e)),
@@ -1149,21 +1153,41 @@ async fn save_year_settings(
     let (n, posted) = (network.clone(), f.clone());
     let saved = blocking(move || {
         let _one = st.writing.lock();
-        setup::save_year(&st.project, &n, year, &posted)
+        let path = st.project.data.join(&n).join(year.to_string()).join("plan.toml");
+        let before = std::fs::read(&path).ok();
+        let saved = setup::save_year(&st.project, &n, year, &posted)?;
+        // Recorded in the year's history, so the page can undo it like any save.
+        let unrecorded = if saved.changed.is_empty() {
+            None
+        } else {
+            let after = std::fs::read(&path).ok();
+            crate::history::record_file(
+                &st.project,
+                &n,
+                crate::history::Scope::Year(year),
+                &path,
+                before.as_deref(),
+                after.as_deref(),
+                &format!("Innstillinger for {year}"),
+            )
+            .err()
+        };
+        Ok::<_, Vec<setup::Problem>>((saved, unrecorded))
     })
     .await;
     match saved {
-        Some(Ok(saved)) => {
+        Some(Ok((saved, unrecorded))) => {
             let text = if saved.changed.is_empty() {
                 format!("Innstillingene for {network} {year} er uendret.")
             } else {
-                format!("Innstillingene for {network} {year} er lagret i {}. Trykk «Bygg dokumentene» for å få dem med.", files_text(&s, &saved.changed))
+                format!("Innstillingene for {network} {year} er lagret i {}. Trykk «Bygg dokumentene» for å få dem med. Du kan angre det under «Historikk».", files_text(&s, &saved.changed))
             };
-            back(
-                &s,
-                &format!("/aar/{network}/{year}#resultat"),
-                Flash { kind: FlashKind::Ok, text, details: vec![] },
-            )
+            let kind = if unrecorded.is_some() { FlashKind::Warning } else { FlashKind::Ok };
+            let text = match unrecorded {
+                Some(e) => format!("{text} (Ikke ført i historikken: {e})"),
+                None => text,
+            };
+            back(&s, &format!("/aar/{network}/{year}#resultat"), Flash { kind, text, details: vec![] })
         }
         Some(Err(problems)) => {
             let st = s.clone();

@@ -35,6 +35,14 @@ pub fn stavanger_2026(project: &Project) -> (Vec<u8>, Vec<u8>) {
 /// that call this are `#[ignore = "needs …"]`, so plain `cargo test` reports
 /// them as ignored; `cargo test -- --include-ignored` (CI, after .ci/run has
 /// installed the tools) runs them and they must pass.
+/// Held by each test that drives Chromium: one browser (with its server and
+/// axe-core) at a time, so that they do not starve each other's timeouts on
+/// a machine with few cores.
+pub fn one_browser_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 pub fn need(program: &str, probe: &[&str]) {
     let ok = Command::new(program).args(probe).output().map(|o| o.status.success()).unwrap_or(false);
     assert!(ok, "this test needs {program} ({program} {}): .ci/run installs it", probe.join(" "));

@@ -597,7 +597,7 @@ fn a_file_changed_on_disk_meanwhile_is_not_overwritten() {
     assert_eq!(r.status, 409, "{}", r.text());
     let j = r.json();
     assert_eq!(j["last_pa_nytt"], true);
-    assert!(j["melding"].as_str().unwrap().contains("endret på disken"), "{j}");
+    assert!(j["melding"].as_str().unwrap().contains("endret et annet sted"), "{j}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "the file as the leader saved it");
 }
 
@@ -1108,6 +1108,7 @@ fn serve_has_norwegian_help_and_its_alias() {
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     common::need("chromium", &["--version"]);
+    let _one = common::one_browser_at_a_time();
     common::need("chromedriver", &["--version"]);
     common::need("python3", &["-c", "import selenium"]);
     let axe = std::env::var("ARSPLAN_AXE")
@@ -1498,6 +1499,7 @@ finally:
 #[ignore = "needs chromium, chromium-driver and python3 selenium"]
 fn in_a_real_browser_the_opening_file_logs_in_without_the_token_in_the_address() {
     common::need("chromium", &["--version"]);
+    let _one = common::one_browser_at_a_time();
     common::need("python3", &["-c", "import selenium"]);
     let dir = project();
     let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))

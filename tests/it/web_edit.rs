@@ -279,7 +279,7 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
         &format!("{}/plan", year()),
         &[("sha", &sha), ("handling", "slett"), ("rad", &added.to_string())],
     );
-    assert!(ask.text().contains("Slette «Ny aktivitet fra nettsiden» fra planen?"), "{}", ask.text());
+    assert!(follow(&s, &ask).contains("Slette «Ny aktivitet fra nettsiden» fra planen?"), "{}", ask.text());
     let b = act(&[("handling", "slett"), ("rad", &added.to_string()), ("bekreft", "ja")]);
     assert!(b.contains("slettet fra planen"), "{b}");
     assert!(!std::fs::read_to_string(&path).unwrap().contains("Ny aktivitet"));
@@ -351,7 +351,7 @@ fn the_new_forms_need_the_csrf_token_and_the_page_sees_a_file_changed_elsewhere(
     let sha = f["plan"].as_str().unwrap();
     let changed = std::fs::read(plan(dir.path())).unwrap();
     let r = post_form(&s, &format!("{}/plan", year()), &[("sha", sha), ("handling", "opp"), ("rad", "5")]);
-    assert!(banner(&follow(&s, &r)).contains("endret på disken"));
+    assert!(banner(&follow(&s, &r)).contains("endret et annet sted"));
     assert_eq!(std::fs::read(plan(dir.path())).unwrap(), changed);
     // Markup typed in a plan's text is shown as text.
     let sha = plan_sha(&s.get(year()).text());
@@ -497,6 +497,7 @@ fn the_outline_in_plan_xlsx_is_edited_row_by_row_keeping_the_rest() {
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     common::need("chromium", &["--version"]);
+    let _one = common::one_browser_at_a_time();
     common::need("chromedriver", &["--version"]);
     common::need("python3", &["-c", "import selenium"]);
     let axe = std::env::var("ARSPLAN_AXE")
@@ -548,6 +549,11 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert!(text("refused_kind").contains("feil"), "{r}");
     assert!(text("other_window").contains("endret utenfor denne siden"), "{r}");
     assert_eq!(r["zoom_page_overflows"], false, "{r}");
+    assert_eq!(r["zoom_history_together"], true, "{r}");
+    assert_eq!(r["row_named_at_slett"], true, "{r}");
+    assert_eq!(r["stale_shows_typed"], true, "{r}");
+    assert_eq!(r["stale_stays_after_enter"], true, "{r}");
+    assert_eq!(r["stale_not_excel_only"], true, "{r}");
     for (page, violations) in r["axe"].as_object().unwrap() {
         assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
     }
@@ -650,4 +656,223 @@ fn a_meeting_added_to_and_deleted_from_moter_xlsx_keeps_the_rest_of_the_workbook
     assert_eq!(deleted["dv"], serde_json::json!(["C2:C501"]));
     undo_all(&s);
     assert_eq!(read()["rows"], before["rows"]);
+}
+
+/// The part of the year page that is the plan item at `row`.
+fn item_at(page: &str, row: usize) -> String {
+    let start = format!("<li id=\"punkt-{row}\"");
+    let i = page.find(&start).unwrap_or_else(|| panic!("no item at row {row}"));
+    let rest = &page[i..];
+    rest[..rest.find("</li>\n").unwrap_or(rest.len())].to_string()
+}
+
+#[test]
+fn an_outline_save_is_checked_at_once_its_message_stands_at_the_item_and_adding_after_offers_the_level_below()
+{
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let page = s.get(year()).text();
+    assert!(page.contains("Ingen feil"), "the fixture starts without errors");
+    // «Legg til etter» on a goal offers a sub-goal first, chosen.
+    let goal = row_of_text("mål;Bidra til at helse- og omsorgstilbudet");
+    let levels = between(&item_at(&page, goal), &format!("id=\"l{goal}-niva\""), "</select>").to_string();
+    let first = between(&levels, "<option", "</option>");
+    assert!(first.contains("value=\"delmål\" selected"), "{levels}");
+
+    // A sub-goal made a goal: its activities stand under no sub-goal. The page
+    // says so at once, at the activity, naming it.
+    let sub = row_of_text("Styrke kompetansen i etiske og juridiske aspekter");
+    let r = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[
+            ("sha", &plan_sha(&page)),
+            ("handling", "endre"),
+            ("rad", &sub.to_string()),
+            ("f_Nivå", "mål"),
+            ("f_Tekst", "Styrke kompetansen i etiske og juridiske aspekter"),
+            ("innsats", ""),
+        ],
+    );
+    let page = follow(&s, &r);
+    assert!(!page.contains("Ingen feil"), "the badge must not promise no errors");
+    assert!(page.contains("<span class=\"merke feil\">2 feil</span>"));
+    let at = item_at(&page, sub + 1);
+    assert!(
+        at.contains("aktiviteten «Tema for årlig fagdag» står ikke under et delmål"),
+        "{at}\n{}",
+        between(&page, "id=\"diagnoser\"", "</section>")
+    );
+    // The result banner stands at the item, where the page scrolls.
+    assert!(r.header("location").unwrap().ends_with(&format!("#punkt-{sub}")));
+    assert!(item_at(&page, sub).contains("id=\"resultat\""));
+
+    // Following the help: a sub-goal added after that goal goes right under it and owns the activities.
+    let r = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[
+            ("sha", &plan_sha(&page)),
+            ("handling", "legg_til"),
+            ("rad", &sub.to_string()),
+            ("f_Nivå", "delmål"),
+            ("f_Tekst", "Nytt delmål"),
+        ],
+    );
+    let page = follow(&s, &r);
+    assert_eq!(row_of_text("Nytt delmål"), sub + 1);
+    assert!(page.contains("Ingen feil"), "{}", banner(&page));
+    let at = item_at(&page, sub + 1);
+    assert!(at.contains("id=\"resultat\"") && at.contains("Delmål lagt til"), "{at}");
+}
+
+#[test]
+fn flytt_til_preselects_where_the_item_stands_and_moving_there_changes_nothing() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let page = s.get(year()).text();
+    let activity = row_of_text("Kreftkoordinator deler erfaringer");
+    let sub_goal = row_of_text("delmål;Det gode pasientforløp;");
+    let select = between(&page, &format!("id=\"til-{activity}\""), "</select>").to_string();
+    let chosen = between(&select, "selected>", "</option>");
+    assert!(chosen.contains("Det gode pasientforløp") && chosen.contains("(der det står nå)"), "{select}");
+    assert!(select.contains(&format!("value=\"{sub_goal}\" selected")), "{select}");
+    let before = std::fs::read(&path).unwrap();
+    let r = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[
+            ("sha", &plan_sha(&page)),
+            ("handling", "flytt"),
+            ("rad", &activity.to_string()),
+            ("til", &sub_goal.to_string()),
+        ],
+    );
+    let b = banner(&follow(&s, &r));
+    assert!(b.contains("ingenting er flyttet") && b.contains("Det gode pasientforløp"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn undoing_an_added_area_that_later_items_stand_under_is_refused_and_the_history_says_what_moved() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let act = |fields: &[(&str, &str)]| {
+        let sha = plan_sha(&s.get(year()).text());
+        let mut all = vec![("sha", sha.as_str())];
+        all.extend_from_slice(fields);
+        follow(&s, &post_form(&s, &format!("{}/plan", year()), &all))
+    };
+    let undo =
+        |nr: &str| follow(&s, &post_form(&s, &format!("{}/angre", year()), &[("nr", nr), ("omfang", "aar")]));
+    let original = std::fs::read(&path).unwrap();
+    act(&[("handling", "legg_til"), ("f_Nivå", "område"), ("f_Tekst", "Samhandling")]);
+    let area_entry = newest_entry(&s.get(year()).text());
+    let area = row_of_text("område;Samhandling");
+    act(&[
+        ("handling", "legg_til"),
+        ("rad", &area.to_string()),
+        ("f_Nivå", "mål"),
+        ("f_Tekst", "Bedre overganger"),
+    ]);
+    let goal_entry = newest_entry(&s.get(year()).text());
+    let with_goal = std::fs::read(&path).unwrap();
+    // Undoing the area alone would put the goal under the area before it: refused, said why.
+    let page = undo(&area_entry);
+    let b = banner(&page);
+    assert!(b.contains("«Samhandling» har fått 1 underpunkt senere"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), with_goal);
+    // The goal first, then the area: the file as it was.
+    undo(&goal_entry);
+    let b = banner(&undo(&area_entry));
+    assert!(b.contains("Angret: Område lagt til"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    // Undoing the undo brings it back, said so.
+    let page = s.get(year()).text();
+    let b = banner(&undo(&newest_entry(&page)));
+    assert!(b.contains("Gjort igjen: Område lagt til") && !b.contains("Angret: Angret"), "{b}");
+
+    // A move says what moved and where, not row numbers.
+    let sub = row_of_text("Det gode pasientforløp;");
+    let page = act(&[("handling", "opp"), ("rad", &sub.to_string())]);
+    let history = between(&page, "id=\"historikk\"", "</section>").to_string();
+    assert!(
+        history.contains("etter «Styrke kompetanse om palliasjon ved rusavhengighet»")
+            && history.contains("foran «Styrke kompetanse om palliasjon ved rusavhengighet»"),
+        "{history}"
+    );
+    assert!(!history.contains("<td>rad "), "{history}");
+}
+
+#[test]
+fn the_years_settings_saved_from_the_page_are_in_the_history_and_undone() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let toml = dir.path().join("data/stavanger/2026/plan.toml");
+    let before = std::fs::read(&toml).unwrap();
+    let (tittel, dato) = ("ÅRSPLAN {{ år }}", "15.01.2026");
+    let r = post_form(
+        &s,
+        &format!("{}/innstillinger", year()),
+        &[("tittel", tittel), ("dato", dato), ("innledning", "Et nytt avsnitt fra nettsiden.")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_ne!(std::fs::read(&toml).unwrap(), before);
+    let page = s.get(year()).text();
+    let history = between(&page, "id=\"historikk\"", "</section>").to_string();
+    assert!(history.contains("Innstillinger for 2026"), "{history}");
+    let b = banner(&follow(
+        &s,
+        &post_form(&s, &format!("{}/angre", year()), &[("nr", &newest_entry(&page)), ("omfang", "aar")]),
+    ));
+    assert!(b.contains("Angret: Innstillinger for 2026"), "{b}");
+    assert_eq!(std::fs::read(&toml).unwrap(), before);
+}
+
+#[test]
+fn a_delete_question_reached_again_by_back_or_reload_refers_to_the_same_item_or_says_it_is_gone() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let page = s.get(year()).text();
+    let row = row_of_text("Kreftkoordinator deler erfaringer");
+    let key = between(&item_at(&page, row), "name=\"punkt\" value=\"", "\"").to_string();
+    assert_eq!(key.len(), 16);
+    // The first post redirects to the question (a GET: Back and reload do not resubmit).
+    let ask = post_form(
+        &s,
+        &format!("{}/plan", year()),
+        &[("sha", &plan_sha(&page)), ("handling", "slett"), ("rad", &row.to_string()), ("punkt", &key)],
+    );
+    let question_url = ask.header("location").unwrap().to_string();
+    assert!(question_url.starts_with(&format!("{}/plan/slett?", year())), "{question_url}");
+    let question = s.get(&question_url).text();
+    assert!(question.contains("Slette «Kreftkoordinator deler erfaringer"), "{question}");
+    let confirm_fields: Vec<(String, String)> = question
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|p| {
+            let name = p.split('"').next().unwrap().to_string();
+            (name, between(p, "value=\"", "\"").to_string())
+        })
+        .filter(|(n, _)| n != "csrf")
+        .collect();
+    let fields: Vec<(&str, &str)> = confirm_fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let b = banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &fields)));
+    assert!(b.contains("slettet fra planen"), "{b}");
+    let after = std::fs::read(&path).unwrap();
+    // Back to the question: the row now holds another item; the page says the item is gone.
+    let again = s.get(&question_url).text();
+    assert!(again.contains("står ikke lenger på denne plassen") && !again.contains("Ja, slett"), "{again}");
+    // And «Ja, slett» posted again from a stale page is refused, nothing deleted.
+    let b = banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &fields)));
+    assert!(b.contains("står ikke lenger på denne plassen"), "{b}");
+    assert_eq!(std::fs::read(&path).unwrap(), after);
 }

@@ -450,6 +450,7 @@ fn a_word_template_uploaded_is_taken_into_use_as_wordmal_bruk_does() {
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pass_axe() {
     common::need("chromium", &["--version"]);
+    let _one = common::one_browser_at_a_time();
     common::need("chromedriver", &["--version"]);
     common::need("python3", &["-c", "import selenium"]);
     let axe = std::env::var("ARSPLAN_AXE")
@@ -531,6 +532,7 @@ pub(crate) fn python_csv(path: &Path) -> Vec<Vec<String>> {
 #[ignore = "needs chromium, chromium-driver, python3 selenium and openpyxl"]
 fn a_whole_year_from_the_page_alone() {
     common::need("chromium", &["--version"]);
+    let _one = common::one_browser_at_a_time();
     common::need("chromedriver", &["--version"]);
     common::need("python3", &["-c", "import selenium, openpyxl"]);
     let dir = tempfile::tempdir().unwrap();
