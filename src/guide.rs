@@ -99,7 +99,11 @@ pub const EXAMPLE_PLAN: &[(&str, &str, &str)] = &[
     ("delmål", "Ressurspersonene kjenner til verktøy for symptomkartlegging.", "felles"),
     ("aktivitet", "Årlig fagdag arrangeres {{ fagdag }} for alle ressurspersoner i nettverket.", ""),
     ("underpunkt", "Tema: symptomlindring i livets siste dager.", ""),
-    ("tekst", "Nettverksgruppene møtes to ganger i året; datoene står i møtetabellen.", ""),
+    (
+        "tekst",
+        "Nettverksgruppene møtes to ganger i året; datoene står i kalenderen som følger med planen.",
+        "",
+    ),
 ];
 
 /// One example meeting.

@@ -116,7 +116,7 @@ pub const YEAR_FIELDS: &[Field] = &[
     field(
         "innledning",
         "Innledning",
-        "Avsnittene under «Plan for arbeidet i …», ett avsnitt per linje.",
+        "Årsplanens innledning: avsnittene under «Plan for arbeidet i …», ett avsnitt per linje. (Teksten «Innledning» under «Tekstene» er årsrapportens.)",
         Kind::Lines,
         false,
     ),

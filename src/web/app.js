@@ -12,6 +12,12 @@
     el.className = el.className.replace(/\b(ok|feil)\b/g, "").trim() + (kind ? " " + kind : "");
   }
 
+  // One result at a time: a new result (a cell saved, a form refused here)
+  // takes away the banner an earlier action left on the page.
+  function dropOldResults() {
+    document.querySelectorAll("div.melding#resultat").forEach(function (el) { el.remove(); });
+  }
+
   function diagText(d) {
     var s = (d.kind === "feil" ? "Feil: " : "Advarsel: ") + d.message;
     if (d.hint) s += " Hjelp: " + d.hint;
@@ -184,6 +190,7 @@
     }
     var startedAt = performance.now();
     form.dataset.sender = "ja";
+    dropOldResults();
     say(statusLine, "Lagrer …", "");
     var body = new URLSearchParams(new FormData(form));
     return fetch(form.action, {
@@ -397,6 +404,7 @@
         if (b && b.value === "verifiser") return;
         if (!check(true)) {
           e.preventDefault();
+          dropOldResults();
           input.focus();
         }
       });
@@ -543,6 +551,14 @@
         e.preventDefault();
         statusLine = document.getElementById("lagring");
         save(form);
+      }
+      // The drafts' zip downloads without leaving the page: the button
+      // that records them as sent is shown as the download starts.
+      if (form.matches && form.matches("form[data-utkast]")) {
+        var after = document.getElementById(form.getAttribute("data-utkast"));
+        var note = document.getElementById("utkast-uten-skript");
+        if (after) after.hidden = false;
+        if (note) note.hidden = true;
       }
     });
     document.addEventListener("change", function (e) {

@@ -250,11 +250,22 @@ async fn text_post(
     })
     .await;
     let file = format!("tekster/{name}.md");
+    let shown_in = {
+        let (p, n) = (s.project.clone(), network.clone());
+        let t = name.clone();
+        blocking(move || texts::Context::of(&p, &n, year).map(|cx| cx.shown_in(&t)).unwrap_or_default())
+            .await
+            .unwrap_or_default()
+    };
     let (status, ok, msg, new_sha, problems) = match &saved {
         Some(Ok(sha)) => (
             StatusCode::OK,
             true,
-            format!("Lagret i {file}. Trykk «Bygg dokumentene» på året for å få teksten med i dokumentene."),
+            if shown_in.is_empty() {
+                format!("Lagret. Teksten vises ikke i noen av dokumentene for {year}: husstilens maler bruker den ikke.")
+            } else {
+                format!("Lagret. Teksten vises i {shown_in}; trykk «Bygg dokumentene» på året for å få den med.")
+            },
             Some(sha.clone()),
             vec![],
         ),

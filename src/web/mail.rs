@@ -142,13 +142,40 @@ impl PreparedMailing {
     }
 }
 
-/// The drafts for Outlook of a mailing made with drafts, as one zip.
+/// The drafts for Outlook of a mailing made with drafts, as one zip; each
+/// named by its municipality («1106 Haugesund.eml»).
 pub fn drafts_zip(p: &PreparedMailing) -> Result<Vec<u8>> {
     let files: Vec<(String, Vec<u8>)> = p
         .mailing
         .drafts
         .iter()
-        .filter_map(|a| Some((a.path.file_name()?.to_str()?.to_string(), a.bytes.clone())))
+        .filter_map(|a| {
+            let file = a.path.file_name()?.to_str()?.to_string();
+            let stem = file.strip_suffix(".eml").unwrap_or(&file);
+            let name = p
+                .mailing
+                .outgoing
+                .iter()
+                .find(|o| crate::send::file_stem(&o.recipient) == stem)
+                .map(|o| {
+                    let town: String = o
+                        .recipient
+                        .municipality
+                        .trim()
+                        .chars()
+                        .map(|c| {
+                            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                                '-'
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
+                    format!("{stem} {town}.eml")
+                })
+                .unwrap_or(file.clone());
+            Some((name, a.bytes.clone()))
+        })
         .collect();
     if files.is_empty() {
         return Err(Error::msg("ingen utkast: ingen mottakere skal ha denne versjonen").with_hint(

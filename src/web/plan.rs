@@ -42,6 +42,36 @@ pub fn routes() -> Router<Arc<State>> {
         .route("/aar/{network}/{year}/filer.json", get(fingerprints))
 }
 
+/// Where a year's meetings appear, in words: the calendar always, the
+/// årshjul and a meeting table where the plan has their blocks.
+pub fn meeting_places(project: &crate::Project, network: &str, year: i32) -> String {
+    let blocks: Vec<String> = project
+        .prepare(network, year)
+        .map(|p| {
+            p.year
+                .outline
+                .iter()
+                .filter(|r| r.level == Level::Block)
+                .map(|r| r.text.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let table = blocks.iter().any(|b| b == "nettverksgrupper" || b == "fysio_ergo_moter");
+    let wheel = blocks.iter().any(|b| b == "arshjul");
+    let mut out = String::from("Møtet kommer med i kalenderfilen som sendes med planen");
+    if wheel {
+        out.push_str(" og i årshjulet");
+    }
+    if table {
+        out.push_str(", og i møtetabellen i årsplanen.");
+    } else {
+        out.push_str(
+            ". Årsplanen har ingen møtetabell, så i selve planen står møtet bare der en tekst viser til det.",
+        );
+    }
+    out
+}
+
 /// Records a meeting cell's edit in the year's history; a warning when the
 /// history could not be written (the edit itself is saved).
 pub fn record_cell(project: &Project, network: &str, year: i32, e: &edit::Edited) -> Option<Diagnostic> {
@@ -555,11 +585,12 @@ async fn add_meeting(
             Said { what: &what, old: "", new: &summary },
         )
         .err();
-        Ok::<_, Refused>((added, w))
+        let places = meeting_places(&st.project, &n, year);
+        Ok::<_, Refused>((added, w, places))
     })
     .await;
     let flash = match done {
-        Some(Ok((a, w))) => {
+        Some(Ok((a, w, places))) => {
             let paths = Paths::new(&s.project);
             let mut details: Vec<DiagView> =
                 a.warnings.iter().map(|d| DiagView::new(d, &paths, Some(a.row))).collect();
@@ -573,11 +604,10 @@ async fn add_meeting(
             Flash {
                 kind: FlashKind::done(&details),
                 text: format!(
-                    "Lagret: nytt møte på rad {} i {}, med ID «{}» (malene kan vise til det som {{{{ {} }}}}).",
+                    "Lagret: nytt møte på rad {} i {}. {places} I tekstene kan du vise til datoen med navnet «{}» (velg det fra listen «Sett inn»).",
                     a.row,
                     a.saved.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
                     a.id,
-                    a.id
                 ),
                 details,
             }

@@ -161,11 +161,32 @@ impl Values {
 /// A problem with a typed value: the form field it is about and what is wrong.
 pub type Problem = (String, String);
 
+/// The values with the kommunenummer of the municipality they name, from
+/// the shipped `data/kommuner.csv`, where it is empty and the name is there.
+pub fn with_number(project: &Project, v: &Values) -> Values {
+    let mut v = v.clone();
+    let name = v.kommune.trim().to_lowercase();
+    if let Ok(list) = crate::load::reference::kommuner(&project.data) {
+        if let Some((knr, _)) = list.iter().find(|(_, n)| n.trim().to_lowercase() == name) {
+            v.kommunenummer = knr.clone();
+        }
+    }
+    v
+}
+
 /// The values' own problems, as the sending's checks would find them.
 pub fn check_values(v: &Values) -> Vec<Problem> {
     let mut out = Vec::new();
     let knr = crate::load::kommunenummer(&v.kommunenummer);
-    if !(knr.len() == 4 || knr.len() == 6) || !knr.chars().all(|c| c.is_ascii_digit()) {
+    if knr.is_empty() {
+        out.push((
+            "kommunenummer".into(),
+            format!(
+                "skriv kommunenummeret (fire sifre, for eksempel 1106 for Haugesund): «{}» står ikke i kommunelisten arsplan har, så det kan ikke fylles ut av seg selv. Nummeret står på kommunens nettside og i Kartverkets liste over kommunenummer",
+                v.kommune.trim()
+            ),
+        ));
+    } else if !(knr.len() == 4 || knr.len() == 6) || !knr.chars().all(|c| c.is_ascii_digit()) {
         out.push((
             "kommunenummer".into(),
             format!(
@@ -241,6 +262,14 @@ pub fn change(
     action: &Action,
     sha: &str,
 ) -> std::result::Result<Done, NotSaved> {
+    let filled;
+    let action = match action {
+        Action::Add(v) if v.kommunenummer.trim().is_empty() => {
+            filled = Action::Add(with_number(project, v));
+            &filled
+        }
+        _ => action,
+    };
     if let Action::Add(v) | Action::Edit(_, v) = action {
         let problems = check_values(v);
         if !problems.is_empty() {

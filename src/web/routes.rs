@@ -928,12 +928,9 @@ async fn new_network(Shared(s): App, Form(f): Form<Posted>) -> Response {
     })
     .await;
     match made {
-        Some(Ok((folder, year, m))) => {
-            let dir = s.project.data.join(&folder).join(year.to_string());
+        Some(Ok((folder, year, _made))) => {
             let text = format!(
-                "Nettverket «{folder}» er laget for {year} ({}). Fyll ut planen og møtene: trykk «Planen i Excel» og «Møtene i Excel» under. Radene som står der, er eksempler du skriver over; arket «Slik fyller du ut» forklarer kolonnene. Lagre, og trykk «Bygg dokumentene». Filene ligger i {}.",
-                files_text(&s, &m.written),
-                std::fs::canonicalize(&dir).unwrap_or(dir).display()
+                "Nettverket «{folder}» er laget for {year}, med eksempler på møter og planpunkter som du skriver over her på siden (møtetabellen og «Planens innhold») eller i Excel («Møtene i Excel», «Planen i Excel»). Trykk så «Bygg dokumentene»."
             );
             back(
                 &s,

@@ -37,6 +37,9 @@ impl DiagView {
             .location
             .as_ref()
             .map(|l| {
+                if let Some(field) = settings_field(l) {
+                    return field;
+                }
                 let shown = Location { file: PathBuf::from(paths.show(&l.file)), ..l.clone() };
                 crate::diag::visible(&shown.to_string())
             })
@@ -49,6 +52,32 @@ impl DiagView {
             row: table_row,
         }
     }
+}
+
+/// A place in `plan.toml` or `nettverk.toml` as the page's settings form
+/// names it («Innstillinger for 2027 → «Innledning»»), when the row holds
+/// (or continues) a key the form shows.
+fn settings_field(l: &Location) -> Option<String> {
+    let row = l.row?;
+    let name = l.file.file_name()?.to_str()?;
+    let (fields, place) = match name {
+        "plan.toml" => {
+            let year = l.file.parent()?.file_name()?.to_str()?;
+            (crate::settings::YEAR_FIELDS, format!("Innstillinger for {year}"))
+        }
+        "nettverk.toml" => (crate::settings::NETWORK_FIELDS, "Nettverkets innstillinger".to_string()),
+        _ => return None,
+    };
+    let text = std::fs::read_to_string(&l.file).ok()?;
+    let lines: Vec<&str> = text.lines().take(row).collect();
+    // The key on the row, or the one whose value (a list over lines) the row continues.
+    let key = lines.iter().rev().find_map(|line| {
+        let (k, _) = line.split_once('=')?;
+        let k = k.trim();
+        (!k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')).then_some(k)
+    })?;
+    let field = fields.iter().find(|f| f.key == key)?;
+    Some(format!("{place} → «{}»", field.label))
 }
 
 /// A moment as a leader reads it: `26.11.2026 kl. 14.05`.

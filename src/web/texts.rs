@@ -49,8 +49,14 @@ pub struct TextItem {
     pub name: String,
     /// Whether its file exists.
     pub exists: bool,
-    /// Whether the house style's templates show it.
+    /// Whether one of the year's documents shows it.
     pub used: bool,
+    /// Its name in words («Fokusområder» for `fokusomrader`).
+    pub title: String,
+    /// Where it appears, in words («årsrapporten for 2027»), empty when nowhere.
+    pub shown_in: String,
+    /// A note on the place the same thing is written elsewhere, or empty.
+    pub note: String,
     /// Its first words.
     pub start: String,
 }
@@ -61,6 +67,8 @@ pub struct Context {
     pub theme: Arc<Theme>,
     pub year: i32,
     pub meetings: Vec<Meeting>,
+    /// The year's plan document (plan.toml `dokument`: arsplan, strategi, …).
+    pub kind: String,
 }
 
 impl Context {
@@ -68,7 +76,12 @@ impl Context {
     /// and the meetings that can be read.
     pub fn of(project: &Project, network: &str, year: i32) -> Result<Context> {
         if let Ok(p) = project.prepare(network, year) {
-            return Ok(Context { theme: p.theme.clone(), year, meetings: p.year.meetings.clone() });
+            return Ok(Context {
+                theme: p.theme.clone(),
+                year,
+                meetings: p.year.meetings.clone(),
+                kind: p.year.meta.kind.clone(),
+            });
         }
         let profile = project.profile(network).ok();
         let style = profile.as_ref().map(|p| p.style.clone()).unwrap_or_else(|| "felles".into());
@@ -84,7 +97,17 @@ impl Context {
             }
             _ => Vec::new(),
         };
-        Ok(Context { theme: Arc::new(theme), year, meetings })
+        let toml =
+            std::fs::read_to_string(project.data.join(network).join(year.to_string()).join("plan.toml"))
+                .ok()
+                .and_then(|t| t.parse::<toml::Table>().ok());
+        let kind = toml
+            .as_ref()
+            .and_then(|t| t.get("dokument"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("arsplan")
+            .to_string();
+        Ok(Context { theme: Arc::new(theme), year, meetings, kind })
     }
 
     /// The names a text may refer to: (the reference, what it shows).
@@ -99,40 +122,121 @@ impl Context {
         }
         out
     }
+
+    /// The plan document's name in words («årsplanen»).
+    pub fn plan_words(&self) -> String {
+        match self.kind.as_str() {
+            "arsplan" => format!("årsplanen for {}", self.year),
+            "strategi" => "strategien".to_string(),
+            "handlingsplan" => "handlingsplanen".to_string(),
+            k => format!("dokumentet «{k}»"),
+        }
+    }
+
+    /// Where the text `name` appears, in words, or empty when no document
+    /// of the year shows it.
+    pub fn shown_in(&self, name: &str) -> String {
+        let (plan, report) = used_by(&self.theme, &self.kind);
+        let mut places = Vec::new();
+        if plan.iter().any(|n| n == name) {
+            places.push(self.plan_words());
+        }
+        if report.iter().any(|n| n == name) {
+            places.push(format!("årsrapporten for {} (lages når året er over)", self.year));
+        }
+        places.join(" og ")
+    }
+
+    /// Where the same thing is written elsewhere on the page: the årsplan's
+    /// introduction is in the year's settings, not in `tekster/innledning.md`.
+    pub fn note(&self, name: &str) -> String {
+        if name == "innledning" && self.kind == "arsplan" {
+            format!(
+                "Årsplanens innledning skrives under «Innstillinger for {}» → «Innledning», ikke her.",
+                self.year
+            )
+        } else {
+            String::new()
+        }
+    }
 }
 
-/// The names of the texts the style's templates show (`tekster.innledning`,
-/// `tekster["veien-videre"]`, `"formal" in tekster`).
-fn used_by_style(theme: &Theme) -> Vec<String> {
-    let mut out = Vec::new();
+/// A text's name in words: `fokusomrader` → «Fokusområder».
+pub fn title(name: &str) -> String {
+    let known = match name {
+        "innledning" => "Innledning",
+        "veien-videre" => "Veien videre",
+        "formal" => "Formål",
+        "kjennetegn" => "Kjennetegn",
+        "fokusomrader" => "Fokusområder",
+        "funksjoner" => "Funksjoner",
+        "styrende" => "Styrende dokumenter",
+        "ansvarlige" => "Ansvarlige",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let words = name.replace(['-', '_'], " ");
+    let mut cs = words.chars();
+    match cs.next() {
+        Some(c) => c.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
+/// The texts the year's documents show: (those of the plan document
+/// `kind`, those of the årsrapport). A template named after another kind of
+/// plan document (`strategi.md.j2` in a year with an årsplan) is not read.
+fn used_by(theme: &Theme, kind: &str) -> (Vec<String>, Vec<String>) {
+    const DOCUMENTS: [&str; 3] = ["arsplan", "strategi", "handlingsplan"];
+    let mut plan = Vec::new();
+    let mut report = Vec::new();
     for style in &theme.chain {
         for file in theme.sources.files(style).into_iter().filter(|f| f.ends_with(".j2")) {
+            let stem = file.trim_end_matches(".md.j2");
+            let out = if stem == "arsrapport" {
+                &mut report
+            } else if stem != kind && DOCUMENTS.contains(&stem) {
+                continue;
+            } else {
+                &mut plan
+            };
             let Some(Ok((_, bytes))) = theme.sources.read(&format!("{style}/{file}")) else { continue };
-            let text = String::from_utf8_lossy(&bytes);
-            for line in text.lines() {
-                let mut rest = line;
-                while let Some(i) = rest.find("tekster.") {
-                    let name: String = rest[i + 8..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                        .collect();
-                    out.push(name);
-                    rest = &rest[i + 8..];
-                }
-                if line.contains("tekster[") || line.contains("in tekster") {
-                    // Every quoted name on such a line.
-                    for (k, part) in line.split('"').enumerate() {
-                        if k % 2 == 1 {
-                            out.push(part.to_string());
-                        }
-                    }
+            out.extend(names_in(&String::from_utf8_lossy(&bytes)));
+        }
+    }
+    for v in [&mut plan, &mut report] {
+        v.sort();
+        v.dedup();
+    }
+    (plan, report)
+}
+
+/// The names of the texts a template shows (`tekster.innledning`,
+/// `tekster["veien-videre"]`, `"formal" in tekster`).
+fn names_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find("tekster.") {
+            let name: String = rest[i + 8..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            out.push(name);
+            rest = &rest[i + 8..];
+        }
+        if line.contains("tekster[") || line.contains("in tekster") {
+            // Every quoted name on such a line.
+            for (k, part) in line.split('"').enumerate() {
+                if k % 2 == 1 {
+                    out.push(part.to_string());
                 }
             }
         }
     }
     out.retain(|n| valid_name(n));
-    out.sort();
-    out.dedup();
     out
 }
 
@@ -140,7 +244,10 @@ fn used_by_style(theme: &Theme) -> Vec<String> {
 /// are not written yet.
 pub fn list(project: &Project, network: &str, year: i32, cx: &Context) -> Vec<TextItem> {
     let mut out: Vec<TextItem> = Vec::new();
-    let used = used_by_style(&cx.theme);
+    let (mut used, report) = used_by(&cx.theme, &cx.kind);
+    used.extend(report);
+    used.sort();
+    used.dedup();
     if let Ok(entries) = std::fs::read_dir(dir(project, network, year)) {
         for e in entries.filter_map(|e| e.ok()) {
             let p = e.path();
@@ -152,12 +259,28 @@ pub fn list(project: &Project, network: &str, year: i32, cx: &Context) -> Vec<Te
                 std::fs::read(&p).ok().and_then(|b| crate::load::text::decode(&b).ok()).unwrap_or_default();
             let start: String =
                 text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(90).collect();
-            out.push(TextItem { used: used.contains(&name), name, exists: true, start });
+            out.push(TextItem {
+                used: used.contains(&name),
+                title: title(&name),
+                shown_in: cx.shown_in(&name),
+                note: cx.note(&name),
+                name,
+                exists: true,
+                start,
+            });
         }
     }
     for name in used {
         if !out.iter().any(|t| t.name == name) {
-            out.push(TextItem { name, exists: false, used: true, start: String::new() });
+            out.push(TextItem {
+                title: title(&name),
+                shown_in: cx.shown_in(&name),
+                note: cx.note(&name),
+                name,
+                exists: false,
+                used: true,
+                start: String::new(),
+            });
         }
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -415,6 +538,10 @@ pub struct Editor {
     pub names: Vec<(String, String)>,
     pub checked: Checked,
     pub lines: usize,
+    /// Its name in words, where it appears and a note (see [`TextItem`]).
+    pub title: String,
+    pub shown_in: String,
+    pub note: String,
 }
 
 /// The editor for the text `name`, as on disk or as posted.
@@ -445,6 +572,9 @@ pub fn editor(
         exists: bytes.is_some(),
         lines: (text.lines().count() + 2).clamp(10, 30),
         names: cx.names(),
+        title: title(name),
+        shown_in: cx.shown_in(name),
+        note: cx.note(name),
         checked,
         text,
         sha,

@@ -870,11 +870,27 @@ fn the_sending_page_shows_who_gets_what_and_gives_drafts() {
     let back = s.get(r.header("location").unwrap()).text();
     assert!(back.contains("Kryss av for at du vil sende; ingenting er sendt."), "{back}");
     // Drafts: a zip of .eml files marked unsent, recorded as drafts only.
+    // Before the download, the page already holds the confirm button (shown
+    // by the script as the download starts) and, without script, a way to it.
+    let before = s.get("/utsending/stavanger/2026").text();
+    assert!(before.contains("data-utkast=\"utkast-etter-nedlasting\""), "{before}");
+    assert!(before.contains("<div id=\"utkast-etter-nedlasting\" hidden>"), "{before}");
+    assert!(before.contains("id=\"utkast-uten-skript\""), "{before}");
     let r = s.post("/utsending/stavanger/2026/utkast", &[]);
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.header("content-disposition").unwrap().contains("utkast-stavanger-2026.zip"));
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(r.body)).unwrap();
     assert_eq!(z.len(), 2);
+    // Each draft is named by its municipality, as the recipients list has it.
+    let names: Vec<String> = z.file_names().map(str::to_string).collect();
+    let register = std::fs::read_to_string(dir.path().join("data/stavanger/mottakere.csv")).unwrap();
+    for name in &names {
+        let (number, town) =
+            name.strip_suffix(".eml").unwrap().split_once(' ').unwrap_or_else(|| panic!("{name}"));
+        assert!(register.contains(&format!("{number};{town};")), "{name} in {register}");
+    }
+    let after = s.get("/utsending/stavanger/2026").text();
+    assert!(after.contains("Utkast som venter") && !after.contains("utkast-uten-skript"), "{after}");
     let mut eml = String::new();
     z.by_index(0).unwrap().read_to_string(&mut eml).unwrap();
     assert!(eml.contains("X-Unsent: 1"), "{eml}");
@@ -1135,7 +1151,7 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["outline_followed"], true, "{result}");
     // axe-core finds no WCAG 2.1 A/AA violation on any page looked at.
     let axe = result["axe"].as_object().unwrap();
-    assert_eq!(axe.len(), 7, "{result}");
+    assert_eq!(axe.len(), 8, "{result}");
     for (page, violations) in axe {
         assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
     }
@@ -1143,6 +1159,10 @@ fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
     assert_eq!(result["focus_visible"], true, "{result}");
     assert_eq!(result["zoom_page_overflows"], false, "at 200 % only the table scrolls sideways: {result}");
     assert_eq!(result["send_overview"], true, "{result}");
+    assert_eq!(
+        result["drafts_confirm_at_once"], true,
+        "the drafts' confirm button shows as the zip downloads: {result}"
+    );
     // After «Bygg dokumentene» the result is in view, not scrolled away.
     assert_eq!(result["banner_in_view"], serde_json::json!([true, true]), "{result}");
     // Two quick edits: both saved, one after the other, none refused.
@@ -1642,6 +1662,16 @@ fn a_network_is_made_and_set_up_from_the_page_without_touching_toml() {
     assert!(to.starts_with("/aar/fonna/2027?melding=") && to.ends_with("#resultat"), "{to}");
     let page = s.get(&to).text();
     assert!(page.contains("Nettverket «fonna» er laget for 2027"), "{page}");
+    // A short sentence, not a list of file paths.
+    let said = between(&page, "id=\"resultat\"", "</div>");
+    assert!(!said.contains("moter.xlsx") && !said.contains("nettverk.toml") && said.len() < 600, "{said}");
+    // A warning about a setting names the field of the settings form, not a TOML row.
+    assert!(
+        page.contains("Innstillinger for 2027 → «Innledning»:</span>")
+            && page.contains("innledningen er tom"),
+        "{page}"
+    );
+    assert!(!page.contains("plan.toml, rad"), "{page}");
     let (buttons, banner, diagnostics) = (
         page.find("class=\"knapper\"").unwrap(),
         page.find("id=\"resultat\"").unwrap(),

@@ -75,7 +75,13 @@ fn a_meeting_is_added_at_the_end_and_deleted_after_asking_and_both_are_undone() 
         ],
     );
     let page = follow(&s, &r);
-    assert!(banner(&page).contains("ID «ekstra_mote_om_rus»"), "{}", banner(&page));
+    // Plain words: where the meeting appears (this plan has the groups' meeting table), and its name for texts.
+    let said = banner(&page);
+    assert!(said.contains("navnet «ekstra_mote_om_rus» (velg det fra listen «Sett inn»)"), "{said}");
+    assert!(
+        said.contains("kalenderfilen") && said.contains("i møtetabellen i årsplanen") && !said.contains("{{"),
+        "{said}"
+    );
     let after = std::fs::read(moter(dir.path())).unwrap();
     // Only the new row: every byte before stays, the row is in the file's own form.
     assert!(after.starts_with(&before), "the rows before changed");
