@@ -1008,7 +1008,17 @@ async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form
     let (n, posted) = (network.clone(), f.clone());
     let saved = blocking(move || {
         let _one = st.writing.lock();
-        setup::save_network(&st.project, &n, &posted)
+        // Recorded in the network's history (shown on every year's page), so
+        // a settings save can be undone like any other save.
+        // Only nettverk.toml: the workbooks' group lists follow it at the next
+        // save, and a workbook in the history would block undoing meeting edits.
+        let toml = st.project.data.join(&n).join("nettverk.toml");
+        let before = super::files::Before::of(std::slice::from_ref(&toml));
+        let saved = setup::save_network(&st.project, &n, &posted)?;
+        if saved.changed.contains(&toml) {
+            before.record(&st.project, &n, None, &[toml], "Innstillingene for nettverket");
+        }
+        Ok::<_, Vec<setup::Problem>>(saved)
     })
     .await;
     match saved {
@@ -1016,7 +1026,10 @@ async fn save_network(Shared(s): App, Path(network): Path<String>, Form(f): Form
             let text = if saved.changed.is_empty() {
                 format!("Innstillingene for {network} er uendret.")
             } else {
-                format!("Innstillingene for {network} er lagret i {}.", files_text(&s, &saved.changed))
+                format!(
+                    "Innstillingene for {network} er lagret i {}. Du kan angre det under «Historikk» på årets side.",
+                    files_text(&s, &saved.changed)
+                )
             };
             let paths = Paths::new(&s.project);
             let details: Vec<DiagView> =

@@ -1731,6 +1731,25 @@ fn a_network_is_made_and_set_up_from_the_page_without_touching_toml() {
         ),
         "{page}"
     );
+    // The settings save is in the history, and undone from the year's page
+    // (nettverk.toml only: the workbook's group list follows at the next save).
+    let year_page = s.get("/aar/fonna/2027").text();
+    let at = year_page.find("Innstillingene for nettverket").expect("the save in the history");
+    let row = &year_page[year_page[..at].rfind("<tr id=\"endring-nettverk-").expect("a network entry")..];
+    let nr: String =
+        row["<tr id=\"endring-nettverk-".len()..].chars().take_while(char::is_ascii_digit).collect();
+    let r = s.post("/aar/fonna/2027/angre", &[("nr", nr.as_str()), ("omfang", "nettverk")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        std::fs::read_to_string(&toml_path).unwrap(),
+        before.replace("malsetting = \"\"", "malsetting = \"\"   # skriv målsettingen her")
+    );
+    let r = s.post(
+        "/aar/fonna/2027/angre",
+        &[("nr", &(nr.parse::<u32>().unwrap() + 1).to_string()), ("omfang", "nettverk")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(std::fs::read_to_string(&toml_path).unwrap(), after, "undoing the undo brings the save back");
     // A year's settings, and a new year.
     let r = s.post(
         "/aar/fonna/2027/innstillinger",
