@@ -74,8 +74,9 @@ pub fn keeps_previous(theme: &Theme, blocks: &[Block], i: usize) -> bool {
 }
 
 /// Whether the paragraph at `i` stands between a heading and a block that
-/// keeps with what follows (with at most [`BRIDGE_PARAGRAPHS`] paragraphs in
-/// all), and so keeps with them (whole).
+/// keeps with what follows and belongs under that heading (a sub-heading, a
+/// label; with at most [`BRIDGE_PARAGRAPHS`] paragraphs in all), and so keeps
+/// with them (whole).
 pub fn bridges(theme: &Theme, blocks: &[Block], i: usize) -> bool {
     let para = |b: &Block| matches!(b, Block::Paragraph(_));
     if !para(&blocks[i]) {
@@ -83,10 +84,19 @@ pub fn bridges(theme: &Theme, blocks: &[Block], i: usize) -> bool {
     }
     let from = (0..i).rev().find(|k| !para(&blocks[*k])).map_or(0, |k| k + 1);
     let to = (i..blocks.len()).find(|k| !para(&blocks[*k])).unwrap_or(blocks.len());
-    from > 0
-        && to - from <= BRIDGE_PARAGRAPHS
-        && matches!(blocks[from - 1], Block::Title(_) | Block::Heading { .. })
-        && blocks.get(to).is_some_and(|next| sticky(theme, next))
+    let level = match blocks.get(from.wrapping_sub(1)) {
+        Some(Block::Title(_)) => 0,
+        Some(Block::Heading { level, .. }) => *level,
+        _ => return false,
+    };
+    // Only into what the heading opens (a sub-heading, a label): a section's
+    // text before the next section's heading is free to break from it.
+    let opens = |next: &Block| match next {
+        Block::Title(_) => false,
+        Block::Heading { level: l, .. } => *l > level,
+        _ => sticky(theme, next),
+    };
+    to - from <= BRIDGE_PARAGRAPHS && blocks.get(to).is_some_and(opens)
 }
 
 /// A longer list leaves at least this many items on each side of a break.
