@@ -857,3 +857,123 @@ fn a_recipient_without_a_number_gets_it_from_the_municipality_list() {
     assert!(shown.contains("skriv kommunenummeret (fire sifre"), "{shown}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing is written");
 }
+
+/// The data-sha a page's watched part carries.
+fn watched_sha(page: &str, id: &str) -> String {
+    between(page, &format!("id=\"{id}\" data-sha=\""), "\"").to_string()
+}
+
+#[test]
+fn the_texts_and_recipients_fingerprints_follow_their_files() {
+    use arsplan::manifest::sha256;
+    let dir = project();
+    let s = Server::start(dir.path());
+    let fp = |path: &str| s.get(path).json();
+    let texts = format!("{YEAR}/tekster/filer.json");
+
+    // No texts yet: the list and its poll agree on an empty fingerprint.
+    let none = fp(&texts);
+    assert_eq!(none["tekster"], "", "{none}");
+    assert_eq!(watched_sha(&s.get(&format!("{YEAR}/tekster")).text(), "tekstliste"), "");
+
+    // A text added elsewhere: the folder's fingerprint changes, the text's sha is its bytes'.
+    let path = text_path(dir.path(), "innledning");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "Første utgave.\n").unwrap();
+    let one = fp(&texts);
+    assert_ne!(one["tekster"], "", "{one}");
+    assert_eq!(one["filer"]["innledning"], sha256("Første utgave.\n".as_bytes()), "{one}");
+    assert_eq!(watched_sha(&s.get(&format!("{YEAR}/tekster")).text(), "tekstliste"), one["tekster"]);
+    // The editor carries the same sha as the poll gives for its text.
+    assert_eq!(sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text()), one["filer"]["innledning"]);
+
+    // Changed elsewhere: both change. Removed: gone from the list.
+    std::fs::write(&path, "Andre utgave.\n").unwrap();
+    let two = fp(&texts);
+    assert_ne!(two["tekster"], one["tekster"], "{two}");
+    assert_eq!(two["filer"]["innledning"], sha256(b"Andre utgave.\n"), "{two}");
+    std::fs::write(text_path(dir.path(), "veien-videre"), "Videre.\n").unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let three = fp(&texts);
+    assert!(three["filer"].get("innledning").is_none(), "{three}");
+    assert!(three["filer"].get("veien-videre").is_some(), "{three}");
+    assert_ne!(three["tekster"], two["tekster"], "{three}");
+
+    // The recipients: the page and the poll give the file's sha; a row added in Excel changes it.
+    let file = recipients(dir.path());
+    let page = s.get("/nettverk/stavanger/mottakere").text();
+    let before = fp("/nettverk/stavanger/mottakere/filer.json");
+    assert_eq!(before["mottakere"], sha256(&std::fs::read(&file).unwrap()), "{before}");
+    assert_eq!(watched_sha(&page, "mottakerliste"), before["mottakere"]);
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"1135;Sauda;postmottak@sauda.kommune.no;nei;\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let after = fp("/nettverk/stavanger/mottakere/filer.json");
+    assert_eq!(after["mottakere"], sha256(&bytes), "{after}");
+    assert_ne!(after["mottakere"], before["mottakere"]);
+
+    // Unknown places are not looked at.
+    assert_eq!(s.get("/nettverk/fremmed/mottakere/filer.json").status, 404);
+    assert_eq!(s.get("/aar/stavanger/1999/tekster/filer.json").status, 404);
+}
+
+#[test]
+fn a_text_changed_elsewhere_while_she_wrote_is_hers_or_the_other_by_her_choice() {
+    use arsplan::manifest::sha256;
+    let dir = project();
+    let path = text_path(dir.path(), "innledning");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "Første utgave.\n").unwrap();
+    let s = Server::start(dir.path());
+    let mine = sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text());
+    // Another tab saves meanwhile.
+    std::fs::write(&path, "Den andre <utgaven>.\n").unwrap();
+
+    // Her save is refused; the page keeps her text and shows the other version beside it.
+    let r = post_text(&s, "innledning", "Min tekst.\n", &mine, "lagre", false);
+    assert_eq!(r.status, 409, "{}", r.text());
+    let page = r.text();
+    let editor = between(&page, "<textarea", "</textarea>");
+    assert!(editor.contains("Min tekst.") && !editor.contains("andre"), "{editor}");
+    let banner = between(&page, "id=\"annen-versjon\"", "</div>\n  <p class=\"knapper\">");
+    assert!(!banner.contains(" hidden"), "{banner}");
+    assert!(banner.contains("Den andre &lt;utgaven&gt;."), "escaped: {banner}");
+    assert!(page.contains("data-egen=\"ja\""), "her text, not the file's: {page}");
+    let other = between(banner, "name=\"annen\" value=\"", "\"").to_string();
+    assert_eq!(other, sha256("Den andre <utgaven>.\n".as_bytes()));
+    assert!(page.contains("velg ved teksten"), "{page}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Den andre <utgaven>.\n");
+
+    // A page read fresh shows no such note.
+    let fresh = s.get(&format!("{YEAR}/tekster/innledning")).text();
+    assert!(between(&fresh, "id=\"annen-versjon\"", ">").contains("hidden"), "{fresh}");
+
+    // «Keep mine» over a third version she has not seen: refused too.
+    let keep = |annen: &str| {
+        let body = crate::web::form(&[
+            ("csrf", s.csrf()),
+            ("tekst", "Min tekst.\r\n".to_string()),
+            ("sha", mine.clone()),
+            ("annen", annen.to_string()),
+            ("handling", "lagre-over".to_string()),
+        ]);
+        s.request(
+            "POST",
+            &format!("{YEAR}/tekster/innledning"),
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            Some(&body),
+        )
+    };
+    assert_eq!(keep(&mine).status, 409);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Den andre <utgaven>.\n");
+    // Over the version she was shown: saved, the file holds exactly her text.
+    let r = keep(&other);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Min tekst.\n");
+    let shown = s.get(r.header("location").unwrap().split('#').next().unwrap()).text();
+    assert!(shown.contains("i stedet for den andre versjonen"), "{shown}");
+    // The other version is one «Angre» away.
+    let said = undo_newest(&s, dir.path(), arsplan::history::Scope::Year(2026));
+    assert!(!said.contains("feil"), "{said}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Den andre <utgaven>.\n");
+}
