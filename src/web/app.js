@@ -646,10 +646,13 @@
         if (form.dataset.egen !== "ja" && area.value === area.defaultValue) {
           area.value = area.defaultValue = text.value;
           sha.value = freshSha.value;
+          // In place (the editor keeps these two): as the server made them, every text escaped.
           ["tekst-visning", "tekst-feil"].forEach(function (id) {
             var n = fresh.getElementById(id);
-            if (n) document.getElementById(id).replaceWith(document.importNode(n, true));
+            if (n) document.getElementById(id).innerHTML = n.innerHTML;
           });
+          if (text.hasAttribute("aria-invalid")) area.setAttribute("aria-invalid", "true");
+          else area.removeAttribute("aria-invalid");
           reloaded();
           say(status, "Teksten er endret et annet sted (i en annen fane eller et annet program); her er den nye versjonen.", "ok");
         } else {

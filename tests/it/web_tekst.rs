@@ -470,6 +470,7 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
         .arg(&shots)
         .arg(&axe)
         .arg(&logo)
+        .arg(dir.path().join("data"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -480,7 +481,7 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     assert!(out.status.success(), "{stdout}\n{stderr}");
     // axe-core: no WCAG 2.1 A/AA violation on any page looked at.
     let axe = r["axe"].as_object().unwrap();
-    assert_eq!(axe.len(), 7, "{r}");
+    assert_eq!(axe.len(), 9, "{r}");
     for (page, violations) in axe {
         assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
     }
@@ -491,9 +492,21 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     assert_eq!(r["unknown_invalid"], "true", "{r}");
     assert_eq!(r["focus_visible"], true, "{r}");
     assert!(r["text_saved"].as_str().unwrap().starts_with("Lagret. Teksten vises i"), "{r}");
+    // A text written elsewhere appears in the list without a reload.
+    assert_eq!(r["text_listed"], true, "{r}");
+    // Changed in another tab: taken in when nothing was typed, and said.
+    assert_eq!(r["text_taken_in"], "Skrevet i en annen fane.\n", "{r}");
+    assert!(r["text_taken_in_said"].as_str().unwrap().contains("endret et annet sted"), "{r}");
+    // Changed while she typed: her text untouched, the other version beside it, on the same page.
+    assert_eq!(r["text_kept"], true, "{r}");
+    assert_eq!(r["text_same_page"], true, "{r}");
+    assert_eq!(r["other_shown"], "Den tredje utgaven, fra Excel-kollegaen.", "{r}");
+    assert!(r["kept_saved"].as_str().unwrap().contains("i stedet for den andre versjonen"), "{r}");
+    // «Keep mine»: the file holds exactly her text.
+    assert_eq!(r["kept_text"], "Skrevet i en annen fane.\nMitt tillegg.", "{r}");
     assert_eq!(
         std::fs::read_to_string(text_path(dir.path(), "innledning")).unwrap(),
-        "Årets fagdag er {{ fagdag }}.\n"
+        "Skrevet i en annen fane.\nMitt tillegg."
     );
     // The recipient: a mistyped address marked as typed and not sent; then saved and verified.
     assert!(r["email_marked"].as_str().unwrap().contains("ikke en gyldig e-postadresse"), "{r}");
@@ -504,15 +517,27 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     // Read back with Python's csv module, not ours.
     let rows = python_csv(&dir.path().join("data/stavanger/mottakere.csv"));
     assert_eq!(
-        rows.last().unwrap(),
-        &["1135", "Sauda", "postmottak@sauda.kommune.no", "ja", ""].map(String::from).to_vec()
+        rows[rows.len() - 3],
+        ["1135", "Sauda", "postmottak@sauda.kommune.no", "ja", ""].map(String::from).to_vec()
     );
+    // Rows added in the file elsewhere appear by themselves; typing in a form waits for her.
+    assert_eq!(r["recipient_appeared"], true, "without a reload: {r}");
+    assert!(r["recipient_appeared_said"].as_str().unwrap().contains("endret et annet sted"), "{r}");
+    assert!(r["recipients_note"].as_str().unwrap().contains("mens du skrev"), "{r}");
+    assert_eq!(r["recipients_waited"], true, "{r}");
+    assert_eq!(r["recipients_typing_kept"], "Utsira", "{r}");
+    assert_eq!(r["recipients_same_page"], true, "{r}");
     // The logo, and every result where the eye is.
     assert!(r["logo_saved"].as_str().unwrap().contains("logo.png"), "{r}");
     assert_eq!(r["logo_shown"], true, "{r}");
-    for k in
-        ["text_banner_in_view", "recipient_banner_in_view", "verified_banner_in_view", "logo_banner_in_view"]
-    {
+    for k in [
+        "text_banner_in_view",
+        "recipient_banner_in_view",
+        "verified_banner_in_view",
+        "logo_banner_in_view",
+        "other_in_view",
+        "recipients_note_in_view",
+    ] {
         assert_eq!(r[k], true, "{k}: {r}");
     }
     for k in ["zoom_text_overflows", "zoom_recipients_overflows", "zoom_network_overflows"] {
