@@ -549,7 +549,8 @@
   function recipientsChanged(f, done) {
     var list = document.getElementById("mottakerliste");
     if (f.mottakere === undefined || f.mottakere === list.dataset.sha) return done();
-    var typed = changedInside(document.querySelector("main"));
+    // A form shown again with what she sent (refused) counts as typed.
+    var typed = changedInside(document.querySelector("main")) || document.querySelector("main form[data-egen]");
     var form = typed && typed.closest("form");
     if (!form) { reloadRecipients(null); return done(); }
     if (!form.parentNode.querySelector(".endret-her")) {
