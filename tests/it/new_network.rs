@@ -95,6 +95,11 @@ fn arshjul_in_the_pdf_is_vector_graphics_with_real_text() {
 /// A project in a temporary folder with one new network, made as `arsplan ny
 /// nettverk` makes it (workbooks), with these local groups.
 fn new_network(dir: &std::path::Path, style: &str, groups: &[&str]) -> arsplan::Project {
+    new_network_as(dir, style, groups, true)
+}
+
+/// The same, with workbooks or (`excel` false) CSV files.
+fn new_network_as(dir: &std::path::Path, style: &str, groups: &[&str], excel: bool) -> arsplan::Project {
     use arsplan::settings::Setting;
     let project = common::with_data(dir.join("data"), dir.join("output"));
     let mut network = arsplan::settings::Values::new();
@@ -105,7 +110,7 @@ fn new_network(dir: &std::path::Path, style: &str, groups: &[&str]) -> arsplan::
     let n = arsplan::scaffold::NewNetwork {
         folder: "fonna".into(),
         year: 2027,
-        excel: true,
+        excel,
         network,
         ..Default::default()
     };
@@ -233,4 +238,41 @@ fn a_new_network_without_groups_has_its_meetings_in_the_pdf_text() {
         assert!(text.contains(&d.replace('\u{a0}', " ")), "{d}: {text}");
     }
     assert!(!text.to_lowercase().contains("nettverksgruppene"), "{text}");
+}
+
+#[test]
+fn a_long_meeting_plan_breaks_across_pages_with_rows_on_both_sides() {
+    use arsplan::render::{self, pages, Format};
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_network_as(dir.path(), "felles", &[], false);
+    // Forty more meetings for the whole network, each a week after the last.
+    let path = dir.path().join("data/fonna/2027/moter.csv");
+    let mut csv = std::fs::read_to_string(&path).unwrap();
+    for i in 1..=40 {
+        let date = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap() + chrono::Duration::days(7 * i);
+        csv.push_str(&format!(
+            "m{i};{};møte;;felles;Driftsgruppemøte nr. {i};;Teams;13:00;14:00\r\n",
+            date.format("%d.%m.%Y")
+        ));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let p = project.prepare("fonna", 2027).unwrap();
+    assert_eq!(p.year.meetings.len(), 42, "the two examples and forty more");
+    let made = project.documents(&p).unwrap().into_iter().find(|m| m.stem == "arsplan-2027").unwrap();
+    let fitted = render::fit(&made.document, &p.theme, &p.assets).unwrap();
+    let runs = pages::runs(&fitted.pages, &fitted.theme);
+    let tables = render::autofit::tables(&made.document.blocks);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].rows.len(), 43, "a header and a row per meeting");
+    let frags = pages::table_fragments(&runs, &[1]).remove(&0).unwrap();
+    assert!(frags.len() > 1, "the table goes over a page");
+    for (page, rows) in &frags {
+        assert!(rows.len() >= render::MIN_ROWS_AT_BREAK, "{} row(s) on page {}", rows.len(), page + 1);
+    }
+    let docx = render::render(&made.document, &p.theme, &p.assets, &[Format::Docx]).unwrap().remove(0).1;
+    let t = &docx_tables(&docx)[0];
+    let rows: Vec<&str> = t.split("<w:tr>").skip(1).collect();
+    let kept = |r: &str| r.contains("<w:keepNext/>");
+    assert!(kept(rows[0]) && kept(rows[1]), "the header and first row keep with the next");
+    assert!(kept(rows[rows.len() - 2]) && !kept(rows[rows.len() - 1]), "the last two rows stay together");
 }
