@@ -26,6 +26,7 @@ mod extract;
 pub mod files;
 mod import;
 pub mod mail;
+mod multipart;
 mod pages;
 mod plan;
 pub mod recipients;
