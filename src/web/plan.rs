@@ -56,7 +56,8 @@ pub fn meeting_places(project: &crate::Project, network: &str, year: i32) -> Str
                 .collect()
         })
         .unwrap_or_default();
-    let table = blocks.iter().any(|b| b == "nettverksgrupper" || b == "fysio_ergo_moter");
+    let table =
+        blocks.iter().any(|b| matches!(b.as_str(), "nettverksgrupper" | "moteplan" | "fysio_ergo_moter"));
     let wheel = blocks.iter().any(|b| b == "arshjul");
     let mut out = String::from("Møtet kommer med i kalenderfilen som sendes med planen");
     if wheel {
