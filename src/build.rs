@@ -89,7 +89,9 @@ pub fn prepare(project: &Project, network: &str, year: i32) -> Result<Prepared> 
         check::strategy_refs(&py, s).into_iter().for_each(|d| sink.push(d));
     }
     let kommuner = if py.report.is_some() { load::kommuner(&project.data)? } else { Default::default() };
-    if let Some(data) = py.report.as_ref().filter(|_| py.prize_names(theme.prize_names)) {
+    // Names are shown only in the prize section, which only a network with the prize has.
+    let named_draw = py.profile.attendance_prize && py.prize_names(theme.prize_names);
+    if let Some(data) = py.report.as_ref().filter(|_| named_draw) {
         let named = report::figures(&py, data, &kommuner, &theme.texts).prize_count;
         if named > 0 {
             let at = match py.profile.prize_names {

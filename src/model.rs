@@ -131,6 +131,11 @@ pub struct Profile {
     /// house style's `premieliste_med_navn`).
     #[serde(rename = "premieliste_med_navn", default)]
     pub prize_names: Option<bool>,
+    /// Whether the network draws a prize among those who attended every
+    /// meeting (Stavanger's plan does): only then has the årsrapport a
+    /// section on the draw. Off unless set.
+    #[serde(rename = "premie_for_oppmote", default)]
+    pub attendance_prize: bool,
 }
 
 /// A year's plan settings, `data/<network>/<year>/plan.toml`.
@@ -163,6 +168,14 @@ pub struct PlanMeta {
     /// (a year before a new strategy builds on the old one).
     #[serde(rename = "bygger_pa", default)]
     pub builds_on: Option<Vec<String>>,
+    /// The plan's own target for attendance, in percent («Oppnå min. 80 %
+    /// fremmøte»); the årsrapport judges attendance against it, and against
+    /// nothing when the plan sets none.
+    #[serde(rename = "mal_fremmote", default)]
+    pub attendance_target: Option<u32>,
+    /// The plan's own target for answers to the årlig rapportering, in percent.
+    #[serde(rename = "mal_rapportering", default)]
+    pub survey_target: Option<u32>,
 }
 
 fn default_document() -> String {

@@ -1,7 +1,8 @@
 //! The årsrapport's figures, all computed from the data: attendance per
-//! meeting, group and kind against the 80 % target, resource persons by
-//! municipality and network, who joined and left, the answer rate of the
-//! årlig rapportering, and who attended every meeting (the prize draw).
+//! meeting, group and kind (against the plan's own target, when it sets one),
+//! resource persons by municipality and network, who joined and left, the
+//! answer rate of the årlig rapportering, and who attended every meeting
+//! (the prize draw).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,9 +11,6 @@ use serde::Serialize;
 
 use crate::model::{AppliesTo, Meeting, MeetingKind, Network, Person, PlanYear, ReportData};
 use crate::theme::Texts;
-
-/// The target for attendance and for answers to the årlig rapportering.
-pub const TARGET: f64 = 0.8;
 
 /// Whether a person is in the network on a day.
 pub fn active(p: &Person, day: NaiveDate) -> bool {
@@ -40,7 +38,8 @@ pub fn invited<'a>(m: &Meeting, people: &'a [Person]) -> Vec<&'a Person> {
         .collect()
 }
 
-/// Whether a meeting's attendance counts against the 80 % target.
+/// Whether a meeting's attendance is counted in percent (and against the
+/// plan's target, if any); courses only count who came.
 pub fn counts_for_target(kind: MeetingKind) -> bool {
     matches!(kind, MeetingKind::NetworkMeeting | MeetingKind::Gathering | MeetingKind::ConferenceDay)
 }
@@ -100,8 +99,12 @@ pub struct Count {
 /// Every figure of a year's report (templates read them as `rapport.tall.*`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
-    #[serde(rename = "mal_prosent")]
-    pub target_percent: u32,
+    /// The plan's target for attendance in percent (`mal_fremmote`), if it sets one.
+    #[serde(rename = "mal_fremmote")]
+    pub attendance_target: Option<u32>,
+    /// The plan's target for answers to the årlig rapportering (`mal_rapportering`).
+    #[serde(rename = "mal_rapportering")]
+    pub survey_target: Option<u32>,
     #[serde(rename = "moter")]
     pub meetings: Vec<MeetingRow>,
     #[serde(rename = "per_gruppe")]
@@ -112,6 +115,10 @@ pub struct Figures {
     pub total: Sum,
     #[serde(rename = "fagdag")]
     pub conference_day: Option<MeetingRow>,
+    /// The fagdag's own title as it reads inside a sentence («fagdag i
+    /// palliasjon», «årlig fagdag»), so that the report calls it one thing.
+    #[serde(rename = "fagdag_navn")]
+    pub conference_day_name: String,
     #[serde(rename = "ressurspersoner_ved_arsslutt")]
     pub active_at_year_end: usize,
     #[serde(rename = "per_kommune")]
@@ -143,6 +150,10 @@ pub struct Figures {
     /// How many they are.
     #[serde(rename = "premie_antall")]
     pub prize_count: usize,
+    /// Whether the network draws a prize among them at all (`premie_for_oppmote`
+    /// in nettverk.toml): the report speaks of the draw only then.
+    #[serde(rename = "premie_for_oppmote")]
+    pub attendance_prize: bool,
     pub status: Vec<Count>,
 }
 
@@ -150,11 +161,27 @@ fn pct(part: usize, whole: usize) -> Option<u32> {
     (whole > 0).then(|| ((part as f64 / whole as f64) * 100.0).round() as u32)
 }
 
-fn below(p: Option<u32>) -> bool {
-    p.is_some_and(|p| (p as f64) < TARGET * 100.0)
+/// Whether a percentage is below a target; never when there is no target.
+fn below(p: Option<u32>, target: Option<u32>) -> bool {
+    p.zip(target).is_some_and(|(p, t)| p < t)
 }
 
-fn sum(name: &str, rows: &[&MeetingRow]) -> Sum {
+/// A title as it reads inside a sentence: the first letter in lower case
+/// («Årlig fagdag» → «årlig fagdag»), unless the first word is an
+/// abbreviation or a name with a capital inside («USHT-dagen», «PallHelse»).
+pub fn in_sentence(title: &str) -> String {
+    let first = title.split_whitespace().next().unwrap_or("");
+    if first.chars().skip(1).any(char::is_uppercase) {
+        return title.to_string();
+    }
+    let mut c = title.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn sum(name: &str, rows: &[&MeetingRow], target: Option<u32>) -> Sum {
     let rows: Vec<&&MeetingRow> = rows.iter().filter(|r| r.percent.is_some()).collect();
     let invited = rows.iter().map(|r| r.invited).sum();
     let present = rows.iter().map(|r| r.present).sum();
@@ -165,7 +192,7 @@ fn sum(name: &str, rows: &[&MeetingRow]) -> Sum {
         invited,
         present,
         percent,
-        below_target: below(percent),
+        below_target: below(percent, target),
     }
 }
 
@@ -189,6 +216,7 @@ pub fn figures(
 ) -> Figures {
     let year = py.year;
     let people = &data.people;
+    let target = py.meta.attendance_target;
     let present: BTreeSet<(&str, &str)> =
         data.attendance.iter().map(|a| (a.meeting.as_str(), a.person.as_str())).collect();
     let rows: Vec<MeetingRow> = py
@@ -209,7 +237,7 @@ pub fn figures(
                 invited: inv.len(),
                 present: here,
                 percent,
-                below_target: below(percent),
+                below_target: below(percent, target),
             }
         })
         .collect();
@@ -217,17 +245,22 @@ pub fn figures(
         .profile
         .groups
         .iter()
-        .map(|g| sum(g, &rows.iter().filter(|r| &r.group == g).collect::<Vec<_>>()))
+        .map(|g| sum(g, &rows.iter().filter(|r| &r.group == g).collect::<Vec<_>>(), target))
         .filter(|s| s.meetings > 0)
         .collect();
     let per_kind = <MeetingKind as crate::model::Named>::ALL
         .iter()
         .filter(|(_, k)| counts_for_target(*k))
-        .map(|(n, _)| sum(n, &rows.iter().filter(|r| r.kind == *n).collect::<Vec<_>>()))
+        .map(|(n, _)| sum(n, &rows.iter().filter(|r| r.kind == *n).collect::<Vec<_>>(), target))
         .filter(|s| s.meetings > 0)
         .collect();
-    let total = sum(&texts.whole_year, &rows.iter().collect::<Vec<_>>());
+    let total = sum(&texts.whole_year, &rows.iter().collect::<Vec<_>>(), target);
     let conference_day = rows.iter().find(|r| r.kind == MeetingKind::ConferenceDay.as_str()).cloned();
+    let conference_day_name = conference_day
+        .as_ref()
+        .map(|r| r.title.trim())
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| "årlig fagdag".to_string(), in_sentence);
 
     let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
@@ -269,12 +302,14 @@ pub fn figures(
         .filter_map(|row| row.status.map(|s| s.as_str().to_string()));
 
     Figures {
-        target_percent: (TARGET * 100.0) as u32,
+        attendance_target: target,
+        survey_target: py.meta.survey_target,
         meetings: rows.clone(),
         per_group,
         per_kind,
         total,
         conference_day,
+        conference_day_name,
         active_at_year_end: at_end.len(),
         per_municipality: counts(at_end.iter().map(|p| kommune(&p.kommunenummer))),
         per_network: counts(at_end.iter().map(|p| network_name(p.network))),
@@ -286,8 +321,9 @@ pub fn figures(
         survey_answers: answered,
         survey_asked: asked.len(),
         survey_percent,
-        survey_below_target: below(survey_percent),
+        survey_below_target: below(survey_percent, py.meta.survey_target),
         prize_count: prize_list.len(),
+        attendance_prize: py.profile.attendance_prize,
         prize_list,
         status: counts(statuses),
     }
@@ -317,6 +353,23 @@ pub fn draw(candidates: &[String], seed: u64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_in_a_sentence_keeps_abbreviations_and_inner_capitals() {
+        assert_eq!(in_sentence("Årlig fagdag"), "årlig fagdag");
+        assert_eq!(in_sentence("Fagdag i palliasjon"), "fagdag i palliasjon");
+        assert_eq!(in_sentence("USHT-dagen i Helse Vest"), "USHT-dagen i Helse Vest");
+        assert_eq!(in_sentence("PallHelse-dagen"), "PallHelse-dagen");
+        assert_eq!(in_sentence(""), "");
+    }
+
+    #[test]
+    fn nothing_is_below_a_target_the_plan_does_not_set() {
+        assert!(below(Some(79), Some(80)));
+        assert!(!below(Some(80), Some(80)));
+        assert!(!below(Some(10), None));
+        assert!(!below(None, Some(80)));
+    }
 
     #[test]
     fn splitmix64_known_values() {

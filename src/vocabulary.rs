@@ -22,9 +22,11 @@ pub struct Words {
     pub delmal: String,
     pub delmalet: String,
     pub delmalene: String,
-    /// An activity under a sub-goal, and the plural (Ahus: tiltak, tiltak).
+    /// An activity under a sub-goal, the plural and the definite plural
+    /// (Ahus: tiltak, tiltak, tiltakene).
     pub aktivitet: String,
     pub aktiviteter: String,
+    pub aktivitetene: String,
     /// A member of the network: singular, plural and definite plural
     /// (Ahus: ressurssykepleier, ressurssykepleiere, ressurssykepleierne).
     pub ressursperson: String,
@@ -42,6 +44,10 @@ pub struct Words {
     /// The group that runs the network, and its definite form (Ahus: arbeidsgruppe).
     pub driftsgruppe: String,
     pub driftsgruppen: String,
+    /// The yearly survey of the members, as a name and as it reads after
+    /// «svarte på» (Ahus: årsevaluering, årsevalueringen).
+    pub rapportering: String,
+    pub rapporteringen: String,
     /// Document kinds (`dokument` in plan.toml, and `arsrapport`) as words in a
     /// sentence, and their definite forms: `arsplan` → «årsplan», «årsplanen».
     pub dokument: BTreeMap<String, String>,

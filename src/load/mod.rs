@@ -388,6 +388,15 @@ fn check_meta(m: &PlanMeta, year: i32, path: &Path, sink: &mut Sink) {
             && parts.iter().all(|x| x.len() == 4 && x.chars().all(|c| c.is_ascii_digit()))
     });
     let text = std::fs::read(path).map(|b| text::decode(&b).unwrap_or_default()).unwrap_or_default();
+    for (key, target) in [("mal_fremmote", m.attendance_target), ("mal_rapportering", m.survey_target)] {
+        if let Some(t) = target.filter(|t| !(1..=100).contains(t)) {
+            sink.error(
+                Location { file: path.to_path_buf(), row: key_row(&text, key), col: None },
+                format!("«{key}» = {t} er ikke en prosent mellom 1 og 100"),
+                format!("skriv målet i prosent uten prosenttegn, for eksempel {key} = 80, eller ta bort linjen hvis planen ikke har noe slikt mål"),
+            );
+        }
+    }
     let at = Location { file: path.to_path_buf(), row: key_row(&text, "periode"), col: None };
     if !period_ok {
         sink.error(

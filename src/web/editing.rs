@@ -34,11 +34,13 @@ const MULTIPART_EXTRA: usize = 64 * 1024;
 pub fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/aar/{network}/{year}/tekster", get(texts_page))
+        .route("/aar/{network}/{year}/tekster/filer.json", get(text_fingerprints))
         .route(
             "/aar/{network}/{year}/tekster/{name}",
             get(text_page).post(text_post).layer(DefaultBodyLimit::max(TEXT_FORM_LIMIT)),
         )
         .route("/nettverk/{network}/mottakere", get(recipients_page).post(recipients_post))
+        .route("/nettverk/{network}/mottakere/filer.json", get(recipient_fingerprints))
         .route(
             "/nettverk/{network}/logo",
             get(logo_file)
@@ -113,18 +115,19 @@ async fn texts_list(
     let st = s.clone();
     let n = network.clone();
     let listed = blocking(move || {
-        texts::Context::of(&st.project, &n, year).map(|cx| texts::list(&st.project, &n, year, &cx))
+        let fp = texts::fingerprints(&st.project, &n, year).0;
+        texts::Context::of(&st.project, &n, year).map(|cx| (texts::list(&st.project, &n, year, &cx), fp))
     })
     .await;
     match listed {
-        Some(Ok(items)) => {
+        Some(Ok((items, sha))) => {
             let name = network_name(&s, &network);
             let folder = Paths::new(&s.project)
                 .show(&s.project.data.join(&network).join(year.to_string()).join("tekster"));
             let mut r = page(
                 &s,
                 "texts.html",
-                context! { network, year, name, folder, items => v(&items), flash => v(&flash), ved },
+                context! { network, year, name, folder, sha, items => v(&items), flash => v(&flash), ved },
             );
             *r.status_mut() = status;
             r
@@ -180,8 +183,25 @@ struct TextForm {
     csrf: String,
     tekst: String,
     sha: String,
-    /// `lagre` to save, `vis` for the preview and the checks only.
+    /// `lagre` to save, `vis` for the preview and the checks only,
+    /// `lagre-over` to save over the other version (changed elsewhere).
     handling: Option<String>,
+    /// The sha256 of the other version she chose to save over.
+    annen: Option<String>,
+}
+
+/// The fingerprints of the year's texts, which the texts pages poll.
+async fn text_fingerprints(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    super::watch::answer(move || {
+        let (all, texts) = texts::fingerprints(&s.project, &network, year);
+        let texts: serde_json::Map<String, serde_json::Value> =
+            texts.into_iter().map(|(n, sha)| (n, sha.into())).collect();
+        serde_json::json!({ "tekster": all, "filer": texts })
+    })
+    .await
 }
 
 async fn text_post(
@@ -243,13 +263,16 @@ async fn text_post(
             None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };
     }
-    let (text, sha) = (f.tekst.clone(), f.sha.clone());
+    // Saving over the other version is still a hash-checked save: against
+    // the version she was shown, so a third one made meanwhile is refused.
+    let over = f.handling.as_deref() == Some("lagre-over");
+    let from = if over { f.annen.clone().unwrap_or_default() } else { f.sha.clone() };
+    let (text, sha) = (f.tekst.clone(), from);
     let saved = blocking(move || {
         let _one = st.writing.lock();
         texts::save(&st.project, &n, year, &t, &text, &sha)
     })
     .await;
-    let file = format!("tekster/{name}.md");
     let shown_in = {
         let (p, n) = (s.project.clone(), network.clone());
         let t = name.clone();
@@ -261,7 +284,9 @@ async fn text_post(
         Some(Ok(sha)) => (
             StatusCode::OK,
             true,
-            if shown_in.is_empty() {
+            if over {
+                "Lagret: teksten din står nå i filen i stedet for den andre versjonen. Vil du ha den andre tilbake, trykk «Angre» på den øverste linjen under «Historikk» på årets side.".to_string()
+            } else if shown_in.is_empty() {
                 format!("Lagret. Teksten vises ikke i noen av dokumentene for {year}: husstilens maler bruker den ikke.")
             } else {
                 format!("Lagret. Teksten vises i {shown_in}; trykk «Bygg dokumentene» på året for å få den med.")
@@ -272,7 +297,7 @@ async fn text_post(
         Some(Err(texts::NotSaved::Stale)) => (
             StatusCode::CONFLICT,
             false,
-            format!("Ikke lagret: {file} er endret på disken siden siden ble lastet (kanskje i et annet vindu). Last siden på nytt; kopier gjerne teksten din først."),
+            "Ikke lagret ennå: teksten er endret et annet sted (i en annen fane eller et annet program) siden du åpnet den. Teksten din er ikke borte: velg ved teksten om du vil beholde din eller ta den andre.".to_string(),
             None,
             vec![],
         ),
@@ -412,6 +437,18 @@ async fn recipients_post(Shared(s): App, Path(network): Path<String>, Form(f): F
         }
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// The recipient register's fingerprint, which its page polls.
+async fn recipient_fingerprints(Shared(s): App, Path(network): Path<String>) -> Response {
+    if !known_network(&s, &network) {
+        return unknown_network(&s, &network);
+    }
+    super::watch::answer(move || {
+        let (path, _) = recipients::file(&s.project, &network);
+        serde_json::json!({ "mottakere": super::watch::file_sha(&path).unwrap_or_default() })
+    })
+    .await
 }
 
 // ---- Uploads ----

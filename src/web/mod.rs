@@ -35,6 +35,7 @@ pub mod setup;
 pub mod site;
 pub mod texts;
 pub mod uploads;
+mod watch;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

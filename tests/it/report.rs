@@ -19,8 +19,28 @@ fn fixture() -> PathBuf {
 }
 
 fn report_docs() -> (Vec<u8>, Vec<u8>) {
+    docs_of(&fixture())
+}
+
+/// The report of a copy of the fixture whose plan.toml sets no target and
+/// whose network has no prize draw.
+fn report_docs_without_target() -> (Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    common::copy_dir(&fixture(), &data);
+    for (file, key) in [("2025/plan.toml", "mal_"), ("nettverk.toml", "premie_for_oppmote")] {
+        let path = data.join("lite").join(file);
+        let t = std::fs::read_to_string(&path).unwrap();
+        let kept: String = t.lines().filter(|l| !l.starts_with(key)).map(|l| format!("{l}\n")).collect();
+        assert_ne!(t, kept, "{file} had {key}");
+        std::fs::write(&path, kept).unwrap();
+    }
+    docs_of(&data)
+}
+
+fn docs_of(data: &Path) -> (Vec<u8>, Vec<u8>) {
     let out = tempfile::tempdir().unwrap();
-    let project = fixture_project(&fixture(), out.path());
+    let project = fixture_project(data, out.path());
     let p = project.prepare("lite", 2025).unwrap();
     let a = project.render(&p, &[arsplan::Format::Docx, arsplan::Format::Pdf]).unwrap();
     let find = |name: &str| a.iter().find(|a| a.path.ends_with(name)).unwrap().bytes.clone();
@@ -40,6 +60,10 @@ fn figures_match_the_hand_count() {
     // Sør: Siri had joined on 1 March, so two invited, Per came.
     assert_eq!((row("sor_1").present, row("sor_1").invited, row("sor_1").percent), (1, 2, Some(50)));
     assert!(row("sor_1").below_target);
+    // The plan's own targets (plan.toml), and the prize draw the network has (nettverk.toml).
+    assert_eq!((f.attendance_target, f.survey_target), (Some(80), Some(80)));
+    assert!(f.survey_below_target && f.total.below_target && f.attendance_prize);
+    assert_eq!(f.conference_day_name, "årlig fagdag");
     // The introduction course counts nobody against the target.
     assert_eq!((row("intro").invited, row("intro").percent), (1, None));
     // Fagdag: four active in November, Per stayed away.
@@ -88,6 +112,53 @@ fn report_shows_figures_names_nobody_and_no_email() {
     }
     assert!(!all.contains("kommune.example"), "no e-mail address in the DOCX");
     assert!(!String::from_utf8_lossy(&pdf).contains("kommune.example"));
+}
+
+/// Every part of a DOCX as one text (the document, its charts and their workbooks' names).
+fn docx_parts(docx: &[u8]) -> String {
+    let mut all = String::new();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().ends_with(".xml") {
+            f.read_to_string(&mut all).unwrap();
+        }
+    }
+    all.replace('\u{a0}', " ")
+}
+
+#[test]
+fn the_target_line_and_verdicts_are_there_only_when_the_plan_sets_a_target_docx() {
+    let with = docx_parts(&report_docs().0);
+    for want in ["nådd målet (80 %)", "under målet", "Minst 80 %", "Ikke nådd", "Premie for oppmøte"] {
+        assert!(with.contains(want), "with a target the DOCX has «{want}»");
+    }
+    let (docx, _) = report_docs_without_target();
+    let without = docx_parts(&docx);
+    for never in ["målet", "Minst", "Nådd", "nådd", "stiplet", "Premie", "trekningen"] {
+        assert!(!without.contains(never), "without a target the DOCX has «{never}»");
+    }
+    // The chart is still there, with its numbers, in one series and no legend.
+    assert!(without.contains("<c:v>100</c:v>") && without.contains("<c:v>50</c:v>"));
+    let text = common::docx_text(&docx);
+    assert!(
+        text.contains("3 av 4 ressurspersoner svarte på årlig rapportering. Svarprosenten ble 75 %."),
+        "{text}"
+    );
+}
+
+#[test]
+#[ignore = "needs pdftotext (poppler-utils)"]
+fn the_target_line_and_verdicts_are_there_only_when_the_plan_sets_a_target_pdf() {
+    let with = common::pdf_text(&report_docs().1);
+    for want in ["mål: 80 %", "nådd målet (80 %)", "Minst 80 %", "Ikke nådd", "Premie for oppmøte"] {
+        assert!(with.contains(want), "with a target the PDF has «{want}»:\n{with}");
+    }
+    let without = common::pdf_text(&report_docs_without_target().1);
+    for never in ["mål:", "målet", "Minst", "Nådd", "nådd", "Premie"] {
+        assert!(!without.contains(never), "without a target the PDF has «{never}»:\n{without}");
+    }
+    assert!(without.contains("13.03 Nord"), "the chart is still drawn:\n{without}");
 }
 
 #[test]
