@@ -77,12 +77,7 @@ pub fn meeting_places(project: &crate::Project, network: &str, year: i32) -> Str
 pub fn record_cell(project: &Project, network: &str, year: i32, e: &edit::Edited) -> Option<Diagnostic> {
     let column = e.before.headers.get(e.col).cloned().unwrap_or_default();
     let number = e.row;
-    let id =
-        e.before.headers.iter().position(|h| h.eq_ignore_ascii_case("ID")).and_then(|i| e.row_after.get(i));
-    let what = match id {
-        Some(id) if !id.is_empty() => format!("Møtet «{id}»: {column}"),
-        _ => format!("Møtetabellen rad {number}: {column}"),
-    };
+    let what = format!("{}: {column} endret", edit::meetings::named(&e.before.headers, &e.row_after));
     let change = Change::Cells {
         row: number,
         cells: vec![history::CellChange { col: e.col, column, old: e.old.clone(), new: e.value.clone() }],
@@ -202,7 +197,7 @@ pub fn history_view(project: &Project, network: &str, year: i32) -> Vec<HistoryV
             nr: e.nr,
             scope: e.scope.word(),
             when: e.when_text(),
-            what: e.what.clone(),
+            what: history::said(&e),
             file: e.file.clone(),
             old: e.old.clone(),
             new: e.new.clone(),
@@ -570,19 +565,13 @@ async fn add_meeting(
         let _one = st.writing.lock();
         let sha = posted.get("sha").cloned().unwrap_or_default();
         let added = edit::meetings::add(&st.project, &n, year, &posted, &sha)?;
-        let summary = ["Dato", "Tittel", "Type"]
-            .iter()
-            .filter_map(|k| posted.get(*k).map(|v| v.trim()).filter(|v| !v.is_empty()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let what = format!("Nytt møte «{}»", added.id);
         let w = history::record_op(
             &st.project,
             &n,
             Scope::Year(year),
             &added.saved,
             &added.op,
-            Said { what: &what, old: "", new: &summary },
+            Said { what: &added.what, old: "", new: &added.values },
         )
         .err();
         let places = meeting_places(&st.project, &n, year);
@@ -687,21 +676,13 @@ async fn delete_meeting(
     let done = blocking(move || {
         let _one = st.writing.lock();
         let d = edit::meetings::delete(&st.project, &n, year, row, &sha)?;
-        let row_text = d
-            .saved
-            .before
-            .rows
-            .iter()
-            .find(|r| r.number == row)
-            .map(|r| r.cells.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" · "))
-            .unwrap_or_default();
         let w = history::record_op(
             &st.project,
             &n,
             Scope::Year(year),
             &d.saved,
             &d.op,
-            Said { what: &format!("Møtet «{}» slettet", d.id), old: &row_text, new: "" },
+            Said { what: &d.what, old: &d.values, new: "" },
         )
         .err();
         Ok::<_, Refused>((d, w))
