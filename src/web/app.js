@@ -456,6 +456,16 @@
     return null;
   }
 
+  // The meetings table as cards wherever it would scroll sideways (the
+  // style sheet does so by the width alone, for the usual columns).
+  function fitMeetings() {
+    var t = document.querySelector("table.moter");
+    var frame = t && t.closest(".tabellramme");
+    if (!frame) return;
+    t.classList.remove("kort");
+    if (frame.scrollWidth > frame.clientWidth + 1) t.classList.add("kort");
+  }
+
   function reloadParts(ids, then) {
     fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
@@ -466,6 +476,7 @@
           var now = fresh.getElementById(id);
           if (old && now) old.replaceWith(document.importNode(now, true));
         });
+        fitMeetings();
         if (then) then();
       })
       .catch(function () { /* the next poll tries again */ });
@@ -578,6 +589,13 @@
       }
     });
     watchFiles();
+    fitMeetings();
+    var fitting = false;
+    window.addEventListener("resize", function () {
+      if (fitting) return;
+      fitting = true;
+      requestAnimationFrame(function () { fitting = false; fitMeetings(); });
+    });
     // The send form goes once: a second press while the first is on its
     // way would ask for a second send.
     document.querySelectorAll("form[data-en-gang]").forEach(function (form) {

@@ -561,6 +561,16 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert!(text("other_window").contains("endret utenfor denne siden"), "{r}");
     assert_eq!(r["zoom_page_overflows"], false, "{r}");
     assert_eq!(r["zoom_history_together"], true, "{r}");
+    // At 1366×768 the meetings table fits its frame, as a table.
+    let laptop = &r["laptop_meetings"];
+    assert_eq!(laptop["inner"], 1366, "{r}");
+    assert_eq!(laptop["table"], true, "{r}");
+    assert!(laptop["columns"].as_u64().unwrap() >= 10, "{r}");
+    assert!(laptop["scroll"].as_u64().unwrap() <= laptop["client"].as_u64().unwrap(), "{r}");
+    // At 200 % each meeting is a card, every field on screen.
+    let zoom = &r["zoom_meetings"];
+    assert!(zoom["fields"].as_u64().unwrap() > 20, "{r}");
+    assert!(zoom["scroll"].as_u64().unwrap() <= zoom["client"].as_u64().unwrap(), "{r}");
     assert_eq!(r["row_named_at_slett"], true, "{r}");
     assert_eq!(r["stale_shows_typed"], true, "{r}");
     assert_eq!(r["stale_stays_after_enter"], true, "{r}");
