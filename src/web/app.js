@@ -466,6 +466,26 @@
     if (frame.scrollWidth > frame.clientWidth + 1) t.classList.add("kort");
   }
 
+  // An outline item's forms, fetched when «Endre eller flytt» or «Legg til
+  // etter» is opened (the page carries a link to them instead).
+  function loadPart(details) {
+    var box = details.querySelector(".del");
+    if (!box || details.dataset.lastet === "ja" || details.dataset.laster === "ja") return;
+    details.dataset.laster = "ja";
+    box.setAttribute("aria-busy", "true");
+    fetch(details.dataset.del + "&bit=1", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })
+      .then(function (html) {
+        box.innerHTML = html;
+        details.dataset.lastet = "ja";
+      })
+      .catch(function () { /* the link to the item's page stays */ })
+      .then(function () {
+        details.dataset.laster = "";
+        box.removeAttribute("aria-busy");
+      });
+  }
+
   function reloadParts(ids, then) {
     fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
@@ -590,6 +610,12 @@
     });
     watchFiles();
     fitMeetings();
+    document.addEventListener("toggle", function (e) {
+      var d = e.target;
+      if (d.open && d.matches && d.matches("details[data-del]")) loadPart(d);
+    }, true); // toggle does not bubble
+    // Opened before the script ran (a reload keeps them open): loaded now.
+    document.querySelectorAll("details[data-del][open]").forEach(loadPart);
     var fitting = false;
     window.addEventListener("resize", function () {
       if (fitting) return;

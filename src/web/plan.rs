@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<State>> {
         .route("/aar/{network}/{year}/mote/slett", post(delete_meeting))
         .route("/aar/{network}/{year}/plan", post(edit_outline))
         .route("/aar/{network}/{year}/plan/slett", get(confirm_delete_item))
+        .route("/aar/{network}/{year}/plan/punkt", get(item_forms))
         .route("/aar/{network}/{year}/angre", post(undo))
         .route("/aar/{network}/{year}/filer.json", get(fingerprints))
 }
@@ -482,6 +483,54 @@ async fn confirm_delete_item(
     .into_iter()
     .collect();
     confirm(&s, &network, year, "plan", &question, &fields, &format!("punkt-{row}"))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ItemQuery {
+    rad: usize,
+    #[serde(default)]
+    punkt: String,
+    /// `endre` (edit and move) or `legg_til` (add after); both when empty.
+    #[serde(default)]
+    del: String,
+    /// `1`: the forms alone, for the page's script to put in place.
+    #[serde(default)]
+    bit: String,
+}
+
+const ITEM_CHANGED: &str =
+    "Punktet står ikke lenger slik på denne plassen i planen (planen er endret etterpå). Last siden på nytt.";
+
+/// The forms of one outline item: what «Endre eller flytt» and «Legg til
+/// etter» open (the year page does not carry them for every item), as a
+/// fragment for the page's script, or as a page of their own without it.
+async fn item_forms(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Query(q): Query<ItemQuery>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let outline = blocking(move || outline_edit(&st.project, &n, year)).await.flatten();
+    let base = format!("/aar/{network}/{year}");
+    let item = outline.as_ref().and_then(|o| {
+        o.items.iter().find(|it| it.row == q.rad && (q.punkt.is_empty() || it.key == q.punkt)).cloned()
+    });
+    let fragment = q.bit == "1";
+    match (outline, item) {
+        (Some(o), Some(it)) => {
+            let name = if fragment { "year_item_part.html" } else { "year_item.html" };
+            let mut r =
+                page(&s, name, context! { network, year, base, o => v(&o), it => v(&it), part => q.del });
+            r.headers_mut().insert(axum::http::header::CACHE_CONTROL, "no-store".parse().unwrap());
+            r
+        }
+        _ if fragment => page(&s, "year_item_part.html", context! { gone => ITEM_CHANGED }),
+        _ => super::pages::message(&s, StatusCode::NOT_FOUND, "Punktet finnes ikke", ITEM_CHANGED, vec![]),
+    }
 }
 
 /// Everything the year page needs for its editing beyond the meeting cells.

@@ -561,6 +561,9 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert!(text("other_window").contains("endret utenfor denne siden"), "{r}");
     assert_eq!(r["zoom_page_overflows"], false, "{r}");
     assert_eq!(r["zoom_history_together"], true, "{r}");
+    // The page light (the items' forms fetched as they open), an item's own page for no script.
+    assert!(r["page_bytes"].as_u64().unwrap() < 350_000, "{r}");
+    assert!(text("item_page").starts_with("Delmål"), "{r}");
     // At 1366×768 the meetings table fits its frame, as a table.
     let laptop = &r["laptop_meetings"];
     assert_eq!(laptop["inner"], 1366, "{r}");
@@ -679,6 +682,18 @@ fn a_meeting_added_to_and_deleted_from_moter_xlsx_keeps_the_rest_of_the_workbook
     assert_eq!(read()["rows"], before["rows"]);
 }
 
+/// An outline item's forms as «Endre eller flytt» (`endre`) or «Legg til
+/// etter» (`legg_til`) loads them: the address the year page gives.
+fn item_part(s: &Server, page: &str, row: usize, part: &str) -> String {
+    let item = item_at(page, row);
+    let end = item.find(&format!("&amp;del={part}\"")).unwrap_or_else(|| panic!("{item}"));
+    let start = item[..end].rfind("data-del=\"").unwrap() + "data-del=\"".len();
+    let url = item[start..end].to_string().replace("&amp;", "&").replace("&#x2f;", "/");
+    let r = s.get(&format!("{url}&del={part}&bit=1"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.text()
+}
+
 /// The part of the year page that is the plan item at `row`.
 fn item_at(page: &str, row: usize) -> String {
     let start = format!("<li id=\"punkt-{row}\"");
@@ -698,7 +713,9 @@ fn an_outline_save_is_checked_at_once_its_message_stands_at_the_item_and_adding_
     assert!(page.contains("Ingen feil"), "the fixture starts without errors");
     // «Legg til etter» on a goal offers a sub-goal first, chosen.
     let goal = row_of_text("mål;Bidra til at helse- og omsorgstilbudet");
-    let levels = between(&item_at(&page, goal), &format!("id=\"l{goal}-niva\""), "</select>").to_string();
+    let levels =
+        between(&item_part(&s, &page, goal, "legg_til"), &format!("id=\"l{goal}-niva\""), "</select>")
+            .to_string();
     let first = between(&levels, "<option", "</option>");
     assert!(first.contains("value=\"delmål\" selected"), "{levels}");
 
@@ -762,7 +779,8 @@ fn flytt_til_preselects_where_the_item_stands_and_moving_there_changes_nothing()
     let page = s.get(year()).text();
     let activity = row_of_text("Kreftkoordinator deler erfaringer");
     let sub_goal = row_of_text("delmål;Det gode pasientforløp;");
-    let select = between(&page, &format!("id=\"til-{activity}\""), "</select>").to_string();
+    let part = item_part(&s, &page, activity, "endre");
+    let select = between(&part, &format!("id=\"til-{activity}\""), "</select>").to_string();
     let chosen = between(&select, "selected>", "</option>");
     assert!(chosen.contains("Det gode pasientforløp") && chosen.contains("(der det står nå)"), "{select}");
     assert!(select.contains(&format!("value=\"{sub_goal}\" selected")), "{select}");
@@ -1031,4 +1049,65 @@ fn the_history_says_in_plain_words_what_was_added_moved_and_deleted_and_where() 
     let nr = newest_entry(&page);
     let page = follow(&s, &post_form(&s, &format!("{}/angre", year()), &[("nr", &nr), ("omfang", "aar")]));
     assert!(history_table(&page)[0][0].starts_with("Angret: Møtet «Nettverksmøte vår» (12. mars) slettet"));
+}
+
+#[test]
+fn the_year_page_stays_light_and_each_items_forms_come_when_opened_or_on_a_page_of_their_own() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let page = s.get(year()).text();
+    // Stavanger 2026: 89 outline items, 16 sub-goals with the strategy's 55
+    // innsatsområder each. All forms inline made ~975 kB; now ~290 kB.
+    let items = page.matches("<li id=\"punkt-").count();
+    assert!(items > 80, "{items}");
+    assert!(page.len() < 350_000, "the year page is {} bytes", page.len());
+    assert!(!page.contains("fieldset class=\"innsats\""), "no item's checkboxes on the page itself");
+    // A sub-goal's «Endre eller flytt»: its form with the strategy's boxes, ticked as the file has them.
+    let path = plan(dir.path());
+    let sub = lines(&path).iter().position(|l| l.starts_with("delmål;Det gode pasientforløp;")).unwrap() + 1;
+    let part = item_part(&s, &page, sub, "endre");
+    assert!(!part.contains("<html"), "a fragment, not a page");
+    assert_eq!(part.matches("type=\"checkbox\"").count(), 55, "{part}");
+    assert!(part.contains("name=\"innsats_1.8\" value=\"ja\" checked"), "{part}");
+    assert!(part.contains(&format!("name=\"csrf\" value=\"{}\"", s.csrf())), "{part}");
+    assert!(part.contains("name=\"handling\" value=\"endre\"") && part.contains("name=\"til\""), "{part}");
+    let add = item_part(&s, &page, sub, "legg_til");
+    assert!(
+        add.contains("name=\"handling\" value=\"legg_til\"") && !add.contains("value=\"endre\""),
+        "{add}"
+    );
+    // Without script: the link in each is the item's own page, with both forms, and they work.
+    let item = item_at(&page, sub);
+    let link =
+        between(&item, "<div class=\"del\"><a href=\"", "\"").replace("&amp;", "&").replace("&#x2f;", "/");
+    let own = s.get(&link);
+    assert_eq!(own.status, 200);
+    let own = own.text();
+    assert!(own.contains("<h1>Delmål") && own.contains("Tilbake til planen"), "{own}");
+    assert!(own.contains("value=\"endre\"") && own.contains("value=\"legg_til\""), "{own}");
+    let sha = between(&own, "name=\"sha\" value=\"", "\"").to_string();
+    let page = follow(
+        &s,
+        &post_form(
+            &s,
+            &format!("{}/plan", year()),
+            &[
+                ("sha", &sha),
+                ("handling", "endre"),
+                ("rad", &sub.to_string()),
+                ("f_Nivå", "delmål"),
+                ("f_Tekst", "Det gode pasientforløp i hele fylket"),
+                ("innsats", ""),
+                ("innsats_1.8", "ja"),
+            ],
+        ),
+    );
+    assert!(banner(&page).contains("endret: Tekst"), "{}", banner(&page));
+    assert!(lines(&path).contains(&"delmål;Det gode pasientforløp i hele fylket;sykepleier;1.8".to_string()));
+    // Asked for an item that is no longer there: said so, no form.
+    let stale =
+        s.get(&format!("{}/plan/punkt?rad={sub}&punkt=0000000000000000&del=endre&bit=1", year())).text();
+    assert!(stale.contains("Last siden på nytt") && !stale.contains("<form"), "{stale}");
+    let none = s.get(&format!("{}/plan/punkt?rad=9999", year()));
+    assert_eq!(none.status, 404);
 }
