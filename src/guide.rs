@@ -92,19 +92,44 @@ pub fn column_help(helps: &[ColumnHelp], column: &str) -> Option<ColumnHelp> {
     helps.iter().find(|h| h.column.eq_ignore_ascii_case(column)).copied()
 }
 
-/// The worked example of a plan: one row per level (Nivå, Tekst, Gjelder).
-pub const EXAMPLE_PLAN: &[(&str, &str, &str)] = &[
+/// The worked example's rows every new plan starts with (Nivå, Tekst, Gjelder).
+const EXAMPLE_START: &[(&str, &str, &str)] = &[
     ("område", "Kompetanse", ""),
     ("mål", "Styrke ressurspersonenes kompetanse i lindrende behandling.", ""),
     ("delmål", "Ressurspersonene kjenner til verktøy for symptomkartlegging.", "felles"),
     ("aktivitet", "Årlig fagdag arrangeres {{ fagdag }} for alle ressurspersoner i nettverket.", ""),
     ("underpunkt", "Tema: symptomlindring i livets siste dager.", ""),
-    (
-        "tekst",
-        "Nettverksgruppene møtes to ganger i året; datoene står i kalenderen som følger med planen.",
-        "",
-    ),
 ];
+
+/// The example's end for a network with local groups: a sentence and the
+/// groups' table (block `nettverksgrupper`).
+const EXAMPLE_GROUPS: &[(&str, &str, &str)] = &[
+    ("tekst", "Møtene i nettverksgruppene står i tabellen under og i kalenderen som følger med planen.", ""),
+    ("blokk", "nettverksgrupper", ""),
+];
+
+/// The example's end for a network without local groups: a sentence and the
+/// table of the year's meetings (block `moteplan`).
+const EXAMPLE_NO_GROUPS: &[(&str, &str, &str)] = &[
+    ("tekst", "Datoene for årets møter står i tabellen under og i kalenderen som følger med planen.", ""),
+    ("blokk", "moteplan", ""),
+];
+
+/// Example rows earlier versions of arsplan wrote, still known as examples.
+const EXAMPLE_EARLIER: &[(&str, &str, &str)] = &[(
+    "tekst",
+    "Nettverksgruppene møtes to ganger i året; datoene står i kalenderen som følger med planen.",
+    "",
+)];
+
+/// The worked example of a plan: one row per level (Nivå, Tekst, Gjelder),
+/// ending with the table of the year's meetings that fits the network: the
+/// local groups' (`nettverksgrupper`) when it has groups, else the whole
+/// network's (`moteplan`).
+pub fn example_plan(has_groups: bool) -> Vec<(&'static str, &'static str, &'static str)> {
+    let end = if has_groups { EXAMPLE_GROUPS } else { EXAMPLE_NO_GROUPS };
+    EXAMPLE_START.iter().chain(end).copied().collect()
+}
 
 /// One example meeting.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,9 +185,24 @@ pub fn example_meetings(year: i32, groups: &[String]) -> Vec<ExampleMeeting> {
     ]
 }
 
-/// Whether a plan row is the worked example's (as arsplan wrote it).
+/// Whether a plan row is the worked example's text (as arsplan wrote it, now
+/// or earlier). A block row is not: `blokk;nettverksgrupper` is as likely
+/// her own (see [`is_example_block`]).
 pub fn is_example_plan_row(level: &str, text: &str) -> bool {
-    EXAMPLE_PLAN.iter().any(|(l, t, _)| l.eq_ignore_ascii_case(level.trim()) && *t == text.trim())
+    EXAMPLE_START
+        .iter()
+        .chain(EXAMPLE_GROUPS)
+        .chain(EXAMPLE_NO_GROUPS)
+        .chain(EXAMPLE_EARLIER)
+        .any(|(l, t, _)| *l != "blokk" && l.eq_ignore_ascii_case(level.trim()) && *t == text.trim())
+}
+
+/// Whether a plan row is one of the blocks the worked example ends with.
+pub fn is_example_block(level: &str, text: &str) -> bool {
+    EXAMPLE_GROUPS
+        .iter()
+        .chain(EXAMPLE_NO_GROUPS)
+        .any(|(l, t, _)| *l == "blokk" && l.eq_ignore_ascii_case(level.trim()) && *t == text.trim())
 }
 
 /// Whether a meeting is one of the examples (as arsplan wrote it).
@@ -173,11 +213,18 @@ pub fn is_example_meeting(id: &str, title: &str, topic: &str) -> bool {
 }
 
 /// The «Slik fyller du ut» sheet of plan.xlsx. A line starting with `# ` is a heading.
-pub fn plan_guide(year: i32) -> Vec<String> {
+pub fn plan_guide(year: i32, has_groups: bool) -> Vec<String> {
+    let last = example_plan(has_groups).len() + 1;
+    let table = if has_groups {
+        "Den siste raden (blokk nettverksgrupper) setter inn tabellen over nettverksgruppenes møter; la den stå."
+    } else {
+        "Den siste raden (blokk moteplan) setter inn tabellen over årets møter for hele nettverket; la den stå."
+    };
     let lines = [
         "# Slik fyller du ut planen".to_string(),
         format!("Arket «Plan» er årsplanen for {year} som en liste: én rad per linje i planen, i den rekkefølgen den skal stå i dokumentet. arsplan nummererer, setter opp og lager Word og PDF."),
-        "Radene 2-7 er et eksempel, én rad per nivå. Skriv over dem med nettverkets egen plan, eller slett dem. Så lenge de står der, sier arsplan fra.".into(),
+        format!("Radene 2-{last} er et eksempel, én rad per nivå. Skriv over dem med nettverkets egen plan, eller slett dem. Så lenge de står der, sier arsplan fra."),
+        table.into(),
         "Hold musen over (eller klikk i) en kolonneoverskrift for å se hva kolonnen skal ha.".into(),
         String::new(),
         "# Kolonnene".into(),
@@ -188,7 +235,7 @@ pub fn plan_guide(year: i32) -> Vec<String> {
         "   aktivitet: det som skal gjøres for delmålet".into(),
         "   underpunkt: en detalj under aktiviteten over".into(),
         "   tekst: et fritt avsnitt".into(),
-        "   blokk: en ferdig del fra husstilen, for eksempel nettverksgrupper (tabellen med gruppenes møter) eller arshjul".into(),
+        "   blokk: en ferdig del fra husstilen: nettverksgrupper (tabellen med gruppenes møter), moteplan (tabellen med møtene for hele nettverket), fysio_ergo_moter, arshjul eller strategidekning".into(),
         "Tekst: teksten på linjen. Ikke skriv nummer; arsplan nummererer.".into(),
         "Gjelder: på delmål: felles, sykepleier eller fysio/ergo.".into(),
         "Innsatsområder: på delmål: strategiens innsatsområder, for eksempel 2.6 eller 2.6, 4.2.".into(),
@@ -260,6 +307,27 @@ mod tests {
             assert!(h.title.encode_utf16().count() <= 32, "{}", h.title);
             assert!(h.text.encode_utf16().count() <= 255, "{}: {}", h.column, h.text.len());
         }
+    }
+
+    #[test]
+    fn the_example_plan_ends_with_the_table_that_fits_the_network() {
+        let rows = |g| example_plan(g).iter().map(|(l, t, _)| format!("{l};{t}")).collect::<Vec<_>>();
+        let (with, without) = (rows(true), rows(false));
+        assert_eq!(with.last().unwrap(), "blokk;nettverksgrupper");
+        assert_eq!(without.last().unwrap(), "blokk;moteplan");
+        // Without groups, no word about them.
+        assert!(without.iter().all(|r| !r.to_lowercase().contains("nettverksgrupp")), "{without:?}");
+        // The rows are known as the example's, the earlier sentence too; a
+        // block row is never taken for the example (it is as likely her own).
+        for (l, t, _) in example_plan(true).iter().chain(&example_plan(false)) {
+            assert_eq!(is_example_plan_row(l, t), *l != "blokk", "{l};{t}");
+            assert_eq!(is_example_block(l, t), *l == "blokk", "{l};{t}");
+        }
+        assert!(is_example_plan_row(
+            "tekst",
+            "Nettverksgruppene møtes to ganger i året; datoene står i kalenderen som følger med planen."
+        ));
+        assert!(plan_guide(2027, false).iter().any(|l| l.contains("Radene 2-8")));
     }
 
     #[test]

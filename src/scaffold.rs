@@ -153,10 +153,13 @@ fn list(name: &str, column: &str, values: Vec<String>) -> workbook::NamedList {
     workbook::NamedList { name: name.into(), column: column.into(), values }
 }
 
-/// plan.xlsx for a year: the rows given (or, when none, the worked example).
-pub fn plan_book(year: i32, columns: Vec<(String, Kind)>, rows: Vec<Vec<Cell>>) -> Guided {
+/// plan.xlsx for a year of a network with these local groups: the rows
+/// given (or, when none, the worked example, whose meeting table fits the
+/// groups: see [`guide::example_plan`]).
+pub fn plan_book(year: i32, groups: &[String], columns: Vec<(String, Kind)>, rows: Vec<Vec<Cell>>) -> Guided {
+    let has_groups = !groups.is_empty();
     let examples = if rows.is_empty() {
-        guide::EXAMPLE_PLAN
+        guide::example_plan(has_groups)
             .iter()
             .map(|(l, t, g)| {
                 columns
@@ -183,7 +186,7 @@ pub fn plan_book(year: i32, columns: Vec<(String, Kind)>, rows: Vec<Vec<Cell>>) 
         examples,
         help: helps(guide::PLAN_HELP),
         lists: vec![list("Nivaer", "Nivå", plan_levels()), list("Gjelder", "Gjelder", words::<AppliesTo>())],
-        guide: guide::plan_guide(year),
+        guide: guide::plan_guide(year, has_groups),
         year: None,
     }
 }
@@ -386,10 +389,12 @@ pub fn untouched(year_dir: &Path) -> bool {
             .cloned()
             .unwrap_or_default()
     };
-    rows_all("plan", "Plan", &|t, c| guide::is_example_plan_row(&cell(t, c, "Nivå"), &cell(t, c, "Tekst")))
-        && rows_all("moter", "Møter", &|t, c| {
-            guide::is_example_meeting(&cell(t, c, "ID"), &cell(t, c, "Tittel"), &cell(t, c, "Tema"))
-        })
+    rows_all("plan", "Plan", &|t, c| {
+        let (level, text) = (cell(t, c, "Nivå"), cell(t, c, "Tekst"));
+        guide::is_example_plan_row(&level, &text) || guide::is_example_block(&level, &text)
+    }) && rows_all("moter", "Møter", &|t, c| {
+        guide::is_example_meeting(&cell(t, c, "ID"), &cell(t, c, "Tittel"), &cell(t, c, "Tema"))
+    })
 }
 
 /// A network that exists already, asked for again with a year it lacks:
@@ -430,7 +435,7 @@ fn network_again(project: &Project, n: &NewNetwork) -> Result<Made> {
     let mut files = vec![("plan.toml".to_string(), moved_plan_toml(&plan_toml, *old, n.year).into_bytes())];
     let excel = from.join("moter.xlsx").is_file();
     let ext = if excel { "xlsx" } else { "csv" };
-    let plan = plan_book(n.year, plan_columns(), vec![]);
+    let plan = plan_book(n.year, &profile.groups, plan_columns(), vec![]);
     files.push((format!("plan.{ext}"), guided_bytes(&plan, excel, b';')?));
     let meetings = meetings_book(n.year, &profile.groups, meeting_columns(&profile.groups), vec![]);
     files.push((format!("moter.{ext}"), guided_bytes(&meetings, excel, b';')?));
@@ -466,7 +471,7 @@ pub fn empty_year(project: &Project, network: &str, year: i32, excel: bool) -> R
     }
     create(&year_dir.join("plan.toml"), settings::new_plan_toml(year, &plan).as_bytes(), &mut made)?;
     let ext = if excel { "xlsx" } else { "csv" };
-    let book = plan_book(year, plan_columns(), vec![]);
+    let book = plan_book(year, &profile.groups, plan_columns(), vec![]);
     create(&year_dir.join(format!("plan.{ext}")), &guided_bytes(&book, excel, b';')?, &mut made)?;
     let book = meetings_book(year, &profile.groups, meeting_columns(&profile.groups), vec![]);
     create(&year_dir.join(format!("moter.{ext}")), &guided_bytes(&book, excel, b';')?, &mut made)?;
@@ -555,7 +560,7 @@ pub fn network_with(project: &Project, n: &NewNetwork) -> Result<Made> {
     }
     create(&plan_path, settings::new_plan_toml(n.year, &plan_values).as_bytes(), &mut made)?;
     let ext = if n.excel { "xlsx" } else { "csv" };
-    let plan = plan_book(n.year, plan_columns(), vec![]);
+    let plan = plan_book(n.year, &groups, plan_columns(), vec![]);
     create(&year_dir.join(format!("plan.{ext}")), &guided_bytes(&plan, n.excel, b';')?, &mut made)?;
     let meetings = meetings_book(n.year, &groups, meeting_columns(&groups), vec![]);
     create(&year_dir.join(format!("moter.{ext}")), &guided_bytes(&meetings, n.excel, b';')?, &mut made)?;
@@ -691,6 +696,7 @@ pub fn year(project: &Project, network: &str, year: i32) -> Result<Made> {
     let plan_kinds = kinds(&plan, &profile.groups);
     let book = plan_book(
         year,
+        &profile.groups,
         keep.iter().map(|i| plan_kinds[*i].clone()).collect(),
         plan.rows
             .iter()
@@ -847,7 +853,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let y = dir.path();
         std::fs::write(y.join("plan.toml"), "tittel = \"x\"\ndato = 2027-01-15\n").unwrap();
-        let plan = plan_book(2027, plan_columns(), vec![]);
+        let plan = plan_book(2027, &["Stord".into()], plan_columns(), vec![]);
         std::fs::write(y.join("plan.xlsx"), guided_bytes(&plan, true, b';').unwrap()).unwrap();
         let meetings = meetings_book(2027, &["Stord".into()], meeting_columns(&["Stord".into()]), vec![]);
         std::fs::write(y.join("moter.csv"), guided_bytes(&meetings, false, b';').unwrap()).unwrap();

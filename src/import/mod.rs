@@ -382,7 +382,7 @@ pub fn import(project: &Project, bytes: &[u8], source_name: &str, opts: &Options
         // The same guided workbooks `ny nettverk` writes (help, drop-downs,
         // «Slik fyller du ut»), holding what the document said.
         let plan = plan_sheet(&draft);
-        let mut plan = scaffold::plan_book(draft.year, plan.columns, plan.rows);
+        let mut plan = scaffold::plan_book(draft.year, &groups, plan.columns, plan.rows);
         // What the document said, never the worked examples of an empty year.
         plan.examples.clear();
         scaffold::create(

@@ -431,10 +431,11 @@
   }
 
   // ---- Two windows, one truth ----
-  // The page asks every few seconds for the fingerprints of the meetings
-  // and plan files; when one changed on disk (another tab, Excel), that
-  // part of the page is read again, unless something typed in it is not
-  // saved yet (then it says so and waits).
+  // A page asks every few seconds for the fingerprints of its files (the
+  // year's meetings and plan, the texts, the recipients); when one changed
+  // on disk (another tab, Excel), that part of the page is read again,
+  // unless something typed in it is not saved yet (then it says so beside
+  // the form and waits for her).
   // The first field in `el` changed and not saved (null: none).
   function changedInside(el) {
     var fields = el.querySelectorAll("input:not([type=hidden]), select, textarea");
@@ -486,7 +487,7 @@
       });
   }
 
-  function reloadParts(ids, then) {
+  function reloadParts(ids, then, failed) {
     fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
@@ -497,62 +498,205 @@
           if (old && now) old.replaceWith(document.importNode(now, true));
         });
         fitMeetings();
-        if (then) then();
+        if (then) then(fresh);
       })
-      .catch(function () { /* the next poll tries again */ });
+      .catch(function () { if (failed) failed(); /* the next poll tries again */ });
   }
 
-  function watchFiles() {
-    var meetings = document.getElementById("moter");
-    if (!meetings || !meetings.dataset.sha) return;
-    var url = window.location.pathname.replace(/\/$/, "") + "/filer.json";
+  // Asks `url` for the fingerprints every two seconds while the page is
+  // shown, one question at a time: `seen(f, done)` compares them with the
+  // page and calls done() when it has finished.
+  function pollFiles(url, seen) {
     var busy = false;
-    function poll() {
+    function done() { busy = false; }
+    setInterval(function () {
       if (busy || document.hidden) return;
       busy = true;
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
-        .then(function (f) {
-          var ids = [];
-          var m = document.getElementById("moter");
-          var plan = document.querySelector(".plan-rediger");
-          var waiting = [];
-          if (m && f.moter && m.dataset.sha && f.moter !== m.dataset.sha) {
-            var typedM = changedInside(m);
-            if (typedM) waiting.push(typedM); else ids.push("moter");
-          }
-          if (plan && f.plan && f.plan !== plan.dataset.sha) {
-            var part = document.getElementById("disposisjon");
-            var typedP = part && changedInside(part);
-            if (typedP) waiting.push(typedP); else ids.push("disposisjon");
-          }
-          var line = document.getElementById("endret-utenfor");
-          if (ids.length) {
-            ["status-linje", "diagnoser", "dokumenter", "historikk"].forEach(function (id) { ids.push(id); });
-            reloadParts(ids, function () {
-              document.body.dataset.lastetPaNytt = String(Number(document.body.dataset.lastetPaNytt || "0") + 1);
-              say(document.getElementById("endret-utenfor"),
-                "Filen ble endret utenfor denne siden (i en annen fane eller i Excel); siden viser nå det som står i filen.", "ok");
-              loadPreview(performance.now());
-              busy = false;
-            });
-            return;
-          }
-          // Typed and not saved while the file changed: said at the field
-          // (not at the top, out of sight), with her text, until she reloads.
-          waiting.forEach(function (field) {
-            if (!field.closest("form") || !field.closest("form").parentNode.querySelector(".endret-her")) {
-              staleAt(field, field.value);
-            }
-          });
-          if (waiting.length && line) {
-            say(line, "En fil er endret et annet sted – i en annen fane eller i Excel – mens du skrev; se meldingen ved feltet.", "feil");
-          }
-          busy = false;
-        })
-        .catch(function () { busy = false; });
+        .then(function (f) { seen(f, done); })
+        .catch(done);
+    }, 2000);
+  }
+
+  function reloaded() {
+    document.body.dataset.lastetPaNytt = String(Number(document.body.dataset.lastetPaNytt || "0") + 1);
+  }
+
+  function watchFiles() {
+    var meetings = document.getElementById("moter");
+    if (meetings && meetings.dataset.sha) {
+      pollFiles(window.location.pathname.replace(/\/$/, "") + "/filer.json", yearChanged);
     }
-    setInterval(poll, 2000);
+    var recipients = document.getElementById("mottakerliste");
+    if (recipients) pollFiles(recipients.dataset.filer, recipientsChanged);
+    var texts = document.getElementById("tekstliste");
+    if (texts) pollFiles(texts.dataset.filer, textsChanged);
+    var text = document.getElementById("tekstskjema");
+    if (text) pollFiles(text.dataset.filer, textChanged);
+  }
+
+  function yearChanged(f, done) {
+    var ids = [];
+    var m = document.getElementById("moter");
+    var plan = document.querySelector(".plan-rediger");
+    var waiting = [];
+    if (m && f.moter && m.dataset.sha && f.moter !== m.dataset.sha) {
+      var typedM = changedInside(m);
+      if (typedM) waiting.push(typedM); else ids.push("moter");
+    }
+    if (plan && f.plan && f.plan !== plan.dataset.sha) {
+      var part = document.getElementById("disposisjon");
+      var typedP = part && changedInside(part);
+      if (typedP) waiting.push(typedP); else ids.push("disposisjon");
+    }
+    var line = document.getElementById("endret-utenfor");
+    if (ids.length) {
+      ["status-linje", "diagnoser", "dokumenter", "historikk"].forEach(function (id) { ids.push(id); });
+      reloadParts(ids, function () {
+        reloaded();
+        say(document.getElementById("endret-utenfor"),
+          "Filen ble endret utenfor denne siden (i en annen fane eller i Excel); siden viser nå det som står i filen.", "ok");
+        loadPreview(performance.now());
+        done();
+      }, done);
+      return;
+    }
+    // Typed and not saved while the file changed: said at the field
+    // (not at the top, out of sight), with her text, until she reloads.
+    waiting.forEach(function (field) {
+      if (!field.closest("form") || !field.closest("form").parentNode.querySelector(".endret-her")) {
+        staleAt(field, field.value);
+      }
+    });
+    if (waiting.length && line) {
+      say(line, "En fil er endret et annet sted – i en annen fane eller i Excel – mens du skrev; se meldingen ved feltet.", "feil");
+    }
+    done();
+  }
+
+  // The recipients: the list is read again; when she is typing in one of
+  // the forms, a note beside it offers to, and what she typed stays.
+  function recipientsChanged(f, done) {
+    var list = document.getElementById("mottakerliste");
+    if (f.mottakere === undefined || f.mottakere === list.dataset.sha) return done();
+    // A form shown again with what she sent (refused) counts as typed.
+    var typed = changedInside(document.querySelector("main")) || document.querySelector("main form[data-egen]");
+    var form = typed && typed.closest("form");
+    if (!form) { reloadRecipients(null); return done(); }
+    if (!form.parentNode.querySelector(".endret-her")) {
+      var box = document.createElement("div");
+      box.className = "endret-her melding advarsel";
+      var p = document.createElement("p");
+      p.textContent = "Listen over mottakere er endret et annet sted (i Excel eller i en annen fane) mens du skrev. " +
+        "Det du har skrevet, er ikke lagret ennå, og blir stående når du henter den nye listen.";
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "Hent den nye listen";
+      b.addEventListener("click", function () { reloadRecipients(form); });
+      box.appendChild(p);
+      box.appendChild(b);
+      form.parentNode.insertBefore(box, form.nextSibling);
+      say(document.getElementById("mottakerliste-status"),
+        "Listen over mottakere er endret et annet sted; se meldingen ved skjemaet du skriver i.", "");
+    }
+    done();
+  }
+
+  // Reads the list again; what was typed in `form` is put back in the same
+  // municipality's form (its row may have moved), or stays where it is.
+  function reloadRecipients(form) {
+    var li = form && form.closest("li[data-kommune]");
+    var typed = [];
+    if (form) {
+      form.querySelectorAll("input:not([type=hidden])").forEach(function (f) {
+        typed.push([f.name, f.type === "checkbox" ? f.checked : f.value]);
+      });
+    }
+    reloadParts(["mottakerliste"], function () {
+      var list = document.getElementById("mottakerliste");
+      document.querySelectorAll('main form input[name="sha"]').forEach(function (s) { s.value = list.dataset.sha; });
+      document.querySelectorAll("main .endret-her").forEach(function (b) { b.remove(); });
+      var gone = false;
+      if (li) {
+        var same = null;
+        list.querySelectorAll("li[data-kommune]").forEach(function (n) {
+          if (!same && n.dataset.kommune === li.dataset.kommune) same = n;
+        });
+        var into = same && same.querySelector("form.mottakerskjema");
+        gone = !into;
+        form = into;
+        if (into) {
+          typed.forEach(function (t) {
+            var f = into.querySelector('[name="' + t[0] + '"]');
+            if (f && f.type === "checkbox") f.checked = t[1];
+            else if (f) f.value = t[1];
+          });
+        }
+      }
+      // Back to her form, where she was.
+      var field = form && form.querySelector("input:not([type=hidden])");
+      if (field) field.focus();
+      reloaded();
+      say(document.getElementById("mottakerliste-status"), gone
+        ? "Listen er hentet på nytt. Kommunen du endret, er ikke lenger i listen; det du skrev, er ikke lagret."
+        : "Listen er endret et annet sted (i Excel eller i en annen fane); siden viser nå det som står i filen." +
+          (form ? " Det du skrev, står der det sto." : ""), gone ? "feil" : "ok");
+    });
+  }
+
+  // The texts' list: read again when a text is added, changed or removed.
+  function textsChanged(f, done) {
+    var list = document.getElementById("tekstliste");
+    if (f.tekster === undefined || f.tekster === list.dataset.sha) return done();
+    reloadParts(["tekstliste"], function () {
+      reloaded();
+      say(document.getElementById("tekstliste-status"),
+        "Listen er oppdatert: en tekst er lagt til, endret eller fjernet et annet sted.", "ok");
+      done();
+    }, done);
+  }
+
+  // The text in the editor changed elsewhere: taken in when she has not
+  // typed since it was read; else her text stays and the note beside it
+  // shows the other version and lets her choose.
+  function textChanged(f, done) {
+    var form = document.getElementById("tekstskjema");
+    var area = document.getElementById("tekst");
+    var sha = form.querySelector('input[name="sha"]');
+    var other = document.getElementById("annen-versjon");
+    var now = (f.filer || {})[form.dataset.navn] || "";
+    if (!f.filer || now === sha.value || (!other.hidden && other.dataset.sha === now)) return done();
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var text = fresh.getElementById("tekst");
+        var freshSha = fresh.querySelector('#tekstskjema input[name="sha"]');
+        if (!text || !freshSha) return done();
+        var status = document.getElementById("tekst-lagring");
+        if (form.dataset.egen !== "ja" && area.value === area.defaultValue) {
+          area.value = area.defaultValue = text.value;
+          sha.value = freshSha.value;
+          // In place (the editor keeps these two): as the server made them, every text escaped.
+          ["tekst-visning", "tekst-feil"].forEach(function (id) {
+            var n = fresh.getElementById(id);
+            if (n) document.getElementById(id).innerHTML = n.innerHTML;
+          });
+          if (text.hasAttribute("aria-invalid")) area.setAttribute("aria-invalid", "true");
+          else area.removeAttribute("aria-invalid");
+          reloaded();
+          say(status, "Teksten er endret et annet sted (i en annen fane eller et annet program); her er den nye versjonen.", "ok");
+        } else {
+          document.getElementById("annen-tekst").textContent = freshSha.value ? text.value : "(Teksten er slettet et annet sted.)";
+          other.querySelector('input[name="annen"]').value = freshSha.value;
+          other.dataset.sha = freshSha.value;
+          other.hidden = false;
+          say(status, "Teksten er endret et annet sted mens du skrev. Det du skrev, er ikke rørt; velg i meldingen ved teksten.", "feil");
+        }
+        done();
+      })
+      .catch(done);
   }
 
   // ---- The strategy's coverage as the innsatsområder are ticked ----

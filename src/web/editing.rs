@@ -18,11 +18,11 @@ use serde::Deserialize;
 use super::extract::{Form, Path, Query};
 use super::pages::{message, page, v, wants_json};
 use super::routes::{
-    blocking, csrf_ok, csrf_refused, diags, known_network, posted_to_a_year, same, unknown_network,
-    unknown_year, App, Posted,
+    blocking, csrf_ok, csrf_refused, diags, known_network, posted_to_a_year, unknown_network, unknown_year,
+    App, Posted,
 };
 use super::site::{self, DiagView};
-use super::{recipients, texts, uploads, Flash, FlashKind, State};
+use super::{multipart, recipients, texts, uploads, Flash, FlashKind, State};
 use crate::build::Paths;
 
 /// The largest text form taken (a text of [`texts::MAX_BYTES`], encoded).
@@ -34,11 +34,13 @@ const MULTIPART_EXTRA: usize = 64 * 1024;
 pub fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/aar/{network}/{year}/tekster", get(texts_page))
+        .route("/aar/{network}/{year}/tekster/filer.json", get(text_fingerprints))
         .route(
             "/aar/{network}/{year}/tekster/{name}",
             get(text_page).post(text_post).layer(DefaultBodyLimit::max(TEXT_FORM_LIMIT)),
         )
         .route("/nettverk/{network}/mottakere", get(recipients_page).post(recipients_post))
+        .route("/nettverk/{network}/mottakere/filer.json", get(recipient_fingerprints))
         .route(
             "/nettverk/{network}/logo",
             get(logo_file)
@@ -113,18 +115,19 @@ async fn texts_list(
     let st = s.clone();
     let n = network.clone();
     let listed = blocking(move || {
-        texts::Context::of(&st.project, &n, year).map(|cx| texts::list(&st.project, &n, year, &cx))
+        let fp = texts::fingerprints(&st.project, &n, year).0;
+        texts::Context::of(&st.project, &n, year).map(|cx| (texts::list(&st.project, &n, year, &cx), fp))
     })
     .await;
     match listed {
-        Some(Ok(items)) => {
+        Some(Ok((items, sha))) => {
             let name = network_name(&s, &network);
             let folder = Paths::new(&s.project)
                 .show(&s.project.data.join(&network).join(year.to_string()).join("tekster"));
             let mut r = page(
                 &s,
                 "texts.html",
-                context! { network, year, name, folder, items => v(&items), flash => v(&flash), ved },
+                context! { network, year, name, folder, sha, items => v(&items), flash => v(&flash), ved },
             );
             *r.status_mut() = status;
             r
@@ -180,8 +183,25 @@ struct TextForm {
     csrf: String,
     tekst: String,
     sha: String,
-    /// `lagre` to save, `vis` for the preview and the checks only.
+    /// `lagre` to save, `vis` for the preview and the checks only,
+    /// `lagre-over` to save over the other version (changed elsewhere).
     handling: Option<String>,
+    /// The sha256 of the other version she chose to save over.
+    annen: Option<String>,
+}
+
+/// The fingerprints of the year's texts, which the texts pages poll.
+async fn text_fingerprints(Shared(s): App, Path((network, year)): Path<(String, i32)>) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    super::watch::answer(move || {
+        let (all, texts) = texts::fingerprints(&s.project, &network, year);
+        let texts: serde_json::Map<String, serde_json::Value> =
+            texts.into_iter().map(|(n, sha)| (n, sha.into())).collect();
+        serde_json::json!({ "tekster": all, "filer": texts })
+    })
+    .await
 }
 
 async fn text_post(
@@ -243,13 +263,16 @@ async fn text_post(
             None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };
     }
-    let (text, sha) = (f.tekst.clone(), f.sha.clone());
+    // Saving over the other version is still a hash-checked save: against
+    // the version she was shown, so a third one made meanwhile is refused.
+    let over = f.handling.as_deref() == Some("lagre-over");
+    let from = if over { f.annen.clone().unwrap_or_default() } else { f.sha.clone() };
+    let (text, sha) = (f.tekst.clone(), from);
     let saved = blocking(move || {
         let _one = st.writing.lock();
         texts::save(&st.project, &n, year, &t, &text, &sha)
     })
     .await;
-    let file = format!("tekster/{name}.md");
     let shown_in = {
         let (p, n) = (s.project.clone(), network.clone());
         let t = name.clone();
@@ -261,7 +284,9 @@ async fn text_post(
         Some(Ok(sha)) => (
             StatusCode::OK,
             true,
-            if shown_in.is_empty() {
+            if over {
+                "Lagret: teksten din står nå i filen i stedet for den andre versjonen. Vil du ha den andre tilbake, trykk «Angre» på den øverste linjen under «Historikk» på årets side.".to_string()
+            } else if shown_in.is_empty() {
                 format!("Lagret. Teksten vises ikke i noen av dokumentene for {year}: husstilens maler bruker den ikke.")
             } else {
                 format!("Lagret. Teksten vises i {shown_in}; trykk «Bygg dokumentene» på året for å få den med.")
@@ -272,7 +297,7 @@ async fn text_post(
         Some(Err(texts::NotSaved::Stale)) => (
             StatusCode::CONFLICT,
             false,
-            format!("Ikke lagret: {file} er endret på disken siden siden ble lastet (kanskje i et annet vindu). Last siden på nytt; kopier gjerne teksten din først."),
+            "Ikke lagret ennå: teksten er endret et annet sted (i en annen fane eller et annet program) siden du åpnet den. Teksten din er ikke borte: velg ved teksten om du vil beholde din eller ta den andre.".to_string(),
             None,
             vec![],
         ),
@@ -414,6 +439,18 @@ async fn recipients_post(Shared(s): App, Path(network): Path<String>, Form(f): F
     }
 }
 
+/// The recipient register's fingerprint, which its page polls.
+async fn recipient_fingerprints(Shared(s): App, Path(network): Path<String>) -> Response {
+    if !known_network(&s, &network) {
+        return unknown_network(&s, &network);
+    }
+    super::watch::answer(move || {
+        let (path, _) = recipients::file(&s.project, &network);
+        serde_json::json!({ "mottakere": super::watch::file_sha(&path).unwrap_or_default() })
+    })
+    .await
+}
+
 // ---- Uploads ----
 
 /// The network's logo as the documents show it (for the settings page).
@@ -439,45 +476,47 @@ async fn logo_file(Shared(s): App, Path(network): Path<String>) -> Response {
     }
 }
 
-/// A multipart form's token and file, read within `limit`; or the refusal to show.
-async fn read_upload(
-    s: &State,
+/// An upload to the network's page (the logo, the Word template): the form
+/// read within `limit`, `save` run on a blocking thread under the write
+/// lock, and its result (`said`) shown beside the form at `anchor`.
+#[allow(clippy::too_many_arguments)]
+async fn network_upload<T: Send + 'static>(
+    s: Arc<State>,
+    network: String,
     body: Result<Multipart, MultipartRejection>,
     limit: usize,
-    what: &str,
-) -> Result<(String, Vec<u8>), String> {
+    what: &'static str,
+    anchor: &str,
+    save: fn(&crate::Project, &str, &str, &[u8]) -> crate::Result<T>,
+    said: impl FnOnce(&State, crate::Result<T>) -> Flash,
+) -> Response {
+    if !known_network(&s, &network) {
+        return unknown_network(&s, &network);
+    }
+    let to = format!("/nettverk/{network}");
+    let refused = |text: String| Flash { kind: FlashKind::Error, text, details: vec![] };
     let too_big = format!("{what} er større enn {} MB; ingenting er lagret.", limit / (1024 * 1024));
-    let Ok(mut parts) = body else {
-        return Err("Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen.".into());
+    let mut form = match multipart::read(body, "fil").await {
+        Ok(f) => f,
+        Err(why) => return back_at(&s, &to, anchor, refused(why.text(&too_big))),
     };
-    let (mut csrf, mut file) = (None, None);
-    loop {
-        let field = match parts.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big),
-            Err(_) => return Err("Skjemaet kom ikke helt fram. Prøv igjen.".into()),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = match field.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big),
-            Err(_) => return Err("Skjemaet kom ikke helt fram. Prøv igjen.".into()),
-        };
-        match name.as_str() {
-            "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
-            "fil" => file = Some((file_name.unwrap_or_default(), bytes)),
-            _ => {}
-        }
+    if !form.token_ok(&s) {
+        return csrf_refused(&s);
     }
-    if !csrf.as_deref().is_some_and(|c| same(c, &s.csrf)) {
-        return Err("csrf".into());
-    }
-    match file {
-        Some((n, b)) if !b.is_empty() => Ok((n, b)),
-        _ => Err(format!("Velg filen med {} først.", what.to_lowercase())),
-    }
+    let Some((file_name, bytes)) = form.take_file() else {
+        return back_at(&s, &to, anchor, refused(format!("Velg filen med {} først.", what.to_lowercase())));
+    };
+    let st = s.clone();
+    let done = blocking(move || {
+        let _one = st.writing.lock();
+        save(&st.project, &network, &file_name, &bytes)
+    })
+    .await;
+    let flash = match done {
+        Some(result) => said(&s, result),
+        None => refused("Noe gikk galt.".into()),
+    };
+    back_at(&s, &to, anchor, flash)
 }
 
 async fn logo_upload(
@@ -485,32 +524,15 @@ async fn logo_upload(
     Path(network): Path<String>,
     body: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    if !known_network(&s, &network) {
-        return unknown_network(&s, &network);
-    }
-    let to = format!("/nettverk/{network}");
-    let (file_name, bytes) = match read_upload(&s, body, uploads::LOGO_LIMIT, "Logoen").await {
-        Ok(x) => x,
-        Err(c) if c == "csrf" => return csrf_refused(&s),
-        Err(text) => {
-            return back_at(&s, &to, "logo", Flash { kind: FlashKind::Error, text, details: vec![] })
+    network_upload(s, network, body, uploads::LOGO_LIMIT, "Logoen", "logo", uploads::logo, |s, done| {
+        match done {
+            Ok(text) => Flash { kind: FlashKind::Ok, text, details: vec![] },
+            Err(e) => {
+                Flash { kind: FlashKind::Error, text: "Logoen er ikke lagret.".into(), details: diags(s, &e) }
+            }
         }
-    };
-    let st = s.clone();
-    let n = network.clone();
-    let done = blocking(move || {
-        let _one = st.writing.lock();
-        uploads::logo(&st.project, &n, &file_name, &bytes)
     })
-    .await;
-    let flash = match done {
-        Some(Ok(text)) => Flash { kind: FlashKind::Ok, text, details: vec![] },
-        Some(Err(e)) => {
-            Flash { kind: FlashKind::Error, text: "Logoen er ikke lagret.".into(), details: diags(&s, &e) }
-        }
-        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt.".into(), details: vec![] },
-    };
-    back_at(&s, &to, "logo", flash)
+    .await
 }
 
 async fn template_upload(
@@ -518,27 +540,9 @@ async fn template_upload(
     Path(network): Path<String>,
     body: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    if !known_network(&s, &network) {
-        return unknown_network(&s, &network);
-    }
-    let to = format!("/nettverk/{network}");
-    let (file_name, bytes) = match read_upload(&s, body, uploads::TEMPLATE_LIMIT, "Word-malen").await {
-        Ok(x) => x,
-        Err(c) if c == "csrf" => return csrf_refused(&s),
-        Err(text) => {
-            return back_at(&s, &to, "wordmal", Flash { kind: FlashKind::Error, text, details: vec![] })
-        }
-    };
-    let st = s.clone();
-    let n = network.clone();
-    let done = blocking(move || {
-        let _one = st.writing.lock();
-        uploads::word_template(&st.project, &n, &file_name, &bytes)
-    })
-    .await;
-    let paths = Paths::new(&s.project);
-    let flash = match done {
-        Some(Ok(a)) => {
+    let said = |s: &State, done: crate::Result<crate::own_style::Adopted>| match done {
+        Ok(a) => {
+            let paths = Paths::new(&s.project);
             let files: Vec<String> =
                 a.files.iter().map(|(p, what)| format!("{} ({what})", paths.show(p))).collect();
             let details: Vec<DiagView> = a.warnings.iter().map(|d| DiagView::new(d, &paths, None)).collect();
@@ -551,12 +555,12 @@ async fn template_upload(
                 details,
             }
         }
-        Some(Err(e)) => Flash {
+        Err(e) => Flash {
             kind: FlashKind::Error,
             text: "Word-malen er ikke tatt i bruk; ingenting er endret.".into(),
-            details: diags(&s, &e),
+            details: diags(s, &e),
         },
-        None => Flash { kind: FlashKind::Error, text: "Noe gikk galt.".into(), details: vec![] },
     };
-    back_at(&s, &to, "wordmal", flash)
+    let limit = uploads::TEMPLATE_LIMIT;
+    network_upload(s, network, body, limit, "Word-malen", "wordmal", uploads::word_template, said).await
 }

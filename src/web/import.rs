@@ -13,7 +13,6 @@ use axum::response::Response;
 use minijinja::context;
 
 use super::pages::{message, page, v};
-use super::routes::same;
 use super::site::DiagView;
 use super::State;
 use crate::build::Paths;
@@ -39,58 +38,15 @@ fn refused(s: &State, status: StatusCode, text: &str) -> Response {
 
 /// The upload: read, checked, imported, and the report shown.
 pub async fn upload(Shared(s): App, body: Result<Multipart, MultipartRejection>) -> Response {
-    let Ok(mut parts) = body else {
-        return refused(
-            &s,
-            StatusCode::BAD_REQUEST,
-            "Skjemaet kunne ikke leses. Last siden på nytt og prøv igjen.",
-        );
+    let too_big = format!(
+        "Filen er større enn {} MB. En årsplan er vanligvis under 5 MB; lagre den uten store bilder og prøv igjen.",
+        LIMIT / (1024 * 1024)
+    );
+    let mut form = match super::multipart::read(body, "fil").await {
+        Ok(f) => f,
+        Err(why) => return refused(&s, why.status(), &why.text(&too_big)),
     };
-    let (mut csrf, mut network, mut year, mut style, mut csv) = (None, None, None, None, false);
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match parts.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return refused(
-                    &s,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &format!("Filen er større enn {} MB. En årsplan er vanligvis under 5 MB; lagre den uten store bilder og prøv igjen.", LIMIT / (1024 * 1024)),
-                )
-            }
-            Err(_) => return refused(&s, StatusCode::BAD_REQUEST, "Skjemaet kom ikke helt fram. Prøv igjen."),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = match field.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return refused(
-                    &s,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &format!("Filen er større enn {} MB. En årsplan er vanligvis under 5 MB; lagre den uten store bilder og prøv igjen.", LIMIT / (1024 * 1024)),
-                )
-            }
-            Err(_) => return refused(&s, StatusCode::BAD_REQUEST, "Skjemaet kom ikke helt fram. Prøv igjen."),
-        };
-        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match name.as_str() {
-            "csrf" => csrf = Some(text()),
-            "nettverk" => network = Some(text()),
-            "aar" => year = Some(text()).filter(|t| !t.is_empty()),
-            "stil" => style = Some(text()).filter(|t| !t.is_empty()),
-            "csv" => csv = true,
-            "fil" => {
-                // Only the name's last part, and only to show it.
-                let shown =
-                    file_name.unwrap_or_default().rsplit(['/', '\\']).next().unwrap_or("").to_string();
-                file = Some((shown, bytes));
-            }
-            _ => {}
-        }
-    }
-    if !csrf.as_deref().is_some_and(|c| same(c, &s.csrf)) {
+    if !form.token_ok(&s) {
         return message(
             &s,
             StatusCode::FORBIDDEN,
@@ -99,6 +55,11 @@ pub async fn upload(Shared(s): App, body: Result<Multipart, MultipartRejection>)
             vec![],
         );
     }
+    let network = form.field("nettverk").map(str::to_string);
+    let year = form.field("aar").map(str::to_string);
+    let style = form.field("stil").map(str::to_string);
+    let csv = form.fields.contains_key("csv");
+    let file = form.take_file();
     let Some(network) = network.filter(|n| !n.is_empty()) else {
         return refused(
             &s,
@@ -117,7 +78,7 @@ pub async fn upload(Shared(s): App, body: Result<Multipart, MultipartRejection>)
             )
         }
     };
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((file_name, bytes)) = file else {
         return refused(&s, StatusCode::UNPROCESSABLE_ENTITY, "Velg Word-filen med planen (.docx).");
     };
     let lower = file_name.to_lowercase();

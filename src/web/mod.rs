@@ -26,6 +26,7 @@ mod extract;
 pub mod files;
 mod import;
 pub mod mail;
+mod multipart;
 mod pages;
 mod plan;
 pub mod recipients;
@@ -34,6 +35,7 @@ pub mod setup;
 pub mod site;
 pub mod texts;
 pub mod uploads;
+mod watch;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

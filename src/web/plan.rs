@@ -12,7 +12,7 @@ use axum::extract::State as Shared;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use minijinja::context;
 use serde::Serialize;
 
@@ -57,7 +57,8 @@ pub fn meeting_places(project: &crate::Project, network: &str, year: i32) -> Str
                 .collect()
         })
         .unwrap_or_default();
-    let table = blocks.iter().any(|b| b == "nettverksgrupper" || b == "fysio_ergo_moter");
+    let table =
+        blocks.iter().any(|b| matches!(b.as_str(), "nettverksgrupper" | "moteplan" | "fysio_ergo_moter"));
     let wheel = blocks.iter().any(|b| b == "arshjul");
     let mut out = String::from("Møtet kommer med i kalenderfilen som sendes med planen");
     if wheel {
@@ -915,9 +916,9 @@ async fn fingerprints(Shared(s): S, Path((network, year)): Path<(String, i32)>) 
         return unknown_year(&s, &network, year);
     }
     let st = s.clone();
-    let shas = blocking(move || {
+    super::watch::answer(move || {
         let sha = |t: crate::diag::Result<crate::load::table::Table>| {
-            t.ok().and_then(|t| std::fs::read(&t.path).ok()).map(|b| manifest::sha256(&b))
+            t.ok().and_then(|t| super::watch::file_sha(&t.path))
         };
         let history = history::list(&st.project, &network, Scope::Year(year)).first().map(|e| e.nr);
         serde_json::json!({
@@ -926,9 +927,5 @@ async fn fingerprints(Shared(s): S, Path((network, year)): Path<(String, i32)>) 
             "historikk": history,
         })
     })
-    .await;
-    match shas {
-        Some(j) => Json(j).into_response(),
-        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
+    .await
 }

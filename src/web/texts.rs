@@ -43,6 +43,20 @@ pub fn path(project: &Project, network: &str, year: i32, name: &str) -> Option<P
     valid_name(name).then(|| dir(project, network, year).join(format!("{name}.md")))
 }
 
+/// The fingerprints of the year's texts the pages poll: one of the folder
+/// (it changes when a text is added, removed or changed) and each text's
+/// sha256 by its name.
+pub fn fingerprints(project: &Project, network: &str, year: i32) -> (String, Vec<(String, String)>) {
+    let (all, files) = super::watch::folder_shas(&Paths::new(project), &dir(project, network, year));
+    let texts = files
+        .into_iter()
+        .filter_map(|(file, sha)| {
+            Some((file.strip_suffix(".md").filter(|n| valid_name(n))?.to_string(), sha))
+        })
+        .collect();
+    (all, texts)
+}
+
 /// A text in the list.
 #[derive(Debug, Clone, Serialize)]
 pub struct TextItem {
@@ -542,6 +556,30 @@ pub struct Editor {
     pub title: String,
     pub shown_in: String,
     pub note: String,
+    /// The text is hers as posted (not yet saved), not the file's.
+    pub posted: bool,
+    /// The file as it is on disk now, when it is no longer the version her
+    /// posted text started from (changed in another window or program).
+    pub other: Option<Other>,
+}
+
+/// The other version of a text: the file as changed elsewhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct Other {
+    /// Its text ("" when the file was removed).
+    pub text: String,
+    /// Its sha256 ("" when the file was removed).
+    pub sha: String,
+    pub exists: bool,
+}
+
+/// A text file's bytes as the editor shows them (no byte-order mark, line
+/// ends as `\n`).
+fn as_text(path: &Path, b: &[u8]) -> Result<String> {
+    let t = crate::load::text::decode(b)
+        .map_err(|u| Error::at(Location::row(path, u.line(b)), u.message).with_hint(u.hint))?;
+    let t = t.strip_prefix('\u{feff}').unwrap_or(&t).to_string();
+    Ok(t.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// The editor for the text `name`, as on disk or as posted.
@@ -557,16 +595,21 @@ pub fn editor(
     let bytes = files::read(&path)?;
     let (text, sha) = match (posted, &bytes) {
         (Some((t, sha)), _) => (t.replace("\r\n", "\n").replace('\r', "\n"), sha.to_string()),
-        (None, Some(b)) => {
-            let t = crate::load::text::decode(b)
-                .map_err(|u| Error::at(Location::row(&path, u.line(b)), u.message).with_hint(u.hint))?;
-            let t = t.strip_prefix('\u{feff}').unwrap_or(&t).to_string();
-            (t.replace("\r\n", "\n").replace('\r', "\n"), sha256(b))
-        }
+        (None, Some(b)) => (as_text(&path, b)?, sha256(b)),
         (None, None) => (String::new(), String::new()),
+    };
+    let disk_sha = bytes.as_deref().map(sha256).unwrap_or_default();
+    let other = match (posted.is_some() && disk_sha != sha, &bytes) {
+        (false, _) => None,
+        (true, Some(b)) => {
+            Some(Other { text: as_text(&path, b).unwrap_or_default(), sha: disk_sha, exists: true })
+        }
+        (true, None) => Some(Other { text: String::new(), sha: String::new(), exists: false }),
     };
     let checked = check(project, &cx, &path, &text);
     Ok(Editor {
+        posted: posted.is_some(),
+        other,
         name: name.to_string(),
         file: Paths::new(project).show(&path),
         exists: bytes.is_some(),

@@ -470,6 +470,7 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
         .arg(&shots)
         .arg(&axe)
         .arg(&logo)
+        .arg(dir.path().join("data"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -480,7 +481,7 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     assert!(out.status.success(), "{stdout}\n{stderr}");
     // axe-core: no WCAG 2.1 A/AA violation on any page looked at.
     let axe = r["axe"].as_object().unwrap();
-    assert_eq!(axe.len(), 7, "{r}");
+    assert_eq!(axe.len(), 9, "{r}");
     for (page, violations) in axe {
         assert_eq!(violations.as_array().unwrap().len(), 0, "{page}: {violations}");
     }
@@ -491,9 +492,21 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     assert_eq!(r["unknown_invalid"], "true", "{r}");
     assert_eq!(r["focus_visible"], true, "{r}");
     assert!(r["text_saved"].as_str().unwrap().starts_with("Lagret. Teksten vises i"), "{r}");
+    // A text written elsewhere appears in the list without a reload.
+    assert_eq!(r["text_listed"], true, "{r}");
+    // Changed in another tab: taken in when nothing was typed, and said.
+    assert_eq!(r["text_taken_in"], "Skrevet i en annen fane.\n", "{r}");
+    assert!(r["text_taken_in_said"].as_str().unwrap().contains("endret et annet sted"), "{r}");
+    // Changed while she typed: her text untouched, the other version beside it, on the same page.
+    assert_eq!(r["text_kept"], true, "{r}");
+    assert_eq!(r["text_same_page"], true, "{r}");
+    assert_eq!(r["other_shown"], "Den tredje utgaven, fra Excel-kollegaen.", "{r}");
+    assert!(r["kept_saved"].as_str().unwrap().contains("i stedet for den andre versjonen"), "{r}");
+    // «Keep mine»: the file holds exactly her text.
+    assert_eq!(r["kept_text"], "Skrevet i en annen fane.\nMitt tillegg.", "{r}");
     assert_eq!(
         std::fs::read_to_string(text_path(dir.path(), "innledning")).unwrap(),
-        "Årets fagdag er {{ fagdag }}.\n"
+        "Skrevet i en annen fane.\nMitt tillegg."
     );
     // The recipient: a mistyped address marked as typed and not sent; then saved and verified.
     assert!(r["email_marked"].as_str().unwrap().contains("ikke en gyldig e-postadresse"), "{r}");
@@ -504,15 +517,27 @@ fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pa
     // Read back with Python's csv module, not ours.
     let rows = python_csv(&dir.path().join("data/stavanger/mottakere.csv"));
     assert_eq!(
-        rows.last().unwrap(),
-        &["1135", "Sauda", "postmottak@sauda.kommune.no", "ja", ""].map(String::from).to_vec()
+        rows[rows.len() - 3],
+        ["1135", "Sauda", "postmottak@sauda.kommune.no", "ja", ""].map(String::from).to_vec()
     );
+    // Rows added in the file elsewhere appear by themselves; typing in a form waits for her.
+    assert_eq!(r["recipient_appeared"], true, "without a reload: {r}");
+    assert!(r["recipient_appeared_said"].as_str().unwrap().contains("endret et annet sted"), "{r}");
+    assert!(r["recipients_note"].as_str().unwrap().contains("mens du skrev"), "{r}");
+    assert_eq!(r["recipients_waited"], true, "{r}");
+    assert_eq!(r["recipients_typing_kept"], "Utsira", "{r}");
+    assert_eq!(r["recipients_same_page"], true, "{r}");
     // The logo, and every result where the eye is.
     assert!(r["logo_saved"].as_str().unwrap().contains("logo.png"), "{r}");
     assert_eq!(r["logo_shown"], true, "{r}");
-    for k in
-        ["text_banner_in_view", "recipient_banner_in_view", "verified_banner_in_view", "logo_banner_in_view"]
-    {
+    for k in [
+        "text_banner_in_view",
+        "recipient_banner_in_view",
+        "verified_banner_in_view",
+        "logo_banner_in_view",
+        "other_in_view",
+        "recipients_note_in_view",
+    ] {
         assert_eq!(r[k], true, "{k}: {r}");
     }
     for k in ["zoom_text_overflows", "zoom_recipients_overflows", "zoom_network_overflows"] {
@@ -856,4 +881,124 @@ fn a_recipient_without_a_number_gets_it_from_the_municipality_list() {
     };
     assert!(shown.contains("skriv kommunenummeret (fire sifre"), "{shown}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing is written");
+}
+
+/// The data-sha a page's watched part carries.
+fn watched_sha(page: &str, id: &str) -> String {
+    between(page, &format!("id=\"{id}\" data-sha=\""), "\"").to_string()
+}
+
+#[test]
+fn the_texts_and_recipients_fingerprints_follow_their_files() {
+    use arsplan::manifest::sha256;
+    let dir = project();
+    let s = Server::start(dir.path());
+    let fp = |path: &str| s.get(path).json();
+    let texts = format!("{YEAR}/tekster/filer.json");
+
+    // No texts yet: the list and its poll agree on an empty fingerprint.
+    let none = fp(&texts);
+    assert_eq!(none["tekster"], "", "{none}");
+    assert_eq!(watched_sha(&s.get(&format!("{YEAR}/tekster")).text(), "tekstliste"), "");
+
+    // A text added elsewhere: the folder's fingerprint changes, the text's sha is its bytes'.
+    let path = text_path(dir.path(), "innledning");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "Første utgave.\n").unwrap();
+    let one = fp(&texts);
+    assert_ne!(one["tekster"], "", "{one}");
+    assert_eq!(one["filer"]["innledning"], sha256("Første utgave.\n".as_bytes()), "{one}");
+    assert_eq!(watched_sha(&s.get(&format!("{YEAR}/tekster")).text(), "tekstliste"), one["tekster"]);
+    // The editor carries the same sha as the poll gives for its text.
+    assert_eq!(sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text()), one["filer"]["innledning"]);
+
+    // Changed elsewhere: both change. Removed: gone from the list.
+    std::fs::write(&path, "Andre utgave.\n").unwrap();
+    let two = fp(&texts);
+    assert_ne!(two["tekster"], one["tekster"], "{two}");
+    assert_eq!(two["filer"]["innledning"], sha256(b"Andre utgave.\n"), "{two}");
+    std::fs::write(text_path(dir.path(), "veien-videre"), "Videre.\n").unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let three = fp(&texts);
+    assert!(three["filer"].get("innledning").is_none(), "{three}");
+    assert!(three["filer"].get("veien-videre").is_some(), "{three}");
+    assert_ne!(three["tekster"], two["tekster"], "{three}");
+
+    // The recipients: the page and the poll give the file's sha; a row added in Excel changes it.
+    let file = recipients(dir.path());
+    let page = s.get("/nettverk/stavanger/mottakere").text();
+    let before = fp("/nettverk/stavanger/mottakere/filer.json");
+    assert_eq!(before["mottakere"], sha256(&std::fs::read(&file).unwrap()), "{before}");
+    assert_eq!(watched_sha(&page, "mottakerliste"), before["mottakere"]);
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"1135;Sauda;postmottak@sauda.kommune.no;nei;\n");
+    std::fs::write(&file, &bytes).unwrap();
+    let after = fp("/nettverk/stavanger/mottakere/filer.json");
+    assert_eq!(after["mottakere"], sha256(&bytes), "{after}");
+    assert_ne!(after["mottakere"], before["mottakere"]);
+
+    // Unknown places are not looked at.
+    assert_eq!(s.get("/nettverk/fremmed/mottakere/filer.json").status, 404);
+    assert_eq!(s.get("/aar/stavanger/1999/tekster/filer.json").status, 404);
+}
+
+#[test]
+fn a_text_changed_elsewhere_while_she_wrote_is_hers_or_the_other_by_her_choice() {
+    use arsplan::manifest::sha256;
+    let dir = project();
+    let path = text_path(dir.path(), "innledning");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "Første utgave.\n").unwrap();
+    let s = Server::start(dir.path());
+    let mine = sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text());
+    // Another tab saves meanwhile.
+    std::fs::write(&path, "Den andre <utgaven>.\n").unwrap();
+
+    // Her save is refused; the page keeps her text and shows the other version beside it.
+    let r = post_text(&s, "innledning", "Min tekst.\n", &mine, "lagre", false);
+    assert_eq!(r.status, 409, "{}", r.text());
+    let page = r.text();
+    let editor = between(&page, "<textarea", "</textarea>");
+    assert!(editor.contains("Min tekst.") && !editor.contains("andre"), "{editor}");
+    let banner = between(&page, "id=\"annen-versjon\"", "</div>\n  <p class=\"knapper\">");
+    assert!(!banner.contains(" hidden"), "{banner}");
+    assert!(banner.contains("Den andre &lt;utgaven&gt;."), "escaped: {banner}");
+    assert!(page.contains("data-egen=\"ja\""), "her text, not the file's: {page}");
+    let other = between(banner, "name=\"annen\" value=\"", "\"").to_string();
+    assert_eq!(other, sha256("Den andre <utgaven>.\n".as_bytes()));
+    assert!(page.contains("velg ved teksten"), "{page}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Den andre <utgaven>.\n");
+
+    // A page read fresh shows no such note.
+    let fresh = s.get(&format!("{YEAR}/tekster/innledning")).text();
+    assert!(between(&fresh, "id=\"annen-versjon\"", ">").contains("hidden"), "{fresh}");
+
+    // «Keep mine» over a third version she has not seen: refused too.
+    let keep = |annen: &str| {
+        let body = crate::web::form(&[
+            ("csrf", s.csrf()),
+            ("tekst", "Min tekst.\r\n".to_string()),
+            ("sha", mine.clone()),
+            ("annen", annen.to_string()),
+            ("handling", "lagre-over".to_string()),
+        ]);
+        s.request(
+            "POST",
+            &format!("{YEAR}/tekster/innledning"),
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            Some(&body),
+        )
+    };
+    assert_eq!(keep(&mine).status, 409);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Den andre <utgaven>.\n");
+    // Over the version she was shown: saved, the file holds exactly her text.
+    let r = keep(&other);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Min tekst.\n");
+    let shown = s.get(r.header("location").unwrap().split('#').next().unwrap()).text();
+    assert!(shown.contains("i stedet for den andre versjonen"), "{shown}");
+    // The other version is one «Angre» away.
+    let said = undo_newest(&s, dir.path(), arsplan::history::Scope::Year(2026));
+    assert!(!said.contains("feil"), "{said}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "Den andre <utgaven>.\n");
 }
