@@ -296,10 +296,47 @@ fn short(bytes: Option<&[u8]>, other: Option<&[u8]>) -> String {
 
 /// A text cut to 80 characters.
 pub fn cut(s: &str) -> String {
-    if s.chars().count() <= 80 {
+    cut_to(s, 80)
+}
+
+/// A text cut to `n` characters (the last two an ellipsis).
+pub fn cut_to(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
         s.to_string()
     } else {
-        format!("{} …", s.chars().take(78).collect::<String>())
+        format!("{} …", s.chars().take(n.saturating_sub(2)).collect::<String>().trim_end())
+    }
+}
+
+/// What an entry says in the list, in words. An entry written before the
+/// history named its items (`Aktivitet lagt til i planen (rad 12)`,
+/// `Nytt møte «fagdag»`) is said as well as it allows: the row number
+/// (which later edits make wrong) dropped, the item's text taken from the
+/// values it keeps.
+pub fn said(e: &Entry) -> String {
+    let what = e.what.as_str();
+    let (prefix, base) = ["Angret: ", "Gjort igjen: "]
+        .iter()
+        .find_map(|p| what.strip_prefix(p).map(|b| (*p, b)))
+        .unwrap_or(("", what));
+    let quoted = |t: &str| if t.is_empty() { String::new() } else { format!(" «{}»", cut_to(t, 60)) };
+    // For an undo the values are the other way round.
+    let (old, new) = if prefix == "Angret: " { (&e.new, &e.old) } else { (&e.old, &e.new) };
+    let legacy = if let Some(kind) = base.strip_suffix(')').and_then(|b| {
+        let (head, nr) = b.rsplit_once(" lagt til i planen (rad ")?;
+        nr.chars().all(|c| c.is_ascii_digit()).then_some(head)
+    }) {
+        Some(format!("{kind}{} lagt til i planen", quoted(new)))
+    } else if let Some(head) = base.strip_suffix(" slettet fra planen") {
+        let (kind, rest) =
+            head.split_once(" med ").map(|(k, r)| (k, format!(" med {r}"))).unwrap_or((head, String::new()));
+        (!kind.contains('«')).then(|| format!("{kind}{}{rest} slettet fra planen", quoted(old)))
+    } else {
+        base.strip_prefix("Nytt møte ").map(|id| format!("Møtet {id} lagt til"))
+    };
+    match legacy {
+        Some(l) => format!("{prefix}{l}"),
+        None => what.to_string(),
     }
 }
 
@@ -656,9 +693,9 @@ pub fn undo(project: &Project, network: &str, scope: Scope, nr: u32) -> std::res
     }
     let path = resolve(project, network, scope, &e.file)?;
     // Undoing an undo brings the change back: said so, not «Angret: Angret: …».
-    let base =
-        e.what.strip_prefix("Angret: ").or_else(|| e.what.strip_prefix("Gjort igjen: ")).unwrap_or(&e.what);
-    let what = if e.undoes.is_some() && e.what.starts_with("Angret: ") {
+    let told = said(&e);
+    let base = told.strip_prefix("Angret: ").or_else(|| told.strip_prefix("Gjort igjen: ")).unwrap_or(&told);
+    let what = if e.undoes.is_some() && told.starts_with("Angret: ") {
         format!("Gjort igjen: {base}")
     } else {
         format!("Angret: {base}")
@@ -840,5 +877,38 @@ mod tests {
             "ID;Dato;Sted\na;01.02.2026;Time\nb;05.02.2026;Bø\n"
         );
         assert_eq!(list(&p, "n", Scope::Year(2026)).len(), 11);
+    }
+
+    #[test]
+    fn an_entry_written_before_the_history_named_its_items_is_read_and_said_sensibly() {
+        // As the page wrote them before: the row number, no text in «Hva».
+        let old = |what: &str, gammelt: &str, nytt: &str| -> Entry {
+            serde_json::from_value(serde_json::json!({
+                "nr": 3, "tid": 1764000000, "fil": "plan.csv", "hva": what, "gammelt": gammelt, "nytt": nytt,
+                "endring": { "type": "rader_inn", "rad": 12, "rader": [["aktivitet", "Fagdag"]] }
+            }))
+            .unwrap()
+        };
+        let e = old("Aktivitet lagt til i planen (rad 12)", "", "Fagdag om smerte");
+        assert_eq!(e.undone_by, None);
+        assert_eq!(said(&e), "Aktivitet «Fagdag om smerte» lagt til i planen");
+        assert_eq!(
+            said(&old("Angret: Aktivitet lagt til i planen (rad 12)", "Fagdag om smerte", "")),
+            "Angret: Aktivitet «Fagdag om smerte» lagt til i planen"
+        );
+        assert_eq!(
+            said(&old("Delmål med 2 underpunkt slettet fra planen", "Etikk og jus", "")),
+            "Delmål «Etikk og jus» med 2 underpunkt slettet fra planen"
+        );
+        assert_eq!(said(&old("Nytt møte «fagdag»", "", "12.11.2026")), "Møtet «fagdag» lagt til");
+        // What is already said in words is left as it is.
+        for w in [
+            "Aktiviteten «Fagdag» under delmål 1.2 «Dyspné» slettet",
+            "Området «Kompetanse» slettet fra planen",
+            "Møtet «fagdag»: Sted",
+            "Teksten innledning.md",
+        ] {
+            assert_eq!(said(&old(w, "a", "b")), w);
+        }
     }
 }

@@ -43,6 +43,37 @@ pub struct Added {
     pub id: String,
     pub row: usize,
     pub warnings: Vec<Diagnostic>,
+    /// For the history: `Møtet «Fagdag» (12. november) lagt til`, and the
+    /// row's values.
+    pub what: String,
+    pub values: String,
+}
+
+/// A meeting as the history names it: `Møtet «Årlig fagdag» (12. november)`
+/// — by its title (else its theme, else its ID) and its day.
+pub fn named(headers: &[String], cells: &[String]) -> String {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .and_then(|i| cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    };
+    let name = ["Tittel", "Tema", "ID"].iter().map(|n| get(n)).find(|s| !s.is_empty()).unwrap_or("uten navn");
+    let day = crate::dates::parse(get("Dato"))
+        .ok()
+        .map(|d| {
+            use chrono::Datelike;
+            format!(" ({}. {})", d.day(), crate::dates::MONTHS[d.month0() as usize])
+        })
+        .unwrap_or_default();
+    format!("Møtet «{}»{day}", crate::history::cut_to(name, 60))
+}
+
+/// A meeting row's values for «Før» and «Etter»: the filled cells in order.
+pub fn values(cells: &[String]) -> String {
+    cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" · ")
 }
 
 fn column(t: &Table, name: &str) -> Option<usize> {
@@ -123,7 +154,10 @@ pub fn add(
         .filter(|d| !d.is_error() && d.location.as_ref().is_some_and(|l| l.row == Some(at_row)))
         .collect();
     let saved = rows::save(opened, &op)?;
-    Ok(Added { saved, op, id, row: at_row, warnings })
+    let row =
+        saved.after.rows.iter().find(|r| r.number == at_row).map(|r| r.cells.clone()).unwrap_or_default();
+    let what = format!("{} lagt til", named(&saved.after.headers, &row));
+    Ok(Added { saved, op, id, row: at_row, warnings, what, values: values(&row) })
 }
 
 /// What deleting a meeting did.
@@ -132,6 +166,10 @@ pub struct Deleted {
     pub saved: rows::Saved,
     pub op: Op,
     pub id: String,
+    /// For the history: `Møtet «Fagdag» (12. november) slettet`, and the
+    /// row's values.
+    pub what: String,
+    pub values: String,
 }
 
 /// Deletes the meeting at spreadsheet row `row`.
@@ -150,9 +188,11 @@ pub fn delete(
             .into());
     };
     let id = column(&opened.table, "ID").and_then(|i| r.cells.get(i).cloned()).unwrap_or_default();
+    let what = format!("{} slettet", named(&opened.table.headers, &r.cells));
+    let values = values(&r.cells);
     let op = Op::Delete { row, count: 1 };
     let saved = rows::save(opened, &op)?;
-    Ok(Deleted { saved, op, id })
+    Ok(Deleted { saved, op, id, what, values })
 }
 
 #[cfg(test)]
@@ -167,5 +207,37 @@ mod tests {
         assert_eq!(make_id("2. nettverksmøte", &none), "mote_2_nettverksmote");
         assert_eq!(make_id("", &none), "mote");
         assert_eq!(make_id("Møte om dyspnoe og rus i Bergen sentrum", &none), "mote_om_dyspnoe_og");
+    }
+
+    #[test]
+    fn a_meeting_added_or_deleted_is_told_by_its_title_and_day() {
+        let d = tempfile::tempdir().unwrap();
+        let p = Project {
+            data: d.path().join("data"),
+            templates: d.path().join("m"),
+            output: d.path().join("o"),
+        };
+        let year = p.data.join("n/2026");
+        std::fs::create_dir_all(&year).unwrap();
+        let f = year.join("moter.csv");
+        let csv = "ID;Dato;Type;Tittel;Tema;Sted\nvar;12.03.2026;nettverksmøte;Nettverksmøte vår;;Sola\nx;01.02.2026;møte;;Rus og palliasjon;\n";
+        std::fs::write(&f, csv).unwrap();
+        let sha = |f: &std::path::Path| crate::manifest::sha256(&std::fs::read(f).unwrap());
+        let typed: BTreeMap<String, String> =
+            [("Dato", "10.09.2026"), ("Type", "møte"), ("Tittel", "Fagdag om smerte"), ("Sted", "Bryne")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let a = add(&p, "n", 2026, &typed, &sha(&f)).unwrap();
+        assert_eq!(a.what, "Møtet «Fagdag om smerte» (10. september) lagt til");
+        assert_eq!(a.values, "fagdag_om_smerte · 10.09.2026 · møte · Fagdag om smerte · Bryne");
+        let del = delete(&p, "n", 2026, 2, &sha(&f)).unwrap();
+        assert_eq!(del.what, "Møtet «Nettverksmøte vår» (12. mars) slettet");
+        assert_eq!(del.values, "var · 12.03.2026 · nettverksmøte · Nettverksmøte vår · Sola");
+        // No title: the theme; no date either: the name alone.
+        let h: Vec<String> = ["ID", "Dato", "Tittel", "Tema"].map(String::from).to_vec();
+        let row = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(named(&h, &row(&["x", "01.02.2026", "", "Rus"])), "Møtet «Rus» (1. februar)");
+        assert_eq!(named(&h, &row(&["x", "", "", ""])), "Møtet «x»");
     }
 }

@@ -457,6 +457,36 @@
     return null;
   }
 
+  // The meetings table as cards wherever it would scroll sideways (the
+  // style sheet does so by the width alone, for the usual columns).
+  function fitMeetings() {
+    var t = document.querySelector("table.moter");
+    var frame = t && t.closest(".tabellramme");
+    if (!frame) return;
+    t.classList.remove("kort");
+    if (frame.scrollWidth > frame.clientWidth + 1) t.classList.add("kort");
+  }
+
+  // An outline item's forms, fetched when «Endre eller flytt» or «Legg til
+  // etter» is opened (the page carries a link to them instead).
+  function loadPart(details) {
+    var box = details.querySelector(".del");
+    if (!box || details.dataset.lastet === "ja" || details.dataset.laster === "ja") return;
+    details.dataset.laster = "ja";
+    box.setAttribute("aria-busy", "true");
+    fetch(details.dataset.del + "&bit=1", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })
+      .then(function (html) {
+        box.innerHTML = html;
+        details.dataset.lastet = "ja";
+      })
+      .catch(function () { /* the link to the item's page stays */ })
+      .then(function () {
+        details.dataset.laster = "";
+        box.removeAttribute("aria-busy");
+      });
+  }
+
   function reloadParts(ids, then, failed) {
     fetch(window.location.pathname, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
@@ -467,6 +497,7 @@
           var now = fresh.getElementById(id);
           if (old && now) old.replaceWith(document.importNode(now, true));
         });
+        fitMeetings();
         if (then) then(fresh);
       })
       .catch(function () { if (failed) failed(); /* the next poll tries again */ });
@@ -722,6 +753,19 @@
       }
     });
     watchFiles();
+    fitMeetings();
+    document.addEventListener("toggle", function (e) {
+      var d = e.target;
+      if (d.open && d.matches && d.matches("details[data-del]")) loadPart(d);
+    }, true); // toggle does not bubble
+    // Opened before the script ran (a reload keeps them open): loaded now.
+    document.querySelectorAll("details[data-del][open]").forEach(loadPart);
+    var fitting = false;
+    window.addEventListener("resize", function () {
+      if (fitting) return;
+      fitting = true;
+      requestAnimationFrame(function () { fitting = false; fitMeetings(); });
+    });
     // The send form goes once: a second press while the first is on its
     // way would ask for a second send.
     document.querySelectorAll("form[data-en-gang]").forEach(function (form) {

@@ -40,6 +40,9 @@ pub(super) fn templates() -> Result<Environment<'static>> {
         ("year_plan.html", include_str!("year_plan.html")),
         ("year_history.html", include_str!("year_history.html")),
         ("year_meeting_new.html", include_str!("year_meeting_new.html")),
+        ("year_item_forms.html", include_str!("year_item_forms.html")),
+        ("year_item.html", include_str!("year_item.html")),
+        ("year_item_part.html", include_str!("year_item_part.html")),
     ] {
         env.add_template(name, source).map_err(|e| Error::msg(format!("malen {name} har en feil: {e}")))?;
     }

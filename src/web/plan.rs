@@ -38,6 +38,7 @@ pub fn routes() -> Router<Arc<State>> {
         .route("/aar/{network}/{year}/mote/slett", post(delete_meeting))
         .route("/aar/{network}/{year}/plan", post(edit_outline))
         .route("/aar/{network}/{year}/plan/slett", get(confirm_delete_item))
+        .route("/aar/{network}/{year}/plan/punkt", get(item_forms))
         .route("/aar/{network}/{year}/angre", post(undo))
         .route("/aar/{network}/{year}/filer.json", get(fingerprints))
 }
@@ -78,12 +79,7 @@ pub fn meeting_places(project: &crate::Project, network: &str, year: i32) -> Str
 pub fn record_cell(project: &Project, network: &str, year: i32, e: &edit::Edited) -> Option<Diagnostic> {
     let column = e.before.headers.get(e.col).cloned().unwrap_or_default();
     let number = e.row;
-    let id =
-        e.before.headers.iter().position(|h| h.eq_ignore_ascii_case("ID")).and_then(|i| e.row_after.get(i));
-    let what = match id {
-        Some(id) if !id.is_empty() => format!("Møtet «{id}»: {column}"),
-        _ => format!("Møtetabellen rad {number}: {column}"),
-    };
+    let what = format!("{}: {column} endret", edit::meetings::named(&e.before.headers, &e.row_after));
     let change = Change::Cells {
         row: number,
         cells: vec![history::CellChange { col: e.col, column, old: e.old.clone(), new: e.value.clone() }],
@@ -203,7 +199,7 @@ pub fn history_view(project: &Project, network: &str, year: i32) -> Vec<HistoryV
             nr: e.nr,
             scope: e.scope.word(),
             when: e.when_text(),
-            what: e.what.clone(),
+            what: history::said(&e),
             file: e.file.clone(),
             old: e.old.clone(),
             new: e.new.clone(),
@@ -490,6 +486,54 @@ async fn confirm_delete_item(
     confirm(&s, &network, year, "plan", &question, &fields, &format!("punkt-{row}"))
 }
 
+#[derive(Debug, serde::Deserialize)]
+struct ItemQuery {
+    rad: usize,
+    #[serde(default)]
+    punkt: String,
+    /// `endre` (edit and move) or `legg_til` (add after); both when empty.
+    #[serde(default)]
+    del: String,
+    /// `1`: the forms alone, for the page's script to put in place.
+    #[serde(default)]
+    bit: String,
+}
+
+const ITEM_CHANGED: &str =
+    "Punktet står ikke lenger slik på denne plassen i planen (planen er endret etterpå). Last siden på nytt.";
+
+/// The forms of one outline item: what «Endre eller flytt» and «Legg til
+/// etter» open (the year page does not carry them for every item), as a
+/// fragment for the page's script, or as a page of their own without it.
+async fn item_forms(
+    Shared(s): S,
+    Path((network, year)): Path<(String, i32)>,
+    Query(q): Query<ItemQuery>,
+) -> Response {
+    if !site::known(&s.project, &network, year) {
+        return unknown_year(&s, &network, year);
+    }
+    let st = s.clone();
+    let n = network.clone();
+    let outline = blocking(move || outline_edit(&st.project, &n, year)).await.flatten();
+    let base = format!("/aar/{network}/{year}");
+    let item = outline.as_ref().and_then(|o| {
+        o.items.iter().find(|it| it.row == q.rad && (q.punkt.is_empty() || it.key == q.punkt)).cloned()
+    });
+    let fragment = q.bit == "1";
+    match (outline, item) {
+        (Some(o), Some(it)) => {
+            let name = if fragment { "year_item_part.html" } else { "year_item.html" };
+            let mut r =
+                page(&s, name, context! { network, year, base, o => v(&o), it => v(&it), part => q.del });
+            r.headers_mut().insert(axum::http::header::CACHE_CONTROL, "no-store".parse().unwrap());
+            r
+        }
+        _ if fragment => page(&s, "year_item_part.html", context! { gone => ITEM_CHANGED }),
+        _ => super::pages::message(&s, StatusCode::NOT_FOUND, "Punktet finnes ikke", ITEM_CHANGED, vec![]),
+    }
+}
+
 /// Everything the year page needs for its editing beyond the meeting cells.
 pub fn extras(project: &Project, network: &str, year: i32) -> Extras {
     let meetings = edit::meetings_table(project, network, year).ok();
@@ -571,19 +615,13 @@ async fn add_meeting(
         let _one = st.writing.lock();
         let sha = posted.get("sha").cloned().unwrap_or_default();
         let added = edit::meetings::add(&st.project, &n, year, &posted, &sha)?;
-        let summary = ["Dato", "Tittel", "Type"]
-            .iter()
-            .filter_map(|k| posted.get(*k).map(|v| v.trim()).filter(|v| !v.is_empty()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let what = format!("Nytt møte «{}»", added.id);
         let w = history::record_op(
             &st.project,
             &n,
             Scope::Year(year),
             &added.saved,
             &added.op,
-            Said { what: &what, old: "", new: &summary },
+            Said { what: &added.what, old: "", new: &added.values },
         )
         .err();
         let places = meeting_places(&st.project, &n, year);
@@ -688,21 +726,13 @@ async fn delete_meeting(
     let done = blocking(move || {
         let _one = st.writing.lock();
         let d = edit::meetings::delete(&st.project, &n, year, row, &sha)?;
-        let row_text = d
-            .saved
-            .before
-            .rows
-            .iter()
-            .find(|r| r.number == row)
-            .map(|r| r.cells.iter().filter(|c| !c.is_empty()).cloned().collect::<Vec<_>>().join(" · "))
-            .unwrap_or_default();
         let w = history::record_op(
             &st.project,
             &n,
             Scope::Year(year),
             &d.saved,
             &d.op,
-            Said { what: &format!("Møtet «{}» slettet", d.id), old: &row_text, new: "" },
+            Said { what: &d.what, old: &d.values, new: "" },
         )
         .err();
         Ok::<_, Refused>((d, w))

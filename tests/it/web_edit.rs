@@ -174,7 +174,7 @@ fn an_undo_refuses_when_a_later_edit_changed_the_same_cell_and_survives_a_restar
     // After a restart the history is still there.
     let s = Server::start(dir.path());
     let page = s.get(year()).text();
-    assert!(page.contains("Møtet «fagdag»: Sted"), "{page}");
+    assert!(page.contains("Møtet «Årlig fagdag» (12. november): Sted endret"), "{page}");
     let r = post_form(&s, &format!("{}/angre", year()), &[("nr", &first), ("omfang", "aar")]);
     let page = follow(&s, &r);
     let b = banner(&page);
@@ -266,7 +266,7 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
         ("f_Gjelder", ""),
         ("innsats", ""),
     ]);
-    assert!(b.contains("Aktivitet lagt til"), "{b}");
+    assert!(b.contains("Aktiviteten «Ny aktivitet fra nettsiden» lagt til under delmål 1.3"), "{b}");
     let added = row_of_text("Ny aktivitet fra nettsiden");
     assert_eq!(lines(&path)[added - 1], "aktivitet;Ny aktivitet fra nettsiden;;");
     assert_eq!(
@@ -281,14 +281,19 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
     );
     assert!(follow(&s, &ask).contains("Slette «Ny aktivitet fra nettsiden» fra planen?"), "{}", ask.text());
     let b = act(&[("handling", "slett"), ("rad", &added.to_string()), ("bekreft", "ja")]);
-    assert!(b.contains("slettet fra planen"), "{b}");
+    assert!(b.contains("Aktiviteten «Ny aktivitet fra nettsiden» under delmål 1.3"), "{b}");
     assert!(!std::fs::read_to_string(&path).unwrap().contains("Ny aktivitet"));
 
     // Move an activity to another sub-goal: it goes last under it.
     let act_row = row_of_text("Kreftkoordinator deler erfaringer");
     let target = row_of_text("Økt kunnskap om palliasjon til personer med demens");
     let b = act(&[("handling", "flytt"), ("rad", &act_row.to_string()), ("til", &target.to_string())]);
-    assert!(b.contains("flyttet til delmål"), "{b}");
+    assert!(
+        b.contains(
+            "flyttet fra delmål 1.3 «Det gode pasientforløpet» til delmål 1.5 «Økt kunnskap om palliasjon"
+        ),
+        "{b}"
+    );
     let now = lines(&path);
     let t = row_of_text("Økt kunnskap om palliasjon til personer med demens");
     assert_eq!(now[t + 2], "aktivitet;Kreftkoordinator deler erfaringer / case fra ulike forløp;;");
@@ -529,7 +534,7 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert!(text("confirm").contains("Slette møtet «ekstra_mote_om_rus»"), "{r}");
     assert!(text("deleted").contains("er slettet"), "{r}");
     assert_eq!(r["meeting_gone"], true);
-    assert!(text("undone").starts_with("Angret: Møtet «ekstra_mote_om_rus» slettet"), "{r}");
+    assert!(text("undone").starts_with("Angret: Møtet «Ekstra møte om rus» (10. september) slettet"), "{r}");
     assert_eq!(r["meeting_back"], true);
     assert_eq!(r["banner_at_history"], true);
     // The coverage went up by one as the box was ticked, before saving.
@@ -542,14 +547,33 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     // The sub-goal chosen by arrow key is the one the activity went to.
     let choice = text("move_to_choice");
     let to = choice.split_once(": ").unwrap().1.trim_end_matches(" …").to_string();
-    assert!(text("moved_to").contains("flyttet til delmål") && text("moved_to").contains(&to[..20]), "{r}");
-    assert!(text("added_activity").contains("Aktivitet lagt til"), "{r}");
-    assert!(text("deleted_activity").contains("slettet fra planen"), "{r}");
+    assert!(text("moved_to").contains(" til delmål ") && text("moved_to").contains(&to[..20]), "{r}");
+    assert!(
+        text("added_activity").contains("Aktiviteten «Ny aktivitet fra nettsiden» lagt til under delmål"),
+        "{r}"
+    );
+    assert!(
+        text("deleted_activity").contains("Aktiviteten «Ny aktivitet fra nettsiden» under delmål"),
+        "{r}"
+    );
     assert!(text("refused").contains("nå «Bryne»"), "{r}");
     assert!(text("refused_kind").contains("feil"), "{r}");
     assert!(text("other_window").contains("endret utenfor denne siden"), "{r}");
     assert_eq!(r["zoom_page_overflows"], false, "{r}");
     assert_eq!(r["zoom_history_together"], true, "{r}");
+    // The page light (the items' forms fetched as they open), an item's own page for no script.
+    assert!(r["page_bytes"].as_u64().unwrap() < 350_000, "{r}");
+    assert!(text("item_page").starts_with("Delmål"), "{r}");
+    // At 1366×768 the meetings table fits its frame, as a table.
+    let laptop = &r["laptop_meetings"];
+    assert_eq!(laptop["inner"], 1366, "{r}");
+    assert_eq!(laptop["table"], true, "{r}");
+    assert!(laptop["columns"].as_u64().unwrap() >= 10, "{r}");
+    assert!(laptop["scroll"].as_u64().unwrap() <= laptop["client"].as_u64().unwrap(), "{r}");
+    // At 200 % each meeting is a card, every field on screen.
+    let zoom = &r["zoom_meetings"];
+    assert!(zoom["fields"].as_u64().unwrap() > 20, "{r}");
+    assert!(zoom["scroll"].as_u64().unwrap() <= zoom["client"].as_u64().unwrap(), "{r}");
     assert_eq!(r["row_named_at_slett"], true, "{r}");
     assert_eq!(r["stale_shows_typed"], true, "{r}");
     assert_eq!(r["stale_stays_after_enter"], true, "{r}");
@@ -658,6 +682,18 @@ fn a_meeting_added_to_and_deleted_from_moter_xlsx_keeps_the_rest_of_the_workbook
     assert_eq!(read()["rows"], before["rows"]);
 }
 
+/// An outline item's forms as «Endre eller flytt» (`endre`) or «Legg til
+/// etter» (`legg_til`) loads them: the address the year page gives.
+fn item_part(s: &Server, page: &str, row: usize, part: &str) -> String {
+    let item = item_at(page, row);
+    let end = item.find(&format!("&amp;del={part}\"")).unwrap_or_else(|| panic!("{item}"));
+    let start = item[..end].rfind("data-del=\"").unwrap() + "data-del=\"".len();
+    let url = item[start..end].to_string().replace("&amp;", "&").replace("&#x2f;", "/");
+    let r = s.get(&format!("{url}&del={part}&bit=1"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.text()
+}
+
 /// The part of the year page that is the plan item at `row`.
 fn item_at(page: &str, row: usize) -> String {
     let start = format!("<li id=\"punkt-{row}\"");
@@ -677,7 +713,9 @@ fn an_outline_save_is_checked_at_once_its_message_stands_at_the_item_and_adding_
     assert!(page.contains("Ingen feil"), "the fixture starts without errors");
     // «Legg til etter» on a goal offers a sub-goal first, chosen.
     let goal = row_of_text("mål;Bidra til at helse- og omsorgstilbudet");
-    let levels = between(&item_at(&page, goal), &format!("id=\"l{goal}-niva\""), "</select>").to_string();
+    let levels =
+        between(&item_part(&s, &page, goal, "legg_til"), &format!("id=\"l{goal}-niva\""), "</select>")
+            .to_string();
     let first = between(&levels, "<option", "</option>");
     assert!(first.contains("value=\"delmål\" selected"), "{levels}");
 
@@ -725,7 +763,11 @@ fn an_outline_save_is_checked_at_once_its_message_stands_at_the_item_and_adding_
     assert_eq!(row_of_text("Nytt delmål"), sub + 1);
     assert!(page.contains("Ingen feil"), "{}", banner(&page));
     let at = item_at(&page, sub + 1);
-    assert!(at.contains("id=\"resultat\"") && at.contains("Delmål lagt til"), "{at}");
+    assert!(
+        at.contains("id=\"resultat\"")
+            && at.contains("Delmålet «Nytt delmål» lagt til under mål 1.2 «Styrke kompetansen i etiske"),
+        "{at}"
+    );
 }
 
 #[test]
@@ -737,7 +779,8 @@ fn flytt_til_preselects_where_the_item_stands_and_moving_there_changes_nothing()
     let page = s.get(year()).text();
     let activity = row_of_text("Kreftkoordinator deler erfaringer");
     let sub_goal = row_of_text("delmål;Det gode pasientforløp;");
-    let select = between(&page, &format!("id=\"til-{activity}\""), "</select>").to_string();
+    let part = item_part(&s, &page, activity, "endre");
+    let select = between(&part, &format!("id=\"til-{activity}\""), "</select>").to_string();
     let chosen = between(&select, "selected>", "</option>");
     assert!(chosen.contains("Det gode pasientforløp") && chosen.contains("(der det står nå)"), "{select}");
     assert!(select.contains(&format!("value=\"{sub_goal}\" selected")), "{select}");
@@ -791,12 +834,15 @@ fn undoing_an_added_area_that_later_items_stand_under_is_refused_and_the_history
     // The goal first, then the area: the file as it was.
     undo(&goal_entry);
     let b = banner(&undo(&area_entry));
-    assert!(b.contains("Angret: Område lagt til"), "{b}");
+    assert!(b.contains("Angret: Området «Samhandling» lagt til som område"), "{b}");
     assert_eq!(std::fs::read(&path).unwrap(), original);
     // Undoing the undo brings it back, said so.
     let page = s.get(year()).text();
     let b = banner(&undo(&newest_entry(&page)));
-    assert!(b.contains("Gjort igjen: Område lagt til") && !b.contains("Angret: Angret"), "{b}");
+    assert!(
+        b.contains("Gjort igjen: Området «Samhandling» lagt til") && !b.contains("Angret: Angret"),
+        "{b}"
+    );
 
     // A move says what moved and where, not row numbers.
     let sub = row_of_text("Det gode pasientforløp;");
@@ -866,7 +912,11 @@ fn a_delete_question_reached_again_by_back_or_reload_refers_to_the_same_item_or_
         .collect();
     let fields: Vec<(&str, &str)> = confirm_fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let b = banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &fields)));
-    assert!(b.contains("slettet fra planen"), "{b}");
+    assert!(
+        b.contains("Aktiviteten «Kreftkoordinator")
+            && b.contains("under delmål 1.4 «Det gode pasientforløp» slettet"),
+        "{b}"
+    );
     let after = std::fs::read(&path).unwrap();
     // Back to the question: the row now holds another item; the page says the item is gone.
     let again = s.get(&question_url).text();
@@ -875,4 +925,189 @@ fn a_delete_question_reached_again_by_back_or_reload_refers_to_the_same_item_or_
     let b = banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &fields)));
     assert!(b.contains("står ikke lenger på denne plassen"), "{b}");
     assert_eq!(std::fs::read(&path).unwrap(), after);
+}
+
+/// The year's history table as a leader reads it: each entry's Hva, Før
+/// and Etter, tags taken out, the newest first.
+fn history_table(page: &str) -> Vec<[String; 3]> {
+    let part = between(page, "id=\"historikk-aar\"", "</table>");
+    let cell = |row: &str, name: &str| {
+        let td = between(row, &format!("data-felt=\"{name}\">"), "</td>");
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in td.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.replace("&#x2f;", "/").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    part.split("<tr id=\"endring-aar-")
+        .skip(1)
+        .map(|row| [cell(row, "Hva"), cell(row, "Før"), cell(row, "Etter")])
+        .collect()
+}
+
+#[test]
+fn the_history_says_in_plain_words_what_was_added_moved_and_deleted_and_where() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let path = plan(dir.path());
+    let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
+    let act = |fields: &[(&str, &str)]| {
+        let sha = plan_sha(&s.get(year()).text());
+        let mut all = vec![("sha", sha.as_str())];
+        all.extend_from_slice(fields);
+        follow(&s, &post_form(&s, &format!("{}/plan", year()), &all))
+    };
+    // An activity added after a sub-goal's last one, then moved to another sub-goal, then deleted.
+    let sub = row_of_text("delmål;Styrke kompetanse om dyspnoe");
+    act(&[
+        ("handling", "legg_til"),
+        ("rad", &sub.to_string()),
+        ("f_Nivå", "aktivitet"),
+        ("f_Tekst", "Fagdag om smerte"),
+        ("f_Gjelder", "felles"),
+    ]);
+    let added = row_of_text("aktivitet;Fagdag om smerte");
+    let target = row_of_text("delmål;Økt kunnskap om palliasjon til personer med demens");
+    act(&[("handling", "flytt"), ("rad", &added.to_string()), ("til", &target.to_string())]);
+    let moved = row_of_text("aktivitet;Fagdag om smerte");
+    act(&[("handling", "slett"), ("rad", &moved.to_string()), ("bekreft", "ja")]);
+    // A meeting added and deleted.
+    let sha = sha_on(&s.get(year()).text());
+    follow(
+        &s,
+        &post_form(
+            &s,
+            &format!("{}/mote/ny", year()),
+            &[("sha", &sha), ("Dato", "12.03.2026"), ("Type", "møte"), ("Tittel", "Nettverksmøte vår")],
+        ),
+    );
+    let row = row_of(dir.path(), "nettverksmote_var");
+    let sha = sha_on(&s.get(year()).text());
+    let page = follow(
+        &s,
+        &post_form(
+            &s,
+            &format!("{}/mote/slett", year()),
+            &[("sha", &sha), ("rad", &row.to_string()), ("bekreft", "ja")],
+        ),
+    );
+    let table = history_table(&page);
+    let at = |what: &str| -> [&str; 3] {
+        let r = table.iter().find(|r| r[0].starts_with(what)).unwrap_or_else(|| panic!("{what}: {table:#?}"));
+        [r[0].as_str(), r[1].as_str(), r[2].as_str()]
+    };
+    assert_eq!(table.len(), 5, "{table:#?}");
+    // No row numbers: they go wrong as soon as the plan changes.
+    assert!(table.iter().all(|r| !r[0].contains("(rad ")), "{table:#?}");
+    assert_eq!(
+        at("Aktiviteten «Fagdag om smerte» lagt til"),
+        [
+            "Aktiviteten «Fagdag om smerte» lagt til under delmål 1.2 «Styrke kompetanse om dyspnoe som symptom, uavhen …» (plan.csv)",
+            "(ingenting)",
+            "Fagdag om smerte; Gjelder: felles"
+        ]
+    );
+    assert_eq!(
+        at("Aktiviteten «Fagdag om smerte» flyttet"),
+        [
+            "Aktiviteten «Fagdag om smerte» flyttet fra delmål 1.2 «Styrke kompetanse om dyspnoe som symptom, uavhen …» til delmål 1.5 «Økt kunnskap om palliasjon til personer med demens» (plan.csv)",
+            "under delmål 1.2 «Styrke kompetanse om dyspnoe som symptom, uavhen …»",
+            "under delmål 1.5 «Økt kunnskap om palliasjon til personer med demens»"
+        ]
+    );
+    assert_eq!(
+        at("Aktiviteten «Fagdag om smerte» under"),
+        [
+            "Aktiviteten «Fagdag om smerte» under delmål 1.5 «Økt kunnskap om palliasjon til personer med demens» slettet (plan.csv)",
+            "Fagdag om smerte; Gjelder: felles",
+            "(ingenting)"
+        ]
+    );
+    assert_eq!(
+        at("Møtet «Nettverksmøte vår» (12. mars) lagt til"),
+        [
+            "Møtet «Nettverksmøte vår» (12. mars) lagt til (moter.csv)",
+            "(ingenting)",
+            "nettverksmote_var · 12.03.2026 · møte · Nettverksmøte vår"
+        ]
+    );
+    assert_eq!(
+        at("Møtet «Nettverksmøte vår» (12. mars) slettet"),
+        [
+            "Møtet «Nettverksmøte vår» (12. mars) slettet (moter.csv)",
+            "nettverksmote_var · 12.03.2026 · møte · Nettverksmøte vår",
+            "(ingenting)"
+        ]
+    );
+    // An undo says the same words.
+    let nr = newest_entry(&page);
+    let page = follow(&s, &post_form(&s, &format!("{}/angre", year()), &[("nr", &nr), ("omfang", "aar")]));
+    assert!(history_table(&page)[0][0].starts_with("Angret: Møtet «Nettverksmøte vår» (12. mars) slettet"));
+}
+
+#[test]
+fn the_year_page_stays_light_and_each_items_forms_come_when_opened_or_on_a_page_of_their_own() {
+    let dir = project();
+    let s = Server::start(dir.path());
+    let page = s.get(year()).text();
+    // Stavanger 2026: 89 outline items, 16 sub-goals with the strategy's 55
+    // innsatsområder each. All forms inline made ~975 kB; now ~290 kB.
+    let items = page.matches("<li id=\"punkt-").count();
+    assert!(items > 80, "{items}");
+    assert!(page.len() < 350_000, "the year page is {} bytes", page.len());
+    assert!(!page.contains("fieldset class=\"innsats\""), "no item's checkboxes on the page itself");
+    // A sub-goal's «Endre eller flytt»: its form with the strategy's boxes, ticked as the file has them.
+    let path = plan(dir.path());
+    let sub = lines(&path).iter().position(|l| l.starts_with("delmål;Det gode pasientforløp;")).unwrap() + 1;
+    let part = item_part(&s, &page, sub, "endre");
+    assert!(!part.contains("<html"), "a fragment, not a page");
+    assert_eq!(part.matches("type=\"checkbox\"").count(), 55, "{part}");
+    assert!(part.contains("name=\"innsats_1.8\" value=\"ja\" checked"), "{part}");
+    assert!(part.contains(&format!("name=\"csrf\" value=\"{}\"", s.csrf())), "{part}");
+    assert!(part.contains("name=\"handling\" value=\"endre\"") && part.contains("name=\"til\""), "{part}");
+    let add = item_part(&s, &page, sub, "legg_til");
+    assert!(
+        add.contains("name=\"handling\" value=\"legg_til\"") && !add.contains("value=\"endre\""),
+        "{add}"
+    );
+    // Without script: the link in each is the item's own page, with both forms, and they work.
+    let item = item_at(&page, sub);
+    let link =
+        between(&item, "<div class=\"del\"><a href=\"", "\"").replace("&amp;", "&").replace("&#x2f;", "/");
+    let own = s.get(&link);
+    assert_eq!(own.status, 200);
+    let own = own.text();
+    assert!(own.contains("<h1>Delmål") && own.contains("Tilbake til planen"), "{own}");
+    assert!(own.contains("value=\"endre\"") && own.contains("value=\"legg_til\""), "{own}");
+    let sha = between(&own, "name=\"sha\" value=\"", "\"").to_string();
+    let page = follow(
+        &s,
+        &post_form(
+            &s,
+            &format!("{}/plan", year()),
+            &[
+                ("sha", &sha),
+                ("handling", "endre"),
+                ("rad", &sub.to_string()),
+                ("f_Nivå", "delmål"),
+                ("f_Tekst", "Det gode pasientforløp i hele fylket"),
+                ("innsats", ""),
+                ("innsats_1.8", "ja"),
+            ],
+        ),
+    );
+    assert!(banner(&page).contains("endret: Tekst"), "{}", banner(&page));
+    assert!(lines(&path).contains(&"delmål;Det gode pasientforløp i hele fylket;sykepleier;1.8".to_string()));
+    // Asked for an item that is no longer there: said so, no form.
+    let stale =
+        s.get(&format!("{}/plan/punkt?rad={sub}&punkt=0000000000000000&del=endre&bit=1", year())).text();
+    assert!(stale.contains("Last siden på nytt") && !stale.contains("<form"), "{stale}");
+    let none = s.get(&format!("{}/plan/punkt?rad=9999", year()));
+    assert_eq!(none.status, 404);
 }
