@@ -111,6 +111,42 @@ pub fn content_widths(blocks: &[Block], look: Look, indent: f64) -> (f64, f64) {
     (min, pref)
 }
 
+/// The widest two neighbouring words of some blocks in points (or a lone
+/// word): at this width no line of a cell holds one word alone while the
+/// next would have fitted beside it («med» alone between long words).
+pub fn pair_width(blocks: &[Block], look: Look, indent: f64) -> f64 {
+    let mut widest: f64 = 0.0;
+    for b in blocks {
+        let w = match b {
+            Block::Paragraph(c) | Block::Heading { content: c, .. } | Block::Title(c) => {
+                let mut widest: f64 = 0.0;
+                for (text, bold) in runs(c, look.bold) {
+                    let w = |t: &str| text_width(t, look.family, bold, false, look.size);
+                    for line in text.split('\n') {
+                        let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+                        for pair in words.windows(2) {
+                            widest = widest.max(w(&pair.join(" ")));
+                        }
+                        if let [one] = words[..] {
+                            widest = widest.max(w(one));
+                        }
+                    }
+                }
+                widest + indent
+            }
+            Block::List { items, .. } => {
+                let step = f64::from(super::pdf::LIST_INDENT_MM + super::pdf::LIST_MARKER_MM) * 72.0 / 25.4;
+                items.iter().map(|item| pair_width(item, look, indent + step)).fold(0.0, f64::max)
+            }
+            Block::Styled { blocks, .. } => pair_width(blocks, look, indent),
+            Block::Table(t) => column_limits(t, look, 0.0).iter().map(|c| c.0).sum::<f64>() + indent,
+            Block::Image(_) | Block::Chart(_) | Block::PageBreak => 0.0,
+        };
+        widest = widest.max(w);
+    }
+    widest
+}
+
 /// A paragraph's text in runs of one weight; a line break as `\n`.
 fn runs(items: &[Inline], bold: bool) -> Vec<(String, bool)> {
     let mut out = Vec::new();
@@ -133,6 +169,20 @@ fn runs(items: &[Inline], bold: bool) -> Vec<(String, bool)> {
         }
     }
     joined
+}
+
+/// Each column's widest neighbouring words ([`pair_width`]) in points, cell
+/// padding included.
+fn column_pairs(t: &Table, look: Look, padding: f64) -> Vec<f64> {
+    let n = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut cols = vec![0.0f64; n];
+    for (r, row) in t.rows.iter().enumerate() {
+        let look = Look { bold: look.bold || r < t.header_rows, ..look };
+        for (c, cell) in row.iter().enumerate() {
+            cols[c] = cols[c].max(pair_width(cell, look, 0.0) + padding);
+        }
+    }
+    cols
 }
 
 /// Each column's (minimum, preferred) width in points, cell padding included.
@@ -171,18 +221,19 @@ pub struct Fitter {
     kinds: std::collections::HashMap<Vec<String>, Columns>,
 }
 
-/// Columns' (minimum, preferred) widths, and whether each holds running text.
-type Columns = (Vec<(f64, f64)>, Vec<bool>);
+/// Columns' (minimum, preferred) widths, whether each holds running text, and
+/// their widest neighbouring words.
+type Columns = (Vec<(f64, f64)>, Vec<bool>, Vec<f64>);
 
 impl Fitter {
     /// Measures every table of some blocks (the document's, as set).
     pub fn new(tables: &[&Table], theme: &Theme) -> Fitter {
         let mut kinds: std::collections::HashMap<Vec<String>, Columns> = Default::default();
         for t in tables.iter().filter(|t| t.header_rows > 0) {
-            let (cols, text) = limits(t, theme);
-            let e = kinds
-                .entry(header(t))
-                .or_insert_with(|| (vec![(0.0, 0.0); cols.len()], vec![false; cols.len()]));
+            let (cols, text, pairs) = limits(t, theme);
+            let e = kinds.entry(header(t)).or_insert_with(|| {
+                (vec![(0.0, 0.0); cols.len()], vec![false; cols.len()], vec![0.0; cols.len()])
+            });
             if e.0.len() != cols.len() {
                 continue;
             }
@@ -190,6 +241,7 @@ impl Fitter {
                 e.0[k].0 = e.0[k].0.max(c.0);
                 e.0[k].1 = e.0[k].1.max(c.1);
                 e.1[k] |= text[k];
+                e.2[k] = e.2[k].max(pairs[k]);
             }
         }
         Fitter { kinds }
@@ -202,7 +254,7 @@ impl Fitter {
             .get(&header(t))
             .filter(|k| t.header_rows > 0 && k.0.len() == t.rows.first().map_or(0, Vec::len))
         {
-            Some((cols, text)) => fit(cols, text, available),
+            Some((cols, text, pairs)) => fit(cols, text, pairs, available),
             None => widths(t, theme, available),
         }
     }
@@ -215,13 +267,13 @@ fn limits(t: &Table, theme: &Theme) -> Columns {
     let padding = 2.0 * f64::from(theme.spacing.cell_h_pt) + 1.0;
     let cols = column_limits(t, look, padding);
     let text = (0..cols.len()).map(|c| is_text(t, c)).collect();
-    (cols, text)
+    (cols, text, column_pairs(t, look, padding))
 }
 
 /// The widths of a table's columns in points, filling `available` points.
 pub fn widths(t: &Table, theme: &Theme, available: f64) -> Vec<f64> {
-    let (cols, text) = limits(t, theme);
-    fit(&cols, &text, available)
+    let (cols, text, pairs) = limits(t, theme);
+    fit(&cols, &text, &pairs, available)
 }
 
 /// A short column (a number, a date, a status) is never made narrower than
@@ -233,8 +285,10 @@ const SHORT: f64 = 0.22;
 const NARROW: f64 = 0.5;
 
 /// Word's AutoFit over (minimum, preferred) widths, filling `available`
-/// (or less, for a table of short values).
-fn fit(cols: &[(f64, f64)], text: &[bool], available: f64) -> Vec<f64> {
+/// (or less, for a table of short values). Where there is room, a column is
+/// never narrower than its widest two neighbouring words (`pairs`), so no word
+/// stands alone on a line of its cell while another column has room to spare.
+fn fit(cols: &[(f64, f64)], text: &[bool], pairs: &[f64], available: f64) -> Vec<f64> {
     if cols.is_empty() {
         return Vec::new();
     }
@@ -262,6 +316,24 @@ fn fit(cols: &[(f64, f64)], text: &[bool], available: f64) -> Vec<f64> {
     let short = if fixed <= available { short } else { vec![false; cols.len()] };
     let floor: Vec<f64> = cols.iter().zip(&short).map(|(c, s)| if *s { c.1 } else { c.0 }).collect();
     let min: f64 = if short.iter().any(|s| *s) { floor.iter().sum() } else { min };
+    // Room for two words side by side in a column, where there is room for
+    // it: the columns that need the least more first.
+    let mut floor = floor;
+    let mut min = min;
+    let mut more: Vec<(usize, f64)> = floor
+        .iter()
+        .zip(cols)
+        .enumerate()
+        .map(|(k, (f, c))| (k, pairs.get(k).copied().unwrap_or(0.0).min(c.1) - f))
+        .filter(|(_, m)| *m > 0.0)
+        .collect();
+    more.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    for (k, m) in more {
+        if min + m < available {
+            floor[k] += m;
+            min += m;
+        }
+    }
     if min >= available {
         return floor.iter().map(|f| f * available / min).collect();
     }
@@ -314,13 +386,27 @@ mod tests {
     fn short_columns_keep_their_width_and_text_takes_the_rest() {
         // A date, a long text and a percentage: all fits on one line.
         let cols = [(30.0, 30.0), (60.0, 200.0), (25.0, 25.0)];
-        let w = fit(&cols, &[false, true, false], 400.0);
+        let w = fit(&cols, &[false, true, false], &[], 400.0);
         assert_eq!((w[0], w[2]), (30.0, 25.0));
         assert!((w.iter().sum::<f64>() - 400.0).abs() < 1e-6);
         // Too little room: the minimum each, the rest by what they would like.
-        let w = fit(&[(30.0, 30.0), (60.0, 400.0), (40.0, 140.0)], &[false, true, true], 330.0);
+        let w = fit(&[(30.0, 30.0), (60.0, 400.0), (40.0, 140.0)], &[false, true, true], &[], 330.0);
         assert_eq!(w[0], 30.0);
         assert!((w[1] - (60.0 + 340.0 * 200.0 / 440.0)).abs() < 1e-6, "{w:?}");
         assert!((w.iter().sum::<f64>() - 330.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_column_gets_room_for_two_words_before_another_gets_more() {
+        // «Arbeidsgruppe (i samarbeid med Samhandlingsavdelingen)»: without
+        // room for «med Samhandlingsavdelingen», «med» would stand alone.
+        let cols = [(30.0, 30.0), (60.0, 400.0), (100.0, 260.0)];
+        let w = fit(&cols, &[false, true, true], &[0.0, 120.0, 160.0], 330.0);
+        assert!(w[2] >= 160.0 - 1e-6, "{w:?}");
+        assert!(w[1] >= 120.0 - 1e-6, "{w:?}");
+        assert!((w.iter().sum::<f64>() - 330.0).abs() < 1e-6);
+        // Without the pairs the third column is narrower than its pair.
+        let plain = fit(&cols, &[false, true, true], &[], 330.0);
+        assert!(plain[2] < 160.0, "{plain:?}");
     }
 }

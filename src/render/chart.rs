@@ -5,9 +5,10 @@
 //! correct in Word). Both are the same size ([`Geometry`]), so the formats
 //! paginate alike.
 //!
-//! The PDF's chart places every value label where nothing crosses it: after
-//! its bar's end, or inside the bar (in white) where the target line would
-//! cross it there. Its text is never smaller than 8 pt.
+//! The PDF's chart places its value labels one way per chart, where nothing
+//! crosses them: all inside their bars (in white) when they fit there, else
+//! all after them (in black), and always clear of the target line. Its text is
+//! never smaller than 8 pt.
 
 use std::fmt::Write;
 use std::io::{Cursor, Read};
@@ -127,30 +128,50 @@ impl Geometry {
         self.plot_x + (v / self.end).clamp(0.0, 1.0) * self.plot_w
     }
 
-    /// Where a bar's value label goes: after the bar, or inside it when the
-    /// target line would cross it after the bar (or it would leave the chart).
-    pub fn label(&self, chart: &Chart, theme: &Theme, value: f64) -> LabelBox {
-        let w = text_width(&unit(chart, value), &theme.font, false, false, LABEL_PT);
-        let end = self.x(value);
-        let after = LabelBox { x: end + 3.0, width: w, inside: false };
+    /// Where the bars' value labels go, one way for the whole chart: inside
+    /// their bars (in white) when every label fits inside its bar clear of
+    /// the target line, else after them (in black); a label the target line
+    /// would cross after its bar goes after the line instead. Every label
+    /// keeps [`CLEAR`] points from the line, so the two never touch.
+    pub fn labels(&self, chart: &Chart, theme: &Theme) -> Vec<LabelBox> {
         let crossed = |b: &LabelBox| {
             chart.target.is_some_and(|t| {
                 let tx = self.x(t);
-                tx >= b.x - 2.0 && tx <= b.x + b.width + 2.0
+                tx > b.x - CLEAR && tx < b.x + b.width + CLEAR
             })
         };
-        if !crossed(&after) && after.x + w <= self.width {
-            return after;
-        }
-        let inside = LabelBox { x: end - 3.0 - w, width: w, inside: true };
-        if inside.x >= self.plot_x + 2.0 && !crossed(&inside) {
+        let width = |v: f64| text_width(&unit(chart, v), &theme.font, false, false, LABEL_PT);
+        let inside: Vec<LabelBox> = chart
+            .bars
+            .iter()
+            .map(|(_, v)| {
+                let w = width(*v);
+                LabelBox { x: self.x(*v) - 3.0 - w, width: w, inside: true }
+            })
+            .collect();
+        if inside.iter().all(|b| b.x >= self.plot_x + 2.0 && !crossed(b)) {
             return inside;
         }
-        // A short bar just below the target: after the target line.
-        let tx = chart.target.map(|t| self.x(t)).unwrap_or(end);
-        LabelBox { x: tx.max(end) + 3.0, width: w, inside: false }
+        chart
+            .bars
+            .iter()
+            .map(|(_, v)| {
+                let (w, end) = (width(*v), self.x(*v));
+                let after = LabelBox { x: end + 3.0, width: w, inside: false };
+                if !crossed(&after) {
+                    return after;
+                }
+                // The target line just after the bar: the label after the line.
+                let tx = chart.target.map(|t| self.x(t)).unwrap_or(end);
+                LabelBox { x: tx.max(end) + CLEAR, width: w, inside: false }
+            })
+            .collect()
     }
 }
+
+/// The room between a value label and the target line, in points (the
+/// line's half width and a gap the eye sees at a glance).
+pub const CLEAR: f64 = 4.0;
 
 /// A value with the chart's unit: `77 %`.
 fn unit(chart: &Chart, v: f64) -> String {
@@ -195,6 +216,7 @@ pub fn typst(chart: &Chart, theme: &Theme, width: f64) -> String {
             pt(rows)
         );
     }
+    let labels = g.labels(chart, theme);
     for (i, (label, value)) in chart.bars.iter().enumerate() {
         let y = g.title + i as f64 * g.pitch;
         let fill = match chart.target {
@@ -224,7 +246,7 @@ pub fn typst(chart: &Chart, theme: &Theme, width: f64) -> String {
             pt(g.x(*value) - g.plot_x),
             pt(g.bar)
         );
-        let b = g.label(chart, theme, *value);
+        let b = labels[i];
         let colour = if b.inside { "white" } else { "luma(30)" };
         let _ = write!(
             s,

@@ -5,14 +5,18 @@
 //!
 //! - A heading, the document's title and a style that asks for it
 //!   (`hold_med_neste`: labels, a table's title) keep with what follows.
-//! - A paragraph between a heading and such a block (an area's goal between
-//!   its heading and its first sub-goal) keeps with them too, so a heading
-//!   and its goal never stand alone at a page's foot.
+//! - The paragraphs between a heading and such a block (an area's goals
+//!   between its heading and its first sub-goal) keep with them too, so a
+//!   heading and its goals never stand alone at a page's foot.
 //! - The paragraph that introduces a table, and the closing paragraph before
 //!   a style that keeps with the one before (`hold_med_forrige`: the
 //!   signature), stay whole and with it.
+//! - A paragraph that leads in to what follows (it ends in «:», or a list, a
+//!   chart or a table comes next) stays whole and with it.
 //! - A short list (up to [`KEEP_WHOLE_ITEMS`] items of one paragraph) is kept
-//!   on one page, so no item stands alone.
+//!   on one page; a longer one leaves at least [`MIN_ITEMS_AT_BREAK`] items on
+//!   each side of a break (its first item and the one before its last keep
+//!   with the next, as Word's «keep with next» on them does).
 //! - A table of up to [`KEEP_WHOLE_ROWS`] body rows is kept on one page; a
 //!   longer one leaves at least [`MIN_ROWS_AT_BREAK`] on each side of a break.
 
@@ -37,25 +41,71 @@ pub fn sticky(theme: &Theme, b: &Block) -> bool {
     }
 }
 
-/// Whether the block at `i` keeps the one before it with it (whole).
+/// A lead-in longer than this (in characters) is left free to break: kept
+/// whole it could leave most of a page empty.
+const LEAD_IN_CHARS: usize = 600;
+
+/// At most this many paragraphs between a heading and a block that keeps with
+/// the next are kept with them.
+const BRIDGE_PARAGRAPHS: usize = 3;
+
+/// Whether the block at `i` keeps the one before it with it (whole): a
+/// signature its closing paragraph, and what a paragraph leads in to (a list,
+/// a chart, a table, or anything after a paragraph ending in «:») that
+/// paragraph.
 pub fn keeps_previous(theme: &Theme, blocks: &[Block], i: usize) -> bool {
     if i == 0 || !matches!(blocks[i - 1], Block::Paragraph(_) | Block::List { .. }) {
         return false;
     }
     match &blocks[i] {
-        Block::Styled { class, .. } => theme.classes.get(class).is_some_and(|st| st.keep_with_previous),
-        Block::Table(_) => matches!(blocks[i - 1], Block::Paragraph(_)),
-        _ => false,
+        Block::Styled { class, .. } if theme.classes.get(class).is_some_and(|st| st.keep_with_previous) => {
+            true
+        }
+        Block::Title(_) | Block::Heading { .. } | Block::PageBreak => false,
+        next => {
+            let Block::Paragraph(_) = &blocks[i - 1] else { return false };
+            let text = blocks[i - 1].plain();
+            let text = text.trim();
+            text.chars().count() <= LEAD_IN_CHARS
+                && (text.ends_with(':')
+                    || matches!(next, Block::Table(_) | Block::Chart(_) | Block::List { .. }))
+        }
     }
 }
 
 /// Whether the paragraph at `i` stands between a heading and a block that
-/// keeps with what follows, and so keeps with them (whole).
+/// keeps with what follows and belongs under that heading (a sub-heading, a
+/// label; with at most [`BRIDGE_PARAGRAPHS`] paragraphs in all), and so keeps
+/// with them (whole).
 pub fn bridges(theme: &Theme, blocks: &[Block], i: usize) -> bool {
-    matches!(blocks[i], Block::Paragraph(_))
-        && i > 0
-        && matches!(blocks[i - 1], Block::Title(_) | Block::Heading { .. })
-        && blocks.get(i + 1).is_some_and(|next| sticky(theme, next))
+    let para = |b: &Block| matches!(b, Block::Paragraph(_));
+    if !para(&blocks[i]) {
+        return false;
+    }
+    let from = (0..i).rev().find(|k| !para(&blocks[*k])).map_or(0, |k| k + 1);
+    let to = (i..blocks.len()).find(|k| !para(&blocks[*k])).unwrap_or(blocks.len());
+    let level = match blocks.get(from.wrapping_sub(1)) {
+        Some(Block::Title(_)) => 0,
+        Some(Block::Heading { level, .. }) => *level,
+        _ => return false,
+    };
+    // Only into what the heading opens (a sub-heading, a label): a section's
+    // text before the next section's heading is free to break from it.
+    let opens = |next: &Block| match next {
+        Block::Title(_) => false,
+        Block::Heading { level: l, .. } => *l > level,
+        _ => sticky(theme, next),
+    };
+    to - from <= BRIDGE_PARAGRAPHS && blocks.get(to).is_some_and(opens)
+}
+
+/// A longer list leaves at least this many items on each side of a break.
+pub const MIN_ITEMS_AT_BREAK: usize = 2;
+
+/// Whether item `k` of a list of `n` items (not kept whole) keeps with the
+/// next: the first and the one before the last (see [`MIN_ITEMS_AT_BREAK`]).
+pub fn item_keeps_next(n: usize, k: usize) -> bool {
+    k + 1 < n && (k + 1 < MIN_ITEMS_AT_BREAK || k + MIN_ITEMS_AT_BREAK >= n)
 }
 
 /// Whether a list is short enough to keep whole.

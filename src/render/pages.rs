@@ -188,6 +188,100 @@ pub fn stranded_headings(runs: &[Run]) -> Vec<(usize, String)> {
     out
 }
 
+/// A line of the body as laid out, for the checks of what a page starts and
+/// ends with: its page, its text, and what it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub page: usize,
+    pub text: String,
+    pub kind: LineKind,
+}
+
+/// What a line of the body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// The first line of a list item (it holds the item's marker).
+    Item,
+    /// A further line of a list item (indented as the item's text).
+    ItemMore,
+    /// Anything else: a paragraph, a heading, a table's line.
+    Other,
+}
+
+/// The list markers the PDF sets (render::pdf).
+const MARKERS: [&str; 3] = ["•", "–", "▪"];
+
+/// The body's lines, page by page, top to bottom, each with its kind. A
+/// list's items are known by their markers at the list's indent from the
+/// left margin (`margin_left` points); table cells are never list lines.
+pub fn body_lines(runs: &[Run], margin_left: f64) -> Vec<Line> {
+    let mut by_line: BTreeMap<(usize, i64), Vec<&Run>> = BTreeMap::new();
+    for r in runs.iter().filter(|r| r.body) {
+        by_line.entry((r.page, (r.y * 2.0).round() as i64)).or_default().push(r);
+    }
+    let indent = margin_left + f64::from(super::pdf::LIST_INDENT_MM) * 72.0 / 25.4;
+    let text_x = indent + f64::from(super::pdf::LIST_MARKER_MM) * 72.0 / 25.4;
+    let mut out = Vec::new();
+    for ((page, _), mut line) in by_line {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let first = line[0];
+        let text: String = line.iter().map(|r| r.text.as_str()).collect();
+        let marker = MARKERS.contains(&first.text.trim())
+            || (first.text.trim().ends_with('.')
+                && first.text.trim()[..first.text.trim().len() - 1].parse::<u32>().is_ok());
+        let kind = if line.iter().any(|r| r.cell.is_some()) {
+            LineKind::Other
+        } else if marker && first.x >= indent - 1.0 && first.x < text_x - 1.0 {
+            LineKind::Item
+        } else if first.x >= text_x - 1.0 {
+            LineKind::ItemMore
+        } else {
+            LineKind::Other
+        };
+        out.push(Line { page, text, kind });
+    }
+    out
+}
+
+/// Lists that leave one item alone at a page's foot or top (the item and the
+/// page), and lead-ins cut from what they introduce: a line ending in «:» that
+/// ends a page, or a list that starts a page after a paragraph.
+pub fn lone_items_and_cut_lead_ins(lines: &[Line]) -> Vec<String> {
+    let mut out = Vec::new();
+    let pages = lines.iter().map(|l| l.page).max().map_or(0, |p| p + 1);
+    let on = |p: usize| -> Vec<&Line> { lines.iter().filter(|l| l.page == p).collect() };
+    let list = |l: &Line| l.kind != LineKind::Other;
+    for p in 0..pages.saturating_sub(1) {
+        let (this, next) = (on(p), on(p + 1));
+        let (Some(last), Some(first)) = (this.last(), next.first()) else { continue };
+        if list(last) && list(first) {
+            // One list over the break: how many items on each side.
+            let before =
+                this.iter().rev().take_while(|l| list(l)).filter(|l| l.kind == LineKind::Item).count();
+            let after_lines: Vec<&&Line> = next.iter().take_while(|l| list(l)).collect();
+            let after = after_lines.iter().filter(|l| l.kind == LineKind::Item).count()
+                + usize::from(first.kind == LineKind::ItemMore);
+            if before < 2 {
+                out.push(format!("page {} ends with one item of a list: «{}»", p + 1, last.text));
+            }
+            if after < 2 {
+                out.push(format!("page {} starts with one item of a list: «{}»", p + 2, first.text));
+            }
+        }
+        if !list(last) && last.text.trim_end().ends_with(':') {
+            out.push(format!("page {} ends with a lead-in: «{}»", p + 1, last.text));
+        }
+        if !list(last) && first.kind == LineKind::Item {
+            out.push(format!(
+                "page {} starts with a list, its lead-in «{}» on the page before",
+                p + 2,
+                last.text
+            ));
+        }
+    }
+    out
+}
+
 /// Table cells whose text is on more than one page (a row split across pages).
 pub fn split_cells(runs: &[Run]) -> Vec<(usize, String)> {
     let mut pages: BTreeMap<usize, (usize, usize, String)> = BTreeMap::new();
@@ -237,6 +331,8 @@ pub struct ChartMarks {
     /// Dashed lines: (x, top, bottom) of each vertical one, (left, right, y) of
     /// each horizontal one, as ((x0, y0), (x1, y1)).
     pub dashed: Vec<((f64, f64), (f64, f64))>,
+    /// Whether each text is light (white on a bar), in the order of `texts`.
+    pub light: Vec<bool>,
 }
 
 /// Every chart (a figure of kind «diagram») of a laid-out document.
@@ -281,6 +377,8 @@ fn chart_frame(
                 let size = t.size.to_pt();
                 let (x, y) = (at.x.to_pt(), at.y.to_pt());
                 if let Some(c) = current.as_mut() {
+                    let [r, g, b, _] = t.fill.unwrap_solid().to_vec4();
+                    c.light.push(0.2126 * r + 0.7152 * g + 0.0722 * b > 0.8);
                     c.texts.push((
                         x,
                         y - 0.75 * size,

@@ -325,18 +325,16 @@ impl Cx<'_> {
         for (i, b) in items.iter().enumerate() {
             let (first, last) = self.edges(b, inn, i, n);
             let mut part = String::new();
+            if let (0, In::Body, Some(Edge::Para(p))) = (i, inn, &first) {
+                // Word sets the document's first paragraph's space before at
+                // the top of its first page (the title's), unlike a page's
+                // first paragraph after a break.
+                if p.before > 0.0005 {
+                    let _ = writeln!(part, "#v({:.3}pt)", p.before);
+                }
+            }
             if let (Some(p), Some(f)) = (&prev_last, &first) {
-                // After a list kept whole, its last space after is already in
-                // its block (see Block::List).
-                let held = match (i.checked_sub(1).map(|k| &items[k]), p) {
-                    (Some(Block::List { items: li, .. }), Edge::Para(last))
-                        if keep::list_whole(li) && matches!(inn, In::Body) =>
-                    {
-                        f64::from(last.after)
-                    }
-                    _ => 0.0,
-                };
-                let g = self.gap(p, f) - held;
+                let g = self.gap(p, f);
                 if g > 0.001 {
                     let _ = writeln!(part, "#v({g:.3}pt, weak: true)");
                 }
@@ -432,12 +430,38 @@ impl Cx<'_> {
                 // (In a table's cell a row is whole anyway.)
                 let whole = keep::list_whole(items) && matches!(inn, In::Body);
                 if whole {
-                    // Word checks that a list kept together fits with its last
-                    // space after: so does this block (the gap after it is less).
-                    let after = self.model.place(self.model.normal(), Place::Item { last: true }).after;
-                    let _ = write!(out, "#block(breakable: false, width: 100%, inset: (bottom: {after}pt))[");
+                    // The list's last space after need not fit on the page (as
+                    // LibreOffice lays the DOCX out: measured on Bergen's 2024 plan).
+                    out.push_str("#block(breakable: false, width: 100%)[");
                 }
-                self.list(out, *ordered, items, inn, gap);
+                if whole || !matches!(inn, In::Body) {
+                    self.list(out, *ordered, items, 1, inn, gap);
+                } else {
+                    // A longer list: the first item and the one before the last
+                    // keep with the next (render::keep), each a block of its
+                    // own that sticks to the rest, the list's numbering going on.
+                    let n = items.len();
+                    let mut k = 0;
+                    while k < n {
+                        let kept = keep::item_keeps_next(n, k);
+                        let end = if kept {
+                            k + 1
+                        } else {
+                            (k + 1..n).find(|j| keep::item_keeps_next(n, *j)).unwrap_or(n)
+                        };
+                        if k > 0 {
+                            let _ = writeln!(out, "#v({gap:.3}pt, weak: true)");
+                        }
+                        if kept {
+                            out.push_str("#block(sticky: true, breakable: false, width: 100%)[");
+                        }
+                        self.list(out, *ordered, &items[k..end], k + 1, inn, gap);
+                        if kept {
+                            out.push_str("]\n");
+                        }
+                        k = end;
+                    }
+                }
                 if whole {
                     out.push(']');
                 }
@@ -529,8 +553,12 @@ impl Cx<'_> {
     }
 
     /// A list's items; a nested list is written in place.
-    fn list(&self, out: &mut String, ordered: bool, items: &[Vec<Block>], inn: In, gap: f64) {
-        let _ = write!(out, "#{}(spacing: {gap:.3}pt, ", if ordered { "enum" } else { "list" });
+    fn list(&self, out: &mut String, ordered: bool, items: &[Vec<Block>], start: usize, inn: In, gap: f64) {
+        if ordered {
+            let _ = write!(out, "#enum(start: {start}, spacing: {gap:.3}pt, ");
+        } else {
+            let _ = write!(out, "#list(spacing: {gap:.3}pt, ");
+        }
         for item in items {
             out.push('[');
             for (k, b) in item.iter().enumerate() {
@@ -538,7 +566,7 @@ impl Cx<'_> {
                     let _ = writeln!(out, "#v({gap:.3}pt, weak: true)");
                 }
                 match b {
-                    Block::List { ordered, items } => self.list(out, *ordered, items, inn, gap),
+                    Block::List { ordered, items } => self.list(out, *ordered, items, 1, inn, gap),
                     other => self.block(out, other, inn),
                 }
             }
@@ -806,7 +834,16 @@ pub fn layout_with(doc: &Document, theme: &Theme, assets: &Assets, hints: &Hints
     let marginals = super::marginal::marginals(theme, assets);
     let text = source_in(doc, theme, assets, &marginals, hints);
     // For developers: ARSPLAN_DEBUG_TYPST=<file> writes the generated source.
+    // (A directory: one file per document, named by its title.)
     if let Some(path) = std::env::var_os("ARSPLAN_DEBUG_TYPST") {
+        let path = std::path::PathBuf::from(path);
+        let path = if path.is_dir() {
+            let name: String =
+                doc.meta.title.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+            path.join(format!("{name}.typ"))
+        } else {
+            path
+        };
         let _ = std::fs::write(path, &text);
     }
     let mut files: world::Files = assets

@@ -32,18 +32,83 @@ const UNITS: &[&str] = &["%", "‰", "prosent", "kr", "kroner", "mm", "cm", "m",
 /// The document with its text set (see the module's description).
 pub fn set(doc: &Document, theme: &Theme) -> Document {
     let mut doc = doc.clone();
-    let keep: Vec<(String, String)> = theme
+    let mut keep: Vec<(String, String)> = theme
         .typography
         .keep_together
         .iter()
         .filter(|k| k.contains(' '))
         .map(|k| (k.clone(), k.replace(' ', &NBSP.to_string())))
         .collect();
+    // The longest first: «Helse Bergen HF» before «Helse Bergen».
+    keep.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
     let set = Setter { keep };
     for b in &mut doc.blocks {
         set.block(b, false);
     }
+    for b in &mut doc.blocks {
+        balance_block(b, theme);
+    }
     doc
+}
+
+/// The width of the page's text in points.
+fn text_width_pt(theme: &Theme) -> f64 {
+    let (w, _) = theme.page.size_mm();
+    f64::from(w - theme.page.margin_left_mm - theme.page.margin_right_mm) * 72.0 / 25.4
+}
+
+/// The document's title and the cover's lines (paragraphs of a style larger
+/// than the body text), when they take two lines, broken where the two are most alike in
+/// length, so that no line holds a word or two alone (the same break in
+/// both formats, measured with the fonts compiled in).
+fn balance_block(b: &mut Block, theme: &Theme) {
+    let look = |st: &crate::theme::ParaStyle| {
+        let font = st.font.clone().unwrap_or_else(|| theme.font.clone());
+        let size = st.size.unwrap_or(theme.font_size);
+        let width = text_width_pt(theme) - f64::from(st.indent_mm.unwrap_or(0.0)) * 72.0 / 25.4;
+        (font, size, st.bold, width)
+    };
+    match b {
+        Block::Title(c) => {
+            let st = theme.classes.get(super::spacing::TITLE).cloned().unwrap_or_default();
+            let (font, size, bold, width) = look(&st);
+            balance(c, &font, size, bold, width);
+        }
+        Block::Styled { class, blocks } => {
+            let Some(st) = theme.classes.get(class.as_str()) else { return };
+            if st.size.unwrap_or(theme.font_size) <= theme.font_size {
+                return;
+            }
+            let (font, size, bold, width) = look(st);
+            for b in blocks {
+                if let Block::Paragraph(c) = b {
+                    balance(c, &font, size, bold, width);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A line of one run of text that needs two lines, broken in two lines of
+/// nearly the same length (at a space that may break).
+fn balance(c: &mut Vec<Inline>, font: &str, size: f32, bold: bool, width: f64) {
+    let [Inline::Text(t)] = &c[..] else { return };
+    let w = |s: &str| super::autofit::text_width(s, font, bold, false, size);
+    // Room for rounding: a line measured this full may still wrap.
+    let room = width * 0.97;
+    if w(t) <= width * 0.99 {
+        return;
+    }
+    let best = t
+        .match_indices(' ')
+        .map(|(i, _)| (i, w(&t[..i]).max(w(&t[i + 1..]))))
+        .filter(|(_, longest)| *longest <= room)
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((i, _)) = best {
+        let (a, b) = (t[..i].to_string(), t[i + 1..].to_string());
+        *c = vec![Inline::Text(a), Inline::LineBreak, Inline::Text(b)];
+    }
 }
 
 struct Setter {
@@ -148,6 +213,10 @@ fn joins(w: &str, next: &str, display: bool) -> bool {
         || (is_month(wb) && is_number(nb) && !w.ends_with([',', ';', ':']))
         // «Meld. St. 24», «kl. 10», «nr. 5»
         || (BEFORE_NUMBER.contains(&wb) && (is_number(nb) || BEFORE_NUMBER.contains(&nb)))
+        // «fysio- og ergoterapi»: the first part of a shared compound and its «og»
+        || (w.len() > 1 && w.ends_with('-') && ["og", "eller"].contains(&nb.to_lowercase().as_str()))
+        // «Helse Bergen HF», «Ahus sitt»: a trust and its HF, a name and its possessive
+        || (["HF", "RHF", "sitt", "sin", "sine"].contains(&nb) && !w.ends_with([',', ';', ':', '.']))
         // «80 %», «12 kr», «17 av 21»
         || (is_number(w) && !w.ends_with([',', ';', ':', '.']) && (UNITS.contains(&nb) || nb == "av"))
         || (wb == "av" && is_number(next))
@@ -190,7 +259,10 @@ mod tests {
         assert_eq!(set("minst 80 % fremmøte, 17 av 21", false), "minst~80~% fremmøte, 17~av~21");
         assert_eq!(set("innen 2029 skal Delmål 2 nås", false), "innen~2029 skal Delmål~2 nås");
         assert_eq!(set("send e-post til Helse Vest", false), "send e‑post til Helse~Vest");
-        assert_eq!(set("fysio- og ergoterapi", false), "fysio- og ergoterapi");
+        assert_eq!(set("fysio- og ergoterapi", false), "fysio-~og ergoterapi");
+        assert_eq!(set("OG FYSIO- OG ERGOTERAPI", true), "OG~FYSIO-~OG~ERGOTERAPI");
+        assert_eq!(set("i Helse Bergen HF foretaksområde", false), "i Helse Bergen~HF foretaksområde");
+        assert_eq!(set("i Ahus sitt opptaksområde", false), "i Ahus~sitt opptaksområde");
         assert_eq!(
             set("Strategi for nettverket i Helseregion Vest", true),
             "Strategi for nettverket i~Helseregion Vest"
@@ -198,6 +270,6 @@ mod tests {
         assert_eq!(set("kl. 10.00, 1. mars", false), "kl.~10.00, 1.~mars");
         assert_eq!(set("møtes 12. mars i 2026.", false), "møtes 12.~mars i~2026.");
         // Not a date: a list number before a word that is no month.
-        assert_eq!(set("1. Pasient- og pårørendearbeid", false), "1. Pasient- og pårørendearbeid");
+        assert_eq!(set("1. Pasient- og pårørendearbeid", false), "1. Pasient-~og pårørendearbeid");
     }
 }

@@ -764,7 +764,9 @@ fn damaged_word_files_give_data_or_a_message_and_never_a_panic() {
         .map(|(n, y)| plan_docx(&examples, &examples.prepare(n, *y).unwrap()))
         .collect();
     let (mut imported, mut refused) = (0, 0);
-    for seed in 0..60u64 {
+    // (Few cuts leave well-formed XML, and which do depends on the plan's
+    // bytes: enough seeds that some do whatever the renderer writes.)
+    for seed in 0..150u64 {
         let bytes = damaged(&sources[seed as usize % sources.len()], seed);
         let dir = tempfile::tempdir().unwrap();
         let project = empty_project(dir.path());

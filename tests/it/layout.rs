@@ -549,13 +549,36 @@ fn chart_labels_are_crossed_by_no_line_and_no_other_label() {
                 }
                 for ((x0, y0), (x1, y1)) in &c.dashed {
                     let (l, r, t, b) = (x0.min(*x1), x0.max(*x1), y0.min(*y1), y0.max(*y1));
-                    let crosses = l <= a.2 && r >= a.0 && t <= a.3 && b >= a.1;
+                    // Not only crossing: a label closer to the line than the
+                    // line's half width and a visible gap touches it to the eye.
+                    let clear = render::chart::CLEAR - 0.5;
+                    let crosses = l <= a.2 + clear && r >= a.0 - clear && t <= a.3 && b >= a.1;
                     // The legend's sample of the line stands beside its words.
                     let sample = (r - l) > 5.0;
                     assert!(!crosses || sample, "{name}: the target line crosses «{}»", a.4);
                 }
             }
             assert!(c.dashed.iter().any(|((_, y0), (_, y1))| (y1 - y0).abs() > 20.0) || c.texts.len() > 3);
+            // Value labels one way per chart: all inside their bars (white) or all after them.
+            let value = |t: &str| {
+                let t = t.split('\u{a0}').next().unwrap_or(t);
+                !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == ',') && !t.contains(' ')
+            };
+            // (The value axis's numbers are the lowest row of numbers.)
+            let numbers: Vec<(f64, bool)> = c
+                .texts
+                .iter()
+                .zip(&c.light)
+                .filter(|(t, _)| value(&t.4))
+                .map(|(t, light)| (t.1, *light))
+                .collect();
+            let axis = numbers.iter().map(|n| n.0).fold(f64::MIN, f64::max);
+            let bars: Vec<bool> = numbers.iter().filter(|n| n.0 < axis - 1.0).map(|n| n.1).collect();
+            assert!(bars.len() >= 3, "{name}: the value labels are seen: {bars:?}");
+            assert!(
+                bars.iter().all(|l| *l) || bars.iter().all(|l| !*l),
+                "{name}: value labels are all inside their bars or all after them: {bars:?}"
+            );
             let smallest = c.texts.iter().map(|t| t.3 - t.1).fold(f64::MAX, f64::min);
             assert!(smallest >= 8.0 - 1e-6, "{name}: chart text at least 8 pt: {smallest}");
         }
@@ -725,4 +748,121 @@ fn a_house_style_can_put_the_arshjul_on_a_page_of_the_plan() {
             assert!(doc.blocks.iter().any(|b| matches!(b, Block::Image(i) if i.src == "arshjul.svg")));
         }
     }
+}
+
+#[test]
+fn no_list_leaves_an_item_alone_and_lead_ins_stay_with_what_they_introduce() {
+    let mut problems = Vec::new();
+    let mut items = 0;
+    for (name, _, fitted, docx) in every_document() {
+        let runs = pages::runs(&fitted.pages, &fitted.theme);
+        let margin = f64::from(fitted.theme.page.margin_left_mm) * 72.0 / 25.4;
+        let lines = pages::body_lines(&runs, margin);
+        items += lines.iter().filter(|l| l.kind == pages::LineKind::Item).count();
+        for p in pages::lone_items_and_cut_lead_ins(&lines) {
+            problems.push(format!("{name}: {p}"));
+        }
+        // The DOCX asks Word for the same: a longer list's first item and the
+        // one before its last keep with the next.
+        // (The body's lists: tables' cells left out.)
+        let mut xml = part(&docx, "word/document.xml");
+        while let Some(a) = xml.find("<w:tbl>") {
+            let mut depth = 0;
+            let mut at = a;
+            let end = loop {
+                let open = xml[at + 1..].find("<w:tbl>").map(|i| i + at + 1);
+                let close = xml[at + 1..].find("</w:tbl>").map(|i| i + at + 1).unwrap();
+                match open {
+                    Some(o) if o < close => {
+                        depth += 1;
+                        at = o;
+                    }
+                    _ if depth > 0 => {
+                        depth -= 1;
+                        at = close;
+                    }
+                    _ => break close + 8,
+                }
+            };
+            xml.replace_range(a..end, "<w:p></w:p>");
+        }
+        let paras: Vec<&str> = xml.split("<w:p>").skip(1).collect();
+        let item = |p: &str| p.contains("<w:numPr>");
+        let mut k = 0;
+        while k < paras.len() {
+            if !item(paras[k]) {
+                k += 1;
+                continue;
+            }
+            let from = k;
+            while k < paras.len() && item(paras[k]) {
+                k += 1;
+            }
+            let list: Vec<&str> =
+                paras[from..k].iter().copied().filter(|p| p.contains("<w:ilvl w:val=\"0\"/>")).collect();
+            if list.len() >= 3 {
+                let kept = |p: &str| p.contains("<w:keepNext/>");
+                if !kept(list[0]) || !kept(list[list.len() - 2]) {
+                    problems.push(format!("{name}: a DOCX list's first item or the one before its last does not keep with the next"));
+                }
+            }
+        }
+    }
+    assert!(items > 100, "list items are seen: {items}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The check finds what it looks for.
+    let line = |page, text: &str, kind| pages::Line { page, text: text.into(), kind };
+    use pages::LineKind::{Item, ItemMore, Other};
+    let lone = [
+        line(0, "Aktivitet:", Other),
+        line(0, "• første", Item),
+        line(1, "• andre", Item),
+        line(1, "tekst", ItemMore),
+        line(1, "• tredje", Item),
+    ];
+    assert_eq!(pages::lone_items_and_cut_lead_ins(&lone).len(), 1);
+    let cut = [line(0, "Tekst", Other), line(0, "Fire av de fem:", Other), line(1, "• første", Item)];
+    assert_eq!(pages::lone_items_and_cut_lead_ins(&cut).len(), 2);
+}
+
+#[test]
+fn no_word_stands_alone_on_a_line_of_a_cell_while_the_table_has_room() {
+    let mut cells_seen = 0;
+    let mut problems = Vec::new();
+    for (name, _, fitted, _) in every_document() {
+        let runs = pages::runs(&fitted.pages, &fitted.theme);
+        let mut cells: std::collections::BTreeMap<
+            usize,
+            std::collections::BTreeMap<(usize, i64), Vec<&pages::Run>>,
+        > = Default::default();
+        for r in runs.iter().filter(|r| r.body && r.cell.is_some()) {
+            cells
+                .entry(r.cell.unwrap())
+                .or_default()
+                .entry((r.page, (r.y * 2.0).round() as i64))
+                .or_default()
+                .push(r);
+        }
+        for lines in cells.values() {
+            cells_seen += 1;
+            let lines: Vec<String> = lines
+                .values()
+                .map(|l| {
+                    let mut l = l.clone();
+                    l.sort_by(|a, b| a.x.total_cmp(&b.x));
+                    l.iter().map(|r| r.text.as_str()).collect()
+                })
+                .collect();
+            // A line the paragraph goes on from (it ends in the space where
+            // it broke) holds two words or more.
+            for l in &lines {
+                if l.ends_with(' ') && l.split(' ').filter(|w| !w.is_empty()).count() < 2 {
+                    problems
+                        .push(format!("{name}: «{l}» alone on a line of the cell «{}»", lines.join(" / ")));
+                }
+            }
+        }
+    }
+    assert!(cells_seen > 200, "cells are seen: {cells_seen}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -662,7 +662,11 @@ impl<'a> Body<'a> {
         let model = Model::new(self.theme);
         let item = model.place(model.normal(), Place::Item { last: false });
         let gap = (!item.contextual).then(|| pt_twips(item.after));
-        for item in items {
+        // A longer list at the body's level: its first item and the one before
+        // its last keep with the next (render::keep), as in the PDF.
+        let split = level == 0 && self.cells == 0 && !keep::list_whole(items);
+        for (k, item) in items.iter().enumerate() {
+            let from = out.len();
             let mut first = true;
             for b in item {
                 match b {
@@ -690,6 +694,14 @@ impl<'a> Body<'a> {
                             out.push(part);
                         }
                         first = false;
+                    }
+                }
+            }
+            if split && keep::item_keeps_next(items.len(), k) {
+                for part in &mut out[from..] {
+                    if let Part::P(p) = part {
+                        p.ppr.keep_lines = true;
+                        p.ppr.keep_next = true;
                     }
                 }
             }
