@@ -90,6 +90,9 @@ fn balance_block(b: &mut Block, theme: &Theme) {
     }
 }
 
+/// Where a title's phrase may begin: a line may break before these.
+const PREPOSITIONS: &[&str] = &["i", "for", "på", "til", "med", "ved", "fra", "om", "under", "innen"];
+
 /// A line of one run of text that needs two lines, broken in two lines of
 /// nearly the same length (at a space that may break).
 fn balance(c: &mut Vec<Inline>, font: &str, size: f32, bold: bool, width: f64) {
@@ -100,11 +103,22 @@ fn balance(c: &mut Vec<Inline>, font: &str, size: f32, bold: bool, width: f64) {
     if w(t) <= width * 0.99 {
         return;
     }
-    let best = t
+    let fits: Vec<(usize, f64)> = t
         .match_indices(' ')
         .map(|(i, _)| (i, w(&t[..i]).max(w(&t[i + 1..]))))
         .filter(|(_, longest)| *longest <= room)
-        .min_by(|a, b| a.1.total_cmp(&b.1));
+        .collect();
+    // A phrase's own break first: before a preposition («… lindrende
+    // behandling / i Helse Bergen HF»), never inside a name's words; the
+    // most even of those, else the most even of all.
+    let phrase = |i: usize| {
+        let next = t[i + 1..].split([' ', NBSP]).next().unwrap_or("").to_lowercase();
+        PREPOSITIONS.contains(&next.as_str())
+    };
+    let most_even =
+        |v: &mut dyn Iterator<Item = &(usize, f64)>| v.min_by(|a, b| a.1.total_cmp(&b.1)).copied();
+    let best =
+        most_even(&mut fits.iter().filter(|(i, _)| phrase(*i))).or_else(|| most_even(&mut fits.iter()));
     if let Some((i, _)) = best {
         let (a, b) = (t[..i].to_string(), t[i + 1..].to_string());
         *c = vec![Inline::Text(a), Inline::LineBreak, Inline::Text(b)];
@@ -184,6 +198,11 @@ fn bare(w: &str) -> &str {
     w.trim_matches(|c: char| matches!(c, '(' | ')' | '«' | '»' | '"' | ',' | ';' | ':' | '!' | '?'))
 }
 
+/// A unit without the punctuation that may close its sentence or bracket.
+fn unit(w: &str) -> &str {
+    w.trim_end_matches(|c: char| matches!(c, '.' | ')' | ',' | ';' | ':' | '!' | '?' | '»'))
+}
+
 fn is_number(w: &str) -> bool {
     let w = bare(w).trim_end_matches('.');
     !w.is_empty()
@@ -218,7 +237,8 @@ fn joins(w: &str, next: &str, display: bool) -> bool {
         // «Helse Bergen HF», «Ahus sitt»: a trust and its HF, a name and its possessive
         || (["HF", "RHF", "sitt", "sin", "sine"].contains(&nb) && !w.ends_with([',', ';', ':', '.']))
         // «80 %», «12 kr», «17 av 21»
-        || (is_number(w) && !w.ends_with([',', ';', ':', '.']) && (UNITS.contains(&nb) || nb == "av"))
+        // (the unit as it stands before a sentence's end: «(81 %).»)
+        || (is_number(w) && !w.ends_with([',', ';', ':', '.']) && (UNITS.contains(&unit(nb)) || nb == "av"))
         || (wb == "av" && is_number(next))
         // «innen 2029», «Delmål 2», «i 2026»: a short word and its number
         || (letters(wb) && wb.chars().count() <= 8 && !w.ends_with([',', ';', ':', '.']) && is_number(next) && !is_ordinal(nb))
@@ -253,10 +273,33 @@ mod tests {
     }
 
     #[test]
+    fn a_two_line_title_breaks_before_a_phrase_not_inside_a_name() {
+        let title = "Nettverk i kreftomsorg og lindrende behandling i Helse Bergen HF foretaksområde";
+        let mut c = vec![Inline::Text(title.into())];
+        let width = super::super::autofit::text_width(title, "Carlito", true, false, 16.0) * 0.8;
+        balance(&mut c, "Carlito", 16.0, true, width);
+        let lines: Vec<String> =
+            c.iter().filter_map(|i| if let Inline::Text(t) = i { Some(t.clone()) } else { None }).collect();
+        assert_eq!(
+            lines,
+            ["Nettverk i kreftomsorg og lindrende behandling", "i Helse Bergen HF foretaksområde"],
+            "the most even break, «… lindrende / behandling …», splits the name"
+        );
+        // Without a phrase break that fits, the most even of all.
+        let mut c = vec![Inline::Text("ÅRSPLAN SYKEPLEIERNETTVERKET OG ERGOTERAPINETTVERKET".into())];
+        balance(&mut c, "Carlito", 16.0, true, 300.0);
+        assert!(
+            matches!(&c[..], [Inline::Text(a), Inline::LineBreak, Inline::Text(_)] if a == "ÅRSPLAN SYKEPLEIERNETTVERKET"),
+            "{c:?}"
+        );
+    }
+
+    #[test]
     fn what_belongs_together_is_joined() {
         assert_eq!(set("holdes 29. januar 2026 i Stavanger", false), "holdes 29.~januar~2026 i Stavanger");
         assert_eq!(set("jf. Meld. St. 24 (2019–2020)", false), "jf.~Meld.~St.~24 (2019–2020)");
         assert_eq!(set("minst 80 % fremmøte, 17 av 21", false), "minst~80~% fremmøte, 17~av~21");
+        assert_eq!(set("63 av 78 (81 %). Det var 84 %.", false), "63~av~78 (81~%). Det var~84~%.");
         assert_eq!(set("innen 2029 skal Delmål 2 nås", false), "innen~2029 skal Delmål~2 nås");
         assert_eq!(set("send e-post til Helse Vest", false), "send e‑post til Helse~Vest");
         assert_eq!(set("fysio- og ergoterapi", false), "fysio-~og ergoterapi");
