@@ -6,8 +6,9 @@
 //! paginate alike.
 //!
 //! The PDF's chart places its value labels one way per chart, where nothing
-//! crosses them: all inside their bars (in white) when they fit there, else
-//! all after them (in black), and always clear of the target line. Its text is
+//! crosses them: all inside their bars' ends (in white) when they fit there,
+//! else all after them (in black), else all inside at the bars' feet, and
+//! always clear of the target line. Its text is
 //! never smaller than 8 pt.
 
 use std::fmt::Write;
@@ -129,9 +130,10 @@ impl Geometry {
     }
 
     /// Where the bars' value labels go, one way for the whole chart: inside
-    /// their bars (in white) when every label fits inside its bar clear of
-    /// the target line, else after them (in black); a label the target line
-    /// would cross after its bar goes after the line instead. Every label
+    /// their bars' ends (in white) when every label fits there clear of the
+    /// target line, else after them (in black) when none is crossed there,
+    /// else inside at the bars' feet; failing all, after the bars, a label the
+    /// target line would cross going after the line instead. Every label
     /// keeps [`CLEAR`] points from the line, so the two never touch.
     pub fn labels(&self, chart: &Chart, theme: &Theme) -> Vec<LabelBox> {
         let crossed = |b: &LabelBox| {
@@ -151,6 +153,25 @@ impl Geometry {
             .collect();
         if inside.iter().all(|b| b.x >= self.plot_x + 2.0 && !crossed(b)) {
             return inside;
+        }
+        let after: Vec<LabelBox> = chart
+            .bars
+            .iter()
+            .map(|(_, v)| LabelBox { x: self.x(*v) + 3.0, width: width(*v), inside: false })
+            .collect();
+        if !after.iter().any(crossed) {
+            return after;
+        }
+        // Bars that end on both sides of the line: every label at the foot of
+        // its bar, inside it, where the line is far (a label pushed past the
+        // line would stand apart from its bar).
+        let foot: Vec<LabelBox> = chart
+            .bars
+            .iter()
+            .map(|(_, v)| LabelBox { x: self.plot_x + 3.0, width: width(*v), inside: true })
+            .collect();
+        if chart.bars.iter().zip(&foot).all(|((_, v), b)| b.x + b.width + 3.0 <= self.x(*v) && !crossed(b)) {
+            return foot;
         }
         chart
             .bars
@@ -524,6 +545,38 @@ pub fn svg_png(svg: &[u8], width_mm: f32, date: chrono::NaiveDate) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_stays_with_its_bar_when_bars_end_on_both_sides_of_the_target() {
+        let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let theme = Theme::load(&crate::templates::Sources::new(vec![templates]), "felles").unwrap();
+        // Stavanger's 2025 meetings: 81 % would cross the line inside its
+        // bar's end, 69 % after its bar.
+        let values = [81.0, 69.0, 67.0, 77.0, 89.0, 71.0, 82.0, 87.0, 63.0, 67.0, 83.0];
+        let chart = Chart {
+            title: "Fremmøte per møte".into(),
+            bars: values.iter().enumerate().map(|(i, v)| (format!("Møte {i}"), *v)).collect(),
+            target: Some(80.0),
+            max: Some(100.0),
+            unit: "%".into(),
+            alt: String::new(),
+        };
+        let g = Geometry::of(&chart, &theme, 450.0);
+        let boxes = g.labels(&chart, &theme);
+        let target = g.x(80.0);
+        for ((_, v), b) in chart.bars.iter().zip(&boxes) {
+            let end = g.x(*v);
+            // On its bar (inside it) or just after its end: never across the
+            // line from a bar that stops short of it.
+            let with_bar = if b.inside { b.x + b.width <= end } else { b.x - end <= 4.0 };
+            assert!(with_bar, "{v} %: label at {:.1}, bar ends at {end:.1}", b.x);
+            assert!(
+                target < b.x - CLEAR || target > b.x + b.width + CLEAR,
+                "{v} %: the line touches its label"
+            );
+        }
+        assert!(boxes.iter().all(|b| b.inside == boxes[0].inside), "one placement per chart");
+    }
 
     #[test]
     fn ticks_are_round_and_cover_the_largest_value() {
