@@ -200,7 +200,7 @@ fn bare(w: &str) -> &str {
 
 /// A unit without the punctuation that may close its sentence or bracket.
 fn unit(w: &str) -> &str {
-    w.trim_end_matches(|c: char| matches!(c, '.' | ')' | ',' | ';' | ':' | '!' | '?' | '»'))
+    w.trim_end_matches(['.', ')', ',', ';', ':', '!', '?', '»'])
 }
 
 fn is_number(w: &str) -> bool {
