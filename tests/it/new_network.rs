@@ -3,6 +3,16 @@
 
 use crate::common;
 
+/// The blocks (`blokk` rows) of a prepared year's plan, in order.
+fn plan_blocks(p: &arsplan::build::Prepared) -> Vec<&str> {
+    p.year
+        .outline
+        .iter()
+        .filter(|r| r.level == arsplan::model::Level::Block)
+        .map(|r| r.text.as_str())
+        .collect()
+}
+
 #[test]
 fn fixture_network_with_its_own_template_override() {
     let out = tempfile::tempdir().unwrap();
@@ -145,13 +155,7 @@ fn a_new_network_without_groups_has_its_meetings_in_a_table_in_both_formats() {
         let dir = tempfile::tempdir().unwrap();
         let project = new_network(dir.path(), style, &[]);
         let p = project.prepare("fonna", 2027).unwrap();
-        let blocks: Vec<&str> = p
-            .year
-            .outline
-            .iter()
-            .filter(|r| r.level == arsplan::model::Level::Block)
-            .map(|r| r.text.as_str())
-            .collect();
+        let blocks = plan_blocks(&p);
         assert_eq!(blocks, ["moteplan"], "{style}: the example plan's table is the meetings'");
         let made = project.documents(&p).unwrap().into_iter().find(|m| m.stem == "arsplan-2027").unwrap();
         let docx = render::render(&made.document, &p.theme, &p.assets, &[Format::Docx]).unwrap().remove(0).1;
@@ -201,13 +205,7 @@ fn a_new_network_with_groups_has_the_groups_table_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let project = new_network(dir.path(), "felles", &["Haugesund", "Stord"]);
     let p = project.prepare("fonna", 2027).unwrap();
-    let blocks: Vec<&str> = p
-        .year
-        .outline
-        .iter()
-        .filter(|r| r.level == arsplan::model::Level::Block)
-        .map(|r| r.text.as_str())
-        .collect();
+    let blocks = plan_blocks(&p);
     assert_eq!(blocks, ["nettverksgrupper"]);
     let made = project.documents(&p).unwrap().into_iter().find(|m| m.stem == "arsplan-2027").unwrap();
     let docx = arsplan::render::render(&made.document, &p.theme, &p.assets, &[arsplan::Format::Docx])

@@ -45,6 +45,15 @@ fn plan_sha(page: &str) -> String {
     between(page, "class=\"plan-rediger\" data-sha=\"", "\"").to_string()
 }
 
+/// Posts an outline edit with the plan's current sha256, as the page does,
+/// and returns the page it leads to.
+fn outline_edit(s: &Server, fields: &[(&str, &str)]) -> String {
+    let sha = plan_sha(&s.get(year()).text());
+    let mut all = vec![("sha", sha.as_str())];
+    all.extend_from_slice(fields);
+    follow(s, &post_form(s, &format!("{}/plan", year()), &all))
+}
+
 /// The lines of a text file.
 fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
@@ -205,13 +214,7 @@ fn the_outline_is_edited_moved_added_to_and_deleted_from_row_by_row_and_undone()
     let original = std::fs::read(&path).unwrap();
     let rows = lines(&path);
     let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
-    let act = |fields: &[(&str, &str)]| {
-        let sha = plan_sha(&s.get(year()).text());
-        let mut all = vec![("sha", sha.as_str())];
-        all.extend_from_slice(fields);
-        let r = post_form(&s, &format!("{}/plan", year()), &all);
-        banner(&follow(&s, &r))
-    };
+    let act = |fields: &[(&str, &str)]| banner(&outline_edit(&s, fields));
     // Edit a sub-goal: its text and innsatsområder; only that line changes.
     let r = row_of_text("Det gode pasientforløp;sykepleier;1.8");
     let b = act(&[
@@ -417,12 +420,7 @@ fn the_outline_in_plan_xlsx_is_edited_row_by_row_keeping_the_rest() {
     std::fs::remove_file(&csv).unwrap();
     let original = std::fs::read(&xlsx).unwrap();
     let s = Server::start(dir.path());
-    let act = |fields: &[(&str, &str)]| {
-        let sha = plan_sha(&s.get(year()).text());
-        let mut all = vec![("sha", sha.as_str())];
-        all.extend_from_slice(fields);
-        banner(&follow(&s, &post_form(&s, &format!("{}/plan", year()), &all)))
-    };
+    let act = |fields: &[(&str, &str)]| banner(&outline_edit(&s, fields));
     let row = |t: &str| rows.iter().position(|l| l.contains(t)).unwrap() + 1;
     let r = row("Det gode pasientforløp;");
     assert!(act(&[("handling", "opp"), ("rad", &r.to_string())]).contains("flyttet opp"));
@@ -806,12 +804,7 @@ fn undoing_an_added_area_that_later_items_stand_under_is_refused_and_the_history
     let s = Server::start(dir.path());
     let path = plan(dir.path());
     let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
-    let act = |fields: &[(&str, &str)]| {
-        let sha = plan_sha(&s.get(year()).text());
-        let mut all = vec![("sha", sha.as_str())];
-        all.extend_from_slice(fields);
-        follow(&s, &post_form(&s, &format!("{}/plan", year()), &all))
-    };
+    let act = |fields: &[(&str, &str)]| outline_edit(&s, fields);
     let undo =
         |nr: &str| follow(&s, &post_form(&s, &format!("{}/angre", year()), &[("nr", nr), ("omfang", "aar")]));
     let original = std::fs::read(&path).unwrap();
@@ -957,12 +950,7 @@ fn the_history_says_in_plain_words_what_was_added_moved_and_deleted_and_where() 
     let s = Server::start(dir.path());
     let path = plan(dir.path());
     let row_of_text = |t: &str| lines(&path).iter().position(|l| l.contains(t)).unwrap() + 1;
-    let act = |fields: &[(&str, &str)]| {
-        let sha = plan_sha(&s.get(year()).text());
-        let mut all = vec![("sha", sha.as_str())];
-        all.extend_from_slice(fields);
-        follow(&s, &post_form(&s, &format!("{}/plan", year()), &all))
-    };
+    let act = |fields: &[(&str, &str)]| outline_edit(&s, fields);
     // An activity added after a sub-goal's last one, then moved to another sub-goal, then deleted.
     let sub = row_of_text("delmål;Styrke kompetanse om dyspnoe");
     act(&[
