@@ -31,10 +31,6 @@ pub fn stavanger_2026(project: &Project) -> (Vec<u8>, Vec<u8>) {
     (a.pop().unwrap().bytes, pdf)
 }
 
-/// Fails with a clear message when an external program cannot run. Tests
-/// that call this are `#[ignore = "needs …"]`, so plain `cargo test` reports
-/// them as ignored; `cargo test -- --include-ignored` (CI, after .ci/run has
-/// installed the tools) runs them and they must pass.
 /// Held by each test that drives Chromium: one browser (with its server and
 /// axe-core) at a time, so that they do not starve each other's timeouts on
 /// a machine with few cores.
@@ -43,6 +39,42 @@ pub fn one_browser_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What a test that drives Chromium with selenium needs before it starts:
+/// the browser, its driver and the Python modules (`import …`), checked with
+/// a clear failure; the lock that runs one browser at a time (hold the
+/// guard for the whole test); and, when `axe` is asked for, the path of
+/// axe-core's script (`ARSPLAN_AXE`, else where .ci/run installs it).
+pub fn browser_test(modules: &str, axe: bool) -> (std::sync::MutexGuard<'static, ()>, String) {
+    need("chromium", &["--version"]);
+    let one = one_browser_at_a_time();
+    need("chromedriver", &["--version"]);
+    need("python3", &["-c", &format!("import {modules}")]);
+    if !axe {
+        return (one, String::new());
+    }
+    let path = std::env::var("ARSPLAN_AXE")
+        .unwrap_or_else(|_| "/opt/arsplan-axe/node_modules/axe-core/axe.min.js".into());
+    assert!(
+        Path::new(&path).is_file(),
+        "this test needs axe-core at {path} (ARSPLAN_AXE): .ci/run installs it"
+    );
+    (one, path)
+}
+
+/// A folder for a browser test's screenshots, kept after the test:
+/// `ARSPLAN_SKJERMBILDER` when set, else a new one named with `prefix`.
+pub fn screenshots(prefix: &str) -> std::path::PathBuf {
+    let dir = std::env::var("ARSPLAN_SKJERMBILDER")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| tempfile::Builder::new().prefix(prefix).tempdir().unwrap().keep());
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Fails with a clear message when an external program cannot run. Tests
+/// that call this are `#[ignore = "needs …"]`, so plain `cargo test` reports
+/// them as ignored; `cargo test -- --include-ignored` (CI, after .ci/run has
+/// installed the tools) runs them and they must pass.
 pub fn need(program: &str, probe: &[&str]) {
     let ok = Command::new(program).args(probe).output().map(|o| o.status.success()).unwrap_or(false);
     assert!(ok, "this test needs {program} ({program} {}): .ci/run installs it", probe.join(" "));

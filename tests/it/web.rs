@@ -1107,16 +1107,7 @@ fn serve_has_norwegian_help_and_its_alias() {
 #[test]
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_a_moved_date_changes_the_preview_and_the_pdf() {
-    common::need("chromium", &["--version"]);
-    let _one = common::one_browser_at_a_time();
-    common::need("chromedriver", &["--version"]);
-    common::need("python3", &["-c", "import selenium"]);
-    let axe = std::env::var("ARSPLAN_AXE")
-        .unwrap_or_else(|_| "/opt/arsplan-axe/node_modules/axe-core/axe.min.js".into());
-    assert!(
-        Path::new(&axe).is_file(),
-        "this test needs axe-core at {axe} (ARSPLAN_AXE): .ci/run installs it"
-    );
+    let (_one, axe) = common::browser_test("selenium", true);
     let dir = project();
     let s = Server::start(dir.path());
     let shots = tempfile::Builder::new().prefix("arsplan-nettside-").tempdir().unwrap().keep();
@@ -1498,9 +1489,7 @@ finally:
 #[test]
 #[ignore = "needs chromium, chromium-driver and python3 selenium"]
 fn in_a_real_browser_the_opening_file_logs_in_without_the_token_in_the_address() {
-    common::need("chromium", &["--version"]);
-    let _one = common::one_browser_at_a_time();
-    common::need("python3", &["-c", "import selenium"]);
+    let (_one, _) = common::browser_test("selenium", false);
     let dir = project();
     let mut child = Command::new(env!("CARGO_BIN_EXE_arsplan"))
         .current_dir(dir.path())

@@ -499,16 +499,7 @@ fn the_outline_in_plan_xlsx_is_edited_row_by_row_keeping_the_rest() {
 #[test]
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
-    common::need("chromium", &["--version"]);
-    let _one = common::one_browser_at_a_time();
-    common::need("chromedriver", &["--version"]);
-    common::need("python3", &["-c", "import selenium"]);
-    let axe = std::env::var("ARSPLAN_AXE")
-        .unwrap_or_else(|_| "/opt/arsplan-axe/node_modules/axe-core/axe.min.js".into());
-    assert!(
-        Path::new(&axe).is_file(),
-        "this test needs axe-core at {axe} (ARSPLAN_AXE): .ci/run installs it"
-    );
+    let (_one, axe) = common::browser_test("selenium", true);
     let dir = project();
     let s = Server::start(dir.path());
     let shots = tempfile::Builder::new().prefix("arsplan-nettplan-").tempdir().unwrap().keep();

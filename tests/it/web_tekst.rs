@@ -449,19 +449,10 @@ fn a_word_template_uploaded_is_taken_into_use_as_wordmal_bruk_does() {
 #[test]
 #[ignore = "needs chromium, chromium-driver, python3 selenium and axe-core"]
 fn in_a_real_browser_texts_recipients_and_the_logo_are_edited_by_keyboard_and_pass_axe() {
-    common::need("chromium", &["--version"]);
-    let _one = common::one_browser_at_a_time();
-    common::need("chromedriver", &["--version"]);
-    common::need("python3", &["-c", "import selenium"]);
-    let axe = std::env::var("ARSPLAN_AXE")
-        .unwrap_or_else(|_| "/opt/arsplan-axe/node_modules/axe-core/axe.min.js".into());
-    assert!(Path::new(&axe).is_file(), "this test needs axe-core at {axe} (ARSPLAN_AXE)");
+    let (_one, axe) = common::browser_test("selenium", true);
     let dir = project();
     let s = Server::start(dir.path());
-    let shots = std::env::var("ARSPLAN_SKJERMBILDER")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| tempfile::Builder::new().prefix("arsplan-nettekst-").tempdir().unwrap().keep());
-    std::fs::create_dir_all(&shots).unwrap();
+    let shots = common::screenshots("arsplan-nettekst-");
     let logo = dir.path().join("logo-ny.png");
     std::fs::write(&logo, png(120, 40)).unwrap();
     let out = std::process::Command::new("python3")
@@ -556,16 +547,10 @@ pub(crate) fn python_csv(path: &Path) -> Vec<Vec<String>> {
 #[test]
 #[ignore = "needs chromium, chromium-driver, python3 selenium and openpyxl"]
 fn a_whole_year_from_the_page_alone() {
-    common::need("chromium", &["--version"]);
-    let _one = common::one_browser_at_a_time();
-    common::need("chromedriver", &["--version"]);
-    common::need("python3", &["-c", "import selenium, openpyxl"]);
+    let (_one, _) = common::browser_test("selenium, openpyxl", false);
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path());
-    let shots = std::env::var("ARSPLAN_SKJERMBILDER")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| tempfile::Builder::new().prefix("arsplan-helt-aar-").tempdir().unwrap().keep());
-    std::fs::create_dir_all(&shots).unwrap();
+    let shots = common::screenshots("arsplan-helt-aar-");
     let downloads = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("python3")
         .arg(common::root().join("tests/fixtures/web/helt_aar.py"))
