@@ -37,7 +37,7 @@ impl DiagView {
             .location
             .as_ref()
             .map(|l| {
-                if let Some(field) = settings_field(l) {
+                if let Some(field) = settings_field(l).or_else(|| text_line(l)) {
                     return field;
                 }
                 let shown = Location { file: PathBuf::from(paths.show(&l.file)), ..l.clone() };
@@ -78,6 +78,22 @@ fn settings_field(l: &Location) -> Option<String> {
     })?;
     let field = fields.iter().find(|f| f.key == key)?;
     Some(format!("{place} → «{}»", field.label))
+}
+
+/// A line of one of the year's texts (`tekster/<navn>.md`) as the texts
+/// editor names it («Teksten «Innledning», linje 3»), not as a file path.
+fn text_line(l: &Location) -> Option<String> {
+    let name = l.file.file_name()?.to_str()?.strip_suffix(".md")?;
+    if l.file.parent()?.file_name()? != "tekster" {
+        return None;
+    }
+    let words = name.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    let title: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    Some(match l.row {
+        Some(row) => format!("Teksten «{title}», linje {row}"),
+        None => format!("Teksten «{title}»"),
+    })
 }
 
 /// A moment as a leader reads it: `26.11.2026 kl. 14.05`.

@@ -103,14 +103,15 @@ fn a_text_with_an_unknown_name_or_a_template_error_is_refused_at_its_line() {
     assert_eq!(r.status, 422, "{}", r.text());
     let j = r.json();
     let problem = &j["feil"][0];
-    assert!(problem["place"].as_str().unwrap().ends_with("innledning.md, rad 3"), "{j}");
+    // Said as the editor names it, not as a file path.
+    assert_eq!(problem["place"].as_str().unwrap(), "Teksten «Innledning», linje 3", "{j}");
     assert!(problem["message"].as_str().unwrap().contains("«fagdagen»"), "{j}");
     assert!(problem["hint"].as_str().unwrap().contains("fagdag"), "the known ids are named: {j}");
 
     let r = post_text(&s, "innledning", "En\n\nTo\n{% if år %}tre\n", &sha, "lagre", true);
     assert_eq!(r.status, 422, "{}", r.text());
     let j = r.json();
-    assert!(j["feil"][0]["place"].as_str().unwrap().ends_with("rad 4"), "{j}");
+    assert!(j["feil"][0]["place"].as_str().unwrap().ends_with("linje 4"), "{j}");
     assert!(j["feil"][0]["message"].as_str().unwrap().contains("syntaksfeil"), "{j}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "En\n\nTo\n", "nothing written");
 
@@ -119,7 +120,7 @@ fn a_text_with_an_unknown_name_or_a_template_error_is_refused_at_its_line() {
     assert_eq!(r.status, 422);
     let page = r.text();
     assert!(page.contains("En &lt;b&gt;"), "her text, escaped: {page}");
-    assert!(page.contains("aria-invalid=\"true\"") && page.contains("rad 3"), "{page}");
+    assert!(page.contains("aria-invalid=\"true\"") && page.contains("linje 3"), "{page}");
 
     // The preview escapes what the text says, and follows it without saving.
     let r = post_text(&s, "innledning", "5 < 6 & \"sitat\" **fet**\n", &sha, "vis", true);
