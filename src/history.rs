@@ -308,12 +308,42 @@ pub fn cut_to(s: &str, n: usize) -> String {
     }
 }
 
-/// What an entry says in the list, in words. An entry written before the
+/// What an entry says in the list, in words; an undo says what it did
+/// («Angret: Møtet «Sola» lagt tilbake», not «… slettet»). See
+/// [`said_as_written`] for entries of old.
+pub fn said(e: &Entry) -> String {
+    let plain = said_as_written(e);
+    match plain.strip_prefix("Angret: ") {
+        Some(base) => format!("Angret: {}", reversed(base)),
+        None => plain,
+    }
+}
+
+/// A change said the other way round, as its undo did it: deleted → put
+/// back, added → removed again, moved → moved back, changed → set back.
+/// What has no such word is said as it was.
+fn reversed(base: &str) -> String {
+    if let Some(h) = base.strip_suffix(" slettet fra planen").or_else(|| base.strip_suffix(" slettet")) {
+        return format!("{h} lagt tilbake");
+    }
+    if let Some((h, _)) = base.split_once(" lagt til") {
+        return format!("{h} fjernet igjen");
+    }
+    if let Some((h, _)) = base.split_once(" flyttet ") {
+        return format!("{h} flyttet tilbake");
+    }
+    if let Some(h) = base.strip_suffix(" endret") {
+        return format!("{h} satt tilbake");
+    }
+    base.to_string()
+}
+
+/// What an entry says as it was recorded, in words. An entry written before the
 /// history named its items (`Aktivitet lagt til i planen (rad 12)`,
 /// `Nytt møte «fagdag»`) is said as well as it allows: the row number
 /// (which later edits make wrong) dropped, the item's text taken from the
 /// values it keeps.
-pub fn said(e: &Entry) -> String {
+pub fn said_as_written(e: &Entry) -> String {
     let what = e.what.as_str();
     let (prefix, base) = ["Angret: ", "Gjort igjen: "]
         .iter()
@@ -693,7 +723,7 @@ pub fn undo(project: &Project, network: &str, scope: Scope, nr: u32) -> std::res
     }
     let path = resolve(project, network, scope, &e.file)?;
     // Undoing an undo brings the change back: said so, not «Angret: Angret: …».
-    let told = said(&e);
+    let told = said_as_written(&e);
     let base = told.strip_prefix("Angret: ").or_else(|| told.strip_prefix("Gjort igjen: ")).unwrap_or(&told);
     let what = if e.undoes.is_some() && told.starts_with("Angret: ") {
         format!("Gjort igjen: {base}")
@@ -777,6 +807,11 @@ pub fn undo(project: &Project, network: &str, scope: Scope, nr: u32) -> std::res
     };
     mark(nr, &|x| x.undone_by = Some(new_nr))?;
     mark(new_nr, &|x| x.undoes = Some(nr))?;
+    // Said as the list says it.
+    let what = match what.strip_prefix("Angret: ") {
+        Some(base) => format!("Angret: {}", reversed(base)),
+        None => what,
+    };
     Ok(Undone { nr: new_nr, path, what })
 }
 
@@ -894,8 +929,26 @@ mod tests {
         assert_eq!(said(&e), "Aktivitet «Fagdag om smerte» lagt til i planen");
         assert_eq!(
             said(&old("Angret: Aktivitet lagt til i planen (rad 12)", "Fagdag om smerte", "")),
-            "Angret: Aktivitet «Fagdag om smerte» lagt til i planen"
+            "Angret: Aktivitet «Fagdag om smerte» fjernet igjen"
         );
+        // An undo says what it did, the other way round from the change.
+        for (w, undone) in [
+            ("Møtet «Sola» (10. september) slettet", "Møtet «Sola» (10. september) lagt tilbake"),
+            ("Området «Kompetanse» slettet fra planen", "Området «Kompetanse» lagt tilbake"),
+            ("Aktiviteten «Fagdag» lagt til under delmål 1.2 «Dyspné»", "Aktiviteten «Fagdag» fjernet igjen"),
+            (
+                "Delmålet «Dyspné» flyttet fra mål 1.1 «A» til mål 2.1 «B»",
+                "Delmålet «Dyspné» flyttet tilbake",
+            ),
+            (
+                "Møtet «fagdag» (12. november): Sted endret",
+                "Møtet «fagdag» (12. november): Sted satt tilbake",
+            ),
+            ("Innstillinger for 2026", "Innstillinger for 2026"),
+        ] {
+            assert_eq!(said(&old(&format!("Angret: {w}"), "a", "b")), format!("Angret: {undone}"));
+            assert_eq!(said_as_written(&old(&format!("Angret: {w}"), "a", "b")), format!("Angret: {w}"));
+        }
         assert_eq!(
             said(&old("Delmål med 2 underpunkt slettet fra planen", "Etikk og jus", "")),
             "Delmål «Etikk og jus» med 2 underpunkt slettet fra planen"

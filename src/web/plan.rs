@@ -897,7 +897,7 @@ async fn undo(Shared(s): S, Path((network, year)): Path<(String, i32)>, Form(f):
         Some(Ok(u)) => Flash {
             kind: FlashKind::Ok,
             text: format!(
-                "{} ({}). Vil du ha endringen tilbake, trykk «Angre» på den nye linjen øverst i historikken.",
+                "{} ({}). Angret du for mye, trykk «Angre» på den nye linjen øverst i historikken.",
                 u.what,
                 Paths::new(&s.project).show(&u.path)
             ),

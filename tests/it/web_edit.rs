@@ -523,7 +523,10 @@ fn in_a_real_browser_the_year_is_edited_by_keyboard_undone_and_follows_excel() {
     assert!(text("confirm").contains("Slette møtet «ekstra_mote_om_rus»"), "{r}");
     assert!(text("deleted").contains("er slettet"), "{r}");
     assert_eq!(r["meeting_gone"], true);
-    assert!(text("undone").starts_with("Angret: Møtet «Ekstra møte om rus» (10. september) slettet"), "{r}");
+    assert!(
+        text("undone").starts_with("Angret: Møtet «Ekstra møte om rus» (10. september) lagt tilbake"),
+        "{r}"
+    );
     assert_eq!(r["meeting_back"], true);
     assert_eq!(r["banner_at_history"], true);
     // The coverage went up by one as the box was ticked, before saving.
@@ -818,7 +821,7 @@ fn undoing_an_added_area_that_later_items_stand_under_is_refused_and_the_history
     // The goal first, then the area: the file as it was.
     undo(&goal_entry);
     let b = banner(&undo(&area_entry));
-    assert!(b.contains("Angret: Området «Samhandling» lagt til som område"), "{b}");
+    assert!(b.contains("Angret: Området «Samhandling» fjernet igjen"), "{b}");
     assert_eq!(std::fs::read(&path).unwrap(), original);
     // Undoing the undo brings it back, said so.
     let page = s.get(year()).text();
@@ -1027,7 +1030,9 @@ fn the_history_says_in_plain_words_what_was_added_moved_and_deleted_and_where() 
     // An undo says the same words.
     let nr = newest_entry(&page);
     let page = follow(&s, &post_form(&s, &format!("{}/angre", year()), &[("nr", &nr), ("omfang", "aar")]));
-    assert!(history_table(&page)[0][0].starts_with("Angret: Møtet «Nettverksmøte vår» (12. mars) slettet"));
+    assert!(
+        history_table(&page)[0][0].starts_with("Angret: Møtet «Nettverksmøte vår» (12. mars) lagt tilbake")
+    );
 }
 
 #[test]
