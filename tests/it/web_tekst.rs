@@ -21,6 +21,12 @@ fn text_path(dir: &Path, name: &str) -> std::path::PathBuf {
     dir.join(format!("data/stavanger/2026/tekster/{name}.md"))
 }
 
+/// Writes a text of the example year as another program would, its folder made if need be.
+fn write_text(path: &Path, content: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
 /// The sha the editor page carries.
 fn sha_of(page: &str) -> String {
     between(page, "name=\"sha\" value=\"", "\"").to_string()
@@ -45,9 +51,8 @@ fn post_text(s: &Server, name: &str, text: &str, sha: &str, action: &str, json: 
 fn a_text_saved_from_the_page_changes_only_its_edited_lines() {
     let dir = project();
     let path = text_path(dir.path(), "innledning");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let old = "\u{feff}Første avsnitt, om {{ år }}.\r\n\r\nAndre avsnitt.\r\nTredje linje.\r\n";
-    std::fs::write(&path, old).unwrap();
+    write_text(&path, old);
     let s = Server::start(dir.path());
 
     // The list names it, and the texts the house style shows that are not written yet.
@@ -94,8 +99,7 @@ fn a_text_saved_from_the_page_changes_only_its_edited_lines() {
 fn a_text_with_an_unknown_name_or_a_template_error_is_refused_at_its_line() {
     let dir = project();
     let path = text_path(dir.path(), "innledning");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, "En\n\nTo\n").unwrap();
+    write_text(&path, "En\n\nTo\n");
     let s = Server::start(dir.path());
     let sha = sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text());
 
@@ -667,8 +671,7 @@ fn texts_recipients_and_logos_saved_on_the_page_can_be_undone() {
     use arsplan::history::Scope;
     let dir = project();
     let text = text_path(dir.path(), "innledning");
-    std::fs::create_dir_all(text.parent().unwrap()).unwrap();
-    std::fs::write(&text, "En\r\nTo\r\n").unwrap();
+    write_text(&text, "En\r\nTo\r\n");
     let s = Server::start(dir.path());
 
     // A text: saved, then undone to its old bytes; the undo undone again.
@@ -889,8 +892,7 @@ fn the_texts_and_recipients_fingerprints_follow_their_files() {
 
     // A text added elsewhere: the folder's fingerprint changes, the text's sha is its bytes'.
     let path = text_path(dir.path(), "innledning");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, "Første utgave.\n").unwrap();
+    write_text(&path, "Første utgave.\n");
     let one = fp(&texts);
     assert_ne!(one["tekster"], "", "{one}");
     assert_eq!(one["filer"]["innledning"], sha256("Første utgave.\n".as_bytes()), "{one}");
@@ -933,8 +935,7 @@ fn a_text_changed_elsewhere_while_she_wrote_is_hers_or_the_other_by_her_choice()
     use arsplan::manifest::sha256;
     let dir = project();
     let path = text_path(dir.path(), "innledning");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, "Første utgave.\n").unwrap();
+    write_text(&path, "Første utgave.\n");
     let s = Server::start(dir.path());
     let mine = sha_of(&s.get(&format!("{YEAR}/tekster/innledning")).text());
     // Another tab saves meanwhile.
